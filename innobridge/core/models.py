@@ -1,0 +1,112 @@
+"""Cross-cutting data: regions, currencies and exchange rates, the audit log."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.TextChoices):
+    HONG_KONG = "HK", _("Hong Kong")
+    MAINLAND = "CN", _("Mainland")
+    MACAO = "MO", _("Macao")
+    INTERNATIONAL = "INT", _("International")
+
+
+class Currency(models.TextChoices):
+    HKD = "HKD", _("Hong Kong dollar")
+    CNY = "CNY", _("Renminbi")
+    USD = "USD", _("US dollar")
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class ExchangeRate(models.Model):
+    """One unit of ``base`` is worth ``rate`` units of ``quote`` from ``valid_from`` on."""
+
+    base = models.CharField(_("from"), max_length=3, choices=Currency.choices)
+    quote = models.CharField(_("to"), max_length=3, choices=Currency.choices)
+    rate = models.DecimalField(_("rate"), max_digits=18, decimal_places=8)
+    valid_from = models.DateField(_("valid from"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["base", "quote", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["base", "quote", "valid_from"], name="core_rate_unique_per_day"
+            ),
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="core_rate_positive"),
+            models.CheckConstraint(
+                condition=~models.Q(base=models.F("quote")), name="core_rate_distinct_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"1 {self.base} = {self.rate} {self.quote} ({self.valid_from})"
+
+    def clean(self) -> None:
+        if self.base == self.quote:
+            raise ValidationError(_("A rate needs two different currencies."))
+        if self.rate is not None and self.rate <= Decimal(0):
+            raise ValidationError({"rate": _("A rate must be positive.")})
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    """An append-only record of one state change, written by a service."""
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_repr = models.CharField(_("actor name"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr or '-'} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only.")

@@ -1,0 +1,101 @@
+"""Writes of the core app. ``record_event`` is called by every service in every app,
+inside the service's transaction, so a state change and its audit row commit together."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from .models import AuditEvent, Currency, ExchangeRate
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of ``obj`` as JSON-safe data, for before/after."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if field.name in {"password"}:
+            continue
+        data[field.attname] = _json_safe(getattr(obj, field.attname))
+    return data
+
+
+def record_event(
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event. Must run inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event must be called inside a transaction")
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    return AuditEvent.objects.create(
+        actor=actor if is_user else None,
+        actor_repr=(str(actor) if is_user else (actor if isinstance(actor, str) else ""))[:200],
+        action=action,
+        object_type=object_type or "",
+        object_id=object_id or "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        before=_json_safe(before) if before is not None else None,
+        after=_json_safe(after) if after is not None else None,
+    )
+
+
+@transaction.atomic
+def set_exchange_rate(
+    actor: Any,
+    *,
+    base: str,
+    quote: str,
+    rate: Decimal | str,
+    valid_from: dt.date,
+    source: str = "",
+) -> ExchangeRate:
+    """Record (or correct) the rate for one currency pair from one day on."""
+    valid = {c.value for c in Currency}
+    base, quote = base.upper(), quote.upper()
+    if base not in valid or quote not in valid:
+        raise ValidationError(_("Unknown currency."))
+    try:
+        rate_value = Decimal(str(rate))
+    except Exception as exc:
+        raise ValidationError({"rate": _("A rate must be a number.")}) from exc
+    existing = ExchangeRate.objects.filter(base=base, quote=quote, valid_from=valid_from).first()
+    before = snapshot(existing) if existing else None
+    obj = existing or ExchangeRate(base=base, quote=quote, valid_from=valid_from)
+    obj.rate = rate_value
+    obj.source = source
+    obj.full_clean()
+    obj.save()
+    record_event(actor, "core.exchange_rate.set", obj, before=before, after=snapshot(obj))
+    return obj

@@ -1,0 +1,27 @@
+"""URLs. The UI language comes from the visitor's choice (a cookie set by the
+language switcher) or else the browser's Accept-Language (zh-HK and zh-TW → 繁體中文,
+zh-CN → 简体中文), so every page lives at one address in all three languages."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from innobridge import views as site_views
+from innobridge.api import api
+from innobridge.core import views as core_views
+
+urlpatterns = [
+    path("", site_views.home, name="home"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/", api.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("innobridge.people.account_urls")),
+    path("people/", include("innobridge.people.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
