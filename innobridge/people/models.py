@@ -270,6 +270,9 @@ class Authorship(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.researcher} – {self.publication}"
+
 
 class ApiToken(models.Model):
     """A personal API token. Only a hash is stored; the key is shown once."""

@@ -9,7 +9,7 @@ from .models import Organisation, ResearcherProfile
 
 
 def organisation_search_text(org: Organisation) -> str:
-    return fold(" ".join(org.all_names() + [org.city, org.ror_id or ""]))
+    return fold(" ".join([*org.all_names(), org.city, org.ror_id or ""]))
 
 
 def researcher_search_text(profile: ResearcherProfile) -> str:
