@@ -40,8 +40,10 @@ EN_STOPWORDS = frozenset(_EN_STOPWORDS_TEXT.split())
 
 # Chinese function words and research-prose filler (Simplified; applied after folding).
 _ZH_STOPWORDS_TEXT = """
-    的 了 和 与 及 以及 或 在 是 对 等 中 为 以 将 被 把 从 由 于 其 之 而 并 且 也 都 就 这 那 这些 那些 该 本 本文 我们 研究 方法
-    提出 基于 进行 通过 利用 采用 一种 一个 一 个 种 上 下 后 前 时 可 能 可以 不 有 没有 如何 及其 对于 关于 针对 结果 表明 问题 分析
+    的 了 和 与 及 以及 或 在 是 对 等 中 为 以 将 被 把 从 由 于 其 之 而 并 且 也 都 就
+    这 那 这些 那些 该 本 本文 我们 研究 方法
+    提出 基于 进行 通过 利用 采用 一种 一个 一 个 种 上 下 后 前 时 可 能 可以
+    不 有 没有 如何 及其 对于 关于 针对 结果 表明 问题 分析
 """
 ZH_STOPWORDS = frozenset(_ZH_STOPWORDS_TEXT.split())
 
