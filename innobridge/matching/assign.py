@@ -330,8 +330,7 @@ def precheck(p: Problem) -> list[Obstacle]:
         obs.append(
             Obstacle(
                 "reviewer_min_exceeds_max",
-                f"reviewer {p.reviewer_ids[r]} has minimum load {p.lo[r]} "
-                f"> maximum load {p.hi[r]}",
+                f"reviewer {p.reviewer_ids[r]} has minimum load {p.lo[r]} > maximum load {p.hi[r]}",
                 reviewer=p.reviewer_ids[r],
                 needed=int(p.lo[r]),
                 available=int(p.hi[r]),
@@ -392,10 +391,10 @@ def precheck(p: Problem) -> list[Obstacle]:
             ok = (p.allowed & in_g[None, :]).any(axis=1)
             for i in np.flatnonzero(~ok):
                 if n_g == 0:
-                    why = f"there is no {name} reviewer with capacity"
+                    reason = f"there is no {name} reviewer with capacity"
                 else:
                     nc = int((p.conflicted[i] & in_g).sum())
-                    why = (
+                    reason = (
                         f"every {name} reviewer is conflicted"
                         if nc == n_g
                         else f"none of the {n_g} {name} reviewers is allowed ({nc} conflicts)"
@@ -403,7 +402,7 @@ def precheck(p: Problem) -> list[Obstacle]:
                 obs.append(
                     Obstacle(
                         "item_region_missing",
-                        f"item {p.item_ids[i]} needs a reviewer from {name} but {why}",
+                        f"item {p.item_ids[i]} needs a reviewer from {name} but {reason}",
                         item=p.item_ids[i],
                         region=name,
                         needed=1,
@@ -651,7 +650,13 @@ def solve_plain(
             stats["rounds"][-1]["violations"] = nv
             if nv == 0:
                 stats["candidate_arcs"] = len(ci)
-                return fr.items, fr.reviewers, fr.objective, "min-cost flow (pruned, certified)", stats
+                return (
+                    fr.items,
+                    fr.reviewers,
+                    fr.objective,
+                    "min-cost flow (pruned, certified)",
+                    stats,
+                )
             cand |= viol
         stats["pruning_fallback"] = True
     ii, rr = np.nonzero(p.allowed)
@@ -708,10 +713,13 @@ def diagnose(p: Problem) -> list[Obstacle]:
     # slack_out -> slack_in (free) and a big supply at neither (circulation).
     sup = np.concatenate([supplies, [0, 0]])
     # source may not be able to place its supply (capacity); route excess via source->slack_out
-    tails = np.concatenate([tails, [slack_out, 0]]).astype(np.int32)
-    heads = np.concatenate([heads, [slack_in, slack_out]]).astype(np.int32)
-    caps = np.concatenate([caps, [demand + int(p.lo.sum()) + 1, demand + 1]])
-    costs = np.concatenate([costs, [0, 1]])
+    # and unmet minimum loads (slack_out -> slack_in -> source) can be replaced by other
+    # reviewers' spare capacity.
+    big = demand + int(p.lo.sum()) + 1
+    tails = np.concatenate([tails, [slack_out, 0, slack_in]]).astype(np.int32)
+    heads = np.concatenate([heads, [slack_in, slack_out, 0]]).astype(np.int32)
+    caps = np.concatenate([caps, [big, big, big]])
+    costs = np.concatenate([costs, [0, 1, 0]])
     mcf = min_cost_flow.SimpleMinCostFlow()
     mcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     mcf.set_nodes_supplies(np.arange(n + 2, dtype=np.int32), sup)

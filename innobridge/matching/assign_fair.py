@@ -255,7 +255,7 @@ def _solve_certified(
         items, revs = ci[x], cr[x]
         if m.has_t:
             sums = np.bincount(items, weights=w[items, revs], minlength=p.n_items)
-            z = -int(round(sums[fair_items].min())) if len(fair_items) else 0
+            z = -round(float(sums[fair_items].min())) if len(fair_items) else 0
         else:
             z = -int(w[items, revs].sum())
         if full or y_eq is None:

@@ -70,9 +70,7 @@ def _reader(path: str, expected: Sequence[str]) -> tuple[list[list[str]], str]:
         raise InputError(f"{path} is empty (expected header {','.join(expected)})")
     header = [c.strip().lower() for c in rows[0]]
     if header[: len(expected)] != list(expected):
-        raise InputError(
-            f"{path}: expected header {','.join(expected)}, got {','.join(rows[0])}"
-        )
+        raise InputError(f"{path}: expected header {','.join(expected)}, got {','.join(rows[0])}")
     body = rows[1:]
     for n, row in enumerate(body, start=2):
         if len(row) < len(expected):
