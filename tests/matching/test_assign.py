@@ -4,6 +4,7 @@ infeasibility explanations. No Django needed (run with ``-p no:django``)."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,7 +20,7 @@ from innobridge.matching.assign import (
 )
 
 
-def random_instance(rng: np.random.Generator, n_items: int, n_rev: int) -> dict:
+def random_instance(rng: np.random.Generator, n_items: int, n_rev: int) -> dict[str, Any]:
     aff = np.round(rng.random((n_items, n_rev)) ** 2, 4)
     aff[rng.random(aff.shape) < 0.05] = np.nan
     k = rng.integers(1, 4, size=n_items)
@@ -38,7 +39,7 @@ def random_instance(rng: np.random.Generator, n_items: int, n_rev: int) -> dict:
     return dict(affinity=aff, k=k, min_load=lo, max_load=hi, conflicts=conflicts, regions=regions)
 
 
-def check_constraints(res: Assignment, inst: dict) -> None:
+def check_constraints(res: Assignment, inst: dict[str, Any]) -> None:
     p = prepare(
         inst["affinity"],
         inst["k"],
@@ -61,7 +62,7 @@ def check_constraints(res: Assignment, inst: dict) -> None:
     assert res.worst_affinity == pytest.approx(res.item_totals.min())
 
 
-def brute_force(inst: dict, fair: bool = False) -> tuple[int, int] | None:
+def brute_force(inst: dict[str, Any], fair: bool = False) -> tuple[int, int] | None:
     """Direct MILP over all pairs (HiGHS, gap 0): (max-min, max total) in 1e-4 units."""
     p = prepare(
         inst["affinity"],
@@ -120,7 +121,7 @@ def brute_force(inst: dict, fair: bool = False) -> tuple[int, int] | None:
     return round(float(sums.min())), round(float(-r.fun))
 
 
-def exact_scores(res: Assignment, inst: dict) -> tuple[int, int]:
+def exact_scores(res: Assignment, inst: dict[str, Any]) -> tuple[int, int]:
     p = prepare(inst["affinity"], inst["k"], conflicts=inst.get("conflicts"))
     w = -p.cost[res.pairs[:, 0], res.pairs[:, 1]]
     sums = np.bincount(res.pairs[:, 0], weights=w, minlength=p.n_items)
@@ -182,7 +183,7 @@ def test_pruned_equals_full_network(min_load: int) -> None:
 def test_pruned_cross_border_equals_full() -> None:
     aff, conf = topic_instance(200, 100, seed=3)
     regions = ["HK" if r % 4 == 0 else "Mainland" for r in range(100)]
-    kw = dict(min_load=1, max_load=8, conflicts=conf, regions=regions)
+    kw: dict[str, Any] = dict(min_load=1, max_load=8, conflicts=conf, regions=regions)
     full = assign(aff, 3, prune=False, **kw)
     pruned = assign(aff, 3, prune=True, **kw)
     assert pruned.objective_exact == full.objective_exact
@@ -191,7 +192,7 @@ def test_pruned_cross_border_equals_full() -> None:
 
 def test_fair_pruned_matches_unpruned_and_improves_worst() -> None:
     aff, conf = topic_instance(120, 40, seed=11)
-    kw = dict(max_load=10, min_load=2, conflicts=conf)
+    kw: dict[str, Any] = dict(max_load=10, min_load=2, conflicts=conf)
     plain = assign(aff, 3, **kw)
     a = assign(aff, 3, fair=True, prune=True, **kw)
     b = assign(aff, 3, fair=True, prune=False, **kw)
@@ -221,7 +222,7 @@ def test_per_item_k_and_labels() -> None:
 # ----------------------------------------------------------------------------- infeasible
 
 
-def obstacles(**kw) -> InfeasibleAssignment:
+def obstacles(**kw: Any) -> InfeasibleAssignment:
     with pytest.raises(InfeasibleAssignment) as exc:
         assign(**kw)
     return exc.value
