@@ -11,6 +11,7 @@ import functools
 import logging
 import re
 import unicodedata
+import warnings
 from typing import Literal
 
 import opencc
@@ -106,7 +107,10 @@ def language_group(script: str) -> str:
 
 @functools.cache
 def _jieba() -> object:
-    import jieba
+    with warnings.catch_warnings():  # jieba 0.42 has invalid escapes in its regexes
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", SyntaxWarning)
+        import jieba
 
     jieba.setLogLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)

@@ -1,0 +1,138 @@
+import json
+
+import pytest
+
+from innobridge.matching import cli_match
+
+from ._fakes import FakeEmbedder
+
+
+@pytest.fixture(autouse=True)
+def fake_models(monkeypatch):
+    import importlib
+
+    embed_mod = importlib.import_module("innobridge.matching.embed")
+
+    monkeypatch.setattr(embed_mod, "E5Embedder", lambda: FakeEmbedder())
+
+
+def _write(path, rows):
+    path.write_text(
+        "".join(
+            (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows
+        ),
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+@pytest.fixture
+def files(tmp_path):
+    corpus = _write(
+        tmp_path / "c.jsonl",
+        [
+            {"id": "r1", "texts": ["Quantum computing", "Superconducting qubits"], "region": "HK"},
+            {"id": "r2", "text": "蛋白质折叠与分子动力学", "region": "CN"},
+            {"id": 3, "text": "Graph neural networks for molecules"},
+        ],
+    )
+    queries = _write(
+        tmp_path / "q.jsonl",
+        [
+            {"id": "q1", "text": "superconducting qubits"},
+            "",
+            {"id": "q2", "text": "蛋白質摺疊", "filters": {"region": "CN"}},
+            {"id": "q3", "text": "graph networks", "exclude": ["3"]},
+        ],
+    )
+    return corpus, queries, tmp_path
+
+
+def _run(capsys, *argv):
+    code = cli_match.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_output(files, capsys):
+    corpus, queries, tmp = files
+    code, out, _ = _run(
+        capsys,
+        "--corpus",
+        corpus,
+        "--queries",
+        queries,
+        "--top",
+        "2",
+        "--json",
+        "--cache-dir",
+        str(tmp / "cache"),
+        "--no-progress",
+    )
+    assert code == 0
+    recs = [json.loads(line) for line in out.splitlines()]
+    assert [r["query"] for r in recs] == ["q1", "q2", "q3"]
+    assert recs[0]["results"][0]["id"] == "r1"
+    assert len(recs[0]["results"]) == 2
+    assert recs[0]["results"][0]["score"] >= recs[0]["results"][1]["score"]
+    assert set(recs[0]["results"][0]["why"]) >= {"shared_terms", "closest_text", "closest_index"}
+    assert [h["id"] for h in recs[1]["results"]] == ["r2"]
+    assert "3" not in [h["id"] for h in recs[2]["results"]]
+
+
+def test_table_output_and_progress(files, capsys):
+    corpus, queries, tmp = files
+    code, out, err = _run(
+        capsys,
+        "--corpus",
+        corpus,
+        "--queries",
+        queries,
+        "--top",
+        "1",
+        "--cache-dir",
+        str(tmp / "cache"),
+    )
+    assert code == 0
+    assert out.startswith("query q1\n") and "r1" in out
+    assert "queries" in err  # tqdm bar on stderr
+
+
+@pytest.mark.parametrize(
+    "bad,msg",
+    [
+        ('{"id": "a", "text": "x"}\n{"id": "b", "text": ', "line 2: invalid JSON"),
+        ('{"id": "a"}\n', 'line 1: needs "text" or "texts"'),
+        ('{"text": "x"}\n', 'line 1: missing or invalid "id"'),
+        ('{"id": "a", "texts": "x"}\n', 'line 1: "texts" must be a list'),
+        ('{"id": "a", "text": "x"}\n{"id": "a", "text": "y"}\n', "line 2: duplicate id"),
+        ("[1, 2]\n", "line 1: expected a JSON object"),
+        ("\n", "no documents"),
+    ],
+)
+def test_malformed_corpus(files, capsys, bad, msg):
+    _, queries, tmp = files
+    (tmp / "bad.jsonl").write_text(bad, encoding="utf-8")
+    code, out, err = _run(
+        capsys,
+        "--corpus",
+        str(tmp / "bad.jsonl"),
+        "--queries",
+        queries,
+        "--cache-dir",
+        str(tmp / "cache"),
+    )
+    assert code == 2 and out == ""
+    assert msg in err and "Traceback" not in err
+
+
+def test_bad_arguments(files, capsys):
+    corpus, queries, tmp = files
+    assert _run(capsys, "--corpus", corpus)[0] == 2
+    assert _run(capsys, "--corpus", corpus, "--queries", str(tmp / "missing.jsonl"))[0] == 2
+    assert _run(capsys, "--corpus", corpus, "--queries", queries, "--top", "0")[0] == 2
+    (tmp / "q.jsonl").write_text('{"id": "q", "text": "x", "filters": 3}\n')
+    code, _, err = _run(capsys, "--corpus", corpus, "--queries", queries)
+    assert code == 2 and "line 1" in err
+    code, out, _ = _run(capsys, "--help")
+    assert code == 0 and "--json" in out

@@ -1,0 +1,108 @@
+import pytest
+
+from innobridge.matching import Document, SearchIndex, matches_filters
+
+from ._fakes import FakeEmbedder
+
+DOCS = [
+    Document(
+        "hkust-ai",
+        ["香港科技大學人工智慧研究", "深度學習與電腦視覺"],
+        {"region": "HK", "type": "researcher"},
+    ),
+    Document(
+        "pku-ai", ["北京大学人工智能实验室", "机器学习理论"], {"region": "CN", "type": "researcher"}
+    ),
+    Document(
+        "bio", ["Protein folding and molecular dynamics"], {"region": "HK", "type": "researcher"}
+    ),
+    Document(
+        "quantum",
+        ["Quantum computing with superconducting qubits"],
+        {"region": "CN", "type": "org"},
+    ),
+    Document(
+        "ml-en",
+        ["Machine learning theory", "Deep learning for vision"],
+        {"region": "HK", "type": "researcher", "organisation": ["HKU", "CUHK"]},
+    ),
+]
+
+
+@pytest.fixture
+def idx():
+    i = SearchIndex(FakeEmbedder())
+    i.add(DOCS)
+    return i
+
+
+def test_ranking_order_on_known_case(idx):
+    hits = idx.search("quantum computing qubits", top_k=3)
+    assert hits[0].id == "quantum"
+    assert hits[0].score > hits[1].score >= hits[2].score
+    assert idx.search("protein folding", top_k=1)[0].id == "bio"
+
+
+def test_traditional_query_finds_simplified_document_and_explains_in_traditional(idx):
+    hits = idx.search("機器學習理論", top_k=2)
+    assert hits[0].id == "pku-ai"
+    assert "學習" in hits[0].why.shared_terms  # shown in the user's (Traditional) script
+    assert hits[0].why.closest_text == "机器学习理论" and hits[0].why.closest_index == 1
+    simp = idx.search("機器學習理論", top_k=2, script="zh-hans")
+    assert "学习" in simp[0].why.shared_terms
+    d = hits[0].why.to_dict()
+    assert set(d) >= {"shared_terms", "closest_text", "closest_index"}
+
+
+def test_filters_and_exclusions(idx):
+    hits = idx.search("人工智能", top_k=5, filters={"region": "HK"})
+    assert hits and all(h.meta["region"] == "HK" for h in hits)
+    assert hits[0].id == "hkust-ai"
+    hits = idx.search("人工智能", top_k=5, filters={"exclude_ids": ["pku-ai", "hkust-ai"]})
+    assert {"pku-ai", "hkust-ai"}.isdisjoint(h.id for h in hits)
+    assert [h.id for h in idx.search("learning", 5, {"organisation": "CUHK"})] == ["ml-en"]
+    assert [h.id for h in idx.search("learning", 5, {"type": ["org"]})] == ["quantum"]
+    assert idx.search("learning", 5, {"region": "MO"}) == []
+    assert matches_filters("x", {"region": "HK"}, {"region": None})
+
+
+def test_update_remove_save_load_roundtrip(idx, tmp_path):
+    idx.update([Document("bio", ["Quantum error correction codes"], {"region": "HK"})])
+    assert len(idx) == 5
+    top = [h.id for h in idx.search("quantum error correction", 2)]
+    assert top[0] == "bio"
+    idx.remove(["quantum"])
+    assert "quantum" not in idx
+    assert all(h.id != "quantum" for h in idx.search("superconducting qubits", 5))
+    idx.save(tmp_path / "ix")
+    back = SearchIndex.load(tmp_path / "ix", embedder=FakeEmbedder())
+    assert len(back) == 4
+    for q in ["quantum error correction", "人工智慧", "learning"]:
+        a = [(h.id, round(h.score, 5)) for h in idx.search(q, 4)]
+        b = [(h.id, round(h.score, 5)) for h in back.search(q, 4)]
+        assert a == b
+    back.add([Document("new", ["Graph neural networks"])])
+    assert back.search("graph neural networks", 1)[0].id == "new"
+    with pytest.raises(ValueError):
+        other = FakeEmbedder(dim=32)
+        other.name = "another-model"
+        SearchIndex.load(tmp_path / "ix", embedder=other)
+
+
+def test_large_index_uses_hnsw_and_filters_still_fill_top_k():
+    i = SearchIndex(FakeEmbedder(), hnsw_threshold=50)
+    docs = [
+        Document(f"d{n}", [f"topic{n % 7} text{n}"], {"region": "HK" if n % 10 == 0 else "CN"})
+        for n in range(300)
+    ]
+    i.add(docs)
+    assert i.vectors.is_hnsw
+    hits = i.search("topic3 text", 10, {"region": "HK"})
+    assert len(hits) == 10 and all(h.meta["region"] == "HK" for h in hits)
+
+
+def test_empty_and_document_validation():
+    assert SearchIndex(FakeEmbedder()).search("anything", 5) == []
+    with pytest.raises(ValueError):
+        Document("x", ["  "])
+    assert Document("y", "single text").texts == ["single text"]
