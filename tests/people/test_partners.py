@@ -1,0 +1,171 @@
+"""Partner search across the boundary, through the matching engine (with a small
+deterministic embedder so the test is fast; the real models are tested in
+tests/matching)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from innobridge.people import matching
+from innobridge.people.models import Authorship, Organisation, Publication, ResearcherProfile
+
+FAKE = "tests.matching._fakes.FakeEmbedder"
+
+
+@pytest.fixture
+def index_settings(settings: Any) -> Any:
+    # tests/conftest.py already gives each test its own VAR_DIR and the fake embedder.
+    assert settings.MATCHING_EMBEDDER == FAKE
+    settings.MATCHING_AUTO_INDEX = True
+    return settings
+
+
+def researcher(make_person, username, org, keywords, papers, stage="mid"):
+    person = make_person(username, roles=("researcher",), display_name=username.title())
+    profile = ResearcherProfile.objects.create(
+        person=person, organisation=org, region=org.region, keywords=keywords, career_stage=stage
+    )
+    for title, abstract in papers:
+        pub = Publication.objects.create(title=title, abstract=abstract, year=2020)
+        Authorship.objects.create(researcher=profile, publication=pub)
+    return profile
+
+
+@pytest.fixture
+def world(db: Any, make_person: Any, index_settings: Any) -> dict[str, Any]:
+    hkust = Organisation.objects.create(
+        name="HKUST", name_zh="香港科技大學", region="HK", primary_type="education"
+    )
+    tsinghua = Organisation.objects.create(
+        name="Tsinghua University", name_zh="清华大学", region="CN", primary_type="education"
+    )
+    huawei = Organisation.objects.create(name="Huawei", region="CN", primary_type="company")
+    return {
+        "me": researcher(
+            make_person,
+            "hkme",
+            hkust,
+            ["protein folding"],
+            [("Protein structure prediction", "deep learning for protein structure")],
+        ),
+        "hk_peer": researcher(
+            make_person,
+            "hkpeer",
+            hkust,
+            ["protein structure"],
+            [("Protein structure prediction with graphs", "protein structure")],
+        ),
+        "protein": researcher(
+            make_person,
+            "bio",
+            tsinghua,
+            ["蛋白质结构"],
+            [
+                (
+                    "Protein structure prediction by deep learning",
+                    "We predict protein structure with deep networks.",
+                ),
+                ("蛋白质结构预测", "基于深度学习的蛋白质结构预测"),
+            ],
+        ),
+        "translation": researcher(
+            make_person,
+            "mt",
+            tsinghua,
+            ["machine translation"],
+            [("Neural machine translation for low-resource languages", "translation models")],
+        ),
+        "industry": researcher(
+            make_person,
+            "ind",
+            huawei,
+            ["protein design"],
+            [("Industrial protein design", "protein structure in industry")],
+            stage="industry",
+        ),
+    }
+
+
+def test_partners_are_found_on_the_other_side_with_reasons(world, client):
+    client.force_login(world["me"].person)
+    response = client.get("/people/partners/", {"q": "protein structure prediction deep learning"})
+    assert response.status_code == 200
+    rows = response.context["result"]["researchers"]
+    ids = [row["profile"].pk for row in rows]
+    # A Hong Kong researcher sees Mainland researchers by default, never themselves or HK peers.
+    assert ids[0] == world["protein"].pk
+    assert world["hk_peer"].pk not in ids and world["me"].pk not in ids
+    assert all(row["profile"].region == "CN" for row in rows)
+    assert "protein" in rows[0]["shared_terms"]
+    assert rows[0]["closest_is_publication"]
+    orgs = response.context["result"]["organisations"]
+    assert orgs[0]["organisation"].name == "Tsinghua University"
+
+
+def test_filters_narrow_the_partners(world, client):
+    response = client.get(
+        "/people/partners/",
+        {"q": "protein structure", "region": ["CN"], "organisation_type": "company"},
+    )
+    ids = [row["profile"].pk for row in response.context["result"]["researchers"]]
+    assert ids == [world["industry"].pk]
+    response = client.get("/people/partners/", {"q": "protein", "region": ["HK"]})
+    ids = {row["profile"].pk for row in response.context["result"]["researchers"]}
+    assert world["hk_peer"].pk in ids and world["protein"].pk not in ids
+
+
+def test_own_profile_can_be_the_query(world, client):
+    client.force_login(world["me"].person)
+    response = client.get("/people/partners/", {"use_profile": "on"})
+    rows = response.context["result"]["researchers"]
+    assert rows and rows[0]["profile"].pk in {world["protein"].pk, world["industry"].pk}
+    assert world["me"].pk not in [row["profile"].pk for row in rows]
+
+
+def test_an_empty_search_is_a_form_error_not_a_crash(world, client):
+    response = client.get("/people/partners/", {"q": "  "})
+    assert response.status_code == 200
+    assert response.context["result"] is None
+    assert response.context["form"].errors
+
+
+def test_htmx_gets_only_the_results(world, client):
+    response = client.get("/people/partners/", {"q": "translation"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html and 'data-testid="partner-results"' in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"), [("en", "Find a partner"), ("zh-hant", "夥伴"), ("zh-hans", "伙伴")]
+)
+def test_partner_page_in_three_languages(world, client, settings, lang, text):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    response = client.get("/people/partners/")
+    assert response.status_code == 200
+    assert text in response.content.decode()
+
+
+def test_the_index_follows_the_data(world, django_capture_on_commit_callbacks):
+    # Build the index, then change a profile: its entry is re-indexed on commit.
+    matching.rebuild()
+    assert str(world["translation"].pk) in matching.get_index()
+    with django_capture_on_commit_callbacks(execute=True):
+        pub = Publication.objects.create(title="Quantum error correction codes", year=2024)
+        Authorship.objects.create(researcher=world["translation"], publication=pub)
+    hits = matching.search("quantum error correction", top_k=1)
+    assert hits[0].id == str(world["translation"].pk)
+    # A profile withdrawn from the directory leaves the index.
+    with django_capture_on_commit_callbacks(execute=True):
+        world["translation"].is_public = False
+        world["translation"].save()
+    assert str(world["translation"].pk) not in matching.get_index()
+
+
+def test_the_index_is_saved_and_loaded_back(world):
+    n = matching.rebuild()
+    assert n == 5
+    matching.reset_for_tests()  # as a new process would
+    assert len(matching.get_index()) == 5
+    assert (matching.index_dir() / "VERSION").exists()
