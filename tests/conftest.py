@@ -8,6 +8,28 @@ from typing import Any
 import pytest
 
 
+def _database_engine() -> str:
+    from django.conf import settings
+
+    return str(settings.DATABASES["default"]["ENGINE"])
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"innobridge database: {_database_engine()}"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """scripts/test says which database a run is for (INNOBRIDGE_EXPECT_DB); a run
+    that would silently use another one fails at once."""
+    import os
+
+    expected = os.environ.get("INNOBRIDGE_EXPECT_DB")
+    if expected and expected not in _database_engine():
+        raise pytest.UsageError(
+            f"INNOBRIDGE_EXPECT_DB={expected} but the database engine is {_database_engine()}"
+        )
+
+
 @pytest.fixture
 def make_person(db: Any) -> Callable[..., Any]:
     """Create an account holding the given roles (group names)."""
@@ -21,11 +43,24 @@ def make_person(db: Any) -> Callable[..., Any]:
         counter["n"] += 1
         username = username or f"person{counter['n']}"
         password = extra.pop("password", "a-Strong-passw0rd!")
-        person = Person.objects.create_user(
-            username=username, email=f"{username}@example.org", password=password, **extra
-        )
+        extra.setdefault("email", f"{username}@example.org")
+        person = Person.objects.create_user(username=username, password=password, **extra)
         for role in roles:
             person.groups.add(Group.objects.get(name=role))
         return person
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _isolated_var_dir(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never touch the developer's var/ (database, matching index, uploads):
+    each test gets its own, and the matching engine uses a small deterministic
+    embedder unless a test asks for a real model."""
+    var = tmp_path_factory.mktemp("var")
+    settings.VAR_DIR = var
+    settings.MEDIA_ROOT = var / "media"
+    settings.MATCHING_EMBEDDER = "tests.matching._fakes.FakeEmbedder"
+    from innobridge.people import matching
+
+    matching.reset_for_tests()

@@ -1,0 +1,644 @@
+"""Demo people for ``innobridge demo``: one account per role and about 150 demo
+researchers across real Hong Kong and Mainland institutions (imported from ROR).
+
+The researchers are generated (``Person.is_demo``; their biographies say so); their
+publications are REAL open-data papers from ``settings.DATA_DIR``:
+
+- ``csl``: Chinese papers (CSL benchmark; Apache-2.0) grouped by discipline;
+- ``arxiv-0704``: English physics/maths/CS papers (arXiv metadata; CC0) grouped by
+  primary category;
+- ``acl-anthology-en``: English NLP papers (ACL Anthology; CC BY 4.0) grouped by topic;
+
+so that each profile reads as one coherent researcher. Real titles, abstracts,
+authors (shown as co-authors), DOIs, URLs and licence notes are kept.
+
+Everything is drawn from ``random.Random(seed)``: the same seed gives the same people
+and the same papers. Seeding twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from django.conf import settings
+from django.db import transaction
+
+from innobridge.core.language import to_script
+from innobridge.core.permissions import Role
+
+from . import services
+from .models import CareerStage, Organisation, Person, ResearcherProfile
+from .services import PublicationData
+
+DEMO_PASSWORD = "innobridge-demo"
+
+# (role, username, label, display name, first name, last name, researcher profile?)
+ROLE_ACCOUNTS: list[tuple[str, str, str, str, str, str, bool]] = [
+    (
+        Role.PROGRAMME_OFFICER,
+        "demo-officer",
+        "Programme officer",
+        "何詠詩",
+        "Wing-sze",
+        "Ho",
+        False,
+    ),
+    (Role.RESEARCHER, "demo-researcher", "Researcher", "陳家豪", "Ka-ho", "Chan", True),
+    (Role.REVIEWER, "demo-reviewer", "Reviewer", "王晓明", "Xiaoming", "Wang", True),
+    (
+        Role.FACILITY_MANAGER,
+        "demo-facility",
+        "Facility manager",
+        "梁志偉",
+        "Chi-wai",
+        "Leung",
+        False,
+    ),
+    (Role.ENTERPRISE, "demo-enterprise", "Enterprise user", "林思敏", "Sze-man", "Lam", False),
+    (Role.ADMINISTRATOR, "demo-admin", "Administrator", "張美玲", "Mei-ling", "Cheung", False),
+]
+
+# What ``innobridge demo`` prints: (role label, username, password). Demo only.
+DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
+    (label, username, DEMO_PASSWORD) for _r, username, label, *_rest in ROLE_ACCOUNTS
+]
+
+LICENCE_CSL = "Apache-2.0, CSL (Li et al., COLING 2022)"
+LICENCE_ARXIV = "CC0, arXiv metadata"
+LICENCE_ACL = "CC BY 4.0, ACL Anthology"
+
+# Real institutions by ROR id, with a Chinese name for those whose ROR record has none.
+HK_INSTITUTIONS: dict[str, str] = {
+    "02zhqgq86": "香港大學",
+    "00t33hh48": "香港中文大學",
+    "00q4vv597": "香港科技大學",
+    "0030zas98": "香港理工大學",
+    "03q8dnn23": "香港城市大學",
+    "0145fw131": "香港浸會大學",
+    "000t0f062": "香港教育大學",
+    "0563pg902": "嶺南大學",
+    "0349bsm71": "香港都會大學",
+    "05q8mqd91": "香港科技園公司",
+}
+MAINLAND_INSTITUTIONS: dict[str, str] = {
+    "03cve4549": "清华大学",
+    "02v51f717": "北京大学",
+    "013q1eq08": "复旦大学",
+    "0220qvk04": "上海交通大学",
+    "00a2xv884": "浙江大学",
+    "04c4dkn09": "中国科学技术大学",
+    "0064kty71": "中山大学",
+    "049tv2d57": "南方科技大学",
+    "01vy4gh70": "深圳大学",
+    "0530pts50": "华南理工大学",
+    "05cvf7v30": "中国科学院物理研究所",
+    "0090r4d87": "中国科学院计算技术研究所",
+    "04gh4er46": "中国科学院深圳先进技术研究院",
+    "01rxvg760": "南京大学",
+    "033vjfk17": "武汉大学",
+    "01yqg2h08": "哈尔滨工业大学",
+    "02xe5ns62": "暨南大学",
+    "050h0vm43": "香港科技大学（广州）",
+}
+
+HK_SURNAMES = [
+    ("陳", "Chan"), ("李", "Lee"), ("張", "Cheung"), ("黃", "Wong"), ("何", "Ho"),
+    ("林", "Lam"), ("梁", "Leung"), ("劉", "Lau"), ("吳", "Ng"), ("鄭", "Cheng"),
+    ("馮", "Fung"), ("蔡", "Choi"), ("譚", "Tam"), ("曾", "Tsang"), ("郭", "Kwok"),
+    ("謝", "Tse"), ("麥", "Mak"), ("袁", "Yuen"), ("周", "Chow"), ("羅", "Law"),
+]  # fmt: skip
+HK_GIVEN = [
+    ("家", "Ka"), ("志", "Chi"), ("偉", "Wai"), ("嘉", "Ka"), ("詠", "Wing"), ("俊", "Chun"),
+    ("文", "Man"), ("慧", "Wai"), ("穎", "Wing"), ("子", "Tsz"), ("浩", "Ho"), ("欣", "Yan"),
+    ("明", "Ming"), ("晴", "Ching"), ("健", "Kin"), ("樂", "Lok"), ("思", "Sze"), ("康", "Hong"),
+    ("敏", "Man"), ("婷", "Ting"), ("朗", "Long"), ("恩", "Yan"), ("雅", "Nga"), ("峰", "Fung"),
+]  # fmt: skip
+MAINLAND_SURNAMES = [
+    ("王", "Wang"), ("李", "Li"), ("张", "Zhang"), ("刘", "Liu"), ("陈", "Chen"),
+    ("杨", "Yang"), ("赵", "Zhao"), ("黄", "Huang"), ("周", "Zhou"), ("吴", "Wu"),
+    ("徐", "Xu"), ("孙", "Sun"), ("胡", "Hu"), ("朱", "Zhu"), ("高", "Gao"),
+    ("林", "Lin"), ("何", "He"), ("郭", "Guo"), ("马", "Ma"), ("罗", "Luo"),
+]  # fmt: skip
+MAINLAND_GIVEN = [
+    ("伟", "wei"), ("芳", "fang"), ("娜", "na"), ("敏", "min"), ("静", "jing"), ("磊", "lei"),
+    ("强", "qiang"), ("洋", "yang"), ("艳", "yan"), ("勇", "yong"), ("军", "jun"), ("杰", "jie"),
+    ("涛", "tao"), ("明", "ming"), ("超", "chao"), ("秀", "xiu"), ("霞", "xia"), ("平", "ping"),
+    ("华", "hua"), ("晨", "chen"), ("宇", "yu"), ("浩", "hao"), ("欣", "xin"), ("婷", "ting"),
+    ("思", "si"), ("雨", "yu"), ("子", "zi"), ("轩", "xuan"), ("怡", "yi"), ("博", "bo"),
+]  # fmt: skip
+
+STAGES: list[tuple[str, int, str, str]] = [
+    # stage, weight, English position, Chinese position (Simplified)
+    (CareerStage.SENIOR, 3, "Professor", "教授"),
+    (CareerStage.MID, 3, "Associate Professor", "副教授"),
+    (CareerStage.EARLY, 3, "Assistant Professor", "助理教授"),
+    (CareerStage.STUDENT, 2, "PhD student", "博士研究生"),
+    (CareerStage.INDUSTRY, 1, "Senior Research Scientist", "高级研究员"),
+]
+
+# Chinese disciplines of CSL beside the English fields, for bilingual keywords and
+# for the few Chinese papers of an English-publishing researcher.
+FIELD_TO_DISCIPLINE = {
+    "Computational Linguistics / NLP": "计算机科学与技术",
+    "Computer Science": "计算机科学与技术",
+    "Mathematics": "数学",
+    "Statistics": "数学",
+    "Physics": "物理学",
+    "Condensed Matter": "材料科学与工程",
+    "Astrophysics": "天文学",
+    "Quantitative Biology": "生物学/生物科学与工程",
+    "Quantitative Finance": "应用经济学",
+}
+ACL_TOPICS: list[tuple[str, str]] = [
+    ("machine translation", r"translat"),
+    ("question answering", r"question|answer|reading comprehension"),
+    ("sentiment analysis", r"sentiment|emotion|opinion|stance"),
+    ("dialogue systems", r"dialog|conversation|chatbot"),
+    ("summarization", r"summar"),
+    ("information extraction", r"extraction|named entit|\bNER\b|relation|event"),
+    ("syntactic parsing", r"pars|syntax|syntactic|dependency|grammar"),
+    ("semantic representation", r"semantic|meaning|AMR"),
+    ("language models", r"language model|pre-?train|BERT|transformer"),
+    ("word embeddings", r"embedding|word vector|representation"),
+    ("knowledge graphs", r"knowledge|graph"),
+    ("multilingual NLP", r"multilingual|cross-lingual|low-resource"),
+    ("text generation", r"generat"),
+    ("text classification", r"classif|detect"),
+]
+STOP_WORDS = set(
+    [
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "among",
+        "based",
+        "using",
+        "which",
+        "their",
+        "there",
+        "these",
+        "those",
+        "from",
+        "into",
+        "with",
+        "without",
+        "within",
+        "between",
+        "through",
+        "under",
+        "over",
+        "paper",
+        "study",
+        "results",
+        "model",
+        "models",
+        "method",
+        "methods",
+        "approach",
+        "analysis",
+        "problem",
+        "problems",
+        "effect",
+        "effects",
+        "case",
+        "cases",
+        "general",
+        "first",
+        "second",
+        "third",
+        "higher",
+        "lower",
+        "large",
+        "small",
+        "properties",
+        "system",
+        "systems",
+        "theory",
+        "their",
+        "other",
+        "some",
+        "such",
+        "than",
+        "then",
+        "when",
+        "where",
+        "while",
+        "the",
+        "and",
+        "for",
+    ]
+)
+
+# Demo population: (region, primary corpus, count).
+POPULATION: list[tuple[str, str, int]] = [
+    ("HK", "english", 52),
+    ("HK", "csl", 18),
+    ("CN", "csl", 60),
+    ("CN", "english", 20),
+]
+
+
+@dataclass
+class Paper:
+    source: str  # csl | arxiv | acl
+    group: str  # discipline / category / topic
+    label: str  # English label of the group
+    record: dict[str, Any]
+
+
+@dataclass
+class Pools:
+    """Papers by (source, group), handed out without replacement."""
+
+    groups: dict[tuple[str, str], list[Paper]] = field(default_factory=dict)
+
+    def take(self, key: tuple[str, str], n: int) -> list[Paper]:
+        pool = self.groups.get(key, [])
+        taken, self.groups[key] = pool[:n], pool[n:]
+        return taken
+
+    def keys_with(self, source: str, at_least: int) -> list[tuple[str, str]]:
+        return sorted(k for k, v in self.groups.items() if k[0] == source and len(v) >= at_least)
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _acl_topic(record: dict[str, Any]) -> str:
+    for text in (record.get("title", ""), record.get("abstract", "")):
+        for topic, pattern in ACL_TOPICS:
+            if re.search(pattern, text, flags=re.IGNORECASE):
+                return topic
+    return "natural language processing"
+
+
+def load_pools(data_dir: Path, rng: random.Random) -> Pools:
+    pools = Pools()
+    grouped: dict[tuple[str, str], list[Paper]] = defaultdict(list)
+    for r in _read_jsonl(data_dir / "csl" / "csl_benchmark_2000.jsonl"):
+        grouped[("csl", r["discipline"])].append(
+            Paper("csl", r["discipline"], r.get("category_en", ""), r)
+        )
+    for r in _read_jsonl(data_dir / "arxiv-0704" / "arxiv_0704_2000.jsonl"):
+        category = (r.get("categories") or [r.get("primary_archive", "physics")])[0]
+        grouped[("arxiv", category)].append(Paper("arxiv", category, r.get("field", ""), r))
+    for r in _read_jsonl(data_dir / "acl-anthology-en" / "acl_main_2016_2021.jsonl"):
+        topic = _acl_topic(r)
+        grouped[("acl", topic)].append(Paper("acl", topic, topic, r))
+    for key in sorted(grouped):
+        papers = grouped[key]
+        rng.shuffle(papers)
+        pools.groups[key] = papers
+    return pools
+
+
+def publication_data(paper: Paper) -> PublicationData:
+    r = paper.record
+    if paper.source == "csl":
+        return PublicationData(
+            title=r["title"],
+            abstract=r.get("abstract", ""),
+            language="zh-hans",
+            keywords=list(r.get("keywords") or []),
+            source="dataset",
+            source_id=r["id"],
+            licence=LICENCE_CSL,
+            venue=f"CSL: {r.get('discipline', '')}",
+        )
+    if paper.source == "arxiv":
+        return PublicationData(
+            title=r["title"],
+            abstract=r.get("abstract", ""),
+            year=2007,
+            venue=r.get("journal_ref") or f"arXiv ({', '.join(r.get('categories') or [])})",
+            doi=r.get("doi") or None,
+            language="en",
+            keywords=list(r.get("categories") or []),
+            author_names=list(r.get("authors") or []),
+            url=r.get("url", ""),
+            source="dataset",
+            source_id=r["id"],
+            licence=LICENCE_ARXIV,
+        )
+    return PublicationData(
+        title=r["title"],
+        abstract=r.get("abstract", ""),
+        year=r.get("year"),
+        venue=r.get("venue", ""),
+        doi=r.get("doi") or None,
+        language="en",
+        author_names=list(r.get("authors") or []),
+        url=r.get("url", ""),
+        source="dataset",
+        source_id=r["id"],
+        licence=LICENCE_ACL,
+    )
+
+
+def _english_keywords(papers: list[Paper], n: int = 4) -> list[str]:
+    words: Counter[str] = Counter()
+    for paper in papers:
+        for word in re.findall(r"[A-Za-z][A-Za-z-]{4,}", paper.record.get("title", "")):
+            lower = word.lower()
+            if lower not in STOP_WORDS:
+                words[lower] += 1
+    return [w for w, _ in words.most_common(n)]
+
+
+def _chinese_keywords(papers: list[Paper], n: int = 5) -> list[str]:
+    counts: Counter[str] = Counter()
+    for paper in papers:
+        counts.update(paper.record.get("keywords") or [])
+    return [k for k, _ in counts.most_common(n)]
+
+
+def _name(region: str, rng: random.Random, used: set[str]) -> tuple[str, str, str]:
+    """(display name in Chinese, first name, last name) in the region's forms."""
+    for _attempt in range(50):
+        if region == "HK":
+            surname, romanised = rng.choice(HK_SURNAMES)
+            a, b = rng.sample(HK_GIVEN, 2)
+            display = surname + a[0] + b[0]
+            first = f"{a[1]}-{b[1].lower()}"
+            last = romanised
+        else:
+            surname, romanised = rng.choice(MAINLAND_SURNAMES)
+            given = rng.sample(MAINLAND_GIVEN, rng.choice((1, 2, 2)))
+            display = surname + "".join(g[0] for g in given)
+            first = "".join(g[1] for g in given).capitalize()
+            last = romanised
+        if display not in used:
+            used.add(display)
+            return display, first, last
+    raise RuntimeError("demo names exhausted")
+
+
+def _stage(rng: random.Random) -> tuple[str, str, str]:
+    choices = [s for s in STAGES for _ in range(s[1])]
+    stage, _w, position_en, position_zh = rng.choice(choices)
+    return stage, position_en, position_zh
+
+
+def _biography(
+    *,
+    region: str,
+    primary: str,
+    display: str,
+    english_name: str,
+    org: Organisation | None,
+    org_zh: str,
+    position_en: str,
+    position_zh: str,
+    topics_en: list[str],
+    topics_zh: list[str],
+) -> tuple[str, str]:
+    """A bilingual demo biography and its main language."""
+    org_en = org.name if org else "a university"
+    en = (
+        f"{english_name} is {_article(position_en)} {position_en} at {org_en}, working on "
+        f"{_join(topics_en)}. Demo profile: a generated person, not a real one; the "
+        "publications listed are real open-data papers with their original authors."
+    )
+    zh = (
+        f"{display}，{org_zh or '大学'}{position_zh}，研究方向为{'、'.join(topics_zh)}。"
+        "演示资料：此人为系统生成的虚构人物；所列论文均为真实的开放数据，保留原作者。"
+    )
+    script = "zh-hant" if region == "HK" else "zh-hans"
+    zh = to_script(zh, script)
+    if primary == "en":
+        return f"{en}\n\n{zh}", "en"
+    return f"{zh}\n\n{en}", script
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _join(items: list[str]) -> str:
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _organisations(ids: Iterable[str]) -> list[Organisation]:
+    found = {o.ror_id: o for o in Organisation.objects.filter(ror_id__in=list(ids))}
+    return [found[i] for i in ids if i in found]
+
+
+def seed_role_accounts(stdout: TextIO | None = None) -> list[Person]:
+    """One demo account per role (password ``DEMO_PASSWORD``); existing ones are kept."""
+    people = []
+    admin = Person.objects.filter(username="demo-admin").first()
+    if admin is None:
+        admin = Person.objects.create_superuser(
+            username="demo-admin",
+            email="demo-admin@example.org",
+            password=DEMO_PASSWORD,
+            display_name="張美玲",
+            first_name="Mei-ling",
+            last_name="Cheung",
+            is_demo=True,
+        )
+        services.assign_roles(admin, admin, [Role.ADMINISTRATOR])
+    hk_org = Organisation.objects.filter(ror_id="00q4vv597").first()
+    cn_org = Organisation.objects.filter(ror_id="03cve4549").first()
+    for role, username, _label, display, first, last, has_profile in ROLE_ACCOUNTS:
+        person = Person.objects.filter(username=username).first()
+        if person is None and has_profile:
+            org = hk_org if role == Role.RESEARCHER else cn_org
+            profile = services.create_researcher(
+                "demo",
+                username=username,
+                email=f"{username}@example.org",
+                password=DEMO_PASSWORD,
+                display_name=display,
+                first_name=first,
+                last_name=last,
+                organisation=org,
+                region=org.region if org else ("HK" if role == Role.RESEARCHER else "CN"),
+                career_stage=CareerStage.MID,
+                position="Associate Professor",
+                keywords=["demo"],
+                biography="Demo account for trying InnoBridge.",
+                biography_language="en",
+                is_demo=True,
+                roles=tuple(dict.fromkeys((Role.RESEARCHER, role))),
+            )
+            person = profile.person
+        elif person is None:
+            person = Person.objects.create_user(
+                username=username,
+                email=f"{username}@example.org",
+                password=DEMO_PASSWORD,
+                display_name=display,
+                first_name=first,
+                last_name=last,
+                is_demo=True,
+            )
+            services.assign_roles(admin, person, [role])
+        people.append(person)
+    if stdout is not None:
+        stdout.write(f"  {len(people)} demo role accounts\n")
+    return people
+
+
+def seed_researchers(
+    stdout: TextIO | None = None,
+    *,
+    seed: int = 2026,
+    scale: float = 1.0,
+    data_dir: Path | None = None,
+) -> int:
+    """About 150 × ``scale`` demo researchers with real papers; returns how many were
+    created (0 when they are already there)."""
+    if Person.objects.filter(username=_researcher_username(1)).exists():
+        if stdout is not None:
+            stdout.write("  demo researchers already there: nothing added\n")
+        return 0
+    rng = random.Random(seed)
+    pools = load_pools(data_dir or Path(settings.DATA_DIR), rng)
+    used_names: set[str] = set()
+    with transaction.atomic():  # all or nothing, so a re-run after a failure starts clean
+        created, papers_added = _seed_population(rng, pools, used_names, scale)
+    if stdout is not None:
+        stdout.write(f"  {created} demo researchers, {papers_added} real publications\n")
+    return created
+
+
+def _researcher_username(number: int) -> str:
+    return f"demo-{number:03d}"
+
+
+def _seed_population(
+    rng: random.Random, pools: Pools, used_names: set[str], scale: float
+) -> tuple[int, int]:
+    hk_orgs = _organisations(HK_INSTITUTIONS)
+    cn_orgs = _organisations(MAINLAND_INSTITUTIONS)
+    created = 0
+    papers_added = 0
+    number = 0
+    for region, corpus, count in POPULATION:
+        orgs = hk_orgs if region == "HK" else cn_orgs
+        for _i in range(max(1, round(count * scale))):
+            number += 1
+            papers, topics_en, topics_zh, primary = _draw_papers(pools, region, corpus, rng)
+            if not papers:
+                continue
+            display, first, last = _name(region, rng, used_names)
+            stage, position_en, position_zh = _stage(rng)
+            org = rng.choice(orgs) if orgs else None
+            if org is not None and org.ror_id == "05q8mqd91":  # HKSTP: an industry lab
+                stage, position_en, position_zh = STAGES[-1][0], STAGES[-1][2], STAGES[-1][3]
+            org_zh = (
+                HK_INSTITUTIONS.get(org.ror_id or "")
+                or MAINLAND_INSTITUTIONS.get(org.ror_id or "")
+                or org.name_zh
+                if org
+                else ""
+            )
+            english_name = f"{first} {last}" if region == "CN" else f"{last} {first}"
+            biography, bio_language = _biography(
+                region=region,
+                primary=primary,
+                display=display,
+                english_name=english_name,
+                org=org,
+                org_zh=org_zh,
+                position_en=position_en,
+                position_zh=position_zh,
+                topics_en=topics_en,
+                topics_zh=topics_zh,
+            )
+            keywords = list(dict.fromkeys([*topics_en, *topics_zh]))[:12]
+            profile = services.create_researcher(
+                "demo",
+                username=_researcher_username(number),
+                email=f"{_researcher_username(number)}@example.org",
+                password=None,
+                display_name=display,
+                first_name=first,
+                last_name=last,
+                organisation=org,
+                region=org.region if org else region,
+                career_stage=stage,
+                position=position_en,
+                keywords=keywords,
+                biography=biography,
+                biography_language=bio_language,
+                is_demo=True,
+            )
+            result = services.add_publications(
+                "demo", profile, [publication_data(p) for p in papers]
+            )
+            created += 1
+            papers_added += result.created
+    return created, papers_added
+
+
+def _draw_papers(
+    pools: Pools, region: str, corpus: str, rng: random.Random
+) -> tuple[list[Paper], list[str], list[str], str]:
+    """Papers for one researcher, their English and Chinese topics, and the main
+    language of the profile."""
+    if corpus == "csl":
+        keys = pools.keys_with("csl", 3)
+        if not keys:
+            return [], [], [], "zh"
+        key = rng.choice(keys)
+        papers = pools.take(key, rng.randint(4, 8))
+        discipline = key[1]
+        topics_zh = [discipline.split("/")[0], *_chinese_keywords(papers, 4)]
+        topics_en = [papers[0].label] if papers and papers[0].label else []
+        return papers, topics_en, topics_zh, "zh"
+    source = "acl" if rng.random() < 0.45 else "arxiv"
+    keys = pools.keys_with(source, 4) or pools.keys_with("arxiv" if source == "acl" else "acl", 4)
+    if not keys:
+        return [], [], [], "en"
+    key = rng.choice(keys)
+    papers = pools.take(key, rng.randint(4, 8))
+    field_name = papers[0].record.get("field", "") if papers else ""
+    if key[0] == "acl":
+        topics_en = [key[1], *_english_keywords(papers, 3)]
+    else:
+        topics_en = [field_name, key[1], *_english_keywords(papers, 3)]
+    discipline = next((d for f, d in FIELD_TO_DISCIPLINE.items() if field_name.startswith(f)), "")
+    topics_zh = [discipline.split("/")[0]] if discipline else []
+    # Some Hong Kong researchers also publish in Chinese, in their own discipline.
+    if discipline and region == "HK" and rng.random() < 0.35:
+        papers += pools.take(("csl", discipline), rng.randint(1, 2))
+    return papers, [t for t in topics_en if t], topics_zh, "en"
+
+
+def seed(stdout: TextIO, *, seed: int = 2026) -> None:
+    """The ``innobridge demo`` seeder: role accounts, then the demo researchers."""
+    seed_role_accounts(stdout)
+    seed_researchers(stdout, seed=seed)
+
+
+__all__ = [
+    "DEMO_ACCOUNTS",
+    "DEMO_PASSWORD",
+    "ROLE_ACCOUNTS",
+    "seed",
+    "seed_researchers",
+    "seed_role_accounts",
+]
+
+
+def demo_profiles() -> Any:
+    """The demo researchers (for tests and the operator)."""
+    return ResearcherProfile.objects.filter(person__is_demo=True).order_by("pk")
