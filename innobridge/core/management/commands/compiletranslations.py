@@ -24,7 +24,7 @@ def compile_catalogue(po_path: Path, *, use_fuzzy: bool = False) -> tuple[Path, 
     """Compile one .po file beside itself; return the .mo path and the number of
     translated messages written."""
     with po_path.open("rb") as handle:
-        catalog = read_po(handle, locale=None, domain=po_path.stem)
+        catalog = read_po(handle, locale=None, domain=po_path.stem, abort_invalid=True)
     mo_path = po_path.with_suffix(".mo")
     tmp_path = mo_path.with_suffix(".mo.tmp")
     with tmp_path.open("wb") as handle:
