@@ -56,7 +56,8 @@ class Command(BaseCommand):
             bad = [c for c in countries if len(c) != 2 or not c.isalpha()]
             if bad or not countries:
                 raise CommandError(
-                    f"--countries: expected two-letter country codes or 'all', got {countries_opt!r}."
+                    "--countries: expected two-letter country codes or 'all', "
+                    f"got {countries_opt!r}."
                 )
 
         def records() -> Iterator[dict[str, Any]]:
