@@ -1,0 +1,674 @@
+"""Every write of the facilities app: permission check, validation, state change and
+audit event, in one transaction. Errors are ``ValidationError``s with user-facing
+messages; nothing is written when one is raised."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from innobridge.core.models import Region
+from innobridge.core.permissions import Role, has_role
+from innobridge.core.services import record_event, snapshot
+from innobridge.people.models import Organisation, OrganisationType, Person
+
+from . import availability
+from .db import HOLDING_STATUSES, is_overlap_error
+from .models import (
+    Booking,
+    BookingStatus,
+    Charge,
+    ChargeKind,
+    ChargeStatus,
+    Dispute,
+    DisputeStatus,
+    Facility,
+    MaintenanceBlock,
+    Resource,
+    Tariff,
+    TariffUnit,
+    TrainingCertificate,
+    UsageRecord,
+    UserCategory,
+)
+
+CENT = Decimal("0.01")
+
+
+class BookingConflict(ValidationError):
+    """The slot is taken (by the check or by the database's overlap guard)."""
+
+
+# --- Who may do what ---------------------------------------------------------
+
+
+def can_manage(user: Any, facility: Facility) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if has_role(user, Role.ADMINISTRATOR):
+        return True
+    return has_role(user, Role.FACILITY_MANAGER) and facility.managers.filter(pk=user.pk).exists()
+
+
+def require_manager(user: Any, facility: Facility) -> None:
+    if not can_manage(user, facility):
+        raise PermissionDenied(_("Only a manager of this facility may do this."))
+
+
+# --- Who is booking: user category -------------------------------------------
+
+
+@dataclass(frozen=True)
+class BookerInfo:
+    category: str | None
+    organisation: Organisation | None
+    region: str
+    problem: str = ""
+
+
+def _related(a: Organisation, b: Organisation) -> bool:
+    if a.pk == b.pk:
+        return True
+    return a.parents.filter(pk=b.pk).exists() or b.parents.filter(pk=a.pk).exists()
+
+
+def booker_info(person: Any, facility: Facility) -> BookerInfo:
+    """The tariff category of ``person`` at ``facility``: from their researcher profile's
+    organisation and region against the facility's host; enterprise users and people at
+    companies are industry."""
+    if not getattr(person, "is_authenticated", False):
+        return BookerInfo(None, None, "", _("Log in to book."))
+    profile = getattr(person, "researcher_profile", None)
+    try:
+        org = profile.organisation if profile is not None else None
+    except Organisation.DoesNotExist:  # pragma: no cover
+        org = None
+    region = (profile.region if profile is not None else "") or (org.region if org else "")
+    if has_role(person, Role.ENTERPRISE) and (org is None or not _academic(org)):
+        return BookerInfo(UserCategory.INDUSTRY, org, region)
+    if org is None:
+        return BookerInfo(
+            None,
+            None,
+            region,
+            _("Add your organisation to your researcher profile so the right tariff applies."),
+        )
+    if org.primary_type == OrganisationType.COMPANY:
+        return BookerInfo(UserCategory.INDUSTRY, org, region)
+    if _related(org, facility.organisation):
+        return BookerInfo(UserCategory.INTERNAL, org, region)
+    region = org.region or region
+    if region == Region.HONG_KONG:
+        return BookerInfo(UserCategory.HK_ACADEMIC, org, region)
+    if region == Region.MAINLAND:
+        return BookerInfo(UserCategory.MAINLAND_ACADEMIC, org, region)
+    return BookerInfo(UserCategory.OTHER_ACADEMIC, org, region)
+
+
+def _academic(org: Organisation) -> bool:
+    return org.primary_type != OrganisationType.COMPANY
+
+
+# --- Prices ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quote:
+    category: str
+    tariff: Tariff
+    unit: str
+    unit_price: Decimal
+    quantity: Decimal
+    price: Decimal
+    currency: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "unit": self.unit,
+            "unit_price": str(self.unit_price),
+            "quantity": str(self.quantity),
+            "price": str(self.price),
+            "currency": self.currency,
+            "cancellation_window_hours": self.tariff.cancellation_window_hours,
+            "late_cancellation_fee_percent": self.tariff.late_cancellation_fee_percent,
+            "no_show_fee_percent": self.tariff.no_show_fee_percent,
+        }
+
+
+def tariff_for(resource: Resource, category: str | None) -> Tariff | None:
+    if not category:
+        return None
+    return Tariff.objects.filter(resource=resource, category=category).first()
+
+
+def _quantity(unit: str, start: dt.datetime, end: dt.datetime, samples: int) -> Decimal:
+    if unit == TariffUnit.SAMPLE:
+        return Decimal(samples)
+    seconds = Decimal(int((end - start).total_seconds()))
+    return (seconds / Decimal(3600)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def quote(
+    person: Any, resource: Resource, start: dt.datetime, end: dt.datetime, samples: int = 0
+) -> Quote:
+    """The price ``person`` would pay for the slot (raises ValidationError when they may
+    not book it at all)."""
+    info = booker_info(person, resource.facility)
+    if info.category is None:
+        raise ValidationError(info.problem)
+    tariff = tariff_for(resource, info.category)
+    if tariff is None:
+        raise ValidationError(
+            _("This resource is not open to your user group (%(category)s).")
+            % {"category": UserCategory(info.category).label}
+        )
+    if tariff.unit == TariffUnit.SAMPLE and samples < 1:
+        raise ValidationError({"samples": _("Give the number of samples (charged per sample).")})
+    qty = _quantity(tariff.unit, start, end, samples)
+    price = (tariff.price * qty).quantize(CENT, rounding=ROUND_HALF_UP)
+    return Quote(info.category, tariff, tariff.unit, tariff.price, qty, price, tariff.currency)
+
+
+# --- Booking -----------------------------------------------------------------
+
+
+def _certificate_ok(person: Any, resource: Resource, day: dt.date) -> bool:
+    cert = TrainingCertificate.objects.filter(person=person, resource=resource).first()
+    return cert is not None and cert.valid_on(day)
+
+
+def _month_bounds(moment: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    local = timezone.localtime(moment)
+    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, nxt
+
+
+def _quota_problem(person: Any, resource: Resource, start: dt.datetime, end: dt.datetime) -> str:
+    if not resource.monthly_quota_hours:
+        return ""
+    first, nxt = _month_bounds(start)
+    taken = Decimal(0)
+    for s, e in Booking.objects.filter(
+        resource=resource,
+        booker=person,
+        status__in=HOLDING_STATUSES,
+        starts_at__gte=first,
+        starts_at__lt=nxt,
+    ).values_list("starts_at", "ends_at"):
+        taken += Decimal((e - s).total_seconds()) / 3600
+    wanted = Decimal((end - start).total_seconds()) / 3600
+    if taken + wanted > resource.monthly_quota_hours:
+        return _(
+            "Over your quota: %(quota)d hours a month on this resource, "
+            "%(taken)s already booked this month."
+        ) % {"quota": resource.monthly_quota_hours, "taken": f"{taken:.1f}"}
+    return ""
+
+
+def check_request(
+    person: Any,
+    resource: Resource,
+    start: dt.datetime,
+    end: dt.datetime,
+    samples: int = 0,
+    *,
+    now: dt.datetime | None = None,
+) -> Quote:
+    """Validate a booking request without writing anything; returns its price quote.
+    Raises ValidationError with every problem found."""
+    problems: list[str] = []
+    if not resource.is_active or not resource.facility.is_active:
+        raise ValidationError(_("This resource is not taking bookings."))
+    try:
+        q = quote(person, resource, start, end, samples)
+    except ValidationError as exc:
+        raise exc
+    slot = availability.slot_problems(resource, start, end, now=now)
+    if availability.overlap_message() in slot:
+        raise BookingConflict(slot)
+    problems.extend(slot)
+    if resource.training_required and not _certificate_ok(
+        person, resource, timezone.localdate(start)
+    ):
+        problems.append(
+            _("This resource needs a training certificate; ask the facility for training.")
+        )
+    quota = _quota_problem(person, resource, start, end)
+    if quota:
+        problems.append(quota)
+    if problems:
+        raise ValidationError(problems)
+    return q
+
+
+def request_booking(
+    actor: Any,
+    resource: Resource,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    samples: int = 0,
+    purpose: str = "",
+    confirmed_price: Decimal | str | None = None,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Book ``resource`` for [start, end). The price is frozen on the booking. If
+    ``confirmed_price`` is given (the price the user saw on the confirmation step) and the
+    price is no longer the same, nothing is booked. Resources without approval are
+    approved at once. Never double-books: on a race the database refuses the loser and
+    this raises ``BookingConflict``."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Log in to book."))
+    q = check_request(actor, resource, start, end, samples, now=now)
+    if confirmed_price is not None and Decimal(str(confirmed_price)) != q.price:
+        raise ValidationError(
+            _("The price has changed to %(currency)s %(price)s; please confirm again.")
+            % {"currency": q.currency, "price": q.price}
+        )
+    info = booker_info(actor, resource.facility)
+    try:
+        with transaction.atomic():
+            # One booker at a time (quota), one resource at a time (overlap; the database
+            # constraint or SQLite's write lock make the check and insert indivisible).
+            Person.objects.select_for_update().filter(pk=actor.pk).first()
+            if Booking.objects.filter(
+                resource=resource,
+                status__in=HOLDING_STATUSES,
+                starts_at__lt=end,
+                ends_at__gt=start,
+            ).exists():
+                raise BookingConflict(availability.overlap_message())
+            quota = _quota_problem(actor, resource, start, end)
+            if quota:
+                raise ValidationError(quota)
+            booking = Booking.objects.create(
+                resource=resource,
+                booker=actor,
+                organisation=info.organisation,
+                booker_region=info.region,
+                category=q.category,
+                starts_at=start,
+                ends_at=end,
+                samples=samples,
+                purpose=purpose.strip(),
+                status=(
+                    BookingStatus.REQUESTED
+                    if resource.approval_required
+                    else BookingStatus.APPROVED
+                ),
+                unit=q.unit,
+                unit_price=q.unit_price,
+                quantity=q.quantity,
+                price=q.price,
+                currency=q.currency,
+                cancellation_window_hours=q.tariff.cancellation_window_hours,
+                late_cancellation_fee_percent=q.tariff.late_cancellation_fee_percent,
+                no_show_fee_percent=q.tariff.no_show_fee_percent,
+                decided_at=None if resource.approval_required else timezone.now(),
+            )
+            record_event(actor, "facilities.booking.request", booking, after=snapshot(booking))
+    except IntegrityError as exc:
+        if is_overlap_error(exc):
+            raise BookingConflict(availability.overlap_message()) from exc
+        raise
+    return booking
+
+
+def _transition(
+    actor: Any,
+    booking: Booking,
+    allowed_from: tuple[str, ...],
+    to: str,
+    action: str,
+    **changes: Any,
+) -> Booking:
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        if locked.status not in allowed_from:
+            raise ValidationError(
+                _("This booking is %(status)s; it cannot be changed that way.")
+                % {"status": locked.get_status_display()}
+            )
+        before = snapshot(locked)
+        locked.status = to
+        for key, value in changes.items():
+            setattr(locked, key, value)
+        locked.save()
+        record_event(actor, action, locked, before=before, after=snapshot(locked))
+    booking.refresh_from_db()
+    return booking
+
+
+def approve_booking(actor: Any, booking: Booking) -> Booking:
+    require_manager(actor, booking.resource.facility)
+    return _transition(
+        actor,
+        booking,
+        (BookingStatus.REQUESTED,),
+        BookingStatus.APPROVED,
+        "facilities.booking.approve",
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
+
+
+def reject_booking(actor: Any, booking: Booking, reason: str) -> Booking:
+    require_manager(actor, booking.resource.facility)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the requester a reason for the rejection.")})
+    return _transition(
+        actor,
+        booking,
+        (BookingStatus.REQUESTED,),
+        BookingStatus.REJECTED,
+        "facilities.booking.reject",
+        decided_by=actor,
+        decided_at=timezone.now(),
+        rejection_reason=reason.strip(),
+    )
+
+
+def _fee(booking: Booking, percent: int) -> Decimal:
+    return (booking.price * Decimal(percent) / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def late_cancellation_fee(booking: Booking, now: dt.datetime | None = None) -> Decimal:
+    """The fee if ``booking`` were cancelled at ``now`` (0 inside the free window or for
+    a request not yet approved)."""
+    now = now or timezone.now()
+    if booking.status != BookingStatus.APPROVED:
+        return Decimal(0)
+    if now <= booking.starts_at - dt.timedelta(hours=booking.cancellation_window_hours):
+        return Decimal(0)
+    return _fee(booking, booking.late_cancellation_fee_percent)
+
+
+def _charge(booking: Booking, kind: str, quantity: Decimal, amount: Decimal, text: str) -> Charge:
+    return Charge.objects.create(
+        booking=booking,
+        payer=booking.booker,
+        organisation=booking.organisation,
+        kind=kind,
+        incurred_on=timezone.localdate(booking.starts_at),
+        description=text[:300],
+        quantity=quantity,
+        unit=booking.unit,
+        unit_price=booking.unit_price,
+        amount=amount,
+        currency=booking.currency,
+    )
+
+
+def cancel_booking(actor: Any, booking: Booking, *, now: dt.datetime | None = None) -> Booking:
+    """The booker (or a manager) cancels before the start. Inside the cancellation
+    window an approved booking costs the tariff's late-cancellation fee."""
+    now = now or timezone.now()
+    is_manager = can_manage(actor, booking.resource.facility)
+    if not is_manager and getattr(actor, "pk", None) != booking.booker_id:
+        raise PermissionDenied(_("Only the booker or a facility manager may cancel."))
+    if booking.starts_at <= now:
+        raise ValidationError(_("This booking has already started; it can no longer be cancelled."))
+    fee = (
+        Decimal(0)
+        if is_manager and actor.pk != booking.booker_id
+        else late_cancellation_fee(booking, now)
+    )
+    with transaction.atomic():
+        booking = _transition(
+            actor,
+            booking,
+            (BookingStatus.REQUESTED, BookingStatus.APPROVED),
+            BookingStatus.CANCELLED,
+            "facilities.booking.cancel",
+            cancelled_at=now,
+        )
+        if fee > 0:
+            charge = _charge(
+                booking,
+                ChargeKind.LATE_CANCELLATION,
+                Decimal(1),
+                fee,
+                _("Late cancellation: %(resource)s") % {"resource": booking.resource.name},
+            )
+            record_event(actor, "facilities.charge.create", charge, after=snapshot(charge))
+    return booking
+
+
+def record_usage(
+    actor: Any,
+    booking: Booking,
+    *,
+    started_at: dt.datetime,
+    ended_at: dt.datetime,
+    samples: int = 0,
+    notes: str = "",
+    now: dt.datetime | None = None,
+) -> Charge:
+    """A manager records what was actually used; the booking becomes used and a charge
+    at the frozen unit price is created (hours on the resource's time grid, rounded up,
+    or samples)."""
+    require_manager(actor, booking.resource.facility)
+    now = now or timezone.now()
+    if ended_at <= started_at:
+        raise ValidationError({"ended_at": _("The end must be after the start.")})
+    if started_at > now:
+        raise ValidationError({"started_at": _("Usage cannot be recorded for the future.")})
+    if booking.unit == TariffUnit.SAMPLE and samples < 1:
+        raise ValidationError({"samples": _("Give the number of samples measured.")})
+    if booking.unit == TariffUnit.HOUR:
+        step = booking.resource.granularity_minutes
+        minutes = (ended_at - started_at).total_seconds() / 60
+        billed_minutes = -(-int(minutes) // step) * step
+        qty = (Decimal(billed_minutes) / Decimal(60)).quantize(CENT, rounding=ROUND_HALF_UP)
+    else:
+        qty = Decimal(samples)
+    amount = (booking.unit_price * qty).quantize(CENT, rounding=ROUND_HALF_UP)
+    with transaction.atomic():
+        booking = _transition(
+            actor,
+            booking,
+            (BookingStatus.APPROVED,),
+            BookingStatus.USED,
+            "facilities.booking.use",
+        )
+        usage = UsageRecord.objects.create(
+            booking=booking,
+            started_at=started_at,
+            ended_at=ended_at,
+            samples=samples,
+            notes=notes.strip(),
+            recorded_by=actor,
+        )
+        record_event(actor, "facilities.usage.record", usage, after=snapshot(usage))
+        charge = _charge(
+            booking,
+            ChargeKind.USAGE,
+            qty,
+            amount,
+            _("Use of %(resource)s") % {"resource": booking.resource.name},
+        )
+        record_event(actor, "facilities.charge.create", charge, after=snapshot(charge))
+    return charge
+
+
+def mark_no_show(actor: Any, booking: Booking, *, now: dt.datetime | None = None) -> Booking:
+    require_manager(actor, booking.resource.facility)
+    now = now or timezone.now()
+    if booking.starts_at > now:
+        raise ValidationError(_("A booking can be marked as a no-show only after it starts."))
+    fee = _fee(booking, booking.no_show_fee_percent)
+    with transaction.atomic():
+        booking = _transition(
+            actor,
+            booking,
+            (BookingStatus.APPROVED,),
+            BookingStatus.NO_SHOW,
+            "facilities.booking.no_show",
+        )
+        if fee > 0:
+            charge = _charge(
+                booking,
+                ChargeKind.NO_SHOW,
+                Decimal(1),
+                fee,
+                _("No-show: %(resource)s") % {"resource": booking.resource.name},
+            )
+            record_event(actor, "facilities.charge.create", charge, after=snapshot(charge))
+    return booking
+
+
+# --- Disputes ----------------------------------------------------------------
+
+
+def raise_dispute(actor: Any, charge: Charge, reason: str) -> Dispute:
+    if getattr(actor, "pk", None) != charge.payer_id:
+        raise PermissionDenied(_("Only the payer may dispute a charge."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what is wrong with the charge.")})
+    with transaction.atomic():
+        locked = Charge.objects.select_for_update().get(pk=charge.pk)
+        if locked.status != ChargeStatus.OPEN:
+            raise ValidationError(_("This charge has already been disputed."))
+        before = snapshot(locked)
+        locked.status = ChargeStatus.DISPUTED
+        locked.save()
+        dispute = Dispute.objects.create(
+            charge=locked, raised_by=actor, reason=reason.strip(), original_amount=locked.amount
+        )
+        record_event(
+            actor, "facilities.charge.dispute", locked, before=before, after=snapshot(locked)
+        )
+    charge.refresh_from_db()
+    return dispute
+
+
+def resolve_dispute(
+    actor: Any,
+    dispute: Dispute,
+    *,
+    upheld: bool,
+    resolution: str,
+    new_amount: Decimal | str | None = None,
+) -> Dispute:
+    """A manager decides: upheld (the charge is set to ``new_amount``, between 0 and the
+    original) or dismissed (the charge stands)."""
+    charge = dispute.charge
+    require_manager(actor, charge.booking.resource.facility)
+    if not resolution.strip():
+        raise ValidationError({"resolution": _("Explain the decision to the payer.")})
+    amount: Decimal | None = None
+    if upheld:
+        try:
+            amount = Decimal(str(new_amount)).quantize(CENT)
+        except Exception as exc:
+            raise ValidationError({"new_amount": _("Give the corrected amount.")}) from exc
+        if not (Decimal(0) <= amount <= dispute.original_amount):
+            raise ValidationError(
+                {"new_amount": _("The corrected amount must be between 0 and the original.")}
+            )
+    with transaction.atomic():
+        locked = Dispute.objects.select_for_update().get(pk=dispute.pk)
+        if locked.status != DisputeStatus.OPEN:
+            raise ValidationError(_("This dispute has already been resolved."))
+        before = snapshot(locked)
+        locked.status = DisputeStatus.UPHELD if upheld else DisputeStatus.DISMISSED
+        locked.resolution = resolution.strip()
+        locked.resolved_by = actor
+        locked.resolved_at = timezone.now()
+        locked.save()
+        c = Charge.objects.select_for_update().get(pk=charge.pk)
+        c_before = snapshot(c)
+        if upheld and amount is not None:
+            c.amount = amount
+            c.status = ChargeStatus.ADJUSTED
+        else:
+            c.status = ChargeStatus.CONFIRMED
+        c.save()
+        record_event(
+            actor, "facilities.dispute.resolve", locked, before=before, after=snapshot(locked)
+        )
+        record_event(actor, "facilities.charge.adjust", c, before=c_before, after=snapshot(c))
+    dispute.refresh_from_db()
+    return dispute
+
+
+# --- Certificates and maintenance --------------------------------------------
+
+
+def grant_certificate(
+    actor: Any, person: Any, resource: Resource, *, valid_until: dt.date | None = None
+) -> TrainingCertificate:
+    require_manager(actor, resource.facility)
+    with transaction.atomic():
+        cert, _created = TrainingCertificate.objects.update_or_create(
+            person=person,
+            resource=resource,
+            defaults={
+                "issued_by": actor,
+                "issued_on": timezone.localdate(),
+                "valid_until": valid_until,
+            },
+        )
+        record_event(actor, "facilities.certificate.grant", cert, after=snapshot(cert))
+    return cert
+
+
+def add_maintenance(
+    actor: Any, resource: Resource, start: dt.datetime, end: dt.datetime, reason: str = ""
+) -> MaintenanceBlock:
+    require_manager(actor, resource.facility)
+    if end <= start:
+        raise ValidationError(_("The end must be after the start."))
+    with transaction.atomic():
+        clash = Booking.objects.filter(
+            resource=resource,
+            status__in=(BookingStatus.REQUESTED, BookingStatus.APPROVED),
+            starts_at__lt=end,
+            ends_at__gt=start,
+        ).count()
+        if clash:
+            raise ValidationError(
+                _("%(n)d booking(s) fall in that time; cancel or reject them first.") % {"n": clash}
+            )
+        block = MaintenanceBlock.objects.create(
+            resource=resource, starts_at=start, ends_at=end, reason=reason.strip()
+        )
+        record_event(actor, "facilities.maintenance.add", block, after=snapshot(block))
+    return block
+
+
+def total_hours(bookings: Any) -> Decimal:
+    total = Decimal(0)
+    for s, e in bookings.values_list("starts_at", "ends_at"):
+        total += Decimal((e - s).total_seconds()) / 3600
+    return total
+
+
+__all__ = [
+    "BookingConflict",
+    "Quote",
+    "add_maintenance",
+    "approve_booking",
+    "booker_info",
+    "can_manage",
+    "cancel_booking",
+    "check_request",
+    "grant_certificate",
+    "late_cancellation_fee",
+    "mark_no_show",
+    "quote",
+    "raise_dispute",
+    "record_usage",
+    "reject_booking",
+    "request_booking",
+    "resolve_dispute",
+]
