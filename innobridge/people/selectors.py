@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
-from innobridge.core.language import fold
+from innobridge.core.language import fold, to_script
 from innobridge.core.models import Region
+from innobridge.core.permissions import Role
 
-from .models import Organisation, Publication, ResearcherProfile
+from .importers import normalise_doi
+from .models import ROR_ID_RE, ApiToken, Authorship, Organisation, Publication, ResearcherProfile
 
 
 def directory_stats() -> dict[str, Any]:
@@ -136,7 +149,11 @@ def search_researchers(
     region: str = "",
     organisation: int | None = None,
     career_stage: str = "",
+    keyword: str = "",
+    has_orcid: bool | None = None,
 ) -> QuerySet[ResearcherProfile]:
+    """Visible profiles matching every filter. ``q`` matches names, keywords,
+    position and organisation names in any script or case (香港科技大學 finds 香港科技大学)."""
     qs = visible_researchers(viewer)
     if region:
         qs = qs.filter(region=region)
@@ -144,6 +161,189 @@ def search_researchers(
         qs = qs.filter(organisation_id=organisation)
     if career_stage:
         qs = qs.filter(career_stage=career_stage)
+    if keyword:
+        qs = qs.filter(search_text__contains=fold(keyword).strip())
+    if has_orcid is True:
+        qs = qs.filter(orcid__isnull=False)
+    elif has_orcid is False:
+        qs = qs.filter(orcid__isnull=True)
     for term in fold(q).strip().split():
         qs = qs.filter(search_text__contains=term)
-    return qs.order_by("person__display_name", "person__username")
+    return qs.order_by("person__display_name", "person__username", "pk")
+
+
+def organisations_with_researchers(viewer: Any = None) -> QuerySet[Organisation]:
+    """Organisations that have at least one visible researcher (for filter menus)."""
+    return Organisation.objects.filter(
+        Exists(visible_researchers(viewer).filter(organisation=OuterRef("pk")))
+    ).order_by("name", "pk")
+
+
+def resolve_organisation(text: str) -> tuple[Organisation | None, list[Organisation]]:
+    """The one organisation meant by ``text`` (a ROR id or URL, or a name in any
+    script), else None and up to five candidates (empty when nothing matches)."""
+    text = text.strip()
+    ror = text.rsplit("/", 1)[-1].lower() if "ror.org/" in text.lower() else text.lower()
+    if ROR_ID_RE.match(ror):
+        found = Organisation.objects.filter(ror_id=ror).first()
+        if found is not None:
+            return found, []
+    candidates = list(search_organisations(q=text, include_inactive=True)[:6])
+    exact = [o for o in candidates if getattr(o, "rank", 3) == 0]
+    if len(exact) == 1:
+        return exact[0], []
+    if len(candidates) == 1:
+        return candidates[0], []
+    return None, candidates[:5]
+
+
+def researcher_publications(profile: ResearcherProfile) -> QuerySet[Publication]:
+    """A profile's publications, newest first."""
+    return Publication.objects.filter(authorship__researcher=profile).order_by(
+        F("year").desc(nulls_last=True), "title", "pk"
+    )
+
+
+def publications_for(
+    viewer: Any = None,
+    *,
+    q: str = "",
+    year: int | None = None,
+    researcher: int | None = None,
+    doi: str = "",
+) -> QuerySet[Publication]:
+    """Publications of researchers the viewer may see, filtered. ``q`` matches the
+    title in its own script or the other Chinese script."""
+    visible = visible_researchers(viewer)
+    if researcher:
+        visible = visible.filter(pk=researcher)
+    qs = Publication.objects.filter(
+        Exists(
+            Authorship.objects.filter(
+                publication=OuterRef("pk"), researcher__in=visible.values("pk")
+            )
+        )
+    )
+    if year:
+        qs = qs.filter(year=year)
+    if doi:
+        qs = qs.filter(doi=normalise_doi(doi))
+    for term in q.split():
+        variants = {term, to_script(term, "zh-hans"), to_script(term, "zh-hant")}
+        cond = Q()
+        for variant in variants:
+            cond |= Q(title__icontains=variant) | Q(venue__icontains=variant)
+        qs = qs.filter(cond)
+    return qs.order_by(F("year").desc(nulls_last=True), "title", "pk")
+
+
+# --- Accounts, roles and API tokens ------------------------------------------
+
+
+def roles_held(person: Any) -> list[Role]:
+    """The roles a person holds (as ``Role`` members, whose labels are translated)."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        return []
+    held = set(person.groups.values_list("name", flat=True))
+    return [role for role in Role if role.value in held]
+
+
+def active_api_tokens(person: Any) -> QuerySet[ApiToken]:
+    """The person's tokens that still work, newest first."""
+    return ApiToken.objects.filter(person=person, revoked_at__isnull=True).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def api_token_of(person: Any, token_id: int) -> ApiToken:
+    """One of the person's own tokens (raises ApiToken.DoesNotExist otherwise)."""
+    return ApiToken.objects.get(person=person, pk=token_id)
+
+
+# --- Partner search (through the matching engine) ----------------------------
+
+
+OTHER_SIDE = {"HK": ["CN"], "CN": ["HK"], "MO": ["CN", "HK"], "INT": ["HK", "CN"]}
+
+
+def partner_query_for(profile: ResearcherProfile) -> str:
+    """A researcher's own expertise as a query: keywords and recent titles."""
+    titles = list(profile.publications.order_by("-year", "-id").values_list("title", flat=True)[:8])
+    parts = [", ".join(profile.keywords), profile.position, *titles]
+    return "\n".join(p for p in parts if p)
+
+
+def find_partners(
+    viewer: Any,
+    *,
+    q: str = "",
+    use_profile: bool = False,
+    regions: list[str] | None = None,
+    organisation_type: str = "",
+    career_stage: str = "",
+    top_k: int = 20,
+) -> dict[str, Any]:
+    """Researchers (and their organisations) whose work matches a topic, on the other
+    side of the boundary by default, ranked, with why each one matches.
+
+    ``regions`` None means "the other side" of the viewer's own region (Mainland for a
+    Hong Kong researcher, Hong Kong for a Mainland one; both for others)."""
+    from innobridge.core.language import script_for_language
+
+    from . import matching
+
+    own = getattr(viewer, "researcher_profile", None) if viewer.is_authenticated else None
+    if use_profile and own is not None:
+        q = partner_query_for(own)
+    q = q.strip()
+    if regions is None:
+        regions = OTHER_SIDE.get(own.region, ["HK", "CN"]) if own else ["HK", "CN"]
+    result: dict[str, Any] = {
+        "query": q,
+        "regions": regions,
+        "researchers": [],
+        "organisations": [],
+    }
+    if not q:
+        return result
+    filters: dict[str, Any] = {"region": regions or None}
+    if organisation_type:
+        filters["organisation_type"] = organisation_type
+    if career_stage:
+        filters["career_stage"] = career_stage
+    if own is not None:
+        filters["exclude_ids"] = [str(own.pk)]
+    hits = matching.search(q, top_k=top_k, filters=filters, script=script_for_language())
+    profiles = visible_researchers(viewer).in_bulk([int(h.id) for h in hits])
+    rows = []
+    for hit in hits:
+        profile = profiles.get(int(hit.id))
+        if profile is None:  # hidden since it was indexed
+            continue
+        why = hit.why
+        closest = why.closest_text
+        rows.append(
+            {
+                "profile": profile,
+                "score": hit.score,
+                "shared_terms": why.shared_terms[:8],
+                "closest_text": closest,
+                "closest_is_publication": why.closest_index > 0,
+            }
+        )
+    result["researchers"] = rows
+    # Organisations ranked by the strength of their matching researchers: the best
+    # researcher counts fully, each further one adds a little.
+    by_org: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        org = row["profile"].organisation
+        if org is None:
+            continue
+        entry = by_org.setdefault(org.pk, {"organisation": org, "score": 0.0, "researchers": []})
+        weight = 1.0 if not entry["researchers"] else 0.25
+        entry["score"] += weight * row["score"]
+        entry["researchers"].append(row["profile"])
+    result["organisations"] = sorted(
+        by_org.values(), key=lambda e: (-e["score"], e["organisation"].name)
+    )
+    return result

@@ -31,6 +31,7 @@ from .importers import (
     parse_publications,
 )
 from .models import (
+    DOI_RE,
     ApiToken,
     Authorship,
     Organisation,
@@ -618,6 +619,10 @@ def _clean_record(record: PublicationData, where: str) -> tuple[PublicationData,
     if not title:
         errors.append(_("%(where)s: the title is empty") % {"where": where})
     doi = normalise_doi(record.doi)
+    if doi and not DOI_RE.match(doi):
+        # Sources sometimes give several DOIs or wrap one in text: keep the first.
+        found = re.search(r"10\.\d{4,9}/[^\s,;]+", doi)
+        doi = found.group(0).rstrip(".") if found else doi
     if doi:
         try:
             validate_doi(doi)

@@ -220,3 +220,13 @@ def test_only_owner_may_import(make_researcher: Any, data_file: Any) -> None:
     other = make_researcher("other")
     with pytest.raises(PermissionDenied):
         import_publications(other.person, profile, data_file("publications.csv"), "csv")
+
+
+def test_first_of_several_dois_is_kept(make_researcher: Any) -> None:
+    profile = make_researcher("owner")
+    add_publications(
+        None,
+        profile,
+        [PublicationData(title="Two DOIs", doi="10.1103/PhysRevD.76.044016 10.1103/other")],
+    )
+    assert Publication.objects.get().doi == "10.1103/physrevd.76.044016"
