@@ -85,6 +85,7 @@ def test_update_profile_by_owner(make_researcher: Any, cn_org: Any) -> None:
     assert updated.keywords == ["robotics", "机器人", "control"]
     assert "中山大学" in updated.search_text and "robotics" in updated.search_text
     event = AuditEvent.objects.get(action="people.researcher.update")
+    assert event.before is not None and event.after is not None
     assert event.before["orcid"] is None and event.after["orcid"] == VALID_ORCID
 
 
