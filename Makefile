@@ -7,7 +7,9 @@
 # uv is bootstrapped with pip into .tools/ (a pinned version), so nothing has to
 # be installed by hand. Set UV=/path/to/uv to use another one.
 
-PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+# The real interpreter, not a pyenv shim (uv would rebuild .venv at every call).
+PYTHON ?= $(shell $$(command -v python3.11 2>/dev/null || command -v python3) \
+	-c 'import sys; print(sys.executable)')
 UV_VERSION := 0.13.9
 TOOLS := .tools
 UV ?= $(TOOLS)/bin/uv
