@@ -583,7 +583,12 @@ def create_profile(actor: Any, person: Person, **fields: Any) -> ResearcherProfi
         fields.setdefault(
             "display_name", person.display_name or person.get_full_name() or person.username
         )
-        _apply_profile_changes(profile, fields)
+        try:
+            _apply_profile_changes(profile, fields)
+        except ValidationError:
+            # Forget the unsaved profile the constructor cached on the person.
+            person._state.fields_cache.pop("researcher_profile", None)
+            raise
         _save_profile(profile)
         person.groups.add(Group.objects.get_or_create(name=Role.RESEARCHER)[0])
         if hasattr(person, "_role_cache"):
