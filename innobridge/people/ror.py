@@ -455,6 +455,7 @@ def _from_v2(raw: dict[str, Any]) -> RorRecord:
     display = ""
     named: list[tuple[str, str | None]] = []
     acronyms: list[str] = []
+    aliases: list[tuple[str, str | None]] = []
     for entry in raw.get("names") or []:
         if not isinstance(entry, dict):
             raise RorFormatError(_("a name is not an object"))
@@ -466,8 +467,12 @@ def _from_v2(raw: dict[str, Any]) -> RorRecord:
             display = value
         if "acronym" in kinds:
             acronyms.append(value)
-        elif "ror_display" not in kinds or entry.get("lang"):
-            named.append((value, entry.get("lang") or None))
+        elif "label" in kinds or "ror_display" in kinds:
+            if "ror_display" not in kinds or entry.get("lang"):
+                named.append((value, entry.get("lang") or None))
+        else:
+            aliases.append((value, entry.get("lang") or None))
+    named += aliases  # official labels before aliases when choosing the Chinese name
     locations = raw.get("locations") or [{}]
     location = locations[0] if isinstance(locations[0], dict) else {}
     geo = location.get("geonames_details") or {}

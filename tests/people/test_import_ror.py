@@ -327,3 +327,22 @@ def test_service_needs_an_administrator(make_person: Any) -> None:
     assert report.created == 1
     event = AuditEvent.objects.get(action="people.organisations.import")
     assert event.actor == admin
+
+
+def test_v2_label_wins_over_alias_for_the_chinese_name() -> None:
+    record = normalise_record(
+        {
+            "id": "https://ror.org/0aaaaaa11",
+            "names": [
+                {"lang": "zh", "types": ["alias"], "value": "港科大"},
+                {"lang": "en", "types": ["ror_display", "label"], "value": "Alpha University"},
+                {"lang": "zh", "types": ["label"], "value": "阿爾法大學"},
+            ],
+            "locations": [{"geonames_details": {"country_code": "HK", "name": "Hong Kong"}}],
+            "status": "active",
+            "types": ["education"],
+        }
+    )
+    assert record.name == "Alpha University"
+    assert record.name_zh == "阿爾法大學"
+    assert record.other_names == ["港科大"]
