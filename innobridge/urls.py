@@ -5,15 +5,15 @@ zh-CN → 简体中文), so every page lives at one address in all three languag
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from innobridge import views as site_views
 from innobridge.api import api
 from innobridge.core import views as core_views
+from innobridge.people import views as people_views
 
 urlpatterns = [
     path("", site_views.home, name="home"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", people_views.set_language, name="set_language"),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("innobridge.people.account_urls")),

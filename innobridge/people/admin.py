@@ -1,17 +1,71 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from collections.abc import Callable
+from typing import Any
 
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from innobridge.core.permissions import Role
+
+from . import services
 from .models import ApiToken, Organisation, Person, Publication, ResearcherProfile
+
+# --- Accounts, roles and API tokens ------------------------------------------
+
+
+def _role_action(role: Role, grant: bool) -> Callable[..., None]:
+    """An admin action granting (or removing) ``role`` through ``services.assign_roles``,
+    so every change is checked (administrators only) and audited."""
+
+    def action(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        changed = 0
+        for person in queryset:
+            try:
+                if grant:
+                    services.grant_role(request.user, person, role.value)
+                else:
+                    services.remove_role(request.user, person, role.value)
+            except (PermissionDenied, ValidationError) as exc:
+                modeladmin.message_user(request, str(exc), messages.ERROR)
+                return
+            changed += 1
+        modeladmin.message_user(
+            request,
+            gettext("%(role)s: %(n)d people updated.") % {"role": role.label, "n": changed},
+            messages.SUCCESS,
+        )
+
+    verb = "grant" if grant else "remove"
+    action.__name__ = f"{verb}_role_{role.value}"
+    action.short_description = format_lazy(  # type: ignore[attr-defined]
+        "{}: {}", _("Grant role") if grant else _("Remove role"), role.label
+    )
+    return action
 
 
 @admin.register(Person)
 class PersonAdmin(UserAdmin):
-    list_display = ["username", "display_name", "email", "is_demo", "is_staff"]
+    list_display = ["username", "display_name", "email", "roles", "is_demo", "is_staff"]
     list_filter = [*UserAdmin.list_filter, "is_demo"]
     fieldsets = (
         *(UserAdmin.fieldsets or ()),
         ("InnoBridge", {"fields": ("display_name", "preferred_language", "is_demo")}),
     )
+    # Roles (groups) change only through the actions, which audit every change.
+    readonly_fields = ["groups"]
+    actions = [
+        *[_role_action(role, grant=True) for role in Role],
+        *[_role_action(role, grant=False) for role in Role],
+    ]
+
+    @admin.display(description=_("roles"))
+    def roles(self, obj: Person) -> str:
+        return ", ".join(str(Role(r).label) for r in services.person_roles(obj))
 
 
 @admin.register(Organisation)

@@ -1,18 +1,29 @@
 from typing import Any
 
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 
 from innobridge.core.models import Region
+from innobridge.core.permissions import Role, has_role
 
-from . import selectors
-from .models import Organisation, OrganisationType
+from . import selectors, services
+from .forms import ApiTokenForm, LanguagePreferenceForm, SignUpForm
+from .models import ApiToken, CareerStage, Organisation, OrganisationType, Person
 from .ror import ZH_NAME_SUPPLEMENT
-
 
 # --- Organisations (ROR) -----------------------------------------------------
 
@@ -142,10 +153,156 @@ def researcher_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "people/researcher_detail.html", {"profile": profile})
 
 
+# --- Accounts, roles and API tokens ------------------------------------------
+
+
+def _apply_language(response: HttpResponse, language: str) -> HttpResponse:
+    """Make ``language`` the UI language from the next page on (the switcher's cookie)."""
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
+        )
+        translation.activate(language)
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in, plus: the person's preferred language becomes the UI language."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        return _apply_language(response, form.get_user().preferred_language)
+
+
+def _after_signup_url(person: Person) -> str:
+    if has_role(person, Role.RESEARCHER):
+        try:
+            return reverse("people:researcher_create")
+        except NoReverseMatch:
+            pass
+    return reverse("account")
+
+
 def signup(request: HttpRequest) -> HttpResponse:
-    return render(request, "registration/signup.html", {})
+    if request.user.is_authenticated:
+        return redirect("account")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.sign_up(
+                username=data["username"],
+                email=data["email"],
+                password=data["password1"],
+                display_name=data["display_name"],
+                preferred_language=data["preferred_language"],
+                role=data["role"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            auth_login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+            response = redirect(_after_signup_url(person))
+            _apply_language(response, person.preferred_language)
+            messages.success(request, _("Welcome to InnoBridge! Your account is ready."))
+            return response
+    return render(request, "registration/signup.html", {"form": form})
+
+
+def _add_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form (by field where it names one)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "registration/account.html", {})
+    person = request.user
+    language_form = LanguagePreferenceForm(
+        initial={"preferred_language": person.preferred_language}  # type: ignore[union-attr]
+    )
+    token_form = ApiTokenForm()
+    new_token = new_key = None
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "language":
+            language_form = LanguagePreferenceForm(request.POST)
+            if language_form.is_valid():
+                language = language_form.cleaned_data["preferred_language"]
+                try:
+                    services.set_preferred_language(person, language)
+                except ValidationError as exc:
+                    _add_errors(language_form, exc)
+                else:
+                    response = redirect("account")
+                    _apply_language(response, language)
+                    messages.success(request, _("Your preferred language is saved."))
+                    return response
+        elif action == "create_token":
+            token_form = ApiTokenForm(request.POST)
+            if token_form.is_valid():
+                try:
+                    new_token, new_key = services.create_api_token(
+                        person, token_form.cleaned_data["name"]
+                    )
+                except ValidationError as exc:
+                    _add_errors(token_form, exc)
+                else:
+                    token_form = ApiTokenForm()
+                    status = 201
+        elif action == "revoke_token":
+            try:
+                token = selectors.api_token_of(person, int(request.POST.get("token", "")))
+            except (ValueError, ApiToken.DoesNotExist) as exc:
+                raise Http404 from exc
+            try:
+                services.revoke_api_token(person, token)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+            return redirect("account")
+        else:
+            return HttpResponseBadRequest(_("Unknown action."))
+        if status == 200:
+            status = 400
+    page = render(
+        request,
+        "registration/account.html",
+        {
+            "person": person,
+            "roles": selectors.roles_held(person),
+            "language_form": language_form,
+            "token_form": token_form,
+            "tokens": selectors.active_api_tokens(person),
+            "new_token": new_token,
+            "new_key": new_key,
+        },
+        status=status,
+    )
+    if new_key:
+        page["Cache-Control"] = "no-store"
+    return page
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switcher; for a signed-in person it also saves the choice as
+    their preferred language, so it follows them to their next log-in."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.set_preferred_language(request.user, language)
+    return response
