@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "innobridge.core",
     "innobridge.people",
+    "innobridge.funding",
     "innobridge.facilities",
 ]
 

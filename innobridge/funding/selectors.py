@@ -1,0 +1,322 @@
+"""Every read of the funding app that depends on who asks.
+
+* applicants see their own proposals and their decisions — never reviewers' identities or
+  other proposals;
+* reviewers see only the proposals assigned to them (not declined), and other reviewers'
+  scores only after submitting their own;
+* officers see the calls and proposals of their funders' schemes;
+* the public sees awarded projects' titles, partners and amounts only.
+"""
+
+from __future__ import annotations
+
+import statistics
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from innobridge.core.permissions import Role, has_role
+
+from .models import (
+    Call,
+    CallSide,
+    Criterion,
+    Funder,
+    Notification,
+    Project,
+    Proposal,
+    ProposalState,
+    Review,
+    ReviewAssignment,
+    Scheme,
+)
+from .portfolio import Candidate, best_portfolio
+from .services import is_call_officer, is_team_member, side_totals
+
+
+def _authed(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def officer_funders(user: Any) -> QuerySet[Funder]:
+    if getattr(user, "is_superuser", False):
+        return Funder.objects.all()
+    if not has_role(user, Role.PROGRAMME_OFFICER):
+        return Funder.objects.none()
+    return Funder.objects.filter(officers=user)
+
+
+def officer_calls(user: Any) -> QuerySet[Call]:
+    return (
+        Call.objects.filter(sides__funder__in=officer_funders(user))
+        .distinct()
+        .order_by("-opens_at", "id")
+    )
+
+
+def officer_schemes(user: Any) -> QuerySet[Scheme]:
+    return Scheme.objects.filter(funders__in=officer_funders(user)).distinct().order_by("name")
+
+
+def open_calls(now: Any = None) -> QuerySet[Call]:
+    now = now or timezone.now()
+    return Call.objects.filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at", "id")
+
+
+def visible_calls(user: Any) -> QuerySet[Call]:
+    """Calls that have opened are public; officers also see their calls before opening."""
+    now = timezone.now()
+    q = Q(opens_at__lte=now)
+    if _authed(user):
+        q |= Q(pk__in=officer_calls(user).values("pk"))
+    return Call.objects.filter(q).distinct().order_by("-opens_at", "id")
+
+
+def my_proposals(user: Any) -> QuerySet[Proposal]:
+    if not _authed(user):
+        return Proposal.objects.none()
+    return (
+        Proposal.objects.filter(
+            Q(lead=user) | Q(members__person=user, members__status__in=["accepted", "invited"])
+        )
+        .distinct()
+        .select_related("call")
+        .order_by("-created_at", "id")
+    )
+
+
+def visible_proposals(user: Any) -> QuerySet[Proposal]:
+    """Own proposals (team or invited), assigned ones (not declined), officers' calls'."""
+    if not _authed(user):
+        return Proposal.objects.none()
+    q = Q(lead=user) | Q(members__person=user, members__status__in=["accepted", "invited"])
+    q |= Q(assignments__reviewer=user, assignments__status__in=["invited", "accepted", "submitted"])
+    calls = officer_calls(user)
+    q |= Q(call__in=calls) & ~Q(state=ProposalState.DRAFT)
+    return Proposal.objects.filter(q).distinct().order_by("call", "id")
+
+
+def proposal_role(user: Any, proposal: Proposal) -> str:
+    """ "officer", "team", "reviewer" or "" — how ``user`` relates to ``proposal``."""
+    if not _authed(user):
+        return ""
+    if is_call_officer(user, proposal.call) and proposal.state != ProposalState.DRAFT:
+        return "officer"
+    if (
+        proposal.lead_id == user.pk
+        or proposal.members.filter(person=user, status__in=["accepted", "invited"]).exists()
+    ):
+        return "team"
+    if proposal.assignments.filter(
+        reviewer=user, status__in=["invited", "accepted", "submitted"]
+    ).exists():
+        return "reviewer"
+    return ""
+
+
+def my_assignments(user: Any) -> QuerySet[ReviewAssignment]:
+    if not _authed(user):
+        return ReviewAssignment.objects.none()
+    return (
+        ReviewAssignment.objects.filter(
+            reviewer=user, status__in=["invited", "accepted", "submitted"]
+        )
+        .select_related("proposal", "proposal__call", "funder")
+        .order_by("deadline", "id")
+    )
+
+
+def visible_reviews(user: Any, proposal: Proposal) -> list[dict[str, Any]]:
+    """Reviews of ``proposal`` as ``user`` may see them.
+
+    Officers: all, with reviewer names. A reviewer: their own; others' (anonymous) only
+    once their own is submitted. Applicants: none (they see the decisions' reasons)."""
+    reviews = list(
+        Review.objects.filter(assignment__proposal=proposal, submitted_at__isnull=False)
+        .select_related("assignment__reviewer", "assignment__funder")
+        .prefetch_related("scores__criterion")
+        .order_by("assignment__funder__side", "id")
+    )
+    role = proposal_role(user, proposal)
+    if role == "officer":
+        return [_review_dict(r, named=True) for r in reviews]
+    if role == "reviewer":
+        mine = [r for r in reviews if r.assignment.reviewer_id == user.pk]
+        if not mine:
+            return []
+        return [_review_dict(r, named=r.assignment.reviewer_id == user.pk) for r in reviews]
+    return []
+
+
+def _review_dict(r: Review, *, named: bool) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "reviewer": str(r.assignment.reviewer) if named else None,
+        "funder": r.assignment.funder.name,
+        "weighted_score": r.weighted_score,
+        "comments": r.comments,
+        "scores": [
+            {
+                "criterion": s.criterion.name,
+                "score": s.score,
+                "max": s.criterion.max_score,
+                "comment": s.comment,
+            }
+            for s in r.scores.all()
+        ],
+        "submitted_at": r.submitted_at,
+    }
+
+
+def decisions_for(user: Any, proposal: Proposal) -> list[dict[str, Any]]:
+    """Each funder's decision with reasons (no reviewer names) for the team and officers."""
+    role = proposal_role(user, proposal)
+    if role not in ("officer", "team"):
+        return []
+    if role == "team" and proposal.state not in (ProposalState.AWARDED, ProposalState.DECLINED):
+        return []
+    return [
+        {
+            "funder": d.funder.name,
+            "side": d.side,
+            "decision": d.decision,
+            "decision_display": d.get_decision_display(),
+            "reasons": d.reasons,
+            "amount": d.amount,
+            "currency": d.currency,
+        }
+        for d in proposal.decisions.select_related("funder").order_by("side")
+    ]
+
+
+def ranking(call: Call, funder: Funder) -> list[dict[str, Any]]:
+    """Proposals ranked by this funder's reviewers' weighted scores, with the spread."""
+    rows: list[dict[str, Any]] = []
+    proposals = call.proposals.filter(
+        state__in=[
+            ProposalState.IN_REVIEW,
+            ProposalState.PANEL,
+            ProposalState.AWARDED,
+            ProposalState.DECLINED,
+        ]
+    )
+    for p in proposals:
+        scores = [
+            float(s)
+            for s in Review.objects.filter(
+                assignment__proposal=p, assignment__funder=funder, submitted_at__isnull=False
+            ).values_list("weighted_score", flat=True)
+        ]
+        rows.append(
+            {
+                "proposal": p,
+                "n": len(scores),
+                "mean": round(statistics.fmean(scores), 2) if scores else None,
+                "min": min(scores) if scores else None,
+                "max": max(scores) if scores else None,
+                "stdev": round(statistics.pstdev(scores), 2) if len(scores) > 1 else 0.0,
+                "decision": p.decisions.filter(funder=funder).first(),
+            }
+        )
+    rows.sort(key=lambda r: (-(r["mean"] if r["mean"] is not None else -1), r["proposal"].pk))
+    return rows
+
+
+def combined_score(proposal: Proposal) -> float:
+    """The mean of each funder's mean weighted score (each side counts equally)."""
+    means = []
+    for cs in proposal.call.sides.all():
+        s = [
+            float(x)
+            for x in Review.objects.filter(
+                assignment__proposal=proposal,
+                assignment__funder=cs.funder,
+                submitted_at__isnull=False,
+            ).values_list("weighted_score", flat=True)
+        ]
+        if s:
+            means.append(statistics.fmean(s))
+    return round(statistics.fmean(means), 4) if means else 0.0
+
+
+def suggested_portfolio(call: Call) -> dict[str, Any]:
+    """Proposals at the panel (or already decided) chosen to maximise the total combined
+    score within every side's budget."""
+    sides: list[CallSide] = list(call.sides.order_by("side"))
+    proposals = list(
+        call.proposals.filter(state__in=[ProposalState.PANEL, ProposalState.AWARDED]).order_by("pk")
+    )
+    cands: list[Candidate] = []
+    info: dict[int, dict[str, Any]] = {}
+    for p in proposals:
+        totals = side_totals(p)
+        costs = tuple(totals[cs.side]["funder"] for cs in sides)
+        score = combined_score(p)
+        cands.append(Candidate(p.pk, score, costs))
+        info[p.pk] = {"proposal": p, "score": score, "costs": costs}
+    chosen = set(best_portfolio(cands, [cs.budget for cs in sides]))
+    used = [sum((info[k]["costs"][j] for k in chosen), Decimal(0)) for j in range(len(sides))]
+    return {
+        "sides": sides,
+        "rows": [dict(info[p.pk], chosen=p.pk in chosen) for p in proposals],
+        "chosen": chosen,
+        "total_score": round(sum(info[k]["score"] for k in chosen), 2),
+        "used": list(zip(sides, used, strict=True)),
+    }
+
+
+def criteria_for(assignment: ReviewAssignment) -> QuerySet[Criterion]:
+    return Criterion.objects.filter(call=assignment.proposal.call, funder=assignment.funder)
+
+
+def visible_projects(user: Any) -> QuerySet[Project]:
+    """Projects whose page ``user`` may open: both partners' teams and the call's officers."""
+    if not _authed(user):
+        return Project.objects.none()
+    q = Q(proposal__members__person=user, proposal__members__status="accepted")
+    q |= Q(proposal__call__in=officer_calls(user))
+    return Project.objects.filter(q).distinct().order_by("-start_date", "id")
+
+
+def public_projects() -> list[dict[str, Any]]:
+    """Awarded projects: title, partner institutions and amounts only."""
+    out = []
+    for project in (
+        Project.objects.select_related("proposal", "proposal__call")
+        .prefetch_related("proposal__members__organisation", "proposal__decisions")
+        .order_by("-start_date", "id")
+    ):
+        p = project.proposal
+        orgs = []
+        for m in p.members.all():
+            if m.status == "accepted" and m.organisation not in orgs:
+                orgs.append(m.organisation)
+        out.append(
+            {
+                "id": project.pk,
+                "title": project.title,
+                "title_zh": p.title_zh,
+                "call": p.call.title,
+                "partners": [
+                    {"name": o.name, "name_zh": o.name_zh, "region": o.region} for o in orgs
+                ],
+                "amounts": [
+                    {"side": d.side, "amount": d.amount, "currency": d.currency}
+                    for d in sorted(p.decisions.all(), key=lambda d: d.side)
+                    if d.decision == "fund"
+                ],
+            }
+        )
+    return out
+
+
+def unread_notifications(user: Any) -> QuerySet[Notification]:
+    if not _authed(user):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)
+
+
+def can_view_project(user: Any, project: Project) -> bool:
+    return is_team_member(user, project.proposal) or is_call_officer(user, project.proposal.call)
