@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -101,7 +102,9 @@ class EmbeddingCache:
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
         self.path = d / "embeddings.sqlite"
-        self._db = sqlite3.connect(self.path)
+        # One connection shared by the threads of a web server, serialised by a lock.
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS emb (k BLOB PRIMARY KEY, v BLOB NOT NULL)")
         self._db.commit()
@@ -113,19 +116,21 @@ class EmbeddingCache:
             chunk = keys[i : i + 500]
             marks = ",".join("?" * len(chunk))
             q = f"SELECT k, v FROM emb WHERE k IN ({marks})"
-            for k, v in self._db.execute(q, chunk):
+            with self._lock:
+                rows = self._db.execute(q, chunk).fetchall()
+            for k, v in rows:
                 found[bytes(k)] = np.frombuffer(v, dtype=np.float32).copy()
         return found
 
     def put_many(self, items: Sequence[tuple[bytes, np.ndarray]]) -> None:
-        self._db.executemany(
-            "INSERT OR REPLACE INTO emb (k, v) VALUES (?, ?)",
-            [(k, np.asarray(v, np.float32).tobytes()) for k, v in items],
-        )
-        self._db.commit()
+        rows = [(k, np.asarray(v, np.float32).tobytes()) for k, v in items]
+        with self._lock:
+            self._db.executemany("INSERT OR REPLACE INTO emb (k, v) VALUES (?, ?)", rows)
+            self._db.commit()
 
     def __len__(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM emb").fetchone()[0])
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM emb").fetchone()[0])
 
     def close(self) -> None:
         self._db.close()
