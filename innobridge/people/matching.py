@@ -167,7 +167,9 @@ def search(
     filters: dict[str, Any] | None = None,
     script: str | None = None,
 ) -> list[Hit]:
-    return get_index().search(query, top_k=top_k, filters=filters, script=script)
+    # The index is shared by the server's threads; a search never sees a half-applied update.
+    with _lock:
+        return get_index().search(query, top_k=top_k, filters=filters, script=script)
 
 
 def reset_for_tests() -> None:
