@@ -183,12 +183,17 @@ class LoginView(auth_views.LoginView):
         return _apply_language(response, form.get_user().preferred_language)
 
 
+# Where a new researcher creates their profile (the first URL name that exists).
+PROFILE_CREATION_URLS = ("people:researcher_create", "people:researcher_new")
+
+
 def _after_signup_url(person: Person) -> str:
     if has_role(person, Role.RESEARCHER):
-        try:
-            return reverse("people:researcher_create")
-        except NoReverseMatch:
-            pass
+        for name in PROFILE_CREATION_URLS:
+            try:
+                return reverse(name)
+            except NoReverseMatch:
+                continue
     return reverse("account")
 
 
