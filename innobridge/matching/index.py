@@ -85,8 +85,9 @@ class VectorIndex:
         return np.ascontiguousarray(v)
 
     # ------------------------------------------------------------------ mutation
-    def add(self, ids: Sequence[str], vectors: np.ndarray) -> None:
-        """Add items; an id that already exists is updated (its old vector replaced)."""
+    def add(self, ids: Sequence[str], vectors: np.ndarray, threads: int = 0) -> None:
+        """Add items; an id that already exists is updated (its old vector replaced).
+        ``threads`` bounds HNSW insertion threads (0 = all cores)."""
         ids = list(ids)
         if len(set(ids)) != len(ids):
             raise ValueError("duplicate ids in one add() call")
@@ -99,11 +100,13 @@ class VectorIndex:
         for i, k in zip(ids, keys.tolist(), strict=True):
             self._key_of[i] = k
             self._id_of[k] = i
+        need = self._n + len(ids)
+        if self._hnsw is None and need > self.hnsw_threshold:
+            self._to_hnsw()
         if self._hnsw is not None:
             if len(ids):
-                self._hnsw.add(keys, v)
+                self._hnsw.add(keys, v, threads=threads)
             return
-        need = self._n + len(ids)
         if need > self._mat.shape[0]:
             cap = max(need, int(self._mat.shape[0] * 1.5) + 64)
             mat = np.zeros((cap, self.dim), np.float32)
@@ -116,10 +119,16 @@ class VectorIndex:
         for r, k in enumerate(keys.tolist(), start=self._n):
             self._row_of[k] = r
         self._n = need
-        if self._n > self.hnsw_threshold:
-            self._to_hnsw()
 
-    update = add
+    def update(self, ids: Sequence[str], vectors: np.ndarray) -> None:
+        """Replace the vectors of ``ids`` (same as :meth:`add`)."""
+        self.add(ids, vectors)
+
+    def memory_bytes(self) -> int:
+        """Approximate memory held by the vectors (and graph, in HNSW mode)."""
+        if self._hnsw is not None:
+            return int(self._hnsw.memory_usage)
+        return int(self._mat.nbytes + self._row_keys.nbytes)
 
     def remove(self, ids: Iterable[str]) -> int:
         """Remove items by id (unknown ids are ignored); returns how many were removed."""

@@ -113,11 +113,13 @@ class SearchIndex:
         return n
 
     # ------------------------------------------------------------------ search
-    def _candidates(self, qv: np.ndarray, n_texts: int) -> list[str]:
-        seen: dict[str, None] = {}
-        for tid, _ in self.vectors.search(qv, n_texts):
-            seen[tid.rsplit(_SEP, 1)[0]] = None
-        return list(seen)
+    def _candidates(self, qv: np.ndarray, n_texts: int) -> dict[str, dict[int, float]]:
+        """Entities owning the ``n_texts`` nearest texts, with the similarities seen."""
+        seen: dict[str, dict[int, float]] = {}
+        for tid, sim in self.vectors.search(qv, n_texts):
+            doc_id, i = tid.rsplit(_SEP, 1)
+            seen.setdefault(doc_id, {})[int(i)] = sim
+        return seen
 
     def search(
         self,
@@ -170,10 +172,11 @@ class SearchIndex:
         n_total = len(self.vectors)
         n_texts = min(n_total, max(200, 20 * top_k))
         while True:
-            cands = self._candidates(qv, n_texts)
+            seen = self._candidates(qv, n_texts)
+            cands = list(seen)
             if self.config.lexical_weight and lmax > 0:
                 top_lex = np.argsort(-gated)[: max(50, 5 * top_k)]
-                cands += [order[i] for i in top_lex if gated[i] > 0 and order[i] not in cands]
+                cands += [order[i] for i in top_lex if gated[i] > 0 and order[i] not in seen]
             cands = [c for c in cands if matches_filters(c, self.docs[c].meta, filters)]
             if len(cands) >= top_k or n_texts >= n_total:
                 break
@@ -182,9 +185,19 @@ class SearchIndex:
         scored = []
         for c in cands:
             d = self.docs[c]
-            v = self.vectors.get([f"{c}{_SEP}{i}" for i in range(len(d.texts))])
-            sims = v @ qv
-            dense = float(aggregate(sims[:, None], self.config, v, qv[None, :])[0])
+            known = seen.get(c, {})
+            if len(known) == len(d.texts):  # all similarities already known
+                sims = np.array([known[i] for i in range(len(d.texts))], np.float32)
+                v = None
+            else:
+                v = self.vectors.get([f"{c}{_SEP}{i}" for i in range(len(d.texts))])
+                sims = v @ qv
+            if len(sims) == 1:
+                dense = float(sims[0])
+            else:
+                if v is None and self.config.aggregation == "centroid":
+                    v = self.vectors.get([f"{c}{_SEP}{i}" for i in range(len(d.texts))])
+                dense = float(aggregate(sims[:, None], self.config, v, qv[None, :])[0])
             lex = lex_of.get(c, 0.0)
             scored.append((dense + self.config.lexical_weight * lex, c, dense, lex, sims))
         scored.sort(key=lambda x: (-x[0], x[1]))

@@ -1,0 +1,124 @@
+"""Cross-lingual retrieval of research topics through the engine's SearchIndex.
+
+Data: benchmarks/data/topics_bilingual.jsonl (330 topics in English, Simplified and
+Traditional Chinese; see benchmarks/README.md for provenance).  All 990 texts form ONE mixed
+pool; for each direction A→B each topic's A text is the query and its B text the only
+correct answer.  Two settings:
+
+* ``target filter``: the search is filtered to documents in language B (``filters={"lang": B}``),
+  which is how the platform searches "the other side";
+* ``mixed pool``: no language filter; only the query itself and the topic's third-language
+  version are excluded, so every other topic in every script competes (the setting where
+  naive BM25+dense fusion collapses).
+
+Recall@1 and recall@10 are reported for several lexical weights (the engine default marked).
+
+    .venv/bin/python benchmarks/crosslingual.py [--models e5,use]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._gsdata import REPO, cache_dir  # noqa: E402
+from innobridge.matching.affinity import DEFAULT_CONFIG  # noqa: E402
+from innobridge.matching.documents import Document  # noqa: E402
+from innobridge.matching.embed import E5Embedder, USEEmbedder, embed  # noqa: E402
+from innobridge.matching.rank import SearchIndex  # noqa: E402
+
+LANGS = ("en", "zh_hans", "zh_hant")
+DIRECTIONS = [
+    ("en", "zh_hans"),
+    ("en", "zh_hant"),
+    ("zh_hans", "en"),
+    ("zh_hant", "en"),
+    ("zh_hant", "zh_hans"),
+    ("zh_hans", "zh_hant"),
+]
+WEIGHTS = [0.0, 0.1, 0.2, 0.3]
+
+
+def load_topics(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def run(idx: SearchIndex, topics: list[dict], subsets: dict[str, set[str]]) -> dict:
+    """{subset: {"setting | a->b": {recall@1, recall@10, n}}} from one pass of searches."""
+    qtexts = {(t["id"], lang): t[lang] for t in topics for lang in LANGS}
+    keys = list(qtexts)
+    vecs = embed([qtexts[k] for k in keys], idx.config.query_role, idx.embedder, idx.cache)
+    qv = dict(zip(keys, vecs, strict=True))
+    ranks: dict[str, dict[str, int]] = {}
+    for setting in ("target filter", "mixed pool"):
+        for a, b in DIRECTIONS:
+            third = next(x for x in LANGS if x not in (a, b))
+            name = f"{setting} | {a}->{b}"
+            ranks[name] = {}
+            for t in topics:
+                tid = t["id"]
+                if setting == "target filter":
+                    filters: dict = {"lang": b}
+                else:
+                    filters = {"exclude_ids": [f"{tid}:{a}", f"{tid}:{third}"]}
+                ids = [h.id for h in idx.search_vector(t[a], qv[(tid, a)], 10, filters)]
+                target = f"{tid}:{b}"
+                ranks[name][tid] = ids.index(target) + 1 if target in ids else 999
+    out: dict[str, dict] = {}
+    for sname, members in subsets.items():
+        out[sname] = {}
+        for name, per in ranks.items():
+            rs = [r for tid, r in per.items() if tid in members]
+            out[sname][name] = {
+                "recall@1": round(sum(r == 1 for r in rs) / len(rs), 4),
+                "recall@10": round(sum(r <= 10 for r in rs) / len(rs), 4),
+                "n": len(rs),
+            }
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--models", default="e5,use")
+    ap.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "crosslingual.json"))
+    args = ap.parse_args(argv)
+    topics = load_topics(REPO / "benchmarks" / "data" / "topics_bilingual.jsonl")
+    hand = {t["id"] for t in topics if t["zh_hant_source"].startswith("hand")}
+    docs = [
+        Document(f"{t['id']}:{lang}", [t[lang]], {"lang": lang, "topic": t["id"]})
+        for t in topics
+        for lang in LANGS
+    ]
+    results: dict[str, object] = {
+        "n_topics": len(topics),
+        "n_hand_written_hk": len(hand),
+        "engine_default_lexical_weight": DEFAULT_CONFIG.lexical_weight,
+        "models": {},
+    }
+    for m in args.models.split(","):
+        emb = E5Embedder() if m == "e5" else USEEmbedder()
+        idx = SearchIndex(emb, cache_dir=cache_dir())
+        t0 = time.time()
+        idx.add(docs)
+        build = time.time() - t0
+        per_w = {}
+        for w in WEIGHTS:
+            idx.config = dataclasses.replace(DEFAULT_CONFIG, lexical_weight=w)
+            per_w[str(w)] = run(idx, topics, {"all": {t["id"] for t in topics}, "hand HK": hand})
+            worst = min(v["recall@10"] for v in per_w[str(w)]["all"].values())
+            print(f"{m} w={w}: worst recall@10 {worst:.3f}", flush=True)
+        results["models"][emb.name] = {"index_build_s": round(build, 1), "by_lexical_weight": per_w}
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
