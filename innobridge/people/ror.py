@@ -160,11 +160,17 @@ def read_ror_stream(fh: io.BufferedIOBase | Any, source: str) -> Iterator[dict[s
     if stripped.startswith("["):
         yield from _read_json_document(text, source)
         return
-    # An object: a whole JSON document (one record / API answer) or JSON Lines.
-    lines = [line for line in text.splitlines() if line.strip()]
-    if len(lines) > 1 or source.lower().endswith(".jsonl"):
+    # An object: JSON Lines, or a whole JSON document (one record, an API answer),
+    # possibly pretty-printed over many lines.
+    if source.lower().endswith((".jsonl", ".ndjson")):
         yield from _read_json_lines(text, source)
         return
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":  # several documents: JSON Lines
+            yield from _read_json_lines(text, source)
+            return
     yield from _read_json_document(text, source)
 
 

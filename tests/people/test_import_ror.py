@@ -346,3 +346,16 @@ def test_v2_label_wins_over_alias_for_the_chinese_name() -> None:
     assert record.name == "Alpha University"
     assert record.name_zh == "阿爾法大學"
     assert record.other_names == ["港科大"]
+
+
+def test_pretty_printed_api_answer_and_json_lines_named_json(tmp_path: Path) -> None:
+    answer = tmp_path / "api.json"
+    answer.write_text(
+        json.dumps({"number_of_results": 1, "items": [V2_RECORDS[0]]}, indent=2),
+        encoding="utf-8",
+    )
+    run(str(answer))
+    assert Organisation.objects.get().ror_id == HKUST
+    lines = write_jsonl(tmp_path / "lines.json", V1_RECORDS)
+    run(str(lines))
+    assert Organisation.objects.count() == 3
