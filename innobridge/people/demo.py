@@ -18,7 +18,9 @@ and the same papers. Seeding twice adds nothing.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import random
 import re
 from collections import Counter, defaultdict
@@ -270,11 +272,13 @@ class Pools:
         return sorted(k for k, v in self.groups.items() if k[0] == source and len(v) >= at_least)
 
 
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+@functools.lru_cache(maxsize=8)
+def _read_jsonl(path: Path) -> tuple[dict[str, Any], ...]:
+    """The records of a JSON Lines file (read once per process; never mutated)."""
     if not path.exists():
-        return []
+        return ()
     with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+        return tuple(json.loads(line) for line in handle if line.strip())
 
 
 def _acl_topic(record: dict[str, Any]) -> str:
@@ -624,9 +628,10 @@ def _draw_papers(
 
 
 def seed(stdout: TextIO, *, seed: int = 2026) -> None:
-    """The ``innobridge demo`` seeder: role accounts, then the demo researchers."""
+    """The ``innobridge demo`` seeder: role accounts, then the demo researchers
+    (``INNOBRIDGE_DEMO_SCALE=0.1`` makes a tenth of them, for quick checks)."""
     seed_role_accounts(stdout)
-    seed_researchers(stdout, seed=seed)
+    seed_researchers(stdout, seed=seed, scale=float(os.environ.get("INNOBRIDGE_DEMO_SCALE", "1")))
 
 
 __all__ = [

@@ -164,5 +164,6 @@ def test_open_a_researcher_profile(page: Any, live_url: Any, demo_people: None) 
     assert profile.person.display_name in card.inner_text()
     assert page.locator('[data-testid="demo-badge"]').count() >= 1
     publications = page.locator('[data-testid="publications"]')
-    title = profile.publications.order_by("-year", "title").first().title
-    assert title[:30] in publications.inner_text()
+    first = profile.publications.order_by("-year", "title").first()
+    assert first is not None
+    assert first.title[:30] in publications.inner_text()
