@@ -21,6 +21,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from innobridge.facilities.api import router as facilities_router
+from innobridge.funding.api import router as funding_router
 from innobridge.people.account_api import router as account_router
 from innobridge.people.api import router as people_router
 
@@ -77,4 +78,5 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 api.add_router("/", people_router)
 api.add_router("/facilities/", facilities_router)
+api.add_router("/funding/", funding_router)
 api.add_router("/", account_router)

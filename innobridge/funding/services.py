@@ -1170,9 +1170,9 @@ def submit_review(
     actor: Any,
     assignment: ReviewAssignment,
     *,
-    scores: Mapping[int | str, Any],
+    scores: Mapping[Any, Any],
     comments: str = "",
-    criterion_comments: Mapping[int | str, str] | None = None,
+    criterion_comments: Mapping[Any, str] | None = None,
 ) -> Review:
     if assignment.reviewer_id != actor.pk:
         raise PermissionDenied(_("This review is not yours."))

@@ -1,0 +1,648 @@
+"""The funding app's API (mounted at /api/funding/): the same calls, selectors and
+services as the pages. Errors from the services become 422 (with every message) or 403."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from innobridge.people.auth import api_auth
+from innobridge.people.models import Organisation, Person
+
+from . import selectors, services
+from .models import (
+    BudgetLine,
+    Call,
+    ChangeRequest,
+    Criterion,
+    Disbursement,
+    Funder,
+    Milestone,
+    Notification,
+    Project,
+    Proposal,
+    Report,
+    ReviewAssignment,
+    TeamMember,
+)
+
+router = Router(tags=["funding"])
+PDF_UPLOAD = File(...)
+
+
+# --------------------------------------------------------------------------- shapes
+
+
+def call_out(c: Call) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "title": c.title,
+        "title_zh": c.title_zh,
+        "scheme": c.scheme.name,
+        "description": c.description,
+        "opens_at": c.opens_at,
+        "closes_at": c.closes_at,
+        "is_open": c.is_open(),
+        "min_duration_months": c.min_duration_months,
+        "max_duration_months": c.max_duration_months,
+        "required_sides": c.required_sides,
+        "eligible_regions": c.eligible_regions,
+        "eligible_org_types": c.eligible_org_types,
+        "min_industry_share": c.min_industry_share,
+        "one_application_per_person": c.one_application_per_person,
+        "accepted_languages": c.accepted_languages,
+        "max_attachment_mb": c.max_attachment_mb,
+        "sides": [
+            {
+                "side": s.side,
+                "funder": s.funder.name,
+                "funder_id": s.funder_id,
+                "currency": s.currency,
+                "budget": s.budget,
+                "project_cap": s.project_cap,
+                "reviewers_per_proposal": s.reviewers_per_proposal,
+            }
+            for s in c.sides.select_related("funder")
+        ],
+        "criteria": [
+            {
+                "id": k.pk,
+                "funder_id": k.funder_id,
+                "name": k.name,
+                "weight": k.weight,
+                "max_score": k.max_score,
+            }
+            for k in c.criteria.all()
+        ],
+    }
+
+
+def proposal_out(user: Any, p: Proposal) -> dict[str, Any]:
+    role = selectors.proposal_role(user, p)
+    out: dict[str, Any] = {
+        "id": p.pk,
+        "call": p.call_id,
+        "state": p.state,
+        "title_en": p.title_en,
+        "title_zh": p.title_zh,
+        "abstract_en": p.abstract_en,
+        "abstract_zh": p.abstract_zh,
+        "keywords": p.keywords,
+        "duration_months": p.duration_months,
+        "submitted_at": p.submitted_at,
+        "screening_reason": p.screening_reason,
+        "members": [
+            {
+                "id": m.pk,
+                "person": str(m.person),
+                "organisation": m.organisation.name,
+                "side": m.side,
+                "role": m.role,
+                "status": m.status,
+            }
+            for m in p.members.select_related("person", "organisation")
+        ],
+        "budget": [
+            {
+                "id": b.pk,
+                "side": b.side,
+                "category": b.category,
+                "source": b.source,
+                "amount": b.amount,
+                "currency": b.currency,
+                "description": b.description,
+            }
+            for b in p.budget_lines.all()
+        ],
+        "attachments": [
+            {"id": a.pk, "name": a.original_name, "size": a.size} for a in p.attachments.all()
+        ],
+        "decisions": selectors.decisions_for(user, p),
+    }
+    if role == "team" and p.state == "draft":
+        out["problems"] = services.submission_problems(p)
+    return out
+
+
+def _proposal(request: HttpRequest, pk: int) -> Proposal:
+    return get_object_or_404(selectors.visible_proposals(request.user), pk=pk)
+
+
+def _person(key: str) -> Person:
+    person = (
+        Person.objects.filter(username=key).first()
+        or Person.objects.filter(email__iexact=key).first()
+    )
+    if person is None:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"person": "No account with that user name or e-mail."})
+    return person
+
+
+# --------------------------------------------------------------------------- calls (public)
+
+
+@router.get("/calls")
+def list_calls(request: HttpRequest) -> list[dict[str, Any]]:
+    return [call_out(c) for c in selectors.visible_calls(request.user)]
+
+
+@router.get("/calls/{call_id}")
+def get_call(request: HttpRequest, call_id: int) -> dict[str, Any]:
+    return call_out(get_object_or_404(selectors.visible_calls(request.user), pk=call_id))
+
+
+@router.get("/projects")
+def list_public_projects(request: HttpRequest) -> list[dict[str, Any]]:
+    """Awarded projects: titles, partners and amounts only."""
+    return selectors.public_projects()
+
+
+# --------------------------------------------------------------------------- proposals
+
+
+class ProposalIn(Schema):
+    title_en: str = ""
+    title_zh: str = ""
+    abstract_en: str = ""
+    abstract_zh: str = ""
+    keywords: list[str] = []
+    duration_months: int | None = None
+    organisation_id: int | None = None
+
+
+class ProposalPatch(Schema):
+    title_en: str | None = None
+    title_zh: str | None = None
+    abstract_en: str | None = None
+    abstract_zh: str | None = None
+    keywords: list[str] | None = None
+    duration_months: int | None = None
+
+
+@router.post("/calls/{call_id}/proposals", auth=api_auth, response={201: dict})
+def create_proposal(request: HttpRequest, call_id: int, data: ProposalIn) -> Status:
+    call = get_object_or_404(Call, pk=call_id)
+    org = (
+        Organisation.objects.filter(pk=data.organisation_id).first()
+        if data.organisation_id
+        else None
+    )
+    p = services.create_proposal(
+        request.user,
+        call,
+        organisation=org,
+        title_en=data.title_en,
+        title_zh=data.title_zh,
+        abstract_en=data.abstract_en,
+        abstract_zh=data.abstract_zh,
+        keywords=data.keywords,
+        duration_months=data.duration_months,
+    )
+    return Status(201, proposal_out(request.user, p))
+
+
+@router.get("/proposals", auth=api_auth)
+def list_proposals(request: HttpRequest) -> list[dict[str, Any]]:
+    """Proposals the caller may see (own, assigned, or of the calls they run)."""
+    return [proposal_out(request.user, p) for p in selectors.visible_proposals(request.user)]
+
+
+@router.get("/proposals/{pk}", auth=api_auth)
+def get_proposal(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return proposal_out(request.user, _proposal(request, pk))
+
+
+@router.patch("/proposals/{pk}", auth=api_auth)
+def update_proposal(request: HttpRequest, pk: int, data: ProposalPatch) -> dict[str, Any]:
+    p = _proposal(request, pk)
+    fields = {k: v for k, v in data.dict().items() if v is not None}
+    services.update_proposal(request.user, p, **fields)
+    return proposal_out(request.user, p)
+
+
+class MemberIn(Schema):
+    person: str
+    role: str = "partner_lead"
+    organisation_id: int | None = None
+
+
+@router.post("/proposals/{pk}/members", auth=api_auth, response={201: dict})
+def invite_member(request: HttpRequest, pk: int, data: MemberIn) -> Status:
+    p = _proposal(request, pk)
+    org = (
+        Organisation.objects.filter(pk=data.organisation_id).first()
+        if data.organisation_id
+        else None
+    )
+    m = services.invite_member(
+        request.user, p, _person(data.person), organisation=org, role=data.role
+    )
+    return Status(201, {"id": m.pk, "status": m.status})
+
+
+class AnswerIn(Schema):
+    accept: bool
+
+
+@router.post("/members/{pk}/respond", auth=api_auth)
+def respond_invitation(request: HttpRequest, pk: int, data: AnswerIn) -> dict[str, Any]:
+    m = get_object_or_404(TeamMember, pk=pk, person_id=request.user.pk)
+    services.respond_invitation(request.user, m, accept=data.accept)
+    return {"id": m.pk, "status": m.status}
+
+
+class BudgetIn(Schema):
+    side: str
+    category: str
+    amount: Decimal
+    currency: str | None = None
+    source: str = "funder"
+    description: str = ""
+
+
+@router.post("/proposals/{pk}/budget", auth=api_auth, response={201: dict})
+def add_budget_line(request: HttpRequest, pk: int, data: BudgetIn) -> Status:
+    p = _proposal(request, pk)
+    line = services.add_budget_line(request.user, p, **data.dict())
+    return Status(201, {"id": line.pk, "amount": line.amount, "currency": line.currency})
+
+
+@router.delete("/budget/{pk}", auth=api_auth, response={204: None})
+def remove_budget_line(request: HttpRequest, pk: int) -> Status:
+    services.remove_budget_line(request.user, get_object_or_404(BudgetLine, pk=pk))
+    return Status(204, None)
+
+
+@router.post("/proposals/{pk}/attachments", auth=api_auth, response={201: dict})
+def add_attachment(request: HttpRequest, pk: int, file: UploadedFile = PDF_UPLOAD) -> Status:
+    att = services.add_attachment(request.user, _proposal(request, pk), file)
+    return Status(201, {"id": att.pk, "name": att.original_name, "size": att.size})
+
+
+@router.post("/proposals/{pk}/submit", auth=api_auth)
+def submit_proposal(request: HttpRequest, pk: int) -> dict[str, Any]:
+    p = services.submit_proposal(request.user, _proposal(request, pk))
+    return proposal_out(request.user, p)
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+@router.post("/proposals/{pk}/withdraw", auth=api_auth)
+def withdraw_proposal(request: HttpRequest, pk: int, data: ReasonIn) -> dict[str, Any]:
+    p = services.withdraw_proposal(request.user, _proposal(request, pk), reason=data.reason)
+    return {"id": p.pk, "state": p.state}
+
+
+class ScreenIn(Schema):
+    eligible: bool
+    reason: str = ""
+
+
+@router.post("/proposals/{pk}/screen", auth=api_auth)
+def screen_proposal(request: HttpRequest, pk: int, data: ScreenIn) -> dict[str, Any]:
+    p = services.screen_proposal(
+        request.user, _proposal(request, pk), eligible=data.eligible, reason=data.reason
+    )
+    return {"id": p.pk, "state": p.state}
+
+
+@router.post("/proposals/{pk}/panel", auth=api_auth)
+def move_to_panel(request: HttpRequest, pk: int) -> dict[str, Any]:
+    p = services.move_to_panel(request.user, _proposal(request, pk))
+    return {"id": p.pk, "state": p.state}
+
+
+class DecisionIn(Schema):
+    funder_id: int
+    decision: str
+    reasons: str
+
+
+@router.post("/proposals/{pk}/decisions", auth=api_auth, response={201: dict})
+def record_decision(request: HttpRequest, pk: int, data: DecisionIn) -> Status:
+    p = _proposal(request, pk)
+    funder = get_object_or_404(Funder, pk=data.funder_id)
+    d = services.record_decision(
+        request.user, p, funder, decision=data.decision, reasons=data.reasons
+    )
+    p.refresh_from_db()
+    return Status(201, {"id": d.pk, "decision": d.decision, "proposal_state": p.state})
+
+
+@router.get("/proposals/{pk}/reviews", auth=api_auth)
+def proposal_reviews(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    """Officers: all, named. Reviewers: after submitting their own, others anonymous.
+    Applicants: none."""
+    return selectors.visible_reviews(request.user, _proposal(request, pk))
+
+
+class ConflictIn(Schema):
+    detail: str
+
+
+@router.post("/proposals/{pk}/conflicts", auth=api_auth, response={201: dict})
+def declare_conflict(request: HttpRequest, pk: int, data: ConflictIn) -> Status:
+    coi = services.declare_conflict(request.user, _proposal(request, pk), detail=data.detail)
+    return Status(201, {"id": coi.pk, "kind": coi.kind})
+
+
+# --------------------------------------------------------------------------- assignment and review
+
+
+class AssignIn(Schema):
+    fair: bool = False
+    cross_border: bool = False
+
+
+def _officer_call(request: HttpRequest, call_id: int) -> Call:
+    call = get_object_or_404(Call, pk=call_id)
+    services.require_call_officer(request.user, call)
+    return call
+
+
+def assignment_out(a: ReviewAssignment) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "proposal": a.proposal_id,
+        "reviewer": str(a.reviewer),
+        "reviewer_id": a.reviewer_id,
+        "funder_id": a.funder_id,
+        "status": a.status,
+        "affinity": a.affinity,
+        "why": a.explanation,
+        "by_hand": a.by_hand,
+        "deadline": a.deadline,
+    }
+
+
+@router.post("/calls/{call_id}/assignment", auth=api_auth)
+def run_assignment(request: HttpRequest, call_id: int, data: AssignIn) -> dict[str, Any]:
+    call = _officer_call(request, call_id)
+    summary = services.run_assignment(
+        request.user, call, fair=data.fair, cross_border=data.cross_border
+    )
+    return {"summary": summary}
+
+
+@router.get("/calls/{call_id}/assignments", auth=api_auth)
+def call_assignments(request: HttpRequest, call_id: int) -> list[dict[str, Any]]:
+    call = _officer_call(request, call_id)
+    qs = (
+        ReviewAssignment.objects.filter(proposal__call=call)
+        .select_related("reviewer")
+        .order_by("proposal_id", "id")
+    )
+    return [assignment_out(a) for a in qs]
+
+
+class ByHandIn(Schema):
+    proposal_id: int
+    reviewer_id: int
+    funder_id: int
+
+
+@router.post("/calls/{call_id}/assignments", auth=api_auth, response={201: dict})
+def assign_by_hand(request: HttpRequest, call_id: int, data: ByHandIn) -> Status:
+    call = get_object_or_404(Call, pk=call_id)
+    p = get_object_or_404(Proposal, pk=data.proposal_id, call=call)
+    a = services.assign_by_hand(
+        request.user,
+        p,
+        get_object_or_404(Person, pk=data.reviewer_id),
+        get_object_or_404(Funder, pk=data.funder_id),
+    )
+    return Status(201, assignment_out(a))
+
+
+class InviteIn(Schema):
+    deadline: dt.datetime | None = None
+
+
+@router.post("/calls/{call_id}/invitations", auth=api_auth)
+def send_invitations(request: HttpRequest, call_id: int, data: InviteIn) -> dict[str, Any]:
+    call = get_object_or_404(Call, pk=call_id)
+    return {"sent": services.send_invitations(request.user, call, deadline=data.deadline)}
+
+
+@router.get("/calls/{call_id}/ranking/{funder_id}", auth=api_auth)
+def ranking(request: HttpRequest, call_id: int, funder_id: int) -> list[dict[str, Any]]:
+    call = _officer_call(request, call_id)
+    funder = get_object_or_404(Funder, pk=funder_id, call_sides__call=call)
+    return [
+        {
+            "proposal": r["proposal"].pk,
+            "title": r["proposal"].title,
+            "reviews": r["n"],
+            "mean": r["mean"],
+            "min": r["min"],
+            "max": r["max"],
+            "stdev": r["stdev"],
+            "decision": r["decision"].decision if r["decision"] else None,
+        }
+        for r in selectors.ranking(call, funder)
+    ]
+
+
+@router.get("/calls/{call_id}/portfolio", auth=api_auth)
+def portfolio(request: HttpRequest, call_id: int) -> dict[str, Any]:
+    call = _officer_call(request, call_id)
+    pf = selectors.suggested_portfolio(call)
+    return {
+        "chosen": sorted(pf["chosen"]),
+        "total_score": pf["total_score"],
+        "used": [
+            {"side": s.side, "currency": s.currency, "used": u, "budget": s.budget}
+            for s, u in pf["used"]
+        ],
+        "rows": [
+            {
+                "proposal": r["proposal"].pk,
+                "score": r["score"],
+                "costs": list(r["costs"]),
+                "chosen": r["chosen"],
+            }
+            for r in pf["rows"]
+        ],
+    }
+
+
+@router.get("/assignments", auth=api_auth)
+def my_assignments(request: HttpRequest) -> list[dict[str, Any]]:
+    return [assignment_out(a) for a in selectors.my_assignments(request.user)]
+
+
+@router.post("/assignments/{pk}/respond", auth=api_auth)
+def respond_assignment(request: HttpRequest, pk: int, data: AnswerIn) -> dict[str, Any]:
+    a = get_object_or_404(ReviewAssignment, pk=pk, reviewer_id=request.user.pk)
+    services.respond_assignment(request.user, a, accept=data.accept)
+    return assignment_out(a)
+
+
+class ReviewIn(Schema):
+    scores: dict[str, int]
+    comments: str = ""
+    criterion_comments: dict[str, str] = {}
+
+
+@router.post("/assignments/{pk}/review", auth=api_auth, response={201: dict})
+def submit_review(request: HttpRequest, pk: int, data: ReviewIn) -> Status:
+    a = get_object_or_404(ReviewAssignment, pk=pk, reviewer_id=request.user.pk)
+    r = services.submit_review(
+        request.user,
+        a,
+        scores=data.scores,
+        comments=data.comments,
+        criterion_comments=data.criterion_comments,
+    )
+    return Status(201, {"id": r.pk, "weighted_score": r.weighted_score})
+
+
+@router.get("/assignments/{pk}/criteria", auth=api_auth)
+def assignment_criteria(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    a = get_object_or_404(ReviewAssignment, pk=pk, reviewer_id=request.user.pk)
+    crits: list[Criterion] = list(selectors.criteria_for(a))
+    return [
+        {"id": c.pk, "name": c.name, "weight": c.weight, "max_score": c.max_score} for c in crits
+    ]
+
+
+# --------------------------------------------------------------------------- projects
+
+
+def _project(request: HttpRequest, pk: int) -> Project:
+    project = get_object_or_404(Project, pk=pk)
+    if not selectors.can_view_project(request.user, project):
+        from django.http import Http404
+
+        raise Http404
+    return project
+
+
+@router.get("/projects/{pk}", auth=api_auth)
+def get_project(request: HttpRequest, pk: int) -> dict[str, Any]:
+    project = _project(request, pk)
+    services.refresh_project_status(project)
+    return {
+        "id": project.pk,
+        "title": project.title,
+        "status": project.status,
+        "start_date": project.start_date,
+        "end_date": project.end_date,
+        "milestones": [
+            {
+                "id": m.pk,
+                "title": m.title,
+                "due_date": m.due_date,
+                "overdue": m.is_overdue(),
+                "reports": [
+                    {"id": r.pk, "rating": r.rating, "summary": r.summary} for r in m.reports.all()
+                ],
+            }
+            for m in project.milestones.all()
+        ],
+        "disbursements": [
+            {
+                "id": d.pk,
+                "side": d.side,
+                "instalment": d.instalment,
+                "amount": d.amount,
+                "currency": d.currency,
+                "depends_on": d.depends_on_id,
+                "status": d.status,
+            }
+            for d in project.disbursements.all()
+        ],
+        "change_requests": [
+            {
+                "id": c.pk,
+                "kind": c.kind,
+                "side": c.side,
+                "status": c.status,
+                "description": c.description,
+            }
+            for c in project.change_requests.all()
+        ],
+    }
+
+
+class ReportIn(Schema):
+    milestone_id: int
+    summary: str
+
+
+@router.post("/projects/{pk}/reports", auth=api_auth, response={201: dict})
+def submit_report(request: HttpRequest, pk: int, data: ReportIn) -> Status:
+    project = _project(request, pk)
+    m = get_object_or_404(Milestone, pk=data.milestone_id, project=project)
+    r = services.submit_report(request.user, project, milestone=m, summary=data.summary)
+    return Status(201, {"id": r.pk, "rating": r.rating})
+
+
+class RatingIn(Schema):
+    rating: str
+    comment: str = ""
+
+
+@router.post("/reports/{pk}/rating", auth=api_auth)
+def rate_report(request: HttpRequest, pk: int, data: RatingIn) -> dict[str, Any]:
+    r = services.rate_report(
+        request.user, get_object_or_404(Report, pk=pk), rating=data.rating, comment=data.comment
+    )
+    return {"id": r.pk, "rating": r.rating}
+
+
+@router.post("/disbursements/{pk}/release", auth=api_auth)
+def release_disbursement(request: HttpRequest, pk: int) -> dict[str, Any]:
+    d = services.release_disbursement(request.user, get_object_or_404(Disbursement, pk=pk))
+    return {"id": d.pk, "status": d.status}
+
+
+class ChangeIn(Schema):
+    kind: str
+    side: str
+    description: str
+    new_end_date: dt.date | None = None
+
+
+@router.post("/projects/{pk}/changes", auth=api_auth, response={201: dict})
+def request_change(request: HttpRequest, pk: int, data: ChangeIn) -> Status:
+    c = services.request_change(request.user, _project(request, pk), **data.dict())
+    return Status(201, {"id": c.pk, "status": c.status})
+
+
+class ChangeDecisionIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+@router.post("/changes/{pk}/decision", auth=api_auth)
+def decide_change(request: HttpRequest, pk: int, data: ChangeDecisionIn) -> dict[str, Any]:
+    c = services.decide_change(
+        request.user, get_object_or_404(ChangeRequest, pk=pk), approve=data.approve, note=data.note
+    )
+    return {"id": c.pk, "status": c.status}
+
+
+@router.get("/notifications", auth=api_auth)
+def notifications(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": n.pk,
+            "subject": n.subject,
+            "body": n.body,
+            "url": n.url,
+            "created_at": n.created_at,
+            "read": bool(n.read_at),
+        }
+        for n in Notification.objects.filter(recipient_id=request.user.pk)[:100]
+    ]
