@@ -208,6 +208,27 @@ def test_password_reset_flow(client: Client, make_person: Any) -> None:
     assert b"invalid-link" in response.content
 
 
+def test_password_reset_mail_in_preferred_language(
+    client: Client, make_person: Any, monkeypatch: Any
+) -> None:
+    from django.contrib.auth import forms as auth_forms
+    from django.utils import translation
+
+    seen: list[str | None] = []
+    original = auth_forms.PasswordResetForm.send_mail
+
+    def spy(self: Any, *args: Any, **kwargs: Any) -> None:
+        seen.append(translation.get_language())
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(auth_forms.PasswordResetForm, "send_mail", spy)
+    make_person("gia", preferred_language="zh-hant")
+    client.cookies[LANG] = "en"
+    client.post(reverse("password_reset"), {"email": "gia@example.org"})
+    assert seen == ["zh-hant"]
+    assert len(mail.outbox) == 1
+
+
 def test_password_reset_unknown_email_sends_nothing(client: Client, db: Any) -> None:
     response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
     assert response["Location"] == reverse("password_reset_done")
