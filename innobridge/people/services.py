@@ -222,7 +222,9 @@ def import_ror_records(
         batch[record.ror_id] = record  # a later copy of the same id wins
 
     with transaction.atomic():
-        existing = {o.ror_id: o for o in Organisation.objects.filter(ror_id__isnull=False)}
+        existing: dict[str, Organisation] = {
+            o.ror_id: o for o in Organisation.objects.filter(ror_id__isnull=False) if o.ror_id
+        }
         known_ids = set(existing) | set(batch)
         now = timezone.now()
         to_create: list[Organisation] = []
@@ -273,8 +275,8 @@ def import_ror_records(
                     want(pk_of[ror_id], rel["type"], pk_of[rel["ror_id"]])
         # Organisations imported earlier that pointed at one of these as external.
         relinked: list[Organisation] = []
-        for ror_id, org in existing.items():
-            if ror_id in batch or not org.external_relationships:
+        for known_id, org in existing.items():
+            if known_id in batch or not org.external_relationships:
                 continue
             keep = []
             for rel in org.external_relationships:
