@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("innobridge.people.account_urls")),
     path("people/", include("innobridge.people.urls")),
+    path("facilities/", include("innobridge.facilities.urls")),
     path("funding/", include("innobridge.funding.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from innobridge.core.language import fold
 from innobridge.core.models import Currency, Region, TimeStampedModel
 from innobridge.people.models import Organisation
 
@@ -168,11 +170,35 @@ class Resource(TimeStampedModel):
             return self.name_zh
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = resource_search_text(self)
+        super().save(*args, **kwargs)
+
     def display_description(self) -> str:
         lang = get_language() or "en"
         if lang.startswith("zh") and self.description_zh:
             return self.description_zh
         return self.description or self.description_zh
+
+
+def resource_search_text(resource: Resource) -> str:
+    fac = resource.facility
+    org = fac.organisation
+    parts = [
+        resource.name,
+        resource.name_zh,
+        resource.manufacturer,
+        resource.description,
+        resource.description_zh,
+        " ".join(resource.techniques or []),
+        " ".join(f"{k} {v}" for k, v in (resource.specifications or {}).items()),
+        fac.name,
+        fac.name_zh,
+        org.name,
+        org.name_zh,
+        fac.city,
+    ]
+    return fold(" ".join(p for p in parts if p))
 
 
 class MaintenanceBlock(models.Model):

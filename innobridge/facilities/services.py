@@ -72,6 +72,10 @@ class BookerInfo:
     region: str
     problem: str = ""
 
+    @property
+    def category_label(self) -> str:
+        return str(UserCategory(self.category).label) if self.category else ""
+
 
 def _related(a: Organisation, b: Organisation) -> bool:
     if a.pk == b.pk:

@@ -128,3 +128,46 @@ def people(orgs: dict[str, Any], make_person: Any) -> dict[str, Any]:
         "industry": researcher("eve", "company", "CN", roles=("enterprise",)),
         "noprofile": make_person("nobody", roles=("researcher",)),
     }
+
+
+def next_open_day(days_ahead: int = 3) -> dt.date:
+    """A Hong Kong working day at least ``days_ahead`` days from today (real time)."""
+    import holidays
+
+    day = dt.datetime.now(HKT).date() + dt.timedelta(days=days_ahead)
+    hk_holidays = holidays.country_holidays("HK", years=[day.year, day.year + 1])
+    while day.weekday() >= 5 or day in hk_holidays:
+        day += dt.timedelta(days=1)
+    return day
+
+
+class TinyEmbedder:
+    """Deterministic hashed bag of folded tokens (fast; no model)."""
+
+    name = "tiny-test-embedder"
+    dim = 64
+
+    def encode(self, texts: list[str], role: str) -> Any:
+        import hashlib
+
+        import numpy as np
+
+        from innobridge.matching.text import tokenize
+
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for i, t in enumerate(texts):
+            for tok in tokenize(t) or [t]:
+                h = int.from_bytes(hashlib.md5(tok.encode()).digest()[:4], "little")
+                out[i, h % self.dim] += 1.0
+            out[i, -1] += 0.1
+            out[i] /= np.linalg.norm(out[i])
+        return out
+
+
+@pytest.fixture
+def tiny_embedder() -> Any:
+    from innobridge.facilities import matching
+
+    matching.set_embedder(TinyEmbedder())
+    yield
+    matching.set_embedder(None)

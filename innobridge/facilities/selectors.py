@@ -1,0 +1,400 @@
+"""Reads of the facilities app that depend on who asks or on filters."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from innobridge.core.language import fold
+from innobridge.core.permissions import Role, has_role
+from innobridge.people.models import Organisation
+
+from . import availability
+from .db import HOLDING_STATUSES
+from .models import (
+    Booking,
+    BookingStatus,
+    Charge,
+    Dispute,
+    DisputeStatus,
+    Facility,
+    MaintenanceBlock,
+    Resource,
+    Tariff,
+)
+from .services import booker_info, can_manage
+
+# --- Catalogue ---------------------------------------------------------------
+
+
+def catalogue(
+    *,
+    kind: str = "",
+    organisation: int | str | None = None,
+    city: str = "",
+    region: str = "",
+    text: str = "",
+) -> QuerySet[Resource]:
+    """Published resources, filtered (text: every folded word must appear)."""
+    qs = Resource.objects.filter(is_active=True, facility__is_active=True).select_related(
+        "facility", "facility__organisation"
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if organisation:
+        qs = qs.filter(facility__organisation_id=organisation)
+    if city:
+        qs = qs.filter(
+            Q(facility__city__iexact=city) | Q(facility__organisation__city__iexact=city)
+        )
+    if region:
+        qs = qs.filter(facility__region=region)
+    for term in fold(text).split():
+        qs = qs.filter(search_text__contains=term)
+    return qs.order_by("facility__name", "name", "id")
+
+
+def free_in_range(
+    resources: QuerySet[Resource] | list[Resource], start: dt.datetime, end: dt.datetime
+) -> list[Resource]:
+    """Those of ``resources`` with at least one bookable free slot in [start, end)."""
+    return [r for r in resources if availability.free_intervals(r, start, end)]
+
+
+def catalogue_filters() -> dict[str, Any]:
+    facilities = Facility.objects.filter(is_active=True).select_related("organisation")
+    orgs = {f.organisation_id: f.organisation for f in facilities}
+    cities = sorted({f.city for f in facilities if f.city})
+    return {
+        "organisations": sorted(orgs.values(), key=lambda o: o.name),
+        "cities": cities,
+    }
+
+
+def tariffs_for_viewer(resource: Resource, viewer: Any) -> dict[str, Any]:
+    """The viewer's category and tariff, and all tariffs (shown to everyone: prices are
+    public, the viewer's own is highlighted)."""
+    info = booker_info(viewer, resource.facility)
+    tariffs = list(Tariff.objects.filter(resource=resource).order_by("category"))
+    mine = next((t for t in tariffs if t.category == info.category), None)
+    return {"info": info, "tariffs": tariffs, "mine": mine}
+
+
+# --- Calendars ---------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    start: dt.datetime
+    end: dt.datetime
+    label: str
+    kind: str  # mine | busy | booking (manager view) | maintenance
+    booking_id: int | None = None
+    top: float = 0.0
+    height: float = 0.0
+
+
+@dataclass
+class DayColumn:
+    date: dt.date
+    note: str
+    open_spans: list[tuple[dt.datetime, dt.datetime]]
+    blocks: list[Block] = field(default_factory=list)
+    open_css: list[tuple[float, float]] = field(default_factory=list)
+
+
+def week_calendar(resource: Resource, week_start: dt.date, viewer: Any) -> list[DayColumn]:
+    """Seven days from ``week_start``: opening spans and busy blocks. Other people's
+    bookings are just "busy"; the viewer's own show as theirs; managers see who."""
+    tz = ZoneInfo(resource.timezone)
+    start = dt.datetime.combine(week_start, dt.time(0), tzinfo=tz)
+    end = start + dt.timedelta(days=7)
+    manager = can_manage(viewer, resource.facility)
+    uid = getattr(viewer, "pk", None) if getattr(viewer, "is_authenticated", False) else None
+    days = []
+    for i in range(7):
+        day = week_start + dt.timedelta(days=i)
+        days.append(
+            DayColumn(
+                day,
+                availability.describe_day(resource, day),
+                availability.opening_intervals(resource, day),
+            )
+        )
+    bookings = Booking.objects.filter(
+        resource=resource, status__in=HOLDING_STATUSES, starts_at__lt=end, ends_at__gt=start
+    ).select_related("booker")
+    blocks: list[Block] = []
+    for b in bookings:
+        if uid is not None and b.booker_id == uid:
+            blocks.append(
+                Block(
+                    b.starts_at,
+                    b.ends_at,
+                    _("Your booking (%(status)s)") % {"status": b.get_status_display()},
+                    "mine",
+                    b.pk,
+                )
+            )
+        elif manager:
+            blocks.append(
+                Block(
+                    b.starts_at,
+                    b.ends_at,
+                    f"{b.booker} · {b.get_status_display()}",
+                    "booking",
+                    b.pk,
+                )
+            )
+        else:
+            blocks.append(Block(b.starts_at, b.ends_at, _("Busy"), "busy"))
+    for m in MaintenanceBlock.objects.filter(
+        resource=resource, starts_at__lt=end, ends_at__gt=start
+    ):
+        blocks.append(Block(m.starts_at, m.ends_at, _("Maintenance"), "maintenance"))
+    for col in days:
+        d0 = dt.datetime.combine(col.date, dt.time(0), tzinfo=tz)
+        d1 = d0 + dt.timedelta(days=1)
+        for s, e in col.open_spans:
+            col.open_css.append(_pct(s, e, d0))
+        for blk in blocks:
+            if blk.start < d1 and blk.end > d0:
+                s, e = max(blk.start, d0), min(blk.end, d1)
+                top, height = _pct(s, e, d0)
+                col.blocks.append(
+                    Block(
+                        s.astimezone(tz),
+                        e.astimezone(tz),
+                        blk.label,
+                        blk.kind,
+                        blk.booking_id,
+                        top,
+                        height,
+                    )
+                )
+        col.blocks.sort(key=lambda b: b.start)
+    return days
+
+
+def _pct(s: dt.datetime, e: dt.datetime, d0: dt.datetime) -> tuple[float, float]:
+    day = 86400.0
+    top = (s - d0).total_seconds() / day * 100
+    return round(top, 3), round((e - s).total_seconds() / day * 100, 3)
+
+
+# --- Bookings by viewer ------------------------------------------------------
+
+
+def my_bookings(user: Any) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(booker=user)
+        .select_related("resource", "resource__facility")
+        .order_by("-starts_at", "-id")
+    )
+
+
+def visible_booking(user: Any, pk: int) -> Booking | None:
+    b = Booking.objects.select_related("resource__facility", "booker").filter(pk=pk).first()
+    if b is None:
+        return None
+    if b.booker_id == getattr(user, "pk", None) or can_manage(user, b.resource.facility):
+        return b
+    return None
+
+
+def managed_facilities(user: Any) -> QuerySet[Facility]:
+    if not getattr(user, "is_authenticated", False):
+        return Facility.objects.none()
+    if has_role(user, Role.ADMINISTRATOR):
+        return Facility.objects.all()
+    if not has_role(user, Role.FACILITY_MANAGER):
+        return Facility.objects.none()
+    return Facility.objects.filter(managers=user)
+
+
+def manager_queue(user: Any) -> dict[str, Any]:
+    facilities = managed_facilities(user)
+    base = Booking.objects.filter(resource__facility__in=facilities).select_related(
+        "resource", "booker", "organisation"
+    )
+    now = timezone.now()
+    return {
+        "facilities": facilities,
+        "requests": base.filter(status=BookingStatus.REQUESTED).order_by("starts_at", "id"),
+        "to_record": base.filter(status=BookingStatus.APPROVED, starts_at__lte=now).order_by(
+            "starts_at", "id"
+        ),
+        "upcoming": base.filter(status=BookingStatus.APPROVED, starts_at__gt=now).order_by(
+            "starts_at", "id"
+        )[:50],
+        "disputes": Dispute.objects.filter(
+            charge__booking__resource__facility__in=facilities, status=DisputeStatus.OPEN
+        )
+        .select_related("charge", "charge__booking__resource", "raised_by")
+        .order_by("created_at", "id"),
+    }
+
+
+# --- Statements --------------------------------------------------------------
+
+
+def month_range(month: str) -> tuple[dt.date, dt.date]:
+    """'2026-05' → (2026-05-01, 2026-06-01); raises ValueError on bad input."""
+    first = dt.datetime.strptime(month, "%Y-%m").date().replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, nxt
+
+
+@dataclass
+class Statement:
+    title: str
+    month: str
+    charges: list[Charge]
+    totals: dict[str, Decimal]
+
+
+def user_statement(user: Any, month: str) -> Statement:
+    first, nxt = month_range(month)
+    charges = list(
+        Charge.objects.filter(payer=user, incurred_on__gte=first, incurred_on__lt=nxt)
+        .select_related("booking__resource__facility")
+        .order_by("incurred_on", "id")
+    )
+    return Statement(str(user), month, charges, _totals(charges))
+
+
+def organisation_statement(viewer: Any, organisation: Organisation, month: str) -> Statement:
+    """Charges to members of ``organisation`` in ``month``: all of them for an
+    administrator, those at the viewer's facilities for a manager, nothing otherwise."""
+    first, nxt = month_range(month)
+    qs = Charge.objects.filter(
+        organisation=organisation, incurred_on__gte=first, incurred_on__lt=nxt
+    ).select_related("booking__resource__facility", "payer")
+    if not has_role(viewer, Role.ADMINISTRATOR):
+        qs = qs.filter(booking__resource__facility__in=managed_facilities(viewer))
+    charges = list(qs.order_by("incurred_on", "id"))
+    return Statement(organisation.name, month, charges, _totals(charges))
+
+
+def _totals(charges: list[Charge]) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for c in charges:
+        totals[c.currency] += c.amount
+    return dict(sorted(totals.items()))
+
+
+STATEMENT_COLUMNS = [
+    "date",
+    "facility",
+    "resource",
+    "payer",
+    "kind",
+    "quantity",
+    "unit",
+    "unit_price",
+    "amount",
+    "currency",
+    "status",
+]
+
+
+def statement_csv(statement: Statement) -> str:
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(STATEMENT_COLUMNS)
+    for c in statement.charges:
+        r = c.booking.resource
+        w.writerow(
+            [
+                c.incurred_on.isoformat(),
+                r.facility.name,
+                r.name,
+                str(c.payer),
+                c.kind,
+                c.quantity,
+                c.unit,
+                c.unit_price,
+                c.amount,
+                c.currency,
+                c.status,
+            ]
+        )
+    for cur, total in statement.totals.items():
+        w.writerow(["total", "", "", "", "", "", "", "", total, cur, ""])
+    return out.getvalue()
+
+
+# --- Reports -----------------------------------------------------------------
+
+
+@dataclass
+class UtilisationRow:
+    resource: Resource
+    open_hours: float
+    booked_hours: float
+    used_hours: float
+    cross_border_hours: float
+
+    @property
+    def utilisation(self) -> float:
+        return self.booked_hours / self.open_hours * 100 if self.open_hours else 0.0
+
+    @property
+    def cross_border_share(self) -> float:
+        return self.cross_border_hours / self.booked_hours * 100 if self.booked_hours else 0.0
+
+
+def utilisation(
+    facilities: QuerySet[Facility], start: dt.datetime, end: dt.datetime
+) -> list[UtilisationRow]:
+    """Per resource in [start, end): open hours, hours held by bookings (approved or
+    used), hours actually used, and hours booked by users from the other side of the
+    boundary (their region differs from the facility's)."""
+    rows = []
+    resources = (
+        Resource.objects.filter(facility__in=facilities)
+        .select_related("facility")
+        .order_by("facility__name", "name", "id")
+    )
+    for r in resources:
+        open_h = sum(
+            (min(e, end) - max(s, start)).total_seconds() / 3600
+            for s, e in availability.open_windows(r, start, end)
+        )
+        booked = used = cross = 0.0
+        for b in Booking.objects.filter(
+            resource=r,
+            status__in=(BookingStatus.APPROVED, BookingStatus.USED),
+            starts_at__lt=end,
+            ends_at__gt=start,
+        ):
+            h = (min(b.ends_at, end) - max(b.starts_at, start)).total_seconds() / 3600
+            booked += h
+            if b.status == BookingStatus.USED:
+                used += h
+            if b.booker_region and b.booker_region != r.facility.region:
+                cross += h
+        rows.append(
+            UtilisationRow(r, round(open_h, 2), round(booked, 2), round(used, 2), round(cross, 2))
+        )
+    return rows
+
+
+def cross_border_share(
+    facilities: QuerySet[Facility], start: dt.datetime, end: dt.datetime
+) -> float:
+    """Share (%) of booked hours at ``facilities`` by users from the other side."""
+    rows = utilisation(facilities, start, end)
+    booked = sum(r.booked_hours for r in rows)
+    cross = sum(r.cross_border_hours for r in rows)
+    return round(cross / booked * 100, 1) if booked else 0.0

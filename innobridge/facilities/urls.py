@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "facilities"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("f/<int:pk>/", views.facility_detail, name="facility"),
+    path("r/<int:pk>/", views.resource_detail, name="resource"),
+    path("r/<int:pk>/book/", views.book, name="book"),
+    path("r/<int:pk>/calendar.ics", views.resource_ics, name="resource_ics"),
+    path("bookings/<int:pk>/", views.booking_detail, name="booking"),
+    path("bookings/<int:pk>/<str:action>/", views.booking_action, name="booking_action"),
+    path("my/", views.my_bookings, name="my_bookings"),
+    path("my/calendar.ics", views.my_calendar_ics, name="my_ics"),
+    path("my/statement/", views.my_statement, name="my_statement"),
+    path("charges/<int:pk>/dispute/", views.dispute_charge, name="dispute"),
+    path("manage/", views.manage, name="manage"),
+    path("manage/disputes/<int:pk>/resolve/", views.resolve_dispute, name="resolve_dispute"),
+    path("manage/reports/", views.reports, name="reports"),
+    path("manage/statements/org/<int:pk>/", views.organisation_statement, name="org_statement"),
+]

@@ -1,0 +1,445 @@
+"""Web pages of the facilities app: thin — parse, call a selector or service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from innobridge.people.models import Organisation
+
+from . import matching, selectors, services
+from .exports import bookings_ics, statement_pdf
+from .forms import BookingForm, CatalogueForm, DisputeForm, RejectForm, ResolveForm, UsageForm
+from .models import Booking, Charge, Dispute, Facility, Resource
+
+HKT = ZoneInfo("Asia/Hong_Kong")
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for m in exc.messages:
+        messages.error(request, m)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The catalogue: filters and "describe your need"."""
+    opts = selectors.catalogue_filters()
+    form = CatalogueForm(
+        request.GET or None, organisations=opts["organisations"], cities=opts["cities"]
+    )
+    data: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+    qs = selectors.catalogue(
+        kind=data.get("kind") or "",
+        organisation=data.get("organisation"),
+        city=data.get("city") or "",
+        region=data.get("region") or "",
+    )
+    need = (data.get("need") or "").strip()
+    explanations: dict[int, matching.Match] = {}
+    if need:
+        hits = matching.search_need(need, top_k=30, language=get_language())
+        by_id = {r.pk: r for r in qs}
+        resources = [by_id[h.resource_id] for h in hits if h.resource_id in by_id]
+        explanations = {h.resource_id: h for h in hits}
+    else:
+        resources = list(qs)
+    free_from, free_to = data.get("free_from"), data.get("free_to")
+    if free_from or free_to:
+        a = dt.datetime.combine(free_from or timezone.localdate(), dt.time(0), tzinfo=HKT)
+        b = dt.datetime.combine(
+            free_to or (a.date() + dt.timedelta(days=7)), dt.time(0), tzinfo=HKT
+        )
+        resources = selectors.free_in_range(resources, a, b + dt.timedelta(days=1))
+    rows = [{"resource": r, "match": explanations.get(r.pk)} for r in resources]
+    return render(
+        request,
+        "facilities/home.html",
+        {
+            "form": form,
+            "rows": rows,
+            "need": need,
+            "managed": selectors.managed_facilities(request.user).exists(),
+        },
+    )
+
+
+def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = get_object_or_404(
+        Facility.objects.select_related("organisation"), pk=pk, is_active=True
+    )
+    return render(
+        request,
+        "facilities/facility.html",
+        {
+            "facility": facility,
+            "resources": facility.resources.filter(is_active=True).order_by("name", "id"),
+        },
+    )
+
+
+def _week_start(request: HttpRequest) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return day - dt.timedelta(days=day.weekday())
+
+
+def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = get_object_or_404(
+        Resource.objects.select_related("facility__organisation"), pk=pk, is_active=True
+    )
+    week = _week_start(request)
+    ctx = {
+        "resource": resource,
+        "facility": resource.facility,
+        "week": week,
+        "prev_week": week - dt.timedelta(days=7),
+        "next_week": week + dt.timedelta(days=7),
+        "days": selectors.week_calendar(resource, week, request.user),
+        "hours": list(range(0, 24, 2)),
+        "tariffs": selectors.tariffs_for_viewer(resource, request.user),
+        "form": BookingForm(initial={"date": timezone.localdate() + dt.timedelta(days=2)}),
+        "can_manage": services.can_manage(request.user, resource.facility),
+    }
+    return render(request, "facilities/resource.html", ctx)
+
+
+@login_required
+@require_POST
+def book(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two steps: "quote" shows the price and every rule check; "confirm" sends the
+    request with the price the user saw (frozen on the booking)."""
+    resource = get_object_or_404(Resource.objects.select_related("facility"), pk=pk, is_active=True)
+    form = BookingForm(request.POST, tz=resource.timezone)
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for e in field_errors:
+                messages.error(request, str(e))
+        return redirect(resource)
+    start, end = form.interval()
+    samples = form.cleaned_data.get("samples") or 0
+    purpose = form.cleaned_data.get("purpose") or ""
+    if request.POST.get("step") == "confirm":
+        try:
+            booking = services.request_booking(
+                request.user,
+                resource,
+                start,
+                end,
+                samples=samples,
+                purpose=purpose,
+                confirmed_price=request.POST.get("confirmed_price") or None,
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+            return redirect(f"{resource.get_absolute_url()}?week={start.date().isoformat()}")
+        if booking.status == "approved":
+            messages.success(request, _("Booked: your slot is confirmed."))
+        else:
+            messages.success(
+                request, _("Request sent: the facility manager will approve or reject it.")
+            )
+        return redirect(booking)
+    try:
+        q = services.check_request(request.user, resource, start, end, samples)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect(f"{resource.get_absolute_url()}?week={start.date().isoformat()}")
+    return render(
+        request,
+        "facilities/confirm.html",
+        {
+            "resource": resource,
+            "form": form,
+            "quote": q,
+            "start": start,
+            "end": end,
+            "samples": samples,
+            "purpose": purpose,
+        },
+    )
+
+
+@login_required
+def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = selectors.visible_booking(request.user, pk)
+    if booking is None:
+        raise Http404
+    manager = services.can_manage(request.user, booking.resource.facility)
+    local = timezone.localtime(booking.starts_at)
+    local_end = timezone.localtime(booking.ends_at)
+    return render(
+        request,
+        "facilities/booking.html",
+        {
+            "booking": booking,
+            "manager": manager,
+            "is_booker": booking.booker_id == request.user.pk,
+            "fee_now": services.late_cancellation_fee(booking),
+            "charges": booking.charges.all().order_by("id"),
+            "reject_form": RejectForm(),
+            "usage_form": UsageForm(
+                initial={
+                    "date": local.date(),
+                    "start": local.time(),
+                    "end": local_end.time(),
+                    "samples": booking.samples,
+                }
+            ),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    booking = selectors.visible_booking(request.user, pk)
+    if booking is None:
+        raise Http404
+    try:
+        if action == "approve":
+            services.approve_booking(request.user, booking)
+            messages.success(request, _("Approved."))
+        elif action == "reject":
+            services.reject_booking(request.user, booking, request.POST.get("reason", ""))
+            messages.success(request, _("Rejected; the requester sees your reason."))
+        elif action == "cancel":
+            services.cancel_booking(request.user, booking)
+            messages.success(request, _("Cancelled."))
+        elif action == "no_show":
+            services.mark_no_show(request.user, booking)
+            messages.success(request, _("Marked as a no-show."))
+        elif action == "usage":
+            usage = UsageForm(request.POST)
+            if not usage.is_valid():
+                for errs in usage.errors.values():
+                    for err in errs:
+                        messages.error(request, str(err))
+                return redirect(booking)
+            tz = ZoneInfo(booking.resource.timezone)
+            day = usage.cleaned_data["date"]
+            started = dt.datetime.combine(day, usage.cleaned_data["start"], tzinfo=tz)
+            ended = dt.datetime.combine(day, usage.cleaned_data["end"], tzinfo=tz)
+            services.record_usage(
+                request.user,
+                booking,
+                started_at=started,
+                ended_at=ended,
+                samples=usage.cleaned_data.get("samples") or 0,
+                notes=usage.cleaned_data.get("notes") or "",
+            )
+            messages.success(request, _("Usage recorded; the charge is on the user's statement."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return redirect(booking)
+
+
+@login_required
+@require_POST
+def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in {"approve", "reject", "cancel", "no_show", "usage"}:
+        raise Http404
+    return _booking_action(request, pk, action)
+
+
+@login_required
+def my_bookings(request: HttpRequest) -> HttpResponse:
+    charges = (
+        Charge.objects.filter(payer_id=request.user.pk)
+        .select_related("booking__resource")
+        .prefetch_related("disputes")
+        .order_by("-incurred_on", "-id")[:100]
+    )
+    return render(
+        request,
+        "facilities/my_bookings.html",
+        {
+            "bookings": selectors.my_bookings(request.user)[:200],
+            "charges": charges,
+            "dispute_form": DisputeForm(),
+            "month": timezone.localdate().strftime("%Y-%m"),
+        },
+    )
+
+
+@login_required
+def my_calendar_ics(request: HttpRequest) -> HttpResponse:
+    data = bookings_ics(
+        selectors.my_bookings(request.user).filter(status__in=("requested", "approved", "used")),
+        name=_("My facility bookings"),
+        with_details=True,
+        host=request.get_host(),
+    )
+    resp = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    resp["Content-Disposition"] = 'attachment; filename="my-bookings.ics"'
+    return resp
+
+
+def resource_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = get_object_or_404(Resource, pk=pk, is_active=True)
+    bookings = Booking.objects.filter(
+        resource=resource,
+        status__in=("requested", "approved", "used"),
+        ends_at__gte=timezone.now() - dt.timedelta(days=30),
+    ).select_related("resource__facility")
+    data = bookings_ics(bookings, name=resource.name, with_details=False, host=request.get_host())
+    resp = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="resource-{resource.pk}.ics"'
+    return resp
+
+
+@login_required
+@require_POST
+def dispute_charge(request: HttpRequest, pk: int) -> HttpResponse:
+    charge = get_object_or_404(Charge, pk=pk, payer_id=request.user.pk)
+    try:
+        services.raise_dispute(request.user, charge, request.POST.get("reason", ""))
+        messages.success(request, _("Dispute sent to the facility manager."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("facilities:my_bookings")
+
+
+@login_required
+def manage(request: HttpRequest) -> HttpResponse:
+    queue = selectors.manager_queue(request.user)
+    if not queue["facilities"].exists():
+        raise PermissionDenied(_("You do not manage any facility."))
+    return render(
+        request,
+        "facilities/manage.html",
+        {**queue, "reject_form": RejectForm(), "resolve_form": ResolveForm()},
+    )
+
+
+@login_required
+@require_POST
+def resolve_dispute(request: HttpRequest, pk: int) -> HttpResponse:
+    dispute = get_object_or_404(
+        Dispute.objects.select_related("charge__booking__resource__facility"), pk=pk
+    )
+    form = ResolveForm(request.POST)
+    try:
+        amount: Decimal | None = None
+        raw = request.POST.get("new_amount", "").strip()
+        if raw:
+            try:
+                amount = Decimal(raw)
+            except InvalidOperation:
+                raise ValidationError({"new_amount": _("Give the corrected amount.")}) from None
+        services.resolve_dispute(
+            request.user,
+            dispute,
+            upheld=form.data.get("decision") == "uphold",
+            resolution=form.data.get("resolution", ""),
+            new_amount=amount,
+        )
+        messages.success(request, _("Dispute resolved."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("facilities:manage")
+
+
+def _month(request: HttpRequest) -> str:
+    month = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
+    try:
+        selectors.month_range(month)
+    except ValueError:
+        month = timezone.localdate().strftime("%Y-%m")
+    return month
+
+
+def _statement_response(
+    request: HttpRequest, statement: selectors.Statement, slug: str
+) -> HttpResponse:
+    fmt = request.GET.get("format", "")
+    if fmt == "csv":
+        resp = HttpResponse(
+            selectors.statement_csv(statement), content_type="text/csv; charset=utf-8"
+        )
+        resp["Content-Disposition"] = (
+            f'attachment; filename="statement-{slug}-{statement.month}.csv"'
+        )
+        return resp
+    if fmt == "pdf":
+        resp = HttpResponse(statement_pdf(statement), content_type="application/pdf")
+        resp["Content-Disposition"] = (
+            f'attachment; filename="statement-{slug}-{statement.month}.pdf"'
+        )
+        return resp
+    return render(request, "facilities/statement.html", {"statement": statement})
+
+
+@login_required
+def my_statement(request: HttpRequest) -> HttpResponse:
+    statement = selectors.user_statement(request.user, _month(request))
+    return _statement_response(request, statement, request.user.username)
+
+
+@login_required
+def organisation_statement(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_object_or_404(Organisation, pk=pk)
+    if not selectors.managed_facilities(request.user).exists():
+        raise PermissionDenied(
+            _("Only facility managers and administrators see organisation statements.")
+        )
+    statement = selectors.organisation_statement(request.user, org, _month(request))
+    return _statement_response(request, statement, f"org{org.pk}")
+
+
+@login_required
+def reports(request: HttpRequest) -> HttpResponse:
+    facilities = selectors.managed_facilities(request.user)
+    if not facilities.exists():
+        raise PermissionDenied(_("You do not manage any facility."))
+    today = timezone.localdate()
+    try:
+        a = dt.date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        a = today.replace(day=1)
+    try:
+        b = dt.date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        b = (a + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    if b < a:
+        a, b = b, a
+    b = min(b, a + dt.timedelta(days=366))
+    start = dt.datetime.combine(a, dt.time(0), tzinfo=HKT)
+    end = dt.datetime.combine(b + dt.timedelta(days=1), dt.time(0), tzinfo=HKT)
+    rows = selectors.utilisation(facilities, start, end)
+    booked = sum(r.booked_hours for r in rows)
+    cross = sum(r.cross_border_hours for r in rows)
+    orgs = (
+        Organisation.objects.filter(facility_bookings__resource__facility__in=facilities)
+        .distinct()
+        .order_by("name")[:100]
+    )
+    return render(
+        request,
+        "facilities/reports.html",
+        {
+            "rows": rows,
+            "from": a,
+            "to": b,
+            "booked": round(booked, 1),
+            "cross": round(cross, 1),
+            "share": round(cross / booked * 100, 1) if booked else 0.0,
+            "orgs": orgs,
+            "month": a.strftime("%Y-%m"),
+        },
+    )
