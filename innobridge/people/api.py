@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
 from innobridge.core.models import Region
 
-from . import selectors
-from .models import Organisation, OrganisationType
+from . import selectors, services
+from .auth import api_auth
+from .models import CareerStage, Organisation, OrganisationType, ResearcherProfile
 from .ror import clean_ror_id
 
 router = Router(tags=["people"])
@@ -171,3 +172,424 @@ def get_organisation(request: HttpRequest, org_id: int) -> dict[str, Any]:
     except Organisation.DoesNotExist as exc:
         raise HttpError(404, _("No organisation with id %(id)s.") % {"id": org_id}) from exc
     return _organisation_detail(request, org)
+
+
+# --- Researchers and publications -------------------------------------------
+
+
+class PublicationOut(Schema):
+    id: int
+    doi: str | None
+    doi_url: str
+    title: str
+    abstract: str
+    year: int | None
+    venue: str
+    language: str
+    keywords: list[str]
+    author_names: list[str]
+    url: str
+    source: str
+    source_id: str
+    licence: str
+
+
+class ResearcherRef(Schema):
+    id: int
+    name: str
+    is_demo: bool
+
+
+class PublicationDetailOut(PublicationOut):
+    researchers: list[ResearcherRef]
+
+
+class ResearcherOut(Schema):
+    id: int
+    name: str
+    is_demo: bool
+    orcid: str | None
+    orcid_url: str
+    organisation: OrganisationRef | None
+    region: str
+    career_stage: str
+    position: str
+    keywords: list[str]
+    web_url: str
+
+
+class ResearcherDetailOut(ResearcherOut):
+    biography: str
+    biography_language: str
+    is_public: bool
+    publications: list[PublicationOut]
+
+
+class ResearcherPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ResearcherOut]
+
+
+class PublicationPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PublicationOut]
+
+
+class ResearcherFilters(Schema):
+    q: str = ""
+    region: str = ""
+    organisation: int | None = None
+    career_stage: str = ""
+    keyword: str = ""
+    has_orcid: bool | None = None
+
+
+class PublicationFilters(Schema):
+    q: str = ""
+    year: int | None = None
+    researcher: int | None = None
+    doi: str = ""
+
+
+class ResearcherIn(Schema):
+    """Fields of a profile; on PATCH only the fields sent are changed."""
+
+    display_name: str | None = None
+    orcid: str | None = None
+    organisation: int | None = None
+    region: str | None = None
+    career_stage: str | None = None
+    position: str | None = None
+    keywords: list[str] | None = None
+    biography: str | None = None
+    biography_language: str | None = None
+    is_public: bool | None = None
+
+
+class PublicationIn(Schema):
+    title: str
+    abstract: str = ""
+    year: int | None = None
+    venue: str = ""
+    doi: str | None = None
+    language: str = ""
+    keywords: list[str] = []
+    author_names: list[str] = []
+    url: str = ""
+    licence: str = ""
+
+
+class PublicationImportOut(Schema):
+    created: int
+    linked: int
+    unchanged: int
+    total: int
+    publications: list[PublicationOut]
+
+
+def _researcher_out(profile: ResearcherProfile) -> dict[str, Any]:
+    org = profile.organisation
+    return {
+        "id": profile.pk,
+        "name": str(profile.person),
+        "is_demo": profile.person.is_demo,
+        "orcid": profile.orcid,
+        "orcid_url": f"https://orcid.org/{profile.orcid}" if profile.orcid else "",
+        "organisation": (
+            {"id": org.pk, "ror_id": org.ror_id, "name": org.name, "name_zh": org.name_zh}
+            if org
+            else None
+        ),
+        "region": profile.region,
+        "career_stage": profile.career_stage,
+        "position": profile.position,
+        "keywords": profile.keywords,
+        "web_url": profile.get_absolute_url(),
+    }
+
+
+def _researcher_detail(profile: ResearcherProfile) -> dict[str, Any]:
+    data = _researcher_out(profile)
+    data.update(
+        {
+            "biography": profile.biography,
+            "biography_language": profile.biography_language,
+            "is_public": profile.is_public,
+            "publications": list(selectors.researcher_publications(profile)),
+        }
+    )
+    return data
+
+
+def _visible_profile(request: HttpRequest, researcher_id: int) -> ResearcherProfile:
+    profile = selectors.visible_researchers(request.user).filter(pk=researcher_id).first()
+    if profile is None:
+        raise HttpError(404, _("No researcher with id %(id)s.") % {"id": researcher_id})
+    return profile
+
+
+def _page(qs: Any, limit: int, offset: int, convert: Any = None) -> dict[str, Any]:
+    items = list(qs[offset : offset + limit])
+    return {
+        "count": qs.count(),
+        "limit": limit,
+        "offset": offset,
+        "items": [convert(i) for i in items] if convert else items,
+    }
+
+
+@router.get("/researchers", response=ResearcherPage, summary="Search researchers")
+def list_researchers(
+    request: HttpRequest,
+    filters: Query[ResearcherFilters],
+    limit: int = Query(25, ge=1, le=100),
+    offset: int = Query(0, ge=0),
+) -> dict[str, Any]:
+    """Researchers listed in the directory. ``q`` matches names, keywords, position and
+    organisation names in any script; ``region`` HK, CN, MO or INT; ``organisation`` an
+    organisation id; ``career_stage`` student, early, mid, senior or industry."""
+    _check_choice("region", filters.region, list(Region.values))
+    _check_choice("career_stage", filters.career_stage, list(CareerStage.values))
+    qs = selectors.search_researchers(
+        request.user,
+        q=filters.q[:200],
+        region=filters.region,
+        organisation=filters.organisation,
+        career_stage=filters.career_stage,
+        keyword=filters.keyword[:100],
+        has_orcid=filters.has_orcid,
+    )
+    return _page(qs, limit, offset, _researcher_out)
+
+
+@router.post(
+    "/researchers",
+    response={201: ResearcherDetailOut},
+    auth=api_auth,
+    summary="Create my researcher profile",
+)
+def create_researcher_profile(request: HttpRequest, payload: ResearcherIn) -> Any:
+    """Create the caller's own researcher profile (one per account; 422 if it exists)."""
+    changes = payload.model_dump(exclude_unset=True)
+    profile = services.create_profile(request.user, request.user, **changes)  # type: ignore[arg-type]
+    return Status(201, _researcher_detail(profile))
+
+
+@router.get("/researchers/{researcher_id}", response=ResearcherDetailOut, summary="Researcher")
+def get_researcher(request: HttpRequest, researcher_id: int) -> dict[str, Any]:
+    """One researcher with their publications."""
+    return _researcher_detail(_visible_profile(request, researcher_id))
+
+
+@router.patch(
+    "/researchers/{researcher_id}",
+    response=ResearcherDetailOut,
+    auth=api_auth,
+    summary="Update a researcher profile (owner)",
+)
+def patch_researcher(
+    request: HttpRequest, researcher_id: int, payload: ResearcherIn
+) -> dict[str, Any]:
+    """Change the fields sent; only the profile's owner (or an administrator) may.
+    ``keywords`` is a list; ``organisation`` an organisation id (its region becomes the
+    profile's unless ``region`` is sent too); ``orcid`` is checked with its check digit."""
+    profile = _visible_profile(request, researcher_id)
+    changes = payload.model_dump(exclude_unset=True)
+    if "display_name" in changes and changes["display_name"] is None:
+        changes.pop("display_name")
+    profile = services.update_profile(request.user, profile, **changes)
+    return _researcher_detail(profile)
+
+
+@router.post(
+    "/researchers/{researcher_id}/publications",
+    response={201: PublicationImportOut},
+    auth=api_auth,
+    summary="Add one publication (owner)",
+)
+def add_publication(request: HttpRequest, researcher_id: int, payload: PublicationIn) -> Any:
+    """Add a publication to the caller's profile. A DOI already stored is linked, not
+    duplicated (``linked`` = 1)."""
+    profile = _visible_profile(request, researcher_id)
+    record = services.PublicationData(**payload.model_dump(), source="manual")
+    result = services.add_publications(request.user, profile, [record])
+    return Status(201, _import_out(result))
+
+
+@router.post(
+    "/researchers/{researcher_id}/publications/import",
+    response={201: PublicationImportOut},
+    auth=api_auth,
+    summary="Import publications from a file (owner)",
+)
+def import_publications(
+    request: HttpRequest,
+    researcher_id: int,
+    format: Form[Literal["orcid", "openalex", "csv"]],
+    file: File[UploadedFile],
+) -> Any:
+    """Upload ORCID works JSON, OpenAlex works JSON or CSV (multipart form: ``file`` and
+    ``format``). All or nothing: any error → 422 listing each record's problem."""
+    profile = _visible_profile(request, researcher_id)
+    if file.size is not None and file.size > 5 * 1024 * 1024:
+        raise ValidationError({"file": _("The file is larger than 5 MB.")})
+    result = services.import_publications(request.user, profile, file.read(), format)
+    return Status(201, _import_out(result))
+
+
+def _import_out(result: services.PublicationImportResult) -> dict[str, Any]:
+    return {
+        "created": result.created,
+        "linked": result.linked,
+        "unchanged": result.unchanged,
+        "total": result.total,
+        "publications": result.publications,
+    }
+
+
+@router.get("/publications", response=PublicationPage, summary="Search publications")
+def list_publications(
+    request: HttpRequest,
+    filters: Query[PublicationFilters],
+    limit: int = Query(25, ge=1, le=100),
+    offset: int = Query(0, ge=0),
+) -> dict[str, Any]:
+    """Publications of listed researchers. ``q`` matches title or venue (Traditional or
+    Simplified); ``doi`` accepts ``10.…`` or ``https://doi.org/10.…``."""
+    qs = selectors.publications_for(
+        request.user,
+        q=filters.q[:200],
+        year=filters.year,
+        researcher=filters.researcher,
+        doi=filters.doi[:300],
+    )
+    return _page(qs, limit, offset)
+
+
+@router.get("/publications/{publication_id}", response=PublicationDetailOut, summary="Publication")
+def get_publication(request: HttpRequest, publication_id: int) -> dict[str, Any]:
+    """One publication with the listed researchers among its authors."""
+    publication = selectors.publications_for(request.user).filter(pk=publication_id).first()
+    if publication is None:
+        raise HttpError(404, _("No publication with id %(id)s.") % {"id": publication_id})
+    researchers = selectors.visible_researchers(request.user).filter(
+        authorship__publication=publication
+    )
+    data = PublicationOut.from_orm(publication).model_dump()
+    data["researchers"] = [
+        {"id": p.pk, "name": str(p.person), "is_demo": p.person.is_demo}
+        for p in researchers.order_by("authorship__position", "pk")
+    ]
+    return data
+
+
+# --- Partner search (through the matching engine) ----------------------------
+
+
+class PartnerFilters(Schema):
+    q: str = ""
+    region: list[Region] = []
+    organisation_type: OrganisationType | Literal[""] = ""
+    career_stage: CareerStage | Literal[""] = ""
+    top: int = 20
+
+
+class PartnerWhy(Schema):
+    shared_terms: list[str]
+    closest_text: str
+    closest_is_publication: bool
+
+
+class PartnerOut(Schema):
+    researcher: ResearcherOut
+    score: float
+    why: PartnerWhy
+
+
+class PartnerOrganisationOut(Schema):
+    organisation: OrganisationRef
+    score: float
+    researchers: list[int]
+
+
+class PartnerResults(Schema):
+    query: str
+    regions: list[str]
+    researchers: list[PartnerOut]
+    organisations: list[PartnerOrganisationOut]
+
+
+def _partners(request: HttpRequest, filters: PartnerFilters, use_profile: bool) -> dict[str, Any]:
+    if not 1 <= filters.top <= 100:
+        raise HttpError(422, _("top must be between 1 and 100."))
+    result = selectors.find_partners(
+        request.user,
+        q=filters.q,
+        use_profile=use_profile,
+        regions=[str(r) for r in filters.region] or None,
+        organisation_type=filters.organisation_type,
+        career_stage=filters.career_stage,
+        top_k=filters.top,
+    )
+    if not result["query"]:
+        raise HttpError(
+            422,
+            _("Describe a topic (q)")
+            if not use_profile
+            else _("Your profile has no keywords or publications to search with yet."),
+        )
+    return {
+        "query": result["query"],
+        "regions": result["regions"],
+        "researchers": [
+            {
+                "researcher": _researcher_out(row["profile"]),
+                "score": row["score"],
+                "why": {
+                    "shared_terms": row["shared_terms"],
+                    "closest_text": row["closest_text"],
+                    "closest_is_publication": row["closest_is_publication"],
+                },
+            }
+            for row in result["researchers"]
+        ],
+        "organisations": [
+            {
+                "organisation": {
+                    "id": e["organisation"].pk,
+                    "ror_id": e["organisation"].ror_id,
+                    "name": e["organisation"].name,
+                    "name_zh": e["organisation"].name_zh,
+                },
+                "score": e["score"],
+                "researchers": [p.pk for p in e["researchers"]],
+            }
+            for e in result["organisations"]
+        ],
+    }
+
+
+@router.get("/partners", response=PartnerResults, summary="Find partners across the boundary")
+def find_partners(request: HttpRequest, filters: Query[PartnerFilters]) -> dict[str, Any]:
+    """Researchers (and their organisations) whose work matches the topic ``q``, in any of
+    the three languages, ranked with the reasons for each match. Without ``region`` the
+    search covers the other side of the boundary from the caller's own region."""
+    return _partners(request, filters, use_profile=False)
+
+
+@router.get(
+    "/partners/mine",
+    response=PartnerResults,
+    auth=api_auth,
+    summary="Find partners for my own profile",
+)
+def find_partners_for_me(request: HttpRequest, filters: Query[PartnerFilters]) -> dict[str, Any]:
+    """Like /partners, with the caller's own profile (keywords and recent titles) as the
+    topic."""
+    if not hasattr(request.user, "researcher_profile"):
+        raise HttpError(422, _("Create your researcher profile first."))
+    return _partners(request, filters, use_profile=True)

@@ -132,3 +132,172 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("What will use it, e.g. “nightly export script”."),
     )
+
+
+# --- Partner search ------------------------------------------------------------
+
+
+class PartnerSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Describe the topic"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "placeholder": _(
+                    "e.g. 深度學習蛋白質結構預測 / machine translation for low-resource languages"
+                ),
+            }
+        ),
+    )
+    use_profile = forms.BooleanField(label=_("Use my own profile instead"), required=False)
+    region = forms.MultipleChoiceField(
+        label=_("Regions"),
+        required=False,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty for the other side of the boundary."),
+    )
+    organisation_type = forms.ChoiceField(label=_("Organisation type"), required=False, choices=[])
+    career_stage = forms.ChoiceField(label=_("Career stage"), required=False, choices=[])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from innobridge.core.models import Region
+
+        from .models import CareerStage, OrganisationType
+
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = Region.choices
+        self.fields["organisation_type"].choices = [("", _("Any")), *OrganisationType.choices]
+        self.fields["career_stage"].choices = [("", _("Any")), *CareerStage.choices]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("q", "").strip() and not data.get("use_profile"):
+            raise forms.ValidationError(_("Describe a topic, or choose to use your own profile."))
+        return data
+
+
+# --- Researchers and publications -------------------------------------------
+
+
+def _career_stage_choices() -> list[tuple[str, Any]]:
+    from .models import CareerStage
+
+    return [("", "—"), *CareerStage.choices]
+
+
+def _region_choices() -> list[tuple[str, Any]]:
+    from innobridge.core.models import Region
+
+    return [("", _("From the organisation")), *Region.choices]
+
+
+def _language_choices() -> list[tuple[str, Any]]:
+    from .models import Language
+
+    return [("", "—"), *Language.choices]
+
+
+class ResearcherProfileForm(forms.Form):
+    """Edit (or create) a researcher profile; the service ``update_profile`` validates
+    again and its field errors are shown on this form."""
+
+    display_name = forms.CharField(
+        label=_("Name as shown"),
+        max_length=150,
+        help_text=_("In any script, e.g. 陳大文 or Chan Tai-man."),
+    )
+    orcid = forms.CharField(
+        label=_("ORCID iD"),
+        max_length=60,
+        required=False,
+        help_text=_("e.g. 0000-0002-1825-0097"),
+        widget=forms.TextInput(attrs={"inputmode": "text", "autocapitalize": "characters"}),
+    )
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=300,
+        required=False,
+        help_text=_("Its name in English or Chinese, or its ROR id."),
+        widget=forms.TextInput(attrs={"list": "organisation-options", "autocomplete": "off"}),
+    )
+    region = forms.ChoiceField(
+        label=_("Region"),
+        required=False,
+        choices=_region_choices,
+        help_text=_("Leave empty to use the region of your organisation."),
+    )
+    career_stage = forms.ChoiceField(
+        label=_("Career stage"), required=False, choices=_career_stage_choices
+    )
+    position = forms.CharField(label=_("Position"), max_length=200, required=False)
+    keywords = forms.CharField(
+        label=_("Research keywords"),
+        required=False,
+        max_length=3000,
+        help_text=_("Separated by commas, e.g. machine learning, 材料科學, robotics"),
+    )
+    biography = forms.CharField(
+        label=_("Biography"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    biography_language = forms.ChoiceField(
+        label=_("Language of the biography"), required=False, choices=_language_choices
+    )
+    is_public = forms.BooleanField(label=_("Listed publicly in the directory"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation_obj: Any = None
+
+    def clean_organisation(self) -> str:
+        from .selectors import resolve_organisation
+
+        text: str = self.cleaned_data["organisation"].strip()
+        if text:
+            org, candidates = resolve_organisation(text)
+            if org is None and candidates:
+                raise forms.ValidationError(
+                    _("Several organisations match; choose one of: %(names)s")
+                    % {"names": "; ".join(o.name for o in candidates)}
+                )
+            if org is None:
+                raise forms.ValidationError(
+                    _("No organisation matches “%(text)s”.") % {"text": text}
+                )
+            self.organisation_obj = org
+        return text
+
+    def changes(self) -> dict[str, Any]:
+        """The cleaned data as keyword arguments for ``update_profile``."""
+        data = dict(self.cleaned_data)
+        data["organisation"] = self.organisation_obj
+        if not data.get("region") and self.organisation_obj is not None:
+            data.pop("region", None)  # the service takes the organisation's region
+        return data
+
+
+class PublicationImportForm(forms.Form):
+    MAX_BYTES = 5 * 1024 * 1024
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("ORCID works JSON, OpenAlex works JSON or CSV (UTF-8), at most 5 MB."),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[
+            ("orcid", _("ORCID works (JSON)")),
+            ("openalex", _("OpenAlex works (JSON)")),
+            ("csv", _("CSV: title, abstract, year, venue, doi, authors, keywords, url, language")),
+        ],
+        widget=forms.RadioSelect,
+        initial="orcid",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload

@@ -7,8 +7,9 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -21,8 +22,21 @@ from innobridge.core.models import Region
 from innobridge.core.permissions import Role, has_role
 
 from . import selectors, services
-from .forms import ApiTokenForm, LanguagePreferenceForm, SignUpForm
-from .models import ApiToken, CareerStage, Organisation, OrganisationType, Person
+from .forms import (
+    ApiTokenForm,
+    LanguagePreferenceForm,
+    PublicationImportForm,
+    ResearcherProfileForm,
+    SignUpForm,
+)
+from .models import (
+    ApiToken,
+    CareerStage,
+    Organisation,
+    OrganisationType,
+    Person,
+    ResearcherProfile,
+)
 from .ror import ZH_NAME_SUPPLEMENT
 
 # --- Organisations (ROR) -----------------------------------------------------
@@ -143,14 +157,162 @@ def _is_htmx_partial(request: HttpRequest) -> bool:
 
 
 def researcher_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.search_researchers(request.user, q=request.GET.get("q", ""))
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(request, "people/researcher_list.html", {"page": page})
+    filters = _researcher_filters(request)
+    qs = selectors.search_researchers(request.user, **filters).annotate(
+        n_publications=Count("authorship")
+    )
+    page = Paginator(qs, RESEARCHERS_PER_PAGE).get_page(request.GET.get("page"))
+    keep = request.GET.copy()
+    keep.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "regions": Region.choices,
+        "career_stages": CareerStage.choices,
+        "organisations": selectors.organisations_with_researchers(request.user)[:300],
+        "query_string": keep.urlencode(),
+        "own_profile": getattr(request.user, "researcher_profile", None)
+        if request.user.is_authenticated
+        else None,
+    }
+    template = (
+        "people/_researcher_results.html"
+        if _is_htmx_partial(request)
+        else "people/researcher_list.html"
+    )
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def researcher_detail(request: HttpRequest, pk: int) -> HttpResponse:
     profile = get_object_or_404(selectors.visible_researchers(request.user), pk=pk)
-    return render(request, "people/researcher_detail.html", {"profile": profile})
+    publications = Paginator(
+        selectors.researcher_publications(profile), PUBLICATIONS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    context = {
+        "profile": profile,
+        "publications": publications,
+        "can_edit": services.can_edit_profile(request.user, profile),
+    }
+    return render(request, "people/researcher_detail.html", context)
+
+
+def _editable_profile(request: HttpRequest, pk: int) -> ResearcherProfile:
+    profile = get_object_or_404(
+        ResearcherProfile.objects.select_related("person", "organisation"), pk=pk
+    )
+    if not services.can_edit_profile(request.user, profile):
+        raise PermissionDenied(_("Only the owner of this profile may change it."))
+    return profile
+
+
+def _profile_initial(profile: ResearcherProfile) -> dict[str, Any]:
+    return {
+        "display_name": profile.person.display_name or str(profile.person),
+        "orcid": profile.orcid or "",
+        "organisation": profile.organisation.name if profile.organisation else "",
+        # Empty when it simply follows the organisation, so a new organisation brings its own.
+        "region": ""
+        if profile.organisation and profile.organisation.region == profile.region
+        else profile.region,
+        "career_stage": profile.career_stage,
+        "position": profile.position,
+        "keywords": ", ".join(profile.keywords),
+        "biography": profile.biography,
+        "biography_language": profile.biography_language,
+        "is_public": profile.is_public,
+    }
+
+
+@login_required
+def researcher_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _editable_profile(request, pk)
+    if request.method == "POST":
+        form = ResearcherProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_profile(request.user, profile, **form.changes())
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Your profile is saved."))
+                return redirect(profile.get_absolute_url())
+    else:
+        form = ResearcherProfileForm(initial=_profile_initial(profile))
+    return render(
+        request,
+        "people/researcher_form.html",
+        {"form": form, "profile": profile, "creating": False},
+    )
+
+
+@login_required
+def researcher_new(request: HttpRequest) -> HttpResponse:
+    """My profile: a signed-in person without a researcher profile creates one."""
+    person = request.user
+    if not isinstance(person, Person):
+        raise PermissionDenied
+    existing = ResearcherProfile.objects.filter(person=person).first()
+    if existing is not None:
+        return redirect("people:researcher_edit", pk=existing.pk)
+    if request.method == "POST":
+        form = ResearcherProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                profile = services.create_profile(request.user, person, **form.changes())
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Your researcher profile is created."))
+                return redirect(profile.get_absolute_url())
+    else:
+        form = ResearcherProfileForm(initial={"display_name": str(person), "is_public": True})
+    return render(
+        request, "people/researcher_form.html", {"form": form, "profile": None, "creating": True}
+    )
+
+
+@login_required
+def researcher_import(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _editable_profile(request, pk)
+    if request.method == "POST":
+        form = PublicationImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                result = services.import_publications(
+                    request.user,
+                    profile,
+                    form.cleaned_data["file"].read(),
+                    form.cleaned_data["format"],
+                )
+            except ValidationError as exc:
+                form.add_error("file", exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Imported %(total)d publications: %(created)d new, %(linked)d linked "
+                        "to records already here, %(unchanged)d already on your profile."
+                    )
+                    % {
+                        "total": result.total,
+                        "created": result.created,
+                        "linked": result.linked,
+                        "unchanged": result.unchanged,
+                    },
+                )
+                return redirect(profile.get_absolute_url())
+    else:
+        form = PublicationImportForm()
+    return render(request, "people/researcher_import.html", {"form": form, "profile": profile})
+
+
+def organisation_options(request: HttpRequest) -> HttpResponse:
+    """<option>s for the organisation box of the profile form (HTMX)."""
+    q = request.GET.get("organisation", "").strip()[:200]
+    orgs = selectors.search_organisations(q=q)[:12] if len(q) >= 2 else []
+    return render(request, "people/_organisation_options.html", {"orgs": orgs})
 
 
 # --- Accounts, roles and API tokens ------------------------------------------
@@ -311,3 +473,31 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         services.set_preferred_language(request.user, language)
     return response
+
+
+# --- Partner search ------------------------------------------------------------
+
+
+def partner_search(request: HttpRequest) -> HttpResponse:
+    """Find researchers and organisations across the boundary by topic."""
+    from .forms import PartnerSearchForm
+
+    result = None
+    form = PartnerSearchForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        use_profile = bool(data["use_profile"]) and hasattr(request.user, "researcher_profile")
+        result = selectors.find_partners(
+            request.user,
+            q=data["q"],
+            use_profile=use_profile,
+            regions=data["region"] or None,
+            organisation_type=data["organisation_type"],
+            career_stage=data["career_stage"],
+        )
+    template = (
+        "people/partials/partner_results.html"
+        if request.headers.get("HX-Request") and result is not None
+        else "people/partners.html"
+    )
+    return render(request, template, {"form": form, "result": result})
