@@ -31,9 +31,10 @@ def get_embedder() -> Any:
     """The engine's default embedder (loaded once per process)."""
     global _EMBEDDER
     if _EMBEDDER is None:
-        from innobridge.matching.embed import E5Embedder
+        from innobridge.matching.embed import E5Embedder, USEEmbedder
 
-        _EMBEDDER = E5Embedder()
+        choice = getattr(settings, "MATCHING_EMBEDDER", "e5")
+        _EMBEDDER = USEEmbedder() if choice == "use" else E5Embedder()
     return _EMBEDDER
 
 

@@ -120,6 +120,7 @@ class Call(TimeStampedModel):
         help_text=_("At least one institution from each of these regions."),
     )
     min_industry_share = models.DecimalField(
+        # xgettext:no-python-format
         _("minimum industry sponsorship (% of each side's budget)"),
         max_digits=5,
         decimal_places=2,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -202,7 +202,7 @@ def create_call(
     title: str,
     opens_at: dt.datetime,
     closes_at: dt.datetime,
-    sides: list[Mapping[str, Any]],
+    sides: Sequence[Mapping[str, Any]],
     title_zh: str = "",
     description: str = "",
     min_duration_months: int = 12,
