@@ -27,11 +27,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._gsdata import REPO, cache_dir  # noqa: E402
-from innobridge.matching.affinity import DEFAULT_CONFIG  # noqa: E402
-from innobridge.matching.documents import Document  # noqa: E402
-from innobridge.matching.embed import E5Embedder, USEEmbedder, embed  # noqa: E402
-from innobridge.matching.rank import SearchIndex  # noqa: E402
+from benchmarks._gsdata import REPO, cache_dir
+from innobridge.matching.affinity import DEFAULT_CONFIG
+from innobridge.matching.documents import Document
+from innobridge.matching.embed import E5Embedder, USEEmbedder
+from innobridge.matching.rank import SearchIndex
 
 LANGS = ("en", "zh_hans", "zh_hant")
 DIRECTIONS = [
@@ -54,7 +54,7 @@ def run(idx: SearchIndex, topics: list[dict], subsets: dict[str, set[str]]) -> d
     """{subset: {"setting | a->b": {recall@1, recall@10, n}}} from one pass of searches."""
     qtexts = {(t["id"], lang): t[lang] for t in topics for lang in LANGS}
     keys = list(qtexts)
-    vecs = embed([qtexts[k] for k in keys], idx.config.query_role, idx.embedder, idx.cache)
+    vecs = idx.embed_queries([qtexts[k] for k in keys])
     qv = dict(zip(keys, vecs, strict=True))
     ranks: dict[str, dict[str, int]] = {}
     for setting in ("target filter", "mixed pool"):

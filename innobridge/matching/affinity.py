@@ -20,7 +20,7 @@ import numpy as np
 from .documents import Document
 from .embed import E5Embedder, Embedder, EmbeddingCache, Role, embed
 from .lexical import LexicalIndex
-from .text import detect_language, fold, language_group, tokenize_folded
+from .text import detect_language, embedding_text, fold, language_group, tokenize_folded
 
 AGGREGATIONS = ("max", "mean", "topk_mean", "softmax", "centroid")
 
@@ -32,6 +32,7 @@ class AffinityConfig:
     temperature: float = 0.05
     lexical_weight: float = 0.1
     query_role: Role = "query"
+    lexical_mode: str = "query"  # batch affinity only; search always uses "query"
 
     def __post_init__(self) -> None:
         if self.aggregation not in AGGREGATIONS:
@@ -91,23 +92,46 @@ def dense_affinity(
     return out
 
 
-def lexical_affinity(entities: Sequence[Document], queries: Sequence[str]) -> np.ndarray:
-    """(n_entities, n_queries) normalised, language-gated BM25 (see :func:`lexical_normalise`)."""
-    lex = LexicalIndex()
-    groups = []
+def lexical_affinity(
+    entities: Sequence[Document], queries: Sequence[str], mode: str = "query"
+) -> np.ndarray:
+    """(n_entities, n_queries) language-gated BM25 in [0, 1].
+
+    ``mode="query"``: each query text searches the entities (as the search index does),
+    normalised per query by the best entity (:func:`lexical_normalise`);
+    ``mode="entity"``: each entity's folded tokens search the query texts, normalised per
+    entity (TPMS-like: the scores of one entity are then directly comparable);
+    ``mode="both"``: the mean of the two."""
+    if mode not in ("query", "entity", "both"):
+        raise ValueError("mode must be query, entity or both")
+    ent_toks, groups = [], []
     for e in entities:
         toks: list[str] = []
         for t in e.texts:
             toks.extend(tokenize_folded(fold(t)))
-        g = entity_groups(e.texts)
-        groups.append(g)
-        lex.set(e.id, toks, ",".join(sorted(g)))
-    ids = [e.id for e in entities]
+        ent_toks.append(toks)
+        groups.append(entity_groups(e.texts))
+    q_toks = [tokenize_folded(fold(q)) for q in queries]
+    q_groups = [language_group(detect_language(q)) for q in queries]
     out = np.zeros((len(entities), len(queries)), np.float32)
-    for j, q in enumerate(queries):
-        qg = language_group(detect_language(q))
-        same = np.array([qg in g for g in groups])
-        out[:, j] = lexical_normalise(lex.scores_for(tokenize_folded(fold(q)), ids), same)
+    if mode in ("query", "both"):
+        lex = LexicalIndex()
+        for e, toks, g in zip(entities, ent_toks, groups, strict=True):
+            lex.set(e.id, toks, ",".join(sorted(g)))
+        ids = [e.id for e in entities]
+        for j, (qt, qg) in enumerate(zip(q_toks, q_groups, strict=True)):
+            same = np.array([qg in g for g in groups])
+            out[:, j] = lexical_normalise(lex.scores_for(qt, ids), same)
+    if mode in ("entity", "both"):
+        rev = LexicalIndex()
+        qids = [f"q{j}" for j in range(len(queries))]
+        for qid, qt, qg in zip(qids, q_toks, q_groups, strict=True):
+            rev.set(qid, qt, qg)
+        part = np.zeros_like(out)
+        for i, (toks, g) in enumerate(zip(ent_toks, groups, strict=True)):
+            same = np.array([qg in g for qg in q_groups])
+            part[i] = lexical_normalise(rev.scores_for(toks, qids), same)
+        out = part if mode == "entity" else ((out + part) / 2).astype(np.float32)
     return out
 
 
@@ -124,14 +148,15 @@ def affinity_matrix(
     Higher is better; the values are comparable across entities for one query and across
     queries for one entity (both parts are bounded: cosine and [0, 1] lexical)."""
     emb = embedder or E5Embedder()
-    flat = [t for e in entities for t in e.texts]
+    flat = [embedding_text(t) for e in entities for t in e.texts]
     vecs = embed(flat, "passage", emb, cache, progress=progress)
-    qv = embed(list(queries), config.query_role, emb, cache, progress=progress)
+    qtexts = [embedding_text(q) for q in queries]
+    qv = embed(qtexts, config.query_role, emb, cache, progress=progress)
     ev, pos = [], 0
     for e in entities:
         ev.append(vecs[pos : pos + len(e.texts)])
         pos += len(e.texts)
     out = dense_affinity(ev, qv, config)
     if config.lexical_weight:
-        out += config.lexical_weight * lexical_affinity(entities, queries)
+        out += config.lexical_weight * lexical_affinity(entities, queries, config.lexical_mode)
     return out

@@ -172,9 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for i in range(0, len(queries), batch):
             chunk = queries[i : i + batch]
-            from .embed import embed
-
-            qv = embed([q[1] for q in chunk], idx.config.query_role, emb, idx.cache)
+            qv = idx.embed_queries([q[1] for q in chunk])
             for (qid, text, filters), v in zip(chunk, qv, strict=True):
                 hits = idx.search_vector(text, v, args.top, filters or None)
                 if args.json:

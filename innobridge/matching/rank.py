@@ -26,7 +26,7 @@ from .embed import E5Embedder, Embedder, EmbeddingCache, embed
 from .explain import Explanation, Hit, closest_sentence, shared_terms
 from .index import VectorIndex
 from .lexical import LexicalIndex
-from .text import detect_language, fold, language_group, tokenize_folded
+from .text import detect_language, embedding_text, fold, language_group, tokenize_folded
 
 _SEP = "\x1f"
 
@@ -85,7 +85,7 @@ class SearchIndex:
         stale = [d.id for d in docs if d.id in self.docs]
         if stale:
             self.remove(stale)
-        flat = [t for d in docs for t in d.texts]
+        flat = [embedding_text(t) for d in docs for t in d.texts]
         vecs = embed(flat, "passage", self.embedder, self.cache, progress=progress)
         ids = [f"{d.id}{_SEP}{i}" for d in docs for i in range(len(d.texts))]
         self.vectors.add(ids, vecs)
@@ -130,8 +130,12 @@ class SearchIndex:
     ) -> list[Hit]:
         """Best ``top_k`` documents for ``query`` passing ``filters``; explanations use
         ``script`` (default: the query's own script)."""
-        qv = embed([query], self.config.query_role, self.embedder, self.cache)
-        return self.search_vector(query, qv[0], top_k, filters, script)
+        return self.search_vector(query, self.embed_queries([query])[0], top_k, filters, script)
+
+    def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
+        """Query vectors as :meth:`search` computes them (for :meth:`search_vector`)."""
+        texts = [embedding_text(q) for q in queries]
+        return embed(texts, self.config.query_role, self.embedder, self.cache)
 
     def search_many(
         self,
@@ -141,7 +145,7 @@ class SearchIndex:
         script: str | None = None,
     ) -> list[list[Hit]]:
         """Batch version of :meth:`search` (queries are embedded in batches)."""
-        qv = embed(list(queries), self.config.query_role, self.embedder, self.cache)
+        qv = self.embed_queries(queries)
         return [
             self.search_vector(q, v, top_k, filters, script)
             for q, v in zip(queries, qv, strict=True)

@@ -71,6 +71,16 @@ def fold(text: str) -> str:
     return t.lower()
 
 
+def embedding_text(text: str) -> str:
+    """What the dense model sees: Chinese text is folded to Simplified (NFKC, ``tw2sp`` then
+    ``hk2s``; case kept) so that a Traditional text and its Simplified twin get the same
+    vector; text without CJK characters is passed through unchanged."""
+    if not _CJK_RE.search(text):
+        return text
+    t = unicodedata.normalize("NFKC", text)
+    return str(_converter("hk2s").convert(_converter("tw2sp").convert(t)))
+
+
 def to_script(text: str, script: str | None) -> str:
     """Render (folded, Simplified) text in the user's script: ``zh-hant`` gives Hong Kong
     Traditional, ``zh-hans`` Simplified; anything else returns the text unchanged."""

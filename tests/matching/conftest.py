@@ -10,3 +10,8 @@ import pytest
 @pytest.fixture(autouse=True)
 def _isolated_var_dir() -> None:
     return None
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    return None

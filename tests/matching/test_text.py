@@ -34,3 +34,10 @@ def test_to_script():
     assert to_script("人工智能 香港科技大学", "zh-hant") == "人工智能 香港科技大學"
     assert to_script("香港科技大學", "zh-hans") == "香港科技大学"
     assert to_script("abc", None) == "abc"
+
+
+def test_embedding_text_folds_chinese_only():
+    from innobridge.matching.text import embedding_text
+
+    assert embedding_text("人工智慧與軟體") == embedding_text("人工智能与软件") == "人工智能与软件"
+    assert embedding_text("Deep  Learning") == "Deep  Learning"  # English untouched (case kept)

@@ -1,0 +1,211 @@
+"""Scale: VectorIndex (HNSW via usearch) latency, memory, build throughput and recall@10.
+
+Vectors: real multilingual-e5 embeddings of real paper texts are taken from the embedding
+cache (filled by goldstandard.py / crosslingual.py: title+abstract of CS papers, research
+topic names); beyond those, synthetic profiles are drawn around them (a real vector plus
+isotropic Gaussian noise, renormalised, so the cloud keeps the real vectors' anisotropy and
+a cosine to the nearest real vector of ~0.9).  Queries are fresh draws from the same
+process.  Ground truth is exact brute-force cosine top-10.
+
+Also measured: the engine end to end (SearchIndex.search incl. BM25, filters, explanation)
+on 10k real texts (csl + arxiv + acl, repeated with new ids to reach 10k) with the fast
+USE embedder, and the e5 query-embedding latency.
+
+    .venv/bin/python benchmarks/scale.py --sizes 10000,100000,1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._gsdata import REPO, cache_dir, data_dir
+from innobridge.matching.index import VectorIndex
+
+DIM = 384
+
+
+def rss_mb() -> dict[str, float]:
+    out = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(("VmRSS", "VmHWM")):
+            out[line.split(":")[0]] = round(int(line.split()[1]) / 1024, 1)
+    return out
+
+
+def real_vectors() -> np.ndarray:
+    db = cache_dir() / "embeddings.sqlite"
+    if not db.is_file():
+        return np.zeros((0, DIM), np.float32)
+    con = sqlite3.connect(db)
+    rows = [np.frombuffer(v, np.float32) for (v,) in con.execute("SELECT v FROM emb")]
+    con.close()
+    vs = [r for r in rows if r.shape[0] == DIM]
+    return np.stack(vs) if vs else np.zeros((0, DIM), np.float32)
+
+
+def synth(centres: np.ndarray, n: int, rng: np.random.Generator, sigma: float = 0.5) -> np.ndarray:
+    if len(centres) == 0:
+        centres = rng.normal(size=(1000, DIM)).astype(np.float32)
+        centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    c = centres[rng.integers(0, len(centres), n)]
+    x = c + rng.normal(scale=sigma / np.sqrt(DIM), size=(n, DIM)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    return x.astype(np.float32)
+
+
+def exact_top10(data: np.ndarray, q: np.ndarray) -> np.ndarray:
+    best_s = np.full((len(q), 10), -np.inf, np.float32)
+    best_i = np.zeros((len(q), 10), np.int64)
+    for s in range(0, len(data), 200_000):
+        sc = q @ data[s : s + 200_000].T
+        idx = np.argpartition(-sc, 9, axis=1)[:, :10]
+        cs = np.take_along_axis(sc, idx, 1)
+        all_s = np.concatenate([best_s, cs], 1)
+        all_i = np.concatenate([best_i, idx + s], 1)
+        o = np.argsort(-all_s, 1)[:, :10]
+        best_s, best_i = np.take_along_axis(all_s, o, 1), np.take_along_axis(all_i, o, 1)
+    return best_i
+
+
+def bench_size(n: int, centres: np.ndarray, n_queries: int, ef_list: list[int], conn: int) -> dict:
+    rng = np.random.default_rng(n)
+    gc.collect()
+    before = rss_mb()
+    data = np.concatenate([centres[:n], synth(centres, max(0, n - len(centres)), rng)])[:n]
+    q = synth(centres, n_queries, np.random.default_rng(7))
+    ids = [f"p{i}" for i in range(n)]
+    after_data = rss_mb()
+    idx = VectorIndex(DIM, hnsw_threshold=min(20_000, n - 1), connectivity=conn, expansion_add=128)
+    t0 = time.perf_counter()
+    for s in range(0, n, 50_000):
+        idx.add(ids[s : s + 50_000], data[s : s + 50_000])
+    build = time.perf_counter() - t0
+    after_index = rss_mb()
+    truth = exact_top10(data, q)
+    res: dict = {
+        "n": n,
+        "real_vectors": int(min(n, len(centres))),
+        "mode": "hnsw" if idx.is_hnsw else "exact",
+        "connectivity": conn,
+        "build_s": round(build, 1),
+        "build_per_s": round(n / build),
+        "index_memory_mb": round(idx.memory_bytes() / 2**20, 1),
+        "rss_mb": {"before": before, "after_vectors": after_data, "after_index": after_index},
+        "by_expansion_search": {},
+    }
+    for ef in ef_list:
+        if idx.is_hnsw:
+            idx._hnsw.expansion_search = ef
+        lat = []
+        hits = 0
+        for i in range(n_queries):
+            t = time.perf_counter()
+            r = idx.search(q[i], 10)
+            lat.append((time.perf_counter() - t) * 1000)
+            got = {int(x[0][1:]) for x in r}
+            hits += len(got & set(truth[i].tolist()))
+        res["by_expansion_search"][str(ef)] = {
+            "p50_ms": round(float(np.percentile(lat, 50)), 3),
+            "p95_ms": round(float(np.percentile(lat, 95)), 3),
+            "recall@10": round(hits / (10 * n_queries), 4),
+        }
+        print(n, ef, res["by_expansion_search"][str(ef)], flush=True)
+    del idx, data
+    gc.collect()
+    return res
+
+
+def engine_end_to_end(n: int, n_queries: int) -> dict:
+    from innobridge.matching import Document, SearchIndex, USEEmbedder
+    from innobridge.matching.embed import E5Embedder
+
+    texts = []
+    base = data_dir()
+    for rel in (
+        "csl/csl_benchmark_2000.jsonl",
+        "arxiv-0704/arxiv_0704_2000.jsonl",
+        "acl-anthology-en/acl_main_2016_2021.jsonl",
+    ):
+        with (base / rel).open(encoding="utf-8") as fh:
+            for line in fh:
+                r = json.loads(line)
+                texts.append(f"{r.get('title', '')}. {r.get('abstract', '')}"[:600])
+    docs = [
+        Document(f"d{i}", [texts[i % len(texts)]], {"region": "HK" if i % 3 else "CN"})
+        for i in range(n)
+    ]
+    idx = SearchIndex(USEEmbedder(), cache_dir=cache_dir())
+    t0 = time.perf_counter()
+    idx.add(docs, progress=True)
+    build = time.perf_counter() - t0
+    queries = [t.split(". ")[0] for t in texts[:: max(1, len(texts) // n_queries)]][:n_queries]
+    idx.search(queries[0], 10)
+    lat, lat_f = [], []
+    for qtext in queries:
+        t = time.perf_counter()
+        idx.search(qtext, 10)
+        lat.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        idx.search(qtext, 10, filters={"region": "CN"})
+        lat_f.append((time.perf_counter() - t) * 1000)
+    e5 = E5Embedder()
+    e5.encode(["warm up"], "query")
+    lat_e5 = []
+    for qtext in queries[:50]:
+        t = time.perf_counter()
+        e5.encode([qtext], "query")
+        lat_e5.append((time.perf_counter() - t) * 1000)
+    return {
+        "n_docs": n,
+        "distinct_real_texts": len(set(texts)),
+        "embedder": idx.embedder.name,
+        "build_s_incl_embedding_uncached": round(build, 1),
+        "search_p50_ms": round(float(np.percentile(lat, 50)), 2),
+        "search_p95_ms": round(float(np.percentile(lat, 95)), 2),
+        "search_region_filter_p95_ms": round(float(np.percentile(lat_f, 95)), 2),
+        "e5_query_embedding_p50_ms": round(float(np.percentile(lat_e5, 50)), 2),
+        "e5_query_embedding_p95_ms": round(float(np.percentile(lat_e5, 95)), 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--sizes", default="10000,100000,1000000")
+    ap.add_argument("--queries", type=int, default=300)
+    ap.add_argument("--ef", default="64,128")
+    ap.add_argument("--connectivity", type=int, default=16)
+    ap.add_argument("--engine-docs", type=int, default=10_000, help="0 to skip")
+    ap.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "scale.json"))
+    args = ap.parse_args(argv)
+    out_path = Path(args.out)
+    prev = json.loads(out_path.read_text()) if out_path.is_file() else {}
+    centres = real_vectors()
+    print(f"{len(centres)} real e5 vectors from the cache", flush=True)
+    results = prev.get("index", {})
+    for n in [int(x) for x in args.sizes.split(",") if x]:
+        results[str(n)] = bench_size(
+            n, centres, args.queries, [int(e) for e in args.ef.split(",")], args.connectivity
+        )
+        prev["index"] = results
+        out_path.write_text(json.dumps(prev, indent=1))
+    if args.engine_docs:
+        prev["engine_end_to_end"] = engine_end_to_end(args.engine_docs, 200)
+        print(prev["engine_end_to_end"], flush=True)
+    prev["machine"] = {"cores": __import__("os").cpu_count()}
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(json.dumps(prev, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
