@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -33,12 +34,15 @@ def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from exc
     except PermissionDenied as exc:
-        raise HttpError(403, str(exc) or "Forbidden") from exc
+        raise HttpError(403, str(exc) or _("You do not have permission to do this.")) from exc
 
 
 def _aware(value: dt.datetime, field: str) -> dt.datetime:
     if timezone.is_naive(value):
-        raise HttpError(422, f"{field}: give a time zone (e.g. 2026-05-04T10:00:00+08:00).")
+        raise HttpError(
+            422,
+            _("%(field)s: give a time zone (e.g. 2026-05-04T10:00:00+08:00).") % {"field": field},
+        )
     return value
 
 
@@ -125,11 +129,11 @@ def get_availability(
     (``resource_ids=1,2,3``; at most 31 days)."""
     start, end = _aware(start, "start"), _aware(end, "end")
     if end <= start or end - start > dt.timedelta(days=31):
-        raise HttpError(422, "end must be after start, at most 31 days later.")
+        raise HttpError(422, _("end must be after start, at most 31 days later."))
     try:
         ids = [int(x) for x in resource_ids.split(",") if x.strip()]
     except ValueError as exc:
-        raise HttpError(422, "resource_ids: comma-separated numbers.") from exc
+        raise HttpError(422, _("resource_ids: comma-separated numbers.")) from exc
     resources = list(Resource.objects.filter(pk__in=ids[:50], is_active=True).order_by("id"))
     free = availability.free_slots_many(resources, start, end)
     return [
@@ -222,7 +226,7 @@ def list_bookings(request: HttpRequest) -> list[dict[str, Any]]:
 def _visible(request: HttpRequest, booking_id: int) -> Booking:
     b = selectors.visible_booking(request.user, booking_id)
     if b is None:
-        raise HttpError(404, "Not found.")
+        raise HttpError(404, _("Not found."))
     return b
 
 
@@ -304,7 +308,7 @@ class DisputeIn(Schema):
 def dispute(request: HttpRequest, charge_id: int, data: DisputeIn) -> tuple[int, dict[str, Any]]:
     c = Charge.objects.filter(pk=charge_id, payer_id=request.user.pk).first()
     if c is None:
-        raise HttpError(404, "Not found.")
+        raise HttpError(404, _("Not found."))
     d = _call(services.raise_dispute, request.user, c, data.reason)
     return 201, {"id": d.pk, "status": d.status}
 
@@ -323,7 +327,7 @@ def resolve(request: HttpRequest, dispute_id: int, data: ResolveIn) -> dict[str,
         .first()
     )
     if d is None:
-        raise HttpError(404, "Not found.")
+        raise HttpError(404, _("Not found."))
     d = _call(
         services.resolve_dispute,
         request.user,
@@ -347,7 +351,7 @@ def statement(request: HttpRequest, month: str, format: str = "json") -> Any:
     try:
         st = selectors.user_statement(request.user, month)
     except ValueError as exc:
-        raise HttpError(422, "month: use YYYY-MM.") from exc
+        raise HttpError(422, _("month: use YYYY-MM.")) from exc
     if format == "csv":
         return HttpResponse(selectors.statement_csv(st), content_type="text/csv; charset=utf-8")
     return {"month": st.month, "charges": [_charge_out(c) for c in st.charges], "totals": st.totals}

@@ -239,10 +239,14 @@ class Tariff(models.Model):
         _("free cancellation until (hours before start)"), default=24
     )
     late_cancellation_fee_percent = models.PositiveSmallIntegerField(
-        _("late cancellation fee (% of price)"), default=50
+        # xgettext:no-python-format
+        _("late cancellation fee (% of price)"),
+        default=50,
     )
     no_show_fee_percent = models.PositiveSmallIntegerField(
-        _("no-show fee (% of price)"), default=100
+        # xgettext:no-python-format
+        _("no-show fee (% of price)"),
+        default=100,
     )
 
     class Meta:

@@ -1,0 +1,62 @@
+from django.contrib import admin
+
+from .models import (
+    Booking,
+    Charge,
+    Dispute,
+    Facility,
+    MaintenanceBlock,
+    Resource,
+    Tariff,
+    TrainingCertificate,
+    UsageRecord,
+)
+
+
+class TariffInline(admin.TabularInline):
+    model = Tariff
+    extra = 0
+
+
+class MaintenanceInline(admin.TabularInline):
+    model = MaintenanceBlock
+    extra = 0
+
+
+@admin.register(Facility)
+class FacilityAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "region", "city", "is_active"]
+    list_filter = ["region", "is_active"]
+    search_fields = ["name", "name_zh", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+    filter_horizontal = ["managers"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "facility",
+        "approval_required",
+        "training_required",
+        "is_active",
+    ]
+    list_filter = ["kind", "holiday_calendar", "is_active"]
+    search_fields = ["name", "name_zh", "search_text"]
+    readonly_fields = ["search_text"]
+    inlines = [TariffInline, MaintenanceInline]
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["resource", "booker", "starts_at", "ends_at", "status", "price", "currency"]
+    list_filter = ["status", "category"]
+    search_fields = ["resource__name", "booker__username"]
+    date_hierarchy = "starts_at"
+
+
+admin.site.register(TrainingCertificate)
+admin.site.register(UsageRecord)
+admin.site.register(Charge)
+admin.site.register(Dispute)
