@@ -200,6 +200,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -262,6 +264,13 @@ NAVIGATION = [
     ("transfer:home", _("Technology transfer")),
     ("exchange:home", _("Exchanges")),
     ("plan:home", _("Action plan")),
+    ("people:partners", _("Find a partner")),
     ("people:organisations", _("Organisations")),
     ("people:researchers", _("Researchers")),
 ]
+
+# The matching engine: which bundled embedding model indexes researchers ("e5":
+# multilingual-e5-small, stronger; "use": USE-multilingual, faster), and whether
+# changes to profiles and publications re-index them automatically.
+MATCHING_EMBEDDER = os.environ.get("MATCHING_EMBEDDER", "e5")
+MATCHING_AUTO_INDEX = env_bool("MATCHING_AUTO_INDEX", default=True)

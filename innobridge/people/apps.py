@@ -6,3 +6,6 @@ class PeopleConfig(AppConfig):
     name = "innobridge.people"
     label = "people"
     verbose_name = _("People and organisations")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the index-following receivers)

@@ -11,9 +11,10 @@ from django.contrib.auth import password_validation
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from innobridge.core.models import Region
 from innobridge.core.permissions import Role
 
-from .models import Person
+from .models import CareerStage, OrganisationType, Person
 
 # --- Accounts, roles and API tokens ------------------------------------------
 
@@ -155,25 +156,21 @@ class PartnerSearchForm(forms.Form):
     region = forms.MultipleChoiceField(
         label=_("Regions"),
         required=False,
-        choices=[],
+        choices=Region.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave empty for the other side of the boundary."),
     )
-    organisation_type = forms.ChoiceField(label=_("Organisation type"), required=False, choices=[])
-    career_stage = forms.ChoiceField(label=_("Career stage"), required=False, choices=[])
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from innobridge.core.models import Region
-
-        from .models import CareerStage, OrganisationType
-
-        super().__init__(*args, **kwargs)
-        self.fields["region"].choices = Region.choices
-        self.fields["organisation_type"].choices = [("", _("Any")), *OrganisationType.choices]
-        self.fields["career_stage"].choices = [("", _("Any")), *CareerStage.choices]
+    organisation_type = forms.ChoiceField(
+        label=_("Organisation type"),
+        required=False,
+        choices=[("", _("Any")), *OrganisationType.choices],
+    )
+    career_stage = forms.ChoiceField(
+        label=_("Career stage"), required=False, choices=[("", _("Any")), *CareerStage.choices]
+    )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("q", "").strip() and not data.get("use_profile"):
             raise forms.ValidationError(_("Describe a topic, or choose to use your own profile."))
         return data

@@ -315,7 +315,7 @@ def find_partners(
         filters["exclude_ids"] = [str(own.pk)]
     hits = matching.search(q, top_k=top_k, filters=filters, script=script_for_language())
     profiles = visible_researchers(viewer).in_bulk([int(h.id) for h in hits])
-    rows = []
+    rows: list[dict[str, Any]] = []
     for hit in hits:
         profile = profiles.get(int(hit.id))
         if profile is None:  # hidden since it was indexed

@@ -169,3 +169,33 @@ def test_the_index_is_saved_and_loaded_back(world):
     matching.reset_for_tests()  # as a new process would
     assert len(matching.get_index()) == 5
     assert (matching.index_dir() / "VERSION").exists()
+
+
+def test_partner_api_returns_ranked_researchers_with_reasons(world, client):
+    response = client.get(
+        "/api/partners", {"q": "protein structure prediction", "region": "CN", "top": 3}
+    )
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["regions"] == ["CN"]
+    assert data["researchers"][0]["researcher"]["id"] == world["protein"].pk
+    assert "protein" in data["researchers"][0]["why"]["shared_terms"]
+    assert data["organisations"][0]["organisation"]["name"] == "Tsinghua University"
+    assert len(data["researchers"]) <= 3
+
+
+def test_partner_api_rejects_bad_input_with_messages(world, client):
+    assert client.get("/api/partners", {"q": ""}).status_code == 422
+    response = client.get("/api/partners", {"q": "protein", "region": "XX"})
+    assert response.status_code == 422
+    assert client.get("/api/partners", {"q": "protein", "top": 0}).status_code == 422
+    # Partners for my own profile need a signed-in researcher.
+    assert client.get("/api/partners/mine").status_code == 401
+
+
+def test_partner_api_for_my_profile(world, client):
+    client.force_login(world["me"].person)
+    response = client.get("/api/partners/mine")
+    assert response.status_code == 200, response.content
+    ids = [row["researcher"]["id"] for row in response.json()["researchers"]]
+    assert ids and world["me"].pk not in ids
