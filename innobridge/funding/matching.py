@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from innobridge.core.language import script_for_language
 from innobridge.matching.affinity import affinity_matrix
@@ -128,7 +129,8 @@ def assign_reviewers(
     result = AssignmentResult()
     if not proposals or not pool:
         if proposals:
-            result.obstacles.append({"kind": "empty_pool", "message": "the reviewer pool is empty"})
+            message = _("The reviewer pool is empty.")
+            result.obstacles.append({"kind": "empty_pool", "message": message})
         return result
     aff, why = affinities(proposals, pool, embedder)
     for i, p in enumerate(proposals):
@@ -174,8 +176,57 @@ def assign_reviewers(
             reviewer_ids=[str(r) for r in pool],
         )
     except InfeasibleAssignment as exc:
-        result.obstacles = [o.as_dict() for o in exc.obstacles]
+        result.obstacles = [localised_obstacle(o.as_dict()) for o in exc.obstacles]
         return result
     for item, rev in sol.pairs:
         result.pairs.append((proposals[rows[int(item)]].pk, pool[int(rev)].pk))
     return result
+
+
+def localised_obstacle(obstacle: dict[str, Any]) -> dict[str, Any]:
+    """The engine explains infeasibility in English; give the programme officer the
+    same reason in the UI's language (the engine's text stays under "detail")."""
+    from innobridge.core.models import Region
+
+    region = obstacle.get("region") or ""
+    if region in Region.values:
+        region = str(Region(region).label)
+    params = {
+        "item": obstacle.get("item") or "",
+        "region": region,
+        "needed": obstacle.get("needed"),
+        "available": obstacle.get("available"),
+    }
+    messages = {
+        "demand_exceeds_capacity": _(
+            "The proposals need %(needed)s reviews, but the reviewers can take at most "
+            "%(available)s."
+        ),
+        "item_too_few_reviewers": _(
+            "%(item)s needs %(needed)s reviewers, but only %(available)s are allowed "
+            "(the others have a conflict of interest or no capacity left)."
+        ),
+        "item_too_many_regions": _(
+            "%(item)s gets %(available)s reviewers but must have one from each of "
+            "%(needed)s regions."
+        ),
+        "item_region_missing": _(
+            "%(item)s needs a reviewer from %(region)s, but none there is available "
+            "(no capacity left or a conflict of interest)."
+        ),
+        "item_uncoverable": _(
+            "%(item)s needs %(needed)s reviewers, but at most %(available)s can be given: "
+            "the other allowed reviewers are fully loaded by other proposals."
+        ),
+        "item_region_uncoverable": _(
+            "%(item)s needs a reviewer from %(region)s, but every allowed reviewer there is "
+            "fully loaded by other proposals."
+        ),
+    }
+    text = messages.get(str(obstacle.get("kind")))
+    out = dict(obstacle)
+    out["detail"] = obstacle.get("message", "")
+    out["message"] = (
+        text % params if text else _("No assignment meets the constraints of this call.")
+    )
+    return out
