@@ -30,6 +30,31 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         )
 
 
+@pytest.fixture(autouse=True)
+def _role_groups(request: pytest.FixtureRequest) -> None:
+    """The role groups come from a data migration; a transactional test (live_server,
+    e2e, concurrency) flushes every table after it, groups included. Put them back
+    before each test that uses the database, whatever ran before it."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if (
+        "transactional_db" in names
+        or "live_server" in names
+        or (marker is not None and marker.kwargs.get("transaction"))
+    ):
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker is not None:
+        request.getfixturevalue("db")
+    else:
+        return
+    from django.contrib.auth.models import Group
+
+    from innobridge.core.permissions import Role
+
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
 @pytest.fixture
 def make_person(db: Any) -> Callable[..., Any]:
     """Create an account holding the given roles (group names)."""

@@ -18,7 +18,15 @@ def test_production_settings_pass_check_deploy(tmp_path: Path) -> None:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "DATABASE_URL", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"}
+        if k
+        not in {
+            "DEBUG",
+            "DATABASE_URL",
+            "SECURE_SSL_REDIRECT",
+            "SECURE_HSTS_SECONDS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "INNOBRIDGE_DEMO",
+        }
     }
     env.update(
         INNOBRIDGE_ENV="production",
