@@ -141,6 +141,12 @@ class Resource(TimeStampedModel):
     monthly_quota_hours = models.PositiveIntegerField(
         _("quota per user (hours per month)"), null=True, blank=True
     )
+    allowed_categories = models.JSONField(
+        _("user groups that may book"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: every user group with a tariff."),
+    )
     is_active = models.BooleanField(_("bookable"), default=True)
     search_text = models.TextField(editable=False, default="")
 
@@ -302,6 +308,35 @@ class TrainingCertificate(models.Model):
 
     def valid_on(self, day: dt.date) -> bool:
         return self.valid_until is None or day <= self.valid_until
+
+
+class UserQuota(models.Model):
+    """A person's own monthly quota on one resource (overrides the resource's default)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="facility_quotas",
+    )
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("resource"), on_delete=models.CASCADE, related_name="user_quotas"
+    )
+    monthly_hours = models.PositiveIntegerField(_("hours per month"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("user quota")
+        verbose_name_plural = _("user quotas")
+        ordering = ["resource", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "resource"], name="facilities_quota_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.resource}: {self.monthly_hours} h"
 
 
 class BookingStatus(models.TextChoices):

@@ -37,6 +37,7 @@ from .models import (
     TrainingCertificate,
     UsageRecord,
     UserCategory,
+    UserQuota,
 )
 
 CENT = Decimal("0.01")
@@ -169,7 +170,8 @@ def quote(
     if info.category is None:
         raise ValidationError(info.problem)
     tariff = tariff_for(resource, info.category)
-    if tariff is None:
+    allowed = resource.allowed_categories or []
+    if tariff is None or (allowed and info.category not in allowed):
         raise ValidationError(
             _("This resource is not open to your user group (%(category)s).")
             % {"category": UserCategory(info.category).label}
@@ -196,8 +198,18 @@ def _month_bounds(moment: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     return first, nxt
 
 
+def quota_hours(person: Any, resource: Resource) -> int | None:
+    """The person's monthly quota on ``resource``: their own if a manager set one, else
+    the resource's default (None: unlimited)."""
+    own = UserQuota.objects.filter(person=person, resource=resource).first()
+    if own is not None:
+        return own.monthly_hours
+    return resource.monthly_quota_hours
+
+
 def _quota_problem(person: Any, resource: Resource, start: dt.datetime, end: dt.datetime) -> str:
-    if not resource.monthly_quota_hours:
+    limit = quota_hours(person, resource)
+    if limit is None:
         return ""
     first, nxt = _month_bounds(start)
     taken = Decimal(0)
@@ -210,11 +222,11 @@ def _quota_problem(person: Any, resource: Resource, start: dt.datetime, end: dt.
     ).values_list("starts_at", "ends_at"):
         taken += Decimal((e - s).total_seconds()) / 3600
     wanted = Decimal((end - start).total_seconds()) / 3600
-    if taken + wanted > resource.monthly_quota_hours:
+    if taken + wanted > limit:
         return _(
             "Over your quota: %(quota)d hours a month on this resource, "
             "%(taken)s already booked this month."
-        ) % {"quota": resource.monthly_quota_hours, "taken": f"{taken:.1f}"}
+        ) % {"quota": limit, "taken": f"{taken:.1f}"}
     return ""
 
 
@@ -650,6 +662,296 @@ def add_maintenance(
     return block
 
 
+# --- Publishing: facilities, resources, tariffs, quotas -----------------------
+
+FACILITY_FIELDS = (
+    "name",
+    "name_zh",
+    "organisation",
+    "city",
+    "region",
+    "location",
+    "contact_email",
+    "contact_phone",
+    "website",
+    "description",
+    "description_zh",
+    "is_active",
+)
+RESOURCE_FIELDS = (
+    "kind",
+    "name",
+    "name_zh",
+    "manufacturer",
+    "specifications",
+    "techniques",
+    "description",
+    "description_zh",
+    "photo",
+    "training_required",
+    "approval_required",
+    "allowed_categories",
+    "granularity_minutes",
+    "min_duration_minutes",
+    "max_duration_minutes",
+    "lead_time_hours",
+    "max_advance_days",
+    "opening_hours",
+    "holiday_calendar",
+    "monthly_quota_hours",
+    "is_active",
+)
+TARIFF_FIELDS = (
+    "unit",
+    "price",
+    "currency",
+    "cancellation_window_hours",
+    "late_cancellation_fee_percent",
+    "no_show_fee_percent",
+)
+
+
+def can_publish(user: Any) -> bool:
+    """Whether ``user`` may create a facility (facility managers and administrators)."""
+    return has_role(user, Role.FACILITY_MANAGER) or has_role(user, Role.ADMINISTRATOR)
+
+
+def _check_managers(managers: Any) -> list[Any]:
+    people = list(managers)
+    wrong = [p for p in people if not has_role(p, Role.FACILITY_MANAGER)]
+    if wrong:
+        raise ValidationError(
+            {
+                "managers": _("%(names)s do(es) not hold the facility manager role.")
+                % {"names": ", ".join(str(p) for p in wrong)}
+            }
+        )
+    return people
+
+
+def _full_clean(obj: Any, exclude: tuple[str, ...] = ()) -> None:
+    obj.full_clean(exclude=list(exclude), validate_unique=True)
+
+
+def create_facility(actor: Any, *, managers: Any = (), **fields: Any) -> Facility:
+    """A new facility; the creating facility manager becomes one of its managers."""
+    if not can_publish(actor):
+        raise PermissionDenied(_("Only facility managers and administrators publish facilities."))
+    unknown = set(fields) - set(FACILITY_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown facility fields: {sorted(unknown)}")
+    people = _check_managers(managers)
+    if has_role(actor, Role.FACILITY_MANAGER) and actor not in people:
+        people.append(actor)
+    facility = Facility(**fields)
+    if not facility.region and facility.organisation_id:
+        facility.region = facility.organisation.region or ""
+    _full_clean(facility)
+    with transaction.atomic():
+        facility.save()
+        facility.managers.set(people)
+        record_event(
+            actor,
+            "facilities.facility.create",
+            facility,
+            after={**snapshot(facility), "managers": sorted(p.pk for p in people)},
+        )
+    return facility
+
+
+def update_facility(
+    actor: Any, facility: Facility, *, managers: Any = None, **fields: Any
+) -> Facility:
+    require_manager(actor, facility)
+    unknown = set(fields) - set(FACILITY_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown facility fields: {sorted(unknown)}")
+    people = _check_managers(managers) if managers is not None else None
+    if people is not None and not people:
+        raise ValidationError({"managers": _("A facility needs at least one manager.")})
+    with transaction.atomic():
+        locked = Facility.objects.select_for_update().get(pk=facility.pk)
+        before = {
+            **snapshot(locked),
+            "managers": sorted(locked.managers.values_list("pk", flat=True)),
+        }
+        for key, value in fields.items():
+            setattr(locked, key, value)
+        _full_clean(locked)
+        locked.save()
+        if people is not None:
+            locked.managers.set(people)
+        after = {
+            **snapshot(locked),
+            "managers": sorted(locked.managers.values_list("pk", flat=True)),
+        }
+        record_event(actor, "facilities.facility.update", locked, before=before, after=after)
+        # Resources carry the facility's names in their search text.
+        for r in locked.resources.all():
+            r.save(update_fields=["search_text"])
+    facility.refresh_from_db()
+    return facility
+
+
+def _validate_resource(resource: Resource) -> None:
+    errors: dict[str, list[str]] = {}
+    problems = availability.validate_opening_hours(resource.opening_hours)
+    if problems:
+        errors["opening_hours"] = problems
+    bad = [c for c in resource.allowed_categories or [] if c not in UserCategory.values]
+    if bad:
+        errors["allowed_categories"] = [_("Unknown user group: %(v)s") % {"v": ", ".join(bad)}]
+    if resource.granularity_minutes and resource.granularity_minutes < 5:
+        errors.setdefault("granularity_minutes", []).append(
+            _("The time step must be at least 5 minutes.")
+        )
+    if resource.min_duration_minutes > resource.max_duration_minutes:
+        errors.setdefault("max_duration_minutes", []).append(
+            _("The longest booking must not be shorter than the shortest.")
+        )
+    step = resource.granularity_minutes or 1
+    if resource.min_duration_minutes % step or resource.max_duration_minutes % step:
+        errors.setdefault("min_duration_minutes", []).append(
+            _("The shortest and longest bookings must be whole multiples of the time step.")
+        )
+    if not isinstance(resource.specifications, dict):
+        errors["specifications"] = [_("Specifications must map names to values.")]
+    if not isinstance(resource.techniques, list):
+        errors["techniques"] = [_("Techniques must be a list.")]
+    try:
+        resource.full_clean(exclude=["search_text", "facility"])
+    except ValidationError as exc:
+        for key, msgs in exc.message_dict.items():
+            errors.setdefault(key, []).extend(msgs)
+    if errors:
+        raise ValidationError(errors)
+
+
+def save_resource(
+    actor: Any, facility: Facility, resource: Resource | None = None, **fields: Any
+) -> Resource:
+    """Create (``resource`` None) or change a resource of ``facility``. A new photo is
+    stored only when everything else is valid."""
+    require_manager(actor, facility)
+    unknown = set(fields) - set(RESOURCE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown resource fields: {sorted(unknown)}")
+    if resource is not None and resource.facility_id != facility.pk:
+        raise PermissionDenied(_("This resource belongs to another facility."))
+    with transaction.atomic():
+        if resource is None:
+            obj = Resource(facility=facility)
+            before: dict[str, Any] | None = None
+        else:
+            obj = Resource.objects.select_for_update().get(pk=resource.pk)
+            before = snapshot(obj)
+        for key, value in fields.items():
+            if key == "photo" and value is None:
+                continue
+            setattr(obj, key, value)
+        _validate_resource(obj)
+        obj.save()
+        record_event(
+            actor,
+            "facilities.resource.create" if before is None else "facilities.resource.update",
+            obj,
+            before=before,
+            after=snapshot(obj),
+        )
+    return obj
+
+
+def set_tariff(actor: Any, resource: Resource, category: str, **fields: Any) -> Tariff:
+    """Create or replace the tariff of one user category (bookings keep the price
+    frozen when they were requested)."""
+    require_manager(actor, resource.facility)
+    if category not in UserCategory.values:
+        raise ValidationError({"category": _("Choose a user category.")})
+    unknown = set(fields) - set(TARIFF_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown tariff fields: {sorted(unknown)}")
+    with transaction.atomic():
+        existing = (
+            Tariff.objects.select_for_update().filter(resource=resource, category=category).first()
+        )
+        before = snapshot(existing) if existing else None
+        tariff = existing or Tariff(resource=resource, category=category)
+        for key, value in fields.items():
+            setattr(tariff, key, value)
+        errors: dict[str, list[str]] = {}
+        for key in ("late_cancellation_fee_percent", "no_show_fee_percent"):
+            value = getattr(tariff, key)
+            if value is not None and value > 100:
+                errors[key] = [_("A percentage cannot exceed 100.")]
+        try:
+            tariff.full_clean(exclude=["resource"], validate_unique=False)
+        except ValidationError as exc:
+            for key, msgs in exc.message_dict.items():
+                errors.setdefault(key, []).extend(msgs)
+        if tariff.price is not None and tariff.price < 0:
+            errors.setdefault("price", []).append(_("A price cannot be negative."))
+        if errors:
+            raise ValidationError(errors)
+        tariff.save()
+        record_event(
+            actor,
+            "facilities.tariff.update" if before else "facilities.tariff.create",
+            tariff,
+            before=before,
+            after=snapshot(tariff),
+        )
+    return tariff
+
+
+def remove_tariff(actor: Any, tariff: Tariff) -> None:
+    """That user category can no longer book the resource (existing bookings stand)."""
+    require_manager(actor, tariff.resource.facility)
+    with transaction.atomic():
+        before = snapshot(tariff)
+        record_event(actor, "facilities.tariff.delete", tariff, before=before)
+        tariff.delete()
+
+
+def remove_maintenance(actor: Any, block: MaintenanceBlock) -> None:
+    require_manager(actor, block.resource.facility)
+    with transaction.atomic():
+        record_event(actor, "facilities.maintenance.remove", block, before=snapshot(block))
+        block.delete()
+
+
+def revoke_certificate(actor: Any, cert: TrainingCertificate) -> None:
+    require_manager(actor, cert.resource.facility)
+    with transaction.atomic():
+        record_event(actor, "facilities.certificate.revoke", cert, before=snapshot(cert))
+        cert.delete()
+
+
+def set_user_quota(
+    actor: Any, person: Any, resource: Resource, monthly_hours: int | None
+) -> UserQuota | None:
+    """Give ``person`` their own monthly quota on ``resource`` (None: back to the
+    resource's default). Bookings already made stand."""
+    require_manager(actor, resource.facility)
+    if monthly_hours is not None and monthly_hours < 0:
+        raise ValidationError({"monthly_hours": _("A quota cannot be negative.")})
+    with transaction.atomic():
+        existing = (
+            UserQuota.objects.select_for_update().filter(person=person, resource=resource).first()
+        )
+        before = snapshot(existing) if existing else None
+        if monthly_hours is None:
+            if existing is not None:
+                record_event(actor, "facilities.quota.remove", existing, before=before)
+                existing.delete()
+            return None
+        quota = existing or UserQuota(person=person, resource=resource, monthly_hours=0)
+        quota.monthly_hours = monthly_hours
+        quota.set_by = actor
+        quota.save()
+        record_event(actor, "facilities.quota.set", quota, before=before, after=snapshot(quota))
+    return quota
+
+
 def total_hours(bookings: Any) -> Decimal:
     total = Decimal(0)
     for s, e in bookings.values_list("starts_at", "ends_at"):
@@ -664,15 +966,25 @@ __all__ = [
     "approve_booking",
     "booker_info",
     "can_manage",
+    "can_publish",
     "cancel_booking",
     "check_request",
+    "create_facility",
     "grant_certificate",
     "late_cancellation_fee",
     "mark_no_show",
+    "quota_hours",
     "quote",
     "raise_dispute",
     "record_usage",
     "reject_booking",
+    "remove_maintenance",
+    "remove_tariff",
     "request_booking",
     "resolve_dispute",
+    "revoke_certificate",
+    "save_resource",
+    "set_tariff",
+    "set_user_quota",
+    "update_facility",
 ]
