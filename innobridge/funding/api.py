@@ -124,6 +124,19 @@ def proposal_out(user: Any, p: Proposal) -> dict[str, Any]:
             {"id": a.pk, "name": a.original_name, "size": a.size} for a in p.attachments.all()
         ],
         "decisions": selectors.decisions_for(user, p),
+        "screenings": [
+            {
+                "funder_id": sc.funder_id,
+                "funder": sc.funder.name,
+                "side": sc.side,
+                "eligible": sc.eligible,
+                "reason": sc.reason,
+                "screened_at": sc.screened_at,
+            }
+            for sc in p.screenings.select_related("funder").order_by("side")
+        ]
+        if role in ("officer", "team")
+        else [],
     }
     if role == "team" and p.state == "draft":
         out["problems"] = services.submission_problems(p)
@@ -306,14 +319,18 @@ def withdraw_proposal(request: HttpRequest, pk: int, data: ReasonIn) -> dict[str
 class ScreenIn(Schema):
     eligible: bool
     reason: str = ""
+    funder_id: int | None = None
 
 
 @router.post("/proposals/{pk}/screen", auth=api_auth)
 def screen_proposal(request: HttpRequest, pk: int, data: ScreenIn) -> dict[str, Any]:
+    """One funder screens its own side (``funder_id``; by default every side whose funder
+    the caller serves). Eligible only when every side is; ineligible on either ends it."""
+    funder = get_object_or_404(Funder, pk=data.funder_id) if data.funder_id else None
     p = services.screen_proposal(
-        request.user, _proposal(request, pk), eligible=data.eligible, reason=data.reason
+        request.user, _proposal(request, pk), funder, eligible=data.eligible, reason=data.reason
     )
-    return {"id": p.pk, "state": p.state}
+    return proposal_out(request.user, p)
 
 
 @router.post("/proposals/{pk}/panel", auth=api_auth)

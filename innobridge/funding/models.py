@@ -229,6 +229,35 @@ class ProposalState(models.TextChoices):
 DECIDED_STATES = {ProposalState.AWARDED, ProposalState.DECLINED}
 
 
+class Screening(models.Model):
+    """One funder's screening of its own side of a proposal (the Hong Kong funder screens
+    the Hong Kong filing, the Mainland funder the Mainland filing). The proposal is
+    eligible only when every side's funder has screened it eligible."""
+
+    proposal = models.ForeignKey("Proposal", on_delete=models.CASCADE, related_name="screenings")
+    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="screenings")
+    side = models.CharField(_("side"), max_length=3, choices=SIDE_CHOICES)
+    eligible = models.BooleanField(_("eligible"))
+    reason = models.TextField(_("screening note"), blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    screened_at = models.DateTimeField(_("screened"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
+        ordering = ["proposal", "side"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "funder"], name="funding_screening_one_per_funder"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.funder}: {self.eligible}"
+
+
 class Proposal(TimeStampedModel):
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="proposals")
     lead = models.ForeignKey(
@@ -581,6 +610,8 @@ class Project(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.ON_TRACK
     )
+    termination_reason = models.TextField(_("reason for termination"), blank=True)
+    terminated_at = models.DateTimeField(_("terminated"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("project")
@@ -657,6 +688,7 @@ class Report(models.Model):
 class DisbursementStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     RELEASED = "released", _("Released")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Disbursement(models.Model):
@@ -717,6 +749,37 @@ class ChangeRequest(models.Model):
     side = models.CharField(_("funder concerned"), max_length=3, choices=SIDE_CHOICES)
     description = models.TextField(_("what should change and why"))
     new_end_date = models.DateField(_("new end date"), null=True, blank=True)
+    # A budget change: the side's new budget lines, each {"category", "source", "amount",
+    # "description"} in that side's currency (they replace the side's lines on approval).
+    new_budget = models.JSONField(_("new budget lines"), default=list, blank=True)
+    # A team change: who leaves and/or who joins (with organisation and role).
+    remove_member = models.ForeignKey(
+        TeamMember,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("member leaving"),
+    )
+    add_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("person joining"),
+    )
+    add_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation of the person joining"),
+    )
+    add_role = models.CharField(
+        _("role of the person joining"), max_length=20, choices=MemberRole.choices, blank=True
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -61,6 +61,7 @@ from .models import (
     ReviewAssignment,
     ReviewScore,
     Scheme,
+    Screening,
     TeamMember,
 )
 
@@ -768,29 +769,88 @@ def _transition(actor: Any, proposal: Proposal, to: str, action: str, **extra: A
     return proposal
 
 
+def screenable_funders(actor: Any, proposal: Proposal) -> list[Funder]:
+    """The funders of the call for which ``actor`` may still screen ``proposal``."""
+    if proposal.state != ProposalState.SUBMITTED:
+        return []
+    done = set(proposal.screenings.values_list("funder_id", flat=True))
+    return [
+        cs.funder
+        for cs in proposal.call.sides.select_related("funder").order_by("side")
+        if cs.funder_id not in done and is_funder_officer(actor, cs.funder)
+    ]
+
+
 @transaction.atomic
 def screen_proposal(
-    actor: Any, proposal: Proposal, *, eligible: bool, reason: str = ""
+    actor: Any,
+    proposal: Proposal,
+    funder: Funder | None = None,
+    *,
+    eligible: bool,
+    reason: str = "",
 ) -> Proposal:
-    require_call_officer(actor, proposal.call)
+    """One funder screens its own side of the proposal (its own filing). Without
+    ``funder``, the actor screens for every side of the call whose funder they serve and
+    that is not screened yet. The proposal becomes eligible when every side is screened
+    eligible; one side's ineligible (with its reason) ends it."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    sides = list(proposal.call.sides.select_related("funder").order_by("side"))
+    if funder is not None:
+        if not any(cs.funder_id == funder.pk for cs in sides):
+            raise ValidationError(_("This funder does not take part in the call."))
+        require_funder_officer(actor, funder)
+        funders = [funder]
+    else:
+        funders = [cs.funder for cs in sides if is_funder_officer(actor, cs.funder)]
+        if not funders:
+            raise PermissionDenied(_("Only the programme officers of this call may do this."))
     if proposal.state != ProposalState.SUBMITTED:
         raise ValidationError(_("Only a submitted proposal can be screened."))
     if not eligible and not reason.strip():
         raise ValidationError({"reason": _("Say why the proposal is ineligible.")})
-    _transition(
-        actor,
-        proposal,
-        ProposalState.ELIGIBLE if eligible else ProposalState.INELIGIBLE,
-        "funding.proposal.screen",
-        screening_reason=reason.strip(),
-    )
+    done = set(proposal.screenings.values_list("funder_id", flat=True))
+    todo = [f for f in funders if f.pk not in done]
+    if not todo:
+        raise ValidationError(
+            _("%(funder)s has already screened this proposal.") % {"funder": funders[0].name}
+        )
+    for f in todo:
+        sc = Screening.objects.create(
+            proposal=proposal,
+            funder=f,
+            side=f.side,
+            eligible=eligible,
+            reason=reason.strip(),
+            screened_by=actor,
+        )
+        record_event(actor, "funding.proposal.screen_side", sc, after=snapshot(sc))
+    screenings = list(proposal.screenings.select_related("funder"))
     if not eligible:
-        notify(
-            proposal.lead,
-            gettext_noop("Proposal not eligible"),
-            gettext_noop("The proposal “%(title)s” was found ineligible: %(reason)s"),
-            {"title": proposal.title, "reason": reason.strip()},
-            url=proposal.get_absolute_url(),
+        note = "; ".join(f"{s.funder.name}: {s.reason}" for s in screenings if not s.eligible)
+        _transition(
+            actor,
+            proposal,
+            ProposalState.INELIGIBLE,
+            "funding.proposal.screen",
+            screening_reason=note,
+        )
+        for m in proposal.members.filter(status=InvitationStatus.ACCEPTED).select_related("person"):
+            notify(
+                m.person,
+                gettext_noop("Proposal not eligible"),
+                gettext_noop("The proposal “%(title)s” was found ineligible: %(reason)s"),
+                {"title": proposal.title, "reason": note},
+                url=proposal.get_absolute_url(),
+            )
+    elif {s.funder_id for s in screenings if s.eligible} >= {cs.funder_id for cs in sides}:
+        note = "; ".join(f"{s.funder.name}: {s.reason}" for s in screenings if s.reason)
+        _transition(
+            actor,
+            proposal,
+            ProposalState.ELIGIBLE,
+            "funding.proposal.screen",
+            screening_reason=note,
         )
     return proposal
 
@@ -1020,8 +1080,12 @@ def run_assignment(
         )
     )
     summary: dict[str, Any] = {}
-    ReviewAssignment.objects.filter(proposal__call=call, status="proposed").delete()
-    for cs in call.sides.select_related("funder"):
+    # Each funder's officers assign from their own pool only.
+    mine = [cs for cs in call.sides.select_related("funder") if is_funder_officer(actor, cs.funder)]
+    ReviewAssignment.objects.filter(
+        proposal__call=call, status="proposed", funder__in=[cs.funder for cs in mine]
+    ).delete()
+    for cs in mine:
         pool = list(cs.funder.reviewer_pool.select_related("researcher_profile").order_by("pk"))
         result = matching.assign_reviewers(
             proposals,

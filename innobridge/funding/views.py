@@ -209,6 +209,9 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sources": BudgetSource.choices,
         "roles": [c for c in MemberRole.choices if c[0] != MemberRole.LEAD],
         "can_withdraw": p.lead_id == request.user.pk and p.state in services.WITHDRAWABLE,
+        "screenings": p.screenings.select_related("funder").order_by("side")
+        if role in ("officer", "team")
+        else [],
     }
     if role == "officer":
         ctx["assignments"] = p.assignments.select_related("reviewer", "funder")
@@ -219,6 +222,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if services.is_funder_officer(request.user, cs.funder)
         ]
         ctx["decided_funders"] = set(p.decisions.values_list("funder_id", flat=True))
+        ctx["screen_funders"] = services.screenable_funders(request.user, p)
     if role == "reviewer":
         ctx["my_assignment"] = p.assignments.filter(reviewer_id=request.user.pk).first()
     if hasattr(p, "project"):
@@ -400,10 +404,12 @@ def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_screen(request: HttpRequest, pk: int) -> HttpResponse:
     p = _proposal(request, pk)
     eligible = request.POST.get("eligible") == "1"
+    funder_id = request.POST.get("funder")
+    funder = get_object_or_404(Funder, pk=funder_id) if funder_id else None
     return _act(
         request,
         lambda: services.screen_proposal(
-            request.user, p, eligible=eligible, reason=request.POST.get("reason", "")
+            request.user, p, funder, eligible=eligible, reason=request.POST.get("reason", "")
         ),
         _("Screening recorded."),
         request.POST.get("next") or p.get_absolute_url(),
@@ -457,9 +463,11 @@ def conflict_declare(request: HttpRequest, pk: int) -> HttpResponse:
 def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(Call, pk=pk)
     services.require_call_officer(request.user, call)
-    proposals = (
+    proposals = list(
         call.proposals.exclude(state=ProposalState.DRAFT).select_related("lead").order_by("pk")
     )
+    for p in proposals:
+        p.my_screens = services.screenable_funders(request.user, p)  # type: ignore[attr-defined]
     sides = list(call.sides.select_related("funder"))
     assignments = (
         ReviewAssignment.objects.filter(proposal__call=call)

@@ -136,7 +136,11 @@ def test_funding_journey(page: Any, live_url: Any, setup: Any, screenshot_dir: A
     # the officer screens and assigns
     login(page, live_url, "officer")
     page.goto(live_url("funding:call_manage", call.pk))
+    # each funder screens its own side: Hong Kong first, then the Mainland
     click(page, '[data-testid="screen-eligible"]')
+    assert Proposal.objects.get(pk=proposal.pk).state == "submitted"
+    click(page, '[data-testid="screen-eligible"]')
+    assert Proposal.objects.get(pk=proposal.pk).state == "eligible"
     click(page, '[data-testid="run-assignment"]')
     click(page, '[data-testid="send-invitations"]')
     # each reviewer scores

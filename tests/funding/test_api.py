@@ -73,7 +73,22 @@ def test_api_journey_and_errors(client, world):
     # the applicant cannot screen
     assert post(c, f"/api/funding/proposals/{pid}/screen", {"eligible": True}).status_code == 403
     c.force_login(world.hk_officer)
-    assert post(c, f"/api/funding/proposals/{pid}/screen", {"eligible": True}).status_code == 200
+    # the Hong Kong officer cannot screen for the Mainland funder
+    r = post(
+        c,
+        f"/api/funding/proposals/{pid}/screen",
+        {"eligible": True, "funder_id": world.cn_funder.pk},
+    )
+    assert r.status_code == 403
+    r = post(c, f"/api/funding/proposals/{pid}/screen", {"eligible": True})
+    assert r.status_code == 200 and r.json()["state"] == "submitted"
+    assert [s["side"] for s in r.json()["screenings"]] == ["HK"]
+    c.force_login(world.cn_officer)
+    r = post(c, f"/api/funding/proposals/{pid}/screen", {"eligible": True})
+    assert r.status_code == 200 and r.json()["state"] == "eligible"
+    r = post(c, f"/api/funding/calls/{world.call.pk}/assignment", {"fair": True})
+    assert r.status_code == 200 and r.json()["summary"]["CN"]["pairs"] == 2
+    c.force_login(world.hk_officer)
     r = post(c, f"/api/funding/calls/{world.call.pk}/assignment", {"fair": True})
     assert r.status_code == 200 and r.json()["summary"]["HK"]["pairs"] == 2
     pairs = c.get(f"/api/funding/calls/{world.call.pk}/assignments").json()

@@ -232,10 +232,50 @@ def test_screening(submitted, world):
     )
     submitted.refresh_from_db()
     assert submitted.state == ProposalState.INELIGIBLE
-    assert submitted.screening_reason == "Lead not employed"
+    assert "Lead not employed" in submitted.screening_reason
+    assert world.cn_funder.name in submitted.screening_reason
     assert world.lead.funding_notifications.filter(body__contains="Lead not employed").exists()
+    assert world.partner.funding_notifications.filter(body__contains="Lead not employed").exists()
     with pytest.raises(ValidationError):
         services.screen_proposal(world.hk_officer, submitted, eligible=True)
+
+
+def test_each_funder_screens_its_own_side(submitted, world):
+    from innobridge.funding.models import Screening
+
+    # an officer of one funder cannot screen for the other
+    with pytest.raises(PermissionDenied):
+        services.screen_proposal(world.hk_officer, submitted, world.cn_funder, eligible=True)
+    assert services.screenable_funders(world.hk_officer, submitted) == [world.hk_funder]
+    services.screen_proposal(world.hk_officer, submitted, eligible=True)
+    submitted.refresh_from_db()
+    assert submitted.state == ProposalState.SUBMITTED  # the Mainland side is still to screen
+    assert services.screenable_funders(world.hk_officer, submitted) == []
+    with pytest.raises(ValidationError):  # twice for the same side
+        services.screen_proposal(world.hk_officer, submitted, world.hk_funder, eligible=True)
+    services.screen_proposal(world.cn_officer, submitted, world.cn_funder, eligible=True)
+    submitted.refresh_from_db()
+    assert submitted.state == ProposalState.ELIGIBLE
+    assert sorted(Screening.objects.filter(proposal=submitted).values_list("side", flat=True)) == [
+        "CN",
+        "HK",
+    ]
+
+
+def test_one_officer_of_both_funders_screens_both_sides(submitted, world):
+    world.cn_funder.officers.add(world.hk_officer)
+    services.screen_proposal(world.hk_officer, submitted, eligible=True)
+    submitted.refresh_from_db()
+    assert submitted.state == ProposalState.ELIGIBLE
+    assert submitted.screenings.count() == 2
+
+
+def test_hk_ineligible_after_cn_eligible_ends_it(submitted, world):
+    services.screen_proposal(world.cn_officer, submitted, eligible=True)
+    services.screen_proposal(world.hk_officer, submitted, eligible=False, reason="No HK host")
+    submitted.refresh_from_db()
+    assert submitted.state == ProposalState.INELIGIBLE
+    assert submitted.screening_reason == f"{world.hk_funder.name}: No HK host"
 
 
 def test_call_validation(world):

@@ -27,6 +27,7 @@ from .conftest import complete_proposal
 
 def eligible(world, submitted):
     services.screen_proposal(world.hk_officer, submitted, eligible=True)
+    services.screen_proposal(world.cn_officer, submitted, eligible=True)
     submitted.refresh_from_db()
     return submitted
 
@@ -34,6 +35,7 @@ def eligible(world, submitted):
 def to_review(world, p):
     """Assign by the engine and send invitations; return the proposal in review."""
     services.run_assignment(world.hk_officer, world.call)
+    services.run_assignment(world.cn_officer, world.call)
     assert services.send_invitations(world.hk_officer, world.call) == 2  # its own side only
     assert services.send_invitations(world.cn_officer, world.call) == 2
     p.refresh_from_db()
@@ -90,6 +92,7 @@ def test_conflicted_reviewer_never_assigned_by_engine_or_hand(world, submitted):
     best = world.reviewers_hk[0]  # graphene: the engine's first choice
     services.declare_conflict(best, p, detail="former student of the lead")
     services.run_assignment(world.hk_officer, world.call)
+    services.run_assignment(world.cn_officer, world.call)
     chosen = set(ReviewAssignment.objects.filter(proposal=p).values_list("reviewer_id", flat=True))
     assert best.pk not in chosen
     assert len(chosen) == 4  # 2 per funder
@@ -101,7 +104,10 @@ def test_conflicted_reviewer_never_assigned_by_engine_or_hand(world, submitted):
 def test_engine_prefers_expertise_and_respects_k(world, submitted):
     p = eligible(world, submitted)
     summary = services.run_assignment(world.hk_officer, world.call)
-    assert summary["HK"]["pairs"] == 2 and summary["CN"]["pairs"] == 2
+    assert summary["HK"]["pairs"] == 2 and "CN" not in summary  # its own pool only
+    summary = services.run_assignment(world.cn_officer, world.call)
+    assert summary["CN"]["pairs"] == 2 and "HK" not in summary
+    assert ReviewAssignment.objects.filter(proposal=p, funder=world.hk_funder).count() == 2
     hk = ReviewAssignment.objects.filter(proposal=p, funder=world.hk_funder).order_by("-affinity")
     assert hk[0].reviewer == world.reviewers_hk[0]  # graphene / battery
     assert hk[0].affinity is not None and "graphene" in hk[0].explanation["shared_terms"]

@@ -88,6 +88,16 @@ def test_journey_through_pages(client, world, django_capture_on_commit_callbacks
     c.force_login(world.hk_officer)
     assert c.get(reverse("funding:call_manage", args=[world.call.pk])).status_code == 200
     c.post(reverse("funding:proposal_screen", args=[p.pk]), {"eligible": "1"})
+    p.refresh_from_db()
+    assert p.state == ProposalState.SUBMITTED  # the Mainland funder screens its own side
+    c.force_login(world.cn_officer)
+    r = c.get(reverse("funding:call_manage", args=[world.call.pk]))
+    assert b'data-testid="screen-eligible"' in r.content
+    c.post(reverse("funding:proposal_screen", args=[p.pk]), {"eligible": "1"})
+    p.refresh_from_db()
+    assert p.state == ProposalState.ELIGIBLE
+    c.post(reverse("funding:call_assign", args=[world.call.pk]), {})
+    c.force_login(world.hk_officer)
     c.post(reverse("funding:call_assign", args=[world.call.pk]), {})
     r = c.get(reverse("funding:call_manage", args=[world.call.pk]))
     assert b"graphene" in r.content
