@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from innobridge.facilities import services
@@ -137,3 +138,62 @@ def test_concurrent_requests_sqlite_file_database(tmp_path: Path) -> None:
     assert len(result["lost"]) == N_THREADS - 1, result
     assert all("already booked" in m for m in result["lost"]), result
     assert result["rows"] == 1
+
+
+QUOTA_HOURS = 3
+
+
+def _quota_race(resource: Any, person: Any, n: int) -> tuple[list[int], list[str]]:
+    """One person sends ``n`` requests for separate one-hour slots at the same moment."""
+    barrier = threading.Barrier(n)
+    won: list[int] = []
+    lost: list[str] = []
+    lock = threading.Lock()
+
+    def worker(i: int) -> None:
+        try:
+            barrier.wait()
+            start = hk(2026, 3, 4, 9 + i)
+            b = services.request_booking(
+                person, resource, start, start.replace(hour=10 + i), now=NOW
+            )
+            with lock:
+                won.append(b.pk)
+        except ValidationError as exc:
+            with lock:
+                lost.append(" ".join(exc.messages))
+        except Exception as exc:  # pragma: no cover - reported by the assertion
+            with lock:
+                lost.append(f"UNEXPECTED {type(exc).__name__}: {exc}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return won, lost
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_by_one_user_respect_quota_postgresql(
+    resource: Any, make_person: Any, orgs: Any
+) -> None:
+    """The quota is read and the booking written while the booker's row is locked, so a
+    user's simultaneous requests are serialised: exactly the quota is booked."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a PostgreSQL server (set DATABASE_URL=postgres://…)")
+    from innobridge.people.models import ResearcherProfile
+
+    resource.monthly_quota_hours = QUOTA_HOURS
+    resource.min_duration_minutes = 60
+    resource.save()
+    person = make_person("greedy", roles=("researcher",))
+    ResearcherProfile.objects.create(person=person, organisation=orgs["tsinghua"], region="CN")
+    n = 8
+    won, lost = _quota_race(resource, person, n)
+    assert len(won) == QUOTA_HOURS, (won, lost)
+    assert len(lost) == n - QUOTA_HOURS
+    assert all("quota" in m for m in lost), lost
+    assert Booking.objects.filter(resource=resource, booker=person).count() == QUOTA_HOURS
