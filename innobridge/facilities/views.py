@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from innobridge.people.models import Organisation
 
-from . import matching, selectors, services
+from . import charts, matching, selectors, services
 from .exports import bookings_ics, statement_pdf
 from .forms import (
     BookingForm,
@@ -458,10 +458,23 @@ def reports(request: HttpRequest) -> HttpResponse:
         .distinct()
         .order_by("name")[:100]
     )
+    series = selectors.weekly_series(facilities, start, end)
     return render(
         request,
         "facilities/reports.html",
         {
+            "series": series,
+            "weekly": list(
+                zip(
+                    series.weeks,
+                    series.booked_hours,
+                    series.cross_hours,
+                    series.cross_share,
+                    strict=True,
+                )
+            ),
+            "utilisation_chart": charts.utilisation_chart(series),
+            "cross_border_chart": charts.cross_border_chart(series),
             "rows": rows,
             "from": a,
             "to": b,
