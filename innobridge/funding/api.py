@@ -17,6 +17,7 @@ from innobridge.people.models import Organisation, Person
 
 from . import selectors, services
 from .models import (
+    Attachment,
     BudgetLine,
     Call,
     ChangeRequest,
@@ -154,8 +155,9 @@ def _person(key: str) -> Person:
     )
     if person is None:
         from django.core.exceptions import ValidationError
+        from django.utils.translation import gettext as _
 
-        raise ValidationError({"person": "No account with that user name or e-mail."})
+        raise ValidationError({"person": _("No account with that user name or e-mail.")})
     return person
 
 
@@ -270,6 +272,25 @@ def respond_invitation(request: HttpRequest, pk: int, data: AnswerIn) -> dict[st
     m = get_object_or_404(TeamMember, pk=pk, person_id=request.user.pk)
     services.respond_invitation(request.user, m, accept=data.accept)
     return {"id": m.pk, "status": m.status}
+
+
+@router.delete("/members/{pk}", auth=api_auth, response={204: None})
+def remove_member(request: HttpRequest, pk: int) -> Status:
+    """The lead removes a team member (or a pending invitation) while the proposal is a
+    draft; a funded project's team changes through a change request."""
+    m = get_object_or_404(TeamMember, pk=pk, proposal__in=selectors.visible_proposals(request.user))
+    services.remove_member(request.user, m)
+    return Status(204, None)
+
+
+@router.delete("/attachments/{pk}", auth=api_auth, response={204: None})
+def remove_attachment(request: HttpRequest, pk: int) -> Status:
+    """The uploader (or the lead) removes a file while the proposal is a draft."""
+    att = get_object_or_404(
+        Attachment, pk=pk, proposal__in=selectors.visible_proposals(request.user)
+    )
+    services.remove_attachment(request.user, att)
+    return Status(204, None)
 
 
 class BudgetIn(Schema):
@@ -579,15 +600,29 @@ def get_project(request: HttpRequest, pk: int) -> dict[str, Any]:
             }
             for d in project.disbursements.all()
         ],
-        "change_requests": [
+        "change_requests": [change_out(c) for c in project.change_requests.all()],
+        "termination_reason": project.termination_reason,
+        "team": [
             {
-                "id": c.pk,
-                "kind": c.kind,
-                "side": c.side,
-                "status": c.status,
-                "description": c.description,
+                "id": m.pk,
+                "person": str(m.person),
+                "organisation": m.organisation.name,
+                "side": m.side,
+                "role": m.role,
             }
-            for c in project.change_requests.all()
+            for m in project.proposal.members.filter(status="accepted").select_related(
+                "person", "organisation"
+            )
+        ],
+        "budget": [
+            {
+                "side": b.side,
+                "category": b.category,
+                "source": b.source,
+                "amount": b.amount,
+                "currency": b.currency,
+            }
+            for b in project.proposal.budget_lines.all()
         ],
     }
 
@@ -624,17 +659,134 @@ def release_disbursement(request: HttpRequest, pk: int) -> dict[str, Any]:
     return {"id": d.pk, "status": d.status}
 
 
+class BudgetLineIn(Schema):
+    category: str
+    amount: Decimal
+    source: str = "funder"
+    currency: str | None = None
+    description: str = ""
+
+
 class ChangeIn(Schema):
     kind: str
     side: str
     description: str
     new_end_date: dt.date | None = None
+    new_budget: list[BudgetLineIn] = []
+    remove_member_id: int | None = None
+    add_person: str | None = None
+    add_organisation_id: int | None = None
+    add_role: str = "co_investigator"
 
 
 @router.post("/projects/{pk}/changes", auth=api_auth, response={201: dict})
 def request_change(request: HttpRequest, pk: int, data: ChangeIn) -> Status:
-    c = services.request_change(request.user, _project(request, pk), **data.dict())
-    return Status(201, {"id": c.pk, "status": c.status})
+    """A budget change carries the side's new lines (``new_budget``), a duration change
+    ``new_end_date``, a team change ``remove_member_id`` and/or ``add_person``."""
+    project = _project(request, pk)
+    remove = (
+        get_object_or_404(TeamMember, pk=data.remove_member_id, proposal=project.proposal)
+        if data.remove_member_id
+        else None
+    )
+    org = (
+        get_object_or_404(Organisation, pk=data.add_organisation_id)
+        if data.add_organisation_id
+        else None
+    )
+    c = services.request_change(
+        request.user,
+        project,
+        kind=data.kind,
+        side=data.side,
+        description=data.description,
+        new_end_date=data.new_end_date,
+        new_budget=[line.dict() for line in data.new_budget],
+        remove_member=remove,
+        add_person=_person(data.add_person) if data.add_person else None,
+        add_organisation=org,
+        add_role=data.add_role,
+    )
+    return Status(201, change_out(c))
+
+
+def change_out(c: ChangeRequest) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "kind": c.kind,
+        "side": c.side,
+        "status": c.status,
+        "description": c.description,
+        "new_end_date": c.new_end_date,
+        "new_budget": c.new_budget,
+        "remove_member_id": c.remove_member_id,
+        "add_person": str(c.add_person) if c.add_person else None,
+        "decision_note": c.decision_note,
+    }
+
+
+class MilestoneIn(Schema):
+    title: str
+    due_date: dt.date
+
+
+@router.post("/projects/{pk}/milestones", auth=api_auth, response={201: dict})
+def add_milestone(request: HttpRequest, pk: int, data: MilestoneIn) -> Status:
+    m = services.add_milestone(
+        request.user, _project(request, pk), title=data.title, due_date=data.due_date
+    )
+    return Status(201, {"id": m.pk, "title": m.title, "due_date": m.due_date})
+
+
+class InstalmentIn(Schema):
+    funder_id: int
+    amount: Decimal
+    depends_on_id: int | None = None
+
+
+@router.post("/projects/{pk}/instalments", auth=api_auth, response={201: dict})
+def schedule_instalment(request: HttpRequest, pk: int, data: InstalmentIn) -> Status:
+    """A funder's officer adds an instalment (in its currency, within its award),
+    optionally released only after the report for a milestone is accepted."""
+    project = _project(request, pk)
+    dep = (
+        get_object_or_404(Milestone, pk=data.depends_on_id, project=project)
+        if data.depends_on_id
+        else None
+    )
+    d = services.schedule_disbursement(
+        request.user,
+        project,
+        get_object_or_404(Funder, pk=data.funder_id),
+        amount=data.amount,
+        depends_on=dep,
+    )
+    return Status(
+        201,
+        {
+            "id": d.pk,
+            "side": d.side,
+            "instalment": d.instalment,
+            "amount": d.amount,
+            "currency": d.currency,
+            "depends_on": d.depends_on_id,
+            "status": d.status,
+        },
+    )
+
+
+class TerminateIn(Schema):
+    reason: str
+
+
+@router.post("/projects/{pk}/terminate", auth=api_auth)
+def terminate_project(request: HttpRequest, pk: int, data: TerminateIn) -> dict[str, Any]:
+    project = services.terminate_project(request.user, _project(request, pk), reason=data.reason)
+    return {
+        "id": project.pk,
+        "status": project.status,
+        "termination_reason": project.termination_reason,
+    }
 
 
 class ChangeDecisionIn(Schema):
@@ -647,7 +799,7 @@ def decide_change(request: HttpRequest, pk: int, data: ChangeDecisionIn) -> dict
     c = services.decide_change(
         request.user, get_object_or_404(ChangeRequest, pk=pk), approve=data.approve, note=data.note
     )
-    return {"id": c.pk, "status": c.status}
+    return change_out(c)
 
 
 @router.get("/notifications", auth=api_auth)

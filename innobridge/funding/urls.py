@@ -39,6 +39,12 @@ urlpatterns = [
     path("projects/<int:pk>/", views.project_detail, name="project"),
     path("projects/<int:pk>/milestones/", views.milestone_add, name="milestone_add"),
     path("projects/<int:pk>/reports/", views.report_submit, name="report_submit"),
+    path(
+        "projects/<int:pk>/instalments/",
+        views.disbursement_schedule,
+        name="disbursement_schedule",
+    ),
+    path("projects/<int:pk>/terminate/", views.project_terminate, name="project_terminate"),
     path("reports/<int:pk>/rate/", views.report_rate, name="report_rate"),
     path(
         "disbursements/<int:pk>/release/", views.disbursement_release, name="disbursement_release"

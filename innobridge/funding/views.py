@@ -666,8 +666,18 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for cs in call.sides.all()
             if services.is_funder_officer(request.user, cs.funder)
         },
-        "sides": call.sides.all(),
+        "sides": call.sides.select_related("funder"),
         "change_kinds": ChangeKind.choices,
+        "categories": BudgetCategory.choices,
+        "sources": BudgetSource.choices,
+        "roles": [c for c in MemberRole.choices if c[0] != MemberRole.LEAD],
+        "line_rows": range(4),
+        "my_funders": [
+            cs.funder
+            for cs in call.sides.all()
+            if services.is_funder_officer(request.user, cs.funder)
+        ],
+        "is_closed": project.status in ("completed", "terminated"),
     }
     return render(request, "funding/project_detail.html", ctx)
 
@@ -749,13 +759,39 @@ def change_request(request: HttpRequest, pk: int) -> HttpResponse:
             end = dt.date.fromisoformat(raw) if raw else None
         except ValueError as exc:
             raise ValidationError({"new_end_date": _("Give a date.")}) from exc
+        kind = request.POST.get("kind", "")
+        lines = []
+        for cat, src, amount, desc in zip(
+            request.POST.getlist("line_category"),
+            request.POST.getlist("line_source"),
+            request.POST.getlist("line_amount"),
+            request.POST.getlist("line_description"),
+            strict=False,
+        ):
+            if amount.strip():
+                lines.append(
+                    {"category": cat, "source": src, "amount": amount, "description": desc}
+                )
+        remove_id = request.POST.get("remove_member")
+        remove = (
+            TeamMember.objects.filter(pk=remove_id, proposal=project.proposal).first()
+            if remove_id
+            else None
+        )
+        add = _person(request, "add_person") if request.POST.get("add_person") else None
+        if kind == "team" and remove_id and remove is None:
+            raise ValidationError({"remove_member": _("That person is not on the project team.")})
         services.request_change(
             request.user,
             project,
-            kind=request.POST.get("kind", ""),
+            kind=kind,
             side=request.POST.get("side", ""),
             description=request.POST.get("description", ""),
             new_end_date=end,
+            new_budget=lines,
+            remove_member=remove,
+            add_person=add,
+            add_role=request.POST.get("add_role") or MemberRole.CO_INVESTIGATOR,
         )
 
     return _act(request, run, _("Change request sent to the funder."), project.get_absolute_url())
@@ -785,3 +821,33 @@ def notifications(request: HttpRequest) -> HttpResponse:
         return redirect("funding:notifications")
     items = Notification.objects.filter(recipient_id=request.user.pk)[:100]
     return render(request, "funding/notifications.html", {"items": items})
+
+
+@login_required
+@require_POST
+def disbursement_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+
+    def run() -> None:
+        funder = get_object_or_404(Funder, pk=request.POST.get("funder") or 0)
+        dep_id = request.POST.get("depends_on")
+        dep = get_object_or_404(Milestone, pk=dep_id, project=project) if dep_id else None
+        services.schedule_disbursement(
+            request.user, project, funder, amount=request.POST.get("amount", ""), depends_on=dep
+        )
+
+    return _act(request, run, _("Instalment scheduled."), project.get_absolute_url())
+
+
+@login_required
+@require_POST
+def project_terminate(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    return _act(
+        request,
+        lambda: services.terminate_project(
+            request.user, project, reason=request.POST.get("reason", "")
+        ),
+        _("The project was terminated."),
+        project.get_absolute_url(),
+    )

@@ -162,3 +162,33 @@ def test_reviewer_cannot_see_unassigned(client, world, submitted):
     client.force_login(world.reviewers_hk[0])
     assert client.get(f"/api/funding/proposals/{submitted.pk}").status_code == 404
     assert client.get("/api/funding/proposals").json() == []
+
+
+def test_api_member_and_attachment_removal(client, world):
+    from innobridge.funding import services
+
+    p = services.create_proposal(world.lead, world.call, title_en="Draft")
+    m = services.invite_member(world.lead, p, world.partner)
+    services.respond_invitation(world.partner, m, accept=True)
+    att = services.add_attachment(world.partner, p, pdf())
+    lead_att = services.add_attachment(world.lead, p, pdf())
+    # the partner may remove the file they added, not the lead's, and no member
+    client.force_login(world.partner)
+    assert client.delete(f"/api/funding/attachments/{lead_att.pk}").status_code == 403
+    assert client.delete(f"/api/funding/members/{m.pk}").status_code == 403
+    assert client.delete(f"/api/funding/attachments/{att.pk}").status_code == 204
+    # an outsider does not even see them
+    client.force_login(world.outsider)
+    assert client.delete(f"/api/funding/attachments/{lead_att.pk}").status_code == 404
+    client.force_login(world.lead)
+    lead_member = p.members.get(person=world.lead)
+    assert client.delete(f"/api/funding/members/{lead_member.pk}").status_code == 422
+    assert client.delete(f"/api/funding/members/{m.pk}").status_code == 204
+    assert list(p.members.values_list("person__username", flat=True)) == ["lead"]
+    # once submitted nothing can be removed
+    p2 = services.create_proposal(world.outsider, world.call, title_en="Other")
+    a2 = services.add_attachment(world.outsider, p2, pdf())
+    p2.state = "submitted"
+    p2.save()
+    client.force_login(world.outsider)
+    assert client.delete(f"/api/funding/attachments/{a2.pk}").status_code == 422
