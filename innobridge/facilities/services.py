@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from innobridge.core.models import Region
 from innobridge.core.permissions import Role, has_role
@@ -408,7 +410,13 @@ def late_cancellation_fee(booking: Booking, now: dt.datetime | None = None) -> D
     return _fee(booking, booking.late_cancellation_fee_percent)
 
 
-def _charge(booking: Booking, kind: str, quantity: Decimal, amount: Decimal, text: str) -> Charge:
+def _charge(
+    booking: Booking, kind: str, quantity: Decimal, amount: Decimal, message: str
+) -> Charge:
+    """``message`` is untranslated (gettext_noop) with %(resource)s: the description is
+    written in the payer's language, whoever records the charge."""
+    with translation.override(booking.booker.preferred_language or settings.LANGUAGE_CODE):
+        text = _(message) % {"resource": booking.resource.name}
     return Charge.objects.create(
         booking=booking,
         payer=booking.booker,
@@ -453,7 +461,7 @@ def cancel_booking(actor: Any, booking: Booking, *, now: dt.datetime | None = No
                 ChargeKind.LATE_CANCELLATION,
                 Decimal(1),
                 fee,
-                _("Late cancellation: %(resource)s") % {"resource": booking.resource.name},
+                gettext_noop("Late cancellation: %(resource)s"),
             )
             record_event(actor, "facilities.charge.create", charge, after=snapshot(charge))
     return booking
@@ -510,7 +518,7 @@ def record_usage(
             ChargeKind.USAGE,
             qty,
             amount,
-            _("Use of %(resource)s") % {"resource": booking.resource.name},
+            gettext_noop("Use of %(resource)s"),
         )
         record_event(actor, "facilities.charge.create", charge, after=snapshot(charge))
     return charge
@@ -536,7 +544,7 @@ def mark_no_show(actor: Any, booking: Booking, *, now: dt.datetime | None = None
                 ChargeKind.NO_SHOW,
                 Decimal(1),
                 fee,
-                _("No-show: %(resource)s") % {"resource": booking.resource.name},
+                gettext_noop("No-show: %(resource)s"),
             )
             record_event(actor, "facilities.charge.create", charge, after=snapshot(charge))
     return booking
@@ -962,6 +970,7 @@ def total_hours(bookings: Any) -> Decimal:
 __all__ = [
     "BookingConflict",
     "Quote",
+    "UsageEntry",
     "add_maintenance",
     "approve_booking",
     "booker_info",
@@ -977,6 +986,7 @@ __all__ = [
     "quote",
     "raise_dispute",
     "record_usage",
+    "record_usage_bulk",
     "reject_booking",
     "remove_maintenance",
     "remove_tariff",
@@ -988,3 +998,44 @@ __all__ = [
     "set_user_quota",
     "update_facility",
 ]
+
+
+@dataclass(frozen=True)
+class UsageEntry:
+    booking: Booking
+    started_at: dt.datetime
+    ended_at: dt.datetime
+    samples: int = 0
+    notes: str = ""
+
+
+def record_usage_bulk(
+    actor: Any, entries: list[UsageEntry], *, now: dt.datetime | None = None
+) -> list[Charge]:
+    """Record several bookings' usage at once, all or nothing: when any entry is refused
+    nothing is recorded, and the error names each refused booking (keyed by its id)."""
+    if not entries:
+        raise ValidationError(_("Tick at least one booking to record."))
+    for entry in entries:
+        require_manager(actor, entry.booking.resource.facility)
+    errors: dict[str, list[str]] = {}
+    charges: list[Charge] = []
+    with transaction.atomic():
+        for entry in entries:
+            try:
+                charges.append(
+                    record_usage(
+                        actor,
+                        entry.booking,
+                        started_at=entry.started_at,
+                        ended_at=entry.ended_at,
+                        samples=entry.samples,
+                        notes=entry.notes,
+                        now=now,
+                    )
+                )
+            except ValidationError as exc:
+                errors[str(entry.booking.pk)] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+    return charges
