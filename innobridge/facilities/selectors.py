@@ -476,3 +476,44 @@ def weekly_series(
             name = f"{name} ({r.facility.display_name()})"
         util[name] = values
     return WeeklySeries(weeks, util, [round(x, 2) for x in booked], [round(x, 2) for x in cross])
+
+
+def my_week_calendar(user: Any, week_start: dt.date) -> list[DayColumn]:
+    """The user's own bookings (every resource) on a seven-day grid in Hong Kong time."""
+    tz = ZoneInfo("Asia/Hong_Kong")
+    start = dt.datetime.combine(week_start, dt.time(0), tzinfo=tz)
+    end = start + dt.timedelta(days=7)
+    days = [DayColumn(week_start + dt.timedelta(days=i), "", []) for i in range(7)]
+    if not getattr(user, "is_authenticated", False):
+        return days
+    bookings = (
+        Booking.objects.filter(booker=user, starts_at__lt=end, ends_at__gt=start)
+        .exclude(status__in=(BookingStatus.CANCELLED, BookingStatus.REJECTED))
+        .select_related("resource")
+        .order_by("starts_at", "id")
+    )
+    for col in days:
+        d0 = dt.datetime.combine(col.date, dt.time(0), tzinfo=tz)
+        d1 = d0 + dt.timedelta(days=1)
+        for b in bookings:
+            if b.starts_at < d1 and b.ends_at > d0:
+                s, e = max(b.starts_at, d0), min(b.ends_at, d1)
+                top, height = _pct(s, e, d0)
+                label = f"{b.resource.display_name()} ({b.get_status_display()})"
+                col.blocks.append(
+                    Block(s.astimezone(tz), e.astimezone(tz), label, "mine", b.pk, top, height)
+                )
+    return days
+
+
+def usage_to_record(user: Any) -> QuerySet[Booking]:
+    """Approved bookings that have started, at the facilities ``user`` manages."""
+    return (
+        Booking.objects.filter(
+            resource__facility__in=managed_facilities(user),
+            status=BookingStatus.APPROVED,
+            starts_at__lte=timezone.now(),
+        )
+        .select_related("resource", "booker")
+        .order_by("starts_at", "id")
+    )

@@ -701,3 +701,89 @@ def _resource_action(
         _apply_errors(form, exc)
         return False
     return True
+
+
+@login_required
+def my_calendar(request: HttpRequest) -> HttpResponse:
+    week = _week_start(request)
+    return render(
+        request,
+        "facilities/my_calendar.html",
+        {
+            "week": week,
+            "prev_week": week - dt.timedelta(days=7),
+            "next_week": week + dt.timedelta(days=7),
+            "days": selectors.my_week_calendar(request.user, week),
+            "hours": list(range(0, 24, 2)),
+            "managed": selectors.managed_facilities(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def usage_bulk(request: HttpRequest) -> HttpResponse:
+    """Several bookings' actual start/end and samples in one form, all or nothing."""
+    if not selectors.managed_facilities(request.user).exists():
+        raise PermissionDenied(_("You do not manage any facility."))
+    bookings = list(selectors.usage_to_record(request.user)[:100])
+    rows: list[dict[str, Any]] = []
+    for b in bookings:
+        local, local_end = timezone.localtime(b.starts_at), timezone.localtime(b.ends_at)
+        prefix = f"b{b.pk}"
+        form = UsageForm(
+            request.POST if request.method == "POST" else None,
+            prefix=prefix,
+            initial={
+                "date": local.date(),
+                "start": local.time(),
+                "end": local_end.time(),
+                "samples": b.samples,
+            },
+        )
+        ticked = request.method == "POST" and request.POST.get(f"{prefix}-record") == "on"
+        rows.append({"booking": b, "form": form, "ticked": ticked, "errors": []})
+    error = ""
+    if request.method == "POST":
+        entries = []
+        valid = True
+        for row in rows:
+            if not row["ticked"]:
+                continue
+            form = row["form"]
+            if not form.is_valid():
+                valid = False
+                continue
+            tz = ZoneInfo(row["booking"].resource.timezone)
+            d = form.cleaned_data
+            started = dt.datetime.combine(d["date"], d["start"], tzinfo=tz)
+            ended = dt.datetime.combine(d["date"], d["end"], tzinfo=tz)
+            if ended <= started:
+                ended += dt.timedelta(days=1) if d["end"] == dt.time(0) else dt.timedelta(0)
+            entries.append(
+                services.UsageEntry(
+                    row["booking"], started, ended, d.get("samples") or 0, d.get("notes") or ""
+                )
+            )
+        if valid:
+            try:
+                charges = services.record_usage_bulk(request.user, entries)
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    by_id = exc.message_dict
+                    for row in rows:
+                        row["errors"] = by_id.get(str(row["booking"].pk), [])
+                    error = _("Nothing was recorded: correct the marked rows.")
+                else:
+                    error = " ".join(exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _("Usage recorded for %(n)d booking(s); the charges are on the statements.")
+                    % {"n": len(charges)},
+                )
+                return redirect("facilities:usage_bulk")
+        else:
+            error = _("Nothing was recorded: correct the marked rows.")
+    return render(
+        request, "facilities/usage_bulk.html", {"rows": rows, "error": error, "managed": True}
+    )
