@@ -606,7 +606,9 @@ def update_profile(actor: Any, profile: ResearcherProfile, **changes: Any) -> Re
     _require_edit(actor, profile)
     with transaction.atomic():
         profile = (
-            ResearcherProfile.objects.select_for_update()
+            # Lock the profile row only: PostgreSQL cannot lock the nullable side
+            # of the outer join to the organisation.
+            ResearcherProfile.objects.select_for_update(of=("self",))
             .select_related("person", "organisation")
             .get(pk=profile.pk)
         )
