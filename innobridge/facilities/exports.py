@@ -118,6 +118,25 @@ def statement_pdf(statement: Statement) -> bytes:
             new_x="LMARGIN",
             new_y="NEXT",
         )
+    ind = statement.indicative
+    if ind is not None:
+        pdf.cell(
+            0,
+            6,
+            t(
+                _(
+                    "Indicative total %(currency)s %(amount)s (converted at the rates of "
+                    "%(dates)s; not an amount payable)"
+                )
+                % {
+                    "currency": ind.currency,
+                    "amount": ind.amount,
+                    "dates": ", ".join(d.isoformat() for d in ind.rate_dates.values()),
+                }
+            ),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     if not statement.charges:
         pdf.cell(0, 6, t(_("No charges in this month.")), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

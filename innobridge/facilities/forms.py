@@ -171,6 +171,9 @@ class FacilityForm(forms.ModelForm):
         help_text=_("Its name in any script, or its ROR id, as in the directory."),
         widget=forms.TextInput(attrs={"list": "organisation-options", "autocomplete": "off"}),
     )
+    website = forms.URLField(
+        label=_("website"), required=False, max_length=500, assume_scheme="https"
+    )
     managers_text = forms.CharField(
         label=_("Managers"),
         required=False,
