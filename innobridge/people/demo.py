@@ -644,6 +644,27 @@ __all__ = [
 ]
 
 
+def prepare(stdout: TextIO, *, background: bool) -> None:
+    """Build the researcher search index (partner search, reviewer matching).
+
+    Embedding every demo researcher's papers with the multilingual model takes a few
+    minutes on a small machine the first time (then the embedding cache in ``var/``
+    makes it instant). When the demo is about to serve, the build runs in a background
+    thread: the site is up at once and partner search answers from the researchers
+    indexed so far, saying how far the build has got."""
+    from . import matching
+
+    if matching.index_is_current():
+        stdout.write("  researcher index is up to date")
+        return
+    if background:
+        matching.rebuild_in_background()
+        stdout.write("  building the researcher index in the background")
+    else:
+        n = matching.rebuild(progress=True)
+        stdout.write(f"  researcher index built: {n} researchers")
+
+
 def demo_profiles() -> Any:
     """The demo researchers (for tests and the operator)."""
     return ResearcherProfile.objects.filter(person__is_demo=True).order_by("pk")

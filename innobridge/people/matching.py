@@ -12,6 +12,7 @@ their most recent publications (title and the start of the abstract).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,11 +25,13 @@ from innobridge.matching.embed import Embedder
 
 from .models import ResearcherProfile
 
+logger = logging.getLogger(__name__)
+
 MAX_PUBLICATIONS = 20
 ABSTRACT_CHARS = 400
 
 _lock = threading.RLock()
-_state: dict[str, Any] = {"index": None, "version": None}
+_state: dict[str, Any] = {"index": None, "version": None, "progress": None}
 
 
 def index_dir() -> Path:
@@ -108,24 +111,127 @@ def _save(index: SearchIndex) -> None:
     _state["version"] = version
 
 
-def rebuild(progress: bool = False) -> int:
-    """Build the researcher index from the database and save it. Returns its size."""
+_local = threading.local()
+
+
+def _thread_embedder() -> Embedder:
+    """One embedding model per thread (loaded once): models are not shared by threads."""
+    emb = getattr(_local, "embedder", None)
+    name = getattr(settings, "MATCHING_EMBEDDER", "e5")
+    if emb is None or getattr(_local, "embedder_setting", None) != name:
+        emb = _local.embedder = make_embedder()
+        _local.embedder_setting = name
+    return emb
+
+
+def _warm(docs: list[Document], embedder: Embedder) -> None:
+    """Embed the documents' texts into the shared cache, outside the index lock, so that
+    adding them to the live index afterwards is fast and never blocks searches long."""
+    from innobridge.matching import EmbeddingCache, embed
+
+    cache = EmbeddingCache(cache_dir())
+    try:
+        embed([t for d in docs for t in d.texts], "passage", embedder, cache)
+    finally:
+        cache.close()
+
+
+def _build(docs: list[Document], batch: int, on_batch: Any = None) -> SearchIndex:
+    """A new index over ``docs``, made live (searchable) from its first batch on."""
+    index = SearchIndex(embedder=make_embedder(), cache_dir=cache_dir())
+    warm_embedder = _thread_embedder()
     with _lock:
-        index = SearchIndex(embedder=make_embedder(), cache_dir=cache_dir())
-        docs = [d for d in (researcher_document(p) for p in _indexable()) if d is not None]
-        index.add(docs, progress=progress)
+        _state.update(index=index, version=None, progress=(0, len(docs)))
+    for start in range(0, len(docs), batch):
+        chunk = docs[start : start + batch]
+        _warm(chunk, warm_embedder)
+        with _lock:
+            index.add(chunk)
+            _state["progress"] = (start + len(chunk), len(docs))
+        if on_batch is not None:
+            on_batch(start + len(chunk), len(docs))
+    with _lock:
         _save(index)
-        _state["index"] = index
-        return len(index)
+        _state["progress"] = None
+    return index
+
+
+def rebuild(progress: bool = False, batch: int = 16) -> int:
+    """Build the researcher index from the database and save it. Returns its size.
+
+    The index being built is searchable from its first batch on (a search during the
+    build sees the researchers indexed so far; :func:`build_progress` says how far)."""
+    docs = [d for d in (researcher_document(p) for p in _indexable()) if d is not None]
+    bar: Any = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(docs), desc="index researchers", unit="researcher")
+
+    def advance(done: int, total: int) -> None:
+        if bar is not None:
+            bar.update(done - bar.n)
+
+    index = _build(docs, batch, advance)
+    if bar is not None:
+        bar.close()
+    return len(index)
+
+
+def rebuild_in_background() -> threading.Thread:
+    """Start :func:`rebuild` in a daemon thread (the embedded demo serves meanwhile)."""
+    from django.db import connection
+
+    def run() -> None:
+        try:
+            rebuild()
+        except Exception:
+            logger.exception("Building the researcher index failed")
+            with _lock:
+                _state["progress"] = None
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name="researcher-index", daemon=True)
+    thread.start()
+    return thread
+
+
+def index_is_current() -> bool:
+    """Whether the saved index holds exactly today's researcher documents, built with the
+    configured model and the engine's current affinity settings (so a rebuild would
+    change nothing)."""
+    from innobridge.matching import DEFAULT_CONFIG
+
+    if _read_version() is None:
+        return False
+    try:
+        index = SearchIndex.load(index_dir(), embedder=make_embedder(), cache_dir=cache_dir())
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if index.config != DEFAULT_CONFIG:
+        return False
+    docs = {d.id: d for d in (researcher_document(p) for p in _indexable()) if d is not None}
+    if set(docs) != set(index.docs):
+        return False
+    return all(
+        index.docs[k].texts == d.texts and index.docs[k].meta == d.meta for k, d in docs.items()
+    )
+
+
+def build_progress() -> tuple[int, int] | None:
+    """(indexed, total) while this process is building the index, else None."""
+    return _state.get("progress")
 
 
 def get_index() -> SearchIndex:
-    """The current index: loaded from disk (reloaded when another process saved a newer
-    one), or rebuilt from the database when there is none."""
+    """The current index: the live one, reloaded from disk when another process saved a
+    newer one, or — when there is none — built from the database (searchable while it
+    grows, see :func:`rebuild`)."""
     with _lock:
         on_disk = _read_version()
         index = _state["index"]
-        if index is not None and on_disk == _state["version"]:
+        if index is not None and (on_disk == _state["version"] or _state.get("progress")):
             return index
         if on_disk is not None:
             try:
@@ -137,8 +243,8 @@ def get_index() -> SearchIndex:
             if index is not None:
                 _state.update(index=index, version=on_disk)
                 return index
-        rebuild()
-        return _state["index"]
+    rebuild()
+    return _state["index"]
 
 
 def reindex(profile_ids: Iterable[int]) -> None:
@@ -146,18 +252,16 @@ def reindex(profile_ids: Iterable[int]) -> None:
     ids = sorted(set(profile_ids))
     if not ids:
         return
+    index = get_index()
+    profiles = {p.pk: p for p in _indexable().filter(pk__in=ids)}
+    docs = [d for d in (researcher_document(profiles[pk]) for pk in ids if pk in profiles) if d]
+    _warm(docs, _thread_embedder())
     with _lock:
-        index = get_index()
-        profiles = {p.pk: p for p in _indexable().filter(pk__in=ids)}
-        docs = []
-        for pk in ids:
-            doc = researcher_document(profiles[pk]) if pk in profiles else None
-            if doc is None:
-                index.remove([str(pk)])
-            else:
-                docs.append(doc)
+        gone = [str(pk) for pk in ids if str(pk) not in {d.id for d in docs}]
+        index.remove(gone)
         index.add(docs)
-        _save(index)
+        if not _state.get("progress"):
+            _save(index)
 
 
 def search(
@@ -174,4 +278,4 @@ def search(
 
 def reset_for_tests() -> None:
     with _lock:
-        _state.update(index=None, version=None)
+        _state.update(index=None, version=None, progress=None)

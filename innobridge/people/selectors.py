@@ -303,6 +303,7 @@ def find_partners(
         "regions": regions,
         "researchers": [],
         "organisations": [],
+        "indexing": matching.build_progress(),
     }
     if not q:
         return result

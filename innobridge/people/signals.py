@@ -19,9 +19,9 @@ def _enqueue(profile_ids: set[int]) -> None:
         return
     from . import matching
 
-    if matching._read_version() is None:
-        # No index yet: it is built from the database on first use or by
-        # `innobridge rebuild_index`, and will include this change.
+    if matching._read_version() is None and matching.build_progress() is None:
+        # No index yet and none being built: it is built from the database on first use
+        # or by `innobridge rebuild_index`, and will include this change.
         return
     from .tasks import reindex_researchers
 

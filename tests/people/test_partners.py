@@ -4,6 +4,7 @@ tests/matching)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -199,3 +200,70 @@ def test_partner_api_for_my_profile(world, client):
     assert response.status_code == 200, response.content
     ids = [row["researcher"]["id"] for row in response.json()["researchers"]]
     assert ids and world["me"].pk not in ids
+
+
+def test_search_during_a_build_sees_what_is_indexed_so_far(world, monkeypatch):
+    seen: list[tuple[int, int] | None] = []
+    real_warm = matching._warm
+
+    def warm_and_search(docs, embedder):
+        real_warm(docs, embedder)
+        seen.append(matching.build_progress())
+        # A search while the build runs answers from the researchers indexed so far.
+        matching.search("protein", top_k=5)
+
+    monkeypatch.setattr(matching, "_warm", warm_and_search)
+    assert matching.rebuild(batch=2) == 5
+    assert seen == [(0, 5), (2, 5), (4, 5)]
+    assert matching.build_progress() is None
+    assert (matching.index_dir() / "VERSION").exists()
+
+
+def test_background_build_serves_searches_when_done(world, transactional_db):
+    thread = matching.rebuild_in_background()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    # The thread itself built and saved the index (no rebuild on first search).
+    assert (matching.index_dir() / "VERSION").exists()
+    assert len(matching._state["index"]) == 5
+    assert matching.search("machine translation", top_k=1)[0].id == str(world["translation"].pk)
+
+
+def test_index_is_current_until_the_data_changes(world, settings):
+    assert not matching.index_is_current()  # nothing built yet
+    matching.rebuild()
+    assert matching.index_is_current()
+    settings.MATCHING_AUTO_INDEX = False  # a change the index has not followed
+    profile = world["translation"]
+    profile.keywords = ["speech recognition"]
+    profile.save()
+    assert not matching.index_is_current()
+    matching.rebuild()
+    assert matching.index_is_current()
+
+
+def test_demo_prepare_builds_once_in_the_foreground(world):
+    from io import StringIO
+
+    from innobridge.people import demo
+
+    out = StringIO()
+    demo.prepare(out, background=False)
+    assert "researcher index built: 5 researchers" in out.getvalue()
+    out = StringIO()
+    demo.prepare(out, background=False)
+    assert "up to date" in out.getvalue()
+
+
+def test_demo_prepare_in_the_background_serves_at_once(world, transactional_db):
+    from io import StringIO
+
+    from innobridge.people import demo
+
+    out = StringIO()
+    demo.prepare(out, background=True)
+    assert "in the background" in out.getvalue()
+    for thread in threading.enumerate():
+        if thread.name == "researcher-index":
+            thread.join(timeout=60)
+    assert matching.index_is_current()

@@ -10,7 +10,10 @@
 Seeders are found by convention, so core imports no other app: an installed app
 may have a module ``<app>/demo.py`` with ``def seed(stdout, *, seed: int = 2026)
 -> None`` (it must be idempotent: a re-run adds nothing twice) and, optionally,
-``DEMO_ACCOUNTS``: a list of ``(role label, username, password)`` to print.
+``DEMO_ACCOUNTS``: a list of ``(role label, username, password)`` to print, and
+``def prepare(stdout, *, background: bool) -> None`` for slow derived data (such as the
+search index): with ``--no-serve`` it runs to the end before the command returns;
+when serving, it may start a background thread so the site is up at once.
 """
 
 from __future__ import annotations
@@ -91,6 +94,13 @@ class Command(BaseCommand):
         for module in demo_modules():
             self.step(f"Seeding {module.__name__}")
             module.seed(self.stdout, seed=options["seed"])
+
+        background = not options["no_serve"]
+        for module in demo_modules():
+            prepare = getattr(module, "prepare", None)
+            if callable(prepare):
+                self.step(f"Preparing {module.__name__}")
+                prepare(self.stdout, background=background)
 
         self.stdout.write(self.style.SUCCESS(f"Demo ready in {time.monotonic() - started:.1f} s."))
         self.print_accounts(options["host"], options["port"])
