@@ -8,11 +8,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Criterion, Scheme
+from .models import Criterion, Funder, Scheme
 
 
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format or "%Y-%m-%dT%H:%M")
 
 
 class CallForm(forms.Form):
@@ -72,3 +75,82 @@ class ReviewForm(forms.Form):
             self.fields[f"comment_{c.pk}"] = forms.CharField(
                 label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
+
+
+class SchemeForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    name_zh = forms.CharField(label=_("Chinese name"), max_length=200, required=False)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    funders = forms.ModelMultipleChoiceField(
+        Funder.objects.order_by("side", "name"),
+        label=_("Funders (one per side)"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class CallEditForm(forms.Form):
+    """The call's own fields; each funder's budget, cap and reviewers are edited by that
+    funder's officers (the fields of other funders' sides are shown disabled)."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    title_zh = forms.CharField(label=_("Chinese title"), max_length=300, required=False)
+    description = forms.CharField(
+        label=_("What applicants must know"), widget=forms.Textarea, required=False
+    )
+    opens_at = forms.DateTimeField(label=_("Opens (Hong Kong time)"), widget=DateTimeInput)
+    closes_at = forms.DateTimeField(label=_("Closes (Hong Kong time)"), widget=DateTimeInput)
+    review_deadline = forms.DateTimeField(
+        label=_("Review deadline"), widget=DateTimeInput, required=False
+    )
+    min_duration_months = forms.IntegerField(label=_("Shortest duration (months)"), min_value=1)
+    max_duration_months = forms.IntegerField(label=_("Longest duration (months)"), min_value=1)
+    min_industry_share = forms.DecimalField(
+        label=_("Minimum industry sponsorship (%)"), min_value=Decimal(0), max_value=Decimal(100)
+    )
+    one_application_per_person = forms.BooleanField(
+        label=_("One application per person"), required=False
+    )
+    eligible_org_types = forms.CharField(
+        label=_("Eligible organisation types (comma separated; empty: any)"), required=False
+    )
+    accepted_languages = forms.MultipleChoiceField(
+        label=_("Languages accepted"),
+        choices=[("en", _("English")), ("zh", _("Chinese"))],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    max_attachment_mb = forms.IntegerField(
+        label=_("Largest attachment (MB)"), min_value=1, max_value=100
+    )
+    coi_years = forms.IntegerField(
+        label=_("Co-authorship conflict window (years)"), min_value=0, max_value=20
+    )
+
+    def __init__(self, *args: Any, sides: list[Any], mine: set[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.side_fields: list[tuple[Any, list[str]]] = []
+        for cs in sides:
+            names = []
+            for key, label, field in (
+                ("budget", _("Budget"), forms.DecimalField(min_value=Decimal("1"))),
+                ("cap", _("Cap per project"), forms.DecimalField(min_value=Decimal("1"))),
+                (
+                    "reviewers",
+                    _("Reviewers per proposal"),
+                    forms.IntegerField(min_value=1, max_value=10),
+                ),
+                ("load", _("Most proposals per reviewer"), forms.IntegerField(min_value=1)),
+            ):
+                name = f"{key}_{cs.funder_id}"
+                field.label = f"{label} ({cs.funder.name}, {cs.currency})"
+                field.disabled = cs.funder_id not in mine
+                field.required = cs.funder_id in mine
+                self.fields[name] = field
+                names.append(name)
+            self.side_fields.append((cs, names))
+
+    def main_fields(self) -> list[Any]:
+        side_names = {n for _cs, names in self.side_fields for n in names}
+        return [self[n] for n in self.fields if n not in side_names]
+
+    def side_groups(self) -> list[tuple[Any, list[Any]]]:
+        return [(cs, [self[n] for n in names]) for cs, names in self.side_fields]

@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     # (the partner search, "partners/", is added here by its own module)
     path("calls/new/", views.call_create, name="call_create"),
+    path("schemes/", views.scheme_list, name="schemes"),
+    path("schemes/new/", views.scheme_form, name="scheme_create"),
+    path("schemes/<int:pk>/edit/", views.scheme_form, name="scheme_edit"),
+    path("calls/<int:pk>/edit/", views.call_edit, name="call_edit"),
+    path("calls/<int:pk>/rubric/<int:funder_id>/", views.call_rubric, name="call_rubric"),
     path("calls/<int:pk>/", views.call_detail, name="call"),
     path("calls/<int:pk>/apply/", views.apply, name="apply"),
     path("calls/<int:pk>/manage/", views.call_manage, name="call_manage"),

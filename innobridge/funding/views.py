@@ -9,8 +9,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +21,7 @@ from innobridge.core.permissions import Role, has_role
 from innobridge.people.models import Organisation, Person
 
 from . import selectors, services
-from .forms import CallForm, ReviewForm
+from .forms import CallEditForm, CallForm, ReviewForm, SchemeForm
 from .models import (
     Attachment,
     BudgetCategory,
@@ -46,6 +48,18 @@ def _errors(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
         return [m for msgs in exc.message_dict.values() for m in msgs]
     return list(exc.messages)
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    """A service's errors on the form: beside their field when the form has it."""
+    if not hasattr(exc, "error_dict"):
+        for m in exc.messages:
+            form.add_error(None, m)
+        return
+    for field, msgs in exc.message_dict.items():
+        target = field if field in form.fields and not form.fields[field].disabled else None
+        for m in msgs:
+            form.add_error(target, m)
 
 
 def _act(request: HttpRequest, fn: Callable[[], Any], done: str, back: str) -> HttpResponse:
@@ -84,6 +98,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "my_assignments": selectors.my_assignments(user).exclude(status="submitted"),
         "officer_calls": selectors.officer_calls(user),
         "officer_schemes": selectors.officer_schemes(user),
+        "is_officer": selectors.officer_funders(user).exists(),
         "my_projects": selectors.visible_projects(user)[:20],
         "unread": selectors.unread_notifications(user).count(),
         "is_researcher": has_role(user, Role.RESEARCHER),
@@ -143,8 +158,7 @@ def call_create(request: HttpRequest) -> HttpResponse:
                 review_deadline=d["review_deadline"],
             )
         except ValidationError as exc:
-            for m in _errors(exc):
-                form.add_error(None, m)
+            _form_errors(form, exc)
         else:
             messages.success(request, _("The call was created."))
             return redirect(call)
@@ -851,3 +865,178 @@ def project_terminate(request: HttpRequest, pk: int) -> HttpResponse:
         _("The project was terminated."),
         project.get_absolute_url(),
     )
+
+
+# --------------------------------------------------------------------------- officers: set-up
+
+
+@login_required
+def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a call before it opens (after: only its description and review deadline), each
+    funder's side (budget, cap, reviewers) and, per funder, its rubric."""
+    call = get_object_or_404(Call, pk=pk)
+    services.require_call_officer(request.user, call)
+    sides = list(call.sides.select_related("funder").order_by("side"))
+    mine = {cs.funder_id for cs in sides if services.is_funder_officer(request.user, cs.funder)}
+    initial: dict[str, Any] = {f: getattr(call, f) for f in services.CALL_FIELDS}
+    for f in ("opens_at", "closes_at", "review_deadline"):  # the form shows minutes
+        if initial[f] is not None:
+            initial[f] = initial[f].replace(second=0, microsecond=0)
+    initial["eligible_org_types"] = ", ".join(call.eligible_org_types)
+    for cs in sides:
+        initial.update(
+            {
+                f"budget_{cs.funder_id}": cs.budget,
+                f"cap_{cs.funder_id}": cs.project_cap,
+                f"reviewers_{cs.funder_id}": cs.reviewers_per_proposal,
+                f"load_{cs.funder_id}": cs.max_reviewer_load,
+            }
+        )
+    opened = call.opens_at <= timezone.now()
+    form = CallEditForm(request.POST or None, initial=initial, sides=sides, mine=mine)
+    if opened:  # applicants rely on the rest: shown, not editable
+        side_names = {n for _cs, names in form.side_fields for n in names}
+        for name, field in form.fields.items():
+            if name in side_names or name not in services.CALL_FIELDS_AFTER_OPENING:
+                field.disabled = True
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        # only what the officer changed (a round trip through the form drops seconds)
+        fields = {f: d[f] for f in services.CALL_FIELDS if f in form.changed_data}
+        if "eligible_org_types" in fields:
+            fields["eligible_org_types"] = [
+                t.strip() for t in d["eligible_org_types"].split(",") if t.strip()
+            ]
+        if "accepted_languages" in fields:
+            fields["accepted_languages"] = list(d["accepted_languages"])
+        try:
+            with transaction.atomic():
+                services.update_call(request.user, call, **fields)
+                for cs in sides:
+                    if cs.funder_id not in mine:
+                        continue
+                    changed = (
+                        d[f"budget_{cs.funder_id}"] != cs.budget
+                        or d[f"cap_{cs.funder_id}"] != cs.project_cap
+                        or d[f"reviewers_{cs.funder_id}"] != cs.reviewers_per_proposal
+                        or d[f"load_{cs.funder_id}"] != cs.max_reviewer_load
+                    )
+                    if changed:
+                        services.update_call_side(
+                            request.user,
+                            call,
+                            cs.funder,
+                            budget=d[f"budget_{cs.funder_id}"],
+                            project_cap=d[f"cap_{cs.funder_id}"],
+                            reviewers_per_proposal=d[f"reviewers_{cs.funder_id}"],
+                            max_reviewer_load=d[f"load_{cs.funder_id}"],
+                        )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The call was saved."))
+            return redirect("funding:call_edit", pk=call.pk)
+    rubrics = []
+    for cs in sides:
+        crits = list(call.criteria.filter(funder=cs.funder).order_by("order", "id"))
+        rows = [
+            {"name": c.name, "name_zh": c.name_zh, "weight": c.weight, "max_score": c.max_score}
+            for c in crits
+        ]
+        rows += [{"name": "", "name_zh": "", "weight": "", "max_score": 5}] * 2
+        rubrics.append(
+            {
+                "side": cs,
+                "rows": rows,
+                "total": sum((c.weight for c in crits), 0),
+                "editable": cs.funder_id in mine,
+            }
+        )
+    return render(
+        request,
+        "funding/call_edit.html",
+        {
+            "call": call,
+            "form": form,
+            "rubrics": rubrics,
+            "opened": opened,
+        },
+    )
+
+
+@login_required
+@require_POST
+def call_rubric(request: HttpRequest, pk: int, funder_id: int) -> HttpResponse:
+    call = get_object_or_404(Call, pk=pk)
+    funder = get_object_or_404(Funder, pk=funder_id)
+    rows = [
+        {"name": n, "name_zh": z, "weight": w, "max_score": m or 5}
+        for n, z, w, m in zip(
+            request.POST.getlist("name"),
+            request.POST.getlist("name_zh"),
+            request.POST.getlist("weight"),
+            request.POST.getlist("max_score"),
+            strict=False,
+        )
+    ]
+    return _act(
+        request,
+        lambda: services.set_rubric(request.user, call, funder, rows),
+        _("The rubric of %(funder)s was saved.") % {"funder": funder.name},
+        reverse("funding:call_edit", args=[call.pk]) + f"#rubric-{funder.pk}",
+    )
+
+
+@login_required
+def scheme_list(request: HttpRequest) -> HttpResponse:
+    schemes = selectors.officer_schemes(request.user).prefetch_related("funders", "calls")
+    if not selectors.officer_funders(request.user).exists():
+        raise PermissionDenied(_("Only programme officers manage schemes."))
+    return render(request, "funding/schemes.html", {"schemes": schemes})
+
+
+@login_required
+def scheme_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if not selectors.officer_funders(request.user).exists():
+        raise PermissionDenied(_("Only programme officers manage schemes."))
+    scheme = get_object_or_404(selectors.officer_schemes(request.user), pk=pk) if pk else None
+    initial = (
+        {
+            "name": scheme.name,
+            "name_zh": scheme.name_zh,
+            "description": scheme.description,
+            "funders": list(scheme.funders.all()),
+        }
+        if scheme
+        else {"funders": list(selectors.officer_funders(request.user))}
+    )
+    form = SchemeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        funders = list(d["funders"])
+        try:
+            if scheme is None:
+                services.create_scheme(
+                    request.user,
+                    name=d["name"],
+                    name_zh=d["name_zh"],
+                    description=d["description"],
+                    funders=funders,
+                )
+            else:
+                services.update_scheme(
+                    request.user,
+                    scheme,
+                    name=d["name"],
+                    name_zh=d["name_zh"],
+                    description=d["description"],
+                    funders=funders,
+                )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The scheme was saved."))
+            return redirect("funding:schemes")
+    return render(request, "funding/scheme_form.html", {"form": form, "scheme": scheme})
