@@ -121,3 +121,16 @@ def is_overlap_error(exc: BaseException) -> bool:
     diag = getattr(cause, "diag", None)
     name = getattr(diag, "constraint_name", None)
     return OVERLAP_CONSTRAINT in text or OVERLAP_MESSAGE in text or name == OVERLAP_CONSTRAINT
+
+
+DEADLOCK_SQLSTATE = "40P01"
+
+
+def is_deadlock(exc: BaseException) -> bool:
+    """Whether a database error is PostgreSQL's deadlock detector aborting this
+    transaction. Concurrent INSERTs of overlapping bookings can each wait for the other
+    while the exclusion constraint is checked; PostgreSQL then aborts one of them —
+    which lost the slot to the other just as if it had seen the violation."""
+    cause = getattr(exc, "__cause__", None)
+    code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    return code == DEADLOCK_SQLSTATE

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -22,7 +22,7 @@ from innobridge.core.services import record_event, snapshot
 from innobridge.people.models import Organisation, OrganisationType, Person
 
 from . import availability
-from .db import HOLDING_STATUSES, is_overlap_error
+from .db import HOLDING_STATUSES, is_deadlock, is_overlap_error
 from .models import (
     Booking,
     BookingStatus,
@@ -268,6 +268,22 @@ def check_request(
     return q
 
 
+def _lock_resource(resource: Resource) -> None:
+    """Requests for one resource queue up on its row (always after the booker's row, so
+    the two locks are taken in one order): the check below then sees every earlier
+    request, and concurrent INSERTs never wait on each other inside the exclusion
+    constraint (where PostgreSQL can only break the tie with a deadlock error)."""
+    Resource.objects.select_for_update().filter(pk=resource.pk).values_list("pk").first()
+
+
+def _slot_taken(resource: Resource, start: dt.datetime, end: dt.datetime) -> bool:
+    """The application's own overlap check (a courtesy: it gives the clear message
+    early; the database's overlap guard is what makes double booking impossible)."""
+    return Booking.objects.filter(
+        resource=resource, status__in=HOLDING_STATUSES, starts_at__lt=end, ends_at__gt=start
+    ).exists()
+
+
 def request_booking(
     actor: Any,
     resource: Resource,
@@ -298,12 +314,8 @@ def request_booking(
             # One booker at a time (quota), one resource at a time (overlap; the database
             # constraint or SQLite's write lock make the check and insert indivisible).
             Person.objects.select_for_update().filter(pk=actor.pk).first()
-            if Booking.objects.filter(
-                resource=resource,
-                status__in=HOLDING_STATUSES,
-                starts_at__lt=end,
-                ends_at__gt=start,
-            ).exists():
+            _lock_resource(resource)
+            if _slot_taken(resource, start, end):
                 raise BookingConflict(availability.overlap_message())
             quota = _quota_problem(actor, resource, start, end)
             if quota:
@@ -336,6 +348,10 @@ def request_booking(
             record_event(actor, "facilities.booking.request", booking, after=snapshot(booking))
     except IntegrityError as exc:
         if is_overlap_error(exc):
+            raise BookingConflict(availability.overlap_message()) from exc
+        raise
+    except OperationalError as exc:
+        if is_deadlock(exc):
             raise BookingConflict(availability.overlap_message()) from exc
         raise
     return booking
