@@ -12,7 +12,7 @@ A plain Python library (no Django).  Public API:
 
 from .affinity import DEFAULT_CONFIG, AffinityConfig, affinity_matrix
 from .documents import Document
-from .embed import E5Embedder, Embedder, EmbeddingCache, USEEmbedder, embed
+from .embed import E5Embedder, Embedder, EmbeddingCache, LanguageCentering, USEEmbedder, embed
 from .explain import Explanation, Hit
 from .index import VectorIndex
 from .rank import Engine, SearchIndex, matches_filters
@@ -28,6 +28,7 @@ __all__ = [
     "Engine",
     "Explanation",
     "Hit",
+    "LanguageCentering",
     "SearchIndex",
     "USEEmbedder",
     "VectorIndex",

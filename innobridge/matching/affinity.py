@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .documents import Document
-from .embed import E5Embedder, Embedder, EmbeddingCache, Role, embed
+from .embed import E5Embedder, Embedder, EmbeddingCache, LanguageCentering, Role, embed
 from .lexical import LexicalIndex
 from .text import detect_language, embedding_text, fold, language_group, tokenize_folded
 
@@ -148,10 +148,15 @@ def affinity_matrix(
     Higher is better; the values are comparable across entities for one query and across
     queries for one entity (both parts are bounded: cosine and [0, 1] lexical)."""
     emb = embedder or E5Embedder()
-    flat = [embedding_text(t) for e in entities for t in e.texts]
-    vecs = embed(flat, "passage", emb, cache, progress=progress)
+    raw = [t for e in entities for t in e.texts]
+    vecs = embed([embedding_text(t) for t in raw], "passage", emb, cache, progress=progress)
     qtexts = [embedding_text(q) for q in queries]
     qv = embed(qtexts, config.query_role, emb, cache, progress=progress)
+    centering = LanguageCentering.for_model(emb.name)
+    if centering is not None:  # exactly as the search index does
+        vecs = centering.apply(vecs, "passage", [language_group(detect_language(t)) for t in raw])
+        qgroups = [language_group(detect_language(q)) for q in queries]
+        qv = centering.apply(qv, config.query_role, qgroups)
     ev, pos = [], 0
     for e in entities:
         ev.append(vecs[pos : pos + len(e.texts)])

@@ -183,3 +183,49 @@ def embed(
     for i, k in enumerate(keys):
         out[i] = have[k]
     return out
+
+
+class LanguageCentering:
+    """Removes each language's mean direction from embeddings (then re-normalises).
+
+    Multilingual sentence models place all texts of one language in a common cone: in a
+    mixed English/Chinese pool an English query's nearest neighbours are English texts of
+    *other* topics before the Chinese text of the *same* topic.  Subtracting the mean vector
+    of the text's language group (per role: e5 embeds queries and passages differently)
+    removes that shared component.  The means are a fixed calibration per model, computed
+    from a reference corpus (see benchmarks/calibrate_centering.py) and shipped in
+    ``calibration/<model>.npz``; models without a calibration are left unchanged.
+    """
+
+    def __init__(self, means: dict[tuple[str, str], np.ndarray]) -> None:
+        self.means = {k: np.asarray(v, np.float32) for k, v in means.items()}
+
+    @staticmethod
+    def file_for(model_name: str) -> Path:
+        safe = "".join(c if c.isalnum() or c in "-." else "_" for c in model_name)
+        return Path(__file__).with_name("calibration") / f"{safe}.npz"
+
+    @classmethod
+    def for_model(cls, model_name: str) -> LanguageCentering | None:
+        f = cls.file_for(model_name)
+        if not f.is_file():
+            return None
+        with np.load(f) as z:
+            return cls({tuple(k.split("|", 1)): z[k] for k in z.files})  # type: ignore[misc]
+
+    def save(self, model_name: str) -> Path:
+        f = self.file_for(model_name)
+        f.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(f, **{f"{r}|{g}": v for (r, g), v in self.means.items()})
+        return f
+
+    def apply(self, vecs: np.ndarray, role: str, groups: Sequence[str]) -> np.ndarray:
+        """Centre row i by the mean of (role, groups[i]) when calibrated; re-normalise."""
+        out = np.array(vecs, dtype=np.float32, copy=True)
+        for i, g in enumerate(groups):
+            m = self.means.get((role, g))
+            if m is not None:
+                v = out[i] - m
+                n = float(np.linalg.norm(v))
+                out[i] = v / n if n > 0 else out[i]
+        return out

@@ -22,7 +22,7 @@ import numpy as np
 
 from .affinity import DEFAULT_CONFIG, AffinityConfig, aggregate, entity_groups
 from .documents import Document
-from .embed import E5Embedder, Embedder, EmbeddingCache, embed
+from .embed import E5Embedder, Embedder, EmbeddingCache, LanguageCentering, embed
 from .explain import Explanation, Hit, closest_sentence, shared_terms
 from .index import VectorIndex
 from .lexical import LexicalIndex
@@ -64,6 +64,7 @@ class SearchIndex:
         self.embedder: Embedder = embedder or E5Embedder()
         self.cache = EmbeddingCache(cache_dir) if cache_dir is not None else None
         self.config = config
+        self.centering = LanguageCentering.for_model(self.embedder.name)
         self.docs: dict[str, Document] = {}
         self._groups: dict[str, set[str]] = {}
         self.vectors = VectorIndex(self.embedder.dim, hnsw_threshold=hnsw_threshold)
@@ -85,8 +86,12 @@ class SearchIndex:
         stale = [d.id for d in docs if d.id in self.docs]
         if stale:
             self.remove(stale)
-        flat = [embedding_text(t) for d in docs for t in d.texts]
+        raw = [t for d in docs for t in d.texts]
+        flat = [embedding_text(t) for t in raw]
         vecs = embed(flat, "passage", self.embedder, self.cache, progress=progress)
+        if self.centering is not None:
+            groups = [language_group(detect_language(t)) for t in raw]
+            vecs = self.centering.apply(vecs, "passage", groups)
         ids = [f"{d.id}{_SEP}{i}" for d in docs for i in range(len(d.texts))]
         self.vectors.add(ids, vecs)
         for d in docs:
@@ -135,7 +140,11 @@ class SearchIndex:
     def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
         """Query vectors as :meth:`search` computes them (for :meth:`search_vector`)."""
         texts = [embedding_text(q) for q in queries]
-        return embed(texts, self.config.query_role, self.embedder, self.cache)
+        vecs = embed(texts, self.config.query_role, self.embedder, self.cache)
+        if self.centering is not None:
+            groups = [language_group(detect_language(q)) for q in queries]
+            vecs = self.centering.apply(vecs, self.config.query_role, groups)
+        return vecs
 
     def search_many(
         self,

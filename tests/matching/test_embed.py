@@ -31,3 +31,20 @@ def test_batches():
     fake = FakeEmbedder()
     out = embed([f"text {i}" for i in range(70)], "passage", fake, None, batch_size=32)
     assert out.shape == (70, fake.dim) and fake.calls == [32, 32, 6]
+
+
+def test_language_centering_removes_language_direction(tmp_path, monkeypatch):
+    from innobridge.matching.embed import LanguageCentering
+
+    en_mean = np.array([1.0, 0.0, 0.0], np.float32)
+    c = LanguageCentering({("passage", "en"): en_mean})
+    v = np.array([[1.0, 0.3, 0.0], [0.9, 0.0, 0.3]], np.float32)
+    out = c.apply(v, "passage", ["en", "zh"])
+    np.testing.assert_allclose(out[0], [0.0, 1.0, 0.0], atol=1e-6)  # centred + renormalised
+    np.testing.assert_allclose(out[1], v[1])  # no calibration for zh: unchanged
+    np.testing.assert_allclose(c.apply(v, "query", ["en", "en"]), v)  # other role: unchanged
+    monkeypatch.setattr(LanguageCentering, "file_for", staticmethod(lambda m: tmp_path / f"{m}.npz"))
+    c.save("m")
+    back = LanguageCentering.for_model("m")
+    assert back is not None and ("passage", "en") in back.means
+    assert LanguageCentering.for_model("unknown") is None
