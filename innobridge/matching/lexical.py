@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 import bm25s
 import numpy as np
@@ -96,7 +97,7 @@ class LexicalIndex:
         }
 
     @classmethod
-    def from_state(cls, st: dict) -> LexicalIndex:  # type: ignore[type-arg]
+    def from_state(cls, st: dict[str, Any]) -> LexicalIndex:
         self = cls(k1=st["k1"], b=st["b"], method=st["method"])
         self._tokens = {k: list(v) for k, v in st["tokens"].items()}
         self._group = dict(st["group"])
