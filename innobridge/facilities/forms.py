@@ -68,6 +68,53 @@ class CatalogueForm(forms.Form):
         return data
 
 
+FREE_SLOTS_MAX_DAYS = 14
+
+
+class FreeSlotsForm(forms.Form):
+    """ "What is free between A and B" over several resources at once."""
+
+    start = forms.DateTimeField(
+        label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    end = forms.DateTimeField(
+        label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("Any type")), *ResourceKind.choices]
+    )
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=[("", _("Any region")), *Region.choices]
+    )
+    resource = forms.TypedMultipleChoiceField(
+        label=_("Resources"),
+        required=False,
+        coerce=int,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every resource of the chosen type and region."),
+    )
+
+    def __init__(self, *args: Any, resources: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["resource"]
+        field.choices = [
+            (r.pk, f"{r.display_name()} · {r.facility.display_name()}") for r in resources
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        a, b = data.get("start"), data.get("end")
+        if a and b and b <= a:
+            self.add_error("end", _("The end must be after the start."))
+        elif a and b and b - a > dt.timedelta(days=FREE_SLOTS_MAX_DAYS):
+            self.add_error(
+                "end",
+                _("Search at most %(days)d days at a time.") % {"days": FREE_SLOTS_MAX_DAYS},
+            )
+        return data
+
+
 class BookingForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))

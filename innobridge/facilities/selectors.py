@@ -71,6 +71,39 @@ def free_in_range(
     return [r for r in resources if availability.free_intervals(r, start, end)]
 
 
+@dataclass
+class FreeRow:
+    """One resource's free, bookable intervals in a period (local to the resource)."""
+
+    resource: Resource
+    slots: list[tuple[dt.datetime, dt.datetime]]
+
+    @property
+    def hours(self) -> float:
+        return round(sum((e - s).total_seconds() for s, e in self.slots) / 3600, 2)
+
+
+def free_slots(
+    resources: QuerySet[Resource] | list[Resource],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    now: dt.datetime | None = None,
+) -> list[FreeRow]:
+    """What is free between ``start`` and ``end`` across several resources (each one's
+    opening hours, holidays, maintenance, bookings, lead time, grid and minimum
+    duration). Who holds the busy time is never part of the answer."""
+    resources = list(resources)
+    free = availability.free_slots_many(resources, start, end, now=now)
+    out = []
+    for r in resources:
+        tz = ZoneInfo(r.timezone)
+        out.append(
+            FreeRow(r, [(s.astimezone(tz), e.astimezone(tz)) for s, e in free.get(r.pk, [])])
+        )
+    return out
+
+
 def catalogue_filters() -> dict[str, Any]:
     facilities = Facility.objects.filter(is_active=True).select_related("organisation")
     orgs = {f.organisation_id: f.organisation for f in facilities}

@@ -6,6 +6,7 @@ app_name = "facilities"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("free/", views.free_slots, name="free"),
     path("f/<int:pk>/", views.facility_detail, name="facility"),
     path("r/<int:pk>/", views.resource_detail, name="resource"),
     path("r/<int:pk>/book/", views.book, name="book"),

@@ -27,6 +27,7 @@ from .forms import (
     CertificateForm,
     DisputeForm,
     FacilityForm,
+    FreeSlotsForm,
     MaintenanceForm,
     QuotaForm,
     RejectForm,
@@ -98,6 +99,49 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+FREE_SLOTS_MAX_RESOURCES = 40
+
+
+def free_slots(request: HttpRequest) -> HttpResponse:
+    """ "What is free between A and B" across several resources at once: the ticked
+    resources (e.g. the catalogue's results), or every resource of a type and region."""
+    candidates = list(selectors.catalogue())
+    default_start = dt.datetime.combine(
+        timezone.localdate() + dt.timedelta(days=1), dt.time(9), tzinfo=HKT
+    )
+    bound = "start" in request.GET or "end" in request.GET
+    form = FreeSlotsForm(
+        request.GET if bound else None,
+        resources=candidates,
+        initial={
+            "start": default_start.strftime("%Y-%m-%dT%H:%M"),
+            "end": (default_start + dt.timedelta(days=5, hours=9)).strftime("%Y-%m-%dT%H:%M"),
+            "resource": [int(x) for x in request.GET.getlist("resource") if x.isdigit()],
+        },
+    )
+    rows: list[selectors.FreeRow] = []
+    truncated = False
+    if bound and form.is_valid():
+        d = form.cleaned_data
+        chosen = set(d.get("resource") or [])
+        if chosen:
+            picked = [r for r in candidates if r.pk in chosen]
+        else:
+            picked = [
+                r
+                for r in candidates
+                if (not d.get("kind") or r.kind == d["kind"])
+                and (not d.get("region") or r.facility.region == d["region"])
+            ]
+        truncated = len(picked) > FREE_SLOTS_MAX_RESOURCES
+        rows = selectors.free_slots(picked[:FREE_SLOTS_MAX_RESOURCES], d["start"], d["end"])
+    return render(
+        request,
+        "facilities/free.html",
+        {"form": form, "rows": rows, "searched": bound and form.is_valid(), "truncated": truncated},
+    )
+
+
 def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     facility = get_object_or_404(
         Facility.objects.select_related("organisation"), pk=pk, is_active=True
@@ -121,6 +165,19 @@ def _week_start(request: HttpRequest) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def _booking_initial(request: HttpRequest) -> dict[str, Any]:
+    """The booking form's first values: a slot picked elsewhere (``?date=&start=&end=``,
+    e.g. from the free-slots page) or the day after tomorrow."""
+    initial: dict[str, Any] = {"date": timezone.localdate() + dt.timedelta(days=2)}
+    try:
+        initial["date"] = dt.date.fromisoformat(request.GET["date"])
+        initial["start"] = dt.time.fromisoformat(request.GET["start"])
+        initial["end"] = dt.time.fromisoformat(request.GET["end"])
+    except (KeyError, ValueError):
+        pass
+    return initial
+
+
 def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     resource = get_object_or_404(
         Resource.objects.select_related("facility__organisation"), pk=pk, is_active=True
@@ -135,7 +192,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "days": selectors.week_calendar(resource, week, request.user),
         "hours": list(range(0, 24, 2)),
         "tariffs": selectors.tariffs_for_viewer(resource, request.user),
-        "form": BookingForm(initial={"date": timezone.localdate() + dt.timedelta(days=2)}),
+        "form": BookingForm(initial=_booking_initial(request)),
         "can_manage": services.can_manage(request.user, resource.facility),
     }
     return render(request, "facilities/resource.html", ctx)

@@ -1,0 +1,113 @@
+""" "What is free between A and B" across several resources at once: the page (from the
+catalogue's results, or by type and region) and the API; busy time never says whose."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+from innobridge.facilities import selectors, services
+from innobridge.facilities.models import Resource, Tariff
+
+from .conftest import HKT, NOW, hk, next_open_day
+
+
+def second_resource(resource: Any) -> Any:
+    r = Resource.objects.create(
+        facility=resource.facility,
+        kind="instrument",
+        name="X-ray diffractometer",
+        name_zh="X射線衍射儀",
+        min_duration_minutes=60,
+        max_duration_minutes=240,
+        lead_time_hours=24,
+        max_advance_days=120,
+        opening_hours={str(d): [["10:00", "16:00"]] for d in range(5)},
+    )
+    for t in resource.tariffs.all():
+        Tariff.objects.create(
+            resource=r, category=t.category, unit=t.unit, price=t.price, currency=t.currency
+        )
+    return r
+
+
+def test_free_slots_selector_across_resources(resource: Any, people: dict[str, Any]) -> None:
+    xrd = second_resource(resource)
+    services.request_booking(
+        people["hk"], resource, hk(2026, 3, 4, 10), hk(2026, 3, 4, 12), now=NOW
+    )
+    rows = selectors.free_slots([resource, xrd], hk(2026, 3, 4), hk(2026, 3, 5), now=NOW)
+    by_id = {row.resource.pk: row for row in rows}
+    assert by_id[resource.pk].slots == [
+        (hk(2026, 3, 4, 9), hk(2026, 3, 4, 10)),
+        (hk(2026, 3, 4, 12), hk(2026, 3, 4, 18)),
+    ]
+    assert by_id[resource.pk].hours == 7.0
+    assert by_id[xrd.pk].slots == [(hk(2026, 3, 4, 10), hk(2026, 3, 4, 16))]
+
+
+def test_free_page_for_ticked_resources(resource: Any, people: dict[str, Any]) -> None:
+    xrd = second_resource(resource)
+    day = next_open_day()
+    start = dt.datetime.combine(day, dt.time(10), tzinfo=HKT)
+    services.request_booking(
+        people["hk"], resource, start, start + dt.timedelta(hours=2), purpose="secret"
+    )
+    c = Client()
+    c.force_login(people["mainland"])
+    r = c.get(
+        reverse("facilities:free"),
+        {
+            "start": f"{day.isoformat()}T00:00",
+            "end": f"{(day + dt.timedelta(days=1)).isoformat()}T00:00",
+            "resource": [resource.pk, xrd.pk],
+        },
+    )
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert 'data-testid="free-slots"' in body
+    assert "09:00–10:00" in body and "12:00–18:00" in body  # the TEM around the booking
+    assert "10:00–16:00" in body  # the diffractometer's own hours
+    assert "Hana" not in body and "secret" not in body
+    # Each free time links to the booking form with the slot filled in.
+    link = f"{resource.get_absolute_url()}?date={day.isoformat()}&amp;start=12:00&amp;end=18:00"
+    assert link in body
+    page = c.get(
+        resource.get_absolute_url(), {"date": day.isoformat(), "start": "12:00", "end": "14:00"}
+    ).content.decode()
+    assert 'value="12:00' in page and 'value="14:00' in page
+
+
+def test_free_page_by_type_and_region_and_bad_range(resource: Any) -> None:
+    second_resource(resource)
+    day = next_open_day()
+    c = Client(headers={"accept-language": "zh-hans"})
+    c.cookies["innobridge_language"] = "zh-hans"
+    r = c.get(
+        reverse("facilities:free"),
+        {"start": f"{day}T09:00", "end": f"{day}T18:00", "kind": "instrument", "region": "HK"},
+    )
+    body = r.content.decode()
+    assert body.count("data-resource=") == 2
+    r = c.get(
+        reverse("facilities:free"),
+        {"start": f"{day}T09:00", "end": f"{day}T18:00", "region": "CN"},
+    )
+    assert r.content.decode().count("data-resource=") == 0
+    en = Client()
+    r = en.get(reverse("facilities:free"), {"start": f"{day}T18:00", "end": f"{day}T09:00"})
+    assert r.status_code == 200 and "The end must be after the start." in r.content.decode()
+    far = day + dt.timedelta(days=40)
+    r = en.get(reverse("facilities:free"), {"start": f"{day}T09:00", "end": f"{far}T09:00"})
+    assert "at most 14 days" in r.content.decode()
+    # Unbound: the form with defaults, no table.
+    r = en.get(reverse("facilities:free"))
+    assert r.status_code == 200 and 'data-testid="free-slots"' not in r.content.decode()
+
+
+def test_catalogue_links_its_results_to_the_free_page(client: Client, resource: Any) -> None:
+    body = client.get(reverse("facilities:home")).content.decode()
+    assert f"{reverse('facilities:free')}?resource={resource.pk}&amp;" in body
