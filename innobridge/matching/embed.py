@@ -213,6 +213,15 @@ class LanguageCentering:
         with np.load(f) as z:
             return cls({tuple(k.split("|", 1)): z[k] for k in z.files})  # type: ignore[misc]
 
+    def fingerprint(self) -> str:
+        """Identity of the calibration (a saved index records it: vectors centred with other
+        means must not be mixed with new queries)."""
+        h = hashlib.sha256()
+        for k in sorted(self.means):
+            h.update("|".join(k).encode())
+            h.update(np.ascontiguousarray(self.means[k], np.float32).tobytes())
+        return h.hexdigest()[:16]
+
     def save(self, model_name: str) -> Path:
         f = self.file_for(model_name)
         f.parent.mkdir(parents=True, exist_ok=True)

@@ -252,6 +252,7 @@ class SearchIndex:
                     "embedder": self.embedder.name,
                     "dim": self.embedder.dim,
                     "affinity": asdict(self.config),
+                    "centering": self.centering.fingerprint() if self.centering else None,
                 }
             ),
             encoding="utf-8",
@@ -272,6 +273,9 @@ class SearchIndex:
         if emb.name != cfg["embedder"]:
             raise ValueError(f"index at {d} was built with {cfg['embedder']!r}, not {emb.name!r}")
         self = cls(emb, cache_dir, AffinityConfig(**cfg["affinity"]))
+        want = self.centering.fingerprint() if self.centering else None
+        if cfg.get("centering") != want:
+            raise ValueError(f"index at {d} was built with another language centring; rebuild it")
         self.vectors = VectorIndex.load(d / "vectors")
         with (d / "documents.jsonl").open(encoding="utf-8") as fh:
             for line in fh:

@@ -106,3 +106,20 @@ def test_empty_and_document_validation():
     with pytest.raises(ValueError):
         Document("x", ["  "])
     assert Document("y", "single text").texts == ["single text"]
+
+
+def test_index_built_with_other_language_centring_is_refused(idx, tmp_path, monkeypatch):
+    """Stored vectors centred with other means (or none) must not meet centred queries."""
+    import numpy as np
+
+    from innobridge.matching.embed import LanguageCentering
+
+    idx.save(tmp_path / "ix")  # the fake embedder has no calibration
+    c = LanguageCentering({("passage", "en"): np.full(FakeEmbedder().dim, 0.1, np.float32)})
+    monkeypatch.setattr(LanguageCentering, "for_model", classmethod(lambda cls, name: c))
+    with pytest.raises(ValueError, match="centring"):
+        SearchIndex.load(tmp_path / "ix", embedder=FakeEmbedder())
+    centred = SearchIndex(FakeEmbedder())
+    centred.add([Document("a", ["Graph neural networks"])])
+    centred.save(tmp_path / "ix2")
+    assert len(SearchIndex.load(tmp_path / "ix2", embedder=FakeEmbedder())) == 1
