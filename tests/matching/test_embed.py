@@ -43,7 +43,8 @@ def test_language_centering_removes_language_direction(tmp_path, monkeypatch):
     np.testing.assert_allclose(out[0], [0.0, 1.0, 0.0], atol=1e-6)  # centred + renormalised
     np.testing.assert_allclose(out[1], v[1])  # no calibration for zh: unchanged
     np.testing.assert_allclose(c.apply(v, "query", ["en", "en"]), v)  # other role: unchanged
-    monkeypatch.setattr(LanguageCentering, "file_for", staticmethod(lambda m: tmp_path / f"{m}.npz"))
+    where = staticmethod(lambda m: tmp_path / f"{m}.npz")
+    monkeypatch.setattr(LanguageCentering, "file_for", where)
     c.save("m")
     back = LanguageCentering.for_model("m")
     assert back is not None and ("passage", "en") in back.means
