@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from innobridge.core.permissions import Role
@@ -31,6 +32,23 @@ from .models import Criterion, Funder, ReviewAssignment, Scheme
 SCHEME_NAME = "Mainland–Hong Kong Joint Research Scheme (demo)"
 
 
+# Per side: proposals of the decided call, reviewers (at least), proposals of the open call.
+DECIDED_PROPOSALS = 3
+MIN_REVIEWERS, MAX_REVIEWERS = 2, 5
+MIN_OPEN, MAX_OPEN = 1, 4
+MIN_PER_SIDE = DECIDED_PROPOSALS + MIN_REVIEWERS + MIN_OPEN
+
+
+def _role_usernames() -> list[str]:
+    """The people demo's role accounts (demo-officer, demo-researcher, …): not drawn as
+    applicants or reviewers (the demo researchers themselves are demo-001, demo-002…)."""
+    try:
+        from innobridge.people.demo import ROLE_ACCOUNTS
+    except ImportError:  # pragma: no cover - the people demo is part of the project
+        return ["demo-admin", "demo-officer", "demo-researcher", "demo-reviewer"]
+    return ["demo-admin", *(a[1] for a in ROLE_ACCOUNTS)]
+
+
 def _researchers(region: str) -> list[Person]:
     return list(
         Person.objects.filter(
@@ -39,7 +57,7 @@ def _researchers(region: str) -> list[Person]:
             researcher_profile__organisation__isnull=False,
             researcher_profile__organisation__region=region,
         )
-        .exclude(username__startswith="demo-")
+        .exclude(username__in=_role_usernames())
         .select_related("researcher_profile__organisation")
         .order_by("pk")
     )
@@ -99,14 +117,26 @@ def seed(stdout: TextIO, *, seed: int = 2026) -> None:
     researcher = Person.objects.filter(username="demo-researcher").first()
     demo_reviewer = Person.objects.filter(username="demo-reviewer").first()
     hk, cn = _researchers("HK"), _researchers("CN")
-    if officer is None or len(hk) < 13 or len(cn) < 13:
-        stdout.write("funding: not enough demo people (run the people demo first); skipped\n")
+    if officer is None or len(hk) < MIN_PER_SIDE or len(cn) < MIN_PER_SIDE:
+        stdout.write(
+            f"funding: not enough demo people (found demo-officer: {officer is not None}, "
+            f"{len(hk)} Hong Kong and {len(cn)} Mainland demo researchers with an "
+            f"organisation; {MIN_PER_SIDE} per side needed — run the people demo first); "
+            "skipped\n"
+        )
         return
     rng = random.Random(seed)
     rng.shuffle(hk)
     rng.shuffle(cn)
-    with transaction.atomic():
-        _seed(stdout, officer, researcher, demo_reviewer, hk, cn, rng)
+    try:
+        # the story's notifications stay in the app: no e-mail to the demo addresses
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),  # all or nothing: a re-run after a failure starts clean
+        ):
+            _seed(stdout, officer, researcher, demo_reviewer, hk, cn, rng)
+    except ValidationError as exc:
+        stdout.write(f"funding: the demo could not be seeded: {' '.join(exc.messages)}\n")
 
 
 def _seed(
@@ -133,15 +163,6 @@ def _seed(
     )
     for f in (hk_funder, cn_funder):
         f.officers.add(officer)
-    pool_hk, pool_cn = hk[:5], cn[:5]
-    if demo_reviewer is not None:
-        rp = getattr(demo_reviewer, "researcher_profile", None)
-        (pool_cn if rp is not None and rp.region == "CN" else pool_hk).append(demo_reviewer)
-    for p in pool_hk + pool_cn:
-        p.groups.add(reviewer_group)
-    hk_funder.reviewer_pool.add(*pool_hk)
-    cn_funder.reviewer_pool.add(*pool_cn)
-    applicants_hk, applicants_cn = hk[5:], cn[5:]
     scheme = services.create_scheme(
         officer,
         name=SCHEME_NAME,
@@ -184,9 +205,28 @@ def _seed(
         review_deadline=now + dt.timedelta(days=30),
     )
     during = opened + dt.timedelta(days=10)
-    past = [
-        _proposal(decided, applicants_hk[i], applicants_cn[i], rng, during, True) for i in range(3)
-    ]
+    n = DECIDED_PROPOSALS
+    past = [_proposal(decided, hk[i], cn[i], rng, during, True) for i in range(n)]
+    # Reviewer pools: people free of conflicts with the decided call's teams (same
+    # organisation, co-authorship), so the engine can give every proposal its reviewers.
+    pools: dict[str, list[Person]] = {}
+    rest: dict[str, list[Person]] = {}
+    for side, people in (("HK", hk[n:]), ("CN", cn[n:])):
+        free = [r for r in people if not any(services.is_conflicted(p, r) for p in past)]
+        chosen = free[:MAX_REVIEWERS]
+        if len(chosen) < MIN_REVIEWERS:  # a very small demo: take whoever is left
+            chosen = (chosen + [r for r in people if r not in chosen])[:MIN_REVIEWERS]
+        pools[side] = chosen
+        rest[side] = [r for r in people if r not in chosen]
+    if demo_reviewer is not None:
+        rp = getattr(demo_reviewer, "researcher_profile", None)
+        side = "CN" if rp is not None and rp.region == "CN" else "HK"
+        if not any(services.is_conflicted(p, demo_reviewer) for p in past):
+            pools[side].append(demo_reviewer)
+    for p in pools["HK"] + pools["CN"]:
+        p.groups.add(reviewer_group)
+    hk_funder.reviewer_pool.add(*pools["HK"])
+    cn_funder.reviewer_pool.add(*pools["CN"])
     for p in past:
         services.screen_proposal(officer, p, eligible=True)
     services.run_assignment(officer, decided, cross_border=False)
@@ -250,14 +290,21 @@ def _seed(
         sides=sides,
         review_deadline=now + dt.timedelta(days=90),
     )
-    for i in range(3, 7):
-        _proposal(open_call, applicants_hk[i], applicants_cn[i], rng, now, True)
-    if researcher is not None and getattr(researcher, "researcher_profile", None) is not None:
+    n_open = min(MAX_OPEN, len(rest["HK"]), len(rest["CN"]))
+    for i in range(n_open):
+        _proposal(open_call, rest["HK"][i], rest["CN"][i], rng, now, True)
+    spare = rest["CN"][n_open:]
+    if (
+        researcher is not None
+        and getattr(researcher, "researcher_profile", None) is not None
+        and spare
+    ):
         try:
-            _proposal(open_call, researcher, applicants_cn[7], rng, now, False)
+            with transaction.atomic():
+                _proposal(open_call, researcher, spare[0], rng, now, False)
         except ValidationError as exc:  # e.g. a demo account without organisation
-            stdout.write(f"funding: no draft for demo-researcher ({exc})\n")
+            stdout.write(f"funding: no draft for demo-researcher ({' '.join(exc.messages)})\n")
     stdout.write(
         "funding: demo scheme, a decided call with a project, "
-        "an open call with 4 submitted proposals\n"
+        f"an open call with {n_open} submitted proposals\n"
     )

@@ -21,6 +21,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone, translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -1495,6 +1496,7 @@ def send_invitations(actor: Any, call: Call, *, deadline: dt.datetime | None = N
         call.review_deadline = deadline
         call.save(update_fields=["review_deadline", "updated_at"])
     n = 0
+    moved: set[int] = set()
     for a in ReviewAssignment.objects.filter(proposal__call=call, status="proposed").select_related(
         "proposal", "reviewer", "funder"
     ):
@@ -1511,7 +1513,8 @@ def send_invitations(actor: Any, call: Call, *, deadline: dt.datetime | None = N
         record_event(actor, "funding.assignment.invite", a, before=before, after=snapshot(a))
         _notify_invited(a)
         n += 1
-        if a.proposal.state == ProposalState.ELIGIBLE:
+        if a.proposal.state == ProposalState.ELIGIBLE and a.proposal_id not in moved:
+            moved.add(a.proposal_id)  # once, though each assignment carries its own copy
             _transition(actor, a.proposal, ProposalState.IN_REVIEW, "funding.proposal.review")
     return n
 
@@ -1755,9 +1758,15 @@ def _finalise(actor: Any, proposal: Proposal, decisions: list[FunderDecision]) -
     )
     if fund:
         _create_project(actor, proposal, decisions)
-    lines = []
-    for d in decisions:
-        lines.append(f"{d.funder.name}: {d.get_decision_display()} — {d.reasons}")
+    # lazy, so each member reads the decisions in their own language (names, reasons as written)
+    reasons = format_lazy(
+        "\n".join(["{}: {} — {}"] * len(decisions)),
+        *[
+            x
+            for d in decisions
+            for x in (d.funder.name, DecisionChoice(d.decision).label, d.reasons)
+        ],
+    )
     for m in proposal.members.filter(status=InvitationStatus.ACCEPTED).select_related("person"):
         notify(
             m.person,
@@ -1766,7 +1775,7 @@ def _finalise(actor: Any, proposal: Proposal, decisions: list[FunderDecision]) -
             {
                 "title": proposal.title,
                 "outcome": ProposalState(proposal.state).label,  # lazy: the recipient's language
-                "reasons": "\n".join(lines),
+                "reasons": reasons,
             },
             url=proposal.get_absolute_url(),
         )
