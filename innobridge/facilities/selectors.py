@@ -146,24 +146,14 @@ class DayColumn:
     open_css: list[tuple[float, float]] = field(default_factory=list)
 
 
-def week_calendar(resource: Resource, week_start: dt.date, viewer: Any) -> list[DayColumn]:
-    """Seven days from ``week_start``: opening spans and busy blocks. Other people's
-    bookings are just "busy"; the viewer's own show as theirs; managers see who."""
-    tz = ZoneInfo(resource.timezone)
-    start = dt.datetime.combine(week_start, dt.time(0), tzinfo=tz)
-    end = start + dt.timedelta(days=7)
+def busy_blocks(
+    resource: Resource, start: dt.datetime, end: dt.datetime, viewer: Any
+) -> list[Block]:
+    """Busy times of ``resource`` overlapping [start, end), as ``viewer`` may see them:
+    other people's bookings are just "busy" (never whose), the viewer's own are
+    "mine", a manager of the facility sees each booking; maintenance blocks too."""
     manager = can_manage(viewer, resource.facility)
     uid = getattr(viewer, "pk", None) if getattr(viewer, "is_authenticated", False) else None
-    days = []
-    for i in range(7):
-        day = week_start + dt.timedelta(days=i)
-        days.append(
-            DayColumn(
-                day,
-                availability.describe_day(resource, day),
-                availability.opening_intervals(resource, day),
-            )
-        )
     bookings = Booking.objects.filter(
         resource=resource, status__in=HOLDING_STATUSES, starts_at__lt=end, ends_at__gt=start
     ).select_related("booker")
@@ -195,6 +185,27 @@ def week_calendar(resource: Resource, week_start: dt.date, viewer: Any) -> list[
         resource=resource, starts_at__lt=end, ends_at__gt=start
     ):
         blocks.append(Block(m.starts_at, m.ends_at, _("Maintenance"), "maintenance"))
+    blocks.sort(key=lambda b: (b.start, b.end))
+    return blocks
+
+
+def week_calendar(resource: Resource, week_start: dt.date, viewer: Any) -> list[DayColumn]:
+    """Seven days from ``week_start``: opening spans and busy blocks. Other people's
+    bookings are just "busy"; the viewer's own show as theirs; managers see who."""
+    tz = ZoneInfo(resource.timezone)
+    start = dt.datetime.combine(week_start, dt.time(0), tzinfo=tz)
+    end = start + dt.timedelta(days=7)
+    days = []
+    for i in range(7):
+        day = week_start + dt.timedelta(days=i)
+        days.append(
+            DayColumn(
+                day,
+                availability.describe_day(resource, day),
+                availability.opening_intervals(resource, day),
+            )
+        )
+    blocks = busy_blocks(resource, start, end, viewer)
     for col in days:
         d0 = dt.datetime.combine(col.date, dt.time(0), tzinfo=tz)
         d1 = d0 + dt.timedelta(days=1)
