@@ -665,6 +665,13 @@ def send_invitations(request: HttpRequest, call_id: int, data: InviteIn) -> dict
     return {"sent": services.send_invitations(request.user, call, deadline=data.deadline)}
 
 
+@router.post("/calls/{call_id}/reminders", auth=api_auth)
+def remind_reviewers(request: HttpRequest, call_id: int) -> dict[str, Any]:
+    """Remind the caller's funders' reviewers who still owe a review (at most daily each)."""
+    call = get_object_or_404(Call, pk=call_id)
+    return {"sent": services.remind_reviewers(request.user, call)}
+
+
 @router.get("/calls/{call_id}/ranking/{funder_id}", auth=api_auth)
 def ranking(request: HttpRequest, call_id: int, funder_id: int) -> list[dict[str, Any]]:
     call = _officer_call(request, call_id)

@@ -1651,37 +1651,60 @@ def submit_review(
     return review
 
 
+def _remind(a: ReviewAssignment, now: dt.datetime, actor: Any = "system") -> None:
+    assert a.deadline is not None
+    notify(
+        a.reviewer,
+        gettext_noop("Reminder: review due"),
+        gettext_noop("Your review of “%(title)s” is due by %(deadline)s."),
+        {
+            "title": a.proposal.title,
+            "deadline": timezone.localtime(a.deadline).strftime("%Y-%m-%d %H:%M"),
+        },
+        url="/funding/reviews/",
+    )
+    a.reminders_sent += 1
+    a.last_reminded_at = now
+    a.save(update_fields=["reminders_sent", "last_reminded_at"])
+    record_event(actor, "funding.assignment.remind", a, after={"reminders_sent": a.reminders_sent})
+
+
+def _outstanding(now: dt.datetime) -> Any:
+    """Reviews still owed on proposals in review, not reminded in the last day."""
+    return ReviewAssignment.objects.filter(
+        status__in=["invited", "accepted"],
+        deadline__isnull=False,
+        proposal__state=ProposalState.IN_REVIEW,
+    ).filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - dt.timedelta(days=1)))
+
+
 def send_reminders(
     now: dt.datetime | None = None, *, within: dt.timedelta = dt.timedelta(days=3)
 ) -> int:
-    """Remind reviewers whose review is due within ``within`` (or overdue), at most daily."""
+    """Remind reviewers whose review is due within ``within`` (or overdue), at most daily
+    (``innobridge funding_remind``, run from cron)."""
     now = now or timezone.now()
     n = 0
-    qs = ReviewAssignment.objects.filter(
-        status__in=["invited", "accepted"],
-        deadline__isnull=False,
-        deadline__lte=now + within,
-        proposal__state=ProposalState.IN_REVIEW,
-    ).filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - dt.timedelta(days=1)))
-    for a in qs.select_related("proposal", "reviewer", "funder"):
+    qs = _outstanding(now).filter(deadline__lte=now + within)
+    for a in qs.select_related("proposal", "reviewer", "funder").order_by("pk"):
         with transaction.atomic():
-            assert a.deadline is not None
-            notify(
-                a.reviewer,
-                gettext_noop("Reminder: review due"),
-                gettext_noop("Your review of “%(title)s” is due by %(deadline)s."),
-                {
-                    "title": a.proposal.title,
-                    "deadline": timezone.localtime(a.deadline).strftime("%Y-%m-%d %H:%M"),
-                },
-                url="/funding/reviews/",
-            )
-            a.reminders_sent += 1
-            a.last_reminded_at = now
-            a.save(update_fields=["reminders_sent", "last_reminded_at"])
-            record_event(
-                "system", "funding.assignment.remind", a, after={"reminders_sent": a.reminders_sent}
-            )
+            _remind(a, now)
+        n += 1
+    return n
+
+
+@transaction.atomic
+def remind_reviewers(actor: Any, call: Call, *, now: dt.datetime | None = None) -> int:
+    """An officer reminds their own funders' reviewers who still owe a review on this call
+    (whatever the deadline), each at most once a day. The applicants learn nothing."""
+    require_call_officer(actor, call)
+    now = now or timezone.now()
+    funders = [cs.funder for cs in call.sides.select_related("funder")]
+    mine = [f for f in funders if is_funder_officer(actor, f)]
+    qs = _outstanding(now).filter(proposal__call=call, funder__in=mine)
+    n = 0
+    for a in qs.select_related("proposal", "reviewer", "funder").order_by("pk"):
+        _remind(a, now, actor)
         n += 1
     return n
 

@@ -496,6 +496,10 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
         "sides": sides,
         "assignments": assignments,
         "has_proposed": assignments.filter(status="proposed").exists(),
+        "outstanding": assignments.filter(
+            status__in=["invited", "accepted"], proposal__state=ProposalState.IN_REVIEW
+        ).count(),
+        "now": timezone.now(),
         "pools": pools,
         "rankings": [(cs, selectors.ranking(call, cs.funder)) for cs in sides],
         "portfolio": selectors.suggested_portfolio(call),
@@ -506,6 +510,24 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
         "default_deadline": (call.review_deadline or timezone.now() + dt.timedelta(days=21)),
     }
     return render(request, "funding/call_manage.html", ctx)
+
+
+@login_required
+@require_POST
+def call_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(Call, pk=pk)
+
+    def run() -> None:
+        n = services.remind_reviewers(request.user, call)
+        if n:
+            messages.success(request, _("%(n)s reminders sent.") % {"n": n})
+        else:
+            messages.info(
+                request,
+                _("No reviewer to remind (each is reminded at most once a day)."),
+            )
+
+    return _act(request, run, "", call.get_absolute_url() + "manage/")
 
 
 @login_required
@@ -588,7 +610,9 @@ def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def my_reviews(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "funding/reviews.html", {"assignments": selectors.my_assignments(request.user)}
+        request,
+        "funding/reviews.html",
+        {"assignments": selectors.my_assignments(request.user), "now": timezone.now()},
     )
 
 
