@@ -614,8 +614,10 @@ class UtilisationRowOut(Schema):
     booked_hours: float
     used_hours: float
     cross_border_hours: float
+    cross_border_used_hours: float
     utilisation_percent: float
     cross_border_percent: float
+    cross_border_used_percent: float
 
 
 class WeekOut(Schema):
@@ -631,6 +633,9 @@ class ReportOut(Schema):
     booked_hours: float
     cross_border_hours: float
     cross_border_percent: float
+    used_hours: float
+    cross_border_used_hours: float
+    cross_border_used_percent: float
     resources: list[UtilisationRowOut]
     weeks: list[WeekOut]
 
@@ -650,12 +655,17 @@ def utilisation_report(request: HttpRequest, start: dt.datetime, end: dt.datetim
     series = selectors.weekly_series(facilities, start, end)
     booked = sum(r.booked_hours for r in rows)
     cross = sum(r.cross_border_hours for r in rows)
+    used = sum(r.used_hours for r in rows)
+    cross_used = sum(r.cross_border_used_hours for r in rows)
     return {
         "start": start,
         "end": end,
         "booked_hours": round(booked, 2),
         "cross_border_hours": round(cross, 2),
         "cross_border_percent": round(cross / booked * 100, 1) if booked else 0.0,
+        "used_hours": round(used, 2),
+        "cross_border_used_hours": round(cross_used, 2),
+        "cross_border_used_percent": round(cross_used / used * 100, 1) if used else 0.0,
         "resources": [
             {
                 "resource_id": r.resource.pk,
@@ -665,8 +675,10 @@ def utilisation_report(request: HttpRequest, start: dt.datetime, end: dt.datetim
                 "booked_hours": r.booked_hours,
                 "used_hours": r.used_hours,
                 "cross_border_hours": r.cross_border_hours,
+                "cross_border_used_hours": r.cross_border_used_hours,
                 "utilisation_percent": round(r.utilisation, 1),
                 "cross_border_percent": round(r.cross_border_share, 1),
+                "cross_border_used_percent": round(r.cross_border_used_share, 1),
             }
             for r in rows
         ],

@@ -472,6 +472,7 @@ class UtilisationRow:
     booked_hours: float
     used_hours: float
     cross_border_hours: float
+    cross_border_used_hours: float = 0.0
 
     @property
     def utilisation(self) -> float:
@@ -480,6 +481,11 @@ class UtilisationRow:
     @property
     def cross_border_share(self) -> float:
         return self.cross_border_hours / self.booked_hours * 100 if self.booked_hours else 0.0
+
+    @property
+    def cross_border_used_share(self) -> float:
+        """Share of hours actually used (usage recorded) by users from the other side."""
+        return self.cross_border_used_hours / self.used_hours * 100 if self.used_hours else 0.0
 
 
 def utilisation(
@@ -499,7 +505,7 @@ def utilisation(
             (min(e, end) - max(s, start)).total_seconds() / 3600
             for s, e in availability.open_windows(r, start, end)
         )
-        booked = used = cross = 0.0
+        booked = used = cross = cross_used = 0.0
         for b in Booking.objects.filter(
             resource=r,
             status__in=(BookingStatus.APPROVED, BookingStatus.USED),
@@ -507,13 +513,22 @@ def utilisation(
             ends_at__gt=start,
         ):
             h = (min(b.ends_at, end) - max(b.starts_at, start)).total_seconds() / 3600
+            other_side = bool(b.booker_region) and b.booker_region != r.facility.region
             booked += h
             if b.status == BookingStatus.USED:
                 used += h
-            if b.booker_region and b.booker_region != r.facility.region:
+                cross_used += h if other_side else 0.0
+            if other_side:
                 cross += h
         rows.append(
-            UtilisationRow(r, round(open_h, 2), round(booked, 2), round(used, 2), round(cross, 2))
+            UtilisationRow(
+                r,
+                round(open_h, 2),
+                round(booked, 2),
+                round(used, 2),
+                round(cross, 2),
+                round(cross_used, 2),
+            )
         )
     return rows
 

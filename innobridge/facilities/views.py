@@ -73,7 +73,14 @@ def home(request: HttpRequest) -> HttpResponse:
     need = (data.get("need") or "").strip()
     explanations: dict[int, matching.Match] = {}
     if need:
-        hits = matching.search_need(need, top_k=30, language=get_language())
+        hits = matching.search_need(
+            need,
+            top_k=30,
+            kind=data.get("kind") or "",
+            region=data.get("region") or "",
+            organisation=str(data.get("organisation") or ""),
+            language=get_language(),
+        )
         by_id = {r.pk: r for r in qs}
         resources = [by_id[h.resource_id] for h in hits if h.resource_id in by_id]
         explanations = {h.resource_id: h for h in hits}
@@ -510,6 +517,8 @@ def reports(request: HttpRequest) -> HttpResponse:
     rows = selectors.utilisation(facilities, start, end)
     booked = sum(r.booked_hours for r in rows)
     cross = sum(r.cross_border_hours for r in rows)
+    used = sum(r.used_hours for r in rows)
+    cross_used = sum(r.cross_border_used_hours for r in rows)
     orgs = (
         Organisation.objects.filter(facility_bookings__resource__facility__in=facilities)
         .distinct()
@@ -538,6 +547,8 @@ def reports(request: HttpRequest) -> HttpResponse:
             "booked": round(booked, 1),
             "cross": round(cross, 1),
             "share": round(cross / booked * 100, 1) if booked else 0.0,
+            "used": round(used, 1),
+            "used_share": round(cross_used / used * 100, 1) if used else 0.0,
             "orgs": orgs,
             "month": a.strftime("%Y-%m"),
         },

@@ -100,3 +100,23 @@ def test_reports_page_has_charts_and_tables(two_weeks: Any, manager: Any, langua
         assert title != "Cross-border share over time"
         # Plotly writes the figure as JSON with non-ASCII escaped (\uXXXX).
         assert json.dumps(title)[1:-1] in body
+
+
+def test_cross_border_share_of_used_hours(two_weeks: Any) -> None:
+    """Booked and used hours are reported apart: the Action Plan's indicator is the
+    share of hours used by users from the other side."""
+    Booking.objects.filter(booker_region="CN").update(status="used")
+    Booking.objects.filter(starts_at__gte=hk(2026, 3, 10)).update(status="used")
+    facilities = Facility.objects.all()
+    (row,) = selectors.utilisation(facilities, hk(2026, 3, 2), hk(2026, 3, 16))
+    assert (row.booked_hours, row.cross_border_hours) == (7.0, 2.0)
+    assert (row.used_hours, row.cross_border_used_hours) == (5.0, 2.0)
+    assert round(row.cross_border_used_share, 1) == 40.0
+    manager = two_weeks.facility.managers.get()
+    body = (
+        client_for(manager)
+        .get(reverse("facilities:reports"), {"from": "2026-03-02", "to": "2026-03-15"})
+        .content.decode()
+    )
+    assert 'data-testid="cross-border-used-share">40.0%' in body
+    assert 'data-testid="cross-border-share">28.6%' in body
