@@ -161,9 +161,6 @@ def _person(key: str) -> Person:
         or Person.objects.filter(email__iexact=key).first()
     )
     if person is None:
-        from django.core.exceptions import ValidationError
-        from django.utils.translation import gettext as _
-
         raise ValidationError({"person": _("No account with that user name or e-mail.")})
     return person
 
@@ -670,6 +667,53 @@ def remind_reviewers(request: HttpRequest, call_id: int) -> dict[str, Any]:
     """Remind the caller's funders' reviewers who still owe a review (at most daily each)."""
     call = get_object_or_404(Call, pk=call_id)
     return {"sent": services.remind_reviewers(request.user, call)}
+
+
+def _pool_out(funder: Funder) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": p.pk,
+            "username": p.username,
+            "name": str(p),
+            "organisation": str(p.researcher_profile.organisation or "")
+            if getattr(p, "researcher_profile", None)
+            else "",
+        }
+        for p in funder.reviewer_pool.select_related("researcher_profile__organisation").order_by(
+            "username"
+        )
+    ]
+
+
+class PoolIn(Schema):
+    person: str  # user name or e-mail
+
+
+def _officer_funder(request: HttpRequest, funder_id: int) -> Funder:
+    funder = get_object_or_404(Funder, pk=funder_id)
+    services.require_funder_officer(request.user, funder)
+    return funder
+
+
+@router.get("/funders/{funder_id}/pool", auth=api_auth)
+def get_pool(request: HttpRequest, funder_id: int) -> list[dict[str, Any]]:
+    """A funder's reviewer pool (its officers only)."""
+    return _pool_out(_officer_funder(request, funder_id))
+
+
+@router.post("/funders/{funder_id}/pool", auth=api_auth, response={201: list[dict]})
+def add_to_pool(request: HttpRequest, funder_id: int, data: PoolIn) -> Status:
+    funder = _officer_funder(request, funder_id)
+    services.add_to_pool(request.user, funder, _person(data.person.strip()))
+    return Status(201, _pool_out(funder))
+
+
+@router.delete("/funders/{funder_id}/pool/{person_id}", auth=api_auth)
+def remove_from_pool(request: HttpRequest, funder_id: int, person_id: int) -> dict[str, Any]:
+    """Sent invitations stay open (their number is returned); unsent ones are dropped."""
+    funder = _officer_funder(request, funder_id)
+    person = get_object_or_404(Person, pk=person_id)
+    return {"open_assignments": services.remove_from_pool(request.user, funder, person)}
 
 
 @router.get("/calls/{call_id}/ranking/{funder_id}", auth=api_auth)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("calls/<int:pk>/assign-by-hand/", views.call_assign_by_hand, name="call_assign_by_hand"),
     path("calls/<int:pk>/invite/", views.call_invite, name="call_invite"),
     path("calls/<int:pk>/remind/", views.call_remind, name="call_remind"),
+    path("funders/<int:pk>/pool/", views.funder_pool, name="funder_pool"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
     path("proposals/<int:pk>/members/", views.member_invite, name="member_invite"),

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -99,6 +100,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "officer_calls": selectors.officer_calls(user),
         "officer_schemes": selectors.officer_schemes(user),
         "is_officer": selectors.officer_funders(user).exists(),
+        "my_funders": list(selectors.officer_funders(user).order_by("side", "name")),
         "my_projects": selectors.visible_projects(user)[:20],
         "unread": selectors.unread_notifications(user).count(),
         "is_researcher": has_role(user, Role.RESEARCHER),
@@ -1064,3 +1066,49 @@ def scheme_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, _("The scheme was saved."))
             return redirect("funding:schemes")
     return render(request, "funding/scheme_form.html", {"form": form, "scheme": scheme})
+
+
+# --------------------------------------------------------------------------- reviewer pools
+
+
+@login_required
+def funder_pool(request: HttpRequest, pk: int) -> HttpResponse:
+    """A funder's reviewer pool: its officers add researchers and take them out."""
+    funder = get_object_or_404(Funder, pk=pk)
+    services.require_funder_officer(request.user, funder)
+    if request.method == "POST":
+        back = reverse("funding:funder_pool", args=[funder.pk])
+        if "remove" in request.POST:
+            person = get_object_or_404(Person, pk=request.POST.get("remove") or 0)
+
+            def remove() -> None:
+                left = services.remove_from_pool(request.user, funder, person)
+                messages.success(request, _("%(person)s left the pool.") % {"person": person})
+                if left:
+                    messages.info(
+                        request,
+                        _("%(n)s invitations already sent stay open.") % {"n": left},
+                    )
+
+            return _act(request, remove, "", back)
+        return _act(
+            request,
+            lambda: services.add_to_pool(request.user, funder, _person(request)),
+            _("Added to the pool."),
+            back,
+        )
+    pool = list(
+        funder.reviewer_pool.select_related("researcher_profile__organisation").order_by(
+            "last_name", "username"
+        )
+    )
+    load = {
+        row["reviewer"]: row["n"]
+        for row in ReviewAssignment.objects.filter(
+            funder=funder, status__in=["invited", "accepted"]
+        )
+        .values("reviewer")
+        .annotate(n=Count("id"))
+    }
+    rows = [(p, load.get(p.pk, 0)) for p in pool]
+    return render(request, "funding/pool.html", {"funder": funder, "rows": rows})
