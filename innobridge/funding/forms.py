@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from innobridge.core.models import Region
+
 from .models import Criterion, Funder, Scheme
 
 
@@ -67,7 +69,7 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         for c in criteria:
             self.fields[f"score_{c.pk}"] = forms.IntegerField(
-                label=f"{_(c.name)} ({c.weight:g} %)",
+                label=f"{c.label} ({c.weight:g} %)",
                 min_value=0,
                 max_value=c.max_score,
                 help_text=_("0 to %(max)s") % {"max": c.max_score},
@@ -112,6 +114,17 @@ class CallEditForm(forms.Form):
     )
     eligible_org_types = forms.CharField(
         label=_("Eligible organisation types (comma separated; empty: any)"), required=False
+    )
+    eligible_regions = forms.MultipleChoiceField(
+        label=_("Team institutions may come from (none ticked: anywhere)"),
+        choices=Region.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    required_sides = forms.MultipleChoiceField(
+        label=_("Required partner mix: at least one institution from each of"),
+        choices=Region.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     accepted_languages = forms.MultipleChoiceField(
         label=_("Languages accepted"),

@@ -213,6 +213,19 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def label(self) -> str:
+        """The criterion in the UI's language: its Chinese label (in the UI's script) for
+        the Chinese UIs, else its English one (the default rubric's is translated)."""
+        from django.utils.translation import get_language, gettext
+
+        from innobridge.core.language import display_chinese
+
+        lang = get_language() or ""
+        if lang.startswith("zh") and self.name_zh:
+            return display_chinese(self.name_zh, lang)
+        return gettext(self.name) if self.name else self.name_zh
+
 
 class ProposalState(models.TextChoices):
     DRAFT = "draft", _("Draft")

@@ -933,8 +933,9 @@ def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
             fields["eligible_org_types"] = [
                 t.strip() for t in d["eligible_org_types"].split(",") if t.strip()
             ]
-        if "accepted_languages" in fields:
-            fields["accepted_languages"] = list(d["accepted_languages"])
+        for f in ("accepted_languages", "eligible_regions", "required_sides"):
+            if f in fields:
+                fields[f] = list(d[f])
         try:
             with transaction.atomic():
                 services.update_call(request.user, call, **fields)

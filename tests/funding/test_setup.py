@@ -62,6 +62,8 @@ def edit_data(call: Call, **changes: Any) -> dict[str, Any]:
         "min_industry_share": call.min_industry_share,
         "eligible_org_types": ", ".join(call.eligible_org_types),
         "accepted_languages": call.accepted_languages,
+        "eligible_regions": call.eligible_regions,
+        "required_sides": call.required_sides,
         "max_attachment_mb": call.max_attachment_mb,
         "coi_years": call.coi_years,
     }
@@ -198,6 +200,7 @@ def test_call_edit_before_opening(client, world, future_call):
             closes_at=hk_local(new_close),
             eligible_org_types="education, company",
             accepted_languages=["en"],
+            eligible_regions=["HK", "CN", "MO"],
             **{f"budget_{hk_id}": "2500000", f"budget_{cn_id}": "9"},  # CN's is not mine
         ),
     )
@@ -207,6 +210,7 @@ def test_call_edit_before_opening(client, world, future_call):
     assert hk_local(future_call.closes_at) == hk_local(new_close)
     assert future_call.eligible_org_types == ["education", "company"]
     assert future_call.accepted_languages == ["en"]
+    assert future_call.eligible_regions == ["HK", "CN", "MO"]
     sides = {cs.funder_id: cs for cs in future_call.sides.all()}
     assert sides[hk_id].budget == Decimal("2500000")
     assert sides[cn_id].budget == Decimal("1500000")  # the other funder's side is untouched
@@ -234,6 +238,8 @@ def test_call_edit_unchanged_post_writes_nothing(client, world, future_call):
         ({"accepted_languages": []}, b"This field is required."),
         ({"title": "   "}, b"This field is required."),
         ({"coi_years": "-1"}, b"greater than or equal to 0"),
+        ({"required_sides": ["HK", "MO"]}, b"no funder pays that side"),
+        ({"required_sides": []}, b"This field is required."),
     ],
 )
 def test_call_edit_bad_input_changes_nothing(client, world, future_call, changes, message):
@@ -568,3 +574,20 @@ def test_api_set_rubric(client, world, future_call):
     assert send(client, "put", opened, rubric).status_code == 422
     assert Criterion.objects.filter(call=future_call, funder=world.hk_funder).count() == 2
     assert Criterion.objects.filter(call=future_call, funder=world.cn_funder).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("en", "Novelty"), ("zh-hant", "創新與應用"), ("zh-hans", "创新与应用")],
+)
+def test_call_page_shows_each_criterion_in_the_ui_language(
+    client, world, future_call, lang, expected
+):
+    services.set_rubric(
+        world.cn_officer, future_call, world.cn_funder, [("Novelty", "創新與應用", 100, 7)]
+    )
+    client.force_login(world.cn_officer)  # the call has not opened: officers see it
+    client.cookies["innobridge_language"] = lang
+    r = client.get(reverse("funding:call", args=[future_call.pk]))
+    assert r.status_code == 200 and expected in r.content.decode()
+    assert b"Highest score" in r.content or lang != "en"
