@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -34,9 +34,20 @@ def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
     except services.BookingConflict as exc:
         raise HttpError(409, " ".join(exc.messages)) from exc
     except ValidationError as exc:
-        raise HttpError(422, " ".join(exc.messages)) from exc
+        raise HttpError(422, _messages(exc)) from exc
     except PermissionDenied as exc:
         raise HttpError(403, str(exc) or _("You do not have permission to do this.")) from exc
+
+
+def _messages(exc: ValidationError) -> str:
+    """A service's ValidationError as one line; field errors name their field."""
+    if not hasattr(exc, "error_dict"):
+        return " ".join(exc.messages)
+    parts = []
+    for key, msgs in exc.message_dict.items():
+        for m in msgs:
+            parts.append(m if key == NON_FIELD_ERRORS else f"{key}: {m}")
+    return " ".join(parts)
 
 
 def _aware(value: dt.datetime, field: str) -> dt.datetime:
@@ -162,6 +173,10 @@ def get_resource(request: HttpRequest, resource_id: int) -> dict[str, Any]:
     r = get_object_or_404(
         Resource.objects.select_related("facility__organisation"), pk=resource_id, is_active=True
     )
+    return _resource_detail(request, r)
+
+
+def _resource_detail(request: HttpRequest, r: Resource) -> dict[str, Any]:
     info = services.booker_info(request.user, r.facility)
     return {
         **_resource_out(r),
@@ -789,3 +804,145 @@ def set_quota(request: HttpRequest, resource_id: int, data: PersonRef) -> Any:
     r = _managed_resource(request, resource_id)
     q = _call(services.set_user_quota, request.user, _person(data.username), r, data.monthly_hours)
     return {"username": data.username, "monthly_hours": q.monthly_hours if q else None}
+
+
+# --- Managers: publishing facilities and resources -----------------------------
+
+
+class FacilityIn(Schema):
+    name: str
+    name_zh: str = ""
+    organisation_id: int
+    city: str = ""
+    region: str = ""
+    location: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    website: str = ""
+    description: str = ""
+    description_zh: str = ""
+    is_active: bool = True
+    managers: list[str] = []
+
+
+class FacilityPatch(Schema):
+    name: str | None = None
+    name_zh: str | None = None
+    organisation_id: int | None = None
+    city: str | None = None
+    region: str | None = None
+    location: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    website: str | None = None
+    description: str | None = None
+    description_zh: str | None = None
+    is_active: bool | None = None
+    managers: list[str] | None = None
+
+
+def _facility_fields(data: dict[str, Any]) -> tuple[dict[str, Any], list[Any] | None]:
+    from innobridge.people.models import Person
+
+    fields = dict(data)
+    usernames = fields.pop("managers", None)
+    if "organisation_id" in fields:
+        org = Organisation.objects.filter(pk=fields.pop("organisation_id")).first()
+        if org is None:
+            raise HttpError(422, _("organisation_id: no such organisation."))
+        fields["organisation"] = org
+    managers = None
+    if usernames is not None:
+        found = {p.username: p for p in Person.objects.filter(username__in=usernames)}
+        missing = [u for u in usernames if u not in found]
+        if missing:
+            raise HttpError(
+                422,
+                _("No user %(names)s.") % {"names": ", ".join(f"“{m}”" for m in missing)},
+            )
+        managers = [found[u] for u in usernames]
+    return fields, managers
+
+
+@router.post("/facilities", response={201: FacilityOut}, auth=_auth)
+def create_facility(request: HttpRequest, data: FacilityIn) -> Any:
+    """Publish a facility (facility managers and administrators); the caller becomes one
+    of its managers. An empty region takes the host organisation's."""
+    fields, managers = _facility_fields(data.dict())
+    f = _call(services.create_facility, request.user, managers=managers or [], **fields)
+    return 201, _facility_out(Facility.objects.select_related("organisation").get(pk=f.pk))
+
+
+@router.patch("/facilities/{facility_id}", response=FacilityOut, auth=_auth)
+def update_facility(request: HttpRequest, facility_id: int, data: FacilityPatch) -> Any:
+    f = get_object_or_404(Facility, pk=facility_id)
+    fields, managers = _facility_fields(data.dict(exclude_unset=True))
+    _call(services.update_facility, request.user, f, managers=managers, **fields)
+    return _facility_out(Facility.objects.select_related("organisation").get(pk=f.pk))
+
+
+class ResourceIn(Schema):
+    kind: str
+    name: str
+    name_zh: str = ""
+    manufacturer: str = ""
+    specifications: dict[str, str] = {}
+    techniques: list[str] = []
+    description: str = ""
+    description_zh: str = ""
+    training_required: bool = False
+    approval_required: bool = True
+    allowed_categories: list[str] = []
+    granularity_minutes: int = 30
+    min_duration_minutes: int = 30
+    max_duration_minutes: int = 480
+    lead_time_hours: int = 24
+    max_advance_days: int = 90
+    opening_hours: dict[str, list[list[str]]] | None = None
+    holiday_calendar: str = "HK"
+    monthly_quota_hours: int | None = None
+    is_active: bool = True
+
+
+class ResourcePatch(Schema):
+    kind: str | None = None
+    name: str | None = None
+    name_zh: str | None = None
+    manufacturer: str | None = None
+    specifications: dict[str, str] | None = None
+    techniques: list[str] | None = None
+    description: str | None = None
+    description_zh: str | None = None
+    training_required: bool | None = None
+    approval_required: bool | None = None
+    allowed_categories: list[str] | None = None
+    granularity_minutes: int | None = None
+    min_duration_minutes: int | None = None
+    max_duration_minutes: int | None = None
+    lead_time_hours: int | None = None
+    max_advance_days: int | None = None
+    opening_hours: dict[str, list[list[str]]] | None = None
+    holiday_calendar: str | None = None
+    monthly_quota_hours: int | None = None
+    is_active: bool | None = None
+
+
+@router.post("/facilities/{facility_id}/resources", response={201: ResourceDetailOut}, auth=_auth)
+def create_resource(request: HttpRequest, facility_id: int, data: ResourceIn) -> Any:
+    """Add an instrument, laboratory, data set or compute resource to a facility (its
+    managers). Opening hours: weekday (0 = Monday) → [["09:00", "18:00"], …]; left out:
+    Monday to Friday 09:00–18:00. A photo is added on the web page."""
+    f = get_object_or_404(Facility, pk=facility_id)
+    fields = data.dict()
+    if fields.get("opening_hours") is None:
+        fields.pop("opening_hours")
+    r = _call(services.save_resource, request.user, f, None, **fields)
+    return 201, _resource_detail(request, r)
+
+
+@router.patch("/resources/{resource_id}", response=ResourceDetailOut, auth=_auth)
+def update_resource(request: HttpRequest, resource_id: int, data: ResourcePatch) -> Any:
+    r = get_object_or_404(Resource.objects.select_related("facility"), pk=resource_id)
+    fields = data.dict(exclude_unset=True)
+    saved = _call(services.save_resource, request.user, r.facility, r, **fields)
+    return _resource_detail(request, saved)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -205,6 +206,21 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "facilities/resource.html", ctx)
 
 
+def _back_to_form(resource: Resource, form: BookingForm) -> str:
+    """The resource page showing the week of the refused slot, the form filled in again
+    with what the user asked for (the messages say what was wrong)."""
+    d = form.cleaned_data
+    query = urlencode(
+        {
+            "week": d["date"].isoformat(),
+            "date": d["date"].isoformat(),
+            "start": d["start"].strftime("%H:%M"),
+            "end": d["end"].strftime("%H:%M"),
+        }
+    )
+    return f"{resource.get_absolute_url()}?{query}#book"
+
+
 @login_required
 @require_POST
 def book(request: HttpRequest, pk: int) -> HttpResponse:
@@ -233,7 +249,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             _errors(request, exc)
-            return redirect(f"{resource.get_absolute_url()}?week={start.date().isoformat()}")
+            return redirect(_back_to_form(resource, form))
         if booking.status == "approved":
             messages.success(request, _("Booked: your slot is confirmed."))
         else:
@@ -245,7 +261,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         q = services.check_request(request.user, resource, start, end, samples)
     except ValidationError as exc:
         _errors(request, exc)
-        return redirect(f"{resource.get_absolute_url()}?week={start.date().isoformat()}")
+        return redirect(_back_to_form(resource, form))
     return render(
         request,
         "facilities/confirm.html",

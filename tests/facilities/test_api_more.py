@@ -272,3 +272,85 @@ def test_bad_input_messages_in_chinese(resource: Any, people: dict[str, Any]) ->
     body = r.content.decode()
     assert "already booked" not in body  # translated, not English
     assert Booking.objects.count() == 1
+
+
+def test_refused_request_returns_to_the_filled_in_form(
+    resource: Any, people: dict[str, Any]
+) -> None:
+    _prepare(resource, people)
+    day = next_open_day()
+    user = login(people["mainland"])
+    form = {"date": day.isoformat(), "start": "11:00", "end": "13:00", "step": "confirm"}
+    r = user.post(reverse("facilities:book", args=[resource.pk]), form)
+    assert r.status_code == 302
+    assert f"date={day.isoformat()}&start=11%3A00&end=13%3A00" in r["Location"]
+    page = user.get(r["Location"]).content.decode()
+    assert "already booked" in page
+    assert 'value="11:00' in page and 'value="13:00' in page
+
+
+def test_publishing_through_the_api(
+    orgs: dict[str, Any], make_person: Any, people: dict[str, Any]
+) -> None:
+    boss = make_person("boss", roles=("facility_manager",))
+    deputy = make_person("deputy", roles=("facility_manager",))
+    api = login(boss)
+    body = {
+        "name": "Shenzhen Bay Cryo-EM Centre",
+        "name_zh": "深圳湾冷冻电镜中心",
+        "organisation_id": orgs["sustech"].pk,
+        "city": "Shenzhen",
+        "contact_email": "cryoem@example.org",
+        "managers": ["deputy"],
+    }
+    r = api.post(f"{API}/facilities", body, content_type="application/json")
+    assert r.status_code == 201, r.content
+    fac = r.json()
+    assert fac["region"] == "CN"  # from the organisation
+    assert (
+        login(people["hk"])
+        .post(f"{API}/facilities", body, content_type="application/json")
+        .status_code
+        == 403
+    )
+    bad = {**body, "managers": ["ghost"]}
+    r = api.post(f"{API}/facilities", bad, content_type="application/json")
+    assert r.status_code == 422 and "ghost" in r.json()["detail"]
+    r = api.patch(
+        f"{API}/facilities/{fac['id']}", {"location": "Building 3"}, content_type="application/json"
+    )
+    assert r.status_code == 200 and r.json()["location"] == "Building 3"
+    res = {
+        "kind": "instrument",
+        "name": "Titan Krios G4",
+        "name_zh": "冷冻透射电镜",
+        "techniques": ["cryo-EM", "single-particle analysis"],
+        "specifications": {"Voltage": "300 kV"},
+        "training_required": True,
+        "holiday_calendar": "CN",
+        "opening_hours": {"0": [["08:00", "20:00"]], "5": [["09:00", "12:00"]]},
+    }
+    url = f"{API}/facilities/{fac['id']}/resources"
+    r = login(deputy).post(url, res, content_type="application/json")
+    assert r.status_code == 201, r.content
+    created = r.json()
+    assert created["training_required"] and created["opening_hours"]["5"] == [["09:00", "12:00"]]
+    wrong = {**res, "opening_hours": {"8": [["25:00", "26:00"]]}}
+    r = api.post(url, wrong, content_type="application/json")
+    assert r.status_code == 422 and r.json()["detail"].startswith("opening_hours:")
+    r = api.patch(
+        f"{API}/resources/{created['id']}",
+        {"min_duration_minutes": 600, "max_duration_minutes": 60},
+        content_type="application/json",
+    )
+    assert r.status_code == 422 and "max_duration_minutes" in r.json()["detail"]
+    r = api.patch(
+        f"{API}/resources/{created['id']}", {"is_active": False}, content_type="application/json"
+    )
+    assert (
+        r.status_code == 200 and Client().get(f"{API}/resources/{created['id']}").status_code == 404
+    )
+    r = login(people["hk"]).patch(
+        f"{API}/resources/{created['id']}", {"name": "x"}, content_type="application/json"
+    )
+    assert r.status_code == 403
