@@ -302,3 +302,25 @@ def test_call_validation(world):
             closes_at=now + dt.timedelta(days=1),
             sides=[{"funder": world.hk_funder, "budget": "100", "project_cap": "50"}],
         )
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "The team needs at least one partner institution from Mainland."),
+        ("zh-hant", "團隊至少需要一間來自"),
+        ("zh-hans", "团队至少需要一家来自"),
+    ],
+)
+def test_submission_failures_in_the_users_language(client, world, lang, expected):
+    from django.urls import reverse
+
+    p = services.create_proposal(
+        world.lead, world.call, title_en="Solo", abstract_en="x", duration_months=24
+    )
+    client.force_login(world.lead)
+    client.cookies["innobridge_language"] = lang
+    r = client.post(reverse("funding:proposal_submit", args=[p.pk]), follow=True)
+    assert expected in r.content.decode()
+    p.refresh_from_db()
+    assert p.state == ProposalState.DRAFT
