@@ -8,7 +8,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
 from innobridge.core.models import Region
@@ -516,9 +516,17 @@ class PartnerOrganisationOut(Schema):
     researchers: list[int]
 
 
+class IndexingProgress(Schema):
+    indexed: int
+    total: int
+
+
 class PartnerResults(Schema):
     query: str
     regions: list[str]
+    indexing: IndexingProgress | None = Field(
+        None, description="Set while the index is being built: results cover `indexed` of `total`."
+    )
     researchers: list[PartnerOut]
     organisations: list[PartnerOrganisationOut]
 
@@ -542,9 +550,11 @@ def _partners(request: HttpRequest, filters: PartnerFilters, use_profile: bool) 
             if not use_profile
             else _("Your profile has no keywords or publications to search with yet."),
         )
+    progress = result.get("indexing")
     return {
         "query": result["query"],
         "regions": result["regions"],
+        "indexing": {"indexed": progress[0], "total": progress[1]} if progress else None,
         "researchers": [
             {
                 "researcher": _researcher_out(row["profile"]),

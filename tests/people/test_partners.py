@@ -8,6 +8,7 @@ import threading
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from innobridge.people import matching
 from innobridge.people.models import Authorship, Organisation, Publication, ResearcherProfile
@@ -202,15 +203,21 @@ def test_partner_api_for_my_profile(world, client):
     assert ids and world["me"].pk not in ids
 
 
-def test_search_during_a_build_sees_what_is_indexed_so_far(world, monkeypatch):
+def test_search_during_a_build_sees_what_is_indexed_so_far(world, monkeypatch, client):
     seen: list[tuple[int, int] | None] = []
     real_warm = matching._warm
+    client.force_login(world["me"].person)
 
     def warm_and_search(docs, embedder):
         real_warm(docs, embedder)
         seen.append(matching.build_progress())
         # A search while the build runs answers from the researchers indexed so far.
         matching.search("protein", top_k=5)
+        if seen[-1] == (2, 5):
+            page = client.get("/people/partners/", {"q": "protein"}).content.decode()
+            assert 'data-testid="partner-indexing"' in page and "2 of 5" in page
+            api = client.get("/api/partners", {"q": "protein"}).json()
+            assert api["indexing"] == {"indexed": 2, "total": 5}
 
     monkeypatch.setattr(matching, "_warm", warm_and_search)
     assert matching.rebuild(batch=2) == 5
@@ -227,6 +234,10 @@ def test_background_build_serves_searches_when_done(world, transactional_db):
     assert (matching.index_dir() / "VERSION").exists()
     assert len(matching._state["index"]) == 5
     assert matching.search("machine translation", top_k=1)[0].id == str(world["translation"].pk)
+    api = Client()
+    api.force_login(world["me"].person)
+    response = api.get("/api/partners", {"q": "translation"})
+    assert response.status_code == 200 and response.json()["indexing"] is None
 
 
 def test_index_is_current_until_the_data_changes(world, settings):
