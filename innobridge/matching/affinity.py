@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -23,20 +24,69 @@ from .lexical import LexicalIndex
 from .text import detect_language, embedding_text, fold, language_group, tokenize_folded
 
 AGGREGATIONS = ("max", "mean", "topk_mean", "softmax", "centroid")
+QueryRole = Literal["query", "passage", "auto"]
+# ``auto``: a query of more than this many (folded, stop-word-free) tokens is a document — a
+# proposal, an offer, a profile — and is embedded like the stored texts (``passage``); a
+# short search phrase keeps e5's ``query`` role.
+DOCUMENT_TOKENS = 32
 
 
 @dataclass(frozen=True)
 class AffinityConfig:
-    aggregation: str = "softmax"
-    top_k: int = 3
+    """How texts' similarities become an entity's affinity.
+
+    The defaults were chosen by measurement (benchmarks/README.md): aggregation, lexical
+    weight and lexical mode on the tune half of the gold-standard participants (mean of an
+    entity's 2 closest texts; language-gated BM25 at 0.1, in batch affinity the mean of the
+    query→entity and entity→query directions); the query role ``auto`` because a long text
+    (a proposal) matches papers best as a ``passage`` (gold standard) while a short phrase
+    must stay a ``query`` to find the other language in a mixed pool (cross-lingual set)."""
+
+    aggregation: str = "topk_mean"
+    top_k: int = 2
     temperature: float = 0.05
     lexical_weight: float = 0.1
-    query_role: Role = "query"
-    lexical_mode: str = "query"  # batch affinity only; search always uses "query"
+    query_role: QueryRole = "auto"
+    lexical_mode: str = "both"  # batch affinity only; search always uses "query"
 
     def __post_init__(self) -> None:
         if self.aggregation not in AGGREGATIONS:
             raise ValueError(f"aggregation must be one of {AGGREGATIONS}")
+        if self.query_role not in ("query", "passage", "auto"):
+            raise ValueError("query_role must be query, passage or auto")
+
+
+def query_roles(queries: Sequence[str], role: QueryRole) -> list[Role]:
+    """The embedding role of each query text (see :data:`DOCUMENT_TOKENS` for ``auto``)."""
+    if role != "auto":
+        return [role] * len(queries)
+    return [
+        "passage" if len(tokenize_folded(fold(q))) > DOCUMENT_TOKENS else "query" for q in queries
+    ]
+
+
+def embed_queries(
+    queries: Sequence[str],
+    role: QueryRole,
+    embedder: Embedder,
+    cache: EmbeddingCache | None = None,
+    centering: LanguageCentering | None = None,
+    progress: bool = False,
+) -> np.ndarray:
+    """Query vectors as the engine compares them with stored texts: each text embedded with
+    its role (:func:`query_roles`), then language-centred when the model is calibrated."""
+    roles = query_roles(queries, role)
+    out = np.zeros((len(queries), embedder.dim), np.float32)
+    for r in ("query", "passage"):
+        idx = [i for i, x in enumerate(roles) if x == r]
+        if not idx:
+            continue
+        texts = [queries[i] for i in idx]
+        v = embed([embedding_text(t) for t in texts], r, embedder, cache, progress=progress)
+        if centering is not None:
+            v = centering.apply(v, r, [language_group(detect_language(t)) for t in texts])
+        out[idx] = v
+    return out
 
 
 DEFAULT_CONFIG = AffinityConfig()
@@ -150,13 +200,10 @@ def affinity_matrix(
     emb = embedder or E5Embedder()
     raw = [t for e in entities for t in e.texts]
     vecs = embed([embedding_text(t) for t in raw], "passage", emb, cache, progress=progress)
-    qtexts = [embedding_text(q) for q in queries]
-    qv = embed(qtexts, config.query_role, emb, cache, progress=progress)
     centering = LanguageCentering.for_model(emb.name)
     if centering is not None:  # exactly as the search index does
         vecs = centering.apply(vecs, "passage", [language_group(detect_language(t)) for t in raw])
-        qgroups = [language_group(detect_language(q)) for q in queries]
-        qv = centering.apply(qv, config.query_role, qgroups)
+    qv = embed_queries(queries, config.query_role, emb, cache, centering, progress)
     ev, pos = [], 0
     for e in entities:
         ev.append(vecs[pos : pos + len(e.texts)])

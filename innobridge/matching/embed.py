@@ -210,8 +210,12 @@ class LanguageCentering:
         f = cls.file_for(model_name)
         if not f.is_file():
             return None
+        means: dict[tuple[str, str], np.ndarray] = {}
         with np.load(f) as z:
-            return cls({tuple(k.split("|", 1)): z[k] for k in z.files})  # type: ignore[misc]
+            for k in z.files:
+                role, group = k.split("|", 1)
+                means[(role, group)] = z[k]
+        return cls(means)
 
     def fingerprint(self) -> str:
         """Identity of the calibration (a saved index records it: vectors centred with other
@@ -225,7 +229,8 @@ class LanguageCentering:
     def save(self, model_name: str) -> Path:
         f = self.file_for(model_name)
         f.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(f, **{f"{r}|{g}": v for (r, g), v in self.means.items()})
+        arrays: dict[str, Any] = {f"{r}|{g}": v for (r, g), v in self.means.items()}
+        np.savez(f, **arrays)
         return f
 
     def apply(self, vecs: np.ndarray, role: str, groups: Sequence[str]) -> np.ndarray:

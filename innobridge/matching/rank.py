@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .affinity import DEFAULT_CONFIG, AffinityConfig, aggregate, entity_groups
+from .affinity import DEFAULT_CONFIG, AffinityConfig, aggregate, embed_queries, entity_groups
 from .documents import Document
 from .embed import E5Embedder, Embedder, EmbeddingCache, LanguageCentering, embed
 from .explain import Explanation, Hit, closest_sentence, shared_terms
@@ -139,12 +139,9 @@ class SearchIndex:
 
     def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
         """Query vectors as :meth:`search` computes them (for :meth:`search_vector`)."""
-        texts = [embedding_text(q) for q in queries]
-        vecs = embed(texts, self.config.query_role, self.embedder, self.cache)
-        if self.centering is not None:
-            groups = [language_group(detect_language(q)) for q in queries]
-            vecs = self.centering.apply(vecs, self.config.query_role, groups)
-        return vecs
+        return embed_queries(
+            queries, self.config.query_role, self.embedder, self.cache, self.centering
+        )
 
     def search_many(
         self,

@@ -39,3 +39,15 @@ def test_affinity_matrix_orders_experts():
     m = affinity_matrix(ents, ["quantum error correction", "protein folding"], FakeEmbedder())
     assert m.shape == (2, 2)
     assert m[1, 0] > m[0, 0] and m[0, 1] > m[1, 1]
+
+
+def test_auto_query_role_embeds_documents_as_passages_and_phrases_as_queries():
+    from innobridge.matching.affinity import DOCUMENT_TOKENS, query_roles
+
+    long_en = " ".join(f"protein{i} folding{i}" for i in range(DOCUMENT_TOKENS))
+    long_zh = "深度学习蛋白质结构预测药物发现" * 8
+    roles = query_roles(["deep learning for proteins", "人工智能", long_en, long_zh], "auto")
+    assert roles == ["query", "query", "passage", "passage"]
+    assert query_roles(["x", long_en], "query") == ["query", "query"]
+    with pytest.raises(ValueError):
+        AffinityConfig(query_role="document")  # type: ignore[arg-type]
