@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -232,6 +232,19 @@ def _quota_problem(person: Any, resource: Resource, start: dt.datetime, end: dt.
     return ""
 
 
+MAX_SAMPLES = 10000
+
+
+def _check_samples(samples: int) -> None:
+    if not 0 <= samples <= MAX_SAMPLES:
+        raise ValidationError(
+            {
+                "samples": _("The number of samples must be between 0 and %(max)d.")
+                % {"max": MAX_SAMPLES}
+            }
+        )
+
+
 def check_request(
     person: Any,
     resource: Resource,
@@ -246,10 +259,8 @@ def check_request(
     problems: list[str] = []
     if not resource.is_active or not resource.facility.is_active:
         raise ValidationError(_("This resource is not taking bookings."))
-    try:
-        q = quote(person, resource, start, end, samples)
-    except ValidationError as exc:
-        raise exc
+    _check_samples(samples)
+    q = quote(person, resource, start, end, samples)
     slot = availability.slot_problems(resource, start, end, now=now)
     if availability.overlap_message() in slot:
         raise BookingConflict(slot)
@@ -303,7 +314,11 @@ def request_booking(
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Log in to book."))
     q = check_request(actor, resource, start, end, samples, now=now)
-    if confirmed_price is not None and Decimal(str(confirmed_price)) != q.price:
+    try:
+        seen = Decimal(str(confirmed_price)) if confirmed_price is not None else None
+    except InvalidOperation:
+        seen = Decimal(-1)  # unreadable: treat as a price that no longer holds
+    if seen is not None and seen != q.price:
         raise ValidationError(
             _("The price has changed to %(currency)s %(price)s; please confirm again.")
             % {"currency": q.currency, "price": q.price}
@@ -502,6 +517,7 @@ def record_usage(
         raise ValidationError({"ended_at": _("The end must be after the start.")})
     if started_at > now:
         raise ValidationError({"started_at": _("Usage cannot be recorded for the future.")})
+    _check_samples(samples)
     if booking.unit == TariffUnit.SAMPLE and samples < 1:
         raise ValidationError({"samples": _("Give the number of samples measured.")})
     if booking.unit == TariffUnit.HOUR:
