@@ -1955,7 +1955,25 @@ def submit_report(
         att.file.save("upload.pdf", f, save=False)
         att.save()
     record_event(actor, "funding.report.submit", report, after=snapshot(report))
+    officers = Person.objects.filter(
+        funder_offices__call_sides__call=project.proposal.call
+    ).distinct()
+    for officer in officers.order_by("pk"):
+        notify(
+            officer,
+            gettext_noop("Report to assess"),
+            gettext_noop("A report on “%(milestone)s” of “%(title)s” awaits your assessment."),
+            {"milestone": milestone.title, "title": project.title},
+            url=project.get_absolute_url(),
+        )
     return report
+
+
+def _notify_team(project: Project, subject: str, body: str, params: Mapping[str, Any]) -> None:
+    for m in project.proposal.members.filter(status=InvitationStatus.ACCEPTED).select_related(
+        "person"
+    ):
+        notify(m.person, subject, body, params, url=project.get_absolute_url())
 
 
 def refresh_project_status(project: Project, today: dt.date | None = None) -> str:
@@ -1969,9 +1987,39 @@ def refresh_project_status(project: Project, today: dt.date | None = None) -> st
     else:
         status = ProjectStatus.ON_TRACK
     if status != project.status:
+        before = project.status
         project.status = status
         project.save(update_fields=["status", "updated_at"])
+        record_event(
+            "system",
+            "funding.project.status",
+            project,
+            before={"status": before},
+            after={"status": status},
+        )
+        if status == ProjectStatus.LATE:
+            late = [m.title for m in milestones if m.is_overdue(today)]
+            _notify_team(
+                project,
+                gettext_noop("Project milestone overdue"),
+                gettext_noop("“%(title)s” is late: %(milestones)s. Submit the report now."),
+                {"title": project.title, "milestones": ", ".join(late)},
+            )
     return status
+
+
+def refresh_project_statuses(today: dt.date | None = None) -> int:
+    """Every running project's status (late when a milestone is overdue); run daily by
+    ``innobridge funding_remind``. Returns how many changed."""
+    n = 0
+    for project in Project.objects.exclude(
+        status__in=[ProjectStatus.COMPLETED, ProjectStatus.TERMINATED]
+    ).order_by("pk"):
+        before = project.status
+        with transaction.atomic():
+            if refresh_project_status(project, today) != before:
+                n += 1
+    return n
 
 
 @transaction.atomic
@@ -1991,6 +2039,16 @@ def rate_report(actor: Any, report: Report, *, rating: str, comment: str = "") -
     report.save()
     record_event(actor, "funding.report.rate", report, before=before, after=snapshot(report))
     refresh_project_status(report.project)
+    _notify_team(
+        report.project,
+        gettext_noop("Report assessed"),
+        gettext_noop("Your report on “%(milestone)s” was assessed: %(rating)s. %(comment)s"),
+        {
+            "milestone": report.milestone.title,
+            "rating": ReportRating(rating).label,  # lazy: in each member's language
+            "comment": report.rating_comment,
+        },
+    )
     return report
 
 
@@ -2065,6 +2123,17 @@ def release_disbursement(actor: Any, disbursement: Disbursement) -> Disbursement
         disbursement,
         before=before,
         after=snapshot(disbursement),
+    )
+    _notify_team(
+        disbursement.project,
+        gettext_noop("Instalment released"),
+        gettext_noop("%(funder)s released instalment %(n)s: %(currency)s %(amount)s."),
+        {
+            "funder": disbursement.funder.name,
+            "n": disbursement.instalment,
+            "currency": disbursement.currency,
+            "amount": f"{disbursement.amount:,.2f}",
+        },
     )
     return disbursement
 

@@ -1,5 +1,6 @@
-"""Send review reminders (e-mail + in-app) for reviews due within N days or overdue.
-Run daily, e.g. from cron: ``innobridge funding_remind``."""
+"""Send review reminders (e-mail + in-app) for reviews due within N days or overdue, and
+bring funded projects' status up to date (late when a milestone is overdue; the teams
+are told). Run daily, e.g. from cron: ``innobridge funding_remind``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from innobridge.funding.services import send_reminders
+from innobridge.funding.services import refresh_project_statuses, send_reminders
 
 
 class Command(BaseCommand):
@@ -20,3 +21,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         n = send_reminders(within=dt.timedelta(days=options["within_days"]))
         self.stdout.write(f"{n} reminders sent")
+        changed = refresh_project_statuses()
+        self.stdout.write(f"{changed} project statuses changed")
