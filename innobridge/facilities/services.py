@@ -332,6 +332,11 @@ def request_booking(
             _lock_resource(resource)
             if _slot_taken(resource, start, end):
                 raise BookingConflict(availability.overlap_message())
+            if MaintenanceBlock.objects.filter(
+                resource=resource, starts_at__lt=end, ends_at__gt=start
+            ).exists():
+                # Added by a manager since the checks above.
+                raise ValidationError(_("The resource is under maintenance at that time."))
             quota = _quota_problem(actor, resource, start, end)
             if quota:
                 raise ValidationError(quota)
@@ -685,6 +690,7 @@ def add_maintenance(
     if end <= start:
         raise ValidationError(_("The end must be after the start."))
     with transaction.atomic():
+        _lock_resource(resource)  # a booking request in flight finishes first, or sees this
         clash = Booking.objects.filter(
             resource=resource,
             status__in=(BookingStatus.REQUESTED, BookingStatus.APPROVED),

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -122,3 +123,25 @@ def test_junk_in_the_api(resource: Any, people: dict[str, Any], manager: Any) ->
     assert not UsageRecord.objects.exists()
     b.refresh_from_db()
     assert b.status == "approved"
+
+
+def test_maintenance_added_after_the_checks_still_refuses_the_booking(
+    resource: Any, people: dict[str, Any], manager: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The request's checks ran before a manager blocked the time; the booking's own
+    transaction (which holds the resource row) sees the block and writes nothing."""
+    from innobridge.facilities import availability, services
+
+    day = next_open_day()
+    start = dt.datetime.combine(day, dt.time(10), tzinfo=HKT)
+    services.add_maintenance(manager, resource, start, start + dt.timedelta(hours=4))
+    real = availability.slot_problems
+
+    def stale(*args: Any, **kwargs: Any) -> list[str]:
+        return [p for p in real(*args, **kwargs) if "maintenance" not in p]
+
+    monkeypatch.setattr(availability, "slot_problems", stale)
+    with pytest.raises(ValidationError) as info:
+        services.request_booking(people["hk"], resource, start, start + dt.timedelta(hours=1))
+    assert "maintenance" in " ".join(info.value.messages)
+    assert not Booking.objects.exists()
