@@ -149,6 +149,16 @@ def test_partner_page_in_three_languages(world, client, settings, lang, text):
     assert text in response.content.decode()
 
 
+def test_organisation_names_in_the_ui_script(world, client, settings):
+    # Tsinghua's Chinese name is stored in Simplified (as ROR writes it).
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hant"
+    page = client.get("/people/partners/", {"q": "protein structure"}).content.decode()
+    assert "清華大學" in page and "清华大学" not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get("/people/partners/", {"q": "protein structure"}).content.decode()
+    assert "清华大学" in page
+
+
 def test_the_index_follows_the_data(world, django_capture_on_commit_callbacks):
     # Build the index, then change a profile: its entry is re-indexed on commit.
     matching.rebuild()
