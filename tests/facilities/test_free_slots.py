@@ -111,3 +111,18 @@ def test_free_page_by_type_and_region_and_bad_range(resource: Any) -> None:
 def test_catalogue_links_its_results_to_the_free_page(client: Client, resource: Any) -> None:
     body = client.get(reverse("facilities:home")).content.decode()
     assert f"{reverse('facilities:free')}?resource={resource.pk}&amp;" in body
+
+
+def test_resource_week_as_a_list(resource: Any, people: dict[str, Any]) -> None:
+    """Beside the week grid (which scrolls sideways on a phone), the same week as a
+    list: opening hours, holidays, busy times (never whose)."""
+    day = next_open_day()
+    start = dt.datetime.combine(day, dt.time(10), tzinfo=HKT)
+    services.request_booking(people["hk"], resource, start, start + dt.timedelta(hours=2))
+    c = Client()
+    c.force_login(people["mainland"])
+    body = c.get(resource.get_absolute_url(), {"week": day.isoformat()}).content.decode()
+    listing = body[body.index('data-testid="week-list"') :]
+    listing = listing[: listing.index("</details>")]
+    assert "09:00–18:00" in listing and "10:00–12:00 Busy" in listing
+    assert "Hana" not in listing and "closed" in listing  # the weekend
