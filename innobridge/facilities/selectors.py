@@ -82,6 +82,28 @@ class FreeRow:
     def hours(self) -> float:
         return round(sum((e - s).total_seconds() for s, e in self.slots) / 3600, 2)
 
+    @property
+    def offers(self) -> list[dict[str, Any]]:
+        """Each free interval with the booking it suggests: from its start, as long as
+        the resource allows, within that day (the booking form books within one day,
+        ending at midnight at the latest)."""
+        out = []
+        longest = dt.timedelta(minutes=self.resource.max_duration_minutes)
+        for s, e in self.slots:
+            midnight = dt.datetime.combine(s.date() + dt.timedelta(days=1), dt.time(0), s.tzinfo)
+            until = min(e, s + longest, midnight)
+            out.append(
+                {
+                    "start": s,
+                    "end": e,
+                    "date": s.date().isoformat(),
+                    "from": s.strftime("%H:%M"),
+                    "until": until.strftime("%H:%M"),
+                    "same_day": e.date() == s.date(),
+                }
+            )
+        return out
+
 
 def free_slots(
     resources: QuerySet[Resource] | list[Resource],

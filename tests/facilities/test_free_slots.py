@@ -72,8 +72,9 @@ def test_free_page_for_ticked_resources(resource: Any, people: dict[str, Any]) -
     assert "09:00–10:00" in body and "12:00–18:00" in body  # the TEM around the booking
     assert "10:00–16:00" in body  # the diffractometer's own hours
     assert "Hana" not in body and "secret" not in body
-    # Each free time links to the booking form with the slot filled in.
-    link = f"{resource.get_absolute_url()}?date={day.isoformat()}&amp;start=12:00&amp;end=18:00"
+    # Each free time links to the booking form with a slot filled in (at most the
+    # longest booking: 4 h).
+    link = f"{resource.get_absolute_url()}?date={day.isoformat()}&amp;start=12:00&amp;end=16:00"
     assert link in body
     page = c.get(
         resource.get_absolute_url(), {"date": day.isoformat(), "start": "12:00", "end": "14:00"}
@@ -126,3 +127,20 @@ def test_resource_week_as_a_list(resource: Any, people: dict[str, Any]) -> None:
     listing = listing[: listing.index("</details>")]
     assert "09:00–18:00" in listing and "10:00–12:00 Busy" in listing
     assert "Hana" not in listing and "closed" in listing  # the weekend
+
+
+def test_free_interval_over_days_suggests_a_bookable_slot(resource: Any) -> None:
+    """A compute resource open round the clock is free for days; the link proposes a
+    booking from the interval's start, as long as allowed, within that day."""
+    resource.opening_hours = {str(d): [["00:00", "24:00"]] for d in range(7)}
+    resource.max_duration_minutes = 240
+    resource.save()
+    (row,) = selectors.free_slots([resource], hk(2026, 3, 4), hk(2026, 3, 7), now=NOW)
+    assert row.slots == [(hk(2026, 3, 4), hk(2026, 3, 7))]
+    (offer,) = row.offers
+    assert (offer["date"], offer["from"], offer["until"]) == ("2026-03-04", "00:00", "04:00")
+    assert not offer["same_day"]
+    resource.max_duration_minutes = 24 * 60
+    resource.save()
+    (row,) = selectors.free_slots([resource], hk(2026, 3, 4, 20), hk(2026, 3, 7), now=NOW)
+    assert row.offers[0]["from"] == "20:00" and row.offers[0]["until"] == "00:00"
