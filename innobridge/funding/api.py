@@ -1059,3 +1059,21 @@ def notifications(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for n in Notification.objects.filter(recipient_id=request.user.pk)[:100]
     ]
+
+
+class ReadIn(Schema):
+    ids: list[int] | None = None  # none given: all
+
+
+@router.post("/notifications/read", auth=api_auth)
+def mark_read(request: HttpRequest, data: ReadIn) -> dict[str, Any]:
+    """Mark the caller's notifications read (the given ones, or all)."""
+    return {"marked": services.mark_notifications_read(request.user, data.ids)}
+
+
+@router.delete("/assignments/{pk}", auth=api_auth, response={204: None})
+def remove_assignment(request: HttpRequest, pk: int) -> Status:
+    """An officer of the assignment's funder removes it before the reviewer accepts."""
+    a = get_object_or_404(ReviewAssignment, pk=pk)
+    services.remove_assignment(request.user, a)
+    return Status(204, None)

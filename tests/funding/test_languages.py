@@ -1,0 +1,133 @@
+"""Every funding page, for the people who use it, in the three UI languages; the panel's
+ranking with the spread of scores; the last API gaps (notifications read, assignment
+removal)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from innobridge.funding import services
+from innobridge.funding.models import Criterion, Notification, Project, ReviewAssignment
+
+from .test_review_and_decision import eligible, to_review
+
+
+@pytest.fixture
+def stages(world, submitted):
+    """One proposal awarded (a project), the world's call in every later stage."""
+    p = to_review(world, eligible(world, submitted))
+    invited = ReviewAssignment.objects.filter(proposal=p, status="invited").order_by("pk")
+    for a, score in zip(invited, [5, 3, 4, 2], strict=True):
+        services.respond_assignment(a.reviewer, a, accept=True)
+        crits = Criterion.objects.filter(call=p.call, funder=a.funder)
+        services.submit_review(a.reviewer, a, scores={c.pk: score for c in crits})
+    services.move_to_panel(world.hk_officer, p)
+    services.record_decision(world.hk_officer, p, world.hk_funder, decision="fund", reasons="ok")
+    services.record_decision(world.cn_officer, p, world.cn_funder, decision="fund", reasons="ok")
+    p.refresh_from_db()
+    return p
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_every_page_in_each_language(client, world, stages, lang):
+    p = stages
+    project = Project.objects.get(proposal=p)
+    a = ReviewAssignment.objects.filter(proposal=p, funder=world.hk_funder).first()
+    draft = services.create_proposal(world.outsider, world.call, title_zh="草稿")
+    pages = {
+        None: [
+            reverse("funding:home"),
+            reverse("funding:call", args=[world.call.pk]),
+            reverse("funding:projects"),
+        ],
+        world.lead: [
+            reverse("funding:home"),
+            reverse("funding:proposal", args=[p.pk]),
+            reverse("funding:project", args=[project.pk]),
+            reverse("funding:notifications"),
+        ],
+        world.outsider: [
+            reverse("funding:proposal", args=[draft.pk]),  # the draft's editing page
+        ],
+        a.reviewer: [
+            reverse("funding:reviews"),
+            reverse("funding:proposal", args=[p.pk]),
+            reverse("funding:review", args=[a.pk]),
+        ],
+        world.hk_officer: [
+            reverse("funding:home"),
+            reverse("funding:schemes"),
+            reverse("funding:scheme_create"),
+            reverse("funding:scheme_edit", args=[world.scheme.pk]),
+            reverse("funding:call_create"),
+            reverse("funding:call_edit", args=[world.call.pk]),
+            reverse("funding:call_manage", args=[world.call.pk]),
+            reverse("funding:funder_pool", args=[world.hk_funder.pk]),
+            reverse("funding:proposal", args=[p.pk]),
+            reverse("funding:project", args=[project.pk]),
+        ],
+    }
+    client.cookies["innobridge_language"] = lang
+    for person, urls in pages.items():
+        if person is None:
+            client.logout()
+        else:
+            client.force_login(person)
+        for url in urls:
+            r = client.get(url)
+            assert r.status_code == 200, (lang, person, url, r.status_code)
+            text = r.content.decode()
+            if lang != "en":
+                assert f'lang="{lang[:2]}' in text.lower() or "zh-han" in text.lower()
+
+
+def test_ranking_shows_each_funders_scores_and_spread(client, world, stages):
+    client.force_login(world.hk_officer)
+    r = client.get(f"/api/funding/calls/{world.call.pk}/ranking/{world.hk_funder.pk}")
+    assert r.status_code == 200
+    (row,) = r.json()
+    assert row["reviews"] == 2 and row["min"] < row["max"] and row["stdev"] > 0
+    r = client.get(reverse("funding:call_manage", args=[world.call.pk]))
+    assert b"Graphene batteries" in r.content
+    client.force_login(world.lead)
+    r = client.get(f"/api/funding/calls/{world.call.pk}/ranking/{world.hk_funder.pk}")
+    assert r.status_code in (403, 404)
+
+
+def test_notifications_read_through_the_api(client, world, stages):
+    client.force_login(world.lead)
+    notes = client.get("/api/funding/notifications").json()
+    assert notes and not any(n["read"] for n in notes)
+    first = notes[0]["id"]
+    r = client.post(
+        "/api/funding/notifications/read",
+        json.dumps({"ids": [first]}),
+        content_type="application/json",
+    )
+    assert r.json() == {"marked": 1}
+    # someone else's notification cannot be marked
+    other = Notification.objects.exclude(recipient=world.lead).first()
+    r = client.post(
+        "/api/funding/notifications/read",
+        json.dumps({"ids": [other.pk]}),
+        content_type="application/json",
+    )
+    assert r.json() == {"marked": 0}
+    other.refresh_from_db()
+    assert other.read_at is None
+    r = client.post("/api/funding/notifications/read", "{}", content_type="application/json")
+    assert r.json()["marked"] == len(notes) - 1
+
+
+def test_assignment_removal_through_the_api(client, world, submitted):
+    p = eligible(world, submitted)
+    services.run_assignment(world.hk_officer, world.call)
+    a = ReviewAssignment.objects.filter(proposal=p, funder=world.hk_funder).first()
+    client.force_login(world.cn_officer)  # not this funder's officer
+    assert client.delete(f"/api/funding/assignments/{a.pk}").status_code == 403
+    client.force_login(world.hk_officer)
+    assert client.delete(f"/api/funding/assignments/{a.pk}").status_code == 204
+    assert not ReviewAssignment.objects.filter(pk=a.pk).exists()
