@@ -324,3 +324,31 @@ def test_submission_failures_in_the_users_language(client, world, lang, expected
     assert expected in r.content.decode()
     p.refresh_from_db()
     assert p.state == ProposalState.DRAFT
+
+
+def test_after_the_deadline_no_change_of_any_kind(world, make_researcher):
+    p = complete_proposal(world)
+    newcomer = make_researcher("late_partner", world.cn_org2)
+    invited = services.invite_member(world.lead, p, newcomer)
+    line = p.budget_lines.first()
+    att = services.add_attachment(world.lead, p, pdf())
+    later = world.call.closes_at + dt.timedelta(seconds=1)
+    attempts = [
+        lambda: services.invite_member(world.lead, p, world.outsider, now=later),
+        lambda: services.respond_invitation(newcomer, invited, accept=True, now=later),
+        lambda: services.remove_member(world.lead, invited, now=later),
+        lambda: services.add_budget_line(
+            world.lead, p, side="HK", category="travel", amount="10", now=later
+        ),
+        lambda: services.remove_budget_line(world.lead, line, now=later),
+        lambda: services.remove_attachment(world.lead, att, now=later),
+        lambda: services.update_proposal(world.lead, p, now=later, abstract_en="new"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError, match="closed"):
+            attempt()
+    p.refresh_from_db()
+    assert p.abstract_en == "Graphene electrodes for fast-charging batteries."
+    assert p.budget_lines.count() == 2 and p.attachments.count() == 1
+    invited.refresh_from_db()
+    assert invited.status == "invited"
