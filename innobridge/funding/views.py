@@ -14,10 +14,11 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from innobridge.core.language import display_chinese
 from innobridge.core.permissions import Role, has_role
 from innobridge.people.models import Organisation, Person
 
@@ -665,7 +666,15 @@ def review_form(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def project_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "funding/projects.html", {"projects": selectors.public_projects()})
+    rows = selectors.public_projects()
+    mine = set(selectors.visible_projects(request.user).values_list("pk", flat=True))
+    lang = translation.get_language() or ""
+    for row in rows:
+        row["can_open"] = row["id"] in mine
+        for o in row["partners"]:  # institutions in the UI's language and script
+            zh = lang.startswith("zh") and o["name_zh"]
+            o["shown"] = display_chinese(o["name_zh"], lang) if zh else o["name"]
+    return render(request, "funding/projects.html", {"projects": rows})
 
 
 def _project(request: HttpRequest, pk: int) -> Project:

@@ -307,3 +307,19 @@ def test_ineligible_and_withdrawn_are_ends(world, submitted):
     with pytest.raises(ValidationError):
         services.screen_proposal(world.hk_officer, other, eligible=True)
     assert "funding.proposal.withdraw" in actions(other)
+
+
+def test_public_page_links_only_for_those_who_may_open_and_speaks_chinese(
+    client, world, submitted, django_capture_on_commit_callbacks
+):
+    p = reviewed_and_awarded(world, submitted, django_capture_on_commit_callbacks)
+    link = reverse("funding:project", args=[p.project.pk]).encode()
+    client.force_login(world.outsider)
+    assert link not in client.get(reverse("funding:projects")).content
+    client.force_login(world.partner)
+    assert link in client.get(reverse("funding:projects")).content
+    client.logout()
+    client.cookies["innobridge_language"] = "zh-hant"
+    text = client.get(reverse("funding:projects")).content.decode()
+    assert "深圳研究院" in text and "Shenzhen Institute" not in text
+    assert world.hk_org.name in text  # no Chinese name: shown as written
