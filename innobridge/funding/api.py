@@ -23,6 +23,7 @@ from .models import (
     BudgetLine,
     Call,
     ChangeRequest,
+    ConflictOfInterest,
     Criterion,
     Disbursement,
     Funder,
@@ -596,6 +597,31 @@ def _officer_call(request: HttpRequest, call_id: int) -> Call:
     call = get_object_or_404(Call, pk=call_id)
     services.require_call_officer(request.user, call)
     return call
+
+
+@router.post("/calls/{call_id}/conflicts", auth=api_auth)
+def refresh_conflicts(request: HttpRequest, call_id: int) -> dict[str, Any]:
+    """Record the automatic conflicts of every pool reviewer with every proposal."""
+    call = _officer_call(request, call_id)
+    return {"new_conflicts": services.refresh_conflicts(request.user, call)}
+
+
+@router.get("/calls/{call_id}/conflicts", auth=api_auth)
+def list_conflicts(request: HttpRequest, call_id: int) -> list[dict[str, Any]]:
+    """The recorded conflicts of the call's proposals (officers only)."""
+    call = _officer_call(request, call_id)
+    return [
+        {
+            "proposal": c.proposal_id,
+            "reviewer": c.reviewer_id,
+            "reviewer_name": str(c.reviewer),
+            "kind": c.kind,
+            "detail": c.detail,
+        }
+        for c in ConflictOfInterest.objects.filter(proposal__call=call)
+        .select_related("reviewer")
+        .order_by("proposal_id", "reviewer_id", "kind")
+    ]
 
 
 def assignment_out(a: ReviewAssignment) -> dict[str, Any]:

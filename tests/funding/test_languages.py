@@ -131,3 +131,24 @@ def test_assignment_removal_through_the_api(client, world, submitted):
     client.force_login(world.hk_officer)
     assert client.delete(f"/api/funding/assignments/{a.pk}").status_code == 204
     assert not ReviewAssignment.objects.filter(pk=a.pk).exists()
+
+
+def test_conflicts_through_the_api(client, world, submitted):
+    from innobridge.people.models import ResearcherProfile
+
+    # a pool reviewer from the lead's own organisation
+    rp = ResearcherProfile.objects.get(person=world.reviewers_hk[0])
+    rp.organisation = world.hk_org
+    rp.save()
+    url = f"/api/funding/calls/{world.call.pk}/conflicts"
+    client.force_login(world.lead)
+    assert client.post(url).status_code == 403
+    assert client.get(url).status_code == 403
+    client.force_login(world.hk_officer)
+    r = client.post(url)
+    assert r.status_code == 200 and r.json()["new_conflicts"] >= 1
+    rows = client.get(url).json()
+    assert {"proposal": submitted.pk, "reviewer": world.reviewers_hk[0].pk} in [
+        {"proposal": c["proposal"], "reviewer": c["reviewer"]} for c in rows
+    ]
+    assert client.post(url).json() == {"new_conflicts": 0}  # recorded once
