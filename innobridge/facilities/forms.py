@@ -119,6 +119,12 @@ class BookingForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end_date = forms.DateField(
+        label=_("Until (date)"),
+        required=False,
+        help_text=_("Only for a booking over several days (e.g. compute)."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     samples = forms.IntegerField(
         label=_("Samples"), min_value=0, max_value=1000, initial=0, required=False
     )
@@ -133,13 +139,21 @@ class BookingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.tz = ZoneInfo(tz)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        d, end_d = data.get("date"), data.get("end_date")
+        if d and end_d and end_d < d:
+            self.add_error("end_date", _("The end date is before the start date."))
+        return data
+
     def interval(self) -> tuple[dt.datetime, dt.datetime]:
         d = self.cleaned_data["date"]
         start = dt.datetime.combine(d, self.cleaned_data["start"], tzinfo=self.tz)
         end_t = self.cleaned_data["end"]
-        end = dt.datetime.combine(d, end_t, tzinfo=self.tz)
-        if end_t == dt.time(0):
-            end += dt.timedelta(days=1)
+        end_d = self.cleaned_data.get("end_date")
+        end = dt.datetime.combine(end_d or d, end_t, tzinfo=self.tz)
+        if end_t == dt.time(0) and (end_d is None or end_d == d):
+            end += dt.timedelta(days=1)  # "until 00:00" on the same day: midnight
         return start, end
 
 

@@ -85,13 +85,15 @@ class FreeRow:
     @property
     def offers(self) -> list[dict[str, Any]]:
         """Each free interval with the booking it suggests: from its start, as long as
-        the resource allows, within that day (the booking form books within one day,
-        ending at midnight at the latest)."""
+        the resource allows — within that day (ending at midnight at the latest) unless
+        the resource takes bookings longer than a day (then with an end date)."""
         out = []
         longest = dt.timedelta(minutes=self.resource.max_duration_minutes)
+        multi_day = self.resource.max_duration_minutes > 24 * 60
         for s, e in self.slots:
             midnight = dt.datetime.combine(s.date() + dt.timedelta(days=1), dt.time(0), s.tzinfo)
-            until = min(e, s + longest, midnight)
+            until = min(e, s + longest) if multi_day else min(e, s + longest, midnight)
+            end_date = until.date().isoformat() if multi_day and until > midnight else ""
             out.append(
                 {
                     "start": s,
@@ -99,6 +101,7 @@ class FreeRow:
                     "date": s.date().isoformat(),
                     "from": s.strftime("%H:%M"),
                     "until": until.strftime("%H:%M"),
+                    "end_date": end_date,
                     "same_day": e.date() == s.date(),
                 }
             )

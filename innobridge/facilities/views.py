@@ -181,6 +181,8 @@ def _booking_initial(request: HttpRequest) -> dict[str, Any]:
         initial["date"] = dt.date.fromisoformat(request.GET["date"])
         initial["start"] = dt.time.fromisoformat(request.GET["start"])
         initial["end"] = dt.time.fromisoformat(request.GET["end"])
+        if request.GET.get("end_date"):
+            initial["end_date"] = dt.date.fromisoformat(request.GET["end_date"])
     except (KeyError, ValueError):
         pass
     return initial
@@ -216,6 +218,7 @@ def _back_to_form(resource: Resource, form: BookingForm) -> str:
             "date": d["date"].isoformat(),
             "start": d["start"].strftime("%H:%M"),
             "end": d["end"].strftime("%H:%M"),
+            **({"end_date": d["end_date"].isoformat()} if d.get("end_date") else {}),
         }
     )
     return f"{resource.get_absolute_url()}?{query}#book"

@@ -144,3 +144,43 @@ def test_free_interval_over_days_suggests_a_bookable_slot(resource: Any) -> None
     resource.save()
     (row,) = selectors.free_slots([resource], hk(2026, 3, 4, 20), hk(2026, 3, 7), now=NOW)
     assert row.offers[0]["from"] == "20:00" and row.offers[0]["until"] == "00:00"
+
+
+def test_booking_over_several_days_on_the_web(resource: Any, people: dict[str, Any]) -> None:
+    """Compute taken for 36 hours: the form's end date books across midnight, with the
+    confirmation step; the free-times link proposes it."""
+    resource.opening_hours = {str(d): [["00:00", "24:00"]] for d in range(7)}
+    resource.holiday_calendar = "none"
+    resource.max_duration_minutes = 48 * 60
+    resource.save()
+    day = next_open_day()
+    (row,) = selectors.free_slots(
+        [resource],
+        dt.datetime.combine(day, dt.time(20), tzinfo=HKT),
+        dt.datetime.combine(day + dt.timedelta(days=4), dt.time(0), tzinfo=HKT),
+    )
+    offer = row.offers[0]
+    assert offer["until"] == "20:00"
+    assert offer["end_date"] == (day + dt.timedelta(days=2)).isoformat()
+    c = Client()
+    c.force_login(people["mainland"])
+    page = c.get(resource.get_absolute_url()).content.decode()
+    assert 'name="end_date"' in page
+    form = {
+        "date": day.isoformat(),
+        "start": "20:00",
+        "end_date": (day + dt.timedelta(days=1)).isoformat(),
+        "end": "08:00",
+    }
+    url = reverse("facilities:book", args=[resource.pk])
+    r = c.post(url, {**form, "step": "quote"})
+    assert r.status_code == 200 and "CNY 9000.00" in r.content.decode()  # 12 h x 750
+    c.post(url, {**form, "step": "confirm", "confirmed_price": "9000.00"})
+    from innobridge.facilities.models import Booking
+
+    b = Booking.objects.get()
+    assert b.ends_at - b.starts_at == dt.timedelta(hours=12)
+    bad = {**form, "end_date": (day - dt.timedelta(days=1)).isoformat(), "step": "quote"}
+    r = c.post(url, bad, follow=True)
+    assert "before the start date" in r.content.decode()
+    assert Booking.objects.count() == 1
