@@ -14,7 +14,6 @@ import numpy as np
 
 from innobridge.matching.text import tokenize
 
-
 # folded (Simplified) jieba tokens → English tokens; "" drops a jieba sub-token
 GLOSSARY = {
     "蛋白质": "protein",
