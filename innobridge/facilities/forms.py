@@ -167,10 +167,41 @@ class UsageForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(label=_("Actual start"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("Actual end"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end_date = forms.DateField(
+        label=_("Actual end (date)"),
+        required=False,
+        help_text=_("Only when the use ran past midnight into another day."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     samples = forms.IntegerField(label=_("Samples"), min_value=0, initial=0, required=False)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def interval(self, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+        """Actual start and end (an end at 00:00 on the start date is that midnight)."""
+        d = self.cleaned_data
+        started = dt.datetime.combine(d["date"], d["start"], tzinfo=tz)
+        end_day = d.get("end_date") or d["date"]
+        ended = dt.datetime.combine(end_day, d["end"], tzinfo=tz)
+        if d["end"] == dt.time(0) and end_day == d["date"]:
+            ended += dt.timedelta(days=1)
+        return started, ended
+
+
+def usage_initial(booking: Any) -> dict[str, Any]:
+    """The usage form's first values: the booked times (local)."""
+    tz = ZoneInfo(booking.resource.timezone)
+    local, local_end = booking.starts_at.astimezone(tz), booking.ends_at.astimezone(tz)
+    initial = {
+        "date": local.date(),
+        "start": local.time(),
+        "end": local_end.time(),
+        "samples": booking.samples,
+    }
+    if local_end.date() != local.date() and local_end.time() != dt.time(0):
+        initial["end_date"] = local_end.date()
+    return initial
 
 
 class DisputeForm(forms.Form):

@@ -36,6 +36,7 @@ from .forms import (
     ResourceForm,
     TariffForm,
     UsageForm,
+    usage_initial,
 )
 from .models import (
     Booking,
@@ -286,8 +287,6 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if booking is None:
         raise Http404
     manager = services.can_manage(request.user, booking.resource.facility)
-    local = timezone.localtime(booking.starts_at)
-    local_end = timezone.localtime(booking.ends_at)
     return render(
         request,
         "facilities/booking.html",
@@ -298,14 +297,7 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "fee_now": services.late_cancellation_fee(booking),
             "charges": booking.charges.all().order_by("id"),
             "reject_form": RejectForm(),
-            "usage_form": UsageForm(
-                initial={
-                    "date": local.date(),
-                    "start": local.time(),
-                    "end": local_end.time(),
-                    "samples": booking.samples,
-                }
-            ),
+            "usage_form": UsageForm(initial=usage_initial(booking)),
             "now": timezone.now(),
         },
     )
@@ -335,10 +327,7 @@ def _booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     for err in errs:
                         messages.error(request, str(err))
                 return redirect(booking)
-            tz = ZoneInfo(booking.resource.timezone)
-            day = usage.cleaned_data["date"]
-            started = dt.datetime.combine(day, usage.cleaned_data["start"], tzinfo=tz)
-            ended = dt.datetime.combine(day, usage.cleaned_data["end"], tzinfo=tz)
+            started, ended = usage.interval(ZoneInfo(booking.resource.timezone))
             services.record_usage(
                 request.user,
                 booking,
@@ -815,17 +804,11 @@ def usage_bulk(request: HttpRequest) -> HttpResponse:
     bookings = list(selectors.usage_to_record(request.user)[:100])
     rows: list[dict[str, Any]] = []
     for b in bookings:
-        local, local_end = timezone.localtime(b.starts_at), timezone.localtime(b.ends_at)
         prefix = f"b{b.pk}"
         form = UsageForm(
             request.POST if request.method == "POST" else None,
             prefix=prefix,
-            initial={
-                "date": local.date(),
-                "start": local.time(),
-                "end": local_end.time(),
-                "samples": b.samples,
-            },
+            initial=usage_initial(b),
         )
         ticked = request.method == "POST" and request.POST.get(f"{prefix}-record") == "on"
         rows.append({"booking": b, "form": form, "ticked": ticked, "errors": []})
@@ -842,10 +825,7 @@ def usage_bulk(request: HttpRequest) -> HttpResponse:
                 continue
             tz = ZoneInfo(row["booking"].resource.timezone)
             d = form.cleaned_data
-            started = dt.datetime.combine(d["date"], d["start"], tzinfo=tz)
-            ended = dt.datetime.combine(d["date"], d["end"], tzinfo=tz)
-            if ended <= started:
-                ended += dt.timedelta(days=1) if d["end"] == dt.time(0) else dt.timedelta(0)
+            started, ended = form.interval(tz)
             entries.append(
                 services.UsageEntry(
                     row["booking"], started, ended, d.get("samples") or 0, d.get("notes") or ""

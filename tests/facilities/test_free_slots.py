@@ -184,3 +184,40 @@ def test_booking_over_several_days_on_the_web(resource: Any, people: dict[str, A
     r = c.post(url, bad, follow=True)
     assert "before the start date" in r.content.decode()
     assert Booking.objects.count() == 1
+
+
+def test_usage_of_a_booking_over_midnight(
+    resource: Any, people: dict[str, Any], manager: Any
+) -> None:
+    """The usage form carries an end date when the booking ran into another day; the
+    hours billed are the real ones (page and bulk page)."""
+    from innobridge.facilities.models import Booking, Charge
+
+    resource.opening_hours = {str(d): [["00:00", "24:00"]] for d in range(7)}
+    resource.holiday_calendar = "none"
+    resource.max_duration_minutes = 48 * 60
+    resource.save()
+    start = hk(2026, 3, 4, 20)
+    b = services.request_booking(
+        people["mainland"], resource, start, start + dt.timedelta(hours=12), now=NOW
+    )
+    services.approve_booking(manager, b)
+    Booking.objects.filter(pk=b.pk).update(
+        starts_at=b.starts_at - dt.timedelta(days=300), ends_at=b.ends_at - dt.timedelta(days=300)
+    )
+    b.refresh_from_db()
+    local = b.starts_at.astimezone(HKT)
+    c = Client()
+    c.force_login(manager)
+    page = c.get(b.get_absolute_url()).content.decode()
+    end_day = (local + dt.timedelta(hours=12)).date().isoformat()
+    assert f'name="end_date" value="{end_day}"' in page
+    bulk = c.get(reverse("facilities:usage_bulk")).content.decode()
+    assert f'name="b{b.pk}-end_date" value="{end_day}"' in bulk
+    r = c.post(
+        reverse("facilities:booking_action", args=[b.pk, "usage"]),
+        {"date": local.date().isoformat(), "start": "20:00", "end": "06:00", "end_date": end_day},
+    )
+    assert r.status_code == 302
+    charge = Charge.objects.get(booking=b)
+    assert charge.quantity == 10 and charge.amount == 7500
