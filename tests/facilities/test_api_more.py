@@ -354,3 +354,26 @@ def test_publishing_through_the_api(
         f"{API}/resources/{created['id']}", {"name": "x"}, content_type="application/json"
     )
     assert r.status_code == 403
+
+
+def test_booking_page_shows_the_frozen_cancellation_terms(
+    resource: Any, people: dict[str, Any], manager: Any
+) -> None:
+    """The terms are those of the tariff when the request was made, even after the
+    manager changes the tariff."""
+    day = next_open_day()
+    b = services.request_booking(people["mainland"], resource, at(day, 10), at(day, 12))
+    services.set_tariff(
+        manager,
+        resource,
+        "mainland_academic",
+        unit="hour",
+        price=Decimal("900"),
+        currency="CNY",
+        cancellation_window_hours=12,
+        late_cancellation_fee_percent=80,
+        no_show_fee_percent=60,
+    )
+    body = login(people["mainland"]).get(b.get_absolute_url()).content.decode()
+    assert "Free until 48 hours before the start; later 50% of the price. No-show: 100%." in body
+    assert "CNY 1500.00" in body
