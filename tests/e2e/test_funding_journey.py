@@ -176,3 +176,80 @@ def test_funding_journey(page: Any, live_url: Any, setup: Any, screenshot_dir: A
     click(page, '[data-testid="accept-report"]')
     assert "Satisfactory" in page.locator('[data-testid="report-rating"]').first.inner_text()
     page.screenshot(path=str(screenshot_dir / "funding-project.png"), full_page=True)
+
+
+def test_funding_bad_input_in_the_browser(page: Any, live_url: Any, setup: Any) -> None:
+    """Missing partner, over-cap budget, wrong file type, double submission and late
+    submission: each gets a clear message in the page and changes nothing."""
+    from innobridge.funding.models import Attachment, Call, Proposal
+
+    call = setup["call"]
+    login(page, live_url, "lead")
+    page.goto(live_url("funding:call", call.pk))
+    page.locator('[data-testid="new-title-en"]').fill("Bad input")
+    click(page, '[data-testid="start-proposal"]')
+    form = page.locator('[data-testid="proposal-form"]')
+    form.locator('textarea[name="abstract_en"]').fill("Graphene electrodes.")
+    click(page, '[data-testid="save-draft"]')
+    proposal = Proposal.objects.get(lead=setup["lead"])
+    for side, amount in (("HK", "1500000"), ("CN", "400000")):  # the HK cap is 1,000,000
+        budget = page.locator('[data-testid="budget-form"]')
+        budget.locator('select[name="side"]').select_option(side)
+        budget.locator('input[name="amount"]').fill(amount)
+        click(page, '[data-testid="add-budget"]')
+    problems = page.locator('[data-testid="problems"]').inner_text()
+    assert "partner institution from Mainland" in problems  # missing partner
+    assert "exceeds the cap of HKD 1,000,000.00" in problems  # over-cap budget
+    click(page, '[data-testid="submit-proposal"]')
+    errors = page.locator(".message.error").all_inner_texts()
+    assert any("exceeds the cap" in e for e in errors), errors
+    assert Proposal.objects.get(pk=proposal.pk).state == "draft"
+    # wrong file type: a ZIP named .pdf
+    page.locator('input[type="file"]').set_input_files(
+        {"name": "proposal.pdf", "mimeType": "application/pdf", "buffer": b"PK\x03\x04zip"}
+    )
+    click(page, '[data-testid="upload-attachment"]')
+    assert "Only PDF files are accepted." in page.locator(".message.error").first.inner_text()
+    assert not Attachment.objects.filter(proposal=proposal).exists()
+    # fix the team and the budget, then submit twice (the second from the stale page)
+    line = proposal.budget_lines.get(side="HK")
+    click(page, f'form[action$="/budget/{line.pk}/remove/"] button')
+    budget = page.locator('[data-testid="budget-form"]')
+    budget.locator('select[name="side"]').select_option("HK")
+    budget.locator('input[name="amount"]').fill("500000")
+    click(page, '[data-testid="add-budget"]')
+    page.locator('[data-testid="invite-person"]').fill("partner")
+    click(page, '[data-testid="invite"]')
+    login(page, live_url, "partner")
+    page.goto(live_url("funding:proposal", proposal.pk))
+    click(page, '[data-testid="accept-invitation"]')
+    login(page, live_url, "lead")
+    page.goto(live_url("funding:proposal", proposal.pk))
+    stale = page.context.new_page()
+    stale.goto(live_url("funding:proposal", proposal.pk))
+    click(page, '[data-testid="submit-proposal"]')
+    assert "Submitted" in page.locator('[data-testid="proposal-state"]').inner_text()
+    click(stale, '[data-testid="submit-proposal"]')
+    assert "already been submitted" in stale.locator(".message.error").first.inner_text()
+    stale.close()
+    # late: a second draft in a call that has closed
+    other = Proposal.objects.create(
+        call=call, lead=setup["lead"], title_en="Too late", abstract_en="x", duration_months=24
+    )
+    from innobridge.funding.models import TeamMember
+
+    TeamMember.objects.create(
+        proposal=other,
+        person=setup["lead"],
+        organisation=setup["lead"].researcher_profile.organisation,
+        side="HK",
+        role="lead",
+        status="accepted",
+    )
+    page.goto(live_url("funding:proposal", other.pk))
+    from django.utils import timezone
+
+    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
+    click(page, '[data-testid="submit-proposal"]')
+    assert "closed" in page.locator(".message.error").first.inner_text()
+    assert Proposal.objects.get(pk=other.pk).state == "draft"
