@@ -218,11 +218,11 @@ def _seed(
             chosen = (chosen + [r for r in people if r not in chosen])[:MIN_REVIEWERS]
         pools[side] = chosen
         rest[side] = [r for r in people if r not in chosen]
-    if demo_reviewer is not None:
-        rp = getattr(demo_reviewer, "researcher_profile", None)
-        side = "CN" if rp is not None and rp.region == "CN" else "HK"
-        if not any(services.is_conflicted(p, demo_reviewer) for p in past):
-            pools[side].append(demo_reviewer)
+    demo_side = ""
+    if demo_reviewer is not None and getattr(demo_reviewer, "researcher_profile", None):
+        # in the pool (the engine keeps them off proposals they are conflicted with)
+        demo_side = "CN" if demo_reviewer.researcher_profile.region == "CN" else "HK"
+        pools[demo_side].append(demo_reviewer)
     for p in pools["HK"] + pools["CN"]:
         p.groups.add(reviewer_group)
     hk_funder.reviewer_pool.add(*pools["HK"])
@@ -291,8 +291,17 @@ def _seed(
         review_deadline=now + dt.timedelta(days=90),
     )
     n_open = min(MAX_OPEN, len(rest["HK"]), len(rest["CN"]))
-    for i in range(n_open):
-        _proposal(open_call, rest["HK"][i], rest["CN"][i], rng, now, True)
+    current = [
+        _proposal(open_call, rest["HK"][i], rest["CN"][i], rng, now, True) for i in range(n_open)
+    ]
+    # half of them screened and out to reviewers (the demo reviewer among them), the rest
+    # waiting for the officer's screening
+    try:
+        if n_open >= 2:
+            with transaction.atomic():
+                _in_review(officer, open_call, current[: n_open // 2], demo_reviewer, demo_side)
+    except ValidationError as exc:
+        stdout.write(f"funding: open call not sent to review ({' '.join(exc.messages)})\n")
     spare = rest["CN"][n_open:]
     if (
         researcher is not None
@@ -306,5 +315,26 @@ def _seed(
             stdout.write(f"funding: no draft for demo-researcher ({' '.join(exc.messages)})\n")
     stdout.write(
         "funding: demo scheme, a decided call with a project, "
-        f"an open call with {n_open} submitted proposals\n"
+        f"an open call with {n_open} submitted proposals (some out to reviewers)\n"
     )
+
+
+def _in_review(
+    officer: Person,
+    call: Any,
+    proposals: list[Any],
+    demo_reviewer: Person | None,
+    demo_side: str,
+) -> None:
+    for p in proposals:
+        services.screen_proposal(officer, p, eligible=True)
+    services.run_assignment(officer, call)
+    if demo_reviewer is not None and demo_side:
+        funder = call.sides.get(side=demo_side).funder
+        for p in proposals:
+            p.refresh_from_db()
+            taken = p.assignments.filter(reviewer=demo_reviewer).exists()
+            if not taken and not services.is_conflicted(p, demo_reviewer):
+                services.assign_by_hand(officer, p, demo_reviewer, funder)
+                break
+    services.send_invitations(officer, call)

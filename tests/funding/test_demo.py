@@ -7,7 +7,14 @@ import io
 import pytest
 
 from innobridge.funding import demo
-from innobridge.funding.models import Call, Funder, Notification, Project, Proposal
+from innobridge.funding.models import (
+    Call,
+    Funder,
+    Notification,
+    Project,
+    Proposal,
+    ReviewAssignment,
+)
 from innobridge.people.models import Authorship, Organisation, Publication, ResearcherProfile
 
 
@@ -31,6 +38,13 @@ def population(make_person, *, orgs: int, per_org: int) -> None:
                     title=f"Study of topic{j} number {i}", abstract=f"topic{j} methods", year=2024
                 )
                 Authorship.objects.create(researcher=prof, publication=pub)
+    reviewer = make_person("demo-reviewer", roles=("reviewer",), is_demo=True)
+    review_org = Organisation.objects.create(
+        name="CN Review Academy", region="CN", primary_type="education"
+    )
+    ResearcherProfile.objects.create(
+        person=reviewer, organisation=review_org, region="CN", keywords=["topic1"]
+    )
     researcher = make_person("demo-researcher", roles=("researcher",), is_demo=True)
     hk_org = Organisation.objects.filter(region="HK").order_by("pk").first()
     ResearcherProfile.objects.create(person=researcher, organisation=hk_org, region="HK")
@@ -42,6 +56,15 @@ def test_demo_seed_is_complete_and_idempotent(make_person, db):
     demo.seed(out)
     assert "open call with 4 submitted" in out.getvalue(), out.getvalue()
     assert Notification.objects.filter(subject__icontains="decision").exists()
+    # the open call: some proposals out to reviewers (the demo reviewer invited), some
+    # waiting for screening, the demo researcher's draft
+    open_call = Call.objects.get(decided_at__isnull=True)
+    assert {"in_review", "submitted", "draft"} == set(
+        open_call.proposals.values_list("state", flat=True)
+    )
+    assert ReviewAssignment.objects.filter(
+        proposal__call=open_call, reviewer__username="demo-reviewer", status="invited"
+    ).exists()
     assert Call.objects.count() == 2
     states = set(Proposal.objects.values_list("state", flat=True))
     assert {"submitted", "awarded", "declined", "panel", "draft"} <= states
