@@ -546,6 +546,11 @@ def update_call(actor: Any, call: Call, *, now: dt.datetime | None = None, **fie
         raise ValidationError(errors)
     call.save()
     record_event(actor, "funding.call.update", call, before=before, after=snapshot(call))
+    if "review_deadline" in changing and call.review_deadline is not None:
+        # reviews still owed move with the call's deadline (reminders follow it)
+        ReviewAssignment.objects.filter(
+            proposal__call=call, status__in=["proposed", "invited", "accepted"]
+        ).update(deadline=call.review_deadline)
     return call
 
 

@@ -591,3 +591,21 @@ def test_call_page_shows_each_criterion_in_the_ui_language(
     r = client.get(reverse("funding:call", args=[future_call.pk]))
     assert r.status_code == 200 and expected in r.content.decode()
     assert b"Highest score" in r.content or lang != "en"
+
+
+def test_moving_the_review_deadline_moves_the_reviews_still_owed(world, submitted):
+    from innobridge.funding.models import ReviewAssignment
+
+    from .test_review_and_decision import eligible, to_review
+    from .test_who_sees_what import review
+
+    p = to_review(world, eligible(world, submitted))
+    done = ReviewAssignment.objects.filter(proposal=p).order_by("pk").first()
+    review(world, done, 4, "ok")
+    old = done.deadline
+    later = world.call.review_deadline + dt.timedelta(days=14)
+    services.update_call(world.cn_officer, world.call, review_deadline=later)
+    owed = ReviewAssignment.objects.filter(proposal=p).exclude(pk=done.pk)
+    assert {a.deadline for a in owed} == {later}
+    done.refresh_from_db()
+    assert done.deadline == old  # a submitted review keeps its record
