@@ -368,3 +368,16 @@ def test_public_sees_only_titles_partners_amounts(world, submitted):
     assert set(row) == {"id", "title", "title_zh", "call", "partners", "amounts"}
     assert {a["currency"] for a in row["amounts"]} == {"HKD", "CNY"}
     assert "secret" not in str(row)
+
+
+def test_cross_border_balance_and_fairness_through_the_service(world, submitted):
+    p = eligible(world, submitted)
+    # without a Mainland reviewer in the Hong Kong pool, balance is impossible: explained
+    summary = services.run_assignment(world.hk_officer, world.call, cross_border=True)
+    assert summary["HK"]["obstacles"]
+    world.hk_funder.reviewer_pool.add(world.reviewers_cn[1])  # a Mainland reviewer
+    summary = services.run_assignment(world.hk_officer, world.call, cross_border=True, fair=True)
+    hk = ReviewAssignment.objects.filter(proposal=p, funder=world.hk_funder)
+    regions = {a.reviewer.researcher_profile.region for a in hk}
+    assert hk.count() == 2 and regions == {"HK", "CN"}
+    assert not summary["HK"]["obstacles"]
