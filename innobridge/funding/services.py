@@ -1674,11 +1674,11 @@ def submit_review(
         try:
             value = int(str(raw))
         except (TypeError, ValueError):
-            errors[f"score_{c.pk}"] = _("Score “%(name)s”.") % {"name": _(c.name)}
+            errors[f"score_{c.pk}"] = _("Score “%(name)s”.") % {"name": c.label}
             continue
         if not 0 <= value <= c.max_score:
             errors[f"score_{c.pk}"] = _("A score for “%(name)s” is between 0 and %(max)s.") % {
-                "name": _(c.name),
+                "name": c.label,
                 "max": c.max_score,
             }
             continue
