@@ -1780,6 +1780,29 @@ def move_to_panel(actor: Any, proposal: Proposal) -> Proposal:
 # --------------------------------------------------------------------------- decisions
 
 
+def committed_amount(call: Call, funder: Funder) -> Decimal:
+    """What ``funder`` has committed in ``call``: its "fund" decisions on proposals awarded
+    or still at the panel (waiting for the other funder). Terminated projects keep what
+    was released, not what was still to come."""
+    running = (
+        FunderDecision.objects.filter(
+            proposal__call=call,
+            funder=funder,
+            decision=DecisionChoice.FUND,
+            proposal__state__in=[ProposalState.PANEL, ProposalState.AWARDED],
+        )
+        .exclude(proposal__project__status=ProjectStatus.TERMINATED)
+        .aggregate(s=Sum("amount"))["s"]
+    )
+    terminated = Disbursement.objects.filter(
+        project__proposal__call=call,
+        project__status=ProjectStatus.TERMINATED,
+        funder=funder,
+        status="released",
+    ).aggregate(s=Sum("amount"))["s"]
+    return (running or Decimal(0)) + (terminated or Decimal(0))
+
+
 @transaction.atomic
 def record_decision(
     actor: Any, proposal: Proposal, funder: Funder, *, decision: str, reasons: str
@@ -1804,6 +1827,22 @@ def record_decision(
     amount = (
         side_totals(proposal)[cs.side]["funder"] if decision == DecisionChoice.FUND else Decimal(0)
     )
+    if decision == DecisionChoice.FUND:
+        committed = committed_amount(proposal.call, funder)
+        if committed + amount > cs.budget:
+            raise ValidationError(
+                _(
+                    "Funding this proposal (%(currency)s %(amount)s) would exceed the budget "
+                    "of %(funder)s: %(currency)s %(left)s of %(currency)s %(budget)s is left."
+                )
+                % {
+                    "currency": cs.currency,
+                    "amount": f"{amount:,.2f}",
+                    "funder": funder.name,
+                    "left": f"{max(cs.budget - committed, Decimal(0)):,.2f}",
+                    "budget": f"{cs.budget:,.2f}",
+                }
+            )
     d = FunderDecision.objects.create(
         proposal=proposal,
         funder=funder,
@@ -2389,6 +2428,24 @@ def _apply_budget_change(actor: Any, change: ChangeRequest, cs: CallSide) -> Non
     project = change.project
     proposal = project.proposal
     lines = _clean_budget_lines(cs, change.new_budget)
+    decision = proposal.decisions.filter(funder=cs.funder).first()
+    wanted = sum(
+        (Decimal(x["amount"]) for x in lines if x["source"] == BudgetSource.FUNDER), Decimal(0)
+    )
+    if decision is not None and project.status != ProjectStatus.TERMINATED:
+        others = committed_amount(proposal.call, cs.funder) - decision.amount
+        if others + wanted > cs.budget:
+            raise ValidationError(
+                _(
+                    "The new budget (%(currency)s %(amount)s) does not fit in the call's "
+                    "budget: %(currency)s %(left)s is left."
+                )
+                % {
+                    "currency": cs.currency,
+                    "amount": f"{wanted:,.2f}",
+                    "left": f"{max(cs.budget - others, Decimal(0)):,.2f}",
+                }
+            )
     old = [snapshot(b) for b in proposal.budget_lines.filter(side=cs.side)]
     proposal.budget_lines.filter(side=cs.side).delete()
     for line in lines:
@@ -2401,7 +2458,6 @@ def _apply_budget_change(actor: Any, change: ChangeRequest, cs: CallSide) -> Non
             currency=cs.currency,
             description=line["description"],
         )
-    decision = proposal.decisions.filter(funder=cs.funder).first()
     new_amount = side_totals(proposal)[cs.side]["funder"]
     if decision is not None and decision.amount != new_amount:
         db = snapshot(decision)

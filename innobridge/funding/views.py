@@ -504,7 +504,10 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
         ).count(),
         "now": timezone.now(),
         "pools": pools,
-        "rankings": [(cs, selectors.ranking(call, cs.funder)) for cs in sides],
+        "rankings": [
+            (cs, selectors.ranking(call, cs.funder), services.committed_amount(call, cs.funder))
+            for cs in sides
+        ],
         "portfolio": selectors.suggested_portfolio(call),
         "obstacles": request.session.pop(f"funding_obstacles_{call.pk}", None),
         "my_funders": [
