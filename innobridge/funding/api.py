@@ -769,7 +769,13 @@ def portfolio(request: HttpRequest, call_id: int) -> dict[str, Any]:
         "chosen": sorted(pf["chosen"]),
         "total_score": pf["total_score"],
         "used": [
-            {"side": s.side, "currency": s.currency, "used": u, "budget": s.budget}
+            {
+                "side": s.side,
+                "currency": s.currency,
+                "used": u,
+                "budget": s.budget,
+                "committed": services.committed_amount(call, s.funder),
+            }
             for s, u in pf["used"]
         ],
         "rows": [

@@ -61,6 +61,9 @@ def test_a_funder_cannot_commit_more_than_its_budget(client, world, two_at_panel
     client.force_login(world.hk_officer)
     r = client.get(reverse("funding:call_manage", args=[world.call.pk]))
     assert b"HKD 800,000.00 / 1,000,000.00" in r.content
+    used = client.get(f"/api/funding/calls/{world.call.pk}/portfolio").json()["used"]
+    hk = next(u for u in used if u["side"] == "HK")
+    assert float(hk["committed"]) == 800_000 and float(hk["budget"]) == 1_000_000
 
 
 def test_money_of_a_declined_proposal_is_freed(world, two_at_panel):
