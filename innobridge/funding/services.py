@@ -1385,6 +1385,12 @@ def refresh_conflicts(actor: Any, call: Call) -> int:
 @transaction.atomic
 def declare_conflict(actor: Any, proposal: Proposal, *, detail: str) -> ConflictOfInterest:
     """A reviewer declares a conflict; an unfinished assignment is released and refilled."""
+    is_reviewer = proposal.assignments.filter(reviewer=actor).exists() or any(
+        cs.funder.reviewer_pool.filter(pk=actor.pk).exists()
+        for cs in proposal.call.sides.select_related("funder")
+    )
+    if not getattr(actor, "is_authenticated", False) or not is_reviewer:
+        raise PermissionDenied(_("Only reviewers declare conflicts of interest."))
     if not detail.strip():
         raise ValidationError({"detail": _("Say what the conflict is.")})
     coi, _created = ConflictOfInterest.objects.get_or_create(

@@ -381,3 +381,36 @@ def test_cross_border_balance_and_fairness_through_the_service(world, submitted)
     regions = {a.reviewer.researcher_profile.region for a in hk}
     assert hk.count() == 2 and regions == {"HK", "CN"}
     assert not summary["HK"]["obstacles"]
+
+
+def test_only_reviewers_declare_conflicts(client, world, submitted):
+    p = to_review(world, eligible(world, submitted))
+    for wrong in (world.lead, world.partner, world.hk_officer):
+        with pytest.raises(PermissionDenied):
+            services.declare_conflict(wrong, p, detail="I would rather not")
+    a = ReviewAssignment.objects.filter(proposal=p, funder=world.hk_funder).first()
+    with pytest.raises(ValidationError):
+        services.declare_conflict(a.reviewer, p, detail="  ")
+    client.force_login(a.reviewer)
+    r = client.post(
+        f"/api/funding/proposals/{p.pk}/conflicts",
+        '{"detail": "My former student"}',
+        content_type="application/json",
+    )
+    assert r.status_code == 201 and r.json()["kind"] == "declared"
+    a.refresh_from_db()
+    assert a.status == "declined"
+    # the slot went to the next free reviewer of the same pool
+    assert (
+        ReviewAssignment.objects.filter(
+            proposal=p, funder=world.hk_funder, status="invited"
+        ).count()
+        == 2
+    )
+    client.force_login(world.lead)
+    r = client.post(
+        f"/api/funding/proposals/{p.pk}/conflicts",
+        '{"detail": "x"}',
+        content_type="application/json",
+    )
+    assert r.status_code == 403
