@@ -235,9 +235,13 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ctx["conflicts"] = p.conflicts.select_related("reviewer")
         ctx["officer_funders"] = [
             cs.funder
-            for cs in call.sides.all()
+            for cs in call.sides.select_related("funder")
             if services.is_funder_officer(request.user, cs.funder)
         ]
+        for f in ctx["officer_funders"]:  # what is left of the budget, beside the decision
+            cs = call.sides.get(funder=f)
+            f.budget_left = cs.budget - services.committed_amount(call, f)
+            f.side_currency = cs.currency
         ctx["decided_funders"] = set(p.decisions.values_list("funder_id", flat=True))
         ctx["screen_funders"] = services.screenable_funders(request.user, p)
     if role == "reviewer":

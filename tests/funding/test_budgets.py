@@ -54,6 +54,9 @@ def test_a_funder_cannot_commit_more_than_its_budget(client, world, two_at_panel
     assert not FunderDecision.objects.filter(proposal=b, funder=world.hk_funder).exists()
     b.refresh_from_db()
     assert b.state == ProposalState.PANEL
+    client.force_login(world.hk_officer)
+    r = client.get(reverse("funding:proposal", args=[b.pk]))
+    assert b"HKD 200,000.00" in r.content and b"budget-left" in r.content
     # "do not fund" is always possible
     services.record_decision(
         world.hk_officer, b, world.hk_funder, decision="not_fund", reasons="no room"
