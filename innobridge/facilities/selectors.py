@@ -272,6 +272,40 @@ def my_bookings(user: Any) -> QuerySet[Booking]:
     )
 
 
+@dataclass
+class MyBookings:
+    """A booker's bookings by where they stand, each list newest first (pending and
+    upcoming soonest first)."""
+
+    pending: list[Booking]  # requested, waiting for a manager
+    upcoming: list[Booking]  # approved and not yet over
+    declined: list[Booking]  # rejected (with the reason) or cancelled
+    past: list[Booking]  # used, no-show, or approved and over
+
+    @property
+    def count(self) -> int:
+        return len(self.pending) + len(self.upcoming) + len(self.declined) + len(self.past)
+
+
+def my_bookings_by_state(
+    user: Any, *, now: dt.datetime | None = None, limit: int = 200
+) -> MyBookings:
+    now = now or timezone.now()
+    out = MyBookings([], [], [], [])
+    for b in my_bookings(user).select_related("decided_by")[:limit]:
+        if b.status == BookingStatus.REQUESTED:
+            out.pending.append(b)
+        elif b.status == BookingStatus.APPROVED and b.ends_at > now:
+            out.upcoming.append(b)
+        elif b.status in (BookingStatus.REJECTED, BookingStatus.CANCELLED):
+            out.declined.append(b)
+        else:
+            out.past.append(b)
+    out.pending.reverse()
+    out.upcoming.reverse()
+    return out
+
+
 def visible_booking(user: Any, pk: int) -> Booking | None:
     b = Booking.objects.select_related("resource__facility", "booker").filter(pk=pk).first()
     if b is None:

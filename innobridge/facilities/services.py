@@ -21,7 +21,7 @@ from innobridge.core.permissions import Role, has_role
 from innobridge.core.services import record_event, snapshot
 from innobridge.people.models import Organisation, OrganisationType, Person
 
-from . import availability
+from . import availability, notifications
 from .db import HOLDING_STATUSES, is_deadlock, is_overlap_error
 from .models import (
     Booking,
@@ -366,6 +366,7 @@ def request_booking(
                 decided_at=None if resource.approval_required else timezone.now(),
             )
             record_event(actor, "facilities.booking.request", booking, after=snapshot(booking))
+            notifications.request_needs_approval(booking)  # sent on commit
     except IntegrityError as exc:
         if is_overlap_error(exc):
             raise BookingConflict(availability.overlap_message()) from exc
@@ -403,32 +404,41 @@ def _transition(
 
 
 def approve_booking(actor: Any, booking: Booking) -> Booking:
+    """Approve a request; the booker is told by e-mail once this commits."""
     require_manager(actor, booking.resource.facility)
-    return _transition(
-        actor,
-        booking,
-        (BookingStatus.REQUESTED,),
-        BookingStatus.APPROVED,
-        "facilities.booking.approve",
-        decided_by=actor,
-        decided_at=timezone.now(),
-    )
+    with transaction.atomic():
+        booking = _transition(
+            actor,
+            booking,
+            (BookingStatus.REQUESTED,),
+            BookingStatus.APPROVED,
+            "facilities.booking.approve",
+            decided_by=actor,
+            decided_at=timezone.now(),
+        )
+        notifications.booking_decided(booking)
+    return booking
 
 
 def reject_booking(actor: Any, booking: Booking, reason: str) -> Booking:
+    """Reject a request with a reason; the booker is told (with the reason) by e-mail
+    once this commits."""
     require_manager(actor, booking.resource.facility)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the requester a reason for the rejection.")})
-    return _transition(
-        actor,
-        booking,
-        (BookingStatus.REQUESTED,),
-        BookingStatus.REJECTED,
-        "facilities.booking.reject",
-        decided_by=actor,
-        decided_at=timezone.now(),
-        rejection_reason=reason.strip(),
-    )
+    with transaction.atomic():
+        booking = _transition(
+            actor,
+            booking,
+            (BookingStatus.REQUESTED,),
+            BookingStatus.REJECTED,
+            "facilities.booking.reject",
+            decided_by=actor,
+            decided_at=timezone.now(),
+            rejection_reason=reason.strip(),
+        )
+        notifications.booking_decided(booking)
+    return booking
 
 
 def _fee(booking: Booking, percent: int) -> Decimal:
@@ -470,7 +480,8 @@ def _charge(
 
 def cancel_booking(actor: Any, booking: Booking, *, now: dt.datetime | None = None) -> Booking:
     """The booker (or a manager) cancels before the start. Inside the cancellation
-    window an approved booking costs the tariff's late-cancellation fee."""
+    window an approved booking costs the tariff's late-cancellation fee. When a manager
+    cancels someone else's booking there is no fee and the booker is told by e-mail."""
     now = now or timezone.now()
     is_manager = can_manage(actor, booking.resource.facility)
     if not is_manager and getattr(actor, "pk", None) != booking.booker_id:
@@ -491,6 +502,8 @@ def cancel_booking(actor: Any, booking: Booking, *, now: dt.datetime | None = No
             "facilities.booking.cancel",
             cancelled_at=now,
         )
+        if actor.pk != booking.booker_id:
+            notifications.booking_cancelled_by_facility(booking)  # sent on commit
         if fee > 0:
             charge = _charge(
                 booking,

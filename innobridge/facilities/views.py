@@ -364,7 +364,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
         request,
         "facilities/my_bookings.html",
         {
-            "bookings": selectors.my_bookings(request.user)[:200],
+            "groups": selectors.my_bookings_by_state(request.user),
             "charges": charges,
             "dispute_form": DisputeForm(),
             "month": timezone.localdate().strftime("%Y-%m"),

@@ -1,0 +1,179 @@
+"""E-mail about bookings, each written in its recipient's preferred language.
+
+The booker hears when a request is approved, rejected (with the reason) or cancelled by
+the facility; the facility's managers hear of a new request that waits for their
+approval. Mail goes out through Django's ``send_mail`` (the console in the demo, SMTP
+when ``EMAIL_HOST`` is configured) and only once the surrounding transaction commits:
+a change that is rolled back sends nothing. Call these from inside the service's
+``transaction.atomic`` block, after the change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from innobridge.core.language import display_chinese
+
+from .models import Booking, BookingStatus, UserCategory
+
+HKT = ZoneInfo("Asia/Hong_Kong")
+
+APPROVED_SUBJECT = gettext_noop("Booking approved: %(resource)s, %(when)s")
+APPROVED_BODY = gettext_noop(
+    "Your booking of %(resource)s (%(facility)s) on %(when)s has been approved.\n"
+    "\n"
+    "Status: %(status)s\n"
+    "Price: %(price)s\n"
+    "Free cancellation until %(window)s hours before the start.\n"
+    "\n"
+    "%(url)s\n"
+)
+REJECTED_SUBJECT = gettext_noop("Booking request rejected: %(resource)s, %(when)s")
+REJECTED_BODY = gettext_noop(
+    "Your booking request for %(resource)s (%(facility)s) on %(when)s has been rejected.\n"
+    "\n"
+    "Status: %(status)s\n"
+    "Reason: %(reason)s\n"
+    "\n"
+    "%(url)s\n"
+)
+CANCELLED_SUBJECT = gettext_noop("Booking cancelled by the facility: %(resource)s, %(when)s")
+CANCELLED_BODY = gettext_noop(
+    "The facility has cancelled your booking of %(resource)s (%(facility)s) on %(when)s.\n"
+    "No fee is charged for this cancellation.\n"
+    "\n"
+    "Status: %(status)s\n"
+    "\n"
+    "%(url)s\n"
+)
+REQUEST_SUBJECT = gettext_noop("New booking request: %(resource)s, %(when)s")
+REQUEST_BODY = gettext_noop(
+    "%(booker)s (%(organisation)s; %(category)s) asks to book %(resource)s "
+    "(%(facility)s) on %(when)s.\n"
+    "\n"
+    "Purpose: %(purpose)s\n"
+    "Price: %(price)s\n"
+    "\n"
+    "Approve or reject it: %(url)s\n"
+)
+
+
+def site_url(path: str) -> str:
+    """``path`` made absolute with ``settings.SITE_URL`` when that is set (e.g.
+    ``https://innobridge.example.org``); the bare path otherwise."""
+    base = str(getattr(settings, "SITE_URL", "") or "").rstrip("/")
+    return f"{base}{path}"
+
+
+def _zone(booking: Booking) -> ZoneInfo:
+    try:
+        return ZoneInfo(booking.resource.timezone or "Asia/Hong_Kong")
+    except (ZoneInfoNotFoundError, ValueError):
+        return HKT
+
+
+def when(booking: Booking) -> str:
+    """'2026-03-04 10:00–12:00 (Asia/Hong_Kong)': the slot in the resource's time zone."""
+    zone = _zone(booking)
+    start = booking.starts_at.astimezone(zone)
+    end = booking.ends_at.astimezone(zone)
+    end_text = end.strftime("%H:%M") if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+    if end.date() == start.date() + dt.timedelta(days=1) and end.time() == dt.time(0):
+        end_text = "24:00"
+    return f"{start:%Y-%m-%d %H:%M}–{end_text} ({zone.key})"
+
+
+def _org_name(org: Any) -> str:
+    if org.name_zh and (translation.get_language() or "").startswith("zh"):
+        return display_chinese(org.name_zh)
+    return str(org.name)
+
+
+def _params(booking: Booking) -> dict[str, Any]:
+    """The message's parameters, in the active (recipient's) language."""
+    resource = booking.resource
+    org = booking.organisation
+    return {
+        "resource": display_chinese(resource.display_name()),
+        "facility": display_chinese(resource.facility.display_name()),
+        "when": when(booking),
+        "status": str(booking.get_status_display()),
+        "price": f"{booking.currency} {booking.price}",
+        "window": booking.cancellation_window_hours,
+        "reason": booking.rejection_reason,
+        "purpose": booking.purpose or "—",
+        "booker": display_chinese(str(booking.booker)),
+        "organisation": _org_name(org) if org is not None else "—",
+        "category": str(UserCategory(booking.category).label) if booking.category else "—",
+    }
+
+
+def _mail(recipient: Any, subject: str, body: str, params: Callable[[], dict[str, Any]]) -> bool:
+    """Write the message in ``recipient``'s language now; send it on commit. False when
+    the recipient has no e-mail address."""
+    email = getattr(recipient, "email", "")
+    if not email:
+        return False
+    language = getattr(recipient, "preferred_language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        values = params()
+        subject_text = _(subject) % values
+        body_text = _(body) % values
+    subject_text = " ".join(subject_text.split())[:250]  # one header line
+    transaction.on_commit(
+        partial(send_mail, subject_text, body_text, None, [email], fail_silently=True)
+    )
+    return True
+
+
+def _booking_params(booking: Booking) -> Callable[[], dict[str, Any]]:
+    def make() -> dict[str, Any]:
+        return {**_params(booking), "url": site_url(booking.get_absolute_url())}
+
+    return make
+
+
+def booking_decided(booking: Booking) -> bool:
+    """Tell the booker their request was approved or rejected (with the reason)."""
+    if booking.status == BookingStatus.APPROVED:
+        subject, body = APPROVED_SUBJECT, APPROVED_BODY
+    elif booking.status == BookingStatus.REJECTED:
+        subject, body = REJECTED_SUBJECT, REJECTED_BODY
+    else:
+        return False
+    return _mail(booking.booker, subject, body, _booking_params(booking))
+
+
+def booking_cancelled_by_facility(booking: Booking) -> bool:
+    """Tell the booker that a manager cancelled their booking."""
+    return _mail(booking.booker, CANCELLED_SUBJECT, CANCELLED_BODY, _booking_params(booking))
+
+
+def request_needs_approval(booking: Booking) -> int:
+    """Tell each manager of the facility (with an e-mail address, other than the
+    booker) that a request waits for approval; returns how many were written."""
+    if booking.status != BookingStatus.REQUESTED:
+        return 0
+    managers = (
+        booking.resource.facility.managers.filter(is_active=True)
+        .exclude(pk=booking.booker_id)
+        .exclude(email="")
+        .order_by("pk")
+    )
+
+    def make() -> dict[str, Any]:
+        return {**_params(booking), "url": site_url(reverse("facilities:manage"))}
+
+    return sum(1 for m in managers if _mail(m, REQUEST_SUBJECT, REQUEST_BODY, make))
