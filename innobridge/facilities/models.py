@@ -553,3 +553,35 @@ class Dispute(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.charge} ({self.get_status_display()})"
+
+
+def new_feed_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's private iCalendar subscription: whoever holds the URL with ``token``
+    sees that person's own bookings, without logging in (calendar apps cannot). A new
+    token revokes the old URL; deleting the row turns the feed off."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="facility_calendar_feed",
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar subscription")
+        verbose_name_plural = _("calendar subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.person} · calendar"
+
+    def get_absolute_url(self) -> str:
+        return reverse("facilities:feed_ics", args=[self.token])

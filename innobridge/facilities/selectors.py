@@ -24,6 +24,7 @@ from .db import HOLDING_STATUSES
 from .models import (
     Booking,
     BookingStatus,
+    CalendarFeed,
     Charge,
     Dispute,
     DisputeStatus,
@@ -304,6 +305,45 @@ def my_bookings_by_state(
     out.pending.reverse()
     out.upcoming.reverse()
     return out
+
+
+def calendar_feed_of(user: Any) -> CalendarFeed | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return CalendarFeed.objects.filter(person=user).first()
+
+
+def feed_by_token(token: str) -> CalendarFeed | None:
+    """The subscription whose secret is ``token`` (None: unknown, revoked, or its owner's
+    account is closed)."""
+    if not token or len(token) > 64:
+        return None
+    feed = CalendarFeed.objects.select_related("person").filter(token=token).first()
+    if feed is None or not feed.person.is_active:
+        return None
+    return feed
+
+
+FEED_PAST_DAYS = 180
+
+
+def feed_bookings(person: Any) -> QuerySet[Booking]:
+    """What a person's own feed shows: their requests and bookings (not rejected or
+    cancelled ones) from the last six months on."""
+    return my_bookings(person).filter(
+        status__in=(BookingStatus.REQUESTED, BookingStatus.APPROVED, BookingStatus.USED),
+        ends_at__gte=timezone.now() - dt.timedelta(days=FEED_PAST_DAYS),
+    )
+
+
+def resource_busy_bookings(resource: Resource) -> QuerySet[Booking]:
+    """What a resource's public feed shows (as busy blocks only): its slots held or used
+    from 30 days ago on."""
+    return Booking.objects.filter(
+        resource=resource,
+        status__in=(BookingStatus.REQUESTED, BookingStatus.APPROVED, BookingStatus.USED),
+        ends_at__gte=timezone.now() - dt.timedelta(days=30),
+    ).order_by("starts_at", "id")
 
 
 def visible_booking(user: Any, pk: int) -> Booking | None:

@@ -8,12 +8,14 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -39,7 +41,6 @@ from .forms import (
     usage_initial,
 )
 from .models import (
-    Booking,
     Charge,
     Dispute,
     Facility,
@@ -365,6 +366,8 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
         "facilities/my_bookings.html",
         {
             "groups": selectors.my_bookings_by_state(request.user),
+            "feed": (feed := selectors.calendar_feed_of(request.user)),
+            "feed_urls": _feed_urls(request, feed),
             "charges": charges,
             "dispute_form": DisputeForm(),
             "month": timezone.localdate().strftime("%Y-%m"),
@@ -386,16 +389,66 @@ def my_calendar_ics(request: HttpRequest) -> HttpResponse:
 
 
 def resource_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    resource = get_object_or_404(Resource, pk=pk, is_active=True)
-    bookings = Booking.objects.filter(
-        resource=resource,
-        status__in=("requested", "approved", "used"),
-        ends_at__gte=timezone.now() - dt.timedelta(days=30),
-    ).select_related("resource__facility")
+    """A resource's public feed (calendar apps can subscribe): busy blocks only, never
+    whose or why."""
+    resource = get_object_or_404(Resource, pk=pk, is_active=True, facility__is_active=True)
+    bookings = selectors.resource_busy_bookings(resource)
     data = bookings_ics(bookings, name=resource.name, with_details=False, host=request.get_host())
     resp = HttpResponse(data, content_type="text/calendar; charset=utf-8")
-    resp["Content-Disposition"] = f'attachment; filename="resource-{resource.pk}.ics"'
+    resp["Content-Disposition"] = f'inline; filename="resource-{resource.pk}.ics"'
     return resp
+
+
+def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """A person's private subscription: no login (calendar apps cannot log in); the
+    unguessable token in the address is the key. Only that person's own bookings, in
+    their preferred language."""
+    feed = selectors.feed_by_token(token)
+    if feed is None:
+        raise Http404
+    services.note_feed_read(feed)
+    person = feed.person
+    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+        data = bookings_ics(
+            selectors.feed_bookings(person),
+            name=_("My facility bookings"),
+            with_details=True,
+            host=request.get_host(),
+        )
+    resp = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    resp["Content-Disposition"] = 'inline; filename="my-bookings.ics"'
+    resp["Cache-Control"] = "private, max-age=300"
+    resp["X-Robots-Tag"] = "noindex, nofollow"
+    resp["Referrer-Policy"] = "no-referrer"
+    return resp
+
+
+@login_required
+@require_POST
+def calendar_feed(request: HttpRequest, action: str) -> HttpResponse:
+    """Turn the private subscription on, give it a new address, or turn it off."""
+    if action == "enable":
+        services.enable_calendar_feed(request.user)
+        messages.success(request, _("Your private calendar address is ready."))
+    elif action == "regenerate":
+        services.regenerate_calendar_feed(request.user)
+        messages.success(
+            request,
+            _("Your calendar has a new private address; the old one no longer works."),
+        )
+    elif action == "revoke":
+        services.revoke_calendar_feed(request.user)
+        messages.success(request, _("Calendar subscription turned off."))
+    else:
+        raise Http404
+    return redirect(f"{reverse('facilities:my_bookings')}#calendar-feed")
+
+
+def _feed_urls(request: HttpRequest, feed: Any) -> dict[str, str]:
+    if feed is None:
+        return {}
+    https = request.build_absolute_uri(feed.get_absolute_url())
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 
 @login_required
