@@ -3,21 +3,22 @@
 The booker hears when a request is approved, rejected (with the reason) or cancelled by
 the facility; the facility's managers hear of a new request that waits for their
 approval. Mail goes out through Django's ``send_mail`` (the console in the demo, SMTP
-when ``EMAIL_HOST`` is configured) and only once the surrounding transaction commits:
-a change that is rolled back sends nothing. Call these from inside the service's
-``transaction.atomic`` block, after the change.
+when ``EMAIL_HOST`` is configured), queued as a task (``tasks.send_booking_mail``: in
+process in the embedded mode, by the task worker in production) only once the
+surrounding transaction commits: a change that is rolled back sends nothing. Call
+these from inside the service's ``transaction.atomic`` block, after the change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
@@ -29,6 +30,7 @@ from innobridge.core.language import display_chinese
 from .models import Booking, BookingStatus, UserCategory
 
 HKT = ZoneInfo("Asia/Hong_Kong")
+logger = logging.getLogger(__name__)
 
 APPROVED_SUBJECT = gettext_noop("Booking approved: %(resource)s, %(when)s")
 APPROVED_BODY = gettext_noop(
@@ -132,10 +134,17 @@ def _mail(recipient: Any, subject: str, body: str, params: Callable[[], dict[str
         subject_text = _(subject) % values
         body_text = _(body) % values
     subject_text = " ".join(subject_text.split())[:250]  # one header line
-    transaction.on_commit(
-        partial(send_mail, subject_text, body_text, None, [email], fail_silently=True)
-    )
+    transaction.on_commit(partial(_enqueue, subject_text, body_text, email))
     return True
+
+
+def _enqueue(subject: str, body: str, email: str) -> None:
+    from .tasks import send_booking_mail
+
+    try:
+        send_booking_mail.enqueue(subject, body, [email])
+    except Exception:  # the change is committed; a mail that cannot be queued is dropped
+        logger.exception("could not queue a booking e-mail")
 
 
 def _booking_params(booking: Booking) -> Callable[[], dict[str, Any]]:

@@ -296,3 +296,25 @@ def test_my_bookings_page_shows_pending_and_the_rejection_reason(
     assert "Rejected" in declined and "Engineer on leave that afternoon" in declined
     assert f"{day:%Y-%m-%d} 14:00–15:00" in declined
     assert 'data-testid="my-bookings-upcoming"' not in html
+
+
+def test_a_mail_that_cannot_be_queued_does_not_undo_the_decision(
+    resource: Any,
+    people: dict[str, Any],
+    manager: Any,
+    mailoutbox: list[Any],
+    monkeypatch: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from innobridge.facilities import tasks
+
+    class Broken:
+        def enqueue(self, *args: Any, **kwargs: Any) -> None:
+            raise ConnectionError("task queue down")
+
+    monkeypatch.setattr(tasks, "send_booking_mail", Broken())
+    b = _book(people["hk"], resource)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_booking(manager, b)
+    b.refresh_from_db()
+    assert b.status == "approved" and mailoutbox == []
