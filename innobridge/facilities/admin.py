@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from .models import (
     Booking,
+    CalendarFeed,
     Charge,
     Dispute,
     Facility,
@@ -60,3 +61,17 @@ admin.site.register(TrainingCertificate)
 admin.site.register(UsageRecord)
 admin.site.register(Charge)
 admin.site.register(Dispute)
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Administrators can see who subscribes and turn a subscription off (delete); the
+    secret itself is never shown."""
+
+    list_display = ["person", "created_at", "last_used_at"]
+    search_fields = ["person__username", "person__email"]
+    exclude = ["token"]
+    readonly_fields = ["person", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

@@ -213,3 +213,17 @@ def test_api_makes_replaces_and_revokes_the_address(
     assert Client().get(feed_path).status_code == 404
     assert c.delete(api).json()["enabled"] is False
     assert not CalendarFeed.objects.exists()
+
+
+def test_admin_lists_subscriptions_without_their_secret(
+    client: Client, people: dict[str, Any], make_person: Any
+) -> None:
+    feed = services.enable_calendar_feed(people["hk"])
+    admin = make_person("root", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    listing = client.get(reverse("admin:facilities_calendarfeed_changelist"))
+    assert listing.status_code == 200 and "Hana" in listing.content.decode()
+    page = client.get(reverse("admin:facilities_calendarfeed_change", args=[feed.pk]))
+    assert page.status_code == 200 and feed.token not in page.content.decode()
+    client.post(reverse("admin:facilities_calendarfeed_delete", args=[feed.pk]), {"post": "yes"})
+    assert not CalendarFeed.objects.exists()
