@@ -215,6 +215,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "InnoBridge <no-reply@innobridge.local>")
+# The site's address for links in e-mail (e.g. https://innobridge.example.org); empty:
+# e-mail gives paths only.
+SITE_URL = os.environ.get("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
 
 # Tasks: in process in the embedded mode; in the database for a worker in production.
 TASKS = {

@@ -91,12 +91,14 @@ def test_approval_reaches_the_booker_in_their_language(
 
 
 def test_english_booker_gets_english(
+    settings: Any,
     resource: Any,
     people: dict[str, Any],
     manager: Any,
     mailoutbox: list[Any],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
+    settings.SITE_URL = "https://ib.example.org/"
     b = _book(people["hk"], resource)
     with translation.override("zh-hant"), django_capture_on_commit_callbacks(execute=True):
         services.approve_booking(manager, b)
@@ -104,6 +106,7 @@ def test_english_booker_gets_english(
     assert mail.subject.startswith("Booking approved: Transmission electron microscope")
     assert "Status: Approved" in mail.body
     assert "48 hours" in mail.body
+    assert f"https://ib.example.org{b.get_absolute_url()}" in mail.body  # a link that works
 
 
 def test_rejection_carries_the_reason(
