@@ -227,3 +227,11 @@ def test_admin_lists_subscriptions_without_their_secret(
     assert page.status_code == 200 and feed.token not in page.content.decode()
     client.post(reverse("admin:facilities_calendarfeed_delete", args=[feed.pk]), {"post": "yes"})
     assert not CalendarFeed.objects.exists()
+
+
+def test_resource_page_offers_a_subscription_to_its_busy_times(
+    client: Client, resource: Any
+) -> None:
+    html = client.get(reverse("facilities:resource", args=[resource.pk])).content.decode()
+    path = reverse("facilities:resource_ics", args=[resource.pk])
+    assert f'href="webcal://testserver{path}"' in html
