@@ -172,3 +172,25 @@ def test_my_bookings_and_ics(resource: Any, people: dict[str, Any]) -> None:
     assert c.get(reverse("facilities:my_bookings")).status_code == 200
     ics = c.get(reverse("facilities:my_ics")).content.decode()
     assert "my sample" in ics and resource.name in ics
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "Hong Kong University of Science and Technology"),
+        ("zh-hant", "香港科技大學"),
+        ("zh-hans", "香港科技大学"),
+    ],
+)
+def test_host_organisation_named_in_the_ui_language(
+    resource: Any, orgs: dict[str, Any], people: Any, language: str, shown: str
+) -> None:
+    orgs["hkust"].name_zh = "香港科技大學"
+    orgs["hkust"].save()
+    for url in (
+        resource.get_absolute_url(),
+        resource.facility.get_absolute_url(),
+        reverse("facilities:home"),
+    ):
+        body = client_for(people["mainland"], language).get(url).content.decode()
+        assert shown in body, url

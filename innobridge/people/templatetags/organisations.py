@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.utils.translation import get_language
 
 from innobridge.core.language import display_chinese
 
@@ -14,3 +17,14 @@ def chinese(value: str | None) -> str:
     """Chinese text in the UI's script (Traditional for 繁體中文, Simplified for 简体中文);
     unchanged in the English UI."""
     return display_chinese(value or "")
+
+
+@register.filter
+def org_name(organisation: Any) -> str:
+    """An organisation's name in the UI's language: in 繁體中文 and 简体中文 its Chinese
+    name (in the UI's script) when it has one, else its English name."""
+    if organisation is None:
+        return ""
+    if (get_language() or "").startswith("zh") and getattr(organisation, "name_zh", ""):
+        return display_chinese(organisation.name_zh)
+    return str(organisation.name)
