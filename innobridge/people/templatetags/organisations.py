@@ -25,6 +25,7 @@ def org_name(organisation: Any) -> str:
     name (in the UI's script) when it has one, else its English name."""
     if organisation is None:
         return ""
-    if (get_language() or "").startswith("zh") and getattr(organisation, "name_zh", ""):
-        return display_chinese(organisation.name_zh)
+    name_zh = str(getattr(organisation, "name_zh", "") or "")
+    if name_zh and (get_language() or "").startswith("zh"):
+        return display_chinese(name_zh)
     return str(organisation.name)
