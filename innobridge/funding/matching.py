@@ -10,6 +10,7 @@ pairs, so the engine can never choose a conflicted reviewer.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,20 +71,50 @@ class AssignmentResult:
 
 
 def explain_pair(
-    proposal_text: str, reviewer_text_list: Sequence[str], script: str | None
+    proposal_text: str,
+    reviewer_text_list: Sequence[str],
+    script: str | None,
+    weight: Callable[[str], float] | None = None,
 ) -> dict[str, Any]:
-    qtoks = tokenize_folded(fold(proposal_text))
-    best, best_n, all_toks = "", -1, []
-    for t in reviewer_text_list:
-        toks = tokenize_folded(fold(t))
+    """Why a reviewer suits a proposal: shared terms (most informative first when
+    ``weight`` gives each term's weight, e.g. its idf) and the reviewer's closest text."""
+    return _explain(
+        tokenize_folded(fold(proposal_text)),
+        [(t, tokenize_folded(fold(t))) for t in reviewer_text_list],
+        script,
+        weight,
+    )
+
+
+def _explain(
+    qtoks: Sequence[str],
+    reviewer: Sequence[tuple[str, Sequence[str]]],
+    script: str | None,
+    weight: Callable[[str], float] | None,
+) -> dict[str, Any]:
+    q = set(qtoks)
+    best, best_n = "", -1
+    all_toks: list[str] = []
+    for text, toks in reviewer:
         all_toks.extend(toks)
-        n = len(set(qtoks) & set(toks))
+        n = len(q.intersection(toks))
         if n > best_n:
-            best, best_n = t, n
+            best, best_n = text, n
     return {
-        "shared_terms": shared_terms(qtoks, all_toks, script, limit=8),
+        "shared_terms": shared_terms(qtoks, all_toks, script, weight, limit=8),
         "closest_text": best[:300],
     }
+
+
+def _idf(token_sets: Sequence[set[str]]) -> Callable[[str], float]:
+    """Inverse document frequency over the documents at hand (each reviewer, each
+    proposal): a term that many of them share ("work", "results") explains little."""
+    df: dict[str, int] = {}
+    for toks in token_sets:
+        for t in toks:
+            df[t] = df.get(t, 0) + 1
+    n = len(token_sets)
+    return lambda t: math.log((n + 1) / (df.get(t, 0) + 0.5))
 
 
 def affinities(
@@ -103,10 +134,16 @@ def affinities(
         for col, j in enumerate(with_text):
             aff[:, j] = m[col, :]
     script = script_for_language()
+    # Each text is tokenised once (not once per pair).
+    rtoks = [[(t, tokenize_folded(fold(t))) for t in ts] for ts in texts]
+    qtoks = [tokenize_folded(fold(q)) for q in queries]
+    weight = _idf(
+        [{tok for _t, toks in r for tok in toks} for r in rtoks] + [set(q) for q in qtoks]
+    )
     why = {}
     for i, p in enumerate(proposals):
         for j, r in enumerate(reviewers):
-            why[(p.pk, r.pk)] = explain_pair(queries[i], texts[j], script) if texts[j] else {}
+            why[(p.pk, r.pk)] = _explain(qtoks[i], rtoks[j], script, weight) if texts[j] else {}
     return aff, why
 
 

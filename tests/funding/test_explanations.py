@@ -1,0 +1,33 @@
+"""Why a reviewer suits a proposal: the most informative shared terms first."""
+
+from __future__ import annotations
+
+from innobridge.funding.matching import _explain, _idf, explain_pair
+from innobridge.matching.text import fold, tokenize_folded
+
+
+def toks(text: str) -> list[str]:
+    return tokenize_folded(fold(text))
+
+
+def test_rare_shared_terms_come_before_common_ones() -> None:
+    proposal = "Model and data analysis for perovskite solar cells"
+    reviewers = [
+        ["Model and data analysis of perovskite solar cells and their stability"],
+        ["Model and data analysis in protein folding"],
+        ["Model and data analysis in graph theory"],
+        ["Model and data analysis in machine translation"],
+    ]
+    rtoks = [[(t, toks(t)) for t in r] for r in reviewers]
+    weight = _idf([{x for _t, ts in r for x in ts} for r in rtoks] + [set(toks(proposal))])
+    terms = _explain(toks(proposal), rtoks[0], None, weight)["shared_terms"]
+    assert set(terms[:3]) == {"perovskite", "solar", "cells"}
+    assert set(terms[3:]) == {"model", "data", "analysis"}
+
+
+def test_explain_pair_gives_the_closest_text_and_the_ui_script() -> None:
+    why = explain_pair(
+        "气体传感器", ["Graphene sensors for gas detection", "氣體傳感器的製備"], "zh-hant"
+    )
+    assert why["closest_text"] == "氣體傳感器的製備"
+    assert "氣體" in why["shared_terms"] and "传感器" not in why["shared_terms"]
