@@ -120,3 +120,31 @@ def test_reviewer_assignment_obstacles_are_translated() -> None:
     with translation.override("en"):
         unknown = localised_obstacle({"kind": "unknown", "message": "infeasible"})
     assert unknown["message"] == "No assignment meets the constraints of this call."
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext not installed")
+def test_every_marked_string_is_translated(tmp_path: Path, settings: Any, monkeypatch: Any) -> None:
+    """Re-extract the catalogues from a copy of the sources (as `make messages` does): no
+    string the code or a template marks for translation may be missing or untranslated."""
+    from django.core.management import call_command
+
+    source = Path(settings.BASE_DIR) / "innobridge"
+    copy = tmp_path / "innobridge"
+    shutil.copytree(
+        source, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "static", "node_modules")
+    )
+    settings.LOCALE_PATHS = [str(copy / "locale")]
+    monkeypatch.chdir(copy)
+    call_command("makemessages", locale=["zh_Hant", "zh_Hans"], no_obsolete=True, verbosity=0)
+    missing: dict[str, list[str]] = {}
+    for language in ("zh_Hant", "zh_Hans"):
+        with (copy / "locale" / language / "LC_MESSAGES" / "django.po").open("rb") as handle:
+            catalogue = read_po(handle)
+        for message in catalogue:
+            if not message.id:
+                continue
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if message.fuzzy or not all(strings):
+                ident = message.id[0] if isinstance(message.id, tuple) else message.id
+                missing.setdefault(language, []).append(ident)
+    assert missing == {}, "run `make messages` and translate: " + repr(missing)[:2000]
