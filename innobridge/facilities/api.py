@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from innobridge.people.auth import api_auth as _auth
@@ -404,7 +404,7 @@ def _booking_out(b: Booking) -> dict[str, Any]:
 
 
 @router.post("/bookings", response={201: BookingOut}, auth=_auth)
-def create_booking(request: HttpRequest, data: BookingIn) -> tuple[int, dict[str, Any]]:
+def create_booking(request: HttpRequest, data: BookingIn) -> Status:
     r = get_object_or_404(Resource, pk=data.resource_id, is_active=True)
     b = _call(
         services.request_booking,
@@ -416,7 +416,7 @@ def create_booking(request: HttpRequest, data: BookingIn) -> tuple[int, dict[str
         purpose=data.purpose,
         confirmed_price=data.confirmed_price,
     )
-    return 201, _booking_out(b)
+    return Status(201, _booking_out(b))
 
 
 @router.get("/bookings", response=list[BookingOut], auth=_auth)
@@ -501,7 +501,7 @@ def _charge_out(c: Charge) -> dict[str, Any]:
 
 
 @router.post("/bookings/{booking_id}/usage", response={201: ChargeOut}, auth=_auth)
-def usage(request: HttpRequest, booking_id: int, data: UsageIn) -> tuple[int, dict[str, Any]]:
+def usage(request: HttpRequest, booking_id: int, data: UsageIn) -> Status:
     b = _visible(request, booking_id)
     c = _call(
         services.record_usage,
@@ -512,7 +512,7 @@ def usage(request: HttpRequest, booking_id: int, data: UsageIn) -> tuple[int, di
         samples=data.samples,
         notes=data.notes,
     )
-    return 201, _charge_out(c)
+    return Status(201, _charge_out(c))
 
 
 class DisputeIn(Schema):
@@ -520,12 +520,12 @@ class DisputeIn(Schema):
 
 
 @router.post("/charges/{charge_id}/dispute", response={201: dict}, auth=_auth)
-def dispute(request: HttpRequest, charge_id: int, data: DisputeIn) -> tuple[int, dict[str, Any]]:
+def dispute(request: HttpRequest, charge_id: int, data: DisputeIn) -> Status:
     c = Charge.objects.filter(pk=charge_id, payer_id=request.user.pk).first()
     if c is None:
         raise HttpError(404, _("Not found."))
     d = _call(services.raise_dispute, request.user, c, data.reason)
-    return 201, {"id": d.pk, "status": d.status}
+    return Status(201, {"id": d.pk, "status": d.status})
 
 
 class ResolveIn(Schema):
@@ -746,7 +746,7 @@ def delete_tariff(request: HttpRequest, resource_id: int, category: str) -> Any:
     if t is None:
         raise HttpError(404, _("Not found."))
     _call(services.remove_tariff, request.user, t)
-    return 204, None
+    return Status(204, None)
 
 
 class MaintenanceIn(Schema):
@@ -766,7 +766,7 @@ def add_maintenance(request: HttpRequest, resource_id: int, data: MaintenanceIn)
         _aware(data.end, "end"),
         data.reason,
     )
-    return 201, {"id": m.pk, "start": m.starts_at, "end": m.ends_at, "reason": m.reason}
+    return Status(201, {"id": m.pk, "start": m.starts_at, "end": m.ends_at, "reason": m.reason})
 
 
 class PersonRef(Schema):
@@ -795,7 +795,7 @@ def grant_certificate(request: HttpRequest, resource_id: int, data: PersonRef) -
         r,
         valid_until=data.valid_until,
     )
-    return 201, {"id": cert.pk, "username": data.username, "valid_until": cert.valid_until}
+    return Status(201, {"id": cert.pk, "username": data.username, "valid_until": cert.valid_until})
 
 
 @router.put("/resources/{resource_id}/quotas", response=dict, auth=_auth)
@@ -870,7 +870,7 @@ def create_facility(request: HttpRequest, data: FacilityIn) -> Any:
     of its managers. An empty region takes the host organisation's."""
     fields, managers = _facility_fields(data.dict())
     f = _call(services.create_facility, request.user, managers=managers or [], **fields)
-    return 201, _facility_out(Facility.objects.select_related("organisation").get(pk=f.pk))
+    return Status(201, _facility_out(Facility.objects.select_related("organisation").get(pk=f.pk)))
 
 
 @router.patch("/facilities/{facility_id}", response=FacilityOut, auth=_auth)
@@ -937,7 +937,7 @@ def create_resource(request: HttpRequest, facility_id: int, data: ResourceIn) ->
     if fields.get("opening_hours") is None:
         fields.pop("opening_hours")
     r = _call(services.save_resource, request.user, f, None, **fields)
-    return 201, _resource_detail(request, r)
+    return Status(201, _resource_detail(request, r))
 
 
 @router.patch("/resources/{resource_id}", response=ResourceDetailOut, auth=_auth)
