@@ -4,9 +4,11 @@ Runs the engine's affinity (``innobridge.matching.affinity``: the same functions
 index uses) on d_20_1..10 (title+abstract), evaluates with the reimplemented metric
 (``innobridge.matching.evaluation``) and writes benchmarks/results/goldstandard.json.
 
-Choices (query role, aggregation over a researcher's papers, lexical weight) are made on a
-fixed random half of the 58 participants ("tune" split) and reported on the other half
-("held-out") and on all participants.
+Choices (aggregation over a researcher's papers, lexical weight and mode) are made on a
+fixed random half of the 58 participants ("tune" split) for the engine's vectors (e5 with
+the shipped language centring, the engine's query role) and reported on the other half
+("held-out") and on all participants; the other spaces (uncentred e5, both fixed roles,
+USE, e5 + USE) are recorded in ``variants`` for comparison.
 
     .venv/bin/python benchmarks/goldstandard.py [--data-dir DIR]
 """
