@@ -39,6 +39,13 @@ MIN_OPEN, MAX_OPEN = 1, 4
 MIN_PER_SIDE = DECIDED_PROPOSALS + MIN_REVIEWERS + MIN_OPEN
 
 
+def _at(moment: dt.datetime, days: int, hour: int) -> dt.datetime:
+    """A round Hong Kong time near ``moment``: ``days`` days later (or earlier) at
+    ``hour``:00 — calls open at 09:00 and close at 17:00, as real calls do."""
+    local = timezone.localtime(moment) + dt.timedelta(days=days)
+    return local.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
 def _role_usernames() -> list[str]:
     """The people demo's role accounts (demo-officer, demo-researcher, …): not drawn as
     applicants or reviewers (the demo researchers themselves are demo-001, demo-002…)."""
@@ -199,8 +206,8 @@ def _seed(
         title="Joint Research Call 2025 (demo)",
         title_zh="2025年聯合研究徵集（示範）",
         description=description,
-        opens_at=opened,
-        closes_at=opened + dt.timedelta(days=60),
+        opens_at=_at(opened, -1, 9),
+        closes_at=_at(opened + dt.timedelta(days=60), 1, 17),
         sides=sides,
         review_deadline=now + dt.timedelta(days=30),
     )
@@ -285,8 +292,8 @@ def _seed(
         title="Joint Research Call 2026 (demo)",
         title_zh="2026年聯合研究徵集（示範）",
         description=description,
-        opens_at=now - dt.timedelta(days=20),
-        closes_at=now + dt.timedelta(days=40),
+        opens_at=_at(now - dt.timedelta(days=20), -1, 9),
+        closes_at=_at(now + dt.timedelta(days=40), 1, 17),
         sides=sides,
         review_deadline=now + dt.timedelta(days=90),
     )
