@@ -1660,6 +1660,7 @@ def submit_review(
     scores: Mapping[Any, Any],
     comments: str = "",
     criterion_comments: Mapping[Any, str] | None = None,
+    now: dt.datetime | None = None,
 ) -> Review:
     if assignment.reviewer_id != actor.pk:
         raise PermissionDenied(_("This review is not yours."))
@@ -1669,6 +1670,14 @@ def submit_review(
         raise ValidationError(_("Accept the invitation before reviewing."))
     if assignment.proposal.state != ProposalState.IN_REVIEW:
         raise ValidationError(_("This proposal is no longer in review."))
+    if assignment.deadline is not None and (now or timezone.now()) > assignment.deadline:
+        raise ValidationError(
+            _(
+                "The review deadline (%(deadline)s, Hong Kong time) has passed: ask the "
+                "programme officer to extend it."
+            )
+            % {"deadline": timezone.localtime(assignment.deadline).strftime("%Y-%m-%d %H:%M")}
+        )
     criteria = list(
         Criterion.objects.filter(call=assignment.proposal.call, funder=assignment.funder)
     )

@@ -17,6 +17,7 @@ from innobridge.funding.models import (
     Disbursement,
     Project,
     ProposalState,
+    Review,
     ReviewAssignment,
 )
 from innobridge.funding.portfolio import Candidate, best_portfolio
@@ -414,3 +415,24 @@ def test_only_reviewers_declare_conflicts(client, world, submitted):
         content_type="application/json",
     )
     assert r.status_code == 403
+
+
+def test_no_review_after_the_deadline_until_the_officer_extends_it(world, submitted):
+    p = to_review(world, eligible(world, submitted))
+    a = ReviewAssignment.objects.filter(proposal=p, status="invited").first()
+    services.respond_assignment(a.reviewer, a, accept=True)
+    a.refresh_from_db()
+    assert a.deadline is not None
+    crits = list(Criterion.objects.filter(call=p.call, funder=a.funder))
+    late = a.deadline + dt.timedelta(minutes=1)
+    with pytest.raises(ValidationError, match="deadline"):
+        services.submit_review(a.reviewer, a, scores={c.pk: 3 for c in crits}, now=late)
+    a.refresh_from_db()
+    assert a.status == "accepted" and not Review.objects.filter(assignment=a).exists()
+    # The officer moves the call's review deadline: the reviews still owed move with it.
+    services.update_call(
+        world.hk_officer, p.call, review_deadline=a.deadline + dt.timedelta(days=7), now=late
+    )
+    a.refresh_from_db()
+    services.submit_review(a.reviewer, a, scores={c.pk: 3 for c in crits}, now=late)
+    assert Review.objects.filter(assignment=a).exists()
