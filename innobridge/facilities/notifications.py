@@ -1,12 +1,14 @@
-"""E-mail about bookings, each written in its recipient's preferred language.
+"""E-mail about bookings and charges, each written in its recipient's preferred language.
 
 The booker hears when a request is approved, rejected (with the reason) or cancelled by
-the facility; the facility's managers hear of a new request that waits for their
-approval. Mail goes out through Django's ``send_mail`` (the console in the demo, SMTP
-when ``EMAIL_HOST`` is configured), queued as a task (``tasks.send_booking_mail``: in
-process in the embedded mode, by the task worker in production) only once the
-surrounding transaction commits: a change that is rolled back sends nothing. Call
-these from inside the service's ``transaction.atomic`` block, after the change.
+the facility, and how a charge they disputed was decided; the facility's managers hear
+of a new request that waits for their approval, of a booking its booker cancelled (the
+time is free again) and of a disputed charge. Mail goes out through Django's
+``send_mail`` (the console in the demo, SMTP when ``EMAIL_HOST`` is configured), queued
+as a task (``tasks.send_booking_mail``: in process in the embedded mode, by the task
+worker in production) only once the surrounding transaction commits: a change that is
+rolled back sends nothing. Call these from inside the service's ``transaction.atomic``
+block, after the change.
 """
 
 from __future__ import annotations
@@ -69,6 +71,32 @@ REQUEST_BODY = gettext_noop(
     "Price: %(price)s\n"
     "\n"
     "Approve or reject it: %(url)s\n"
+)
+BOOKER_CANCELLED_SUBJECT = gettext_noop("Booking cancelled by its booker: %(resource)s, %(when)s")
+BOOKER_CANCELLED_BODY = gettext_noop(
+    "%(booker)s (%(organisation)s) has cancelled the booking of %(resource)s "
+    "(%(facility)s) on %(when)s; the time is free again.\n"
+    "\n"
+    "%(url)s\n"
+)
+DISPUTE_SUBJECT = gettext_noop("Charge disputed: %(resource)s, %(amount)s")
+DISPUTE_BODY = gettext_noop(
+    "%(payer)s disputes the charge “%(description)s” of %(amount)s for %(resource)s "
+    "(%(facility)s).\n"
+    "\n"
+    "Reason: %(reason)s\n"
+    "\n"
+    "Resolve it: %(url)s\n"
+)
+DISPUTE_RESOLVED_SUBJECT = gettext_noop("Your dispute was decided: %(resource)s")
+DISPUTE_RESOLVED_BODY = gettext_noop(
+    "Your dispute of the charge “%(description)s” (%(original)s) for %(resource)s "
+    "(%(facility)s) was decided: %(status)s.\n"
+    "Amount now: %(amount)s\n"
+    "\n"
+    "%(resolution)s\n"
+    "\n"
+    "%(url)s\n"
 )
 
 
@@ -170,19 +198,65 @@ def booking_cancelled_by_facility(booking: Booking) -> bool:
     return _mail(booking.booker, CANCELLED_SUBJECT, CANCELLED_BODY, _booking_params(booking))
 
 
-def request_needs_approval(booking: Booking) -> int:
-    """Tell each manager of the facility (with an e-mail address, other than the
-    booker) that a request waits for approval; returns how many were written."""
-    if booking.status != BookingStatus.REQUESTED:
-        return 0
-    managers = (
+def _managers(booking: Booking) -> Any:
+    """The facility's active managers with an e-mail address, other than the booker."""
+    return (
         booking.resource.facility.managers.filter(is_active=True)
         .exclude(pk=booking.booker_id)
         .exclude(email="")
         .order_by("pk")
     )
 
+
+def request_needs_approval(booking: Booking) -> int:
+    """Tell each manager of the facility (with an e-mail address, other than the
+    booker) that a request waits for approval; returns how many were written."""
+    if booking.status != BookingStatus.REQUESTED:
+        return 0
+
     def make() -> dict[str, Any]:
         return {**_params(booking), "url": site_url(reverse("facilities:manage"))}
 
-    return sum(1 for m in managers if _mail(m, REQUEST_SUBJECT, REQUEST_BODY, make))
+    return sum(1 for m in _managers(booking) if _mail(m, REQUEST_SUBJECT, REQUEST_BODY, make))
+
+
+def booking_cancelled_by_booker(booking: Booking) -> int:
+    """Tell the managers that the booker cancelled (the slot is free again)."""
+    make = _booking_params(booking)
+    return sum(
+        1
+        for m in _managers(booking)
+        if _mail(m, BOOKER_CANCELLED_SUBJECT, BOOKER_CANCELLED_BODY, make)
+    )
+
+
+def _charge_params(dispute: Any, url: str) -> Callable[[], dict[str, Any]]:
+    charge = dispute.charge
+
+    def make() -> dict[str, Any]:
+        return {
+            **_params(charge.booking),
+            "payer": display_chinese(str(charge.payer)),
+            "description": charge.description,
+            "amount": f"{charge.currency} {charge.amount}",
+            "original": f"{charge.currency} {dispute.original_amount}",
+            "reason": dispute.reason,
+            "status": str(dispute.get_status_display()),
+            "resolution": dispute.resolution,
+            "url": url,
+        }
+
+    return make
+
+
+def charge_disputed(dispute: Any) -> int:
+    """Tell the facility's managers that a payer disputes a charge (with the reason)."""
+    booking = dispute.charge.booking
+    make = _charge_params(dispute, site_url(reverse("facilities:manage")))
+    return sum(1 for m in _managers(booking) if _mail(m, DISPUTE_SUBJECT, DISPUTE_BODY, make))
+
+
+def dispute_resolved(dispute: Any) -> bool:
+    """Tell the payer how their dispute was decided (and the amount now due)."""
+    make = _charge_params(dispute, site_url(reverse("facilities:my_statement")))
+    return _mail(dispute.charge.payer, DISPUTE_RESOLVED_SUBJECT, DISPUTE_RESOLVED_BODY, make)

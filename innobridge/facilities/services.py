@@ -506,6 +506,8 @@ def cancel_booking(actor: Any, booking: Booking, *, now: dt.datetime | None = No
         )
         if actor.pk != booking.booker_id:
             notifications.booking_cancelled_by_facility(booking)  # sent on commit
+        else:
+            notifications.booking_cancelled_by_booker(booking)  # sent on commit
         if fee > 0:
             charge = _charge(
                 booking,
@@ -623,6 +625,7 @@ def raise_dispute(actor: Any, charge: Charge, reason: str) -> Dispute:
         record_event(
             actor, "facilities.charge.dispute", locked, before=before, after=snapshot(locked)
         )
+        notifications.charge_disputed(dispute)  # sent on commit
     charge.refresh_from_db()
     return dispute
 
@@ -673,6 +676,7 @@ def resolve_dispute(
             actor, "facilities.dispute.resolve", locked, before=before, after=snapshot(locked)
         )
         record_event(actor, "facilities.charge.adjust", c, before=c_before, after=snapshot(c))
+        notifications.dispute_resolved(locked)  # sent on commit
     dispute.refresh_from_db()
     return dispute
 

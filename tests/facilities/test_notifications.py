@@ -4,6 +4,7 @@ message is in its recipient's language and leaves only when the change commits."
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -125,7 +126,7 @@ def test_rejection_carries_the_reason(
     assert "Reason: The cryo holder is away for repair." in mail.body
 
 
-def test_cancellation_by_a_manager_tells_the_booker_but_the_bookers_own_does_not(
+def test_cancellation_by_a_manager_tells_the_booker_and_the_bookers_own_tells_managers(
     resource: Any,
     people: dict[str, Any],
     manager: Any,
@@ -134,9 +135,14 @@ def test_cancellation_by_a_manager_tells_the_booker_but_the_bookers_own_does_not
 ) -> None:
     mine = _book(people["hk"], resource, day=4)
     theirs = _book(people["hk"], resource, day=5)
+    mailoutbox.clear()  # the two requests' mail to the manager
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_booking(people["hk"], mine, now=NOW)
-    assert mailoutbox == []
+    (mail,) = mailoutbox
+    assert mail.to == [manager.email]
+    assert mail.subject.startswith("Booking cancelled by its booker:")
+    assert "the time is free again" in mail.body
+    mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_booking(manager, theirs, now=NOW)
     (mail,) = mailoutbox
@@ -321,3 +327,48 @@ def test_a_mail_that_cannot_be_queued_does_not_undo_the_decision(
         services.approve_booking(manager, b)
     b.refresh_from_db()
     assert b.status == "approved" and mailoutbox == []
+
+
+def test_a_dispute_tells_the_managers_and_its_decision_the_payer(
+    resource: Any,
+    people: dict[str, Any],
+    manager: Any,
+    mailoutbox: list[Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from decimal import Decimal
+
+    from innobridge.facilities.models import Charge
+
+    b = _book(people["mainland"], resource)
+    services.approve_booking(manager, b)
+    services.record_usage(
+        manager,
+        b,
+        started_at=b.starts_at,
+        ended_at=b.ends_at,
+        now=b.ends_at + dt.timedelta(hours=1),
+    )
+    charge = Charge.objects.get(booking=b, kind="usage")
+    people["mainland"].preferred_language = "zh-hans"
+    people["mainland"].save()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        dispute = services.raise_dispute(people["mainland"], charge, "Only one hour was used.")
+    (mail,) = mailoutbox
+    assert mail.to == [manager.email]
+    assert mail.subject.startswith("Charge disputed:")
+    assert "Only one hour was used." in mail.body
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resolve_dispute(
+            manager, dispute, upheld=True, resolution="Corrected to one hour.", new_amount="750"
+        )
+    (mail,) = mailoutbox
+    assert mail.to == [people["mainland"].email]
+    with translation.override("zh-hans"):
+        assert mail.subject.startswith(
+            translation.gettext("Your dispute was decided: %(resource)s").split("%")[0]
+        )
+    assert "Corrected to one hour." in mail.body
+    assert f"{charge.currency} {Decimal('750.00')}" in mail.body
