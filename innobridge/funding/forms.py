@@ -20,8 +20,9 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format or "%Y-%m-%dT%H:%M")
 
 
-class CallForm(forms.Form):
-    scheme = forms.ModelChoiceField(Scheme.objects.none(), label=_("Scheme"))
+class CallBasicsForm(forms.Form):
+    """What every call has: titles, what applicants must know, and its dates."""
+
     title = forms.CharField(label=_("Title"), max_length=300)
     title_zh = forms.CharField(label=_("Chinese title"), max_length=300, required=False)
     description = forms.CharField(
@@ -32,6 +33,11 @@ class CallForm(forms.Form):
     review_deadline = forms.DateTimeField(
         label=_("Review deadline"), widget=DateTimeInput, required=False
     )
+
+
+class CallForm(CallBasicsForm):
+    field_order = ["scheme"]
+    scheme = forms.ModelChoiceField(Scheme.objects.none(), label=_("Scheme"))
     budget_HK = forms.DecimalField(label=_("Hong Kong budget (HKD)"), min_value=Decimal("1"))
     cap_HK = forms.DecimalField(label=_("Hong Kong cap per project (HKD)"), min_value=Decimal("1"))
     budget_CN = forms.DecimalField(label=_("Mainland budget (CNY)"), min_value=Decimal("1"))
@@ -90,20 +96,10 @@ class SchemeForm(forms.Form):
     )
 
 
-class CallEditForm(forms.Form):
+class CallEditForm(CallBasicsForm):
     """The call's own fields; each funder's budget, cap and reviewers are edited by that
     funder's officers (the fields of other funders' sides are shown disabled)."""
 
-    title = forms.CharField(label=_("Title"), max_length=300)
-    title_zh = forms.CharField(label=_("Chinese title"), max_length=300, required=False)
-    description = forms.CharField(
-        label=_("What applicants must know"), widget=forms.Textarea, required=False
-    )
-    opens_at = forms.DateTimeField(label=_("Opens (Hong Kong time)"), widget=DateTimeInput)
-    closes_at = forms.DateTimeField(label=_("Closes (Hong Kong time)"), widget=DateTimeInput)
-    review_deadline = forms.DateTimeField(
-        label=_("Review deadline"), widget=DateTimeInput, required=False
-    )
     min_duration_months = forms.IntegerField(label=_("Shortest duration (months)"), min_value=1)
     max_duration_months = forms.IntegerField(label=_("Longest duration (months)"), min_value=1)
     min_industry_share = forms.DecimalField(
