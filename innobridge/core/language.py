@@ -12,7 +12,7 @@ from django.utils import translation
 
 from innobridge.matching.text import fold, to_script
 
-__all__ = ["display_chinese", "fold", "script_for_language", "to_script"]
+__all__ = ["display_chinese", "fold", "name_in_language", "script_for_language", "to_script"]
 
 
 def script_for_language(language_code: str | None = None) -> str | None:
@@ -32,3 +32,13 @@ def display_chinese(text: str, language_code: str | None = None) -> str:
     if not text or script is None:
         return text
     return to_script(text, script)
+
+
+def name_in_language(name: str, name_zh: str, language_code: str | None = None) -> str:
+    """A bilingual name (an organisation's, a partner institution's) in the UI's
+    language: in 繁體中文 and 简体中文 the Chinese name, in the UI's script, when there is
+    one; else the English name."""
+    script = script_for_language(language_code)
+    if name_zh and script is not None:
+        return to_script(name_zh, script)
+    return name

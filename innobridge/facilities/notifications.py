@@ -27,7 +27,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from innobridge.core.language import display_chinese
+from innobridge.core.language import display_chinese, name_in_language
 
 from .models import Booking, BookingStatus, UserCategory
 
@@ -126,9 +126,7 @@ def when(booking: Booking) -> str:
 
 
 def _org_name(org: Any) -> str:
-    if org.name_zh and (translation.get_language() or "").startswith("zh"):
-        return display_chinese(org.name_zh)
-    return str(org.name)
+    return name_in_language(str(org.name), org.name_zh or "")
 
 
 def _params(booking: Booking) -> dict[str, Any]:

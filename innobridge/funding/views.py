@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from innobridge.core.language import display_chinese
+from innobridge.core.language import name_in_language
 from innobridge.core.permissions import Role, has_role
 from innobridge.people.models import Organisation, Person
 
@@ -679,8 +679,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     for row in rows:
         row["can_open"] = row["id"] in mine
         for o in row["partners"]:  # institutions in the UI's language and script
-            zh = lang.startswith("zh") and o["name_zh"]
-            o["shown"] = display_chinese(o["name_zh"], lang) if zh else o["name"]
+            o["shown"] = name_in_language(o["name"], o["name_zh"] or "", lang)
     return render(request, "funding/projects.html", {"projects": rows})
 
 

@@ -20,3 +20,12 @@ def test_chinese_is_shown_in_the_script_of_the_ui():
     assert display_chinese("香港科技大学", "zh-hant") == "香港科技大學"
     assert display_chinese("香港科技大學", "zh-hans") == "香港科技大学"
     assert display_chinese("香港科技大學", "en") == "香港科技大學"
+
+
+def test_name_in_language_follows_the_ui() -> None:
+    from innobridge.core.language import name_in_language
+
+    assert name_in_language("Tsinghua University", "清华大学", "en") == "Tsinghua University"
+    assert name_in_language("Tsinghua University", "清华大学", "zh-hant") == "清華大學"
+    assert name_in_language("Tsinghua University", "清华大学", "zh-hans") == "清华大学"
+    assert name_in_language("HKUST", "", "zh-hant") == "HKUST"  # no Chinese name

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
 
-from innobridge.core.language import display_chinese
+from innobridge.core.language import display_chinese, name_in_language
 
 register = template.Library()
 
@@ -25,7 +24,4 @@ def org_name(organisation: Any) -> str:
     name (in the UI's script) when it has one, else its English name."""
     if organisation is None:
         return ""
-    name_zh = str(getattr(organisation, "name_zh", "") or "")
-    if name_zh and (get_language() or "").startswith("zh"):
-        return display_chinese(name_zh)
-    return str(organisation.name)
+    return name_in_language(str(organisation.name), str(getattr(organisation, "name_zh", "") or ""))
