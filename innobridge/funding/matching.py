@@ -71,27 +71,15 @@ class AssignmentResult:
 
 
 def explain_pair(
-    proposal_text: str,
-    reviewer_text_list: Sequence[str],
-    script: str | None,
-    weight: Callable[[str], float] | None = None,
-) -> dict[str, Any]:
-    """Why a reviewer suits a proposal: shared terms (most informative first when
-    ``weight`` gives each term's weight, e.g. its idf) and the reviewer's closest text."""
-    return _explain(
-        tokenize_folded(fold(proposal_text)),
-        [(t, tokenize_folded(fold(t))) for t in reviewer_text_list],
-        script,
-        weight,
-    )
-
-
-def _explain(
     qtoks: Sequence[str],
     reviewer: Sequence[tuple[str, Sequence[str]]],
     script: str | None,
-    weight: Callable[[str], float] | None,
+    weight: Callable[[str], float] | None = None,
 ) -> dict[str, Any]:
+    """Why a reviewer suits a proposal, from tokens computed once per text: shared terms
+    (most informative first when ``weight`` gives each term's weight, e.g. its idf), in
+    ``script``, and the reviewer's text (``reviewer``: (text, tokens) pairs) closest to
+    the proposal (``qtoks``)."""
     q = set(qtoks)
     best, best_n = "", -1
     all_toks: list[str] = []
@@ -143,7 +131,7 @@ def affinities(
     why = {}
     for i, p in enumerate(proposals):
         for j, r in enumerate(reviewers):
-            why[(p.pk, r.pk)] = _explain(qtoks[i], rtoks[j], script, weight) if texts[j] else {}
+            why[(p.pk, r.pk)] = explain_pair(qtoks[i], rtoks[j], script, weight) if texts[j] else {}
     return aff, why
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from innobridge.funding.matching import _explain, _idf, explain_pair
+from innobridge.funding.matching import _idf, explain_pair
 from innobridge.matching.text import fold, tokenize_folded
 
 
@@ -20,14 +20,13 @@ def test_rare_shared_terms_come_before_common_ones() -> None:
     ]
     rtoks = [[(t, toks(t)) for t in r] for r in reviewers]
     weight = _idf([{x for _t, ts in r for x in ts} for r in rtoks] + [set(toks(proposal))])
-    terms = _explain(toks(proposal), rtoks[0], None, weight)["shared_terms"]
+    terms = explain_pair(toks(proposal), rtoks[0], None, weight)["shared_terms"]
     assert set(terms[:3]) == {"perovskite", "solar", "cells"}
     assert set(terms[3:]) == {"model", "data", "analysis"}
 
 
 def test_explain_pair_gives_the_closest_text_and_the_ui_script() -> None:
-    why = explain_pair(
-        "气体传感器", ["Graphene sensors for gas detection", "氣體傳感器的製備"], "zh-hant"
-    )
+    texts = ["Graphene sensors for gas detection", "氣體傳感器的製備"]
+    why = explain_pair(toks("气体传感器"), [(t, toks(t)) for t in texts], "zh-hant")
     assert why["closest_text"] == "氣體傳感器的製備"
     assert "氣體" in why["shared_terms"] and "传感器" not in why["shared_terms"]
