@@ -132,13 +132,39 @@ def entity_groups(texts: Sequence[str]) -> set[str]:
     return {language_group(detect_language(t)) for t in texts}
 
 
+def cross_language_bonus(
+    text_groups: Sequence[str],
+    query_groups: Sequence[str],
+    centering: LanguageCentering | None,
+) -> np.ndarray | None:
+    """(n_texts, n_queries): the model's calibrated offset for a text in another language
+    group than the query's (:meth:`LanguageCentering.offset`), else 0; ``None`` when the
+    model has no offsets."""
+    if centering is None or not centering.offsets:
+        return None
+    return np.array(
+        [[centering.offset(q, t) for q in query_groups] for t in text_groups], np.float32
+    ).reshape(len(text_groups), len(query_groups))
+
+
 def dense_affinity(
-    entity_vecs: Sequence[np.ndarray], query_vecs: np.ndarray, cfg: AffinityConfig = DEFAULT_CONFIG
+    entity_vecs: Sequence[np.ndarray],
+    query_vecs: np.ndarray,
+    cfg: AffinityConfig = DEFAULT_CONFIG,
+    text_groups: Sequence[Sequence[str]] | None = None,
+    query_groups: Sequence[str] | None = None,
+    centering: LanguageCentering | None = None,
 ) -> np.ndarray:
-    """(n_entities, n_queries) aggregated cosine similarity."""
+    """(n_entities, n_queries) aggregated cosine similarity; with the language groups of each
+    entity's texts and of the queries, the calibration's cross-language offsets apply."""
     out = np.zeros((len(entity_vecs), len(query_vecs)), np.float32)
     for i, v in enumerate(entity_vecs):
-        out[i] = aggregate(v @ query_vecs.T, cfg, v, query_vecs)
+        sims = v @ query_vecs.T
+        if text_groups is not None and query_groups is not None:
+            bonus = cross_language_bonus(text_groups[i], query_groups, centering)
+            if bonus is not None:
+                sims = sims + bonus
+        out[i] = aggregate(sims, cfg, v, query_vecs)
     return out
 
 
@@ -200,15 +226,18 @@ def affinity_matrix(
     emb = embedder or E5Embedder()
     raw = [t for e in entities for t in e.texts]
     vecs = embed([embedding_text(t) for t in raw], "passage", emb, cache, progress=progress)
+    groups = [language_group(detect_language(t)) for t in raw]
     centering = LanguageCentering.for_model(emb.name)
     if centering is not None:  # exactly as the search index does
-        vecs = centering.apply(vecs, "passage", [language_group(detect_language(t)) for t in raw])
+        vecs = centering.apply(vecs, "passage", groups)
     qv = embed_queries(queries, config.query_role, emb, cache, centering, progress)
-    ev, pos = [], 0
+    ev, eg, pos = [], [], 0
     for e in entities:
         ev.append(vecs[pos : pos + len(e.texts)])
+        eg.append(groups[pos : pos + len(e.texts)])
         pos += len(e.texts)
-    out = dense_affinity(ev, qv, config)
+    qg = [language_group(detect_language(q)) for q in queries]
+    out = dense_affinity(ev, qv, config, eg, qg, centering)
     if config.lexical_weight:
         out += config.lexical_weight * lexical_affinity(entities, queries, config.lexical_mode)
     return out

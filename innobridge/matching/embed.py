@@ -195,10 +195,31 @@ class LanguageCentering:
     removes that shared component.  The means are a fixed calibration per model, computed
     from a reference corpus (see benchmarks/calibrate_centering.py) and shipped in
     ``calibration/<model>.npz``; models without a calibration are left unchanged.
+
+    Centring removes the shared cone but not the whole gap: a query's best texts in its own
+    language still score higher than equally related texts in the other language.  The
+    calibration therefore also holds ``offsets[(query group, text group)]``, added to the
+    similarity of a text in another group than the query's.  Each offset is the one at which,
+    in a pool holding the same topics in both languages, the top 10 results of a query are in
+    the other language as often as that language's share of the pool (benchmarks/
+    calibrate_centering.py; the tune half of the cross-lingual topics, never the held-out
+    half): the language of a text then no longer predicts its rank.
     """
 
-    def __init__(self, means: dict[tuple[str, str], np.ndarray]) -> None:
+    def __init__(
+        self,
+        means: dict[tuple[str, str], np.ndarray],
+        offsets: dict[tuple[str, str], float] | None = None,
+    ) -> None:
         self.means = {k: np.asarray(v, np.float32) for k, v in means.items()}
+        self.offsets = dict(offsets or {})
+
+    def offset(self, query_group: str, text_group: str) -> float:
+        """What to add to the similarity of a ``text_group`` text to a ``query_group`` query
+        (0 within one group or when not calibrated)."""
+        if query_group == text_group:
+            return 0.0
+        return self.offsets.get((query_group, text_group), 0.0)
 
     @staticmethod
     def file_for(model_name: str) -> Path:
@@ -211,11 +232,17 @@ class LanguageCentering:
         if not f.is_file():
             return None
         means: dict[tuple[str, str], np.ndarray] = {}
+        offsets: dict[tuple[str, str], float] = {}
         with np.load(f) as z:
             for k in z.files:
-                role, group = k.split("|", 1)
-                means[(role, group)] = z[k]
-        return cls(means)
+                kind, a, b = (
+                    k.split("|", 2) if k.startswith("offset|") else ("mean", *k.split("|", 1))
+                )
+                if kind == "offset":
+                    offsets[(a, b)] = float(z[k])
+                else:
+                    means[(a, b)] = z[k]
+        return cls(means, offsets)
 
     def fingerprint(self) -> str:
         """Identity of the calibration (a saved index records it: vectors centred with other
@@ -230,6 +257,7 @@ class LanguageCentering:
         f = self.file_for(model_name)
         f.parent.mkdir(parents=True, exist_ok=True)
         arrays: dict[str, Any] = {f"{r}|{g}": v for (r, g), v in self.means.items()}
+        arrays.update({f"offset|{q}|{t}": np.float32(v) for (q, t), v in self.offsets.items()})
         np.savez(f, **arrays)
         return f
 

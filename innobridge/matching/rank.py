@@ -7,7 +7,13 @@
 >>> idx.save("var/match-index"); idx = SearchIndex.load("var/match-index")
 
 Scoring is exactly :mod:`.affinity`: the dense affinity aggregated over the entity's texts
+(with the model's calibrated cross-language offset added to texts in another language group
+than the query's, :meth:`LanguageCentering.offset`)
 plus ``lexical_weight`` × BM25 normalised among entities in the query's language group.
+
+Texts are kept in one vector index per language group ("en", "zh", ...) and each group is
+searched for candidates separately: in a pool where most texts share the query's language,
+the texts in the other language are still among the candidates, so the offset can act.
 """
 
 from __future__ import annotations
@@ -20,7 +26,14 @@ from typing import Any
 
 import numpy as np
 
-from .affinity import DEFAULT_CONFIG, AffinityConfig, aggregate, embed_queries, entity_groups
+from .affinity import (
+    DEFAULT_CONFIG,
+    AffinityConfig,
+    aggregate,
+    cross_language_bonus,
+    embed_queries,
+    entity_groups,
+)
 from .documents import Document
 from .embed import E5Embedder, Embedder, EmbeddingCache, LanguageCentering, embed
 from .explain import Explanation, Hit, closest_sentence, shared_terms
@@ -29,6 +42,7 @@ from .lexical import LexicalIndex
 from .text import detect_language, embedding_text, fold, language_group, tokenize_folded
 
 _SEP = "\x1f"
+FORMAT = 2  # 2: one vector index per language group
 
 
 def matches_filters(doc_id: str, meta: dict[str, Any], filters: dict[str, Any] | None) -> bool:
@@ -67,7 +81,9 @@ class SearchIndex:
         self.centering = LanguageCentering.for_model(self.embedder.name)
         self.docs: dict[str, Document] = {}
         self._groups: dict[str, set[str]] = {}
-        self.vectors = VectorIndex(self.embedder.dim, hnsw_threshold=hnsw_threshold)
+        self._text_groups: dict[str, list[str]] = {}
+        self.hnsw_threshold = hnsw_threshold
+        self.vectors: dict[str, VectorIndex] = {}  # one per language group of the texts
         self.lexical = LexicalIndex()
 
     def __len__(self) -> int:
@@ -89,13 +105,20 @@ class SearchIndex:
         raw = [t for d in docs for t in d.texts]
         flat = [embedding_text(t) for t in raw]
         vecs = embed(flat, "passage", self.embedder, self.cache, progress=progress)
+        groups = [language_group(detect_language(t)) for t in raw]
         if self.centering is not None:
-            groups = [language_group(detect_language(t)) for t in raw]
             vecs = self.centering.apply(vecs, "passage", groups)
         ids = [f"{d.id}{_SEP}{i}" for d in docs for i in range(len(d.texts))]
-        self.vectors.add(ids, vecs)
+        for g in sorted(set(groups)):
+            rows = [k for k, x in enumerate(groups) if x == g]
+            if g not in self.vectors:
+                self.vectors[g] = VectorIndex(self.embedder.dim, hnsw_threshold=self.hnsw_threshold)
+            self.vectors[g].add([ids[k] for k in rows], vecs[rows])
+        pos = 0
         for d in docs:
             self.docs[d.id] = d
+            self._text_groups[d.id] = groups[pos : pos + len(d.texts)]
+            pos += len(d.texts)
             g = entity_groups(d.texts)
             self._groups[d.id] = g
             toks: list[str] = []
@@ -111,20 +134,40 @@ class SearchIndex:
             d = self.docs.pop(doc_id, None)
             if d is None:
                 continue
-            self.vectors.remove([f"{doc_id}{_SEP}{i}" for i in range(len(d.texts))])
+            for i, g in enumerate(self._text_groups.pop(doc_id)):
+                self.vectors[g].remove([f"{doc_id}{_SEP}{i}"])
             self.lexical.remove(doc_id)
             self._groups.pop(doc_id, None)
             n += 1
         return n
 
     # ------------------------------------------------------------------ search
+    def uses_hnsw(self) -> bool:
+        """Whether any language group's vectors have moved to an HNSW graph."""
+        return any(v.is_hnsw for v in self.vectors.values())
+
+    def _n_texts(self) -> int:
+        return sum(len(v) for v in self.vectors.values())
+
     def _candidates(self, qv: np.ndarray, n_texts: int) -> dict[str, dict[int, float]]:
-        """Entities owning the ``n_texts`` nearest texts, with the similarities seen."""
+        """Entities owning the ``n_texts`` nearest texts of each language group, with the
+        (raw cosine) similarities seen."""
         seen: dict[str, dict[int, float]] = {}
-        for tid, sim in self.vectors.search(qv, n_texts):
-            doc_id, i = tid.rsplit(_SEP, 1)
-            seen.setdefault(doc_id, {})[int(i)] = sim
+        for vi in self.vectors.values():
+            if not len(vi):
+                continue
+            for tid, sim in vi.search(qv, min(n_texts, len(vi))):
+                doc_id, i = tid.rsplit(_SEP, 1)
+                seen.setdefault(doc_id, {})[int(i)] = sim
         return seen
+
+    def _text_vectors(self, doc_id: str) -> np.ndarray:
+        return np.stack(
+            [
+                self.vectors[g].get([f"{doc_id}{_SEP}{i}"])[0]
+                for i, g in enumerate(self._text_groups[doc_id])
+            ]
+        )
 
     def search(
         self,
@@ -179,7 +222,7 @@ class SearchIndex:
         lmax = float(gated.max()) if gated.size else 0.0
         lex_of = dict(zip(order, (gated / lmax if lmax > 0 else gated).tolist(), strict=True))
 
-        n_total = len(self.vectors)
+        n_total = self._n_texts()
         n_texts = min(n_total, max(200, 20 * top_k))
         while True:
             seen = self._candidates(qv, n_texts)
@@ -200,13 +243,16 @@ class SearchIndex:
                 sims = np.array([known[i] for i in range(len(d.texts))], np.float32)
                 v = None
             else:
-                v = self.vectors.get([f"{c}{_SEP}{i}" for i in range(len(d.texts))])
+                v = self._text_vectors(c)
                 sims = v @ qv
+            bonus = cross_language_bonus(self._text_groups[c], [qgroup], self.centering)
+            if bonus is not None:
+                sims = sims + bonus[:, 0]
             if len(sims) == 1:
                 dense = float(sims[0])
             else:
                 if v is None and self.config.aggregation == "centroid":
-                    v = self.vectors.get([f"{c}{_SEP}{i}" for i in range(len(d.texts))])
+                    v = self._text_vectors(c)
                 dense = float(aggregate(sims[:, None], self.config, v, qv[None, :])[0])
             lex = lex_of.get(c, 0.0)
             scored.append((dense + self.config.lexical_weight * lex, c, dense, lex, sims))
@@ -231,7 +277,8 @@ class SearchIndex:
         """Write the index to ``directory`` (documents, lexical tokens, vectors, config)."""
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
-        self.vectors.save(d / "vectors")
+        for g, vi in self.vectors.items():
+            vi.save(d / "vectors" / g)
         with (d / "documents.jsonl").open("w", encoding="utf-8") as fh:
             for doc in self.docs.values():
                 fh.write(
@@ -250,6 +297,9 @@ class SearchIndex:
                     "dim": self.embedder.dim,
                     "affinity": asdict(self.config),
                     "centering": self.centering.fingerprint() if self.centering else None,
+                    "format": FORMAT,
+                    "groups": sorted(self.vectors),
+                    "hnsw_threshold": self.hnsw_threshold,
                 }
             ),
             encoding="utf-8",
@@ -269,16 +319,19 @@ class SearchIndex:
         emb = embedder or E5Embedder()
         if emb.name != cfg["embedder"]:
             raise ValueError(f"index at {d} was built with {cfg['embedder']!r}, not {emb.name!r}")
-        self = cls(emb, cache_dir, AffinityConfig(**cfg["affinity"]))
+        if cfg.get("format") != FORMAT:
+            raise ValueError(f"index at {d} has an older format; rebuild it")
+        self = cls(emb, cache_dir, AffinityConfig(**cfg["affinity"]), cfg["hnsw_threshold"])
         want = self.centering.fingerprint() if self.centering else None
         if cfg.get("centering") != want:
             raise ValueError(f"index at {d} was built with another language centring; rebuild it")
-        self.vectors = VectorIndex.load(d / "vectors")
+        self.vectors = {g: VectorIndex.load(d / "vectors" / g) for g in cfg["groups"]}
         with (d / "documents.jsonl").open(encoding="utf-8") as fh:
             for line in fh:
                 r = json.loads(line)
                 doc = Document(r["id"], r["texts"], r["meta"])
                 self.docs[doc.id] = doc
+                self._text_groups[doc.id] = [language_group(detect_language(t)) for t in doc.texts]
         self.lexical = LexicalIndex.from_state(
             json.loads((d / "lexical.json").read_text(encoding="utf-8"))
         )

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from innobridge.matching.embed import EmbeddingCache, cache_key, embed
 
@@ -49,3 +50,21 @@ def test_language_centering_removes_language_direction(tmp_path, monkeypatch):
     back = LanguageCentering.for_model("m")
     assert back is not None and ("passage", "en") in back.means
     assert LanguageCentering.for_model("unknown") is None
+
+
+def test_cross_language_offsets_are_saved_and_only_apply_across_groups(tmp_path, monkeypatch):
+    from innobridge.matching.embed import LanguageCentering
+
+    c = LanguageCentering(
+        {("passage", "en"): np.zeros(3, np.float32)}, {("zh", "en"): 0.11, ("en", "zh"): 0.04}
+    )
+    assert c.offset("zh", "en") == pytest.approx(0.11)
+    assert c.offset("en", "zh") == pytest.approx(0.04)
+    assert c.offset("en", "en") == 0.0 and c.offset("zh", "zh") == 0.0
+    assert c.offset("en", "other") == 0.0  # not calibrated
+    monkeypatch.setattr(LanguageCentering, "file_for", staticmethod(lambda m: tmp_path / "m.npz"))
+    c.save("m")
+    back = LanguageCentering.for_model("m")
+    assert back is not None
+    assert back.offsets == {("zh", "en"): pytest.approx(0.11), ("en", "zh"): pytest.approx(0.04)}
+    assert back.fingerprint() == c.fingerprint()  # offsets do not touch stored vectors

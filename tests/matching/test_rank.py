@@ -96,7 +96,7 @@ def test_large_index_uses_hnsw_and_filters_still_fill_top_k():
         for n in range(300)
     ]
     i.add(docs)
-    assert i.vectors.is_hnsw
+    assert i.uses_hnsw()
     hits = i.search("topic3 text", 10, {"region": "HK"})
     assert len(hits) == 10 and all(h.meta["region"] == "HK" for h in hits)
 
@@ -123,3 +123,72 @@ def test_index_built_with_other_language_centring_is_refused(idx, tmp_path, monk
     centred.add([Document("a", ["Graph neural networks"])])
     centred.save(tmp_path / "ix2")
     assert len(SearchIndex.load(tmp_path / "ix2", embedder=FakeEmbedder())) == 1
+
+
+def test_cross_language_offset_lifts_the_other_language_in_a_mixed_pool(monkeypatch):
+    """A Chinese query meets an English text on its topic and a Chinese text on a nearby
+    one: without the offset its own language wins, with it the same topic does."""
+    import numpy as np
+
+    from innobridge.matching.affinity import affinity_matrix
+    from innobridge.matching.embed import LanguageCentering
+
+    docs = [
+        Document("en-protein", ["protein folding dynamics"]),
+        Document("zh-near", ["蛋白质结构"]),
+    ]
+    query = "蛋白质结构预测"
+    plain = SearchIndex(FakeEmbedder())
+    plain.add(docs)
+    before = plain.search(query, 2)
+    assert before[0].id == "zh-near"  # its own language wins without the offset
+    base = {h.id: h.why.dense for h in before}
+    c = LanguageCentering({}, {("zh", "en"): 0.9})
+    monkeypatch.setattr(LanguageCentering, "for_model", classmethod(lambda cls, name: c))
+    lifted = SearchIndex(FakeEmbedder())
+    lifted.add(docs)
+    hits = lifted.search(query, 2)
+    got = {h.id: h.why.dense for h in hits}
+    assert got["en-protein"] == pytest.approx(base["en-protein"] + 0.9, abs=1e-5)
+    assert got["zh-near"] == pytest.approx(base["zh-near"], abs=1e-5)
+    assert hits[0].id == "en-protein"
+    # the batch affinity applies the same offset
+    m = affinity_matrix(docs, [query], FakeEmbedder())
+    assert m[0, 0] - m[1, 0] == pytest.approx(
+        lifted.search(query, 2)[0].score - lifted.search(query, 2)[1].score, abs=1e-5
+    )
+    assert np.isfinite(m).all()
+
+
+def test_each_language_group_has_its_own_vectors_and_survives_save_load_remove(tmp_path):
+    """English and Chinese texts sit in separate vector indexes (so each language's nearest
+    texts are candidates even when the other language dominates the pool)."""
+    i = SearchIndex(FakeEmbedder(), hnsw_threshold=50)
+    docs = [Document(f"en{n}", [f"topic{n % 5} english text{n}"]) for n in range(120)]
+    docs.append(Document("mixed", ["深度学习 研究", "deep learning research"]))
+    docs.append(Document("zh1", ["蛋白质结构预测"]))
+    i.add(docs)
+    assert set(i.vectors) == {"en", "zh"}
+    assert i.vectors["en"].is_hnsw and not i.vectors["zh"].is_hnsw and i.uses_hnsw()
+    assert len(i.vectors["zh"]) == 2 and len(i.vectors["en"]) == 121
+    # a Chinese query still sees the Chinese texts though 121 of 123 texts are English
+    assert "zh1" in {h.id for h in i.search("蛋白质结构", 3)}
+    i.save(tmp_path / "ix")
+    back = SearchIndex.load(tmp_path / "ix", embedder=FakeEmbedder())
+    assert back.uses_hnsw() and len(back) == len(i)
+    for q in ("蛋白质结构", "deep learning", "topic3 english"):
+        assert [h.id for h in back.search(q, 5)] == [h.id for h in i.search(q, 5)]
+    assert back.remove(["mixed", "zh1"]) == 2
+    assert len(back.vectors["zh"]) == 0 and len(back.vectors["en"]) == 120
+    assert all(h.id.startswith("en") for h in back.search("蛋白质结构", 5))
+
+
+def test_index_saved_in_the_older_single_index_format_is_refused(idx, tmp_path):
+    import json
+
+    idx.save(tmp_path / "ix")
+    cfg = json.loads((tmp_path / "ix" / "config.json").read_text())
+    cfg.pop("format")
+    (tmp_path / "ix" / "config.json").write_text(json.dumps(cfg))
+    with pytest.raises(ValueError, match="format"):
+        SearchIndex.load(tmp_path / "ix", embedder=FakeEmbedder())
