@@ -35,7 +35,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._gsdata import cache_dir, data_dir
 from benchmarks.crosslingual import LANGS, load_topics, split_topics
-from innobridge.matching.affinity import DEFAULT_CONFIG, embed_queries, lexical_affinity
+from innobridge.matching.affinity import (
+    DEFAULT_CONFIG,
+    embed_query_units,
+    embed_units,
+    lexical_affinity,
+    unit_similarity,
+)
 from innobridge.matching.documents import Document
 from innobridge.matching.embed import (
     E5Embedder,
@@ -57,11 +63,11 @@ def neutral_offsets(emb: object, centering: LanguageCentering, cache: EmbeddingC
     text = {(t["id"], lang): t[lang] for t in topics for lang in LANGS}
     texts = [text[k] for k in keys]
     groups = np.array([language_group(detect_language(x)) for x in texts])
-    d = embed([embedding_text(x) for x in texts], "passage", emb, cache)  # type: ignore[arg-type]
-    d = centering.apply(d, "passage", list(groups))
-    q = embed_queries(texts, DEFAULT_CONFIG.query_role, emb, cache, centering)  # type: ignore[arg-type]
+    cfg = DEFAULT_CONFIG  # scored exactly as the engine does, without offsets yet
+    d = embed_units(texts, ["passage"] * len(texts), emb, cache, centering, cfg.granularity)  # type: ignore[arg-type]
+    q = embed_query_units(texts, cfg, emb, cache, centering)  # type: ignore[arg-type]
     lex = lexical_affinity([Document(f"{i}", [x]) for i, x in enumerate(texts)], texts, "query")
-    scores = q @ d.T + DEFAULT_CONFIG.lexical_weight * lex.T
+    scores = (unit_similarity(q, d, centering) + cfg.lexical_weight * lex).T  # (queries, texts)
     topic = np.array([k[0] for k in keys])
     out = {}
     for a in sorted(set(groups)):

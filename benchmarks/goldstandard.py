@@ -4,9 +4,10 @@ Runs the engine's affinity (``innobridge.matching.affinity``: the same functions
 index uses) on d_20_1..10 (title+abstract), evaluates with the reimplemented metric
 (``innobridge.matching.evaluation``) and writes benchmarks/results/goldstandard.json.
 
-Choices (aggregation over a researcher's papers, lexical weight and mode) are made on a
-fixed random half of the 58 participants ("tune" split) for the engine's vectors (e5 with
-the shipped language centring, the engine's query role) and reported on the other half
+Choices (granularity — whole texts or sentences —, aggregation over a researcher's papers,
+lexical weight and mode) are made on a fixed random half of the 58 participants ("tune"
+split) for the engine's vectors (e5 with the shipped language centring, the engine's query
+role) and reported on the other half
 ("held-out") and on all participants; the other spaces (uncentred e5, both fixed roles,
 USE, e5 + USE) are recorded in ``variants`` for comparison.
 
@@ -30,11 +31,13 @@ from benchmarks._gsdata import REPO, cache_dir, data_dir, load_dataset
 from innobridge.matching.affinity import (
     DEFAULT_CONFIG,
     AffinityConfig,
+    Units,
     affinity_matrix,
-    dense_affinity,
-    embed_queries,
+    aggregate,
+    embed_units,
     lexical_affinity,
     query_roles,
+    unit_similarity,
 )
 from innobridge.matching.documents import Document
 from innobridge.matching.embed import (
@@ -42,7 +45,6 @@ from innobridge.matching.embed import (
     EmbeddingCache,
     LanguageCentering,
     USEEmbedder,
-    embed,
 )
 from innobridge.matching.evaluation import (
     evaluate,
@@ -50,7 +52,6 @@ from innobridge.matching.evaluation import (
     load_ratings,
     main_table_protocol,
 )
-from innobridge.matching.text import detect_language, embedding_text, language_group
 
 PUBLISHED = {
     "TPMS (TF-IDF)": [0.2811, 0.8004, 0.6218],
@@ -163,58 +164,82 @@ def main(argv: list[str] | None = None) -> int:
 
     for mode, lst in lex_by_mode.items():
         record(f"BM25 only, lexical_mode={mode}", lst)
-    # dense vectors: e5 (both query roles, raw and with the shipped language centring, which
-    # is what the engine applies) and USE
+    # dense similarities: e5 (both query roles, raw and with the shipped language centring,
+    # which is what the engine applies; whole texts and, for the engine's role, sentences)
+    # and USE.  For each space and data set: per participant the (papers x submissions)
+    # text similarities and, for the centroid aggregation, text vectors.
     e5, use = E5Embedder(), USEEmbedder()
     centring = LanguageCentering.for_model(e5.name)
-    spaces: dict[str, tuple[Any, str, LanguageCentering | None]] = {
-        "e5 role=query": (e5, "query", None),
-        "e5 role=passage": (e5, "passage", None),
-        "use": (use, "passage", None),
+    spaces: dict[str, tuple[Any, str, LanguageCentering | None, str]] = {
+        "e5 role=query": (e5, "query", None, "text"),
+        "e5 role=passage": (e5, "passage", None, "text"),
+        "use": (use, "passage", None, "text"),
     }
     if centring is not None:
         for role in ("query", "passage", "auto"):
-            spaces[f"e5 centred role={role}"] = (e5, role, centring)
-    vecs: dict[str, list[tuple[list[np.ndarray], np.ndarray]]] = {}
-    for sname, (emb, role, cen) in spaces.items():
+            spaces[f"e5 centred role={role}"] = (e5, role, centring, "text")
+        spaces["e5 centred role=auto sentences"] = (e5, "auto", centring, "sentence")
+    Sims = list[tuple[list[np.ndarray], list[np.ndarray], np.ndarray]]
+    sims: dict[str, Sims] = {}
+    for sname, (emb, role, cen, gran) in spaces.items():
         t0 = time.time()
         per = []
         for (_pids, papers, ents), (_, subs) in zip(dense_inputs, datasets, strict=True):
-            qv = embed_queries([subs[k] for k in papers], role, emb, cache, cen)  # type: ignore[arg-type]
-            ev = [embed([embedding_text(t) for t in e.texts], "passage", emb, cache) for e in ents]
-            if cen is not None:  # exactly as affinity_matrix does
-                ev = [
-                    cen.apply(v, "passage", [language_group(detect_language(t)) for t in e.texts])
-                    for v, e in zip(ev, ents, strict=True)
-                ]
-            per.append((ev, qv))
-        vecs[sname] = per
+            qtexts = [subs[k] for k in papers]
+            roles = query_roles(qtexts, role)  # type: ignore[arg-type]
+            q: Units = embed_units(qtexts, roles, emb, cache, cen, gran)  # type: ignore[arg-type]
+            eu = [
+                embed_units(e.texts, ["passage"] * len(e.texts), emb, cache, cen, gran)  # type: ignore[arg-type]
+                for e in ents
+            ]
+            per.append(
+                (
+                    [unit_similarity(q, u, cen) for u in eu],
+                    [u.text_vectors() for u in eu],
+                    q.text_vectors(),
+                )
+            )
+        sims[sname] = per
         results["timing_s"][f"embed {sname}"] = round(time.time() - t0, 1)
+
+    def dense(sname: str, cfg: AffinityConfig) -> list[np.ndarray]:
+        return [
+            np.stack([aggregate(s, cfg, tv, qv) for s, tv in zip(ss, tvs, strict=True)])
+            for ss, tvs, qv in sims[sname]
+        ]
+
     # The query role is fixed to the engine's ("auto": long texts as passages, short phrases
     # as queries — a short query embedded as a passage loses the other language in a mixed
     # pool, see crosslingual.json); aggregation, lexical weight and mode are chosen here.
-    engine_space = f"e5 centred role={DEFAULT_CONFIG.query_role}" if centring else "e5 role=query"
+    engine_spaces = (
+        {
+            f"e5 centred role={DEFAULT_CONFIG.query_role}": "text",
+            f"e5 centred role={DEFAULT_CONFIG.query_role} sentences": "sentence",
+        }
+        if centring
+        else {"e5 role=query": "text"}
+    )
     roles_auto = query_roles([datasets[0][1][k] for k in papers], "auto")
     results["auto_role_counts"] = {r: roles_auto.count(r) for r in ("query", "passage")}
     best: tuple[float, str, AffinityConfig, float, str] | None = None
     for sname in spaces:
         for cfg in AGGS:
-            dmats = [dense_affinity(ev, qv, cfg) for ev, qv in vecs[sname]]
+            dmats = dense(sname, cfg)
             for w in WEIGHTS:
                 for mode, lex_mats in lex_by_mode.items():
                     if w == 0 and mode != "query":
                         continue
                     mats = [d + w * lx for d, lx in zip(dmats, lex_mats, strict=True)]
                     lt = record(f"{sname} agg={cfg_name(cfg)} lexical_w={w} {mode}", mats)
-                    if sname == engine_space and (best is None or lt < best[0]):
+                    if sname in engine_spaces and (best is None or lt < best[0]):
                         best = (lt, sname, cfg, w, mode)
     assert best is not None
     _, sname, cfg, w, lmode = best
     role = spaces[sname][1]
     print("chosen on the tune split:", sname, cfg_name(cfg), w, lmode, flush=True)
     # the combination with USE (not in the engine) at the chosen setting, for the record
-    dmats = [dense_affinity(ev, qv, cfg) for ev, qv in vecs[sname]]
-    umats = [dense_affinity(ev, qv, cfg) for ev, qv in vecs["use"]]
+    dmats = dense(sname, cfg)
+    umats = dense("use", cfg)
     for beta in USE_BETAS:
         for uw in sorted({0.0, w}):
             mats = [
@@ -223,22 +248,23 @@ def main(argv: list[str] | None = None) -> int:
             ]
             record(f"{sname} + {beta} x use agg={cfg_name(cfg)} lexical_w={uw} {lmode}", mats)
     results["variants"] = variants
-    chosen = AffinityConfig(cfg.aggregation, cfg.top_k, cfg.temperature, w, role, lmode)  # type: ignore[arg-type]
+    gran = engine_spaces[sname]
+    chosen = AffinityConfig(cfg.aggregation, cfg.top_k, cfg.temperature, w, role, lmode, gran)  # type: ignore[arg-type]
     # the reported figure: the engine's public affinity_matrix with the chosen configuration
-    mats, raw_mats = [], []
+    scores, raw_mats = [], []
     for (pids, papers, ents), (_, subs) in zip(dense_inputs, datasets, strict=True):
         m = affinity_matrix(ents, [subs[k] for k in papers], e5, cache, chosen)
         raw_mats.append(m)
-        mats.append(to_scores(m, pids, papers))
-    fast, slow = loss_tune(raw_mats), float(np.mean([evaluate(r_tune, s).loss for s in mats]))
+        scores.append(to_scores(m, pids, papers))
+    fast, slow = loss_tune(raw_mats), float(np.mean([evaluate(r_tune, s).loss for s in scores]))
     assert abs(fast - slow) < 1e-9, (fast, slow)  # grid evaluator == reference metric
-    full = main_table_protocol(ratings, mats)
-    held = main_table_protocol(r_held, mats)
-    dense_only = AffinityConfig(cfg.aggregation, cfg.top_k, cfg.temperature, 0.0, role)  # type: ignore[arg-type]
-    dmats = []
+    full = main_table_protocol(ratings, scores)
+    held = main_table_protocol(r_held, scores)
+    dense_only = AffinityConfig(cfg.aggregation, cfg.top_k, cfg.temperature, 0.0, role, lmode, gran)  # type: ignore[arg-type]
+    dscores = []
     for (pids, papers, ents), (_, subs) in zip(dense_inputs, datasets, strict=True):
         m = affinity_matrix(ents, [subs[k] for k in papers], e5, cache, dense_only)
-        dmats.append(to_scores(m, pids, papers))
+        dscores.append(to_scores(m, pids, papers))
     lex_scores = [to_scores(m, pids, papers) for m in lex_by_mode[lmode]]
     results["chosen_config"] = {"model": e5.name, "language_centring": centring is not None}
     results["chosen_config"].update(chosen.__dict__)
@@ -246,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     results["ours"] = {
         "engine hybrid (chosen), all 58": full.to_dict(),
         "engine hybrid (chosen), held-out 29": held.to_dict(),
-        "engine dense only, all 58": main_table_protocol(ratings, dmats).to_dict(),
+        "engine dense only, all 58": main_table_protocol(ratings, dscores).to_dict(),
         "engine BM25 only (chosen lexical_mode), all 58": main_table_protocol(
             ratings, lex_scores
         ).to_dict(),

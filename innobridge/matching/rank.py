@@ -11,9 +11,13 @@ Scoring is exactly :mod:`.affinity`: the dense affinity aggregated over the enti
 than the query's, :meth:`LanguageCentering.offset`)
 plus ``lexical_weight`` × BM25 normalised among entities in the query's language group.
 
-Texts are kept in one vector index per language group ("en", "zh", ...) and each group is
-searched for candidates separately: in a pool where most texts share the query's language,
-the texts in the other language are still among the candidates, so the offset can act.
+With the default sentence granularity every sentence of every text is a unit with its own
+vector: a text's similarity to a query is the mean over the query's sentences of the best
+sentence of the text (:func:`~.affinity.unit_similarity`), and the explanation quotes the
+text's closest sentence by meaning.  Units are kept in one vector index per language group
+("en", "zh", ...) and each group is searched for candidates separately: in a pool where most
+texts share the query's language, the texts in the other language are still among the
+candidates, so the offset can act.
 """
 
 from __future__ import annotations
@@ -29,20 +33,24 @@ import numpy as np
 from .affinity import (
     DEFAULT_CONFIG,
     AffinityConfig,
+    Units,
     aggregate,
     cross_language_bonus,
-    embed_queries,
+    embed_query_units,
+    embed_units,
     entity_groups,
+    split_units,
+    unit_similarity,
 )
 from .documents import Document
-from .embed import E5Embedder, Embedder, EmbeddingCache, LanguageCentering, embed
+from .embed import E5Embedder, Embedder, EmbeddingCache, LanguageCentering
 from .explain import Explanation, Hit, closest_sentence, shared_terms
 from .index import VectorIndex
 from .lexical import LexicalIndex
-from .text import detect_language, embedding_text, fold, language_group, tokenize_folded
+from .text import detect_language, fold, language_group, tokenize_folded
 
 _SEP = "\x1f"
-FORMAT = 2  # 2: one vector index per language group
+FORMAT = 2  # 2: one vector index per language group, one vector per unit (sentence)
 
 
 def matches_filters(doc_id: str, meta: dict[str, Any], filters: dict[str, Any] | None) -> bool:
@@ -81,9 +89,9 @@ class SearchIndex:
         self.centering = LanguageCentering.for_model(self.embedder.name)
         self.docs: dict[str, Document] = {}
         self._groups: dict[str, set[str]] = {}
-        self._text_groups: dict[str, list[str]] = {}
+        self._units: dict[str, Units] = {}  # each document's units (vectors, groups, counts)
         self.hnsw_threshold = hnsw_threshold
-        self.vectors: dict[str, VectorIndex] = {}  # one per language group of the texts
+        self.vectors: dict[str, VectorIndex] = {}  # one per language group of the units
         self.lexical = LexicalIndex()
 
     def __len__(self) -> int:
@@ -103,22 +111,22 @@ class SearchIndex:
         if stale:
             self.remove(stale)
         raw = [t for d in docs for t in d.texts]
-        flat = [embedding_text(t) for t in raw]
-        vecs = embed(flat, "passage", self.embedder, self.cache, progress=progress)
-        groups = [language_group(detect_language(t)) for t in raw]
-        if self.centering is not None:
-            vecs = self.centering.apply(vecs, "passage", groups)
-        ids = [f"{d.id}{_SEP}{i}" for d in docs for i in range(len(d.texts))]
-        for g in sorted(set(groups)):
-            rows = [k for k, x in enumerate(groups) if x == g]
-            if g not in self.vectors:
-                self.vectors[g] = VectorIndex(self.embedder.dim, hnsw_threshold=self.hnsw_threshold)
-            self.vectors[g].add([ids[k] for k in rows], vecs[rows])
+        units = embed_units(
+            raw,
+            ["passage"] * len(raw),
+            self.embedder,
+            self.cache,
+            self.centering,
+            self.config.granularity,
+            progress,
+        )
         pos = 0
         for d in docs:
-            self.docs[d.id] = d
-            self._text_groups[d.id] = groups[pos : pos + len(d.texts)]
+            self._units[d.id] = units.slice(pos, pos + len(d.texts))
             pos += len(d.texts)
+        self._index_units(docs)
+        for d in docs:
+            self.docs[d.id] = d
             g = entity_groups(d.texts)
             self._groups[d.id] = g
             toks: list[str] = []
@@ -128,14 +136,33 @@ class SearchIndex:
 
     update = add
 
+    def _unit_ids(self, doc_id: str) -> list[str]:
+        u = self._units[doc_id]
+        return [f"{doc_id}{_SEP}{i}{_SEP}{j}" for i, c in enumerate(u.counts) for j in range(c)]
+
+    def _index_units(self, docs: Sequence[Document]) -> None:
+        """Put the documents' unit vectors into the vector index of each unit's group."""
+        by_group: dict[str, tuple[list[str], list[np.ndarray]]] = {}
+        for d in docs:
+            u = self._units[d.id]
+            for uid, g, v in zip(self._unit_ids(d.id), u.groups, u.vecs, strict=True):
+                ids, vecs = by_group.setdefault(g, ([], []))
+                ids.append(uid)
+                vecs.append(v)
+        for g, (ids, vecs) in sorted(by_group.items()):
+            if g not in self.vectors:
+                self.vectors[g] = VectorIndex(self.embedder.dim, hnsw_threshold=self.hnsw_threshold)
+            self.vectors[g].add(ids, np.stack(vecs))
+
     def remove(self, ids: Iterable[str]) -> int:
         n = 0
         for doc_id in list(ids):
             d = self.docs.pop(doc_id, None)
             if d is None:
                 continue
-            for i, g in enumerate(self._text_groups.pop(doc_id)):
-                self.vectors[g].remove([f"{doc_id}{_SEP}{i}"])
+            for uid, g in zip(self._unit_ids(doc_id), self._units[doc_id].groups, strict=True):
+                self.vectors[g].remove([uid])
+            del self._units[doc_id]
             self.lexical.remove(doc_id)
             self._groups.pop(doc_id, None)
             n += 1
@@ -146,28 +173,21 @@ class SearchIndex:
         """Whether any language group's vectors have moved to an HNSW graph."""
         return any(v.is_hnsw for v in self.vectors.values())
 
-    def _n_texts(self) -> int:
+    def _n_units(self) -> int:
         return sum(len(v) for v in self.vectors.values())
 
-    def _candidates(self, qv: np.ndarray, n_texts: int) -> dict[str, dict[int, float]]:
-        """Entities owning the ``n_texts`` nearest texts of each language group, with the
-        (raw cosine) similarities seen."""
-        seen: dict[str, dict[int, float]] = {}
+    def _candidates(self, query: Units, n_units: int) -> dict[str, None]:
+        """Entities owning the nearest units of each language group to any of the query's
+        units (``n_units`` in all per group, shared among the query's units), in order."""
+        seen: dict[str, None] = {}
+        per = max(50, n_units // len(query.vecs))
         for vi in self.vectors.values():
             if not len(vi):
                 continue
-            for tid, sim in vi.search(qv, min(n_texts, len(vi))):
-                doc_id, i = tid.rsplit(_SEP, 1)
-                seen.setdefault(doc_id, {})[int(i)] = sim
+            for qv in query.vecs:
+                for uid, _sim in vi.search(qv, min(per, len(vi))):
+                    seen.setdefault(uid.split(_SEP, 1)[0], None)
         return seen
-
-    def _text_vectors(self, doc_id: str) -> np.ndarray:
-        return np.stack(
-            [
-                self.vectors[g].get([f"{doc_id}{_SEP}{i}"])[0]
-                for i, g in enumerate(self._text_groups[doc_id])
-            ]
-        )
 
     def search(
         self,
@@ -180,11 +200,10 @@ class SearchIndex:
         ``script`` (default: the query's own script)."""
         return self.search_vector(query, self.embed_queries([query])[0], top_k, filters, script)
 
-    def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
-        """Query vectors as :meth:`search` computes them (for :meth:`search_vector`)."""
-        return embed_queries(
-            queries, self.config.query_role, self.embedder, self.cache, self.centering
-        )
+    def embed_queries(self, queries: Sequence[str]) -> Units:
+        """The queries' units as :meth:`search` computes them; ``units[i]`` is query ``i``'s
+        (for :meth:`search_vector`)."""
+        return embed_query_units(queries, self.config, self.embedder, self.cache, self.centering)
 
     def search_many(
         self,
@@ -203,17 +222,21 @@ class SearchIndex:
     def search_vector(
         self,
         query: str,
-        qv: np.ndarray,
+        qv: Units | np.ndarray,
         top_k: int = 10,
         filters: dict[str, Any] | None = None,
         script: str | None = None,
     ) -> list[Hit]:
+        """:meth:`search` with the query already embedded (``self.embed_queries([q])[0]``;
+        a single vector is taken as a one-unit query)."""
         if not self.docs or top_k <= 0:
             return []
         qlang = detect_language(query)
         qgroup = language_group(qlang)
         script = script or (qlang if qlang.startswith("zh") else None)
         qtoks = tokenize_folded(fold(query))
+        if not isinstance(qv, Units):
+            qv = Units(np.atleast_2d(qv).astype(np.float32), [qgroup], np.ones(1, np.int64))
 
         # lexical over all docs (sparse; cheap), normalised within the query's group
         order, raw = self.lexical.scores(qtoks)
@@ -222,46 +245,61 @@ class SearchIndex:
         lmax = float(gated.max()) if gated.size else 0.0
         lex_of = dict(zip(order, (gated / lmax if lmax > 0 else gated).tolist(), strict=True))
 
-        n_total = self._n_texts()
-        n_texts = min(n_total, max(200, 20 * top_k))
+        n_total = self._n_units()
+        n_units = min(n_total, max(200, 20 * top_k))
         while True:
-            seen = self._candidates(qv, n_texts)
+            seen = self._candidates(qv, n_units)
             cands = list(seen)
             if self.config.lexical_weight and lmax > 0:
                 top_lex = np.argsort(-gated)[: max(50, 5 * top_k)]
                 cands += [order[i] for i in top_lex if gated[i] > 0 and order[i] not in seen]
             cands = [c for c in cands if matches_filters(c, self.docs[c].meta, filters)]
-            if len(cands) >= top_k or n_texts >= n_total:
+            if len(cands) >= top_k or n_units >= n_total:
                 break
-            n_texts = min(n_total, n_texts * 4)
+            n_units = min(n_total, n_units * 4)
+        if not cands:
+            return []
 
+        # every candidate's text similarities in one pass over their concatenated units
+        units = [self._units[c] for c in cands]
+        allu = Units(
+            np.concatenate([u.vecs for u in units]),
+            [g for u in units for g in u.groups],
+            np.concatenate([u.counts for u in units]),
+        )
+        unit_sims = qv.vecs @ allu.vecs.T  # (query units, candidate units)
+        bonus = cross_language_bonus(allu.groups, qv.groups, self.centering)
+        if bonus is not None:
+            unit_sims = unit_sims + bonus.T
+        sims_all = unit_similarity(qv, allu, self.centering)[:, 0]  # (candidate texts,)
         scored = []
-        for c in cands:
-            d = self.docs[c]
-            known = seen.get(c, {})
-            if len(known) == len(d.texts):  # all similarities already known
-                sims = np.array([known[i] for i in range(len(d.texts))], np.float32)
-                v = None
-            else:
-                v = self._text_vectors(c)
-                sims = v @ qv
-            bonus = cross_language_bonus(self._text_groups[c], [qgroup], self.centering)
-            if bonus is not None:
-                sims = sims + bonus[:, 0]
-            if len(sims) == 1:
+        t0 = u0 = 0
+        for c, u in zip(cands, units, strict=True):
+            n_t, n_u = len(u.counts), int(u.counts.sum())
+            sims = sims_all[t0 : t0 + n_t]
+            if n_t == 1:
                 dense = float(sims[0])
             else:
-                if v is None and self.config.aggregation == "centroid":
-                    v = self._text_vectors(c)
-                dense = float(aggregate(sims[:, None], self.config, v, qv[None, :])[0])
+                tv = u.text_vectors() if self.config.aggregation == "centroid" else None
+                qt = qv.text_vectors() if tv is not None else None
+                dense = float(aggregate(sims[:, None], self.config, tv, qt)[0])
             lex = lex_of.get(c, 0.0)
-            scored.append((dense + self.config.lexical_weight * lex, c, dense, lex, sims))
+            mine = unit_sims[:, u0 : u0 + n_u]
+            scored.append((dense + self.config.lexical_weight * lex, c, dense, lex, sims, mine))
+            t0 += n_t
+            u0 += n_u
         scored.sort(key=lambda x: (-x[0], x[1]))
         hits = []
-        for score, c, dense, lex, sims in scored[:top_k]:
+        for score, c, dense, lex, sims, mine in scored[:top_k]:
             d = self.docs[c]
             best = int(np.argmax(sims))
-            text = d.texts[best] if len(d.texts) > 1 else closest_sentence(d.texts[0], qtoks)
+            if len(d.texts) > 1:
+                text = d.texts[best]
+            elif self.config.granularity == "sentence" and mine.shape[1] > 1:
+                parts = split_units([d.texts[0]], "sentence")[0]
+                text = parts[int(np.argmax(mine.mean(axis=0)))]
+            else:
+                text = closest_sentence(d.texts[0], qtoks)
             why = Explanation(
                 shared_terms=shared_terms(qtoks, self.lexical.tokens(c), script, self.lexical.idf),
                 closest_text=text,
@@ -281,12 +319,15 @@ class SearchIndex:
             vi.save(d / "vectors" / g)
         with (d / "documents.jsonl").open("w", encoding="utf-8") as fh:
             for doc in self.docs.values():
-                fh.write(
-                    json.dumps(
-                        {"id": doc.id, "texts": doc.texts, "meta": doc.meta}, ensure_ascii=False
-                    )
-                    + "\n"
-                )
+                u = self._units[doc.id]
+                row = {
+                    "id": doc.id,
+                    "texts": doc.texts,
+                    "meta": doc.meta,
+                    "unit_counts": u.counts.tolist(),
+                    "unit_groups": u.groups,
+                }
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         (d / "lexical.json").write_text(
             json.dumps(self.lexical.state(), ensure_ascii=False), encoding="utf-8"
         )
@@ -326,12 +367,27 @@ class SearchIndex:
         if cfg.get("centering") != want:
             raise ValueError(f"index at {d} was built with another language centring; rebuild it")
         self.vectors = {g: VectorIndex.load(d / "vectors" / g) for g in cfg["groups"]}
+        shapes: dict[str, tuple[list[int], list[str]]] = {}
         with (d / "documents.jsonl").open(encoding="utf-8") as fh:
             for line in fh:
                 r = json.loads(line)
                 doc = Document(r["id"], r["texts"], r["meta"])
                 self.docs[doc.id] = doc
-                self._text_groups[doc.id] = [language_group(detect_language(t)) for t in doc.texts]
+                shapes[doc.id] = (r["unit_counts"], r["unit_groups"])
+        # each document's unit vectors, fetched from the group indexes in one call per group
+        wanted: dict[str, list[str]] = {}
+        for doc_id, (counts, groups) in shapes.items():
+            self._units[doc_id] = Units(
+                np.zeros((0, emb.dim), np.float32), groups, np.asarray(counts, np.int64)
+            )
+            for uid, g in zip(self._unit_ids(doc_id), groups, strict=True):
+                wanted.setdefault(g, []).append(uid)
+        row_of = {}
+        for g, uids in wanted.items():
+            vecs = self.vectors[g].get(uids)
+            row_of.update({uid: vecs[i] for i, uid in enumerate(uids)})
+        for doc_id, u in self._units.items():
+            u.vecs = np.stack([row_of[uid] for uid in self._unit_ids(doc_id)]).astype(np.float32)
         self.lexical = LexicalIndex.from_state(
             json.loads((d / "lexical.json").read_text(encoding="utf-8"))
         )

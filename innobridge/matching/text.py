@@ -150,3 +150,27 @@ def tokenize_folded(folded: str) -> list[str]:
 def tokenize(text: str) -> list[str]:
     """Tokens for indexing/querying: ``tokenize_folded(fold(text))``."""
     return tokenize_folded(fold(text))
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` (sentencex's rule-based boundaries: abbreviations such as
+    "e.g." or "et al." and decimals do not end a sentence; 。！？ do), stripped; a fragment
+    too short to carry a topic (fewer than 3 words, or 6 CJK characters) is joined to the
+    sentence before it, so no text is dropped.  A text without a boundary is one sentence."""
+    from sentencex import segment
+
+    t = text.strip()
+    if not t:
+        return []
+    zh = detect_language(t).startswith("zh")
+    out: list[str] = []
+    for part in segment("zh" if zh else "en", t):
+        p = part.strip()
+        if not p:
+            continue
+        short = len(_CJK_RE.findall(p)) < 6 if zh else len(p.split()) < 3
+        if out and short:
+            out[-1] = out[-1] + p if zh else f"{out[-1]} {p}"
+        else:
+            out.append(p)
+    return out or [t]

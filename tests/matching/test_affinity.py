@@ -51,3 +51,34 @@ def test_auto_query_role_embeds_documents_as_passages_and_phrases_as_queries():
     assert query_roles(["x", long_en], "query") == ["query", "query"]
     with pytest.raises(ValueError):
         AffinityConfig(query_role="document")  # type: ignore[arg-type]
+
+
+def test_sentence_granularity_matches_each_topic_of_a_text_in_full():
+    """A paper on two topics: with sentences each topic's query meets its own sentence
+    (MaxSim), with whole texts the two topics are averaged into one vector."""
+    paper = Document(
+        "r1",
+        ["Protein structure prediction with deep networks. Machine translation of rare languages."],
+    )
+    other = Document("r2", ["Superconducting qubits and quantum error correction."])
+    queries = ["protein structure prediction", "machine translation"]
+    by_sentence = affinity_matrix([paper, other], queries, FakeEmbedder())
+    by_text = affinity_matrix(
+        [paper, other], queries, FakeEmbedder(), config=AffinityConfig(granularity="text")
+    )
+    assert (by_sentence[0] > by_text[0] + 0.1).all()
+    assert (by_sentence[0] > by_sentence[1]).all() and (by_text[0] > by_text[1]).all()
+
+
+def test_unit_similarity_is_the_mean_over_query_sentences_of_the_best_text_sentence():
+    from innobridge.matching.affinity import Units, unit_similarity
+
+    e = np.eye(3, dtype=np.float32)
+    text = Units(e[[0, 1]], ["en", "en"], np.array([2]))  # one text, sentences along x and y
+    query = Units(e[[0, 2]], ["en", "en"], np.array([2]))  # one query: x, then z
+    # best for x is 1, best for z is 0: mean 0.5
+    assert unit_similarity(query, text).ravel().tolist() == pytest.approx([0.5])
+    two = Units(e[[0, 1, 2]], ["en"] * 3, np.array([1, 2]))  # text 0: x; text 1: y, z
+    assert unit_similarity(query, two)[:, 0].tolist() == pytest.approx([0.5, 0.5])
+    with pytest.raises(ValueError, match="granularity"):
+        AffinityConfig(granularity="word")  # type: ignore[arg-type]

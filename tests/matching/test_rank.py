@@ -192,3 +192,26 @@ def test_index_saved_in_the_older_single_index_format_is_refused(idx, tmp_path):
     (tmp_path / "ix" / "config.json").write_text(json.dumps(cfg))
     with pytest.raises(ValueError, match="format"):
         SearchIndex.load(tmp_path / "ix", embedder=FakeEmbedder())
+
+
+def test_explanation_quotes_the_closest_sentence_by_meaning():
+    i = SearchIndex(FakeEmbedder())
+    i.add(
+        [
+            Document(
+                "lab",
+                [
+                    "Our laboratory was founded in 1998 in Hong Kong. "
+                    "We study superconducting qubits for quantum computing. "
+                    "We also teach undergraduate physics courses."
+                ],
+            )
+        ]
+    )
+    hit = i.search("quantum computing hardware", 1)[0]
+    assert hit.why.closest_text == "We study superconducting qubits for quantum computing."
+    # the index and the batch affinity agree with sentences too
+    from innobridge.matching.affinity import affinity_matrix
+
+    m = affinity_matrix(list(i.docs.values()), ["quantum computing hardware"], FakeEmbedder())
+    assert hit.why.dense == pytest.approx(float(m[0, 0]) - 0.1 * hit.why.lexical, abs=1e-5)

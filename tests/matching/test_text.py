@@ -41,3 +41,35 @@ def test_embedding_text_folds_chinese_only():
 
     assert embedding_text("人工智慧與軟體") == embedding_text("人工智能与软件") == "人工智能与软件"
     assert embedding_text("Deep  Learning") == "Deep  Learning"  # English untouched (case kept)
+
+
+def test_sentences_respect_abbreviations_and_chinese_stops():
+    from innobridge.matching.text import sentences
+
+    en = (
+        "Deep learning for proteins. We propose a method, e.g. for folding (Fig. 3). "
+        "Accuracy rises by 3.5 % over Smith et al. in 2020."
+    )
+    assert sentences(en) == [
+        "Deep learning for proteins.",
+        "We propose a method, e.g. for folding (Fig. 3).",
+        "Accuracy rises by 3.5 % over Smith et al. in 2020.",
+    ]
+    zh = "本文研究蛋白質結構預測。我們提出一種深度學習方法！實驗結果顯示準確率提高？"
+    assert sentences(zh) == [
+        "本文研究蛋白質結構預測。",
+        "我們提出一種深度學習方法！",
+        "實驗結果顯示準確率提高？",
+    ]
+
+
+def test_sentences_keep_every_character_and_join_fragments():
+    from innobridge.matching.text import sentences
+
+    text = "Graph neural networks for molecules. Yes. They work well on proteins."
+    parts = sentences(text)
+    assert parts == ["Graph neural networks for molecules. Yes.", "They work well on proteins."]
+    assert "".join(parts).replace(" ", "") == text.replace(" ", "")
+    assert sentences("量子計算。好。") == ["量子計算。好。"]  # nothing long enough: one unit
+    assert sentences("no boundary here") == ["no boundary here"]
+    assert sentences("   ") == []
