@@ -203,19 +203,30 @@ def embed_query_units(
     )
 
 
+def unit_pair_similarity(
+    queries: Units, texts: Units, centering: LanguageCentering | None = None
+) -> np.ndarray:
+    """(query units, text units) cosine plus the calibration's cross-language offsets."""
+    s = queries.vecs @ texts.vecs.T
+    bonus = cross_language_bonus(texts.groups, queries.groups, centering)
+    return s + bonus.T if bonus is not None else s
+
+
+def maxsim(pair_sims: np.ndarray, queries: Units, texts: Units) -> np.ndarray:
+    """(n_texts, n_queries) from :func:`unit_pair_similarity`: for each query, the mean over
+    its units of the best unit of each text."""
+    best = np.maximum.reduceat(pair_sims, texts.offsets, axis=1)  # (query units, texts)
+    per_query = np.add.reduceat(best, queries.offsets, axis=0) / queries.counts[:, None]
+    return np.asarray(per_query.T, np.float32)
+
+
 def unit_similarity(
     queries: Units, texts: Units, centering: LanguageCentering | None = None
 ) -> np.ndarray:
     """(n_texts, n_queries): for each query, the mean over its units of the best similarity
     with any unit of the text (MaxSim) — plain cosine when each has one unit — with the
     calibration's cross-language offsets added per pair of units."""
-    s = queries.vecs @ texts.vecs.T  # (query units, text units)
-    bonus = cross_language_bonus(texts.groups, queries.groups, centering)
-    if bonus is not None:
-        s = s + bonus.T
-    best = np.maximum.reduceat(s, texts.offsets, axis=1)  # (query units, texts)
-    per_query = np.add.reduceat(best, queries.offsets, axis=0) / queries.counts[:, None]
-    return np.asarray(per_query.T, np.float32)
+    return maxsim(unit_pair_similarity(queries, texts, centering), queries, texts)
 
 
 def aggregate(

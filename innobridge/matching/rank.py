@@ -35,12 +35,12 @@ from .affinity import (
     AffinityConfig,
     Units,
     aggregate,
-    cross_language_bonus,
     embed_query_units,
     embed_units,
     entity_groups,
+    maxsim,
     split_units,
-    unit_similarity,
+    unit_pair_similarity,
 )
 from .documents import Document
 from .embed import E5Embedder, Embedder, EmbeddingCache, LanguageCentering
@@ -50,7 +50,7 @@ from .lexical import LexicalIndex
 from .text import detect_language, fold, language_group, tokenize_folded
 
 _SEP = "\x1f"
-FORMAT = 2  # 2: one vector index per language group, one vector per unit (sentence)
+FORMAT = 3  # 2: one vector index per language group; 3: one vector per unit (sentence)
 
 
 def matches_filters(doc_id: str, meta: dict[str, Any], filters: dict[str, Any] | None) -> bool:
@@ -267,11 +267,8 @@ class SearchIndex:
             [g for u in units for g in u.groups],
             np.concatenate([u.counts for u in units]),
         )
-        unit_sims = qv.vecs @ allu.vecs.T  # (query units, candidate units)
-        bonus = cross_language_bonus(allu.groups, qv.groups, self.centering)
-        if bonus is not None:
-            unit_sims = unit_sims + bonus.T
-        sims_all = unit_similarity(qv, allu, self.centering)[:, 0]  # (candidate texts,)
+        unit_sims = unit_pair_similarity(qv, allu, self.centering)  # (query units, cand. units)
+        sims_all = maxsim(unit_sims, qv, allu)[:, 0]  # (candidate texts,)
         scored = []
         t0 = u0 = 0
         for c, u in zip(cands, units, strict=True):
