@@ -45,15 +45,34 @@ def rss_mb() -> dict[str, float]:
     return out
 
 
-def real_vectors() -> np.ndarray:
+def real_vectors(limit: int | None = None) -> np.ndarray:
+    """The 384-d vectors in the benchmark embedding cache, oldest first (``limit``: only the
+    first ones, so runs made as the cache grows can share one set)."""
     db = cache_dir() / "embeddings.sqlite"
     if not db.is_file():
         return np.zeros((0, DIM), np.float32)
     con = sqlite3.connect(db)
-    rows = [np.frombuffer(v, np.float32) for (v,) in con.execute("SELECT v FROM emb")]
+    rows = [
+        np.frombuffer(v, np.float32) for (v,) in con.execute("SELECT v FROM emb ORDER BY rowid")
+    ]
     con.close()
-    vs = [r for r in rows if r.shape[0] == DIM]
+    vs = [r for r in rows if r.shape[0] == DIM][:limit]
     return np.stack(vs) if vs else np.zeros((0, DIM), np.float32)
+
+
+def gauss(centres: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``gauss``: independent draws from the Gaussian with the real vectors' mean and
+    covariance (their anisotropy and spectrum), renormalised.  No two draws share a centre,
+    so unlike ``mix``/``copies`` the cloud does not degenerate as it grows; it has no cluster
+    structure either, which makes it harder for a graph index than real embeddings."""
+    mu = centres.mean(axis=0)
+    chol = np.linalg.cholesky(np.cov(centres, rowvar=False) + 1e-6 * np.eye(DIM)).astype(np.float32)
+    out = np.empty((n, DIM), np.float32)
+    for s in range(0, n, 100_000):
+        m = min(n, s + 100_000) - s
+        x = mu + rng.standard_normal((m, DIM)).astype(np.float32) @ chol.T
+        out[s : s + m] = x / np.linalg.norm(x, axis=1, keepdims=True)
+    return out
 
 
 def synth(
@@ -63,13 +82,16 @@ def synth(
     sigma: float = 0.5,
     kind: str = "mix",
 ) -> np.ndarray:
-    """``copies``: a real vector plus noise (at 1M that is ~200 near-equidistant copies of
-    each of the ~4,700 real vectors — a degenerate cloud); ``mix``: a random convex mix of
+    """``gauss``: see :func:`gauss`.  ``copies``: a real vector plus noise (at 1M that is
+    ~200 near-equidistant copies of each of the ~4,700 real vectors — a degenerate cloud);
+    ``mix``: a random convex mix of
     two real vectors plus the same noise (profiles between two real topics), so no two
     synthetic points share a centre."""
     if len(centres) == 0:
         centres = rng.normal(size=(1000, DIM)).astype(np.float32)
         centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    if kind == "gauss":
+        return gauss(centres, n, rng)
     c = centres[rng.integers(0, len(centres), n)]
     if kind == "mix":
         t = rng.uniform(0, 1, size=(n, 1)).astype(np.float32)
@@ -235,17 +257,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dtype", default="f16", help="usearch storage: f32, f16 or i8")
     ap.add_argument("--expansion-add", type=int, default=64)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--synthetic", default="mix", choices=["mix", "copies"])
+    ap.add_argument("--synthetic", default="mix", choices=["mix", "copies", "gauss"])
     ap.add_argument("--engine-docs", type=int, default=10_000, help="0 to skip")
+    ap.add_argument("--real-limit", type=int, default=None, help="use the first N real vectors")
     ap.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "scale.json"))
     args = ap.parse_args(argv)
     out_path = Path(args.out)
     prev = json.loads(out_path.read_text()) if out_path.is_file() else {}
-    centres = real_vectors()
+    centres = real_vectors(args.real_limit)
     print(f"{len(centres)} real e5 vectors from the cache", flush=True)
     results = prev.get("index", {})
     for n in [int(x) for x in args.sizes.split(",") if x]:
-        key = str(n) if args.synthetic == "mix" else f"{n} copies"
+        key = str(n) if args.synthetic == "mix" else f"{n} {args.synthetic}"
+        if args.connectivity != 16:
+            key += f" connectivity{args.connectivity}"
         results[key] = bench_size(
             n,
             centres,

@@ -50,6 +50,7 @@ from .lexical import LexicalIndex
 from .text import detect_language, fold, language_group, tokenize_folded
 
 _SEP = "\x1f"
+_PROBES = 8
 FORMAT = 3  # 2: one vector index per language group; 3: one vector per unit (sentence)
 
 
@@ -178,13 +179,19 @@ class SearchIndex:
 
     def _candidates(self, query: Units, n_units: int) -> dict[str, None]:
         """Entities owning the nearest units of each language group to any of the query's
-        units (``n_units`` in all per group, shared among the query's units), in order."""
+        units (``n_units`` in all per group, shared among the probes), in order.  A query of
+        more than ``_PROBES`` units probes with its mean vector and an even sample of its
+        units; every candidate is then scored on all units."""
         seen: dict[str, None] = {}
-        per = max(50, n_units // len(query.vecs))
+        probes = query.vecs
+        if len(probes) > _PROBES:  # a long query (a whole profile): its gist and a sample
+            pick = np.linspace(0, len(probes) - 1, _PROBES - 1).round().astype(int)
+            probes = np.vstack([query.text_vectors(), probes[pick]])
+        per = max(50, n_units // len(probes))
         for vi in self.vectors.values():
             if not len(vi):
                 continue
-            for qv in query.vecs:
+            for qv in probes:
                 for uid, _sim in vi.search(qv, min(per, len(vi))):
                     seen.setdefault(uid.split(_SEP, 1)[0], None)
         return seen

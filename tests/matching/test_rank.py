@@ -215,3 +215,21 @@ def test_explanation_quotes_the_closest_sentence_by_meaning():
 
     m = affinity_matrix(list(i.docs.values()), ["quantum computing hardware"], FakeEmbedder())
     assert hit.why.dense == pytest.approx(float(m[0, 0]) - 0.1 * hit.why.lexical, abs=1e-5)
+
+
+def test_a_long_query_probes_with_a_sample_and_still_finds_its_match():
+    """A whole profile as the query (more sentences than the probe budget) over an HNSW
+    index: candidates come from the query's gist and a sample of its sentences, and every
+    candidate is scored on all of them."""
+    from innobridge.matching import rank
+
+    i = SearchIndex(FakeEmbedder(), hnsw_threshold=50)
+    i.add(
+        [Document(f"d{n}", [f"topic{n % 37} words{n} and more words{n + 1}."]) for n in range(300)]
+    )
+    i.add([Document("target", ["Protein structure prediction with deep learning."])])
+    query = " ".join(
+        f"We study protein structure prediction, case {k} of deep learning." for k in range(12)
+    )
+    assert len(i.embed_queries([query])[0].vecs) > rank._PROBES
+    assert i.search(query, 3)[0].id == "target"
