@@ -20,6 +20,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +37,10 @@ from innobridge.matching.affinity import (
     aggregate,
     embed_units,
     lexical_affinity,
+    maxsim,
+    profile_maxsim,
     query_roles,
-    unit_similarity,
+    unit_pair_similarity,
 )
 from innobridge.matching.documents import Document
 from innobridge.matching.embed import (
@@ -77,6 +80,7 @@ AGGS = [
     AffinityConfig("centroid"),
 ]
 WEIGHTS = [0.0, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0]
+PROFILE_WEIGHTS = [0.0, 0.25, 0.5, 0.75]
 USE_BETAS = [0.25, 0.5]  # e5 + beta * USE dense affinity: tried, not part of the engine
 
 
@@ -86,10 +90,12 @@ def to_scores(mat: np.ndarray, pids: list[str], papers: list[str]) -> dict[str, 
 
 def cfg_name(c: AffinityConfig) -> str:
     if c.aggregation == "topk_mean":
-        return f"top{c.top_k}_mean"
-    if c.aggregation == "softmax":
-        return f"softmax(T={c.temperature})"
-    return c.aggregation
+        name = f"top{c.top_k}_mean"
+    elif c.aggregation == "softmax":
+        name = f"softmax(T={c.temperature})"
+    else:
+        name = c.aggregation
+    return f"{name} + {c.profile_weight} x profile" if c.profile_weight else name
 
 
 class FastLoss:
@@ -179,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         for role in ("query", "passage", "auto"):
             spaces[f"e5 centred role={role}"] = (e5, role, centring, "text")
         spaces["e5 centred role=auto sentences"] = (e5, "auto", centring, "sentence")
-    Sims = list[tuple[list[np.ndarray], list[np.ndarray], np.ndarray]]
+    Sims = list[tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], np.ndarray]]
     sims: dict[str, Sims] = {}
     for sname, (emb, role, cen, gran) in spaces.items():
         t0 = time.time()
@@ -192,9 +198,11 @@ def main(argv: list[str] | None = None) -> int:
                 embed_units(e.texts, ["passage"] * len(e.texts), emb, cache, cen, gran)  # type: ignore[arg-type]
                 for e in ents
             ]
+            pairs = [unit_pair_similarity(q, u, cen) for u in eu]
             per.append(
                 (
-                    [unit_similarity(q, u, cen) for u in eu],
+                    [maxsim(pair, q, u) for pair, u in zip(pairs, eu, strict=True)],
+                    [profile_maxsim(pair, q) for pair in pairs],
                     [u.text_vectors() for u in eu],
                     q.text_vectors(),
                 )
@@ -203,9 +211,15 @@ def main(argv: list[str] | None = None) -> int:
         results["timing_s"][f"embed {sname}"] = round(time.time() - t0, 1)
 
     def dense(sname: str, cfg: AffinityConfig) -> list[np.ndarray]:
+        lam = cfg.profile_weight
         return [
-            np.stack([aggregate(s, cfg, tv, qv) for s, tv in zip(ss, tvs, strict=True)])
-            for ss, tvs, qv in sims[sname]
+            np.stack(
+                [
+                    (1 - lam) * aggregate(s, cfg, tv, qv) + lam * pr
+                    for s, pr, tv in zip(ss, prof, tvs, strict=True)
+                ]
+            )
+            for ss, prof, tvs, qv in sims[sname]
         ]
 
     # The query role is fixed to the engine's ("auto": long texts as passages, short phrases
@@ -223,7 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     results["auto_role_counts"] = {r: roles_auto.count(r) for r in ("query", "passage")}
     best: tuple[float, str, AffinityConfig, float, str] | None = None
     for sname in spaces:
-        for cfg in AGGS:
+        # the share of the whole-profile MaxSim only means something with several units
+        lams = PROFILE_WEIGHTS if spaces[sname][3] == "sentence" else [0.0]
+        for cfg in [replace(a, profile_weight=lam) for a in AGGS for lam in lams]:
             dmats = dense(sname, cfg)
             for w in WEIGHTS:
                 for mode, lex_mats in lex_by_mode.items():
@@ -249,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
             record(f"{sname} + {beta} x use agg={cfg_name(cfg)} lexical_w={uw} {lmode}", mats)
     results["variants"] = variants
     gran = engine_spaces[sname]
-    chosen = AffinityConfig(cfg.aggregation, cfg.top_k, cfg.temperature, w, role, lmode, gran)  # type: ignore[arg-type]
+    chosen = replace(cfg, lexical_weight=w, query_role=role, lexical_mode=lmode, granularity=gran)  # type: ignore[arg-type]
     # the reported figure: the engine's public affinity_matrix with the chosen configuration
     scores, raw_mats = [], []
     for (pids, papers, ents), (_, subs) in zip(dense_inputs, datasets, strict=True):
@@ -260,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     assert abs(fast - slow) < 1e-9, (fast, slow)  # grid evaluator == reference metric
     full = main_table_protocol(ratings, scores)
     held = main_table_protocol(r_held, scores)
-    dense_only = AffinityConfig(cfg.aggregation, cfg.top_k, cfg.temperature, 0.0, role, lmode, gran)  # type: ignore[arg-type]
+    dense_only = replace(chosen, lexical_weight=0.0)
     dscores = []
     for (pids, papers, ents), (_, subs) in zip(dense_inputs, datasets, strict=True):
         m = affinity_matrix(ents, [subs[k] for k in papers], e5, cache, dense_only)

@@ -49,20 +49,22 @@ class AffinityConfig:
 
     The defaults were chosen by measurement (benchmarks/README.md): granularity, aggregation,
     lexical weight and lexical mode on the tune half of the gold-standard participants
-    (sentence MaxSim; the mean of an entity's 3 closest texts; language-gated BM25 at 0.1,
-    in batch affinity the mean of the query→entity and entity→query directions — tune loss
-    0.2138 against 0.2310 for the best whole-text setting); the query role ``auto`` because
+    (sentence MaxSim; 0.5 × the mean over the entity's texts + 0.5 × the MaxSim against all
+    its sentences at once; language-gated BM25 at 0.1, in batch affinity the mean of the
+    query→entity and entity→query directions — tune loss 0.2076 against 0.2310 for the best
+    whole-text setting); the query role ``auto`` because
     a long text (a proposal) matches papers best as a ``passage`` (gold standard) while a
     short phrase must stay a ``query`` to find the other language in a mixed pool
     (cross-lingual set)."""
 
-    aggregation: str = "topk_mean"
+    aggregation: str = "mean"
     top_k: int = 3
     temperature: float = 0.05
     lexical_weight: float = 0.1
     query_role: QueryRole = "auto"
     lexical_mode: str = "both"  # batch affinity only; search always uses "query"
     granularity: Granularity = "sentence"
+    profile_weight: float = 0.5  # share of :func:`profile_maxsim` in the dense affinity
 
     def __post_init__(self) -> None:
         if self.aggregation not in AGGREGATIONS:
@@ -71,6 +73,8 @@ class AffinityConfig:
             raise ValueError("query_role must be query, passage or auto")
         if self.granularity not in ("sentence", "text"):
             raise ValueError("granularity must be sentence or text")
+        if not 0.0 <= self.profile_weight <= 1.0:
+            raise ValueError("profile_weight must be between 0 and 1")
 
 
 def query_roles(queries: Sequence[str], role: QueryRole) -> list[Role]:
@@ -300,10 +304,31 @@ def dense_affinity(
     out = np.zeros((len(entity_units), len(queries)), np.float32)
     qvecs = queries.text_vectors() if cfg.aggregation == "centroid" else None
     for i, units in enumerate(entity_units):
-        sims = unit_similarity(queries, units, centering)
+        pair = unit_pair_similarity(queries, units, centering)
         tvecs = units.text_vectors() if qvecs is not None else None
-        out[i] = aggregate(sims, cfg, tvecs, qvecs)
+        out[i] = combine(
+            aggregate(maxsim(pair, queries, units), cfg, tvecs, qvecs), pair, queries, cfg
+        )
     return out
+
+
+def profile_maxsim(pair_sims: np.ndarray, queries: Units) -> np.ndarray:
+    """(n_queries,): for each query, the mean over its units of the best unit among ALL the
+    entity's texts — the entity's expertise taken as one body of work."""
+    return np.asarray(
+        np.add.reduceat(pair_sims.max(axis=1), queries.offsets) / queries.counts, np.float32
+    )
+
+
+def combine(
+    per_text: np.ndarray, pair_sims: np.ndarray, queries: Units, cfg: AffinityConfig
+) -> np.ndarray:
+    """The dense affinity: ``(1 - profile_weight)`` × the aggregation over texts +
+    ``profile_weight`` × :func:`profile_maxsim`."""
+    if not cfg.profile_weight:
+        return per_text
+    w = cfg.profile_weight
+    return np.asarray((1 - w) * per_text + w * profile_maxsim(pair_sims, queries), np.float32)
 
 
 def lexical_affinity(

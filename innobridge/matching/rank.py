@@ -35,6 +35,7 @@ from .affinity import (
     AffinityConfig,
     Units,
     aggregate,
+    combine,
     embed_query_units,
     embed_units,
     entity_groups,
@@ -287,8 +288,10 @@ class SearchIndex:
                 tv = u.text_vectors() if self.config.aggregation == "centroid" else None
                 qt = qv.text_vectors() if tv is not None else None
                 dense = float(aggregate(sims[:, None], self.config, tv, qt)[0])
-            lex = lex_of.get(c, 0.0)
             mine = unit_sims[:, u0 : u0 + n_u]
+            if n_t > 1:  # with one text the profile MaxSim is the text's own
+                dense = float(combine(np.array([dense], np.float32), mine, qv, self.config)[0])
+            lex = lex_of.get(c, 0.0)
             scored.append((dense + self.config.lexical_weight * lex, c, dense, lex, sims, mine))
             t0 += n_t
             u0 += n_u
