@@ -82,3 +82,39 @@ def test_unit_similarity_is_the_mean_over_query_sentences_of_the_best_text_sente
     assert unit_similarity(query, two)[:, 0].tolist() == pytest.approx([0.5, 0.5])
     with pytest.raises(ValueError, match="granularity"):
         AffinityConfig(granularity="word")  # type: ignore[arg-type]
+
+
+def test_profile_maxsim_credits_a_researcher_who_covers_a_proposal_across_papers():
+    """Two topics in one proposal: researcher A wrote one paper on each, researcher B one
+    paper on the first topic and one unrelated.  Per-paper aggregation alone sees one good
+    paper each; the profile MaxSim sees that A covers both parts."""
+    a = Document("a", ["Protein structure prediction.", "Machine translation of languages."])
+    b = Document("b", ["Protein structure prediction.", "Superconducting qubits."])
+    proposal = ["Protein structure prediction. Machine translation of languages."]
+    no_profile = AffinityConfig(profile_weight=0.0, lexical_weight=0.0)
+    with_profile = AffinityConfig(profile_weight=0.5, lexical_weight=0.0)
+    gap_without = np.diff(
+        affinity_matrix([b, a], proposal, FakeEmbedder(), config=no_profile)[:, 0]
+    )
+    gap_with = np.diff(affinity_matrix([b, a], proposal, FakeEmbedder(), config=with_profile)[:, 0])
+    assert gap_with[0] > gap_without[0] > 0
+    with pytest.raises(ValueError, match="profile_weight"):
+        AffinityConfig(profile_weight=1.5)
+
+
+def test_search_and_batch_affinity_agree_with_the_profile_maxsim():
+    from innobridge.matching import SearchIndex
+
+    docs = [
+        Document("a", ["Protein structure prediction.", "Machine translation of languages."]),
+        Document("b", ["Protein structure prediction.", "Superconducting qubits."]),
+    ]
+    idx = SearchIndex(FakeEmbedder())
+    idx.add(docs)
+    q = "protein structure prediction and machine translation"
+    cfg = AffinityConfig(lexical_weight=0.0)
+    idx.config = cfg
+    got = {h.id: h.score for h in idx.search(q, 2)}
+    m = affinity_matrix(docs, [q], FakeEmbedder(), config=cfg)
+    assert got["a"] == pytest.approx(float(m[0, 0]), abs=1e-5)
+    assert got["b"] == pytest.approx(float(m[1, 0]), abs=1e-5)
