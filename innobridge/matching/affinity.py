@@ -86,30 +86,6 @@ def query_roles(queries: Sequence[str], role: QueryRole) -> list[Role]:
     ]
 
 
-def embed_queries(
-    queries: Sequence[str],
-    role: QueryRole,
-    embedder: Embedder,
-    cache: EmbeddingCache | None = None,
-    centering: LanguageCentering | None = None,
-    progress: bool = False,
-) -> np.ndarray:
-    """Query vectors as the engine compares them with stored texts: each text embedded with
-    its role (:func:`query_roles`), then language-centred when the model is calibrated."""
-    roles = query_roles(queries, role)
-    out = np.zeros((len(queries), embedder.dim), np.float32)
-    for r in ("query", "passage"):
-        idx = [i for i, x in enumerate(roles) if x == r]
-        if not idx:
-            continue
-        texts = [queries[i] for i in idx]
-        v = embed([embedding_text(t) for t in texts], r, embedder, cache, progress=progress)
-        if centering is not None:
-            v = centering.apply(v, r, [language_group(detect_language(t)) for t in texts])
-        out[idx] = v
-    return out
-
-
 DEFAULT_CONFIG = AffinityConfig()
 
 

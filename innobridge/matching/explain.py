@@ -7,9 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .text import fold, to_script, tokenize_folded
+from .text import fold, sentences, to_script, tokenize_folded
 
-_SENT_RE = re.compile(r"(?<=[.!?。！？；;])\s*")
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -59,7 +58,7 @@ def shared_terms(
 
 def closest_sentence(text: str, query_tokens: Sequence[str]) -> str:
     """The sentence of ``text`` sharing most query tokens (the first one if none do)."""
-    sents = [s for s in _SENT_RE.split(text) if s.strip()]
+    sents = sentences(text)
     if len(sents) <= 1:
         return text.strip()
     q = set(query_tokens)
