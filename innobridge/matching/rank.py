@@ -162,8 +162,11 @@ class SearchIndex:
             d = self.docs.pop(doc_id, None)
             if d is None:
                 continue
+            by_group: dict[str, list[str]] = {}
             for uid, g in zip(self._unit_ids(doc_id), self._units[doc_id].groups, strict=True):
-                self.vectors[g].remove([uid])
+                by_group.setdefault(g, []).append(uid)
+            for g, uids in by_group.items():
+                self.vectors[g].remove(uids)
             del self._units[doc_id]
             self.lexical.remove(doc_id)
             self._groups.pop(doc_id, None)
