@@ -108,9 +108,7 @@ class Units:
 
     def __getitem__(self, i: int) -> Units:
         """The units of text ``i`` alone."""
-        a = int(self.counts[:i].sum())
-        b = a + int(self.counts[i])
-        return Units(self.vecs[a:b], self.groups[a:b], self.counts[i : i + 1])
+        return self.slice(i, i + 1)
 
     def __iter__(self) -> Iterator[Units]:
         return (self[i] for i in range(len(self)))
