@@ -1,9 +1,10 @@
 """Expertise affinity of entities (researchers with several texts) to query texts.
 
 A text's dense similarity to a query is, with ``granularity="sentence"`` (the default), the
-mean over the query's sentences of the best cosine with any sentence of the text (MaxSim,
-:func:`unit_similarity`): a proposal that touches three topics is matched topic by topic, not
-as one averaged vector; with ``"text"`` it is the cosine of whole-text vectors.  An entity's
+mean over the query's sentences of the best cosine with any unit of the text — its sentences
+and, for a stored text of several sentences, the text whole (MaxSim, :func:`unit_similarity`):
+a proposal that touches three topics is matched topic by topic, not as one averaged vector;
+with ``"text"`` it is the cosine of whole-text vectors.  An entity's
 dense affinity to a query is an aggregation over its texts' similarities
 (:func:`aggregate`); the lexical part is BM25 of the query against the entity's folded
 tokens, normalised per query by the best score among entities in the query's language group
@@ -49,10 +50,11 @@ class AffinityConfig:
 
     The defaults were chosen by measurement (benchmarks/README.md): granularity, aggregation,
     lexical weight and lexical mode on the tune half of the gold-standard participants
-    (sentence MaxSim; 0.5 × the mean over the entity's texts + 0.5 × the MaxSim against all
-    its sentences at once; language-gated BM25 at 0.1, in batch affinity the mean of the
-    query→entity and entity→query directions — tune loss 0.2076 against 0.2310 for the best
-    whole-text setting); the query role ``auto`` because
+    (sentence MaxSim, each stored text's whole text being one more unit; 0.5 × the mean over
+    the entity's texts + 0.5 × the MaxSim against all its units at once; language-gated BM25
+    at 0.1, in batch affinity the mean of the query→entity and entity→query directions —
+    tune loss 0.2064 against 0.2310 for the best whole-text setting); the query role
+    ``auto`` because
     a long text (a proposal) matches papers best as a ``passage`` (gold standard) while a
     short phrase must stay a ``query`` to find the other language in a mixed pool
     (cross-lingual set)."""
@@ -65,6 +67,9 @@ class AffinityConfig:
     lexical_mode: str = "both"  # batch affinity only; search always uses "query"
     granularity: Granularity = "sentence"
     profile_weight: float = 0.5  # share of :func:`profile_maxsim` in the dense affinity
+    # with sentence granularity, a stored text of several sentences also offers itself whole
+    # as one more unit (queries are only cut into sentences): see :func:`split_units`
+    whole_text_unit: bool = True
 
     def __post_init__(self) -> None:
         if self.aggregation not in AGGREGATIONS:
@@ -125,15 +130,22 @@ class Units:
         return (m / (np.linalg.norm(m, axis=1, keepdims=True) + 1e-12)).astype(np.float32)
 
 
-def split_units(texts: Sequence[str], granularity: Granularity) -> tuple[list[str], list[int]]:
+def split_units(
+    texts: Sequence[str], granularity: Granularity, whole: bool = False
+) -> tuple[list[str], list[int]]:
     """(units, units per text): each text's sentences (:func:`~.text.sentences`) or, with
-    ``"text"`` granularity, the text itself.  Every text has at least one unit."""
+    ``"text"`` granularity, the text itself.  Every text has at least one unit.  With
+    ``whole``, a text of several sentences has the text itself as one more unit, after its
+    sentences: a query sentence then matches the best of the text's sentences and of the
+    text's overall gist (the model's passage embedding)."""
     if granularity == "text":
         return list(texts), [1] * len(texts)
     units: list[str] = []
     counts: list[int] = []
     for t in texts:
         parts = sentences(t) or [t]
+        if whole and len(parts) > 1:
+            parts = [*parts, t]
         units.extend(parts)
         counts.append(len(parts))
     return units, counts
@@ -147,10 +159,11 @@ def embed_units(
     centering: LanguageCentering | None = None,
     granularity: Granularity = DEFAULT_CONFIG.granularity,
     progress: bool = False,
+    whole: bool = False,
 ) -> Units:
-    """Split ``texts`` into units, embed each unit with its text's role (batched, cached by
-    text hash) and centre it by its own language group."""
-    units, counts = split_units(texts, granularity)
+    """Split ``texts`` into units (:func:`split_units`), embed each unit with its text's role
+    (batched, cached by text hash) and centre it by its own language group."""
+    units, counts = split_units(texts, granularity, whole)
     unit_roles = [r for r, c in zip(roles, counts, strict=True) for _ in range(c)]
     groups = [language_group(detect_language(u)) for u in units]
     vecs = np.zeros((len(units), embedder.dim), np.float32)
@@ -163,6 +176,28 @@ def embed_units(
             v = centering.apply(v, r, [groups[i] for i in idx])
         vecs[idx] = v
     return Units(vecs, groups, np.asarray(counts, np.int64))
+
+
+def embed_text_units(
+    texts: Sequence[str],
+    config: AffinityConfig,
+    embedder: Embedder,
+    cache: EmbeddingCache | None = None,
+    centering: LanguageCentering | None = None,
+    progress: bool = False,
+) -> Units:
+    """Stored texts' units (an entity's publications, an indexed document) as the engine
+    compares them: passages, with the whole text as a unit if ``config.whole_text_unit``."""
+    return embed_units(
+        texts,
+        ["passage"] * len(texts),
+        embedder,
+        cache,
+        centering,
+        config.granularity,
+        progress,
+        config.whole_text_unit,
+    )
 
 
 def embed_query_units(
@@ -363,9 +398,7 @@ def affinity_matrix(
     emb = embedder or E5Embedder()
     raw = [t for e in entities for t in e.texts]
     centering = LanguageCentering.for_model(emb.name)
-    units = embed_units(
-        raw, ["passage"] * len(raw), emb, cache, centering, config.granularity, progress
-    )
+    units = embed_text_units(raw, config, emb, cache, centering, progress)
     qunits = embed_query_units(queries, config, emb, cache, centering, progress)
     per_entity, pos = [], 0
     for e in entities:

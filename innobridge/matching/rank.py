@@ -12,9 +12,10 @@ than the query's, :meth:`LanguageCentering.offset`)
 plus ``lexical_weight`` × BM25 normalised among entities in the query's language group.
 
 With the default sentence granularity every sentence of every text is a unit with its own
-vector: a text's similarity to a query is the mean over the query's sentences of the best
-sentence of the text (:func:`~.affinity.unit_similarity`), and the explanation quotes the
-text's closest sentence by meaning.  Units are kept in one vector index per language group
+vector, and a text of several sentences has its whole-text vector as one more unit: a text's
+similarity to a query is the mean over the query's sentences of the best unit of the text
+(:func:`~.affinity.unit_similarity`), and the explanation quotes the text's closest sentence
+by meaning.  Units are kept in one vector index per language group
 ("en", "zh", ...) and each group is searched for candidates separately: in a pool where most
 texts share the query's language, the texts in the other language are still among the
 candidates, so the offset can act.
@@ -37,7 +38,7 @@ from .affinity import (
     aggregate,
     combine,
     embed_query_units,
-    embed_units,
+    embed_text_units,
     entity_groups,
     maxsim,
     split_units,
@@ -52,7 +53,9 @@ from .text import detect_language, fold, language_group, tokenize_folded
 
 _SEP = "\x1f"
 _PROBES = 8
-FORMAT = 3  # 2: one vector index per language group; 3: one vector per unit (sentence)
+# 2: one vector index per language group; 3: one vector per unit (sentence); 4: a text of
+# several sentences also has its whole-text unit
+FORMAT = 4
 
 
 def matches_filters(doc_id: str, meta: dict[str, Any], filters: dict[str, Any] | None) -> bool:
@@ -113,14 +116,8 @@ class SearchIndex:
         if stale:
             self.remove(stale)
         raw = [t for d in docs for t in d.texts]
-        units = embed_units(
-            raw,
-            ["passage"] * len(raw),
-            self.embedder,
-            self.cache,
-            self.centering,
-            self.config.granularity,
-            progress,
+        units = embed_text_units(
+            raw, self.config, self.embedder, self.cache, self.centering, progress
         )
         pos = 0
         for d in docs:
@@ -306,8 +303,8 @@ class SearchIndex:
             if len(d.texts) > 1:
                 text = d.texts[best]
             elif self.config.granularity == "sentence" and mine.shape[1] > 1:
-                parts = split_units([d.texts[0]], "sentence")[0]
-                text = parts[int(np.argmax(mine.mean(axis=0)))]
+                parts = split_units([d.texts[0]], "sentence")[0]  # without the whole text
+                text = parts[int(np.argmax(mine[:, : len(parts)].mean(axis=0)))]
             else:
                 text = closest_sentence(d.texts[0], qtoks)
             why = Explanation(

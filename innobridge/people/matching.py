@@ -128,14 +128,12 @@ def _warm(docs: list[Document], embedder: Embedder) -> None:
     """Embed the documents' texts into the shared cache, outside the index lock, so that
     adding them to the live index afterwards is fast and never blocks searches long."""
     from innobridge.matching import DEFAULT_CONFIG, EmbeddingCache
-    from innobridge.matching.affinity import embed_units
+    from innobridge.matching.affinity import embed_text_units
 
     cache = EmbeddingCache(cache_dir())
     texts = [t for d in docs for t in d.texts]
-    try:  # exactly the units (sentences) the index embeds
-        embed_units(
-            texts, ["passage"] * len(texts), embedder, cache, None, DEFAULT_CONFIG.granularity
-        )
+    try:  # exactly the units (sentences, whole texts) the index embeds
+        embed_text_units(texts, DEFAULT_CONFIG, embedder, cache)
     finally:
         cache.close()
 

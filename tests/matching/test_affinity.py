@@ -70,6 +70,40 @@ def test_sentence_granularity_matches_each_topic_of_a_text_in_full():
     assert (by_sentence[0] > by_sentence[1]).all() and (by_text[0] > by_text[1]).all()
 
 
+def test_a_stored_text_of_several_sentences_also_offers_itself_whole():
+    from innobridge.matching.affinity import embed_query_units, embed_text_units, split_units
+
+    text = "We study protein structure. Our method uses deep learning. It runs on GPUs."
+    units, counts = split_units([text, "One sentence only."], "sentence", whole=True)
+    assert counts == [4, 1] and units[3] == text and units[4] == "One sentence only."
+    assert split_units([text], "sentence") == (units[:3], [3])
+    assert split_units([text], "text", whole=True) == ([text], [1])
+    cfg = AffinityConfig()
+    assert cfg.whole_text_unit
+    assert embed_text_units([text], cfg, FakeEmbedder()).counts.tolist() == [4]
+    # queries are only cut into sentences
+    assert embed_query_units([text], cfg, FakeEmbedder()).counts.tolist() == [3]
+    off = AffinityConfig(whole_text_unit=False)
+    assert embed_text_units([text], off, FakeEmbedder()).counts.tolist() == [3]
+
+
+def test_the_whole_text_unit_meets_a_query_that_joins_ideas_from_several_sentences():
+    """A one-sentence query about deep learning for protein structure: the paper says the
+    two halves in two sentences.  Each sentence alone matches half the query; the paper's
+    whole text matches all of it, and the researcher ranks above one whose single sentence
+    shares as many words with the query."""
+    paper = Document("r1", ["We study protein structure. Our method uses deep learning."])
+    half = Document("r2", ["Protein structure of membranes in cold water."])
+    query = ["deep learning for protein structure"]
+    plain = AffinityConfig(whole_text_unit=False, lexical_weight=0.0)
+    whole = AffinityConfig(lexical_weight=0.0)
+    without = affinity_matrix([paper, half], query, FakeEmbedder(), config=plain)[:, 0]
+    with_whole = affinity_matrix([paper, half], query, FakeEmbedder(), config=whole)[:, 0]
+    assert with_whole[0] > without[0] + 0.05
+    assert with_whole[1] == pytest.approx(without[1])  # one sentence: no extra unit
+    assert with_whole[0] > with_whole[1]
+
+
 def test_unit_similarity_is_the_mean_over_query_sentences_of_the_best_text_sentence():
     from innobridge.matching.affinity import Units, unit_similarity
 

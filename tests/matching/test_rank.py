@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from innobridge.matching import Document, SearchIndex, matches_filters
@@ -215,6 +216,17 @@ def test_explanation_quotes_the_closest_sentence_by_meaning():
 
     m = affinity_matrix(list(i.docs.values()), ["quantum computing hardware"], FakeEmbedder())
     assert hit.why.dense == pytest.approx(float(m[0, 0]) - 0.1 * hit.why.lexical, abs=1e-5)
+    # a query closest to the whole text (it joins two sentences) still quotes a sentence
+    units = i._units["lab"]
+    q = i.embed_queries(
+        ["laboratory founded in Hong Kong studies quantum computing and teaches physics"]
+    )
+    assert int(np.argmax(q.vecs @ units.vecs.T)) == len(units.vecs) - 1  # the whole text
+    hit = i.search(
+        "laboratory founded in Hong Kong studies quantum computing and teaches physics", 1
+    )[0]
+    assert hit.why.closest_text in i.docs["lab"].texts[0]
+    assert hit.why.closest_text != i.docs["lab"].texts[0]
 
 
 def test_a_long_query_probes_with_a_sample_and_still_finds_its_match():
