@@ -38,7 +38,7 @@ from benchmarks.crosslingual import LANGS, load_topics, split_topics
 from innobridge.matching.affinity import (
     DEFAULT_CONFIG,
     embed_query_units,
-    embed_units,
+    embed_text_units,
     lexical_affinity,
     unit_similarity,
 )
@@ -64,7 +64,7 @@ def neutral_offsets(emb: object, centering: LanguageCentering, cache: EmbeddingC
     texts = [text[k] for k in keys]
     groups = np.array([language_group(detect_language(x)) for x in texts])
     cfg = DEFAULT_CONFIG  # scored exactly as the engine does, without offsets yet
-    d = embed_units(texts, ["passage"] * len(texts), emb, cache, centering, cfg.granularity)  # type: ignore[arg-type]
+    d = embed_text_units(texts, cfg, emb, cache, centering)  # type: ignore[arg-type]
     q = embed_query_units(texts, cfg, emb, cache, centering)  # type: ignore[arg-type]
     lex = lexical_affinity([Document(f"{i}", [x]) for i, x in enumerate(texts)], texts, "query")
     scores = (unit_similarity(q, d, centering) + cfg.lexical_weight * lex).T  # (queries, texts)

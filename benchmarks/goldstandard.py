@@ -4,7 +4,8 @@ Runs the engine's affinity (``innobridge.matching.affinity``: the same functions
 index uses) on d_20_1..10 (title+abstract), evaluates with the reimplemented metric
 (``innobridge.matching.evaluation``) and writes benchmarks/results/goldstandard.json.
 
-Choices (granularity — whole texts or sentences —, aggregation over a researcher's papers,
+Choices (granularity — whole texts, sentences, or sentences with each stored text's whole
+text as one more unit —, aggregation over a researcher's papers,
 lexical weight and mode) are made on a fixed random half of the 58 participants ("tune"
 split) for the engine's vectors (e5 with the shipped language centring, the engine's query
 role) and reported on the other half
@@ -120,6 +121,34 @@ class FastLoss:
         self.dr = np.array(dr)
         self.w = np.abs(self.dr)
 
+    def per_participant(self, mats: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """(lost weight, total weight) per participant row, averaged over the data sets."""
+        n = int(self.i.max()) + 1
+        lost_sum = np.zeros(n)
+        for m in mats:
+            m = np.asarray(m, np.float64)
+            prod = (m[self.i, self.a] - m[self.i, self.b]) * self.dr
+            lost = self.w * ((prod < 0) + 0.5 * (prod == 0))
+            lost_sum += np.bincount(self.i, lost, n)
+        return lost_sum / len(mats), np.bincount(self.i, self.w, n)
+
+    def paired_bootstrap(
+        self, base: list[np.ndarray], other: list[np.ndarray], n: int = 2000, seed: int = 0
+    ) -> dict[str, Any]:
+        """Loss of ``other`` minus loss of ``base``, with a 95 % interval from resampling
+        the participants (the same resamples for both) and the share of resamples where
+        ``other`` is lower."""
+        lb, w = self.per_participant(base)
+        lo, _ = self.per_participant(other)
+        rows = np.flatnonzero(w > 0)
+        draws = np.random.default_rng(seed).choice(rows, (n, len(rows)))
+        diffs = (lo[draws].sum(1) - lb[draws].sum(1)) / w[draws].sum(1)
+        return {
+            "difference": float((lo.sum() - lb.sum()) / w.sum()),
+            "ci95": np.percentile(diffs, [2.5, 97.5]).tolist(),
+            "share_of_resamples_lower": float((diffs < 0).mean()),
+        }
+
     def __call__(self, mats: list[np.ndarray]) -> float:
         out = []
         for m in mats:
@@ -185,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         for role in ("query", "passage", "auto"):
             spaces[f"e5 centred role={role}"] = (e5, role, centring, "text")
         spaces["e5 centred role=auto sentences"] = (e5, "auto", centring, "sentence")
+        spaces["e5 centred role=auto sentences+whole"] = (e5, "auto", centring, "sentence+whole")
     Sims = list[tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], np.ndarray]]
     sims: dict[str, Sims] = {}
     for sname, (emb, role, cen, gran) in spaces.items():
@@ -193,9 +223,13 @@ def main(argv: list[str] | None = None) -> int:
         for (_pids, papers, ents), (_, subs) in zip(dense_inputs, datasets, strict=True):
             qtexts = [subs[k] for k in papers]
             roles = query_roles(qtexts, role)  # type: ignore[arg-type]
-            q: Units = embed_units(qtexts, roles, emb, cache, cen, gran)  # type: ignore[arg-type]
+            # queries are cut into sentences; stored texts may also offer their whole text
+            ugran, whole = ("sentence", True) if gran == "sentence+whole" else (gran, False)
+            q: Units = embed_units(qtexts, roles, emb, cache, cen, ugran)  # type: ignore[arg-type]
             eu = [
-                embed_units(e.texts, ["passage"] * len(e.texts), emb, cache, cen, gran)  # type: ignore[arg-type]
+                embed_units(
+                    e.texts, ["passage"] * len(e.texts), emb, cache, cen, ugran, whole=whole
+                )  # type: ignore[arg-type]
                 for e in ents
             ]
             pairs = [unit_pair_similarity(q, u, cen) for u in eu]
@@ -229,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         {
             f"e5 centred role={DEFAULT_CONFIG.query_role}": "text",
             f"e5 centred role={DEFAULT_CONFIG.query_role} sentences": "sentence",
+            f"e5 centred role={DEFAULT_CONFIG.query_role} sentences+whole": "sentence+whole",
         }
         if centring
         else {"e5 role=query": "text"}
@@ -238,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     best: tuple[float, str, AffinityConfig, float, str] | None = None
     for sname in spaces:
         # the share of the whole-profile MaxSim only means something with several units
-        lams = PROFILE_WEIGHTS if spaces[sname][3] == "sentence" else [0.0]
+        lams = PROFILE_WEIGHTS if spaces[sname][3] != "text" else [0.0]
         for cfg in [replace(a, profile_weight=lam) for a in AGGS for lam in lams]:
             dmats = dense(sname, cfg)
             for w in WEIGHTS:
@@ -265,7 +300,14 @@ def main(argv: list[str] | None = None) -> int:
             record(f"{sname} + {beta} x use agg={cfg_name(cfg)} lexical_w={uw} {lmode}", mats)
     results["variants"] = variants
     gran = engine_spaces[sname]
-    chosen = replace(cfg, lexical_weight=w, query_role=role, lexical_mode=lmode, granularity=gran)  # type: ignore[arg-type]
+    chosen = replace(
+        cfg,
+        lexical_weight=w,
+        query_role=role,
+        lexical_mode=lmode,
+        granularity="text" if gran == "text" else "sentence",
+        whole_text_unit=gran == "sentence+whole",
+    )
     # the reported figure: the engine's public affinity_matrix with the chosen configuration
     scores, raw_mats = [], []
     for (pids, papers, ents), (_, subs) in zip(dense_inputs, datasets, strict=True):
@@ -282,6 +324,16 @@ def main(argv: list[str] | None = None) -> int:
         m = affinity_matrix(ents, [subs[k] for k in papers], e5, cache, dense_only)
         dscores.append(to_scores(m, pids, papers))
     lex_scores = [to_scores(m, pids, papers) for m in lex_by_mode[lmode]]
+    # the last step (the whole text as one more unit of a stored text), paired over participants
+    toggled = replace(chosen, whole_text_unit=not chosen.whole_text_unit)
+    tmats = [
+        affinity_matrix(ents, [subs[k] for k in papers], e5, cache, toggled)
+        for (_, papers, ents), (_, subs) in zip(dense_inputs, datasets, strict=True)
+    ]
+    without, with_ = (tmats, raw_mats) if chosen.whole_text_unit else (raw_mats, tmats)
+    results["whole_text_unit_effect"] = FastLoss(ratings, pids, papers).paired_bootstrap(
+        without, with_
+    )
     results["chosen_config"] = {"model": e5.name, "language_centring": centring is not None}
     results["chosen_config"].update(chosen.__dict__)
     results["engine_default_is_chosen"] = chosen == DEFAULT_CONFIG

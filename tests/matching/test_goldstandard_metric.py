@@ -54,3 +54,27 @@ def test_perfect_and_reversed_scores(ratings):
     rev = {p: {k: -v for k, v in r.items()} for p, r in ratings.items()}
     assert evaluate(ratings, rev).loss == pytest.approx(1.0 - 0.0, abs=0.25)
     assert Path(GS).is_dir()
+
+
+def test_benchmark_fast_loss_and_paired_bootstrap_agree_with_the_metric(ratings):
+    """The benchmark's vectorised loss reproduces the table, and its paired bootstrap gives
+    the difference of two algorithms' losses with an interval around it."""
+    import numpy as np
+
+    from benchmarks.goldstandard import FastLoss
+
+    pids = sorted(ratings)
+    tp, sm = _preds("tpms"), _preds("specter_mfr")
+    papers = sorted(tp[0][pids[0]])
+
+    def mats(preds: list) -> list:
+        return [np.array([[p[i][k] for k in papers] for i in pids]) for p in preds]
+
+    fl = FastLoss(ratings, pids, papers)
+    assert round(fl(mats(tp)), 4) == 0.2811 and round(fl(mats(sm)), 4) == 0.2384
+    eff = fl.paired_bootstrap(mats(tp), mats(sm), n=300)
+    assert eff["difference"] == pytest.approx(fl(mats(sm)) - fl(mats(tp)))
+    assert eff["ci95"][0] < eff["difference"] < eff["ci95"][1]
+    assert eff["share_of_resamples_lower"] > 0.5, eff
+    same = fl.paired_bootstrap(mats(tp), mats(tp), n=50)
+    assert same["difference"] == 0 and same["share_of_resamples_lower"] == 0
