@@ -150,13 +150,8 @@ class FastLoss:
         }
 
     def __call__(self, mats: list[np.ndarray]) -> float:
-        out = []
-        for m in mats:
-            m = np.asarray(m, np.float64)
-            prod = (m[self.i, self.a] - m[self.i, self.b]) * self.dr
-            lost = self.w * ((prod < 0) + 0.5 * (prod == 0))
-            out.append(lost.sum() / self.w.sum())
-        return float(np.mean(out))
+        lost, w = self.per_participant(mats)
+        return float(lost.sum() / w.sum())
 
 
 def main(argv: list[str] | None = None) -> int:
