@@ -99,3 +99,36 @@ def set_exchange_rate(
     obj.save()
     record_event(actor, "core.exchange_rate.set", obj, before=before, after=snapshot(obj))
     return obj
+
+
+def apply_transition(
+    actor: Any,
+    obj: models.Model,
+    flow: Any,
+    action: str,
+    *,
+    audit_action: str,
+    check_roles: bool = True,
+    **changes: Any,
+) -> models.Model:
+    """Move ``obj`` along ``flow`` (a :class:`innobridge.core.workflow.Workflow`) by
+    ``action``: lock its row, check the table against the *locked* state (and the actor's
+    roles unless ``check_roles`` is off, for a service that has checked them itself),
+    set the target state and ``changes``, save, and write the audit event — in one
+    transaction. Returns the locked, updated instance; ``obj`` is refreshed too."""
+    with transaction.atomic():
+        locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        if check_roles:
+            t = flow.check(actor, locked, action)
+        else:
+            t = flow.edge(flow.state_of(locked), action)
+            if t is None:
+                flow.check(actor, locked, action)  # raises the state error
+        before = snapshot(locked)
+        setattr(locked, flow.state_attr, t.target)
+        for key, value in changes.items():
+            setattr(locked, key, value)
+        locked.save()
+        record_event(actor, audit_action, locked, before=before, after=snapshot(locked))
+    obj.refresh_from_db()
+    return locked

@@ -348,3 +348,17 @@ def find_partners(
         by_org.values(), key=lambda e: (-e["score"], e["organisation"].name)
     )
     return result
+
+
+def person_by_handle(handle: str) -> Any:
+    """The person a user typed: their user name, else their e-mail (case-insensitive).
+    ``None`` when nobody has it. The one place that resolves a typed handle."""
+    from .models import Person
+
+    key = (handle or "").strip()
+    if not key:
+        return None
+    return (
+        Person.objects.filter(username=key).first()
+        or Person.objects.filter(email__iexact=key).first()
+    )
