@@ -1,0 +1,43 @@
+"""API limits read from the model fields (innobridge.core.schemas.FromModel)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+import pytest
+from ninja import Schema
+from pydantic import ValidationError
+
+from innobridge.core.models import ExchangeRate
+from innobridge.core.schemas import DATE_MAX, FromModel
+from innobridge.people.models import Organisation
+
+
+class Probe(Schema):
+    name: Annotated[str, FromModel(Organisation, "name")] = ""
+    rate: Annotated[Decimal | None, FromModel(ExchangeRate, "rate")] = None
+    valid_from: Annotated[dt.date | None, FromModel(ExchangeRate, "valid_from")] = None
+
+
+def test_limits_come_from_the_model_and_show_in_the_json_schema() -> None:
+    max_length = Organisation._meta.get_field("name").max_length
+    props = Probe.model_json_schema()["properties"]
+    assert props["name"]["maxLength"] == max_length
+    Probe(name="x" * max_length)
+    with pytest.raises(ValidationError) as err:
+        Probe(name="x" * (max_length + 1))
+    assert err.value.errors()[0]["loc"] == ("name",)
+
+
+def test_decimals_and_dates_out_of_range_are_refused() -> None:
+    field = ExchangeRate._meta.get_field("rate")
+    with pytest.raises(ValidationError):
+        Probe(rate=Decimal("1e30"))
+    with pytest.raises(ValidationError):
+        Probe(rate=Decimal("1." + "1" * (field.decimal_places + 1)))
+    assert Probe(rate=Decimal("7.8")).rate == Decimal("7.8")
+    with pytest.raises(ValidationError):
+        Probe(valid_from=dt.date(9999, 12, 31))
+    assert Probe(valid_from=DATE_MAX).valid_from == DATE_MAX
