@@ -58,7 +58,9 @@ def field_limits(model: type[models.Model], name: str) -> dict[str, Any]:
     elif isinstance(f, models.DateField):
         out["ge"], out["le"] = DATE_MIN, DATE_MAX
     for v in getattr(f, "_validators", []) + list(getattr(f, "default_validators", [])):
-        limit = v.limit_value() if callable(v.limit_value) else getattr(v, "limit_value", None)
+        if not isinstance(v, dj_validators.BaseValidator):
+            continue
+        limit: Any = v.limit_value() if callable(v.limit_value) else v.limit_value
         if isinstance(v, dj_validators.MinValueValidator):
             out["ge"] = max(out.get("ge", limit), limit)
         elif isinstance(v, dj_validators.MaxValueValidator):
