@@ -114,8 +114,9 @@ def run_one(name: str, method: str) -> dict:
     from innobridge.exchange.matching import run
 
     inst, build_seconds = instance(name)
-    import innobridge.matching.assign  # noqa: F401  (imports are not the solve)
     import matching.algorithms  # noqa: F401
+
+    import innobridge.matching.assign  # noqa: F401  (imports are not the solve)
 
     base = rss_mb()
     t0 = time.perf_counter()
