@@ -251,6 +251,8 @@ def test_manual_adjustment_creating_a_blocking_pair_is_flagged(
     assert [a1.pk, w.p1.pk] not in run.pairs and [a2.pk, w.p2.pk] in run.pairs
     with pytest.raises(ValidationError):
         services.adjust(w.officer, run, a2.pk, w.p2.pk + 1000)  # not ranked
+
+
 def test_eligibility_messages_in_the_users_language(world: Any) -> None:
     from django.utils import translation
 
@@ -259,5 +261,3 @@ def test_eligibility_messages_in_the_users_language(world: Any) -> None:
     with translation.override("zh-hans"):
         problems = services.submission_problems(app)
     assert any("35" in p and "岁" in p for p in problems), problems
-
-
