@@ -20,14 +20,17 @@ from innobridge.people.models import Organisation
 from . import selectors, services
 from .models import (
     Application,
+    ChecklistTemplate,
     MatchingRun,
     Offer,
     Placement,
     Programme,
     Referee,
     Review,
+    RubricCriterion,
     Stay,
     StayReport,
+    StipendComponent,
 )
 from .permissions import can_see_reviewers, require_manage_programme
 from .workflow import APPLICATION_FLOW, OFFER_FLOW, STAY_FLOW, actions
@@ -310,6 +313,28 @@ class FellowsOut(Schema):
     names: list[str]
 
 
+class StipendIn(Schema):
+    paid_by: Annotated[str, FromModel(StipendComponent, "paid_by")]
+    currency: Annotated[str, FromModel(StipendComponent, "currency")]
+    amount: Annotated[Decimal, FromModel(StipendComponent, "amount")]
+    schedule: list[Annotated[str, Field(max_length=10)]]
+
+
+class ChecklistStepIn(Schema):
+    host_region: Annotated[str, FromModel(ChecklistTemplate, "host_region")]
+    title: Annotated[str, FromModel(ChecklistTemplate, "title")]
+    days_before_arrival: Annotated[int, FromModel(ChecklistTemplate, "days_before_arrival")]
+
+
+class CriterionIn(Schema):
+    name: Annotated[str, FromModel(RubricCriterion, "name")]
+    weight: Annotated[Decimal, FromModel(RubricCriterion, "weight")]
+
+
+class Created(Schema):
+    id: int
+
+
 # ------------------------------------------------------------------------- endpoints
 @router.get("/programmes", response=list[ProgrammeOut])
 def list_programmes(request: HttpRequest) -> list[dict[str, Any]]:
@@ -319,6 +344,24 @@ def list_programmes(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/programmes", response={201: ProgrammeOut, **ERRORS}, auth=_auth)
 def create_programme(request: HttpRequest, data: ProgrammeIn) -> Status:
     return Status(201, _programme(services.create_programme(request.user, **data.dict())))
+
+
+@router.post("/programmes/{pk}/stipends", response={201: Created, **ERRORS}, auth=_auth)
+def add_stipend(request: HttpRequest, pk: int, data: StipendIn) -> Status:
+    p = get_object_or_404(Programme, pk=pk)
+    return Status(201, {"id": services.add_stipend(request.user, p, **data.dict()).pk})
+
+
+@router.post("/programmes/{pk}/checklist", response={201: Created, **ERRORS}, auth=_auth)
+def add_checklist_step(request: HttpRequest, pk: int, data: ChecklistStepIn) -> Status:
+    p = get_object_or_404(Programme, pk=pk)
+    return Status(201, {"id": services.add_checklist_step(request.user, p, **data.dict()).pk})
+
+
+@router.post("/programmes/{pk}/rubric", response={201: Created, **ERRORS}, auth=_auth)
+def add_criterion(request: HttpRequest, pk: int, data: CriterionIn) -> Status:
+    p = get_object_or_404(Programme, pk=pk)
+    return Status(201, {"id": services.add_criterion(request.user, p, **data.dict()).pk})
 
 
 @router.get("/programmes/{pk}/placements", response=list[PlacementOut])

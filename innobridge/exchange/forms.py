@@ -193,3 +193,11 @@ class RankForm(forms.Form):
         if not all(x.isdigit() for x in raw):
             raise forms.ValidationError(_("Give application numbers separated by commas."))
         return [int(x) for x in raw]
+
+
+class ChecklistStepForm(forms.Form):
+    host_region = forms.ChoiceField(label=_("host region"), choices=Region.choices)
+    title = forms.CharField(label=_("step"), max_length=300)
+    days_before_arrival = forms.IntegerField(
+        label=_("due (days before arrival)"), min_value=-365, max_value=365, initial=30
+    )

@@ -104,3 +104,48 @@ def test_api_application_flow(world: Any) -> None:
     r = c.post(f"/api/exchange/applications/{pk}/submit")
     assert r.status_code == 200 and r.json()["state"] == "submitted"
     assert [a["action"] for a in r.json()["actions"]] == ["withdraw"]
+
+
+def test_officer_configures_the_checklist_on_the_page_and_api(world: Any) -> None:
+    c = Client()
+    c.force_login(world.officer)
+    url = f"/exchange/programmes/{world.programme.pk}/manage/"
+    c.post(url, {"host_region": "HK", "title": "Talent endorsement", "days_before_arrival": 45})
+    assert world.programme.checklist.filter(title="Talent endorsement").exists()
+    r = c.post(
+        f"/api/exchange/programmes/{world.programme.pk}/checklist",
+        {"host_region": "HK", "title": "x" * 301, "days_before_arrival": 1},
+        content_type="application/json",
+    )
+    assert r.status_code == 422
+    r = c.post(
+        f"/api/exchange/programmes/{world.programme.pk}/stipends",
+        {"paid_by": "HK", "currency": "HKD", "amount": "100.00", "schedule": ["someday"]},
+        content_type="application/json",
+    )
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["schedule"]
+    outsider = Client()
+    outsider.force_login(world.outsider)
+    assert (
+        outsider.post(
+            url, {"host_region": "HK", "title": "t", "days_before_arrival": 1}
+        ).status_code
+        == 403
+    )
+
+
+def test_documents_must_be_pdf(world: Any) -> None:
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from innobridge.exchange import services
+
+    from .conftest import pdf
+
+    app = draft(world)
+    with pytest.raises(ValidationError):
+        services.add_document(
+            world.applicant, app, kind="cv", upload=SimpleUploadedFile("cv.pdf", b"<html>not a pdf")
+        )
+    services.add_document(world.applicant, app, kind="cv", upload=pdf("cv.pdf"))
+    assert app.documents.count() == 1

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from innobridge.core.forms import service_error_messages
 
 from .. import selectors, services
-from ..forms import AdjustForm, ConflictForm, ReportForm, ReviewForm
+from ..forms import AdjustForm, ChecklistStepForm, ConflictForm, ReportForm, ReviewForm
 from ..models import ChecklistItem, MatchingRun, Programme, Review, StayReport
 from ..permissions import can_review, require, require_manage_programme
 from ..workflow import REPORT_FLOW, STAY_FLOW, actions
@@ -23,6 +23,17 @@ from .common import attempt
 def manage(request: HttpRequest, pk: int) -> HttpResponse:
     p = get_object_or_404(Programme, pk=pk)
     require_manage_programme(request.user, p)
+    form = ChecklistStepForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            attempt(
+                request,
+                lambda: services.add_checklist_step(request.user, p, **form.cleaned_data),
+                _("Saved."),
+            )
+        else:
+            messages.error(request, _("Give the step, its host region and when it is due."))
+        return redirect("exchange:manage", p.pk)
     return render(
         request,
         "exchange/manage.html",
@@ -30,6 +41,8 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": p,
             "applications": selectors.programme_applications(request.user, p),
             "proposed": p.placements.exclude(state="approved"),
+            "checklist": p.checklist.all(),
+            "checklist_form": form,
         },
     )
 
