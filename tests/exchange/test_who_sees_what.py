@@ -151,3 +151,46 @@ def test_public_fellows_page_names_only_with_consent(world: Any, make_person: An
     rows = Client().get("/api/exchange/fellows").json()
     assert sum(r["count"] for r in rows) == 2
     assert [n for r in rows for n in r["names"]] == ["postdoc"]
+
+
+def test_expired_referee_link_page_says_so_and_changes_nothing(world: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from innobridge.exchange.models import Referee
+
+    app = draft(world)
+    ref, token = services.invite_referee(world.applicant, app, name="R", email="r@example.org")
+    Referee.objects.filter(pk=ref.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    r = Client().post(f"/exchange/referee/{token}/", {"letter": pdf()})
+    assert r.status_code == 410 and "expired" in r.content.decode()
+    ref.refresh_from_db()
+    assert not ref.letter and ref.state == "invited"
+
+
+def test_unapproved_placement_is_hidden_until_the_host_coordinator_approves(world: Any) -> None:
+    p = services.propose_placement(
+        world.supervisor, world.programme, title="Hidden topic", organisation=world.hku, months=24
+    )
+    assert Client().get(f"/exchange/placements/{p.pk}/").status_code == 403
+    assert (
+        "Hidden topic"
+        not in Client().get(f"/exchange/programmes/{world.programme.pk}/").content.decode()
+    )
+    with pytest.raises(PermissionDenied):
+        services.move_placement(world.cn_coordinator, p, "approve")  # not the host institution
+    services.move_placement(world.hk_coordinator, p, "approve")
+    assert Client().get(f"/exchange/placements/{p.pk}/").status_code == 200
+
+
+def test_no_withdrawal_after_results(world: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    app = shortlisted(world)
+    run = services.run_matching(world.officer, world.programme, "stable")
+    services.choose_run(world.officer, run)
+    services.send_offers(world.officer, run)
+    app.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.withdraw_application(world.applicant, app)
