@@ -294,6 +294,11 @@ class StayActionIn(Schema):
     action: Annotated[str, FromModel(Stay, "state", max_length=20)]
 
 
+class PlannedDatesIn(Schema):
+    planned_arrival: Annotated[dt.date, FromModel(Stay, "planned_arrival")]
+    planned_departure: Annotated[dt.date, FromModel(Stay, "planned_departure")]
+
+
 class ReportIn(Schema):
     kind: Annotated[str, FromModel(StayReport, "kind")]
     text: Annotated[str, FromModel(StayReport, "text")]
@@ -501,6 +506,15 @@ def get_stay(request: HttpRequest, pk: int) -> dict[str, Any]:
 def move_stay(request: HttpRequest, pk: int, data: StayActionIn) -> dict[str, Any]:
     stay = selectors.stay_for(request.user, pk)
     return _stay(request.user, services.move_stay(request.user, stay, data.action))
+
+
+@router.put("/stays/{pk}/dates", response={200: StayOut, **ERRORS}, auth=_auth)
+def set_dates(request: HttpRequest, pk: int, data: PlannedDatesIn) -> dict[str, Any]:
+    stay = selectors.stay_for(request.user, pk)
+    services.set_planned_dates(
+        request.user, stay, arrival=data.planned_arrival, departure=data.planned_departure
+    )
+    return _stay(request.user, stay)
 
 
 @router.post("/stays/{pk}/reports", response={201: ReportOut, **ERRORS}, auth=_auth)

@@ -261,3 +261,27 @@ def test_eligibility_messages_in_the_users_language(world: Any) -> None:
     with translation.override("zh-hans"):
         problems = services.submission_problems(app)
     assert any("35" in p and "岁" in p for p in problems), problems
+
+
+def test_planned_dates_move_the_checklist_and_are_checked(world: Any) -> None:
+    shortlisted(world)
+    run = services.run_matching(world.officer, world.programme, "stable")
+    services.choose_run(world.officer, run)
+    [offer] = services.send_offers(world.officer, run)
+    stay = services.accept_offer(world.applicant, offer)
+    due = stay.checklist.get().due_on
+    arrival = stay.planned_arrival + dt.timedelta(days=10)
+    services.set_planned_dates(
+        world.supervisor, stay, arrival=arrival, departure=arrival + dt.timedelta(days=700)
+    )
+    assert stay.checklist.get().due_on == due + dt.timedelta(days=10)
+    with pytest.raises(ValidationError):
+        services.set_planned_dates(
+            world.officer, stay, arrival=arrival, departure=arrival + dt.timedelta(days=1200)
+        )  # > 24 months
+    with pytest.raises(PermissionDenied):
+        services.set_planned_dates(
+            world.applicant, stay, arrival=arrival, departure=arrival + dt.timedelta(days=30)
+        )
+    stay.refresh_from_db()
+    assert stay.planned_arrival == arrival

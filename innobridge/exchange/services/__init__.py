@@ -31,7 +31,7 @@ from .reviews import (
     shortlist,
     submit_review,
 )
-from .stays import move_stay, review_report, submit_report, tick_checklist
+from .stays import move_stay, review_report, set_planned_dates, submit_report, tick_checklist
 
 __all__ = [
     "accept_offer",
@@ -61,6 +61,7 @@ __all__ = [
     "save_application",
     "send_offers",
     "send_reminders",
+    "set_planned_dates",
     "set_preferences",
     "shortlist",
     "start_application",

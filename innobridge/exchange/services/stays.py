@@ -67,6 +67,44 @@ def move_stay(actor: Any, stay: Stay, action: str, *, on: dt.date | None = None)
 
 
 @transaction.atomic
+def set_planned_dates(actor: Any, stay: Stay, *, arrival: dt.date, departure: dt.date) -> Stay:
+    """The officer or the supervisor plans the stay (before arrival); the checklist's due
+    dates follow the arrival."""
+    require(bool({"officer", "supervisor"} & stay_roles(actor, stay)))
+    if stay.state not in (StayState.NOMINATED, StayState.ACCEPTED, StayState.PERMITS):
+        raise ValidationError(_("Planned dates change only before arrival."))
+    programme = stay.placement.programme
+    if arrival >= departure:
+        raise ValidationError({"planned_departure": _("Departure must come after arrival.")})
+    if arrival < programme.earliest_start:
+        raise ValidationError(
+            {
+                "planned_arrival": _("The programme starts on %(d)s at the earliest.")
+                % {"d": programme.earliest_start}
+            }
+        )
+    months = (departure.year - arrival.year) * 12 + departure.month - arrival.month
+    if months > programme.max_months:
+        raise ValidationError(
+            {
+                "planned_departure": _("A stay in this programme lasts %(a)s to %(b)s months.")
+                % {"a": programme.min_months, "b": programme.max_months}
+            }
+        )
+    locked = Stay.objects.select_for_update().get(pk=stay.pk)
+    shift = arrival - locked.planned_arrival
+    before = snapshot(locked)
+    locked.planned_arrival, locked.planned_departure = arrival, departure
+    locked.save()
+    for item in locked.checklist.filter(done_at__isnull=True):
+        item.due_on += shift
+        item.save()
+    record_event(actor, ExchangeAction.STAY_MOVED, locked, before=before, after=snapshot(locked))
+    stay.refresh_from_db()
+    return stay
+
+
+@transaction.atomic
 def tick_checklist(actor: Any, item: ChecklistItem, done: bool = True) -> ChecklistItem:
     require(bool({"fellow", "officer"} & stay_roles(actor, item.stay)))
     item.done_at = timezone.now() if done else None
