@@ -17,7 +17,7 @@ from ninja.files import UploadedFile
 from innobridge.people.auth import api_auth
 from innobridge.people.models import Organisation, Person
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .models import (
     Attachment,
     BudgetLine,
@@ -595,7 +595,7 @@ class AssignIn(Schema):
 
 def _officer_call(request: HttpRequest, call_id: int) -> Call:
     call = get_object_or_404(Call, pk=call_id)
-    services.require_call_officer(request.user, call)
+    permissions.require_manage_call(request.user, call)
     return call
 
 
@@ -717,7 +717,7 @@ class PoolIn(Schema):
 
 def _officer_funder(request: HttpRequest, funder_id: int) -> Funder:
     funder = get_object_or_404(Funder, pk=funder_id)
-    services.require_funder_officer(request.user, funder)
+    permissions.require_act_for_funder(request.user, funder)
     return funder
 
 

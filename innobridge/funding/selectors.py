@@ -32,8 +32,9 @@ from .models import (
     ReviewAssignment,
     Scheme,
 )
+from .permissions import can_manage_call, can_work_on_proposal
 from .portfolio import Candidate, best_portfolio
-from .services import is_call_officer, is_team_member, side_totals
+from .services import side_totals
 
 
 def _authed(user: Any) -> bool:
@@ -102,7 +103,7 @@ def proposal_role(user: Any, proposal: Proposal) -> str:
     """ "officer", "team", "reviewer" or "" — how ``user`` relates to ``proposal``."""
     if not _authed(user):
         return ""
-    if is_call_officer(user, proposal.call) and proposal.state != ProposalState.DRAFT:
+    if can_manage_call(user, proposal.call) and proposal.state != ProposalState.DRAFT:
         return "officer"
     if (
         proposal.lead_id == user.pk
@@ -319,4 +320,6 @@ def unread_notifications(user: Any) -> QuerySet[Notification]:
 
 
 def can_view_project(user: Any, project: Project) -> bool:
-    return is_team_member(user, project.proposal) or is_call_officer(user, project.proposal.call)
+    return can_work_on_proposal(user, project.proposal) or can_manage_call(
+        user, project.proposal.call
+    )

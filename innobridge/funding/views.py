@@ -22,7 +22,7 @@ from innobridge.core.language import name_in_language
 from innobridge.core.permissions import Role, has_role
 from innobridge.people.models import Organisation, Person
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import CallEditForm, CallForm, ReviewForm, SchemeForm
 from .models import (
     Attachment,
@@ -120,7 +120,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "criteria": call.criteria.select_related("funder"),
             "is_open": call.is_open(),
             "can_apply": call.is_open() and has_role(request.user, Role.RESEARCHER),
-            "is_officer": services.is_call_officer(request.user, call),
+            "is_officer": permissions.can_manage_call(request.user, call),
         },
     )
 
@@ -236,7 +236,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ctx["officer_funders"] = [
             cs.funder
             for cs in call.sides.select_related("funder")
-            if services.is_funder_officer(request.user, cs.funder)
+            if permissions.can_act_for_funder(request.user, cs.funder)
         ]
         for f in ctx["officer_funders"]:  # what is left of the budget, beside the decision
             cs = call.sides.get(funder=f)
@@ -483,7 +483,7 @@ def conflict_declare(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(Call, pk=pk)
-    services.require_call_officer(request.user, call)
+    permissions.require_manage_call(request.user, call)
     proposals = list(
         call.proposals.exclude(state=ProposalState.DRAFT).select_related("lead").order_by("pk")
     )
@@ -515,7 +515,7 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
         "portfolio": selectors.suggested_portfolio(call),
         "obstacles": request.session.pop(f"funding_obstacles_{call.pk}", None),
         "my_funders": [
-            cs.funder for cs in sides if services.is_funder_officer(request.user, cs.funder)
+            cs.funder for cs in sides if permissions.can_act_for_funder(request.user, cs.funder)
         ],
         "default_deadline": (call.review_deadline or timezone.now() + dt.timedelta(days=21)),
     }
@@ -709,17 +709,17 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "disbursements": project.disbursements.select_related("depends_on", "funder"),
         "changes": project.change_requests.all(),
         "decisions": project.proposal.decisions.select_related("funder"),
-        "is_team": services.is_team_member(request.user, project.proposal),
-        "is_officer": services.is_call_officer(request.user, call),
+        "is_team": permissions.can_work_on_proposal(request.user, project.proposal),
+        "is_officer": permissions.can_manage_call(request.user, call),
         "my_funder_ids": {
             cs.funder_id
             for cs in call.sides.all()
-            if services.is_funder_officer(request.user, cs.funder)
+            if permissions.can_act_for_funder(request.user, cs.funder)
         },
         "my_sides": {
             cs.side
             for cs in call.sides.all()
-            if services.is_funder_officer(request.user, cs.funder)
+            if permissions.can_act_for_funder(request.user, cs.funder)
         },
         "sides": call.sides.select_related("funder"),
         "change_kinds": ChangeKind.choices,
@@ -730,7 +730,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "my_funders": [
             cs.funder
             for cs in call.sides.all()
-            if services.is_funder_officer(request.user, cs.funder)
+            if permissions.can_act_for_funder(request.user, cs.funder)
         ],
         "is_closed": project.status in ("completed", "terminated"),
     }
@@ -916,9 +916,9 @@ def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a call before it opens (after: only its description and review deadline), each
     funder's side (budget, cap, reviewers) and, per funder, its rubric."""
     call = get_object_or_404(Call, pk=pk)
-    services.require_call_officer(request.user, call)
+    permissions.require_manage_call(request.user, call)
     sides = list(call.sides.select_related("funder").order_by("side"))
-    mine = {cs.funder_id for cs in sides if services.is_funder_officer(request.user, cs.funder)}
+    mine = {cs.funder_id for cs in sides if permissions.can_act_for_funder(request.user, cs.funder)}
     initial: dict[str, Any] = {f: getattr(call, f) for f in services.CALL_FIELDS}
     for f in ("opens_at", "closes_at", "review_deadline"):  # the form shows minutes
         if initial[f] is not None:
@@ -1091,7 +1091,7 @@ def scheme_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def funder_pool(request: HttpRequest, pk: int) -> HttpResponse:
     """A funder's reviewer pool: its officers add researchers and take them out."""
     funder = get_object_or_404(Funder, pk=pk)
-    services.require_funder_officer(request.user, funder)
+    permissions.require_act_for_funder(request.user, funder)
     if request.method == "POST":
         back = reverse("funding:funder_pool", args=[funder.pk])
         if "remove" in request.POST:

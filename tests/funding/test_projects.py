@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from innobridge.core.models import AuditEvent
-from innobridge.funding import services
+from innobridge.funding import permissions, services
 from innobridge.funding.models import (
     BudgetLine,
     ConflictOfInterest,
@@ -140,7 +140,7 @@ def test_team_change_adds_and_removes_with_conflict_recheck(world, project, make
     assert TeamMember.objects.filter(
         proposal=project.proposal, person=newcomer, status="accepted"
     ).exists()
-    assert services.is_team_member(newcomer, project.proposal)
+    assert permissions.can_work_on_proposal(newcomer, project.proposal)
     assigned_cn = set(
         project.proposal.assignments.filter(funder=world.cn_funder).values_list(
             "reviewer_id", flat=True

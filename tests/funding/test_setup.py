@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -301,16 +302,16 @@ def test_call_edit_after_opening_only_description_and_deadline(client, world):
 
 
 def test_update_call_service_refuses_rules_after_opening(world):
-    with pytest.raises(services.ValidationError, match="has opened"):
+    with pytest.raises(ValidationError, match="has opened"):
         services.update_call(world.hk_officer, world.call, title="Another")
-    with pytest.raises(services.ValidationError, match="has opened"):
+    with pytest.raises(ValidationError, match="has opened"):
         services.update_call_side(world.hk_officer, world.call, world.hk_funder, budget="1")
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.update_call(world.lead, world.call, description="x")
 
 
 def test_update_call_service_checks_every_rule(world, future_call):
-    with pytest.raises(services.ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc:
         services.update_call(
             world.hk_officer,
             future_call,
@@ -327,7 +328,7 @@ def test_update_call_service_checks_every_rule(world, future_call):
         "required_sides",
         "eligible_regions",
     }
-    with pytest.raises(services.ValidationError, match="Unknown fields"):
+    with pytest.raises(ValidationError, match="Unknown fields"):
         services.update_call(world.hk_officer, future_call, decided_at=timezone.now())
 
 
