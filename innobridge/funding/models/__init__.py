@@ -1,0 +1,106 @@
+"""Joint research funding: funders, schemes and calls; proposals with their team, budget
+and attachments; conflicts of interest, review assignments and reviews; each funder's
+decision; funded projects with milestones, reports, disbursements and change requests.
+
+A joint call has one ``CallSide`` per funder (Hong Kong in HKD, the Mainland in CNY): each
+funder screens, reviews and pays only its own side, and a proposal is awarded only when
+every side's funder decides to fund it.
+"""
+
+from .calls import (
+    DEFAULT_REQUIRED_SIDES,
+    SIDE_CHOICES,
+    Call,
+    CallSide,
+    Criterion,
+    Funder,
+    Scheme,
+    default_languages,
+    default_required_sides,
+)
+from .projects import (
+    ChangeKind,
+    ChangeRequest,
+    ChangeStatus,
+    Disbursement,
+    DisbursementStatus,
+    Milestone,
+    Project,
+    ProjectStatus,
+    Report,
+    ReportKind,
+    ReportRating,
+)
+from .proposals import (
+    DECIDED_STATES,
+    Attachment,
+    BudgetCategory,
+    BudgetLine,
+    BudgetSource,
+    ConflictKind,
+    ConflictOfInterest,
+    InvitationStatus,
+    MemberRole,
+    Proposal,
+    ProposalState,
+    Screening,
+    TeamMember,
+    attachment_path,
+)
+from .review import (
+    ACTIVE_ASSIGNMENT,
+    AffinityScore,
+    AssignmentStatus,
+    DecisionChoice,
+    FunderDecision,
+    Notification,
+    Review,
+    ReviewAssignment,
+    ReviewScore,
+)
+
+__all__ = [
+    "ACTIVE_ASSIGNMENT",
+    "DECIDED_STATES",
+    "DEFAULT_REQUIRED_SIDES",
+    "SIDE_CHOICES",
+    "AffinityScore",
+    "AssignmentStatus",
+    "Attachment",
+    "BudgetCategory",
+    "BudgetLine",
+    "BudgetSource",
+    "Call",
+    "CallSide",
+    "ChangeKind",
+    "ChangeRequest",
+    "ChangeStatus",
+    "ConflictKind",
+    "ConflictOfInterest",
+    "Criterion",
+    "DecisionChoice",
+    "Disbursement",
+    "DisbursementStatus",
+    "Funder",
+    "FunderDecision",
+    "InvitationStatus",
+    "MemberRole",
+    "Milestone",
+    "Notification",
+    "Project",
+    "ProjectStatus",
+    "Proposal",
+    "ProposalState",
+    "Report",
+    "ReportKind",
+    "ReportRating",
+    "Review",
+    "ReviewAssignment",
+    "ReviewScore",
+    "Scheme",
+    "Screening",
+    "TeamMember",
+    "attachment_path",
+    "default_languages",
+    "default_required_sides",
+]
