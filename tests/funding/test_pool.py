@@ -12,7 +12,7 @@ from innobridge.core.models import AuditEvent
 from innobridge.funding import services
 from innobridge.funding.models import ReviewAssignment
 
-from .test_review_and_decision import eligible
+from .steps import eligible
 
 
 @pytest.fixture

@@ -19,17 +19,6 @@ from innobridge.funding.models import (
     TeamMember,
 )
 
-from .test_review_and_decision import to_panel
-
-
-@pytest.fixture
-def project(world, submitted):
-    p = to_panel(world, submitted)
-    services.record_decision(world.hk_officer, p, world.hk_funder, decision="fund", reasons="ok")
-    services.record_decision(world.cn_officer, p, world.cn_funder, decision="fund", reasons="ok")
-    p.refresh_from_db()
-    return p.project
-
 
 def events(verb):
     return AuditEvent.objects.filter(action=verb)
@@ -176,6 +165,7 @@ def test_duration_change_moves_end_and_final_milestone(world, project):
         world.lead, project, kind="duration", side="HK", description="Delay", new_end_date=new_end
     )
     services.decide_change(world.hk_officer, cr, approve=True)
+    services.decide_change(world.cn_officer, cr, approve=True)  # the end date binds both sides
     project.refresh_from_db()
     assert project.end_date == new_end
     assert project.milestones.get(is_final=True).due_date == new_end
@@ -241,6 +231,7 @@ def test_terminate_project_cancels_scheduled_instalments(world, project):
     with pytest.raises(ValidationError):
         services.terminate_project(world.hk_officer, project, reason=" ")
     services.terminate_project(world.hk_officer, project, reason="Partner lab closed")
+    services.terminate_project(world.cn_officer, project, reason="Agreed")  # both funders
     project.refresh_from_db()
     assert project.status == "terminated" and project.termination_reason == "Partner lab closed"
     assert not project.disbursements.filter(status="scheduled").exists()
@@ -314,6 +305,8 @@ def test_project_pages_in_three_languages(client, world, project):
     )
     assert "would exceed" in r.content.decode()
     client.post(reverse("funding:project_terminate", args=[project.pk]), {"reason": "Stopped"})
+    client.force_login(world.cn_officer)  # a joint project stops when both funders agree
+    client.post(reverse("funding:project_terminate", args=[project.pk]), {"reason": "Agreed"})
     project.refresh_from_db()
     assert project.status == "terminated"
     assert "Stopped" in client.get(project.get_absolute_url()).content.decode()
@@ -361,5 +354,9 @@ def test_project_api(client, world, project):
     r = post(f"{base}/instalments", {"funder_id": world.cn_funder.pk, "amount": "10"})
     assert r.status_code == 422  # the award is fully scheduled
     assert post(f"{base}/terminate", {"reason": ""}).status_code == 422
+    client.force_login(world.hk_officer)
+    r = post(f"{base}/terminate", {"reason": "Ended by both funders"})
+    assert r.status_code == 200 and r.json()["status"] != "terminated"  # waits for the other
+    client.force_login(world.cn_officer)
     r = post(f"{base}/terminate", {"reason": "Ended by both funders"})
     assert r.status_code == 200 and r.json()["status"] == "terminated"

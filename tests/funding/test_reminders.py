@@ -17,7 +17,7 @@ from innobridge.core.models import AuditEvent
 from innobridge.funding import services
 from innobridge.funding.models import ReviewAssignment
 
-from .test_review_and_decision import eligible, to_review
+from .steps import eligible, to_review
 from .test_who_sees_what import review
 
 

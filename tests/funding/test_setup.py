@@ -597,7 +597,7 @@ def test_call_page_shows_each_criterion_in_the_ui_language(
 def test_moving_the_review_deadline_moves_the_reviews_still_owed(world, submitted):
     from innobridge.funding.models import ReviewAssignment
 
-    from .test_review_and_decision import eligible, to_review
+    from .steps import eligible, to_review
     from .test_who_sees_what import review
 
     p = to_review(world, eligible(world, submitted))

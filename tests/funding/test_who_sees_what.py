@@ -16,7 +16,7 @@ from innobridge.funding import services
 from innobridge.funding.models import Criterion, Project, ProposalState, ReviewAssignment
 
 from .conftest import complete_proposal
-from .test_review_and_decision import eligible, to_review
+from .steps import eligible, to_review
 
 
 def review(world: Any, a: ReviewAssignment, score: int, comment: str) -> None:

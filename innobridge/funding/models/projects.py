@@ -222,3 +222,46 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+
+class ApprovalSubject(models.TextChoices):
+    CHANGE = "change", _("change request")
+    TERMINATION = "termination", _("termination")
+
+
+class JointApproval(models.Model):
+    """One funder's yes to a step that binds every side of a joint project (a change that
+    affects both sides, such as the end date; the termination). The step takes effect when
+    every funder of the call has said yes; the database keeps one yes per funder."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="approvals")
+    subject = models.CharField(_("subject"), max_length=12, choices=ApprovalSubject.choices)
+    change = models.ForeignKey(
+        ChangeRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="approvals"
+    )
+    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("joint approval")
+        verbose_name_plural = _("joint approvals")
+        ordering = ["approved_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change", "funder"],
+                condition=models.Q(subject=ApprovalSubject.CHANGE),
+                name="funding_approval_one_per_funder_and_change",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "funder"],
+                condition=models.Q(subject=ApprovalSubject.TERMINATION),
+                name="funding_approval_one_termination_per_funder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.funder} → {self.project}: {self.get_subject_display()}"

@@ -33,6 +33,8 @@ from .calls import (
 )
 from .changes import (
     decide_change,
+    funders_to_decide,
+    is_joint_change,
     recheck_conflicts,
     request_change,
 )
@@ -113,8 +115,10 @@ __all__ = [
     "create_scheme",
     "decide_change",
     "declare_conflict",
+    "funders_to_decide",
     "invite_member",
     "is_conflicted",
+    "is_joint_change",
     "mark_notifications_read",
     "move_to_panel",
     "rate_report",

@@ -585,3 +585,10 @@ def remove_from_pool(actor: Any, funder: Funder, person: Person) -> int:
         after={"open_assignments": remaining},
     )
     return remaining
+
+
+def lock_call_side(call: Call, funder: Funder) -> CallSide | None:
+    """``funder``'s side of ``call``, its row locked until the transaction ends. Every rule
+    that counts other rows against one side (its budget, its reviewers' loads) takes this
+    lock first, so two simultaneous requests are checked one after the other."""
+    return CallSide.objects.select_for_update().filter(call=call, funder=funder).first()

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,15 +18,18 @@ from innobridge.core.services import record_event, snapshot
 from innobridge.people.models import Organisation, Person
 
 from ..models import (
+    ApprovalSubject,
     BudgetLine,
     BudgetSource,
     CallSide,
+    ChangeKind,
     ChangeRequest,
     ChangeStatus,
     ConflictOfInterest,
     Disbursement,
     Funder,
     InvitationStatus,
+    JointApproval,
     MemberRole,
     Project,
     ProjectStatus,
@@ -34,8 +37,8 @@ from ..models import (
     TeamMember,
 )
 from ..notifications import notify
-from ..permissions import require_act_for_funder, require_work_on_project
-from .calls import _decimal
+from ..permissions import can_act_for_funder, require_act_for_funder, require_work_on_project
+from .calls import _decimal, lock_call_side
 from .conflicts import automatic_conflicts, refill_assignment
 from .decisions import committed_amount
 from .projects import _project_open
@@ -293,6 +296,7 @@ def _apply_budget_change(actor: Any, change: ChangeRequest, cs: CallSide) -> Non
         (Decimal(x["amount"]) for x in lines if x["source"] == BudgetSource.FUNDER), Decimal(0)
     )
     if decision is not None and project.status != ProjectStatus.TERMINATED:
+        lock_call_side(proposal.call, cs.funder)  # one budget check at a time per side
         others = committed_amount(proposal.call, cs.funder) - decision.amount
         if others + wanted > cs.budget:
             raise ValidationError(
@@ -410,18 +414,78 @@ def _apply_team_change(actor: Any, change: ChangeRequest) -> None:
     )
 
 
+# A change that binds every side of a joint project: the end date is one for all.
+JOINT_CHANGE_KINDS = frozenset({ChangeKind.DURATION})
+
+
+def is_joint_change(change: ChangeRequest) -> bool:
+    """Whether ``change`` needs the yes of every funder of the call, not only the one
+    concerned (a change that affects both sides, on a joint project)."""
+    return change.kind in JOINT_CHANGE_KINDS and change.project.proposal.call.sides.count() > 1
+
+
+def funders_to_decide(actor: Any, change: ChangeRequest) -> list[Funder]:
+    """The funders for which ``actor`` may decide ``change`` now (empty: none). The funder
+    concerned decides first; on a joint change every other funder then says yes too."""
+    if change.status != ChangeStatus.PENDING:
+        return []
+    sides = list(change.project.proposal.call.sides.select_related("funder").order_by("side"))
+    concerned = next((cs.funder for cs in sides if cs.side == change.side), None)
+    if concerned is None:
+        return []
+    if not is_joint_change(change):
+        return [concerned] if can_act_for_funder(actor, concerned) else []
+    approved = set(change.approvals.values_list("funder_id", flat=True))
+    if concerned.pk not in approved:
+        return [concerned] if can_act_for_funder(actor, concerned) else []
+    return [
+        cs.funder
+        for cs in sides
+        if cs.funder_id not in approved and can_act_for_funder(actor, cs.funder)
+    ]
+
+
 @transaction.atomic
 def decide_change(
     actor: Any, change: ChangeRequest, *, approve: bool, note: str = ""
 ) -> ChangeRequest:
     """The funder concerned approves or rejects; an approved change takes effect at once
-    (budget lines and award, team, end date), everything audited."""
+    (budget lines and award, team, end date), everything audited. A change that affects
+    every side of a joint project (its end date) takes effect only when every funder has
+    approved it; any funder's no rejects it."""
     change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
     cs = change.project.proposal.call.sides.select_related("funder").get(side=change.side)
-    require_act_for_funder(actor, cs.funder)
     if change.status != ChangeStatus.PENDING:
+        require_act_for_funder(actor, cs.funder)
         raise ValidationError(_("This request has already been decided."))
+    funders = funders_to_decide(actor, change)
+    if not funders:
+        if is_joint_change(change) and change.approvals.filter(funder=cs.funder).exists():
+            raise PermissionDenied(
+                _("Only a programme officer of a funder that has not yet approved may decide.")
+            )
+        require_act_for_funder(actor, cs.funder)
     _project_open(change.project)
+    if approve and is_joint_change(change):
+        for funder in funders:
+            approval = JointApproval.objects.create(
+                project=change.project,
+                subject=ApprovalSubject.CHANGE,
+                change=change,
+                funder=funder,
+                approved_by=actor,
+                note=note.strip(),
+            )
+            record_event(actor, "funding.change.approve", approval, after=snapshot(approval))
+        all_funders = set(change.project.proposal.call.sides.values_list("funder_id", flat=True))
+        if set(change.approvals.values_list("funder_id", flat=True)) != all_funders:
+            return change  # waiting for the other funder(s)
+    return _settle_change(actor, change, cs, approve=approve, note=note)
+
+
+def _settle_change(
+    actor: Any, change: ChangeRequest, cs: CallSide, *, approve: bool, note: str
+) -> ChangeRequest:
     before = snapshot(change)
     change.status = ChangeStatus.APPROVED if approve else ChangeStatus.REJECTED
     change.decided_by = actor

@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..notifications import notify_invited_reviewer
 from ..permissions import require_manage_call
+from .calls import lock_call_side
 
 
 def _name_keys(person: Person) -> set[str]:
@@ -170,7 +171,8 @@ def refill_assignment(declined: ReviewAssignment) -> ReviewAssignment | None:
     proposal, funder = declined.proposal, declined.funder
     if proposal.state not in (ProposalState.ELIGIBLE, ProposalState.IN_REVIEW):
         return None
-    cs = proposal.call.sides.get(funder=funder)
+    cs = lock_call_side(proposal.call, funder)  # loads are counted one refill at a time
+    assert cs is not None
     taken = set(proposal.assignments.values_list("reviewer_id", flat=True))
     scores = {s.reviewer_id: s for s in AffinityScore.objects.filter(proposal=proposal)}
     candidates = [r for r in funder.reviewer_pool.order_by("pk") if r.pk not in taken]

@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..notifications import notify
 from ..permissions import require_act_for_funder
+from .calls import lock_call_side
 from .proposals import _transition, side_totals
 
 
@@ -68,7 +69,7 @@ def record_decision(
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.state != ProposalState.PANEL:
         raise ValidationError(_("Decisions are recorded at the panel stage."))
-    cs = proposal.call.sides.filter(funder=funder).first()
+    cs = lock_call_side(proposal.call, funder)  # one budget check at a time per side
     if cs is None:
         raise ValidationError(_("This funder does not take part in the call."))
     if decision not in DecisionChoice.values:

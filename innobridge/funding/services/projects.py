@@ -19,10 +19,12 @@ from innobridge.core.services import record_event, snapshot
 from innobridge.people.models import Person
 
 from ..models import (
+    ApprovalSubject,
     Attachment,
     Disbursement,
     Funder,
     InvitationStatus,
+    JointApproval,
     Milestone,
     Project,
     ProjectStatus,
@@ -30,7 +32,12 @@ from ..models import (
     ReportRating,
 )
 from ..notifications import notify
-from ..permissions import require_act_for_funder, require_manage_call, require_work_on_project
+from ..permissions import (
+    can_act_for_funder,
+    require_act_for_funder,
+    require_manage_call,
+    require_work_on_project,
+)
 from .calls import _decimal
 from .proposals import check_pdf
 
@@ -277,10 +284,45 @@ def release_disbursement(actor: Any, disbursement: Disbursement) -> Disbursement
 
 @transaction.atomic
 def terminate_project(actor: Any, project: Project, *, reason: str) -> Project:
+    """Stop the project: scheduled instalments are cancelled. A joint project binds every
+    funder, so each funder's officer agrees in turn (the first gives the reason); it is
+    terminated when the last funder agrees."""
     require_manage_call(actor, project.proposal.call)
     _project_open(project)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the project is terminated.")})
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    sides = list(project.proposal.call.sides.select_related("funder"))
+    first_reason = reason.strip()
+    if len(sides) > 1:
+        agreed = project.approvals.filter(subject=ApprovalSubject.TERMINATION)
+        if agreed.exists():
+            first_reason = agreed.first().note  # type: ignore[union-attr]
+        done = set(agreed.values_list("funder_id", flat=True))
+        mine = [
+            cs.funder
+            for cs in sides
+            if cs.funder_id not in done and can_act_for_funder(actor, cs.funder)
+        ]
+        if not mine:
+            raise ValidationError(
+                _("Your funder has agreed already; the other funder must agree too.")
+            )
+        for funder in mine:
+            approval = JointApproval.objects.create(
+                project=project,
+                subject=ApprovalSubject.TERMINATION,
+                funder=funder,
+                approved_by=actor,
+                note=reason.strip(),
+            )
+            record_event(
+                actor, "funding.project.termination_approve", approval, after=snapshot(approval)
+            )
+            done.add(funder.pk)
+        if done != {cs.funder_id for cs in sides}:
+            return project  # waiting for the other funder(s)
+    reason = first_reason
     before = snapshot(project)
     project.status = ProjectStatus.TERMINATED
     project.termination_reason = reason.strip()

@@ -466,6 +466,10 @@ def submission_problems(proposal: Proposal, now: dt.datetime | None = None) -> l
 @transaction.atomic
 def submit_proposal(actor: Any, proposal: Proposal, *, now: dt.datetime | None = None) -> Proposal:
     require_lead_proposal(actor, proposal)
+    # One application per person per call counts the call's other proposals: lock the
+    # call's row first, so simultaneous submissions to one call are checked one at a time
+    # (each then reads what the one before it committed).
+    Call.objects.select_for_update().filter(pk=proposal.call_id).first()
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     problems = submission_problems(proposal, now)
     if problems:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +17,7 @@ from innobridge.core.language import name_in_language
 
 from .. import permissions, selectors, services
 from ..models import (
+    ApprovalSubject,
     BudgetCategory,
     BudgetSource,
     ChangeKind,
@@ -26,6 +28,7 @@ from ..models import (
     Milestone,
     Notification,
     Project,
+    ProjectStatus,
     Report,
     TeamMember,
 )
@@ -68,6 +71,14 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "disbursements": project.disbursements.select_related("depends_on", "funder"),
         "changes": project.change_requests.all(),
+        "decidable_changes": {
+            c.pk
+            for c in project.change_requests.all()
+            if services.funders_to_decide(request.user, c)
+        },
+        "termination_approvals": project.approvals.filter(
+            subject=ApprovalSubject.TERMINATION
+        ).select_related("funder"),
         "decisions": project.proposal.decisions.select_related("funder"),
         "is_team": permissions.can_work_on_proposal(request.user, project.proposal),
         "is_officer": permissions.can_manage_call(request.user, call),
@@ -262,11 +273,14 @@ def disbursement_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_terminate(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    return act(
-        request,
-        lambda: services.terminate_project(
-            request.user, project, reason=request.POST.get("reason", "")
-        ),
-        _("The project was terminated."),
-        project.get_absolute_url(),
-    )
+
+    def run() -> None:
+        p = services.terminate_project(request.user, project, reason=request.POST.get("reason", ""))
+        if p.status == ProjectStatus.TERMINATED:
+            messages.success(request, _("The project was terminated."))
+        else:
+            messages.success(
+                request, _("Your funder's agreement was recorded; the other funder must agree too.")
+            )
+
+    return act(request, run, "", project.get_absolute_url())
