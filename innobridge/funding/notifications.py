@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -18,15 +19,25 @@ from innobridge.people.models import Person
 from .models import Notification, ReviewAssignment
 
 
+def site_url(path: str) -> str:
+    """``path`` made absolute with ``settings.SITE_URL`` (e.g.
+    ``https://innobridge.example.org``); the bare path when it is not set."""
+    base = str(getattr(settings, "SITE_URL", "") or "").rstrip("/")
+    return f"{base}{path}"
+
+
 def notify(
     recipient: Person,
     subject: str,
     body: str,
     params: Mapping[str, Any] | None = None,
-    url: str = "",
+    *,
+    url: str,
 ) -> Notification:
     """An in-app notification plus an e-mail, in the recipient's language. ``subject`` and
-    ``body`` are untranslated messages (marked with gettext_noop) with %(name)s params."""
+    ``body`` are untranslated messages (marked with gettext_noop) with %(name)s params.
+    ``url`` is the page the message is about: the notification links to it, and the e-mail
+    ends with it as an absolute address (``settings.SITE_URL``)."""
     params = dict(params or {})
     with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
         subject_text = _(subject) % params
@@ -37,8 +48,10 @@ def notify(
     if recipient.email:
         email = recipient.email
 
+        mail_body = f"{body_text}\n\n{site_url(url)}\n"
+
         def _send() -> None:
-            send_mail(subject_text, body_text, None, [email], fail_silently=True)
+            send_mail(subject_text, mail_body, None, [email], fail_silently=True)
 
         transaction.on_commit(_send)
     return note
@@ -62,5 +75,5 @@ def notify_invited_reviewer(a: ReviewAssignment) -> None:
             "Please accept or decline on InnoBridge."
         ),
         {"title": a.proposal.title, "funder": a.funder.name, "deadline": deadline},
-        url="/funding/reviews/",
+        url=reverse("funding:reviews"),
     )

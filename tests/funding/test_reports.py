@@ -18,7 +18,6 @@ from innobridge.funding import services
 from innobridge.funding.models import Attachment, Report
 
 from .conftest import pdf
-from .test_projects import project  # noqa: F401  (fixture)
 
 
 def notes(person, subject):

@@ -17,6 +17,7 @@ from ..models import (
     Call,
     Proposal,
 )
+from ..workflow import allowed_actions
 
 # --------------------------------------------------------------------------- shapes
 
@@ -75,6 +76,8 @@ def proposal_out(user: Any, p: Proposal) -> dict[str, Any]:
         "id": p.pk,
         "call": p.call_id,
         "state": p.state,
+        # what the caller may do now (the proposal transition table; see /api/docs)
+        "actions": allowed_actions(user, p),
         "title_en": p.title_en,
         "title_zh": p.title_zh,
         "abstract_en": p.abstract_en,

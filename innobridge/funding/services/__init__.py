@@ -62,7 +62,6 @@ from .projects import (
 from .proposals import (
     EDITABLE_FIELDS,
     PDF_MAGIC,
-    WITHDRAWABLE,
     add_attachment,
     add_budget_line,
     check_pdf,
@@ -100,7 +99,6 @@ __all__ = [
     "EDITABLE_FIELDS",
     "LANGUAGE_CODES",
     "PDF_MAGIC",
-    "WITHDRAWABLE",
     "add_attachment",
     "add_budget_line",
     "add_milestone",

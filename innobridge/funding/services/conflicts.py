@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..notifications import notify_invited_reviewer
 from ..permissions import require_manage_call
+from ..workflow import proposal_allows
 from .calls import lock_call_side
 
 
@@ -169,7 +170,7 @@ def declare_conflict(actor: Any, proposal: Proposal, *, detail: str) -> Conflict
 def refill_assignment(declined: ReviewAssignment) -> ReviewAssignment | None:
     """Invite the next best free reviewer of the same funder's pool in place of ``declined``."""
     proposal, funder = declined.proposal, declined.funder
-    if proposal.state not in (ProposalState.ELIGIBLE, ProposalState.IN_REVIEW):
+    if not proposal_allows(proposal, "assign"):
         return None
     cs = lock_call_side(proposal.call, funder)  # loads are counted one refill at a time
     assert cs is not None

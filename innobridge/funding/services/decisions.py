@@ -32,8 +32,9 @@ from ..models import (
 )
 from ..notifications import notify
 from ..permissions import require_act_for_funder
+from ..workflow import require_proposal_allows, transition_proposal
 from .calls import lock_call_side
-from .proposals import _transition, side_totals
+from .proposals import side_totals
 
 
 def committed_amount(call: Call, funder: Funder) -> Decimal:
@@ -67,8 +68,7 @@ def record_decision(
     is made: awarded only if every funder funds."""
     require_act_for_funder(actor, funder)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if proposal.state != ProposalState.PANEL:
-        raise ValidationError(_("Decisions are recorded at the panel stage."))
+    require_proposal_allows(proposal, "decide")
     cs = lock_call_side(proposal.call, funder)  # one budget check at a time per side
     if cs is None:
         raise ValidationError(_("This funder does not take part in the call."))
@@ -124,11 +124,11 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 def _finalise(actor: Any, proposal: Proposal, decisions: list[FunderDecision]) -> None:
     fund = all(d.decision == DecisionChoice.FUND for d in decisions)
-    _transition(
+    transition_proposal(
         actor,
         proposal,
-        ProposalState.AWARDED if fund else ProposalState.DECLINED,
-        "funding.proposal.award" if fund else "funding.proposal.decline",
+        "award" if fund else "decline",
+        audit_action="funding.proposal.award" if fund else "funding.proposal.decline",
         decided_at=timezone.now(),
     )
     if fund:

@@ -40,23 +40,19 @@ from ..permissions import (
     require_act_for_funder,
     require_lead_proposal,
 )
+from ..workflow import (
+    PROPOSAL_FLOW,
+    proposal_allows,
+    require_proposal_allows,
+    transition_proposal,
+)
 from .calls import _decimal
 
 PDF_MAGIC = b"%PDF-"
 
 
-WITHDRAWABLE = {
-    ProposalState.DRAFT,
-    ProposalState.SUBMITTED,
-    ProposalState.ELIGIBLE,
-    ProposalState.IN_REVIEW,
-    ProposalState.PANEL,
-}
-
-
 def _require_editable(proposal: Proposal, now: dt.datetime | None = None) -> None:
-    if proposal.state != ProposalState.DRAFT:
-        raise ValidationError(_("This proposal has been submitted and can no longer be changed."))
+    require_proposal_allows(proposal, "edit")
     if proposal.call.is_closed(now):
         raise ValidationError(_("The call has closed: proposals can no longer be changed."))
 
@@ -354,7 +350,7 @@ def submission_problems(proposal: Proposal, now: dt.datetime | None = None) -> l
     now = now or timezone.now()
     call = proposal.call
     problems: list[str] = []
-    if proposal.state != ProposalState.DRAFT:
+    if not proposal_allows(proposal, "submit"):
         problems.append(_("This proposal has already been submitted."))
         return problems
     if now < call.opens_at:
@@ -474,12 +470,12 @@ def submit_proposal(actor: Any, proposal: Proposal, *, now: dt.datetime | None =
     problems = submission_problems(proposal, now)
     if problems:
         raise ValidationError(problems)
-    before = snapshot(proposal)
-    proposal.state = ProposalState.SUBMITTED
-    proposal.submitted_at = now or timezone.now()
-    proposal.save()
-    record_event(
-        actor, "funding.proposal.submit", proposal, before=before, after=snapshot(proposal)
+    transition_proposal(
+        actor,
+        proposal,
+        "submit",
+        audit_action="funding.proposal.submit",
+        submitted_at=now or timezone.now(),
     )
     for m in proposal.members.filter(status=InvitationStatus.ACCEPTED).select_related("person"):
         notify(
@@ -495,37 +491,27 @@ def submit_proposal(actor: Any, proposal: Proposal, *, now: dt.datetime | None =
 @transaction.atomic
 def withdraw_proposal(actor: Any, proposal: Proposal, *, reason: str = "") -> Proposal:
     require_lead_proposal(actor, proposal)
-    if proposal.state not in WITHDRAWABLE:
-        raise ValidationError(_("A proposal can only be withdrawn before the decision."))
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    require_proposal_allows(proposal, "withdraw")
     before = snapshot(proposal)
-    proposal.state = ProposalState.WITHDRAWN
+    proposal.state = PROPOSAL_FLOW.check(actor, proposal, "withdraw").target
     proposal.save()
-    proposal.assignments.filter(status__in=["proposed", "invited", "accepted"]).update(
-        status="declined", responded_at=timezone.now()
-    )
     record_event(
         actor,
         "funding.proposal.withdraw",
         proposal,
         before=before,
-        after={**snapshot(proposal), "reason": reason},
+        after={**snapshot(proposal), "reason": reason},  # the reason kept with the step
     )
-    return proposal
-
-
-def _transition(actor: Any, proposal: Proposal, to: str, action: str, **extra: Any) -> Proposal:
-    before = snapshot(proposal)
-    proposal.state = to
-    for k, v in extra.items():
-        setattr(proposal, k, v)
-    proposal.save()
-    record_event(actor, action, proposal, before=before, after=snapshot(proposal))
+    proposal.assignments.filter(status__in=["proposed", "invited", "accepted"]).update(
+        status="declined", responded_at=timezone.now()
+    )
     return proposal
 
 
 def screenable_funders(actor: Any, proposal: Proposal) -> list[Funder]:
     """The funders of the call for which ``actor`` may still screen ``proposal``."""
-    if proposal.state != ProposalState.SUBMITTED:
+    if not proposal_allows(proposal, "screen"):
         return []
     done = set(proposal.screenings.values_list("funder_id", flat=True))
     return [
@@ -559,8 +545,7 @@ def screen_proposal(
         funders = [cs.funder for cs in sides if can_act_for_funder(actor, cs.funder)]
         if not funders:
             raise PermissionDenied(_("Only the programme officers of this call may do this."))
-    if proposal.state != ProposalState.SUBMITTED:
-        raise ValidationError(_("Only a submitted proposal can be screened."))
+    require_proposal_allows(proposal, "screen")
     if not eligible and not reason.strip():
         raise ValidationError({"reason": _("Say why the proposal is ineligible.")})
     done = set(proposal.screenings.values_list("funder_id", flat=True))
@@ -582,11 +567,11 @@ def screen_proposal(
     screenings = list(proposal.screenings.select_related("funder"))
     if not eligible:
         note = "; ".join(f"{s.funder.name}: {s.reason}" for s in screenings if not s.eligible)
-        _transition(
+        transition_proposal(
             actor,
             proposal,
-            ProposalState.INELIGIBLE,
-            "funding.proposal.screen",
+            "find_ineligible",
+            audit_action="funding.proposal.screen",
             screening_reason=note,
         )
         for m in proposal.members.filter(status=InvitationStatus.ACCEPTED).select_related("person"):
@@ -599,11 +584,11 @@ def screen_proposal(
             )
     elif {s.funder_id for s in screenings if s.eligible} >= {cs.funder_id for cs in sides}:
         note = "; ".join(f"{s.funder.name}: {s.reason}" for s in screenings if s.reason)
-        _transition(
+        transition_proposal(
             actor,
             proposal,
-            ProposalState.ELIGIBLE,
-            "funding.proposal.screen",
+            "find_eligible",
+            audit_action="funding.proposal.screen",
             screening_reason=note,
         )
     return proposal

@@ -31,8 +31,8 @@ from ..models import (
 )
 from ..notifications import notify, notify_invited_reviewer
 from ..permissions import can_act_for_funder, require_act_for_funder, require_manage_call
+from ..workflow import proposal_allows, require_proposal_allows, transition_proposal
 from .conflicts import is_conflicted, refill_assignment
-from .proposals import _transition
 
 
 def _check_assignable(proposal: Proposal, reviewer: Person, funder: Funder) -> None:
@@ -57,8 +57,7 @@ def assign_by_hand(
     actor: Any, proposal: Proposal, reviewer: Person, funder: Funder
 ) -> ReviewAssignment:
     require_act_for_funder(actor, funder)
-    if proposal.state not in (ProposalState.ELIGIBLE, ProposalState.IN_REVIEW):
-        raise ValidationError(_("Only eligible proposals can be assigned reviewers."))
+    require_proposal_allows(proposal, "assign")
     if not proposal.call.sides.filter(funder=funder).exists():
         raise ValidationError(_("This funder does not take part in the call."))
     _check_assignable(proposal, reviewer, funder)
@@ -186,9 +185,11 @@ def send_invitations(actor: Any, call: Call, *, deadline: dt.datetime | None = N
         record_event(actor, "funding.assignment.invite", a, before=before, after=snapshot(a))
         notify_invited_reviewer(a)
         n += 1
-        if a.proposal.state == ProposalState.ELIGIBLE and a.proposal_id not in moved:
+        if proposal_allows(a.proposal, "start_review") and a.proposal_id not in moved:
             moved.add(a.proposal_id)  # once, though each assignment carries its own copy
-            _transition(actor, a.proposal, ProposalState.IN_REVIEW, "funding.proposal.review")
+            transition_proposal(
+                actor, a.proposal, "start_review", audit_action="funding.proposal.review"
+            )
     return n
 
 
@@ -359,9 +360,8 @@ def remind_reviewers(actor: Any, call: Call, *, now: dt.datetime | None = None) 
 @transaction.atomic
 def move_to_panel(actor: Any, proposal: Proposal) -> Proposal:
     require_manage_call(actor, proposal.call)
-    if proposal.state != ProposalState.IN_REVIEW:
-        raise ValidationError(_("Only a proposal in review can go to the panel."))
+    require_proposal_allows(proposal, "to_panel")
     if not proposal.assignments.filter(status="submitted").exists():
         raise ValidationError(_("No review has been submitted yet."))
     proposal.assignments.filter(status__in=["proposed", "invited"]).update(status="declined")
-    return _transition(actor, proposal, ProposalState.PANEL, "funding.proposal.panel")
+    return transition_proposal(actor, proposal, "to_panel", audit_action="funding.proposal.panel")

@@ -29,6 +29,7 @@ from ..models import (
     ProposalState,
     TeamMember,
 )
+from ..workflow import allowed_actions
 from ._helpers import act, person_named
 
 
@@ -67,6 +68,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     p = _proposal(request, pk)
     role = selectors.proposal_role(request.user, p)
     call = p.call
+    actions = allowed_actions(request.user, p)
     ctx: dict[str, Any] = {
         "p": p,
         "role": role,
@@ -77,10 +79,8 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "totals": services.side_totals(p),
         "sides": call.sides.select_related("funder"),
         "attachments": p.attachments.all(),
-        "editable": role == "team"
-        and p.lead_id == request.user.pk
-        and p.state == ProposalState.DRAFT
-        and not call.is_closed(),
+        "actions": actions,
+        "editable": "edit" in actions,
         "problems": services.submission_problems(p)
         if p.state == ProposalState.DRAFT and role == "team"
         else [],
@@ -89,7 +89,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "categories": BudgetCategory.choices,
         "sources": BudgetSource.choices,
         "roles": [c for c in MemberRole.choices if c[0] != MemberRole.LEAD],
-        "can_withdraw": p.lead_id == request.user.pk and p.state in services.WITHDRAWABLE,
+        "can_withdraw": "withdraw" in actions,
         "screenings": p.screenings.select_related("funder").order_by("side")
         if role in ("officer", "team")
         else [],
