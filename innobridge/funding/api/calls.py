@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -12,10 +12,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from innobridge.core.schemas import FromModel
 from innobridge.people.auth import api_auth
 
 from .. import selectors, services
 from ..models import (
+    Call,
+    CallSide,
+    Criterion,
     Funder,
     Scheme,
 )
@@ -54,16 +58,16 @@ def scheme_out(sc: Scheme) -> dict[str, Any]:
 
 
 class SchemeIn(Schema):
-    name: str
-    name_zh: str = ""
-    description: str = ""
+    name: Annotated[str, FromModel(Scheme, "name")]
+    name_zh: Annotated[str, FromModel(Scheme, "name_zh")] = ""
+    description: Annotated[str, FromModel(Scheme, "description")] = ""
     funder_ids: list[int]
 
 
 class SchemePatch(Schema):
-    name: str | None = None
-    name_zh: str | None = None
-    description: str | None = None
+    name: Annotated[str | None, FromModel(Scheme, "name")] = None
+    name_zh: Annotated[str | None, FromModel(Scheme, "name_zh")] = None
+    description: Annotated[str | None, FromModel(Scheme, "description")] = None
     funder_ids: list[int] | None = None
 
 
@@ -107,66 +111,68 @@ def update_scheme(request: HttpRequest, pk: int, data: SchemePatch) -> dict[str,
 
 
 class CriterionIn(Schema):
-    name: str
-    name_zh: str
-    weight: Decimal
-    max_score: int = 5
+    name: Annotated[str, FromModel(Criterion, "name")]
+    name_zh: Annotated[str, FromModel(Criterion, "name_zh")]
+    weight: Annotated[Decimal, FromModel(Criterion, "weight")]
+    max_score: Annotated[int, FromModel(Criterion, "max_score")] = 5
 
 
 class SideIn(Schema):
     funder_id: int
-    budget: Decimal
-    project_cap: Decimal
-    reviewers_per_proposal: int = 2
-    max_reviewer_load: int = 6
+    budget: Annotated[Decimal, FromModel(CallSide, "budget")]
+    project_cap: Annotated[Decimal, FromModel(CallSide, "project_cap")]
+    reviewers_per_proposal: Annotated[int, FromModel(CallSide, "reviewers_per_proposal")] = 2
+    max_reviewer_load: Annotated[int, FromModel(CallSide, "max_reviewer_load")] = 6
     criteria: list[CriterionIn] | None = None
 
 
 class CallIn(Schema):
     scheme_id: int
-    title: str
-    title_zh: str = ""
-    description: str = ""
-    opens_at: dt.datetime
-    closes_at: dt.datetime
+    title: Annotated[str, FromModel(Call, "title")]
+    title_zh: Annotated[str, FromModel(Call, "title_zh")] = ""
+    description: Annotated[str, FromModel(Call, "description")] = ""
+    opens_at: Annotated[dt.datetime, FromModel(Call, "opens_at")]
+    closes_at: Annotated[dt.datetime, FromModel(Call, "closes_at")]
     sides: list[SideIn]
-    min_duration_months: int = 12
-    max_duration_months: int = 36
+    min_duration_months: Annotated[int, FromModel(Call, "min_duration_months")] = 12
+    max_duration_months: Annotated[int, FromModel(Call, "max_duration_months")] = 36
     eligible_regions: list[str] | None = None
     eligible_org_types: list[str] = []
     required_sides: list[str] | None = None
-    min_industry_share: Decimal = Decimal(0)
+    min_industry_share: Annotated[Decimal, FromModel(Call, "min_industry_share")] = Decimal(0)
     one_application_per_person: bool = True
     accepted_languages: list[str] = ["en", "zh"]
-    review_deadline: dt.datetime | None = None
+    review_deadline: Annotated[dt.datetime | None, FromModel(Call, "review_deadline")] = None
     coi_years: int = 3
     max_attachment_mb: int = 10
 
 
 class CallPatch(Schema):
-    title: str | None = None
-    title_zh: str | None = None
-    description: str | None = None
-    opens_at: dt.datetime | None = None
-    closes_at: dt.datetime | None = None
-    min_duration_months: int | None = None
-    max_duration_months: int | None = None
+    title: Annotated[str | None, FromModel(Call, "title")] = None
+    title_zh: Annotated[str | None, FromModel(Call, "title_zh")] = None
+    description: Annotated[str | None, FromModel(Call, "description")] = None
+    opens_at: Annotated[dt.datetime | None, FromModel(Call, "opens_at")] = None
+    closes_at: Annotated[dt.datetime | None, FromModel(Call, "closes_at")] = None
+    min_duration_months: Annotated[int | None, FromModel(Call, "min_duration_months")] = None
+    max_duration_months: Annotated[int | None, FromModel(Call, "max_duration_months")] = None
     eligible_regions: list[str] | None = None
     eligible_org_types: list[str] | None = None
     required_sides: list[str] | None = None
-    min_industry_share: Decimal | None = None
+    min_industry_share: Annotated[Decimal | None, FromModel(Call, "min_industry_share")] = None
     one_application_per_person: bool | None = None
     accepted_languages: list[str] | None = None
-    review_deadline: dt.datetime | None = None
+    review_deadline: Annotated[dt.datetime | None, FromModel(Call, "review_deadline")] = None
     coi_years: int | None = None
     max_attachment_mb: int | None = None
 
 
 class SidePatch(Schema):
-    budget: Decimal | None = None
-    project_cap: Decimal | None = None
-    reviewers_per_proposal: int | None = None
-    max_reviewer_load: int | None = None
+    budget: Annotated[Decimal | None, FromModel(CallSide, "budget")] = None
+    project_cap: Annotated[Decimal | None, FromModel(CallSide, "project_cap")] = None
+    reviewers_per_proposal: Annotated[int | None, FromModel(CallSide, "reviewers_per_proposal")] = (
+        None
+    )
+    max_reviewer_load: Annotated[int | None, FromModel(CallSide, "max_reviewer_load")] = None
 
 
 @router.post("/calls", auth=api_auth, response={201: dict})

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Router, Schema, Status
 
+from innobridge.core.schemas import FromModel
 from innobridge.people.auth import api_auth
 from innobridge.people.models import Organisation
 
 from .. import selectors, services
 from ..models import (
+    BudgetLine,
     ChangeRequest,
     Disbursement,
     Funder,
@@ -105,7 +107,7 @@ def get_project(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 class ReportIn(Schema):
     milestone_id: int
-    summary: str
+    summary: Annotated[str, FromModel(Report, "summary")]
 
 
 @router.post("/projects/{pk}/reports", auth=api_auth, response={201: dict})
@@ -137,17 +139,17 @@ def release_disbursement(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 class BudgetLineIn(Schema):
     category: str
-    amount: Decimal
+    amount: Annotated[Decimal, FromModel(BudgetLine, "amount")]
     source: str = "funder"
     currency: str | None = None
-    description: str = ""
+    description: Annotated[str, FromModel(BudgetLine, "description")] = ""
 
 
 class ChangeIn(Schema):
     kind: str
     side: str
-    description: str
-    new_end_date: dt.date | None = None
+    description: Annotated[str, FromModel(ChangeRequest, "description")]
+    new_end_date: Annotated[dt.date | None, FromModel(ChangeRequest, "new_end_date")] = None
     new_budget: list[BudgetLineIn] = []
     remove_member_id: int | None = None
     add_person: str | None = None
@@ -202,8 +204,8 @@ def change_out(c: ChangeRequest) -> dict[str, Any]:
 
 
 class MilestoneIn(Schema):
-    title: str
-    due_date: dt.date
+    title: Annotated[str, FromModel(Milestone, "title")]
+    due_date: Annotated[dt.date, FromModel(Milestone, "due_date")]
 
 
 @router.post("/projects/{pk}/milestones", auth=api_auth, response={201: dict})
@@ -216,7 +218,7 @@ def add_milestone(request: HttpRequest, pk: int, data: MilestoneIn) -> Status:
 
 class InstalmentIn(Schema):
     funder_id: int
-    amount: Decimal
+    amount: Annotated[Decimal, FromModel(Disbursement, "amount")]
     depends_on_id: int | None = None
 
 
@@ -252,7 +254,7 @@ def schedule_instalment(request: HttpRequest, pk: int, data: InstalmentIn) -> St
 
 
 class TerminateIn(Schema):
-    reason: str
+    reason: Annotated[str, FromModel(Project, "termination_reason")]
 
 
 @router.post("/projects/{pk}/terminate", auth=api_auth)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from innobridge.core.schemas import FromModel
 from innobridge.people.auth import api_auth
 from innobridge.people.models import Organisation
 
@@ -18,7 +19,11 @@ from ..models import (
     Attachment,
     BudgetLine,
     Call,
+    ConflictOfInterest,
     Funder,
+    FunderDecision,
+    Proposal,
+    Screening,
     TeamMember,
 )
 from .shapes import person_named, proposal_out, proposal_visible
@@ -30,22 +35,22 @@ PDF_UPLOAD = File(...)
 
 
 class ProposalIn(Schema):
-    title_en: str = ""
-    title_zh: str = ""
-    abstract_en: str = ""
-    abstract_zh: str = ""
+    title_en: Annotated[str, FromModel(Proposal, "title_en")] = ""
+    title_zh: Annotated[str, FromModel(Proposal, "title_zh")] = ""
+    abstract_en: Annotated[str, FromModel(Proposal, "abstract_en")] = ""
+    abstract_zh: Annotated[str, FromModel(Proposal, "abstract_zh")] = ""
     keywords: list[str] = []
-    duration_months: int | None = None
+    duration_months: Annotated[int | None, FromModel(Proposal, "duration_months")] = None
     organisation_id: int | None = None
 
 
 class ProposalPatch(Schema):
-    title_en: str | None = None
-    title_zh: str | None = None
-    abstract_en: str | None = None
-    abstract_zh: str | None = None
+    title_en: Annotated[str | None, FromModel(Proposal, "title_en")] = None
+    title_zh: Annotated[str | None, FromModel(Proposal, "title_zh")] = None
+    abstract_en: Annotated[str | None, FromModel(Proposal, "abstract_en")] = None
+    abstract_zh: Annotated[str | None, FromModel(Proposal, "abstract_zh")] = None
     keywords: list[str] | None = None
-    duration_months: int | None = None
+    duration_months: Annotated[int | None, FromModel(Proposal, "duration_months")] = None
 
 
 @router.post("/calls/{call_id}/proposals", auth=api_auth, response={201: dict})
@@ -142,10 +147,10 @@ def remove_attachment(request: HttpRequest, pk: int) -> Status:
 class BudgetIn(Schema):
     side: str
     category: str
-    amount: Decimal
+    amount: Annotated[Decimal, FromModel(BudgetLine, "amount")]
     currency: str | None = None
     source: str = "funder"
-    description: str = ""
+    description: Annotated[str, FromModel(BudgetLine, "description")] = ""
 
 
 @router.post("/proposals/{pk}/budget", auth=api_auth, response={201: dict})
@@ -185,7 +190,7 @@ def withdraw_proposal(request: HttpRequest, pk: int, data: ReasonIn) -> dict[str
 
 class ScreenIn(Schema):
     eligible: bool
-    reason: str = ""
+    reason: Annotated[str, FromModel(Screening, "reason")] = ""
     funder_id: int | None = None
 
 
@@ -213,7 +218,7 @@ def move_to_panel(request: HttpRequest, pk: int) -> dict[str, Any]:
 class DecisionIn(Schema):
     funder_id: int
     decision: str
-    reasons: str
+    reasons: Annotated[str, FromModel(FunderDecision, "reasons")]
 
 
 @router.post("/proposals/{pk}/decisions", auth=api_auth, response={201: dict})
@@ -235,7 +240,7 @@ def proposal_reviews(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
 
 
 class ConflictIn(Schema):
-    detail: str
+    detail: Annotated[str, FromModel(ConflictOfInterest, "detail")]
 
 
 @router.post("/proposals/{pk}/conflicts", auth=api_auth, response={201: dict})

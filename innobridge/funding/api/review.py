@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from innobridge.core.schemas import FromModel
 from innobridge.people.auth import api_auth
 from innobridge.people.models import Person
 
@@ -19,6 +20,7 @@ from ..models import (
     Criterion,
     Funder,
     Proposal,
+    Review,
     ReviewAssignment,
 )
 from .proposals import AnswerIn
@@ -245,7 +247,7 @@ def respond_assignment(request: HttpRequest, pk: int, data: AnswerIn) -> dict[st
 
 class ReviewIn(Schema):
     scores: dict[str, int]
-    comments: str = ""
+    comments: Annotated[str, FromModel(Review, "comments")] = ""
     criterion_comments: dict[str, str] = {}
 
 

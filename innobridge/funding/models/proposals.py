@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -74,7 +74,11 @@ class Proposal(TimeStampedModel):
     abstract_en = models.TextField(_("abstract (English)"), blank=True)
     abstract_zh = models.TextField(_("abstract (Chinese)"), blank=True)
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
-    duration_months = models.PositiveSmallIntegerField(_("duration (months)"), default=24)
+    duration_months = models.PositiveSmallIntegerField(
+        _("duration (months)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(1200)],  # the API's limits too
+    )
     state = models.CharField(
         _("state"), max_length=12, choices=ProposalState.choices, default=ProposalState.DRAFT
     )

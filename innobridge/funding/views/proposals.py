@@ -17,6 +17,7 @@ from innobridge.core.forms import service_error_messages
 from innobridge.people.models import Organisation
 
 from .. import permissions, selectors, services
+from ..forms import BudgetLineForm
 from ..models import (
     Attachment,
     BudgetCategory,
@@ -191,19 +192,28 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def budget_add(request: HttpRequest, pk: int) -> HttpResponse:
     p = _proposal(request, pk)
+    back = p.get_absolute_url() + "#budget"
+    form = BudgetLineForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label or field if field in form.fields else ""
+            for e in errors:
+                messages.error(request, f"{label}: {e}" if label else str(e))
+        return redirect(back)
+    data = form.cleaned_data
     return act(
         request,
         lambda: services.add_budget_line(
             request.user,
             p,
-            side=request.POST.get("side", ""),
-            category=request.POST.get("category", ""),
-            source=request.POST.get("source", "funder"),
-            amount=request.POST.get("amount", ""),
-            description=request.POST.get("description", ""),
+            side=data["side"],
+            category=data["category"],
+            source=data["source"] or "funder",
+            amount=data["amount"],
+            description=data["description"],
         ),
         _("Budget line added."),
-        p.get_absolute_url() + "#budget",
+        back,
     )
 
 
