@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy
 from innobridge.core.services import apply_transition
 from innobridge.core.workflow import SYSTEM, Transition, Workflow
 
-from .models import Proposal, ProposalState
+from .models import MemberRole, Proposal, ProposalRole, ProposalState
 from .permissions import can_lead_proposal, can_manage_call
 
-LEAD = "lead"
-OFFICER = "officer"
+LEAD = MemberRole.LEAD  # the lead applicant
+OFFICER = ProposalRole.OFFICER
 
 S = ProposalState
 

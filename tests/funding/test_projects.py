@@ -72,7 +72,7 @@ def test_budget_change_replaces_side_lines_within_cap(world, project):
     decision = FunderDecision.objects.get(proposal=project.proposal, funder=world.hk_funder)
     assert decision.amount == Decimal("900000")
     assert hk_total(project) == Decimal("900000")
-    assert events("funding.budget.change").count() == 1
+    assert events("funding.budget.changed").count() == 1
 
 
 def test_budget_cut_takes_from_unreleased_instalments(world, project):
@@ -142,8 +142,8 @@ def test_team_change_adds_and_removes_with_conflict_recheck(world, project, make
     assert ConflictOfInterest.objects.filter(
         proposal=project.proposal, reviewer_id__in=assigned_cn, kind="same_org"
     ).exists()
-    assert events("funding.project.team").count() == 1
-    assert events("funding.member.add").count() == 1
+    assert events("funding.project.team_changed").count() == 1
+    assert events("funding.member.added").count() == 1
     # removal: the partner leaves (the lead can never be removed)
     partner = project.proposal.members.get(person=world.partner)
     lead = project.proposal.members.get(person=world.lead)
@@ -156,7 +156,7 @@ def test_team_change_adds_and_removes_with_conflict_recheck(world, project, make
     )
     services.decide_change(world.cn_officer, cr, approve=True)
     assert not project.proposal.members.filter(person=world.partner).exists()
-    assert events("funding.member.remove").count() == 1
+    assert events("funding.member.removed").count() == 1
 
 
 def test_duration_change_moves_end_and_final_milestone(world, project):
@@ -169,7 +169,7 @@ def test_duration_change_moves_end_and_final_milestone(world, project):
     project.refresh_from_db()
     assert project.end_date == new_end
     assert project.milestones.get(is_final=True).due_date == new_end
-    assert events("funding.project.extend").count() == 1
+    assert events("funding.project.extended").count() == 1
     # shortening before a progress milestone is refused
     mid = project.milestones.get(is_final=False)
     with pytest.raises(ValidationError):

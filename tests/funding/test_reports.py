@@ -101,7 +101,7 @@ def test_overdue_milestone_flags_late_daily_and_tells_the_team(world, project):
     assert notes(world.lead, "overdue").count() == 1 and notes(world.partner, "overdue").count()
     assert services.refresh_project_statuses(today=mid.due_date + dt.timedelta(days=2)) == 0
     assert notes(world.lead, "overdue").count() == 1  # told once
-    ev = AuditEvent.objects.get(action="funding.project.status")
+    ev = AuditEvent.objects.get(action="funding.project.status_changed")
     assert ev.before == {"status": "on_track"} and ev.after == {"status": "late"}
     # the report accepted brings it back on track
     r = services.submit_report(world.lead, project, milestone=mid, summary="Done at last")

@@ -20,6 +20,7 @@ from ..models import (
     ChangeRequest,
     Disbursement,
     Funder,
+    InvitationStatus,
     Milestone,
     Notification,
     Project,
@@ -88,9 +89,9 @@ def get_project(request: HttpRequest, pk: int) -> dict[str, Any]:
                 "side": m.side,
                 "role": m.role,
             }
-            for m in project.proposal.members.filter(status="accepted").select_related(
-                "person", "organisation"
-            )
+            for m in project.proposal.members.filter(
+                status=InvitationStatus.ACCEPTED
+            ).select_related("person", "organisation")
         ],
         "budget": [
             {

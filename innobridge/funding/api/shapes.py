@@ -16,6 +16,8 @@ from .. import selectors, services
 from ..models import (
     Call,
     Proposal,
+    ProposalRole,
+    ProposalState,
 )
 from ..workflow import allowed_actions
 
@@ -124,10 +126,10 @@ def proposal_out(user: Any, p: Proposal) -> dict[str, Any]:
             }
             for sc in p.screenings.select_related("funder").order_by("side")
         ]
-        if role in ("officer", "team")
+        if role in (ProposalRole.OFFICER, ProposalRole.TEAM)
         else [],
     }
-    if role == "team" and p.state == "draft":
+    if role == ProposalRole.TEAM and p.state == ProposalState.DRAFT:
         out["problems"] = services.submission_problems(p)
     return out
 

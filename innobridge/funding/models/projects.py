@@ -66,7 +66,10 @@ class Milestone(models.Model):
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
-        return self.due_date < today and not self.reports.filter(rating="satisfactory").exists()
+        return (
+            self.due_date < today
+            and not self.reports.filter(rating=ReportRating.SATISFACTORY).exists()
+        )
 
 
 class ReportKind(models.TextChoices):

@@ -112,6 +112,15 @@ class Proposal(TimeStampedModel):
         return "\n".join(p for p in parts if p)
 
 
+class ProposalRole(models.TextChoices):
+    """How a user relates to a proposal, for what they may see of it."""
+
+    OFFICER = "officer", _("programme officer")
+    TEAM = "team", _("team")
+    REVIEWER = "reviewer", _("reviewer")
+    NONE = "", _("none")
+
+
 class MemberRole(models.TextChoices):
     LEAD = "lead", _("Lead applicant")
     PARTNER_LEAD = "partner_lead", _("Partner lead")

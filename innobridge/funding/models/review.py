@@ -23,7 +23,12 @@ class AssignmentStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Review submitted")
 
 
-ACTIVE_ASSIGNMENT = ["proposed", "invited", "accepted", "submitted"]
+ACTIVE_ASSIGNMENT = [
+    AssignmentStatus.PROPOSED,
+    AssignmentStatus.INVITED,
+    AssignmentStatus.ACCEPTED,
+    AssignmentStatus.SUBMITTED,
+]
 
 
 class AffinityScore(models.Model):

@@ -17,7 +17,9 @@ from innobridge.core.models import Region
 from innobridge.core.services import record_event, snapshot
 from innobridge.people.models import Person
 
+from ..audit import FundingAction
 from ..models import (
+    AssignmentStatus,
     Call,
     CallSide,
     Criterion,
@@ -47,7 +49,7 @@ def create_scheme(
         name=name.strip(), name_zh=name_zh.strip(), description=description
     )
     scheme.funders.set(funders)
-    record_event(actor, "funding.scheme.create", scheme, after=snapshot(scheme))
+    record_event(actor, FundingAction.SCHEME_CREATED, scheme, after=snapshot(scheme))
     return scheme
 
 
@@ -206,7 +208,7 @@ def create_call(
         )
         for n, c in enumerate(rubrics[f.pk]):
             Criterion.objects.create(call=call, funder=f, order=n, **c)
-    record_event(actor, "funding.call.create", call, after=snapshot(call))
+    record_event(actor, FundingAction.CALL_CREATED, call, after=snapshot(call))
     return call
 
 
@@ -409,11 +411,16 @@ def update_call(actor: Any, call: Call, *, now: dt.datetime | None = None, **fie
     if errors:
         raise ValidationError(errors)
     call.save()
-    record_event(actor, "funding.call.update", call, before=before, after=snapshot(call))
+    record_event(actor, FundingAction.CALL_UPDATED, call, before=before, after=snapshot(call))
     if "review_deadline" in changing and call.review_deadline is not None:
         # reviews still owed move with the call's deadline (reminders follow it)
         ReviewAssignment.objects.filter(
-            proposal__call=call, status__in=["proposed", "invited", "accepted"]
+            proposal__call=call,
+            status__in=[
+                AssignmentStatus.PROPOSED,
+                AssignmentStatus.INVITED,
+                AssignmentStatus.ACCEPTED,
+            ],
         ).update(deadline=call.review_deadline)
     return call
 
@@ -461,7 +468,7 @@ def update_call_side(
     if errors:
         raise ValidationError(errors)
     cs.save()
-    record_event(actor, "funding.call.side", cs, before=before, after=snapshot(cs))
+    record_event(actor, FundingAction.CALL_SIDE_UPDATED, cs, before=before, after=snapshot(cs))
     return cs
 
 
@@ -490,7 +497,7 @@ def set_rubric(
     ]
     record_event(
         actor,
-        "funding.call.rubric",
+        FundingAction.CALL_RUBRIC_SET,
         call,
         before={"funder": funder.pk, "criteria": before},
         after={"funder": funder.pk, "criteria": [snapshot(c) for c in new]},
@@ -531,7 +538,7 @@ def update_scheme(
     if funders is not None:
         scheme.funders.set(funders)
     after = {**snapshot(scheme), "funders": sorted(scheme.funders.values_list("pk", flat=True))}
-    record_event(actor, "funding.scheme.update", scheme, before=before, after=after)
+    record_event(actor, FundingAction.SCHEME_UPDATED, scheme, before=before, after=after)
     return scheme
 
 
@@ -560,7 +567,7 @@ def add_to_pool(actor: Any, funder: Funder, person: Person) -> None:
         )
     funder.reviewer_pool.add(person)
     record_event(
-        actor, "funding.pool.add", funder, after={"reviewer": person.pk, "name": str(person)}
+        actor, FundingAction.POOL_ADDED, funder, after={"reviewer": person.pk, "name": str(person)}
     )
 
 
@@ -573,13 +580,17 @@ def remove_from_pool(actor: Any, funder: Funder, person: Person) -> int:
     if not funder.reviewer_pool.filter(pk=person.pk).exists():
         raise ValidationError({"person": _("%(person)s is not in the pool.") % {"person": person}})
     funder.reviewer_pool.remove(person)
-    ReviewAssignment.objects.filter(funder=funder, reviewer=person, status="proposed").delete()
+    ReviewAssignment.objects.filter(
+        funder=funder, reviewer=person, status=AssignmentStatus.PROPOSED
+    ).delete()
     remaining = ReviewAssignment.objects.filter(
-        funder=funder, reviewer=person, status__in=["invited", "accepted"]
+        funder=funder,
+        reviewer=person,
+        status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED],
     ).count()
     record_event(
         actor,
-        "funding.pool.remove",
+        FundingAction.POOL_REMOVED,
         funder,
         before={"reviewer": person.pk, "name": str(person)},
         after={"open_assignments": remaining},

@@ -17,8 +17,10 @@ from innobridge.core.models import Region
 from innobridge.core.services import record_event, snapshot
 from innobridge.people.models import Organisation, Person
 
+from ..audit import FundingAction
 from ..models import (
     ApprovalSubject,
+    AssignmentStatus,
     BudgetLine,
     BudgetSource,
     CallSide,
@@ -27,6 +29,7 @@ from ..models import (
     ChangeStatus,
     ConflictOfInterest,
     Disbursement,
+    DisbursementStatus,
     Funder,
     InvitationStatus,
     JointApproval,
@@ -222,7 +225,7 @@ def request_change(
         add_role=add_role if is_team and add_person else "",
         requested_by=actor,
     )
-    record_event(actor, "funding.change.request", cr, after=snapshot(cr))
+    record_event(actor, FundingAction.CHANGE_REQUESTED, cr, after=snapshot(cr))
     return cr
 
 
@@ -242,8 +245,8 @@ def _rebalance_instalments(actor: Any, project: Project, funder: Funder, amount:
     """Make the funder's instalments add up to its new award ``amount``: the difference
     goes to (or comes from) the last instalments not yet released."""
     mine = list(project.disbursements.filter(funder=funder).order_by("instalment"))
-    released = sum((d.amount for d in mine if d.status == "released"), Decimal(0))
-    scheduled = [d for d in mine if d.status == "scheduled"]
+    released = sum((d.amount for d in mine if d.status == DisbursementStatus.RELEASED), Decimal(0))
+    scheduled = [d for d in mine if d.status == DisbursementStatus.SCHEDULED]
     if amount < released:
         raise ValidationError(
             _("%(currency)s %(amount)s has already been released; the budget cannot be lower.")
@@ -256,7 +259,9 @@ def _rebalance_instalments(actor: Any, project: Project, funder: Funder, amount:
             before = snapshot(d)
             d.amount += diff
             d.save(update_fields=["amount"])
-            record_event(actor, "funding.disbursement.adjust", d, before=before, after=snapshot(d))
+            record_event(
+                actor, FundingAction.DISBURSEMENT_ADJUSTED, d, before=before, after=snapshot(d)
+            )
         else:
             final = project.milestones.filter(is_final=True).first()
             n = max((d.instalment for d in mine), default=0) + 1
@@ -270,7 +275,7 @@ def _rebalance_instalments(actor: Any, project: Project, funder: Funder, amount:
                 currency=funder.currency,
                 depends_on=final,
             )
-            record_event(actor, "funding.disbursement.schedule", d, after=snapshot(d))
+            record_event(actor, FundingAction.DISBURSEMENT_SCHEDULED, d, after=snapshot(d))
     remaining = -diff
     for d in reversed(scheduled):
         if remaining <= 0:
@@ -278,13 +283,15 @@ def _rebalance_instalments(actor: Any, project: Project, funder: Funder, amount:
         before = snapshot(d)
         if d.amount <= remaining:
             remaining -= d.amount
-            d.status = "cancelled"
+            d.status = DisbursementStatus.CANCELLED
             d.save(update_fields=["status"])
         else:
             d.amount -= remaining
             remaining = Decimal(0)
             d.save(update_fields=["amount"])
-        record_event(actor, "funding.disbursement.adjust", d, before=before, after=snapshot(d))
+        record_event(
+            actor, FundingAction.DISBURSEMENT_ADJUSTED, d, before=before, after=snapshot(d)
+        )
 
 
 def _apply_budget_change(actor: Any, change: ChangeRequest, cs: CallSide) -> None:
@@ -327,11 +334,13 @@ def _apply_budget_change(actor: Any, change: ChangeRequest, cs: CallSide) -> Non
         db = snapshot(decision)
         decision.amount = new_amount
         decision.save(update_fields=["amount"])
-        record_event(actor, "funding.decision.amend", decision, before=db, after=snapshot(decision))
+        record_event(
+            actor, FundingAction.DECISION_AMENDED, decision, before=db, after=snapshot(decision)
+        )
         _rebalance_instalments(actor, project, cs.funder, new_amount)
     record_event(
         actor,
-        "funding.budget.change",
+        FundingAction.BUDGET_CHANGED,
         project,
         before={"side": cs.side, "lines": old},
         after={"side": cs.side, "lines": lines, "awarded": str(new_amount)},
@@ -342,24 +351,29 @@ def recheck_conflicts(actor: Any, proposal: Proposal) -> list[ConflictOfInterest
     """Re-check every reviewer assigned to ``proposal`` against its (new) team; record the
     new conflicts and release unfinished assignments of conflicted reviewers."""
     found: list[ConflictOfInterest] = []
-    for a in proposal.assignments.exclude(status="declined").select_related("reviewer"):
+    for a in proposal.assignments.exclude(status=AssignmentStatus.DECLINED).select_related(
+        "reviewer"
+    ):
         for kind, detail in automatic_conflicts(proposal, a.reviewer):
             coi, created = ConflictOfInterest.objects.get_or_create(
                 proposal=proposal, reviewer=a.reviewer, kind=kind, defaults={"detail": detail}
             )
             if created:
                 found.append(coi)
-                record_event(actor, "funding.conflict.found", coi, after=snapshot(coi))
+                record_event(actor, FundingAction.CONFLICT_FOUND, coi, after=snapshot(coi))
         if (
             found
-            and a.status in ("proposed", "invited", "accepted")
+            and a.status
+            in (AssignmentStatus.PROPOSED, AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
             and any(c.reviewer_id == a.reviewer_id for c in found)
         ):
             before = snapshot(a)
-            a.status = "declined"
+            a.status = AssignmentStatus.DECLINED
             a.responded_at = timezone.now()
             a.save(update_fields=["status", "responded_at"])
-            record_event(actor, "funding.assignment.release", a, before=before, after=snapshot(a))
+            record_event(
+                actor, FundingAction.ASSIGNMENT_RELEASED, a, before=before, after=snapshot(a)
+            )
             refill_assignment(a)
     return found
 
@@ -379,7 +393,7 @@ def _apply_team_change(actor: Any, change: ChangeRequest) -> None:
         raise ValidationError(problems)
     if change.remove_member is not None:
         m = change.remove_member
-        record_event(actor, "funding.member.remove", m, before=snapshot(m))
+        record_event(actor, FundingAction.MEMBER_REMOVED, m, before=snapshot(m))
         m.delete()
     if change.add_person is not None:
         org = change.add_organisation or _org_of(change.add_person)
@@ -393,7 +407,7 @@ def _apply_team_change(actor: Any, change: ChangeRequest) -> None:
             status=InvitationStatus.ACCEPTED,
             responded_at=timezone.now(),
         )
-        record_event(actor, "funding.member.add", m, after=snapshot(m))
+        record_event(actor, FundingAction.MEMBER_ADDED, m, after=snapshot(m))
         notify(
             change.add_person,
             gettext_noop("You joined a joint research project"),
@@ -404,7 +418,7 @@ def _apply_team_change(actor: Any, change: ChangeRequest) -> None:
     conflicts = recheck_conflicts(actor, proposal)
     record_event(
         actor,
-        "funding.project.team",
+        FundingAction.PROJECT_TEAM_CHANGED,
         project,
         after={
             "change": change.pk,
@@ -476,7 +490,9 @@ def decide_change(
                 approved_by=actor,
                 note=note.strip(),
             )
-            record_event(actor, "funding.change.approve", approval, after=snapshot(approval))
+            record_event(
+                actor, FundingAction.CHANGE_APPROVED_BY_FUNDER, approval, after=snapshot(approval)
+            )
         all_funders = set(change.project.proposal.call.sides.values_list("funder_id", flat=True))
         if set(change.approvals.values_list("funder_id", flat=True)) != all_funders:
             return change  # waiting for the other funder(s)
@@ -492,9 +508,9 @@ def _settle_change(
     change.decided_at = timezone.now()
     change.decision_note = note.strip()
     change.save()
-    record_event(actor, "funding.change.decide", change, before=before, after=snapshot(change))
+    record_event(actor, FundingAction.CHANGE_DECIDED, change, before=before, after=snapshot(change))
     project = change.project
-    if approve and change.kind == "duration" and change.new_end_date:
+    if approve and change.kind == ChangeKind.DURATION and change.new_end_date:
         problems = _duration_problems(project, change.new_end_date)
         if problems:
             raise ValidationError(problems)
@@ -502,12 +518,16 @@ def _settle_change(
         project.end_date = change.new_end_date
         project.save()
         project.milestones.filter(is_final=True).update(due_date=change.new_end_date)
-        record_event(actor, "funding.project.extend", project, before=pb, after=snapshot(project))
-    elif approve and change.kind == "budget":
+        record_event(
+            actor, FundingAction.PROJECT_EXTENDED, project, before=pb, after=snapshot(project)
+        )
+    elif approve and change.kind == ChangeKind.BUDGET:
         _apply_budget_change(actor, change, cs)
-    elif approve and change.kind == "team":
+    elif approve and change.kind == ChangeKind.TEAM:
         _apply_team_change(actor, change)
-    for m in project.proposal.members.filter(status="accepted").select_related("person"):
+    for m in project.proposal.members.filter(status=InvitationStatus.ACCEPTED).select_related(
+        "person"
+    ):
         notify(
             m.person,
             gettext_noop("Change request decided"),

@@ -13,9 +13,11 @@ from innobridge.core.language import fold
 from innobridge.core.services import record_event, snapshot
 from innobridge.people.models import Authorship, Person
 
+from ..audit import FundingAction
 from ..models import (
     ACTIVE_ASSIGNMENT,
     AffinityScore,
+    AssignmentStatus,
     Call,
     ConflictKind,
     ConflictOfInterest,
@@ -135,7 +137,7 @@ def refresh_conflicts(actor: Any, call: Call) -> int:
                     proposal=proposal, reviewer=reviewer, kind=kind, defaults={"detail": detail}
                 )
                 n += int(created)
-    record_event(actor, "funding.call.conflicts", call, after={"new_conflicts": n})
+    record_event(actor, FundingAction.CALL_CONFLICTS_REFRESHED, call, after={"new_conflicts": n})
     return n
 
 
@@ -153,16 +155,17 @@ def declare_conflict(actor: Any, proposal: Proposal, *, detail: str) -> Conflict
     coi, _created = ConflictOfInterest.objects.get_or_create(
         proposal=proposal, reviewer=actor, kind=ConflictKind.DECLARED, defaults={"detail": detail}
     )
-    record_event(actor, "funding.conflict.declare", coi, after=snapshot(coi))
+    record_event(actor, FundingAction.CONFLICT_DECLARED, coi, after=snapshot(coi))
     a = proposal.assignments.filter(
-        reviewer=actor, status__in=["proposed", "invited", "accepted"]
+        reviewer=actor,
+        status__in=[AssignmentStatus.PROPOSED, AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED],
     ).first()
     if a is not None:
         before = snapshot(a)
-        a.status = "declined"
+        a.status = AssignmentStatus.DECLINED
         a.responded_at = timezone.now()
         a.save()
-        record_event(actor, "funding.assignment.decline", a, before=before, after=snapshot(a))
+        record_event(actor, FundingAction.ASSIGNMENT_DECLINED, a, before=before, after=snapshot(a))
         refill_assignment(a)
     return coi
 
@@ -185,7 +188,11 @@ def refill_assignment(declined: ReviewAssignment) -> ReviewAssignment | None:
         if load >= cs.max_reviewer_load or is_conflicted(proposal, r):
             continue
         s = scores.get(r.pk)
-        status = "invited" if declined.status != "proposed" and declined.invited_at else "proposed"
+        status = (
+            AssignmentStatus.INVITED
+            if declined.status != AssignmentStatus.PROPOSED and declined.invited_at
+            else AssignmentStatus.PROPOSED
+        )
         a = ReviewAssignment.objects.create(
             proposal=proposal,
             reviewer=r,
@@ -194,10 +201,10 @@ def refill_assignment(declined: ReviewAssignment) -> ReviewAssignment | None:
             affinity=s.score if s else None,
             explanation=s.explanation if s else {},
             deadline=declined.deadline,
-            invited_at=timezone.now() if status == "invited" else None,
+            invited_at=timezone.now() if status == AssignmentStatus.INVITED else None,
         )
-        record_event("system", "funding.assignment.refill", a, after=snapshot(a))
-        if status == "invited":
+        record_event("system", FundingAction.ASSIGNMENT_REFILLED, a, after=snapshot(a))
+        if status == AssignmentStatus.INVITED:
             notify_invited_reviewer(a)
         return a
     return None

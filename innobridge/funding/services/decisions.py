@@ -17,10 +17,12 @@ from django.utils.translation import gettext_noop
 
 from innobridge.core.services import record_event, snapshot
 
+from ..audit import FundingAction
 from ..models import (
     Call,
     DecisionChoice,
     Disbursement,
+    DisbursementStatus,
     Funder,
     FunderDecision,
     InvitationStatus,
@@ -55,7 +57,7 @@ def committed_amount(call: Call, funder: Funder) -> Decimal:
         project__proposal__call=call,
         project__status=ProjectStatus.TERMINATED,
         funder=funder,
-        status="released",
+        status=DisbursementStatus.RELEASED,
     ).aggregate(s=Sum("amount"))["s"]
     return (running or Decimal(0)) + (terminated or Decimal(0))
 
@@ -109,7 +111,7 @@ def record_decision(
         currency=cs.currency,
         decided_by=actor,
     )
-    record_event(actor, "funding.decision.record", d, after=snapshot(d))
+    record_event(actor, FundingAction.DECISION_RECORDED, d, after=snapshot(d))
     decisions = list(proposal.decisions.all())
     if len(decisions) == proposal.call.sides.count():
         _finalise(actor, proposal, decisions)
@@ -128,7 +130,7 @@ def _finalise(actor: Any, proposal: Proposal, decisions: list[FunderDecision]) -
         actor,
         proposal,
         "award" if fund else "decline",
-        audit_action="funding.proposal.award" if fund else "funding.proposal.decline",
+        audit_action=FundingAction.PROPOSAL_AWARDED if fund else FundingAction.PROPOSAL_DECLINED,
         decided_at=timezone.now(),
     )
     if fund:
@@ -186,5 +188,5 @@ def _create_project(actor: Any, proposal: Proposal, decisions: list[FunderDecisi
                     currency=d.currency,
                     depends_on=dep,
                 )
-    record_event(actor, "funding.project.create", project, after=snapshot(project))
+    record_event(actor, FundingAction.PROJECT_CREATED, project, after=snapshot(project))
     return project

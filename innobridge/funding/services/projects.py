@@ -18,10 +18,12 @@ from django.utils.translation import gettext_noop
 from innobridge.core.services import record_event, snapshot
 from innobridge.people.models import Person
 
+from ..audit import FundingAction
 from ..models import (
     ApprovalSubject,
     Attachment,
     Disbursement,
+    DisbursementStatus,
     Funder,
     InvitationStatus,
     JointApproval,
@@ -56,7 +58,7 @@ def add_milestone(actor: Any, project: Project, *, title: str, due_date: dt.date
     if not project.start_date <= due_date <= project.end_date:
         raise ValidationError({"due_date": _("The due date must fall within the project.")})
     m = Milestone.objects.create(project=project, title=title.strip(), due_date=due_date)
-    record_event(actor, "funding.milestone.create", m, after=snapshot(m))
+    record_event(actor, FundingAction.MILESTONE_CREATED, m, after=snapshot(m))
     return m
 
 
@@ -75,7 +77,9 @@ def submit_report(
         raise ValidationError({"milestone": _("That milestone belongs to another project.")})
     if not summary.strip():
         raise ValidationError({"summary": _("Write a summary.")})
-    if milestone.reports.filter(rating__in=["pending", "satisfactory"]).exists():
+    if milestone.reports.filter(
+        rating__in=[ReportRating.PENDING, ReportRating.SATISFACTORY]
+    ).exists():
         raise ValidationError(
             _("A report for this milestone is already awaiting assessment or accepted.")
         )
@@ -98,7 +102,7 @@ def submit_report(
         )
         att.file.save("upload.pdf", f, save=False)
         att.save()
-    record_event(actor, "funding.report.submit", report, after=snapshot(report))
+    record_event(actor, FundingAction.REPORT_SUBMITTED, report, after=snapshot(report))
     officers = Person.objects.filter(
         funder_offices__call_sides__call=project.proposal.call
     ).distinct()
@@ -136,7 +140,7 @@ def refresh_project_status(project: Project, today: dt.date | None = None) -> st
         project.save(update_fields=["status", "updated_at"])
         record_event(
             "system",
-            "funding.project.status",
+            FundingAction.PROJECT_STATUS_CHANGED,
             project,
             before={"status": before},
             after={"status": status},
@@ -181,7 +185,7 @@ def rate_report(actor: Any, report: Report, *, rating: str, comment: str = "") -
     report.rated_by = actor
     report.rated_at = timezone.now()
     report.save()
-    record_event(actor, "funding.report.rate", report, before=before, after=snapshot(report))
+    record_event(actor, FundingAction.REPORT_RATED, report, before=before, after=snapshot(report))
     refresh_project_status(report.project)
     _notify_team(
         report.project,
@@ -213,9 +217,9 @@ def schedule_disbursement(
     value = _decimal(amount, "amount")
     if value <= 0:
         raise ValidationError({"amount": _("An amount must be positive.")})
-    scheduled = project.disbursements.filter(funder=funder).exclude(status="cancelled").aggregate(
-        s=Sum("amount")
-    )["s"] or Decimal(0)
+    scheduled = project.disbursements.filter(funder=funder).exclude(
+        status=DisbursementStatus.CANCELLED
+    ).aggregate(s=Sum("amount"))["s"] or Decimal(0)
     if scheduled + value > decision.amount:
         raise ValidationError(
             {
@@ -241,7 +245,7 @@ def schedule_disbursement(
         currency=decision.currency,
         depends_on=depends_on,
     )
-    record_event(actor, "funding.disbursement.schedule", d, after=snapshot(d))
+    record_event(actor, FundingAction.DISBURSEMENT_SCHEDULED, d, after=snapshot(d))
     return d
 
 
@@ -249,7 +253,7 @@ def schedule_disbursement(
 def release_disbursement(actor: Any, disbursement: Disbursement) -> Disbursement:
     require_act_for_funder(actor, disbursement.funder)
     _project_open(disbursement.project)
-    if disbursement.status != "scheduled":
+    if disbursement.status != DisbursementStatus.SCHEDULED:
         raise ValidationError(_("This instalment has already been released."))
     if disbursement.depends_on is not None and disbursement.depends_on.accepted_report() is None:
         raise ValidationError(
@@ -257,13 +261,13 @@ def release_disbursement(actor: Any, disbursement: Disbursement) -> Disbursement
             % {"m": disbursement.depends_on.title}
         )
     before = snapshot(disbursement)
-    disbursement.status = "released"
+    disbursement.status = DisbursementStatus.RELEASED
     disbursement.released_at = timezone.now()
     disbursement.released_by = actor
     disbursement.save()
     record_event(
         actor,
-        "funding.disbursement.release",
+        FundingAction.DISBURSEMENT_RELEASED,
         disbursement,
         before=before,
         after=snapshot(disbursement),
@@ -317,7 +321,10 @@ def terminate_project(actor: Any, project: Project, *, reason: str) -> Project:
                 note=reason.strip(),
             )
             record_event(
-                actor, "funding.project.termination_approve", approval, after=snapshot(approval)
+                actor,
+                FundingAction.PROJECT_TERMINATION_APPROVED,
+                approval,
+                after=snapshot(approval),
             )
             done.add(funder.pk)
         if done != {cs.funder_id for cs in sides}:
@@ -328,15 +335,19 @@ def terminate_project(actor: Any, project: Project, *, reason: str) -> Project:
     project.termination_reason = reason.strip()
     project.terminated_at = timezone.now()
     project.save()
-    cancelled = project.disbursements.filter(status="scheduled").update(status="cancelled")
+    cancelled = project.disbursements.filter(status=DisbursementStatus.SCHEDULED).update(
+        status=DisbursementStatus.CANCELLED
+    )
     record_event(
         actor,
-        "funding.project.terminate",
+        FundingAction.PROJECT_TERMINATED,
         project,
         before=before,
         after={**snapshot(project), "reason": reason.strip(), "cancelled_instalments": cancelled},
     )
-    for m in project.proposal.members.filter(status="accepted").select_related("person"):
+    for m in project.proposal.members.filter(status=InvitationStatus.ACCEPTED).select_related(
+        "person"
+    ):
         notify(
             m.person,
             gettext_noop("Project terminated"),

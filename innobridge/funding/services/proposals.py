@@ -19,7 +19,9 @@ from innobridge.core.permissions import Role, has_role
 from innobridge.core.services import record_event, snapshot
 from innobridge.people.models import Organisation, Person
 
+from ..audit import FundingAction
 from ..models import (
+    AssignmentStatus,
     Attachment,
     BudgetLine,
     BudgetSource,
@@ -108,7 +110,7 @@ def create_proposal(
         status=InvitationStatus.ACCEPTED,
         responded_at=timezone.now(),
     )
-    record_event(actor, "funding.proposal.create", proposal, after=snapshot(proposal))
+    record_event(actor, FundingAction.PROPOSAL_CREATED, proposal, after=snapshot(proposal))
     return proposal
 
 
@@ -142,7 +144,7 @@ def update_proposal(
         setattr(proposal, name, value)
     proposal.save()
     record_event(
-        actor, "funding.proposal.update", proposal, before=before, after=snapshot(proposal)
+        actor, FundingAction.PROPOSAL_UPDATED, proposal, before=before, after=snapshot(proposal)
     )
     return proposal
 
@@ -189,7 +191,7 @@ def invite_member(
         {"lead": str(actor), "title": proposal.title, "call": proposal.call.title},
         url=proposal.get_absolute_url(),
     )
-    record_event(actor, "funding.member.invite", member, after=snapshot(member))
+    record_event(actor, FundingAction.MEMBER_INVITED, member, after=snapshot(member))
     return member
 
 
@@ -208,7 +210,7 @@ def respond_invitation(
     member.save()
     record_event(
         actor,
-        "funding.member.accept" if accept else "funding.member.decline",
+        FundingAction.MEMBER_ACCEPTED if accept else FundingAction.MEMBER_DECLINED,
         member,
         before=before,
         after=snapshot(member),
@@ -223,7 +225,7 @@ def remove_member(actor: Any, member: TeamMember, *, now: dt.datetime | None = N
     if member.role == MemberRole.LEAD:
         raise ValidationError(_("The lead applicant cannot be removed."))
     before = snapshot(member)
-    record_event(actor, "funding.member.remove", member, before=before)
+    record_event(actor, FundingAction.MEMBER_REMOVED, member, before=before)
     member.delete()
 
 
@@ -277,7 +279,7 @@ def add_budget_line(
         amount=value,
         currency=currency,
     )
-    record_event(actor, "funding.budget.add", line, after=snapshot(line))
+    record_event(actor, FundingAction.BUDGET_ADDED, line, after=snapshot(line))
     return line
 
 
@@ -285,7 +287,7 @@ def add_budget_line(
 def remove_budget_line(actor: Any, line: BudgetLine, *, now: dt.datetime | None = None) -> None:
     require_lead_proposal(actor, line.proposal)
     _require_editable(line.proposal, now)
-    record_event(actor, "funding.budget.remove", line, before=snapshot(line))
+    record_event(actor, FundingAction.BUDGET_REMOVED, line, before=snapshot(line))
     line.delete()
 
 
@@ -318,7 +320,7 @@ def add_attachment(
     )
     att.file.save("upload.pdf", upload, save=False)
     att.save()
-    record_event(actor, "funding.attachment.add", att, after=snapshot(att))
+    record_event(actor, FundingAction.ATTACHMENT_ADDED, att, after=snapshot(att))
     return att
 
 
@@ -329,7 +331,7 @@ def remove_attachment(actor: Any, att: Attachment, *, now: dt.datetime | None = 
     if actor.pk not in (att.uploaded_by_id, att.proposal.lead_id):
         raise PermissionDenied(_("Only the person who added the file or the lead may remove it."))
     _require_editable(att.proposal, now)
-    record_event(actor, "funding.attachment.remove", att, before=snapshot(att))
+    record_event(actor, FundingAction.ATTACHMENT_REMOVED, att, before=snapshot(att))
     att.file.delete(save=False)
     att.delete()
 
@@ -474,7 +476,7 @@ def submit_proposal(actor: Any, proposal: Proposal, *, now: dt.datetime | None =
         actor,
         proposal,
         "submit",
-        audit_action="funding.proposal.submit",
+        audit_action=FundingAction.PROPOSAL_SUBMITTED,
         submitted_at=now or timezone.now(),
     )
     for m in proposal.members.filter(status=InvitationStatus.ACCEPTED).select_related("person"):
@@ -498,14 +500,14 @@ def withdraw_proposal(actor: Any, proposal: Proposal, *, reason: str = "") -> Pr
     proposal.save()
     record_event(
         actor,
-        "funding.proposal.withdraw",
+        FundingAction.PROPOSAL_WITHDRAWN,
         proposal,
         before=before,
         after={**snapshot(proposal), "reason": reason},  # the reason kept with the step
     )
-    proposal.assignments.filter(status__in=["proposed", "invited", "accepted"]).update(
-        status="declined", responded_at=timezone.now()
-    )
+    proposal.assignments.filter(
+        status__in=[AssignmentStatus.PROPOSED, AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED]
+    ).update(status=AssignmentStatus.DECLINED, responded_at=timezone.now())
     return proposal
 
 
@@ -563,7 +565,7 @@ def screen_proposal(
             reason=reason.strip(),
             screened_by=actor,
         )
-        record_event(actor, "funding.proposal.screen_side", sc, after=snapshot(sc))
+        record_event(actor, FundingAction.PROPOSAL_SIDE_SCREENED, sc, after=snapshot(sc))
     screenings = list(proposal.screenings.select_related("funder"))
     if not eligible:
         note = "; ".join(f"{s.funder.name}: {s.reason}" for s in screenings if not s.eligible)
@@ -571,7 +573,7 @@ def screen_proposal(
             actor,
             proposal,
             "find_ineligible",
-            audit_action="funding.proposal.screen",
+            audit_action=FundingAction.PROPOSAL_SCREENED,
             screening_reason=note,
         )
         for m in proposal.members.filter(status=InvitationStatus.ACCEPTED).select_related("person"):
@@ -588,7 +590,7 @@ def screen_proposal(
             actor,
             proposal,
             "find_eligible",
-            audit_action="funding.proposal.screen",
+            audit_action=FundingAction.PROPOSAL_SCREENED,
             screening_reason=note,
         )
     return proposal

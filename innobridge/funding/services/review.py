@@ -17,9 +17,11 @@ from django.utils.translation import gettext_noop
 from innobridge.core.services import record_event, snapshot
 from innobridge.people.models import Person
 
+from ..audit import FundingAction
 from ..models import (
     ACTIVE_ASSIGNMENT,
     AffinityScore,
+    AssignmentStatus,
     Call,
     Criterion,
     Funder,
@@ -69,22 +71,24 @@ def assign_by_hand(
         by_hand=True,
         affinity=aff.score if aff else None,
         explanation=aff.explanation if aff else {},
-        status="proposed" if proposal.state == ProposalState.ELIGIBLE else "invited",
+        status=AssignmentStatus.PROPOSED
+        if proposal.state == ProposalState.ELIGIBLE
+        else AssignmentStatus.INVITED,
         deadline=proposal.call.review_deadline,
         invited_at=None if proposal.state == ProposalState.ELIGIBLE else timezone.now(),
     )
-    if a.status == "invited":
+    if a.status == AssignmentStatus.INVITED:
         notify_invited_reviewer(a)
-    record_event(actor, "funding.assignment.create", a, after=snapshot(a))
+    record_event(actor, FundingAction.ASSIGNMENT_CREATED, a, after=snapshot(a))
     return a
 
 
 @transaction.atomic
 def remove_assignment(actor: Any, assignment: ReviewAssignment) -> None:
     require_act_for_funder(actor, assignment.funder)
-    if assignment.status not in ("proposed", "invited"):
+    if assignment.status not in (AssignmentStatus.PROPOSED, AssignmentStatus.INVITED):
         raise ValidationError(_("Only an assignment not yet accepted can be removed."))
-    record_event(actor, "funding.assignment.remove", assignment, before=snapshot(assignment))
+    record_event(actor, FundingAction.ASSIGNMENT_REMOVED, assignment, before=snapshot(assignment))
     assignment.delete()
 
 
@@ -113,7 +117,7 @@ def run_assignment(
         cs for cs in call.sides.select_related("funder") if can_act_for_funder(actor, cs.funder)
     ]
     ReviewAssignment.objects.filter(
-        proposal__call=call, status="proposed", funder__in=[cs.funder for cs in mine]
+        proposal__call=call, status=AssignmentStatus.PROPOSED, funder__in=[cs.funder for cs in mine]
     ).delete()
     for cs in mine:
         pool = list(cs.funder.reviewer_pool.select_related("researcher_profile").order_by("pk"))
@@ -142,7 +146,7 @@ def run_assignment(
                 proposal_id=pid,
                 reviewer_id=rid,
                 funder=cs.funder,
-                status="proposed",
+                status=AssignmentStatus.PROPOSED,
                 affinity=pair_score,
                 explanation=why,
                 deadline=call.review_deadline,
@@ -150,7 +154,7 @@ def run_assignment(
         summary[cs.side] = {"pairs": len(result.pairs), "obstacles": result.obstacles}
     record_event(
         actor,
-        "funding.call.assign",
+        FundingAction.CALL_ASSIGNED,
         call,
         after={"fair": fair, "cross_border": cross_border, "summary": summary},
     )
@@ -169,26 +173,29 @@ def send_invitations(actor: Any, call: Call, *, deadline: dt.datetime | None = N
         call.save(update_fields=["review_deadline", "updated_at"])
     n = 0
     moved: set[int] = set()
-    for a in ReviewAssignment.objects.filter(proposal__call=call, status="proposed").select_related(
-        "proposal", "reviewer", "funder"
-    ):
+    for a in ReviewAssignment.objects.filter(
+        proposal__call=call, status=AssignmentStatus.PROPOSED
+    ).select_related("proposal", "reviewer", "funder"):
         if not can_act_for_funder(actor, a.funder):
             continue
         if is_conflicted(a.proposal, a.reviewer):  # a conflict declared since the proposal
             a.delete()
             continue
         before = snapshot(a)
-        a.status = "invited"
+        a.status = AssignmentStatus.INVITED
         a.invited_at = timezone.now()
         a.deadline = deadline
         a.save()
-        record_event(actor, "funding.assignment.invite", a, before=before, after=snapshot(a))
+        record_event(actor, FundingAction.ASSIGNMENT_INVITED, a, before=before, after=snapshot(a))
         notify_invited_reviewer(a)
         n += 1
         if proposal_allows(a.proposal, "start_review") and a.proposal_id not in moved:
             moved.add(a.proposal_id)  # once, though each assignment carries its own copy
             transition_proposal(
-                actor, a.proposal, "start_review", audit_action="funding.proposal.review"
+                actor,
+                a.proposal,
+                "start_review",
+                audit_action=FundingAction.PROPOSAL_REVIEW_STARTED,
             )
     return n
 
@@ -199,15 +206,15 @@ def respond_assignment(
 ) -> ReviewAssignment:
     if assignment.reviewer_id != actor.pk:
         raise PermissionDenied(_("This review invitation is not yours."))
-    if assignment.status != "invited":
+    if assignment.status != AssignmentStatus.INVITED:
         raise ValidationError(_("You have already answered this invitation."))
     before = snapshot(assignment)
-    assignment.status = "accepted" if accept else "declined"
+    assignment.status = AssignmentStatus.ACCEPTED if accept else AssignmentStatus.DECLINED
     assignment.responded_at = timezone.now()
     assignment.save()
     record_event(
         actor,
-        "funding.assignment.accept" if accept else "funding.assignment.decline",
+        FundingAction.ASSIGNMENT_ACCEPTED if accept else FundingAction.ASSIGNMENT_DECLINED,
         assignment,
         before=before,
         after=snapshot(assignment),
@@ -240,9 +247,9 @@ def submit_review(
 ) -> Review:
     if assignment.reviewer_id != actor.pk:
         raise PermissionDenied(_("This review is not yours."))
-    if assignment.status == "submitted":
+    if assignment.status == AssignmentStatus.SUBMITTED:
         raise ValidationError(_("You have already submitted this review."))
-    if assignment.status != "accepted":
+    if assignment.status != AssignmentStatus.ACCEPTED:
         raise ValidationError(_("Accept the invitation before reviewing."))
     if assignment.proposal.state != ProposalState.IN_REVIEW:
         raise ValidationError(_("This proposal is no longer in review."))
@@ -288,13 +295,17 @@ def submit_review(
             review=review, criterion=c, score=clean[c.pk], comment=cc.get(str(c.pk), "")
         )
     before = snapshot(assignment)
-    assignment.status = "submitted"
+    assignment.status = AssignmentStatus.SUBMITTED
     assignment.save()
     record_event(
-        actor, "funding.review.submit", review, after={**snapshot(review), "scores": clean}
+        actor, FundingAction.REVIEW_SUBMITTED, review, after={**snapshot(review), "scores": clean}
     )
     record_event(
-        actor, "funding.assignment.submit", assignment, before=before, after=snapshot(assignment)
+        actor,
+        FundingAction.ASSIGNMENT_SUBMITTED,
+        assignment,
+        before=before,
+        after=snapshot(assignment),
     )
     return review
 
@@ -314,13 +325,15 @@ def _remind(a: ReviewAssignment, now: dt.datetime, actor: Any = "system") -> Non
     a.reminders_sent += 1
     a.last_reminded_at = now
     a.save(update_fields=["reminders_sent", "last_reminded_at"])
-    record_event(actor, "funding.assignment.remind", a, after={"reminders_sent": a.reminders_sent})
+    record_event(
+        actor, FundingAction.ASSIGNMENT_REMINDED, a, after={"reminders_sent": a.reminders_sent}
+    )
 
 
 def _outstanding(now: dt.datetime) -> Any:
     """Reviews still owed on proposals in review, not reminded in the last day."""
     return ReviewAssignment.objects.filter(
-        status__in=["invited", "accepted"],
+        status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED],
         deadline__isnull=False,
         proposal__state=ProposalState.IN_REVIEW,
     ).filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - dt.timedelta(days=1)))
@@ -361,7 +374,11 @@ def remind_reviewers(actor: Any, call: Call, *, now: dt.datetime | None = None) 
 def move_to_panel(actor: Any, proposal: Proposal) -> Proposal:
     require_manage_call(actor, proposal.call)
     require_proposal_allows(proposal, "to_panel")
-    if not proposal.assignments.filter(status="submitted").exists():
+    if not proposal.assignments.filter(status=AssignmentStatus.SUBMITTED).exists():
         raise ValidationError(_("No review has been submitted yet."))
-    proposal.assignments.filter(status__in=["proposed", "invited"]).update(status="declined")
-    return transition_proposal(actor, proposal, "to_panel", audit_action="funding.proposal.panel")
+    proposal.assignments.filter(
+        status__in=[AssignmentStatus.PROPOSED, AssignmentStatus.INVITED]
+    ).update(status=AssignmentStatus.DECLINED)
+    return transition_proposal(
+        actor, proposal, "to_panel", audit_action=FundingAction.PROPOSAL_MOVED_TO_PANEL
+    )

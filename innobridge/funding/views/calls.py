@@ -24,6 +24,7 @@ from innobridge.people.models import Person
 from .. import permissions, selectors, services
 from ..forms import CallEditForm, CallForm, SchemeForm
 from ..models import (
+    AssignmentStatus,
     Call,
     Funder,
     ReviewAssignment,
@@ -37,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "open_calls": selectors.open_calls(),
         "calls": selectors.visible_calls(user)[:20],
         "my_proposals": selectors.my_proposals(user),
-        "my_assignments": selectors.my_assignments(user).exclude(status="submitted"),
+        "my_assignments": selectors.my_assignments(user).exclude(status=AssignmentStatus.SUBMITTED),
         "officer_calls": selectors.officer_calls(user),
         "officer_schemes": selectors.officer_schemes(user),
         "is_officer": selectors.officer_funders(user).exists(),
@@ -323,7 +324,7 @@ def funder_pool(request: HttpRequest, pk: int) -> HttpResponse:
     load = {
         row["reviewer"]: row["n"]
         for row in ReviewAssignment.objects.filter(
-            funder=funder, status__in=["invited", "accepted"]
+            funder=funder, status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED]
         )
         .values("reviewer")
         .annotate(n=Count("id"))

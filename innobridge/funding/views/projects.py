@@ -24,6 +24,7 @@ from ..models import (
     ChangeRequest,
     Disbursement,
     Funder,
+    InvitationStatus,
     MemberRole,
     Milestone,
     Notification,
@@ -63,7 +64,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "project": project,
         "p": project.proposal,
-        "members": project.proposal.members.filter(status="accepted").select_related(
+        "members": project.proposal.members.filter(status=InvitationStatus.ACCEPTED).select_related(
             "person", "organisation"
         ),
         "milestones": [
@@ -103,7 +104,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for cs in call.sides.all()
             if permissions.can_act_for_funder(request.user, cs.funder)
         ],
-        "is_closed": project.status in ("completed", "terminated"),
+        "is_closed": project.status in (ProjectStatus.COMPLETED, ProjectStatus.TERMINATED),
     }
     return render(request, "funding/project_detail.html", ctx)
 
@@ -209,7 +210,7 @@ def change_request(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("add_person")
             else None
         )
-        if kind == "team" and remove_id and remove is None:
+        if kind == ChangeKind.TEAM and remove_id and remove is None:
             raise ValidationError({"remove_member": _("That person is not on the project team.")})
         services.request_change(
             request.user,

@@ -25,8 +25,10 @@ from ..models import (
     BudgetSource,
     Call,
     Funder,
+    InvitationStatus,
     MemberRole,
     Proposal,
+    ProposalRole,
     ProposalState,
     TeamMember,
 )
@@ -75,7 +77,9 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "role": role,
         "call": call,
         "members": p.members.select_related("person", "organisation"),
-        "my_invitation": p.members.filter(person_id=request.user.pk or 0, status="invited").first(),
+        "my_invitation": p.members.filter(
+            person_id=request.user.pk or 0, status=InvitationStatus.INVITED
+        ).first(),
         "budget": p.budget_lines.all(),
         "totals": services.side_totals(p),
         "sides": call.sides.select_related("funder"),
@@ -83,7 +87,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": actions,
         "editable": "edit" in actions,
         "problems": services.submission_problems(p)
-        if p.state == ProposalState.DRAFT and role == "team"
+        if p.state == ProposalState.DRAFT and role == ProposalRole.TEAM
         else [],
         "reviews": selectors.visible_reviews(request.user, p),
         "decisions": selectors.decisions_for(request.user, p),
@@ -92,10 +96,10 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "roles": [c for c in MemberRole.choices if c[0] != MemberRole.LEAD],
         "can_withdraw": "withdraw" in actions,
         "screenings": p.screenings.select_related("funder").order_by("side")
-        if role in ("officer", "team")
+        if role in (ProposalRole.OFFICER, ProposalRole.TEAM)
         else [],
     }
-    if role == "officer":
+    if role == ProposalRole.OFFICER:
         ctx["assignments"] = p.assignments.select_related("reviewer", "funder")
         ctx["conflicts"] = p.conflicts.select_related("reviewer")
         ctx["officer_funders"] = [
@@ -109,7 +113,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             f.side_currency = cs.currency
         ctx["decided_funders"] = set(p.decisions.values_list("funder_id", flat=True))
         ctx["screen_funders"] = services.screenable_funders(request.user, p)
-    if role == "reviewer":
+    if role == ProposalRole.REVIEWER:
         ctx["my_assignment"] = p.assignments.filter(reviewer_id=request.user.pk).first()
     if hasattr(p, "project"):
         ctx["project"] = p.project

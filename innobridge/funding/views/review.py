@@ -19,6 +19,7 @@ from innobridge.people.models import Person
 from .. import permissions, selectors, services
 from ..forms import ReviewForm
 from ..models import (
+    AssignmentStatus,
     Call,
     Funder,
     Proposal,
@@ -40,7 +41,7 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
     sides = list(call.sides.select_related("funder"))
     assignments = (
         ReviewAssignment.objects.filter(proposal__call=call)
-        .exclude(status="declined")
+        .exclude(status=AssignmentStatus.DECLINED)
         .select_related("proposal", "reviewer", "funder")
         .order_by("proposal_id", "funder__side", "-affinity")
     )
@@ -50,9 +51,10 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
         "proposals": proposals,
         "sides": sides,
         "assignments": assignments,
-        "has_proposed": assignments.filter(status="proposed").exists(),
+        "has_proposed": assignments.filter(status=AssignmentStatus.PROPOSED).exists(),
         "outstanding": assignments.filter(
-            status__in=["invited", "accepted"], proposal__state=ProposalState.IN_REVIEW
+            status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED],
+            proposal__state=ProposalState.IN_REVIEW,
         ).count(),
         "now": timezone.now(),
         "pools": pools,
