@@ -280,7 +280,7 @@ def _seed(
         officer,
         past[1],
         cn_funder,
-        decision="not_fund",
+        decision=DecisionChoice.NOT_FUND,
         reasons="Ranked below the funding line on the Mainland side.",
     )
     past[0].refresh_from_db()

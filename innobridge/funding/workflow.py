@@ -84,6 +84,15 @@ _REFUSALS = {
 _WHILE_OPEN = {"edit", "submit"}
 
 
+def describe(flow: Workflow) -> str:
+    """The table as Markdown, for the API docs: one line per transition."""
+    lines = [f"Transitions of the {flow.name} (state —action→ target: who may take it):", ""]
+    for source, edges in flow.table.items():
+        for t in edges.values():
+            lines.append(f"- `{source}` —`{t.action}`→ `{t.target}`: {', '.join(sorted(t.who))}")
+    return "\n".join(lines)
+
+
 def proposal_allows(proposal: Proposal, action: str) -> bool:
     """Whether the proposal's state allows ``action`` (who may take it aside)."""
     return PROPOSAL_FLOW.edge(proposal.state, action) is not None

@@ -26,6 +26,7 @@ from ..models import (
     Screening,
     TeamMember,
 )
+from ..workflow import PROPOSAL_FLOW, describe
 from .shapes import person_named, proposal_out, proposal_visible
 
 router = Router(tags=["funding"])
@@ -75,13 +76,21 @@ def create_proposal(request: HttpRequest, call_id: int, data: ProposalIn) -> Sta
     return Status(201, proposal_out(request.user, p))
 
 
-@router.get("/proposals", auth=api_auth)
+ACTIONS_DOC = (
+    "Each proposal carries `actions`: the transitions the caller may take on it now "
+    "(for example `edit`, `submit`, `withdraw`; `edit` and `submit` end when the call "
+    "closes). The state changes only along the table below; a step the state does not "
+    "allow is a 422, a step the caller may not take a 403.\n\n" + describe(PROPOSAL_FLOW)
+)
+
+
+@router.get("/proposals", auth=api_auth, description=ACTIONS_DOC)
 def list_proposals(request: HttpRequest) -> list[dict[str, Any]]:
     """Proposals the caller may see (own, assigned, or of the calls they run)."""
     return [proposal_out(request.user, p) for p in selectors.visible_proposals(request.user)]
 
 
-@router.get("/proposals/{pk}", auth=api_auth)
+@router.get("/proposals/{pk}", auth=api_auth, description=ACTIONS_DOC)
 def get_proposal(request: HttpRequest, pk: int) -> dict[str, Any]:
     return proposal_out(request.user, proposal_visible(request, pk))
 

@@ -132,7 +132,10 @@ class Disbursement(models.Model):
         verbose_name=_("released after the report for"),
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=DisbursementStatus.choices, default="scheduled"
+        _("status"),
+        max_length=10,
+        choices=DisbursementStatus.choices,
+        default=DisbursementStatus.SCHEDULED,
     )
     released_at = models.DateTimeField(null=True, blank=True)
     released_by = models.ForeignKey(
@@ -210,7 +213,7 @@ class ChangeRequest(models.Model):
     )
     requested_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=ChangeStatus.choices, default="pending"
+        _("status"), max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.PENDING
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -145,7 +145,10 @@ class TeamMember(models.Model):
     side = models.CharField(_("side"), max_length=3, choices=Region.choices)
     role = models.CharField(_("role"), max_length=20, choices=MemberRole.choices)
     status = models.CharField(
-        _("invitation"), max_length=10, choices=InvitationStatus.choices, default="invited"
+        _("invitation"),
+        max_length=10,
+        choices=InvitationStatus.choices,
+        default=InvitationStatus.INVITED,
     )
     invited_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)

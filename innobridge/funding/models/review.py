@@ -58,7 +58,10 @@ class ReviewAssignment(models.Model):
     )
     funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="assignments")
     status = models.CharField(
-        _("status"), max_length=10, choices=AssignmentStatus.choices, default="proposed"
+        _("status"),
+        max_length=10,
+        choices=AssignmentStatus.choices,
+        default=AssignmentStatus.PROPOSED,
     )
     affinity = models.FloatField(_("affinity"), null=True, blank=True)
     explanation = models.JSONField(default=dict, blank=True)

@@ -31,6 +31,7 @@ from ..models import (
     Project,
     ProjectStatus,
     Report,
+    ReportKind,
     ReportRating,
 )
 from ..notifications import notify
@@ -89,7 +90,7 @@ def submit_report(
     report = Report.objects.create(
         project=project,
         milestone=milestone,
-        kind="final" if milestone.is_final else "progress",
+        kind=ReportKind.FINAL if milestone.is_final else ReportKind.PROGRESS,
         summary=summary.strip(),
         submitted_by=actor,
     )
