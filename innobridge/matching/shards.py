@@ -182,15 +182,19 @@ def run_job(
 
         started_here = not ray.is_initialized()
         if started_here:
-            if address:
-                ray.init(address=address, log_to_driver=False)
-            else:
-                ray.init(
-                    num_cpus=workers,
-                    include_dashboard=False,
-                    log_to_driver=False,
-                    runtime_env={"env_vars": {"OMP_NUM_THREADS": "1"}},
-                )
+            try:
+                if address:
+                    ray.init(address=address, log_to_driver=False)
+                else:
+                    ray.init(
+                        num_cpus=workers,
+                        include_dashboard=False,
+                        log_to_driver=False,
+                        runtime_env={"env_vars": {"OMP_NUM_THREADS": "1"}},
+                    )
+            except Exception:
+                ray.shutdown()  # stop whatever part of a local Ray had started
+                raise
         try:
             task: Any = ray.remote(num_cpus=1)(embed_shard)
             pending = [task.remote(embedder, model_name, s, str(d.resolve()), 1) for s in todo]
