@@ -46,6 +46,12 @@ def publication_texts(n: int) -> list[str]:
     return out
 
 
+def _mode_key(mode: str) -> str:
+    if mode.startswith("ray"):
+        return "ray"
+    return "process1" if "1 thread" in mode else "process"
+
+
 def cpu_children() -> float:
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
@@ -56,7 +62,9 @@ def cpu_self() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def measure(texts: list[str], mode: str, workers: int, shard_size: int) -> dict:
+def measure(
+    texts: list[str], mode: str, workers: int, shard_size: int, threads: int | None = None
+) -> dict:
     from innobridge.matching.shards import run_job
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -68,6 +76,7 @@ def measure(texts: list[str], mode: str, workers: int, shard_size: int) -> dict:
             workers=workers,
             shard_size=shard_size,
             use_ray=mode == "ray",
+            threads=threads,
         )
         wall = time.perf_counter() - t0
         cpu = (cpu_children() - c0) + (cpu_self() - s0)
@@ -125,7 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--texts", type=int, default=60)
     ap.add_argument("--shard-size", type=int, default=32)
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "scale_index.json"))
-    ap.add_argument("--modes", default="process,ray", help="process and/or ray")
+    ap.add_argument(
+        "--modes",
+        default="process,process1,ray",
+        help="process (model threads: all cores), process1 (one thread), ray (1 and 2 workers)",
+    )
     ap.add_argument("--import-works", type=int, help="measure bulk import of N works instead")
     ap.add_argument(
         "--postgres-url",
@@ -164,28 +177,30 @@ def main(argv: list[str] | None = None) -> int:
     units = units_to_embed(texts)
     out_path = Path(args.out)
     old_runs = json.loads(out_path.read_text()).get("runs", []) if out_path.is_file() else []
-    wanted = [("process", 1), ("ray", 1), ("ray", 2)]
+    wanted = [("process", 1), ("process1", 1), ("ray", 1), ("ray", 2)]
     wanted = [m for m in wanted if m[0] in args.modes.split(",")]
     runs = [
         r
         for r in old_runs
-        if r.get("texts") == len(texts)
-        and (r["mode"].split(" ")[0].replace("local", "process"), r["workers"]) not in wanted
+        if r.get("texts") == len(texts) and (_mode_key(r["mode"]), r["workers"]) not in wanted
     ]
     for mode, w in wanted:
         for attempt in range(2):  # a local Ray may time out starting on a busy machine
             try:
-                runs.append(measure(texts, mode, w, args.shard_size))
+                kind = "ray" if mode == "ray" else "process"
+                threads = 1 if mode == "process1" else None
+                runs.append(measure(texts, kind, w, args.shard_size, threads))
                 break
             except Exception as exc:
                 print(f"{mode} x{w} attempt {attempt + 1} failed: {exc}", file=sys.stderr)
                 if attempt:
                     runs.append({"mode": mode, "workers": w, "error": str(exc)[:300]})
         print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
-    runs.sort(key=lambda r: (not r["mode"].startswith("local"), r["workers"]))
+    runs.sort(key=lambda r: (r["mode"].startswith("ray"), r["mode"], r["workers"]))
     ray1 = next((r for r in runs if r["mode"] == "ray (local)" and r["workers"] == 1), None)
     ray2 = next((r for r in runs if r["mode"] == "ray (local)" and r["workers"] == 2), None)
     single = next(r for r in runs if r["mode"] == "local process")
+    one = next((r for r in runs if r["mode"] == "local process, 1 thread"), None)
     units_per_text = len(units) / len(texts)
     # 10,000 researchers with 60,000 publications: 70,000 stored texts (a profile text each)
     proj_units = 70_000 * units_per_text
@@ -204,6 +219,11 @@ def main(argv: list[str] | None = None) -> int:
             "embedded once)",
             "units": round(proj_units),
             "this_machine_hours": round(proj_units / single["units_per_s"] / 3600, 1),
+            "cpu_core_hours_single_threaded": round(
+                proj_units / (one["units"] / one["cpu_seconds_this_process"]) / 3600, 1
+            )
+            if one
+            else None,
             "per_node_hours_on_n_nodes": "this_machine_hours / (N x the 2-vs-1 worker ratio / 2)"
             " for N nodes of 2 cores, shards spread evenly; a quiet 2-core node runs "
             "faster than this shared one",

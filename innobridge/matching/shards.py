@@ -142,13 +142,14 @@ def run_job(
     workers: int = 2,
     shard_size: int = 256,
     use_ray: bool = True,
+    threads: int | None = None,
     config: AffinityConfig = DEFAULT_CONFIG,
     progress: Callable[[int, int], None] | None = None,
 ) -> JobReport:
     """Embed ``texts``' units into vector shards under ``out_dir`` (see the module doc).
 
     ``use_ray=False`` runs the shards one after another in this process (the model with
-    its default threads): the single-machine reference."""
+    ``threads`` threads, default all cores): the single-machine reference."""
     t0 = time.perf_counter()
     d = Path(out_dir)
     d.mkdir(parents=True, exist_ok=True)
@@ -172,11 +173,11 @@ def run_job(
     seconds: list[float] = []
     if not use_ray:
         for s in todo:
-            seconds.append(embed_shard(embedder, model_name, s, str(d), threads=None))
+            seconds.append(embed_shard(embedder, model_name, s, str(d), threads=threads))
             done += 1
             if progress is not None:
                 progress(done, len(shards))
-        mode = "local process"
+        mode = "local process" + (f", {threads} thread" if threads else "")
     else:
         import ray
 
