@@ -24,7 +24,7 @@ candidates, so the offset can act.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from .affinity import (
     embed_query_units,
     embed_text_units,
     entity_groups,
+    lexical_normalise,
     maxsim,
     split_units,
     unit_pair_similarity,
@@ -76,6 +77,41 @@ def matches_filters(doc_id: str, meta: dict[str, Any], filters: dict[str, Any] |
         if not (allowed & have_set):
             return False
     return True
+
+
+class BatchLexical:
+    """The entity→query direction of the batch lexical affinity for a fixed batch of queries
+    (``lexical_mode="entity"`` of :func:`~.affinity.lexical_affinity`): each indexed
+    document's folded tokens search the batch's query texts with BM25, normalised per
+    document by its best query among those in its language groups.  Rows are computed on
+    first use and kept.  Made by :meth:`SearchIndex.batch_lexical`."""
+
+    def __init__(self, index: SearchIndex, queries: Sequence[str]) -> None:
+        self._index = index
+        self._rev = LexicalIndex()
+        self._qids = [f"q{j}" for j in range(len(queries))]
+        self._qgroups = [language_group(detect_language(q)) for q in queries]
+        for qid, q, g in zip(self._qids, queries, self._qgroups, strict=True):
+            self._rev.set(qid, tokenize_folded(fold(q)), g)
+        self._rows: dict[str, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self._qids)
+
+    def score(self, doc_id: str, j: int) -> float:
+        """The document's entity→query lexical score for query ``j`` of the batch, in [0, 1]."""
+        row = self._rows.get(doc_id)
+        if row is None:
+            groups = self._index._groups[doc_id]
+            same = np.array([g in groups for g in self._qgroups], dtype=bool)
+            toks = self._index.lexical.tokens(doc_id)
+            row = lexical_normalise(self._rev.scores_for(toks, self._qids), same)
+            self._rows[doc_id] = row
+        return float(row[j])
+
+    def for_query(self, j: int) -> Callable[[str], float]:
+        """``doc_id -> score`` for query ``j`` (for :meth:`SearchIndex.search_vector`)."""
+        return lambda doc_id: self.score(doc_id, j)
 
 
 class SearchIndex:
@@ -208,6 +244,11 @@ class SearchIndex:
         ``script`` (default: the query's own script)."""
         return self.search_vector(query, self.embed_queries([query])[0], top_k, filters, script)
 
+    def batch_lexical(self, queries: Sequence[str]) -> BatchLexical:
+        """The entity→query lexical scores of the indexed documents against a batch of
+        queries (see :class:`BatchLexical`)."""
+        return BatchLexical(self, queries)
+
     def embed_queries(self, queries: Sequence[str]) -> Units:
         """The queries' units as :meth:`search` computes them; ``units[i]`` is query ``i``'s
         (for :meth:`search_vector`)."""
@@ -234,9 +275,15 @@ class SearchIndex:
         top_k: int = 10,
         filters: dict[str, Any] | None = None,
         script: str | None = None,
+        entity_lexical: Callable[[str], float] | None = None,
     ) -> list[Hit]:
         """:meth:`search` with the query already embedded (``self.embed_queries([q])[0]``;
-        a single vector is taken as a one-unit query)."""
+        a single vector is taken as a one-unit query).
+
+        ``entity_lexical`` (``doc_id -> [0, 1]``, e.g. :meth:`BatchLexical.for_query`): when
+        the query belongs to a known batch, the lexical part is the mean of the query→entity
+        score and this entity→query score — the batch affinity's ``lexical_mode="both"``
+        (:func:`~.affinity.affinity_matrix`); without it, the query→entity score alone."""
         if not self.docs or top_k <= 0:
             return []
         qlang = detect_language(query)
@@ -292,6 +339,8 @@ class SearchIndex:
             if n_t > 1:  # with one text the profile MaxSim is the text's own
                 dense = float(combine(np.array([dense], np.float32), mine, qv, self.config)[0])
             lex = lex_of.get(c, 0.0)
+            if entity_lexical is not None:
+                lex = (lex + entity_lexical(c)) / 2
             scored.append((dense + self.config.lexical_weight * lex, c, dense, lex, sims, mine))
             t0 += n_t
             u0 += n_u
