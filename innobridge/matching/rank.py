@@ -42,6 +42,7 @@ from .affinity import (
     entity_groups,
     lexical_normalise,
     maxsim,
+    query_roles,
     split_units,
     unit_pair_similarity,
 )
@@ -50,6 +51,7 @@ from .embed import E5Embedder, Embedder, EmbeddingCache, LanguageCentering
 from .explain import Explanation, Hit, closest_sentence, shared_terms
 from .index import VectorIndex
 from .lexical import LexicalIndex
+from .second import SecondOpinion, text_vectors
 from .text import detect_language, fold, language_group, tokenize_folded
 
 _SEP = "\x1f"
@@ -134,6 +136,15 @@ class SearchIndex:
         self.hnsw_threshold = hnsw_threshold
         self.vectors: dict[str, VectorIndex] = {}  # one per language group of the units
         self.lexical = LexicalIndex()
+        # a second model re-scores short queries' candidates in another language
+        self.second = SecondOpinion.for_model(self.embedder.name)
+        self._second_embedder: Embedder | None = None
+
+    def second_embedder(self) -> Embedder | None:
+        """The second model (:mod:`.second`), loaded on first use; ``None`` without one."""
+        if self.second is not None and self._second_embedder is None:
+            self._second_embedder = self.second.embedder()
+        return self._second_embedder
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -160,6 +171,9 @@ class SearchIndex:
             self._units[d.id] = units.slice(pos, pos + len(d.texts))
             pos += len(d.texts)
         self._index_units(docs)
+        second = self.second_embedder()
+        if second is not None and self.cache is not None:  # its vectors wait in the cache
+            text_vectors(raw, second, self.cache)
         for d in docs:
             self.docs[d.id] = d
             g = entity_groups(d.texts)
@@ -345,6 +359,8 @@ class SearchIndex:
             t0 += n_t
             u0 += n_u
         scored.sort(key=lambda x: (-x[0], x[1]))
+        if self.second is not None:
+            scored = self._second_opinion(query, qgroup, scored)
         hits = []
         for score, c, dense, lex, sims, mine in scored[:top_k]:
             d = self.docs[c]
@@ -365,6 +381,31 @@ class SearchIndex:
             )
             hits.append(Hit(c, float(score), why, d.meta))
         return hits
+
+    def _second_opinion(self, query: str, qgroup: str, scored: list[Any]) -> list[Any]:
+        """Re-score the best candidates in another language group than a short query's with
+        the second model (:class:`~.second.SecondOpinion`); long queries are left alone."""
+        so = self.second
+        assert so is not None
+        if query_roles([query], self.config.query_role)[0] != "query":
+            return scored
+        top = [i for i, x in enumerate(scored[: so.top_k]) if qgroup not in self._groups[x[1]]]
+        emb = self.second_embedder()
+        if not top or emb is None:
+            return scored
+        qv = text_vectors([query], emb, self.cache)[0]
+        texts = [t for i in top for t in self.docs[scored[i][1]].texts]
+        sims = text_vectors(texts, emb, self.cache) @ qv
+        out = list(scored)
+        pos = 0
+        for i in top:
+            n = len(self.docs[scored[i][1]].texts)
+            best = float(sims[pos : pos + n].max())
+            pos += n
+            blended = so.blend(np.asarray(scored[i][0]), np.asarray(best))
+            out[i] = (float(blended), *scored[i][1:])
+        out.sort(key=lambda x: (-x[0], x[1]))
+        return out
 
     # ------------------------------------------------------------------ persistence
     def save(self, directory: str | Path) -> None:
