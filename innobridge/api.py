@@ -12,6 +12,7 @@ the shape ninja uses for its own schema validation errors.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -24,6 +25,8 @@ from innobridge.facilities.api import router as facilities_router
 from innobridge.funding.api import router as funding_router
 from innobridge.people.account_api import router as account_router
 from innobridge.people.api import router as people_router
+
+logger = logging.getLogger("django.request")
 
 api = NinjaAPI(
     title="InnoBridge API",
@@ -74,6 +77,19 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     message = _("Authentication required: log in, or send “Authorization: Bearer <API token>”.")
     return api.create_response(request, {"detail": message}, status=401)
+
+
+@api.exception_handler(Exception)
+def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Any other error: logged with its traceback (as Django logs a 500), answered as JSON
+    in every mode — never Django's HTML error page, never a traceback to the client."""
+    logger.error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=exc,
+        extra={"status_code": 500, "request": request},
+    )
+    return api.create_response(request, {"detail": _("Internal server error.")}, status=500)
 
 
 api.add_router("/", people_router)
