@@ -9,7 +9,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from innobridge.core.permissions import Role
@@ -22,6 +22,12 @@ SELF_SERVICE_ROLES = (Role.RESEARCHER, Role.ENTERPRISE)
 
 def _valid_language(language: str) -> bool:
     return language in {code for code, _name in settings.LANGUAGES}
+
+
+def is_taken(field: str, value: str) -> bool:
+    """Whether an account already has this user name / e-mail address, ignoring case.
+    A friendly early answer only: the database's unique constraints have the last word."""
+    return Person.objects.filter(**{f"{field}__iexact": value}).exists()
 
 
 def sign_up(
@@ -44,7 +50,7 @@ def sign_up(
     errors: dict[str, list[str]] = {}
     if not username:
         errors.setdefault("username", []).append(_("Choose a user name."))
-    elif Person.objects.filter(username__iexact=username).exists():
+    elif is_taken("username", username):
         errors.setdefault("username", []).append(_("This user name is already taken."))
     if not email:
         errors.setdefault("email", []).append(_("Enter your e-mail address."))
@@ -54,7 +60,7 @@ def sign_up(
         except ValidationError:
             errors.setdefault("email", []).append(_("Enter a valid e-mail address."))
         else:
-            if Person.objects.filter(email__iexact=email).exists():
+            if is_taken("email", email):
                 errors.setdefault("email", []).append(
                     _("An account with this e-mail address already exists.")
                 )
@@ -72,22 +78,33 @@ def sign_up(
     if errors:
         raise ValidationError(errors)
 
-    with transaction.atomic():
-        person = Person.objects.create_user(
-            username=username,
-            email=email,
-            password=password,
-            display_name=display_name,
-            preferred_language=preferred_language,
-        )
-        person.groups.add(Group.objects.get(name=role))
-        record_event(
-            person,
-            "people.person.signed_up",
-            person,
-            after={**snapshot(person, _PERSON_FIELDS), "roles": [role]},
-        )
+    try:
+        with transaction.atomic():
+            person = Person.objects.create_user(
+                username=username,
+                email=email,
+                password=password,
+                display_name=display_name,
+                preferred_language=preferred_language,
+            )
+            person.groups.add(Group.objects.get(name=role))
+            record_event(
+                person,
+                "people.person.signed_up",
+                person,
+                after={**snapshot(person, _PERSON_FIELDS), "roles": [role]},
+            )
+    except IntegrityError as exc:
+        # Someone signed up with the same name or address between the checks above and
+        # the insert: the database's case-insensitive unique constraints decide.
+        raise ValidationError(_taken_errors(str(exc))) from exc
     return person
+
+
+def _taken_errors(database_message: str) -> dict[str, list[str]]:
+    if "people_person_email_ci_unique" in database_message:
+        return {"email": [_("An account with this e-mail address already exists.")]}
+    return {"username": [_("This user name is already taken.")]}
 
 
 _PERSON_FIELDS = ["username", "email", "display_name", "preferred_language", "is_active"]
