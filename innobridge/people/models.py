@@ -144,6 +144,13 @@ class Person(AbstractUser):
     is_demo = models.BooleanField(
         _("demo account"), default=False, help_text=_("Generated demo person, not a real one.")
     )
+    # Self-service sign-ups start unconfirmed and cannot log in until they follow the link
+    # e-mailed to them; accounts made by an administrator (and the demo's) are confirmed.
+    email_verified = models.BooleanField(
+        _("e-mail address confirmed"),
+        default=True,
+        help_text=_("Unconfirmed accounts cannot log in until the e-mailed link is followed."),
+    )
 
     class Meta:
         verbose_name = _("person")
