@@ -162,3 +162,46 @@ def test_migration_lists_existing_duplicates_and_changes_nothing() -> None:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="threads race on PostgreSQL")
+def test_at_most_n_active_tokens_holds_under_concurrency(monkeypatch: Any) -> None:
+    """ "At most MAX_ACTIVE_TOKENS active tokens" counts other rows: with one slot left,
+    eight simultaneous creations give exactly one token."""
+    from innobridge.people.models import ApiToken
+    from innobridge.people.services.tokens import MAX_ACTIVE_TOKENS
+
+    person = Person.objects.create_user(username="tok", email="tok@example.org")
+    for i in range(MAX_ACTIVE_TOKENS - 1):
+        services.create_api_token(person, f"t{i}")
+    # widen the window between the count and the insert, as a busy server would
+    import time
+
+    new_key = ApiToken.new_key
+    monkeypatch.setattr(ApiToken, "new_key", staticmethod(lambda: (time.sleep(0.3), new_key())[1]))
+    barrier = threading.Barrier(8)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            services.create_api_token(Person.objects.get(pk=person.pk), f"race{i}")
+            result = "won"
+        except ValidationError:
+            result = "refused"
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("won") == 1, outcomes
+    assert ApiToken.objects.filter(person=person, revoked_at__isnull=True).count() == (
+        MAX_ACTIVE_TOKENS
+    )
