@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from innobridge.core.language import name_in_language
 from innobridge.core.permissions import Role, has_role
 from innobridge.people.models import Organisation, Person
+from innobridge.people.selectors import person_by_handle
 
 from . import selectors, services
 from .forms import CallEditForm, CallForm, ReviewForm, SchemeForm
@@ -79,13 +80,7 @@ def _act(request: HttpRequest, fn: Callable[[], Any], done: str, back: str) -> H
 
 def _person(request: HttpRequest, field: str = "person") -> Person:
     """A person named by username or e-mail in a form field."""
-    key = (request.POST.get(field) or "").strip()
-    person = (
-        Person.objects.filter(username=key).first()
-        or Person.objects.filter(email__iexact=key).first()
-        if key
-        else None
-    )
+    person = person_by_handle(request.POST.get(field) or "")
     if person is None:
         raise ValidationError({field: _("No account with that user name or e-mail.")})
     return person
