@@ -1,5 +1,5 @@
 """A real world for API-wide tests: the demo seeders (people at a tenth of their size,
-funding, facilities) on the real ROR records of the demo's institutions, built once per
+funding, facilities, exchange) on the real ROR records of the demo's institutions, built once per
 module and removed after it, so generated requests meet real ids."""
 
 from __future__ import annotations
@@ -55,6 +55,12 @@ def demo_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
         people_demo.seed_researchers(out, scale=0.1)
         funding_demo.seed(out)
         facilities_demo.seed(out)
+        try:
+            from innobridge.exchange import demo as exchange_demo
+        except ImportError:  # the exchange pillar not installed
+            pass
+        else:
+            exchange_demo.seed(out)
     try:
         yield
     finally:
