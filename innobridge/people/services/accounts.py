@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from innobridge.core.permissions import Role
 from innobridge.core.services import record_event, snapshot
 
+from ..audit import PeopleAction
 from ..models import Person
 
 SELF_SERVICE_ROLES = (Role.RESEARCHER, Role.ENTERPRISE)
@@ -94,7 +95,7 @@ def sign_up(
             person.groups.add(Group.objects.get(name=role))
             record_event(
                 person,
-                "people.person.signed_up",
+                PeopleAction.PERSON_SIGNED_UP,
                 person,
                 after={**snapshot(person, _PERSON_FIELDS), "roles": [role]},
             )
@@ -151,7 +152,7 @@ def verify_email(token: str) -> Person:
             person.save(update_fields=["email_verified"])
             record_event(
                 person,
-                "people.person.email_verified",
+                PeopleAction.PERSON_EMAIL_VERIFIED,
                 person,
                 after={"email": person.email, "email_verified": True},
             )
@@ -181,7 +182,7 @@ def set_preferred_language(actor: Any, language: str) -> Person:
             person.save(update_fields=["preferred_language"])
             record_event(
                 actor,
-                "people.person.language_set",
+                PeopleAction.PERSON_LANGUAGE_SET,
                 person,
                 before=before,
                 after=snapshot(person, ["preferred_language"]),
