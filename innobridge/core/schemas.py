@@ -133,3 +133,8 @@ class FromModel:
 
     def __repr__(self) -> str:
         return f"FromModel({self.model.__name__}, {self.name!r})"
+
+
+# Paging of every list endpoint: an offset past any real list is refused (422) rather than
+# reaching the database (where 10**20 overflows: a 500).
+MAX_PAGE_OFFSET = 1_000_000

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 class PeopleAction(models.TextChoices):
     PERSON_SIGNED_UP = "people.person.signed_up", _("Signed up")
+    PERSON_EMAIL_VERIFIED = "people.person.email_verified", _("E-mail address confirmed")
     PERSON_LANGUAGE_SET = "people.person.language_set", _("Language chosen")
     PERSON_ROLES_ASSIGNED = "people.person.roles_assigned", _("Roles assigned")
     API_TOKEN_CREATED = "people.api_token.created", _("API token created")
