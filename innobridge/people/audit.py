@@ -17,3 +17,7 @@ class PeopleAction(models.TextChoices):
     RESEARCHER_CREATED = "people.researcher.created", _("Researcher profile created")
     RESEARCHER_UPDATED = "people.researcher.updated", _("Researcher profile changed")
     PUBLICATIONS_ADDED = "people.publications.added", _("Publications added")
+    PUBLICATIONS_BULK_IMPORTED = (
+        "people.publications.bulk_imported",
+        _("Publications imported in bulk"),
+    )
