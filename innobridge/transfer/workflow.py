@@ -20,10 +20,10 @@ def offer_roles(user: Any, offer: Any) -> set[str]:
     if user == SYSTEM:
         return {SYSTEM}
     held: set[str] = set()
-    if perm.is_author(user, offer):
-        held.add(AUTHOR)
     if perm.is_owner_tto(user, offer):
-        held.add(TTO)
+        held.add(TTO)  # a TTO who writes the listing submits it directly
+    elif perm.is_author(user, offer):
+        held.add(AUTHOR)
     if perm.is_officer(user):
         held.add(OFFICER)
     return held
