@@ -104,8 +104,13 @@ class OfferFilters(Schema):
 def list_offers(request: HttpRequest, f: Query[OfferFilters]) -> list[dict[str, Any]]:
     """Published offers (non-confidential parts); with ``q``, ranked by the matching
     engine across English, 繁體 and 简体, each with its explanation."""
-    filters = {"sector": f.sector, "ip_type": f.ip_type, "mode": f.mode, "region": f.region}
-    trl = {"trl_min": f.trl_min, "trl_max": f.trl_max}
+    filters: dict[str, Any] = {
+        "sector": f.sector,
+        "ip_type": f.ip_type,
+        "mode": f.mode,
+        "region": f.region,
+    }
+    trl: dict[str, Any] = {"trl_min": f.trl_min, "trl_max": f.trl_max}
     qs = selectors.public_offers(**filters, **trl)
     if f.q.strip():
         hits = matching.offers_for_text(f.q, top_k=50, language=get_language(), **filters, **trl)
@@ -454,11 +459,7 @@ def demand_matches(request: HttpRequest, demand_id: int, f: Query[OfferFilters])
             {
                 "profile_id": e.profile_id,
                 "name": str(profiles[e.profile_id]),
-                "organisation": (
-                    profiles[e.profile_id].organisation.name
-                    if profiles[e.profile_id].organisation
-                    else ""
-                ),
+                "organisation": getattr(profiles[e.profile_id].organisation, "name", ""),
                 "score": e.score,
                 "shared_terms": e.shared_terms,
                 "closest_text": e.closest_text,
