@@ -7,6 +7,7 @@ from django.db import models
 
 class TransferAction(models.TextChoices):
     OFFER_CREATED = "transfer.offer.created"
+    OFFER_IMPORTED = "transfer.offer.imported"
     OFFER_UPDATED = "transfer.offer.updated"
     OFFER_SUBMITTED_TO_TTO = "transfer.offer.submitted_to_tto"
     OFFER_SUBMITTED = "transfer.offer.submitted"

@@ -71,21 +71,28 @@ class Offer(TimeStampedModel):
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("non-confidential summary"), max_length=6000)
     problem = models.TextField(_("problem solved"), max_length=4000)
-    benefit_value = models.DecimalField(_("quantified benefit"), max_digits=14, decimal_places=4)
-    benefit_unit = models.CharField(_("unit of the benefit"), max_length=60)
+    # Required of every listing written on the platform (services check it); a record
+    # imported from a public catalogue keeps what its source states and no more.
+    benefit_value = models.DecimalField(
+        _("quantified benefit"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    benefit_unit = models.CharField(_("unit of the benefit"), max_length=60, blank=True)
     benefit_compared_with = models.CharField(
-        _("compared with (best existing solution)"), max_length=300
+        _("compared with (best existing solution)"), max_length=300, blank=True
     )
     commercial_route = models.TextField(_("commercial route"), max_length=3000)
     sectors = models.JSONField(_("application fields and sectors"), default=list)
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
     ip_type = models.CharField(_("IP type"), max_length=20, choices=IpType.choices)
     trl = models.PositiveSmallIntegerField(
-        _("technology readiness level (self-declared)"), validators=TRL_VALIDATORS
+        _("technology readiness level (self-declared)"),
+        validators=TRL_VALIDATORS,
+        null=True,
+        blank=True,
     )
-    trl_evidence = models.TextField(_("evidence for the TRL"), max_length=3000)
+    trl_evidence = models.TextField(_("evidence for the TRL"), max_length=3000, blank=True)
     stage = models.CharField(
-        _("development stage"), max_length=12, choices=DevelopmentStage.choices
+        _("development stage"), max_length=12, choices=DevelopmentStage.choices, blank=True
     )
     owner = models.ForeignKey(
         Organisation,
@@ -136,7 +143,9 @@ class Offer(TimeStampedModel):
         indexes = [models.Index(fields=["state", "ip_type", "trl"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(trl__gte=1) & models.Q(trl__lte=9), name="transfer_offer_trl"
+                condition=models.Q(trl__isnull=True)
+                | (models.Q(trl__gte=1) & models.Q(trl__lte=9)),
+                name="transfer_offer_trl",
             ),
             models.CheckConstraint(
                 condition=models.Q(licence_fee__isnull=True) | models.Q(licence_fee__gte=0),

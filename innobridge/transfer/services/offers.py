@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from innobridge.core.services import apply_transition, record_event, snapshot
 from innobridge.core.workflow import SYSTEM
@@ -128,8 +129,24 @@ def validate_patents(patents: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _validate(offer: Offer, patents: list[dict[str, Any]] | None) -> None:
+REQUIRED_OF_LISTINGS = {
+    "benefit_value": gettext_lazy("State the benefit as a number."),
+    "benefit_unit": gettext_lazy("Give the unit of the benefit."),
+    "benefit_compared_with": gettext_lazy("Say what the benefit is compared with."),
+    "trl": gettext_lazy("Declare the TRL (1–9)."),
+    "trl_evidence": gettext_lazy("Give the evidence for the TRL."),
+    "stage": gettext_lazy("Choose the development stage."),
+}
+
+
+def _validate(
+    offer: Offer, patents: list[dict[str, Any]] | None, *, imported: bool = False
+) -> None:
     errors: dict[str, list[str]] = {}
+    if not imported:
+        for name, message in REQUIRED_OF_LISTINGS.items():
+            if getattr(offer, name) in (None, ""):
+                errors[name] = [str(message)]
     if not offer.sectors or not set(offer.sectors) <= set(Sector.values):
         errors["sectors"] = [_("Choose at least one application field or sector from the list.")]
     if not offer.modes or not set(offer.modes) <= set(LicensingMode.values):
@@ -147,9 +164,39 @@ def _validate(offer: Offer, patents: list[dict[str, Any]] | None) -> None:
         offer.full_clean(exclude=["owner", "created_by"])
     except ValidationError as exc:
         for k, v in exc.message_dict.items():
-            errors.setdefault(k, []).extend(v)
+            if k not in errors:
+                errors.setdefault(k, []).extend(v)
     if errors:
         raise ValidationError(errors)
+
+
+@transaction.atomic
+def import_offer(
+    *,
+    owner: Organisation,
+    data: dict[str, Any],
+    patents: list[dict[str, Any]],
+    source: str,
+    source_id: str,
+) -> Offer:
+    """A real record of a public licensing catalogue (e.g. NASA's), published under its
+    real owner with what its source states — no benefit, TRL or inventor is invented.
+    Idempotent by (source, source_id)."""
+    existing = Offer.objects.filter(source=source, source_id=source_id).first()
+    if existing is not None:
+        return existing
+    offer = Offer(owner=owner, source=source, source_id=source_id)
+    _apply(offer, data)
+    clean_patents = validate_patents(patents)
+    _validate(offer, clean_patents, imported=True)
+    now = timezone.now()
+    offer.state = OfferStatus.PUBLISHED
+    offer.published_at = now
+    offer.expires_at = now + VALIDITY
+    offer.save()
+    _write_parts(SYSTEM, offer, None, clean_patents, None)
+    record_event(SYSTEM, TransferAction.OFFER_IMPORTED, offer, after=snapshot(offer))
+    return offer
 
 
 def _apply(offer: Offer, data: dict[str, Any]) -> None:
@@ -213,9 +260,10 @@ def create_offer(
     _validate(offer, clean_patents)
     offer.save()
     _write_parts(actor, offer, clean_inventors, clean_patents, publications)
-    TrlChange.objects.create(
-        offer=offer, trl=offer.trl, evidence=offer.trl_evidence, changed_by=offer.created_by
-    )
+    if offer.trl is not None:
+        TrlChange.objects.create(
+            offer=offer, trl=offer.trl, evidence=offer.trl_evidence, changed_by=offer.created_by
+        )
     record_event(actor, TransferAction.OFFER_CREATED, offer, after=snapshot(offer))
     return offer
 
@@ -246,7 +294,7 @@ def update_offer(
     )
     offer.save()
     _write_parts(actor, offer, clean_inventors, clean_patents, publications)
-    if offer.trl != old_trl or offer.trl_evidence != old_evidence:
+    if offer.trl is not None and (offer.trl != old_trl or offer.trl_evidence != old_evidence):
         TrlChange.objects.create(
             offer=offer, trl=offer.trl, evidence=offer.trl_evidence, changed_by=actor
         )
