@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "innobridge.funding",
     "innobridge.facilities",
     "innobridge.transfer",
+    "innobridge.exchange",
 ]
 
 MIDDLEWARE = [

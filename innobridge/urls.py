@@ -21,6 +21,7 @@ urlpatterns = [
     path("facilities/", include("innobridge.facilities.urls")),
     path("funding/", include("innobridge.funding.urls")),
     path("transfer/", include("innobridge.transfer.urls")),
+    path("exchange/", include("innobridge.exchange.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     FACILITY_MANAGER = "facility_manager", _("Facility manager")
     ENTERPRISE = "enterprise", _("Enterprise user")
     TECH_TRANSFER_OFFICER = "tto", _("Technology-transfer officer")
+    INSTITUTION_COORDINATOR = "institution_coordinator", _("Institution coordinator")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
