@@ -78,7 +78,8 @@ def _validate(demand: Demand) -> None:
         demand.full_clean(exclude=["organisation", "created_by"])
     except ValidationError as exc:
         for k, v in exc.message_dict.items():
-            errors.setdefault(k, []).extend(v)
+            if k not in errors:
+                errors.setdefault(k, []).extend(v)
     if errors:
         raise ValidationError(errors)
 
