@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "innobridge.people",
     "innobridge.funding",
     "innobridge.facilities",
+    "innobridge.transfer",
     "innobridge.exchange",
 ]
 
