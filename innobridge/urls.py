@@ -27,3 +27,7 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "innobridge.views.permission_denied"
+handler404 = "innobridge.views.page_not_found"
+handler500 = "innobridge.views.server_error"
