@@ -21,7 +21,7 @@ from django.views import i18n as i18n_views
 from innobridge.core.models import Region
 from innobridge.core.permissions import Role, has_role
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import (
     ApiTokenForm,
     LanguagePreferenceForm,
@@ -193,7 +193,7 @@ def researcher_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "profile": profile,
         "publications": publications,
-        "can_edit": services.can_edit_profile(request.user, profile),
+        "can_edit": permissions.can_edit_profile(request.user, profile),
     }
     return render(request, "people/researcher_detail.html", context)
 
@@ -202,7 +202,7 @@ def _editable_profile(request: HttpRequest, pk: int) -> ResearcherProfile:
     profile = get_object_or_404(
         ResearcherProfile.objects.select_related("person", "organisation"), pk=pk
     )
-    if not services.can_edit_profile(request.user, profile):
+    if not permissions.can_edit_profile(request.user, profile):
         raise PermissionDenied(_("Only the owner of this profile may change it."))
     return profile
 

@@ -32,6 +32,7 @@ from django.db import IntegrityError, OperationalError, connection, connections,
 from innobridge.facilities import availability, services
 from innobridge.facilities.db import is_deadlock, is_overlap_error
 from innobridge.facilities.models import Booking
+from innobridge.facilities.services import bookings as booking_services
 
 from .conftest import NOW, hk
 
@@ -65,7 +66,7 @@ def _race_counted(resource: Any, bookers: list[Any], day: int = 4) -> Race:
     barrier = threading.Barrier(len(bookers))
     race = Race()
     counting = threading.local()
-    originals = (services.is_overlap_error, services.is_deadlock)
+    originals = (booking_services.is_overlap_error, booking_services.is_deadlock)
 
     def counter(check: Any) -> Any:
         def counted(exc: BaseException) -> bool:
@@ -76,8 +77,8 @@ def _race_counted(resource: Any, bookers: list[Any], day: int = 4) -> Race:
 
         return counted
 
-    services.is_overlap_error = counter(originals[0])  # type: ignore[assignment]
-    services.is_deadlock = counter(originals[1])  # type: ignore[assignment]
+    booking_services.is_overlap_error = counter(originals[0])  # type: ignore[assignment]
+    booking_services.is_deadlock = counter(originals[1])  # type: ignore[assignment]
 
     def worker(i: int, person: Any) -> None:
         counting.hit = False
@@ -104,7 +105,7 @@ def _race_counted(resource: Any, bookers: list[Any], day: int = 4) -> Race:
         for t in threads:
             t.join(60)
     finally:
-        services.is_overlap_error, services.is_deadlock = originals  # type: ignore[assignment]
+        booking_services.is_overlap_error, booking_services.is_deadlock = originals  # type: ignore[assignment]
     return race
 
 
@@ -159,8 +160,8 @@ def test_database_alone_refuses_concurrent_overlaps_postgresql(
         return real(*args, **{**kwargs, "check_bookings": False})
 
     monkeypatch.setattr(availability, "slot_problems", without_booking_check)
-    monkeypatch.setattr(services, "_slot_taken", lambda *a: False)
-    monkeypatch.setattr(services, "_lock_resource", lambda *a: None)
+    monkeypatch.setattr(booking_services, "_slot_taken", lambda *a: False)
+    monkeypatch.setattr(booking_services, "lock_resource", lambda *a: None)
     bookers = _racers(make_person, orgs, "blind")
     race = _race_counted(resource, bookers, 5)
     assert len(race.won) == 1, (race.won, race.lost)
@@ -249,8 +250,9 @@ if os.environ.get("RACE_BLIND"):
     from innobridge.facilities import availability
     real = availability.slot_problems
     availability.slot_problems = lambda *a, **k: real(*a, **{**k, "check_bookings": False})
-    services._slot_taken = lambda *a: False
-    services._lock_resource = lambda *a: None
+    from innobridge.facilities.services import bookings as booking_services
+    booking_services._slot_taken = lambda *a: False
+    booking_services.lock_resource = lambda *a: None
 race = _race_counted(res, bookers)
 print(json.dumps({"won": race.won, "lost": race.lost, "db": race.db_refusals,
                   "rows": Booking.objects.count()}))

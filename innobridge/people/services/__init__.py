@@ -1,0 +1,79 @@
+"""Writes of the people app, one module per noun. Each public function checks
+permission, validates, changes state and records its audit event in one transaction.
+
+- ``accounts``: sign-up, the signed-in person's language
+- ``roles``: the roles a person holds
+- ``tokens``: personal API tokens
+- ``organisations``: the ROR import, an organisation's search text
+- ``profiles``: researcher profiles and their keywords
+- ``publications``: publication import and authorship
+
+Callers import from ``innobridge.people.services``; the modules are the rooms.
+"""
+
+from .accounts import SELF_SERVICE_ROLES, set_preferred_language, sign_up
+from .organisations import (
+    ROR_DEFAULT_COUNTRIES,
+    ROR_IMPORT_FIELDS,
+    RorImportReport,
+    import_ror_records,
+    organisation_search_text,
+    region_for_country,
+)
+from .profiles import (
+    MAX_KEYWORDS,
+    PERSON_FIELDS,
+    PROFILE_FIELDS,
+    clean_keywords,
+    create_profile,
+    create_researcher,
+    researcher_search_text,
+    update_profile,
+)
+from .publications import (
+    PublicationData,
+    PublicationImportResult,
+    add_publications,
+    import_publications,
+)
+from .roles import assign_roles, grant_role, person_roles, remove_role
+from .tokens import (
+    MAX_ACTIVE_TOKENS,
+    TOKEN_TOUCH_INTERVAL,
+    authenticate_api_key,
+    create_api_token,
+    revoke_api_token,
+)
+
+__all__ = [
+    "MAX_ACTIVE_TOKENS",
+    "MAX_KEYWORDS",
+    "PERSON_FIELDS",
+    "PROFILE_FIELDS",
+    "ROR_DEFAULT_COUNTRIES",
+    "ROR_IMPORT_FIELDS",
+    "SELF_SERVICE_ROLES",
+    "TOKEN_TOUCH_INTERVAL",
+    "PublicationData",
+    "PublicationImportResult",
+    "RorImportReport",
+    "add_publications",
+    "assign_roles",
+    "authenticate_api_key",
+    "clean_keywords",
+    "create_api_token",
+    "create_profile",
+    "create_researcher",
+    "grant_role",
+    "import_publications",
+    "import_ror_records",
+    "organisation_search_text",
+    "person_roles",
+    "region_for_country",
+    "remove_role",
+    "researcher_search_text",
+    "revoke_api_token",
+    "set_preferred_language",
+    "sign_up",
+    "update_profile",
+]

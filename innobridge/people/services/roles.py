@@ -1,0 +1,58 @@
+"""Roles a person holds (Django groups named after ``core.permissions.Role``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from innobridge.core.permissions import Role, require_role
+from innobridge.core.services import record_event
+
+from ..models import Person
+
+
+def person_roles(person: Person) -> list[str]:
+    """The role (group) names a person holds, in the order of ``Role``."""
+    held = set(person.groups.values_list("name", flat=True))
+    return [role.value for role in Role if role.value in held]
+
+
+def assign_roles(actor: Any, person: Person, roles: Iterable[str]) -> list[str]:
+    """Make ``roles`` exactly the roles ``person`` holds. Administrators only."""
+    require_role(actor, Role.ADMINISTRATOR)
+    wanted = list(dict.fromkeys(roles))
+    valid = {r.value for r in Role}
+    unknown = [r for r in wanted if r not in valid]
+    if unknown:
+        raise ValidationError(
+            {"roles": [_("Unknown role: %(role)s") % {"role": r} for r in unknown]}
+        )
+    with transaction.atomic():
+        before = person_roles(person)
+        role_groups = Group.objects.filter(name__in=valid)
+        person.groups.remove(*[g for g in role_groups if g.name not in wanted])
+        person.groups.add(*[g for g in role_groups if g.name in wanted])
+        if hasattr(person, "_role_cache"):
+            del person._role_cache
+        after = person_roles(person)
+        record_event(
+            actor,
+            "people.person.roles_assigned",
+            person,
+            before={"roles": before},
+            after={"roles": after},
+        )
+    return after
+
+
+def grant_role(actor: Any, person: Person, role: str) -> list[str]:
+    return assign_roles(actor, person, [*person_roles(person), role])
+
+
+def remove_role(actor: Any, person: Person, role: str) -> list[str]:
+    return assign_roles(actor, person, [r for r in person_roles(person) if r != role])
