@@ -2,7 +2,7 @@
 #   make demo   set up, load the demo data and serve http://127.0.0.1:8000
 #   make test   set up and run the whole test suite (SQLite; PostgreSQL and the
 #               browser too when they are there; both required when CI=true)
-#   make lint   ruff check, ruff format --check, mypy
+#   make lint   ruff check, ruff format --check, mypy, lint-imports
 #
 # uv is bootstrapped with pip into .tools/ (a pinned version), so nothing has to
 # be installed by hand. Set UV=/path/to/uv to use another one.
@@ -42,11 +42,12 @@ demo: setup
 test: setup
 	bash scripts/test
 
-## lint: ruff and mypy, configured in pyproject.toml
+## lint: ruff, mypy and import-linter (the arrows of DESIGN.md), configured in pyproject.toml
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy innobridge
+	$(VENV)/bin/lint-imports
 
 ## messages: refresh the .po catalogues (developers; needs GNU gettext's msgfmt/xgettext)
 messages: venv

@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from innobridge.matching.assign import Problem, _candidates
+from innobridge.matching.assign_problem import Problem, candidates
 
 __all__ = ["solve_fair"]
 
@@ -290,7 +290,7 @@ def solve_fair(
         prune = int(p.allowed.sum()) > 20_000
     if prune:
         k_max = int(p.k.max())
-        cand = _candidates(p, max(4 * k_max, k_max + 10), int(p.lo.max(initial=0)) * 2 + 2)
+        cand = candidates(p, max(4 * k_max, k_max + 10), int(p.lo.max(initial=0)) * 2 + 2)
     else:
         cand = p.allowed.copy()
     cand[items, reviewers] = True
