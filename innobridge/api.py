@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
+from innobridge.exchange.api import router as exchange_router
 from innobridge.facilities.api import router as facilities_router
 from innobridge.funding.api import router as funding_router
 from innobridge.people.account_api import router as account_router
@@ -79,4 +80,5 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 api.add_router("/", people_router)
 api.add_router("/facilities/", facilities_router)
 api.add_router("/funding/", funding_router)
+api.add_router("/exchange/", exchange_router)
 api.add_router("/", account_router)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "innobridge.people",
     "innobridge.funding",
     "innobridge.facilities",
+    "innobridge.exchange",
 ]
 
 MIDDLEWARE = [

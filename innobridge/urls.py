@@ -20,6 +20,7 @@ urlpatterns = [
     path("people/", include("innobridge.people.urls")),
     path("facilities/", include("innobridge.facilities.urls")),
     path("funding/", include("innobridge.funding.urls")),
+    path("exchange/", include("innobridge.exchange.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,203 @@
+"""Forms of the exchange pages (views parse with these, then call a service)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from innobridge.core.models import Region
+from innobridge.people.models import CareerStage, Language, Organisation
+
+from .models import Application, DocumentKind, Programme, ReportKind
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ProgrammeForm(forms.ModelForm):
+    career_stages = forms.MultipleChoiceField(
+        label=_("career stages admitted"),
+        choices=CareerStage.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("languages required"),
+        choices=Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "title",
+            "title_zh",
+            "description",
+            "kind",
+            "direction",
+            "places",
+            "min_months",
+            "max_months",
+            "max_preferences",
+            "referees_required",
+            "reply_days",
+            "placements_open",
+            "applications_open",
+            "applications_close",
+            "review_until",
+            "results_on",
+            "earliest_start",
+            "max_age",
+            "max_years_since_phd",
+            "phd_required",
+            "career_stages",
+            "home_differs_from_host",
+            "nomination_required",
+            "languages",
+        ]
+        widgets = {
+            f: DateInput()
+            for f in (
+                "placements_open",
+                "applications_open",
+                "applications_close",
+                "review_until",
+                "results_on",
+                "earliest_start",
+            )
+        }
+
+
+class PlacementForm(forms.Form):
+    title = forms.CharField(label=_("topic"), max_length=300)
+    description = forms.CharField(
+        label=_("description"), widget=forms.Textarea, required=False, max_length=20000
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("host organisation"), queryset=Organisation.objects.none()
+    )
+    seats = forms.IntegerField(label=_("seats"), min_value=1, max_value=50, initial=1)
+    months = forms.IntegerField(
+        label=_("duration (months)"), min_value=1, max_value=120, initial=12
+    )
+    requirements = forms.CharField(
+        label=_("requirements"), widget=forms.Textarea, required=False, max_length=5000
+    )
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            region__in=programme.host_regions
+        ).order_by("name")
+
+
+class ApplicationForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("languages"),
+        choices=Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    career_stage = forms.ChoiceField(
+        label=_("career stage"), choices=[("", "—"), *CareerStage.choices], required=False
+    )
+    home_region = forms.ChoiceField(label=_("home region"), choices=Region.choices)
+
+    class Meta:
+        model = Application
+        fields = [
+            "statement",
+            "birth_date",
+            "phd_date",
+            "career_stage",
+            "home_region",
+            "home_organisation",
+            "languages",
+            "public_consent",
+        ]
+        widgets = {"birth_date": DateInput(), "phd_date": DateInput()}
+
+
+class PreferencesForm(forms.Form):
+    """One select per rank, up to the programme's limit."""
+
+    def __init__(self, *args: Any, programme: Programme, placements: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "—")] + [(str(p.pk), f"{p.title} — {p.organisation}") for p in placements]
+        for k in range(1, programme.max_preferences + 1):
+            self.fields[f"choice_{k}"] = forms.ChoiceField(
+                label=_("Choice %(n)s") % {"n": k}, choices=choices, required=False
+            )
+
+    def placement_ids(self) -> list[int]:
+        return [int(v) for k, v in sorted(self.cleaned_data.items()) if v]
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=DocumentKind.choices)
+    file = forms.FileField(label=_("file (PDF)"))
+
+
+class RefereeForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=200)
+    email = forms.EmailField(label=_("e-mail"), max_length=254)
+
+
+class LetterForm(forms.Form):
+    letter = forms.FileField(label=_("letter (PDF)"))
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("comment"), widget=forms.Textarea, required=False, max_length=10000
+    )
+
+    def __init__(self, *args: Any, criteria: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for c in criteria:
+            self.fields[f"score_{c.pk}"] = forms.IntegerField(
+                label=f"{c.name} (×{c.weight})", min_value=0, max_value=5
+            )
+
+    def scores(self) -> dict[str, int]:
+        return {k[6:]: v for k, v in self.cleaned_data.items() if k.startswith("score_")}
+
+
+class ConflictForm(forms.Form):
+    conflict_reason = forms.CharField(label=_("conflict declared"), max_length=500)
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("report"), choices=ReportKind.choices)
+    text = forms.CharField(label=_("report"), widget=forms.Textarea, max_length=20000)
+
+
+class AdjustForm(forms.Form):
+    application = forms.IntegerField(label=_("application"), min_value=1)
+    placement = forms.IntegerField(
+        label=_("placement (empty: not placed)"), min_value=1, required=False
+    )
+
+
+class RankForm(forms.Form):
+    order = forms.CharField(
+        label=_("order (application numbers, best first, comma-separated)"), max_length=2000
+    )
+
+    def ids(self) -> list[int]:
+        raw = [x.strip() for x in self.cleaned_data["order"].split(",") if x.strip()]
+        if not all(x.isdigit() for x in raw):
+            raise forms.ValidationError(_("Give application numbers separated by commas."))
+        return [int(x) for x in raw]
+
+
+class ChecklistStepForm(forms.Form):
+    host_region = forms.ChoiceField(label=_("host region"), choices=Region.choices)
+    title = forms.CharField(label=_("step"), max_length=300)
+    days_before_arrival = forms.IntegerField(
+        label=_("due (days before arrival)"), min_value=-365, max_value=365, initial=30
+    )

@@ -1,0 +1,267 @@
+"""The exchange app's ONE adapter to matching: applicants to placements, two ways.
+
+* **Stable** (hospital–residents, applicant-optimal) with the ``matching`` package's
+  ``hospital_resident`` algorithm. Applicants rank placements (their preference list);
+  a placement ranks exactly the applicants who ranked it, in this **deterministic order
+  (the tie rule)**: the supervisor's rank (ranked before unranked, lower first), then the
+  review score (higher first), then the applicant–placement affinity (higher first),
+  then the application's id (lower first). Residents are ordered the same way by their
+  own list, which has no ties.
+* **Optimal** with the engine's exact assignment
+  (:func:`innobridge.matching.assign.assign`, a min-cost flow): each applicant is an item
+  needing one "reviewer" among their chosen placements (capacity = seats) or a
+  not-placed column; a pair's value is ``PLACED_BONUS + score_weight × score +
+  affinity_weight × affinity + rank_weight × (1 − (rank − 1) / list length)``, so the
+  number placed comes first, then score and affinity. With ``balance`` each pair is also
+  weighted by the inverse share of its direction among applicants, so a smaller
+  direction is not crowded out.
+
+Both results are described by the same :class:`Metrics`: placed, rank distribution,
+blocking pairs (against the placements' order above; 0 for the stable one), total
+affinity, balance by direction.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+PLACED_BONUS = 10.0
+UNPLACED = -1
+
+
+@dataclass
+class Instance:
+    """A matching problem in plain data (indices, not database rows)."""
+
+    applicant_ids: list[str]
+    placement_ids: list[str]
+    capacity: list[int]
+    prefs: list[list[int]]  # per applicant, placement indices, best first
+    affinity: list[list[float]]  # per applicant, aligned with prefs
+    score: list[float]  # per applicant, review score scaled to [0, 1]
+    supervisor_rank: dict[tuple[int, int], int] = field(default_factory=dict)  # (a, p) -> rank
+    direction: list[str] = field(default_factory=list)  # per applicant, e.g. "CN>HK"
+
+    def __post_init__(self) -> None:
+        if not self.direction:
+            self.direction = [""] * len(self.applicant_ids)
+        self._aff = {
+            (a, p): float(x)
+            for a, (ps, xs) in enumerate(zip(self.prefs, self.affinity, strict=True))
+            for p, x in zip(ps, xs, strict=True)
+        }
+
+    def pair_affinity(self, a: int, p: int) -> float:
+        return self._aff.get((a, p), 0.0)
+
+    def host_key(self, p: int, a: int) -> tuple[float, float, float, int]:
+        """The tie rule: how placement ``p`` orders applicant ``a`` (smaller is better)."""
+        r = self.supervisor_rank.get((a, p))
+        return (
+            r if r is not None else 1e9,
+            -self.score[a],
+            -self.pair_affinity(a, p),
+            a,
+        )
+
+    def host_orders(self) -> list[list[int]]:
+        """Each placement's strict order of the applicants who ranked it."""
+        chose: list[list[int]] = [[] for _ in self.placement_ids]
+        for a, ps in enumerate(self.prefs):
+            for p in ps:
+                chose[p].append(a)
+        out = []
+        for p, lst in enumerate(chose):
+            out.append(sorted(lst, key=lambda a, p=p: self.host_key(p, a)))  # type: ignore[misc]
+        return out
+
+
+@dataclass
+class Metrics:
+    method: str
+    placed: int
+    applicants: int
+    seats: int
+    rank_counts: dict[int, int]
+    blocking_pairs: int
+    total_affinity: float
+    total_score: float
+    by_direction: dict[str, dict[str, int]]
+    seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "placed": self.placed,
+            "applicants": self.applicants,
+            "seats": self.seats,
+            "rank_counts": {str(k): v for k, v in sorted(self.rank_counts.items())},
+            "first": self.rank_counts.get(1, 0),
+            "second": self.rank_counts.get(2, 0),
+            "third": self.rank_counts.get(3, 0),
+            "blocking_pairs": self.blocking_pairs,
+            "total_affinity": round(self.total_affinity, 4),
+            "total_score": round(self.total_score, 4),
+            "by_direction": self.by_direction,
+            "seconds": round(self.seconds, 4),
+        }
+
+
+@dataclass
+class Result:
+    assignment: list[int]  # per applicant, placement index or UNPLACED
+    metrics: Metrics
+
+
+# ------------------------------------------------------------------------ stable
+def solve_stable(inst: Instance) -> list[int]:
+    """Applicant-optimal stable matching by the ``matching`` package's HR algorithm.
+
+    The players are built directly (not through ``HospitalResident``, whose deep copy of
+    every player recurses past Python's limit on thousands of applicants); the
+    algorithm is the package's own."""
+    from matching import Player
+    from matching.algorithms import hospital_resident
+    from matching.players import Hospital
+
+    residents = [Player(a) for a in range(len(inst.applicant_ids))]
+    hospitals = [Hospital(p, int(c)) for p, c in enumerate(inst.capacity)]
+    for a, ps in enumerate(inst.prefs):
+        residents[a].set_prefs([hospitals[p] for p in ps])
+    for p, order in enumerate(inst.host_orders()):
+        hospitals[p].set_prefs([residents[a] for a in order])
+    out = [UNPLACED] * len(residents)
+    for hospital, matched in hospital_resident(residents, hospitals, optimal="resident").items():
+        for r in matched:
+            out[r.name] = hospital.name
+    return out
+
+
+# ----------------------------------------------------------------------- optimal
+def solve_optimal(
+    inst: Instance,
+    *,
+    score_weight: float = 1.0,
+    affinity_weight: float = 1.0,
+    rank_weight: float = 0.25,
+    balance: bool = False,
+) -> list[int]:
+    """Maximum-value assignment under capacities with the engine's exact solver."""
+    from innobridge.matching.assign import assign
+
+    n, m = len(inst.applicant_ids), len(inst.placement_ids)
+    if n == 0:
+        return []
+    weight = np.ones(n)
+    if balance:
+        share = Counter(inst.direction)
+        weight = np.array([n / (len(share) * share[d]) for d in inst.direction])
+    value = np.full((n, m + 1), np.nan)
+    value[:, m] = 0.0  # the not-placed column
+    for a, ps in enumerate(inst.prefs):
+        length = max(len(ps), 1)
+        for k, p in enumerate(ps):
+            v = (
+                PLACED_BONUS
+                + score_weight * inst.score[a]
+                + affinity_weight * inst.pair_affinity(a, p)
+                + rank_weight * (1 - k / length)
+            )
+            value[a, p] = v * weight[a]
+    cap = np.array([*inst.capacity, n], dtype=np.int64)
+    result = assign(value, 1, max_load=cap)
+    out = [UNPLACED] * n
+    for a, p in result.pairs:
+        if int(p) < m:
+            out[int(a)] = int(p)
+    return out
+
+
+# ----------------------------------------------------------------------- metrics
+def blocking_pairs(inst: Instance, assignment: Sequence[int]) -> list[tuple[int, int]]:
+    """Pairs (applicant, placement) that would both rather be together: the applicant
+    ranks the placement above their own (or is unplaced), and the placement has a free
+    seat or orders the applicant before its worst current fellow."""
+    held: list[list[int]] = [[] for _ in inst.placement_ids]
+    for a, p in enumerate(assignment):
+        if p != UNPLACED:
+            held[p].append(a)
+    worst = [max((inst.host_key(p, a) for a in lst), default=None) for p, lst in enumerate(held)]
+    out = []
+    for a, ps in enumerate(inst.prefs):
+        mine = assignment[a]
+        for p in ps:
+            if p == mine:
+                break
+            if len(held[p]) < inst.capacity[p] or inst.host_key(p, a) < worst[p]:  # type: ignore[operator]
+                out.append((a, p))
+    return out
+
+
+def metrics(inst: Instance, assignment: Sequence[int], method: str, seconds: float) -> Metrics:
+    ranks: Counter[int] = Counter()
+    total_aff = total_score = 0.0
+    by_dir: dict[str, dict[str, int]] = {}
+    for a, p in enumerate(assignment):
+        d = by_dir.setdefault(inst.direction[a], {"applicants": 0, "placed": 0})
+        d["applicants"] += 1
+        if p == UNPLACED:
+            continue
+        d["placed"] += 1
+        ranks[inst.prefs[a].index(p) + 1] += 1
+        total_aff += inst.pair_affinity(a, p)
+        total_score += inst.score[a]
+    return Metrics(
+        method=method,
+        placed=sum(1 for p in assignment if p != UNPLACED),
+        applicants=len(assignment),
+        seats=int(sum(inst.capacity)),
+        rank_counts=dict(ranks),
+        blocking_pairs=len(blocking_pairs(inst, assignment)),
+        total_affinity=total_aff,
+        total_score=total_score,
+        by_direction=by_dir,
+        seconds=seconds,
+    )
+
+
+def run(inst: Instance, method: str, **options: Any) -> Result:
+    t0 = time.perf_counter()
+    if method == "stable":
+        assignment = solve_stable(inst)
+    elif method == "optimal":
+        assignment = solve_optimal(inst, **options)
+    else:
+        raise ValueError(f"unknown method {method!r}")
+    seconds = time.perf_counter() - t0
+    return Result(assignment, metrics(inst, assignment, method, seconds))
+
+
+def new_blocking_pairs(
+    inst: Instance, before: Sequence[int], after: Sequence[int]
+) -> list[tuple[int, int]]:
+    """Blocking pairs a manual change creates (present after, not before)."""
+    old = set(blocking_pairs(inst, before))
+    return [bp for bp in blocking_pairs(inst, after) if bp not in old]
+
+
+# ------------------------------------------------------------------- affinities
+def text_affinities(
+    applicant_texts: Sequence[str], placement_texts: Sequence[str], embedder: Any, cache: Any = None
+) -> np.ndarray:
+    """(applicants × placements) affinity with the engine's hybrid dense + lexical score."""
+    from innobridge.matching.affinity import affinity_matrix
+    from innobridge.matching.documents import Document
+
+    if not applicant_texts or not placement_texts:
+        return np.zeros((len(applicant_texts), len(placement_texts)))
+    docs = [Document(id=str(j), texts=[t or "-"]) for j, t in enumerate(placement_texts)]
+    queries = [t or "-" for t in applicant_texts]
+    m = affinity_matrix(docs, queries, embedder=embedder, cache=cache)
+    return np.asarray(m, dtype=np.float64).T

@@ -1,0 +1,164 @@
+"""Reads of the exchange app that depend on who asks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import (
+    Application,
+    ApplicationState,
+    Coordinator,
+    MatchingRun,
+    Placement,
+    PlacementState,
+    Programme,
+    Review,
+    ReviewState,
+    Stay,
+    StayState,
+)
+from .permissions import (
+    SHORTLISTED_OR_LATER,
+    can_view_application,
+    can_view_placement,
+    can_view_stay,
+    is_officer,
+    require,
+)
+
+
+def programmes() -> QuerySet[Programme]:
+    return Programme.objects.all()
+
+
+def open_placements(programme: Programme) -> QuerySet[Placement]:
+    return programme.placements.filter(state=PlacementState.APPROVED).select_related(
+        "organisation", "supervisor"
+    )
+
+
+def placement_for(user: Any, pk: int) -> Placement:
+    p = get_object_or_404(Placement.objects.select_related("programme", "organisation"), pk=pk)
+    require(can_view_placement(user, p))
+    return p
+
+
+def application_for(user: Any, pk: int) -> Application:
+    app = get_object_or_404(
+        Application.objects.select_related("programme", "applicant", "home_organisation"), pk=pk
+    )
+    require(can_view_application(user, app))
+    return app
+
+
+def stay_for(user: Any, pk: int) -> Stay:
+    stay = get_object_or_404(
+        Stay.objects.select_related(
+            "application__applicant", "placement__programme", "placement__organisation"
+        ),
+        pk=pk,
+    )
+    require(can_view_stay(user, stay))
+    return stay
+
+
+def my_applications(user: Any) -> QuerySet[Application]:
+    return Application.objects.filter(applicant=user).select_related("programme")
+
+
+def my_reviews(user: Any) -> QuerySet[Review]:
+    return (
+        Review.objects.filter(reviewer=user)
+        .exclude(state=ReviewState.CONFLICT)
+        .select_related("application__programme", "application__applicant")
+    )
+
+
+def my_placements(user: Any) -> QuerySet[Placement]:
+    return Placement.objects.filter(supervisor=user).select_related("programme", "organisation")
+
+
+def coordinated_organisations(user: Any) -> list[int]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Coordinator.objects.filter(person=user).values_list("organisation_id", flat=True))
+
+
+def coordinator_queue(user: Any) -> tuple[QuerySet[Application], QuerySet[Placement]]:
+    """Candidates of the user's institutions (submitted, not drafts) and placements
+    waiting for their approval."""
+    orgs = coordinated_organisations(user)
+    apps = (
+        Application.objects.filter(home_organisation_id__in=orgs)
+        .exclude(state=ApplicationState.DRAFT)
+        .select_related("programme", "applicant")
+    )
+    places = Placement.objects.filter(organisation_id__in=orgs).select_related("programme")
+    return apps, places
+
+
+def programme_applications(user: Any, programme: Programme) -> QuerySet[Application]:
+    require(is_officer(user, programme))
+    return programme.applications.exclude(state=ApplicationState.DRAFT).select_related(
+        "applicant", "home_organisation"
+    )
+
+
+def placement_applicants(user: Any, placement: Placement) -> QuerySet[Application]:
+    """A supervisor sees only shortlisted (or later) applicants who chose the placement."""
+    if placement.supervisor_id != getattr(user, "pk", None) and not is_officer(
+        user, placement.programme
+    ):
+        return Application.objects.none()
+    return Application.objects.filter(
+        preferences__placement=placement, state__in=SHORTLISTED_OR_LATER
+    ).select_related("applicant")
+
+
+def latest_runs(programme: Programme) -> dict[str, MatchingRun]:
+    out: dict[str, MatchingRun] = {}
+    for run in programme.matching_runs.all():
+        out.setdefault(run.method, run)
+    return out
+
+
+def my_stays(user: Any) -> QuerySet[Stay]:
+    if not getattr(user, "is_authenticated", False):
+        return Stay.objects.none()
+    return (
+        Stay.objects.filter(
+            Q(application__applicant=user)
+            | Q(placement__supervisor=user)
+            | Q(placement__programme__officers=user)
+        )
+        .distinct()
+        .select_related("application__applicant", "placement__organisation")
+    )
+
+
+def public_fellows() -> list[dict[str, Any]]:
+    """Placed fellows by programme and host institution; a name only with consent."""
+    stays = (
+        Stay.objects.exclude(state=StayState.CANCELLED)
+        .select_related("application__applicant", "placement__programme", "placement__organisation")
+        .order_by("placement__programme__title", "placement__organisation__name", "pk")
+    )
+    groups: dict[tuple[int, int], dict[str, Any]] = {}
+    for s in stays:
+        key = (s.placement.programme_id, s.placement.organisation_id)
+        g = groups.setdefault(
+            key,
+            {
+                "programme": s.placement.programme,
+                "organisation": s.placement.organisation,
+                "names": [],
+                "count": 0,
+            },
+        )
+        g["count"] += 1
+        if s.application.public_consent:
+            g["names"].append(str(s.application.applicant))
+    return list(groups.values())

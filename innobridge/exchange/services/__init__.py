@@ -1,0 +1,76 @@
+"""Writes of the exchange app, one module per noun (re-exported here)."""
+
+from .applications import (
+    add_document,
+    nominate,
+    save_application,
+    set_preferences,
+    start_application,
+    submission_problems,
+    submit_application,
+    withdraw_application,
+)
+from .matchings import adjust, choose_run, run_matching, send_offers
+from .offers import accept_offer, decline_offer, lapse_overdue
+from .placements import move_placement, propose_placement
+from .programmes import (
+    add_checklist_step,
+    add_coordinator,
+    add_criterion,
+    add_stipend,
+    create_programme,
+    update_programme,
+)
+from .referees import invite_referee, referee_for_token, resend_invitation, upload_letter
+from .reminders import send_reminders
+from .reviews import (
+    assign_reviewer,
+    conflicts,
+    declare_conflict,
+    rank_applicants,
+    shortlist,
+    submit_review,
+)
+from .stays import move_stay, review_report, set_planned_dates, submit_report, tick_checklist
+
+__all__ = [
+    "accept_offer",
+    "add_checklist_step",
+    "add_coordinator",
+    "add_criterion",
+    "add_document",
+    "add_stipend",
+    "adjust",
+    "assign_reviewer",
+    "choose_run",
+    "conflicts",
+    "create_programme",
+    "declare_conflict",
+    "decline_offer",
+    "invite_referee",
+    "lapse_overdue",
+    "move_placement",
+    "move_stay",
+    "nominate",
+    "propose_placement",
+    "rank_applicants",
+    "referee_for_token",
+    "resend_invitation",
+    "review_report",
+    "run_matching",
+    "save_application",
+    "send_offers",
+    "send_reminders",
+    "set_planned_dates",
+    "set_preferences",
+    "shortlist",
+    "start_application",
+    "submission_problems",
+    "submit_application",
+    "submit_report",
+    "submit_review",
+    "tick_checklist",
+    "update_programme",
+    "upload_letter",
+    "withdraw_application",
+]

@@ -1,0 +1,177 @@
+"""Programmes: create, stipend parts, checklist steps, rubric, coordinators."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from innobridge.core.permissions import Role, has_role
+from innobridge.core.services import record_event, snapshot
+
+from ..audit import ExchangeAction
+from ..models import (
+    ChecklistTemplate,
+    Coordinator,
+    PaidOn,
+    Programme,
+    RubricCriterion,
+    StipendComponent,
+)
+from ..permissions import can_create_programme, require, require_manage_programme
+
+PROGRAMME_FIELDS = {
+    "title",
+    "title_zh",
+    "description",
+    "kind",
+    "direction",
+    "places",
+    "min_months",
+    "max_months",
+    "max_preferences",
+    "referees_required",
+    "reply_days",
+    "placements_open",
+    "applications_open",
+    "applications_close",
+    "review_until",
+    "results_on",
+    "earliest_start",
+    "max_age",
+    "max_years_since_phd",
+    "phd_required",
+    "career_stages",
+    "home_differs_from_host",
+    "nomination_required",
+    "languages",
+    "is_demo",
+}
+
+
+def _check_dates(p: Programme) -> None:
+    order = [
+        ("placements_open", p.placements_open),
+        ("applications_open", p.applications_open),
+        ("applications_close", p.applications_close),
+        ("review_until", p.review_until),
+        ("results_on", p.results_on),
+        ("earliest_start", p.earliest_start),
+    ]
+    for (_a, earlier), (name, later) in itertools.pairwise(order):
+        if earlier and later and later < earlier:
+            raise ValidationError(
+                {name: _("The dates of a round must follow each other in order.")}
+            )
+    if p.min_months > p.max_months:
+        raise ValidationError({"min_months": _("The shortest stay is longer than the longest.")})
+
+
+@transaction.atomic
+def create_programme(actor: Any, **fields: Any) -> Programme:
+    require(can_create_programme(actor), _("Only programme officers create programmes."))
+    unknown = set(fields) - PROGRAMME_FIELDS
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    p = Programme(**fields)
+    p.full_clean()
+    _check_dates(p)
+    p.save()
+    p.officers.add(actor)
+    record_event(actor, ExchangeAction.PROGRAMME_CREATED, p, after=snapshot(p))
+    return p
+
+
+@transaction.atomic
+def update_programme(actor: Any, programme: Programme, **changes: Any) -> Programme:
+    require_manage_programme(actor, programme)
+    before = snapshot(programme)
+    for k, v in changes.items():
+        if k not in PROGRAMME_FIELDS:
+            raise ValidationError(_("Unknown fields: %(f)s") % {"f": k})
+        setattr(programme, k, v)
+    programme.full_clean()
+    _check_dates(programme)
+    programme.save()
+    record_event(
+        actor, ExchangeAction.PROGRAMME_UPDATED, programme, before=before, after=snapshot(programme)
+    )
+    return programme
+
+
+@transaction.atomic
+def add_stipend(
+    actor: Any,
+    programme: Programme,
+    *,
+    paid_by: str,
+    currency: str,
+    amount: Decimal,
+    schedule: list[str],
+) -> StipendComponent:
+    require_manage_programme(actor, programme)
+    valid = {c.value for c in PaidOn}
+    if not schedule or any(s not in valid for s in schedule):
+        raise ValidationError(
+            {"schedule": _("Each instalment is paid on arrival, mid-term or final.")}
+        )
+    comp = StipendComponent(
+        programme=programme, paid_by=paid_by, currency=currency, amount=amount, schedule=schedule
+    )
+    comp.full_clean()
+    comp.save()
+    record_event(
+        actor, ExchangeAction.PROGRAMME_UPDATED, programme, after={"stipend": snapshot(comp)}
+    )
+    return comp
+
+
+@transaction.atomic
+def add_checklist_step(
+    actor: Any, programme: Programme, *, host_region: str, title: str, days_before_arrival: int
+) -> ChecklistTemplate:
+    require_manage_programme(actor, programme)
+    step = ChecklistTemplate(
+        programme=programme,
+        host_region=host_region,
+        title=title,
+        days_before_arrival=days_before_arrival,
+    )
+    step.full_clean()
+    step.save()
+    record_event(actor, ExchangeAction.CHECKLIST_STEP_ADDED, step, after=snapshot(step))
+    return step
+
+
+@transaction.atomic
+def add_criterion(
+    actor: Any, programme: Programme, *, name: str, weight: Decimal
+) -> RubricCriterion:
+    require_manage_programme(actor, programme)
+    c = RubricCriterion(programme=programme, name=name, weight=weight)
+    c.full_clean()
+    c.save()
+    record_event(
+        actor, ExchangeAction.PROGRAMME_UPDATED, programme, after={"criterion": snapshot(c)}
+    )
+    return c
+
+
+@transaction.atomic
+def add_coordinator(actor: Any, person: Any, organisation: Any) -> Coordinator:
+    """An administrator (or officer) names a person coordinator of an institution."""
+    require(
+        has_role(actor, Role.ADMINISTRATOR) or has_role(actor, Role.PROGRAMME_OFFICER),
+        _("Only officers and administrators name coordinators."),
+    )
+    from django.contrib.auth.models import Group
+
+    c, _created = Coordinator.objects.get_or_create(person=person, organisation=organisation)
+    group, _g = Group.objects.get_or_create(name=Role.INSTITUTION_COORDINATOR)
+    person.groups.add(group)
+    record_event(actor, ExchangeAction.COORDINATOR_ADDED, c, after=snapshot(c))
+    return c
