@@ -26,9 +26,11 @@ $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-## venv: .venv exactly as uv.lock says (fast when already in sync)
+## venv: .venv exactly as uv.lock says (fast when already in sync); with CI=true also the
+## optional Ray group, so the Ray embedding job is tested (RAY=1 installs it elsewhere)
+RAY_GROUP := $(if $(filter true 1,$(CI) $(RAY)),--group ray,)
 venv: | $(UV)
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --python $(PYTHON) $(RAY_GROUP)
 
 ## setup: the virtual environment and the compiled translations
 setup: venv

@@ -112,6 +112,103 @@ def run_one(n_items: int, n_rev: int, min_load: int, method: str, time_limit: fl
     return out
 
 
+def write_instance(n_items: int, n_rev: int, directory: Path, fmt: str) -> tuple[Path, Path]:
+    """The benchmark instance as ``innobridge assign`` input files: affinities (long CSV,
+    JSON Lines or a dense .npz) and conflicts (CSV)."""
+    aff, conf = instance(n_items, n_rev, seed=n_items * 7919 + n_rev)
+    items = np.array([f"P{i}" for i in range(n_items)])
+    revs = np.array([f"R{r}" for r in range(n_rev)])
+    directory.mkdir(parents=True, exist_ok=True)
+    ci, cr = np.nonzero(conf)
+    conf_path = directory / "conflicts.csv"
+    with conf_path.open("w", encoding="utf-8") as fh:
+        fh.write("item,reviewer\n")
+        fh.writelines(f"{items[i]},{revs[r]}\n" for i, r in zip(ci, cr, strict=True))
+    if fmt == "npz":
+        path = directory / "affinity.npz"
+        np.savez(path, affinity=aff, items=items, reviewers=revs)
+        return path, conf_path
+    ii, rr = np.meshgrid(np.arange(n_items), np.arange(n_rev), indexing="ij")
+    ii, rr, vals = ii.ravel(), rr.ravel(), aff.ravel()
+    path = directory / ("affinity.jsonl" if fmt == "jsonl" else "affinity.csv")
+    with path.open("w", encoding="utf-8") as fh:
+        if fmt == "csv":
+            fh.write("item,reviewer,affinity\n")
+        step = 500_000
+        for a in range(0, len(vals), step):
+            b = a + step
+            if fmt == "csv":
+                fh.write(
+                    "".join(
+                        f"{items[i]},{revs[r]},{v:.4f}\n"
+                        for i, r, v in zip(ii[a:b], rr[a:b], vals[a:b], strict=True)
+                    )
+                )
+            else:
+                fh.write(
+                    "".join(
+                        f'{{"item": "{items[i]}", "reviewer": "{revs[r]}", "affinity": {v:.4f}}}\n'
+                        for i, r, v in zip(ii[a:b], rr[a:b], vals[a:b], strict=True)
+                    )
+                )
+    return path, conf_path
+
+
+CLI_MODULE = "innobridge.matching.cli_assign"
+
+
+def run_cli(
+    n_items: int,
+    n_rev: int,
+    fmt: str,
+    workdir: Path,
+    module: str = "innobridge.matching.cli_assign",
+) -> dict:
+    """``innobridge assign`` end to end in a child process (reading, solving, writing):
+    wall time and the child's peak RSS."""
+    import os
+
+    aff_path, conf_path = write_instance(n_items, n_rev, workdir, fmt)
+    max_load = math.ceil(3 * n_items / n_rev) + 1
+    cmd = [
+        sys.executable,
+        "-m",
+        module,
+        "--affinity",
+        str(aff_path),
+        "--conflicts",
+        str(conf_path),
+        "--k",
+        "3",
+        "--max-load",
+        str(max_load),
+        "--output",
+        str(workdir / "out.csv"),
+    ]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    err = proc.stderr.read() if proc.stderr else ""
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    out = {
+        "proposals": n_items,
+        "reviewers": n_rev,
+        "format": fmt,
+        "command": module,
+        "input_mb": round(aff_path.stat().st_size / 2**20, 1),
+        "exit": proc.returncode,
+        "cli_seconds": round(seconds, 2),
+        "cli_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+        "cli_peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "summary": err.strip().splitlines()[-1] if err.strip() else "",
+        "load_average": os.getloadavg(),
+    }
+    for f in workdir.iterdir():
+        f.unlink()
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -122,7 +219,43 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=600.0, help="fair MILP, seconds")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "assign.json"))
     ap.add_argument("--one", help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--cli",
+        help="formats (csv,jsonl,npz): measure `innobridge assign` end to end instead, "
+        "merged into the JSON under cli_runs",
+    )
+    ap.add_argument(
+        "--cli-module", default="innobridge.matching.cli_assign", help=argparse.SUPPRESS
+    )
     args = ap.parse_args(argv)
+    if args.cli:
+        import tempfile
+
+        out_path = Path(args.out)
+        result = json.loads(out_path.read_text()) if out_path.is_file() else {}
+        cli_runs = [
+            r
+            for r in result.get("cli_runs", [])
+            if f"{r['proposals']}x{r['reviewers']}" not in args.sizes.split(",")
+            or r["format"] not in args.cli.split(",")
+            or r.get("command", CLI_MODULE) != args.cli_module
+        ]
+        with tempfile.TemporaryDirectory(prefix="assign-cli-") as tmp:
+            for size in args.sizes.split(","):
+                p, r = (int(x) for x in size.split("x"))
+                for fmt in args.cli.split(","):
+                    row = run_cli(p, r, fmt, Path(tmp), args.cli_module)
+                    print(json.dumps(row), file=sys.stderr, flush=True)
+                    cli_runs.append(row)
+        result["cli_runs"] = cli_runs
+        result["cli_note"] = (
+            "innobridge assign end to end in a child process (read affinity + conflicts, "
+            "exact solve, write CSV); peak RSS of the child (wait4 ru_maxrss); k=3, max load "
+            "ceil(3P/R)+1, min load 0; the same instances as runs[]; load_average = the "
+            "machine's 1/5/15-min load when the run ended (shared 2-core machine)"
+        )
+        out_path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        return 0
     if args.one:
         p, r, lo, method = args.one.split(":")
         print(json.dumps(run_one(int(p), int(r), int(lo), method, args.time_limit)))

@@ -14,6 +14,14 @@ def _database_engine() -> str:
     return str(settings.DATABASES["default"]["ENGINE"])
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The session-wide audit recorder (tests/audit_recorder.py): a run of the whole
+    suite fails when a registered audit action is written by no test."""
+    from tests.audit_recorder import AuditRecorder
+
+    config.pluginmanager.register(AuditRecorder(config), "innobridge-audit-recorder")
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return f"innobridge database: {_database_engine()}"
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from .audit import CoreAction
 from .models import AuditEvent, Currency, ExchangeRate
 
 
@@ -97,7 +98,7 @@ def set_exchange_rate(
     obj.source = source
     obj.full_clean()
     obj.save()
-    record_event(actor, "core.exchange_rate.set", obj, before=before, after=snapshot(obj))
+    record_event(actor, CoreAction.EXCHANGE_RATE_SET, obj, before=before, after=snapshot(obj))
     return obj
 
 

@@ -22,12 +22,19 @@ from typing import Any
 from django.db import connections
 from django.db.migrations.operations.base import Operation
 
+from .statuses import BookingStatus
+
 # Statuses that occupy the resource's time. Rejected and cancelled bookings free it.
-HOLDING_STATUSES = ("requested", "approved", "used", "no_show")
+HOLDING_STATUSES = (
+    BookingStatus.REQUESTED,
+    BookingStatus.APPROVED,
+    BookingStatus.USED,
+    BookingStatus.NO_SHOW,
+)
 OVERLAP_CONSTRAINT = "facilities_booking_no_overlap"
 OVERLAP_MESSAGE = "facilities_booking_overlap"
 
-_STATUS_LIST = ", ".join(f"'{s}'" for s in HOLDING_STATUSES)
+_STATUS_LIST = ", ".join(f"'{s.value}'" for s in HOLDING_STATUSES)
 
 PG_CREATE = [
     "CREATE EXTENSION IF NOT EXISTS btree_gist",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from .models import Booking
+from .models import Booking, BookingStatus
 from .selectors import Statement
 
 CJK_FONT_CANDIDATES = [
@@ -42,7 +42,12 @@ def bookings_ics(bookings: Iterable[Booking], *, name: str, with_details: bool, 
                 f"{b.resource.facility.name}, {b.resource.facility.location}".strip(", "),
             )
             ev.add("description", b.purpose or "")
-            ev.add("status", "CONFIRMED" if b.status in ("approved", "used") else "TENTATIVE")
+            ev.add(
+                "status",
+                "CONFIRMED"
+                if b.status in (BookingStatus.APPROVED, BookingStatus.USED)
+                else "TENTATIVE",
+            )
         else:
             ev.add("summary", _("Busy"))
             ev.add("transp", "OPAQUE")

@@ -5,9 +5,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.models import Region
+from innobridge.core.schemas import DATE_MAX, DATE_MIN, DATETIME_MAX, DATETIME_MIN
 
 from .models import (
     Facility,
@@ -17,6 +19,10 @@ from .models import (
     UserCategory,
     default_opening_hours,
 )
+
+# The longest free text a person writes on a booking, usage, rejection or dispute (the
+# same limit in the forms and the API).
+PURPOSE_MAX = 2000
 
 
 class CatalogueForm(forms.Form):
@@ -131,7 +137,7 @@ class BookingForm(forms.Form):
     purpose = forms.CharField(
         label=_("Purpose"),
         required=False,
-        max_length=2000,
+        max_length=PURPOSE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -159,7 +165,7 @@ class BookingForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), max_length=PURPOSE_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -207,7 +213,7 @@ def usage_initial(booking: Any) -> dict[str, Any]:
 class DisputeForm(forms.Form):
     reason = forms.CharField(
         label=_("What is wrong with this charge?"),
-        max_length=2000,
+        max_length=PURPOSE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -225,7 +231,7 @@ class ResolveForm(forms.Form):
     )
     resolution = forms.CharField(
         label=_("Explanation to the payer"),
-        max_length=2000,
+        max_length=PURPOSE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -269,7 +275,7 @@ class FacilityForm(forms.ModelForm):
     managers_text = forms.CharField(
         label=_("Managers"),
         required=False,
-        max_length=2000,
+        max_length=PURPOSE_MAX,
         help_text=_("User names or e-mail addresses, separated by commas."),
     )
 
@@ -373,7 +379,7 @@ class ResourceForm(forms.ModelForm):
     techniques_text = forms.CharField(
         label=_("Techniques"),
         required=False,
-        max_length=2000,
+        max_length=PURPOSE_MAX,
         help_text=_("Separated by commas."),
     )
     allowed_categories = forms.MultipleChoiceField(
@@ -593,3 +599,26 @@ class QuotaForm(forms.Form):
         required=False,
         help_text=_("Empty: back to the resource's default."),
     )
+
+
+def _bound_dates(*form_classes: type[forms.Form]) -> None:
+    """Every date and time field of the facilities forms takes the same range as the API
+    (``core.schemas``): a year 9999 or 0001 is a form error, never an overflow."""
+    for cls in form_classes:
+        for fld in cls.base_fields.values():
+            if isinstance(fld, forms.DateTimeField):
+                fld.validators += [
+                    MinValueValidator(DATETIME_MIN),
+                    MaxValueValidator(DATETIME_MAX),
+                ]
+            elif isinstance(fld, forms.DateField):
+                fld.validators += [MinValueValidator(DATE_MIN), MaxValueValidator(DATE_MAX)]
+
+
+_bound_dates(
+    *[
+        v
+        for v in list(globals().values())
+        if isinstance(v, type) and issubclass(v, forms.Form) and v.__module__ == __name__
+    ]
+)

@@ -23,6 +23,7 @@ from innobridge.core.models import Currency, Region, TimeStampedModel
 from innobridge.people.models import Organisation
 
 from .db import HOLDING_STATUSES
+from .statuses import BookingStatus
 
 
 class ResourceKind(models.TextChoices):
@@ -49,6 +50,15 @@ class UserCategory(models.TextChoices):
 class TariffUnit(models.TextChoices):
     HOUR = "hour", _("per hour")
     SAMPLE = "sample", _("per sample")
+
+
+class ChargeUnit(models.TextChoices):
+    """The unit of a charge line: a tariff's unit for usage, ``fee`` for a flat fee
+    (late cancellation, no-show, an amount set by a dispute) charged once."""
+
+    HOUR = TariffUnit.HOUR.value, _("per hour")
+    SAMPLE = TariffUnit.SAMPLE.value, _("per sample")
+    FEE = "fee", _("flat fee")
 
 
 class Facility(TimeStampedModel):
@@ -339,16 +349,9 @@ class UserQuota(models.Model):
         return f"{self.person} · {self.resource}: {self.monthly_hours} h"
 
 
-class BookingStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    CANCELLED = "cancelled", _("Cancelled")
-    USED = "used", _("Used")
-    NO_SHOW = "no_show", _("No-show")
-
-
 assert set(HOLDING_STATUSES) <= set(BookingStatus.values)
+
+__all__ = ["BookingStatus"]  # re-exported: defined in statuses.py
 
 
 class Booking(TimeStampedModel):
@@ -500,7 +503,7 @@ class Charge(TimeStampedModel):
     incurred_on = models.DateField(_("date"), db_index=True)
     description = models.CharField(_("description"), max_length=300)
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
-    unit = models.CharField(_("unit"), max_length=10, choices=TariffUnit.choices)
+    unit = models.CharField(_("unit"), max_length=10, choices=ChargeUnit.choices)
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
@@ -517,6 +520,11 @@ class Charge(TimeStampedModel):
                 condition=models.Q(amount__gte=0), name="facilities_charge_nonnegative"
             )
         ]
+
+    @property
+    def is_open(self) -> bool:
+        """Open: the payer may still dispute it."""
+        return self.status == ChargeStatus.OPEN
 
     def __str__(self) -> str:
         return f"{self.description}: {self.currency} {self.amount}"

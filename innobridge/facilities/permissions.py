@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from innobridge.core.permissions import Role, has_role
+from innobridge.core.permissions import Role, can_act_as
 
 from .models import Booking, Charge, Facility
 
@@ -16,9 +16,9 @@ from .models import Booking, Charge, Facility
 def can_manage_facility(user: Any, facility: Facility) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    if has_role(user, Role.ADMINISTRATOR):
+    if can_act_as(user, Role.ADMINISTRATOR):
         return True
-    return has_role(user, Role.FACILITY_MANAGER) and facility.managers.filter(pk=user.pk).exists()
+    return can_act_as(user, Role.FACILITY_MANAGER) and facility.managers.filter(pk=user.pk).exists()
 
 
 def require_manage_facility(user: Any, facility: Facility) -> None:
@@ -28,7 +28,7 @@ def require_manage_facility(user: Any, facility: Facility) -> None:
 
 def can_publish_facility(user: Any) -> bool:
     """Whether ``user`` may create a facility (facility managers and administrators)."""
-    return has_role(user, Role.FACILITY_MANAGER) or has_role(user, Role.ADMINISTRATOR)
+    return can_act_as(user, Role.FACILITY_MANAGER) or can_act_as(user, Role.ADMINISTRATOR)
 
 
 def require_publish_facility(user: Any) -> None:

@@ -27,7 +27,15 @@ from innobridge.core.permissions import Role
 from innobridge.people.models import Person
 
 from . import services
-from .models import Criterion, Funder, ReviewAssignment, Scheme
+from .models import (
+    AssignmentStatus,
+    Criterion,
+    DecisionChoice,
+    Funder,
+    ReportRating,
+    ReviewAssignment,
+    Scheme,
+)
 
 SCHEME_NAME = "Mainland–Hong Kong Joint Research Scheme (demo)"
 
@@ -239,7 +247,7 @@ def _seed(
     services.run_assignment(officer, decided, cross_border=False)
     services.send_invitations(officer, decided)
     for a in ReviewAssignment.objects.filter(
-        proposal__call=decided, status="invited"
+        proposal__call=decided, status=AssignmentStatus.INVITED
     ).select_related("funder"):
         services.respond_assignment(a.reviewer, a, accept=True)
         crits = Criterion.objects.filter(call=decided, funder=a.funder)
@@ -255,18 +263,24 @@ def _seed(
         officer,
         past[0],
         hk_funder,
-        decision="fund",
+        decision=DecisionChoice.FUND,
         reasons="Excellent science and a strong partnership.",
     )
     services.record_decision(
-        officer, past[0], cn_funder, decision="fund", reasons="Highly ranked by the Mainland panel."
+        officer,
+        past[0],
+        cn_funder,
+        decision=DecisionChoice.FUND,
+        reasons="Highly ranked by the Mainland panel.",
     )
-    services.record_decision(officer, past[1], hk_funder, decision="fund", reasons="Good proposal.")
+    services.record_decision(
+        officer, past[1], hk_funder, decision=DecisionChoice.FUND, reasons="Good proposal."
+    )
     services.record_decision(
         officer,
         past[1],
         cn_funder,
-        decision="not_fund",
+        decision=DecisionChoice.NOT_FUND,
         reasons="Ranked below the funding line on the Mainland side.",
     )
     past[0].refresh_from_db()
@@ -278,11 +292,13 @@ def _seed(
         milestone=milestone,
         summary="First six months: prototype built, joint workshop held in Shenzhen.",
     )
-    services.rate_report(officer, report, rating="satisfactory")
+    services.rate_report(officer, report, rating=ReportRating.SATISFACTORY)
     for d in project.disbursements.filter(depends_on__isnull=True):
         services.release_disbursement(officer, d)
     # the third proposal stays at the panel (one funder still to decide)
-    services.record_decision(officer, past[2], hk_funder, decision="fund", reasons="Promising.")
+    services.record_decision(
+        officer, past[2], hk_funder, decision=DecisionChoice.FUND, reasons="Promising."
+    )
     decided.decided_at = now
     decided.save(update_fields=["decided_at"])
     # 2. an open call with submitted proposals

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.models import Region
 
-from .models import Criterion, Funder, Scheme
+from .models import BudgetLine, Criterion, Funder, Scheme
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -163,3 +163,19 @@ class CallEditForm(CallBasicsForm):
 
     def side_groups(self) -> list[tuple[Any, list[Any]]]:
         return [(cs, [self[n] for n in names]) for cs, names in self.side_fields]
+
+
+def _model_field(model: Any, name: str, **kwargs: Any) -> Any:
+    """The form field of ``model.name``: its limits (length, digits, validators) as well."""
+    return model._meta.get_field(name).formfield(**kwargs)
+
+
+class BudgetLineForm(forms.Form):
+    """One budget line of a proposal. Side, category and source are checked by the
+    service (with its messages); the amount and description carry the model's limits."""
+
+    side = forms.CharField(max_length=3)
+    category = forms.CharField(max_length=20)
+    source = forms.CharField(max_length=10, required=False)
+    amount = _model_field(BudgetLine, "amount")
+    description = _model_field(BudgetLine, "description", required=False)

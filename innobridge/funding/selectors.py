@@ -20,20 +20,25 @@ from django.utils import timezone
 from innobridge.core.permissions import Role, has_role
 
 from .models import (
+    AssignmentStatus,
     Call,
     CallSide,
     Criterion,
+    DecisionChoice,
     Funder,
+    InvitationStatus,
     Notification,
     Project,
     Proposal,
+    ProposalRole,
     ProposalState,
     Review,
     ReviewAssignment,
     Scheme,
 )
+from .permissions import can_manage_call, can_work_on_proposal
 from .portfolio import Candidate, best_portfolio
-from .services import is_call_officer, is_team_member, side_totals
+from .services import side_totals
 
 
 def _authed(user: Any) -> bool:
@@ -79,7 +84,11 @@ def my_proposals(user: Any) -> QuerySet[Proposal]:
         return Proposal.objects.none()
     return (
         Proposal.objects.filter(
-            Q(lead=user) | Q(members__person=user, members__status__in=["accepted", "invited"])
+            Q(lead=user)
+            | Q(
+                members__person=user,
+                members__status__in=[InvitationStatus.ACCEPTED, InvitationStatus.INVITED],
+            )
         )
         .distinct()
         .select_related("call")
@@ -91,29 +100,46 @@ def visible_proposals(user: Any) -> QuerySet[Proposal]:
     """Own proposals (team or invited), assigned ones (not declined), officers' calls'."""
     if not _authed(user):
         return Proposal.objects.none()
-    q = Q(lead=user) | Q(members__person=user, members__status__in=["accepted", "invited"])
-    q |= Q(assignments__reviewer=user, assignments__status__in=["invited", "accepted", "submitted"])
+    q = Q(lead=user) | Q(
+        members__person=user,
+        members__status__in=[InvitationStatus.ACCEPTED, InvitationStatus.INVITED],
+    )
+    q |= Q(
+        assignments__reviewer=user,
+        assignments__status__in=[
+            AssignmentStatus.INVITED,
+            AssignmentStatus.ACCEPTED,
+            AssignmentStatus.SUBMITTED,
+        ],
+    )
     calls = officer_calls(user)
     q |= Q(call__in=calls) & ~Q(state=ProposalState.DRAFT)
     return Proposal.objects.filter(q).distinct().order_by("call", "id")
 
 
-def proposal_role(user: Any, proposal: Proposal) -> str:
-    """ "officer", "team", "reviewer" or "" — how ``user`` relates to ``proposal``."""
+def proposal_role(user: Any, proposal: Proposal) -> ProposalRole:
+    """How ``user`` relates to ``proposal`` (``ProposalRole.NONE``: not at all)."""
     if not _authed(user):
-        return ""
-    if is_call_officer(user, proposal.call) and proposal.state != ProposalState.DRAFT:
-        return "officer"
+        return ProposalRole.NONE
+    if can_manage_call(user, proposal.call) and proposal.state != ProposalState.DRAFT:
+        return ProposalRole.OFFICER
     if (
         proposal.lead_id == user.pk
-        or proposal.members.filter(person=user, status__in=["accepted", "invited"]).exists()
+        or proposal.members.filter(
+            person=user, status__in=[InvitationStatus.ACCEPTED, InvitationStatus.INVITED]
+        ).exists()
     ):
-        return "team"
+        return ProposalRole.TEAM
     if proposal.assignments.filter(
-        reviewer=user, status__in=["invited", "accepted", "submitted"]
+        reviewer=user,
+        status__in=[
+            AssignmentStatus.INVITED,
+            AssignmentStatus.ACCEPTED,
+            AssignmentStatus.SUBMITTED,
+        ],
     ).exists():
-        return "reviewer"
-    return ""
+        return ProposalRole.REVIEWER
+    return ProposalRole.NONE
 
 
 def my_assignments(user: Any) -> QuerySet[ReviewAssignment]:
@@ -121,7 +147,12 @@ def my_assignments(user: Any) -> QuerySet[ReviewAssignment]:
         return ReviewAssignment.objects.none()
     return (
         ReviewAssignment.objects.filter(
-            reviewer=user, status__in=["invited", "accepted", "submitted"]
+            reviewer=user,
+            status__in=[
+                AssignmentStatus.INVITED,
+                AssignmentStatus.ACCEPTED,
+                AssignmentStatus.SUBMITTED,
+            ],
         )
         .select_related("proposal", "proposal__call", "funder")
         .order_by("deadline", "id")
@@ -140,9 +171,9 @@ def visible_reviews(user: Any, proposal: Proposal) -> list[dict[str, Any]]:
         .order_by("assignment__funder__side", "id")
     )
     role = proposal_role(user, proposal)
-    if role == "officer":
+    if role == ProposalRole.OFFICER:
         return [_review_dict(r, named=True) for r in reviews]
-    if role == "reviewer":
+    if role == ProposalRole.REVIEWER:
         mine = [r for r in reviews if r.assignment.reviewer_id == user.pk]
         if not mine:
             return []
@@ -173,9 +204,12 @@ def _review_dict(r: Review, *, named: bool) -> dict[str, Any]:
 def decisions_for(user: Any, proposal: Proposal) -> list[dict[str, Any]]:
     """Each funder's decision with reasons (no reviewer names) for the team and officers."""
     role = proposal_role(user, proposal)
-    if role not in ("officer", "team"):
+    if role not in (ProposalRole.OFFICER, ProposalRole.TEAM):
         return []
-    if role == "team" and proposal.state not in (ProposalState.AWARDED, ProposalState.DECLINED):
+    if role == ProposalRole.TEAM and proposal.state not in (
+        ProposalState.AWARDED,
+        ProposalState.DECLINED,
+    ):
         return []
     return [
         {
@@ -275,7 +309,7 @@ def visible_projects(user: Any) -> QuerySet[Project]:
     """Projects whose page ``user`` may open: both partners' teams and the call's officers."""
     if not _authed(user):
         return Project.objects.none()
-    q = Q(proposal__members__person=user, proposal__members__status="accepted")
+    q = Q(proposal__members__person=user, proposal__members__status=InvitationStatus.ACCEPTED)
     q |= Q(proposal__call__in=officer_calls(user))
     return Project.objects.filter(q).distinct().order_by("-start_date", "id")
 
@@ -291,7 +325,7 @@ def public_projects() -> list[dict[str, Any]]:
         p = project.proposal
         orgs = []
         for m in p.members.all():
-            if m.status == "accepted" and m.organisation not in orgs:
+            if m.status == InvitationStatus.ACCEPTED and m.organisation not in orgs:
                 orgs.append(m.organisation)
         out.append(
             {
@@ -305,7 +339,7 @@ def public_projects() -> list[dict[str, Any]]:
                 "amounts": [
                     {"side": d.side, "amount": d.amount, "currency": d.currency}
                     for d in sorted(p.decisions.all(), key=lambda d: d.side)
-                    if d.decision == "fund"
+                    if d.decision == DecisionChoice.FUND
                 ],
             }
         )
@@ -319,4 +353,6 @@ def unread_notifications(user: Any) -> QuerySet[Notification]:
 
 
 def can_view_project(user: Any, project: Project) -> bool:
-    return is_team_member(user, project.proposal) or is_call_officer(user, project.proposal.call)
+    return can_work_on_proposal(user, project.proposal) or can_manage_call(
+        user, project.proposal.call
+    )

@@ -7,16 +7,23 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
-import math
+import json
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import TextIO
+from collections.abc import Iterator, Sequence
+from typing import Any, TextIO
 
 import numpy as np
 
 from innobridge.matching.assign import Assignment, InfeasibleAssignment, assign
+from innobridge.matching.tables import (
+    Codes,
+    TableError,
+    ids_column,
+    is_jsonl,
+    line_of_row,
+    numbers_column,
+    read_chunks,
+)
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -30,11 +37,18 @@ item's total affinity is maximised first, then the total).
 """
 
 EPILOG = """\
-file formats (UTF-8 CSV, first line is the header, column order as shown):
+file formats: CSV (UTF-8, first line is the header, column order as shown) or JSON Lines
+(a file named *.jsonl or *.ndjson: one object per line with the same keys, e.g.
+{"item": "P1", "reviewer": "R7", "affinity": 0.83}); files are read in chunks by a
+vectorised parser (millions of rows in seconds).
   --affinity   item,reviewer,affinity   one row per allowed pair; affinity is a number.
-                                        Pairs not listed (or with an empty/NaN affinity)
-                                        are not allowed. The items and reviewers are the
-                                        ids that appear in this file.
+                                        Pairs not listed (or with an empty/NaN/null
+                                        affinity) are not allowed. The items and reviewers
+                                        are the ids that appear in this file.
+               or a dense matrix        AFF.npz with arrays affinity (items x reviewers,
+                                        NaN = not allowed), items and reviewers (ids); or
+                                        AFF.npy, a bare matrix whose ids are its row and
+                                        column numbers 0, 1, ...
   --conflicts  item,reviewer            forbidden pairs (conflicts of interest); ids not in
                                         the affinity file are ignored.
   --cross-border
@@ -43,7 +57,8 @@ file formats (UTF-8 CSV, first line is the header, column order as shown):
                                         each region listed in this file. Reviewers not in
                                         the file have no region.
   output       item,reviewer,affinity   one row per assigned pair, sorted by item, written
-                                        to --output or standard output.
+                                        to --output (JSON Lines if it ends in .jsonl) or
+                                        standard output (JSON Lines with --jsonl).
 
 exit status: 0 success, 2 malformed input or bad options, 3 infeasible instance (the reason,
 naming the items that cannot be covered, is printed on standard error).
@@ -58,92 +73,136 @@ class InputError(Exception):
     """Malformed input file (message is shown to the user)."""
 
 
-def _reader(path: str, expected: Sequence[str]) -> tuple[list[list[str]], str]:
+def _table(path: str, columns: Sequence[str]) -> Iterator[Any]:
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        yield from read_chunks(path, columns)
+    except TableError as exc:
+        raise InputError(str(exc)) from None
+
+
+def read_dense(path: str) -> tuple[np.ndarray, list[str], list[str]]:
+    """A dense affinity matrix: ``.npz`` with ``affinity`` (items x reviewers, NaN = not
+    allowed), ``items`` and ``reviewers`` (id arrays); or a bare ``.npy`` matrix whose ids
+    are its row and column numbers (0, 1, ...)."""
+    try:
+        if path.lower().endswith(".npz"):
+            with np.load(path, allow_pickle=False) as z:
+                missing = {"affinity", "items", "reviewers"} - set(z.files)
+                if missing:
+                    raise InputError(f"{path}: missing arrays {', '.join(sorted(missing))}")
+                aff = np.asarray(z["affinity"], dtype=np.float64)
+                items = [str(x) for x in z["items"].tolist()]
+                revs = [str(x) for x in z["reviewers"].tolist()]
+        else:
+            aff = np.asarray(np.load(path, allow_pickle=False), dtype=np.float64)
+            items = [str(i) for i in range(aff.shape[0])] if aff.ndim == 2 else []
+            revs = [str(r) for r in range(aff.shape[1])] if aff.ndim == 2 else []
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path} is not UTF-8 text") from exc
-    rows = [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]
-    if not rows:
-        raise InputError(f"{path} is empty (expected header {','.join(expected)})")
-    header = [c.strip().lower() for c in rows[0]]
-    if header[: len(expected)] != list(expected):
-        raise InputError(f"{path}: expected header {','.join(expected)}, got {','.join(rows[0])}")
-    body = rows[1:]
-    for n, row in enumerate(body, start=2):
-        if len(row) < len(expected):
-            raise InputError(f"{path} line {n}: expected {len(expected)} columns, got {len(row)}")
-        if any(not c.strip() for c in row[:2]):
-            raise InputError(f"{path} line {n}: empty {expected[0]} or {expected[1]}")
-    return body, path
+    except ValueError as exc:
+        raise InputError(f"{path}: not a NumPy .npy/.npz file of numbers ({exc})") from None
+    if aff.ndim != 2 or aff.size == 0:
+        raise InputError(f"{path}: affinity must be a non-empty items x reviewers matrix")
+    if (len(items), len(revs)) != aff.shape:
+        raise InputError(
+            f"{path}: {len(items)} items and {len(revs)} reviewers for a matrix of shape "
+            f"{aff.shape}"
+        )
+    for kind, ids in (("item", items), ("reviewer", revs)):
+        if len(set(ids)) != len(ids):
+            raise InputError(f"{path}: duplicate {kind} ids")
+    if np.isinf(aff).any():
+        raise InputError(f"{path}: affinity must be finite")
+    return aff, items, revs
 
 
 def read_affinity(path: str) -> tuple[np.ndarray, list[str], list[str]]:
-    """Long-format affinity CSV -> (items x reviewers matrix with NaN gaps, item ids,
-    reviewer ids), ids in first-appearance order."""
-    rows, _ = _reader(path, ("item", "reviewer", "affinity"))
-    items: dict[str, int] = {}
-    revs: dict[str, int] = {}
-    triples: list[tuple[int, int, float]] = []
-    for n, row in enumerate(rows, start=2):
-        it, rv, val = row[0].strip(), row[1].strip(), row[2].strip()
-        if val == "":
-            a = math.nan
-        else:
-            try:
-                a = float(val)
-            except ValueError:
-                raise InputError(f"{path} line {n}: affinity {val!r} is not a number") from None
-            if math.isinf(a):
-                raise InputError(f"{path} line {n}: affinity must be finite")
-        i = items.setdefault(it, len(items))
-        r = revs.setdefault(rv, len(revs))
-        triples.append((i, r, a))
-    if not triples:
-        raise InputError(f"{path} has a header but no rows")
-    aff = np.full((len(items), len(revs)), np.nan)
-    seen = np.zeros(aff.shape, dtype=bool)
-    for n, (i, r, a) in enumerate(triples, start=2):
-        if seen[i, r]:
-            raise InputError(f"{path} line {n}: duplicate pair {rows[n - 2][0]},{rows[n - 2][1]}")
-        seen[i, r] = True
-        aff[i, r] = a
-    return aff, list(items), list(revs)
+    """Affinities -> (items x reviewers matrix with NaN gaps, item ids, reviewer ids), ids in
+    first-appearance order.  Long format (CSV or JSON Lines ``item,reviewer,affinity``, read
+    in chunks with vectorised parsing) or a dense ``.npy``/``.npz`` matrix."""
+    if path.lower().endswith((".npy", ".npz")):
+        return read_dense(path)
+    items, revs = Codes(), Codes()
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    cols = ("item", "reviewer", "affinity")
+    try:
+        for df in _table(path, cols):
+            i = items.encode(ids_column(df, "item", path))
+            r = revs.encode(ids_column(df, "reviewer", path))
+            a = numbers_column(df, "affinity", path)
+            parts.append((i.astype(np.int32), r.astype(np.int32), a))
+    except TableError as exc:
+        raise InputError(str(exc)) from None
+    ii = np.concatenate([p[0] for p in parts])
+    rr = np.concatenate([p[1] for p in parts])
+    aa = np.concatenate([p[2] for p in parts])
+    del parts
+    n_i, n_r = len(items.index), len(revs.index)
+    flat = ii.astype(np.int64) * n_r + rr
+    counts = np.bincount(flat, minlength=n_i * n_r)
+    if (counts > 1).any():
+        seen: set[int] = set()
+        for row in np.nonzero(counts[flat] > 1)[0].tolist():
+            f = int(flat[row])
+            if f in seen:
+                line = line_of_row(path, row, is_jsonl(path))
+                it, rv = items.ids()[int(ii[row])], revs.ids()[int(rr[row])]
+                raise InputError(f"{path} line {line}: duplicate pair {it},{rv}")
+            seen.add(f)
+    aff = np.full((n_i, n_r), np.nan)
+    aff.flat[flat] = aa
+    return aff, items.ids(), revs.ids()
 
 
-def read_conflicts(path: str, items: list[str], revs: list[str]) -> list[tuple[int, int]]:
-    """Conflicts CSV -> index pairs (unknown ids are ignored)."""
-    rows, _ = _reader(path, ("item", "reviewer"))
-    ii = {x: j for j, x in enumerate(items)}
-    rr = {x: j for j, x in enumerate(revs)}
-    out = []
-    for row in rows:
-        i, r = ii.get(row[0].strip()), rr.get(row[1].strip())
-        if i is not None and r is not None:
-            out.append((i, r))
-    return out
+def read_conflicts(path: str, items: list[str], revs: list[str]) -> np.ndarray:
+    """Conflicts (CSV or JSON Lines ``item,reviewer``) -> boolean items x reviewers mask
+    (unknown ids are ignored)."""
+    import pandas as pd
+
+    mask = np.zeros((len(items), len(revs)), dtype=bool)
+    ii, rr = pd.Index(items), pd.Index(revs)
+    try:
+        for df in _table(path, ("item", "reviewer")):
+            i = ii.get_indexer(ids_column(df, "item", path))
+            r = rr.get_indexer(ids_column(df, "reviewer", path))
+            ok = (i >= 0) & (r >= 0)
+            mask[i[ok], r[ok]] = True
+    except TableError as exc:
+        raise InputError(str(exc)) from None
+    return mask
 
 
 def read_regions(path: str, revs: list[str]) -> tuple[list[str | None], list[str]]:
-    """Regions CSV -> (label per reviewer, required regions in first-appearance order)."""
-    rows, _ = _reader(path, ("reviewer", "region"))
+    """Regions (CSV or JSON Lines ``reviewer,region``) -> (label per reviewer, required
+    regions in first-appearance order)."""
     label: dict[str, str] = {}
     required: dict[str, None] = {}
-    for n, row in enumerate(rows, start=2):
-        rv, g = row[0].strip(), row[1].strip()
-        if not g:
-            raise InputError(f"{path} line {n}: empty region for reviewer {rv}")
-        if rv in label and label[rv] != g:
-            raise InputError(f"{path} line {n}: reviewer {rv} has two regions")
-        label[rv] = g
-        required.setdefault(g, None)
+    try:
+        for df in _table(path, ("reviewer", "region")):
+            rv_col = ids_column(df, "reviewer", path)
+            g_col = df["region"].map(lambda v: "" if v is None else str(v).strip())
+            for n, (rv, g) in enumerate(zip(rv_col.tolist(), g_col.tolist(), strict=True)):
+                line = df.attrs["first_row"] + n
+                if not g:
+                    at = line_of_row(path, line, is_jsonl(path))
+                    raise InputError(f"{path} line {at}: empty region for reviewer {rv}")
+                if rv in label and label[rv] != g:
+                    at = line_of_row(path, line, is_jsonl(path))
+                    raise InputError(f"{path} line {at}: reviewer {rv} has two regions")
+                label[rv] = g
+                required.setdefault(g, None)
+    except TableError as exc:
+        raise InputError(str(exc)) from None
     return [label.get(r) for r in revs], list(required)
 
 
-def write_assignment(result: Assignment, out: TextIO) -> None:
-    """Write ``item,reviewer,affinity`` rows."""
+def write_assignment(result: Assignment, out: TextIO, jsonl: bool = False) -> None:
+    """Write ``item,reviewer,affinity`` rows (CSV, or JSON Lines objects)."""
+    if jsonl:
+        for it, rv, a in result.labeled_pairs():
+            rec = {"item": it, "reviewer": rv, "affinity": float(f"{a:.6g}")}
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        return
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["item", "reviewer", "affinity"])
     for it, rv, a in result.labeled_pairs():
@@ -157,7 +216,12 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ap.add_argument("--affinity", required=True, metavar="AFF.csv", help="item,reviewer,affinity")
+    ap.add_argument(
+        "--affinity",
+        required=True,
+        metavar="AFF.csv",
+        help="item,reviewer,affinity (.csv or .jsonl), or a dense .npy/.npz matrix",
+    )
     ap.add_argument("--k", type=int, required=True, help="reviewers per item")
     ap.add_argument("--min-load", type=int, default=0, help="minimum items per reviewer (0)")
     ap.add_argument("--max-load", type=int, required=True, help="maximum items per reviewer")
@@ -170,7 +234,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="REGIONS.csv",
         help="reviewer,region; each item gets one reviewer from every region",
     )
-    ap.add_argument("--output", "-o", metavar="OUT.csv", help="write here instead of stdout")
+    ap.add_argument(
+        "--output",
+        "-o",
+        metavar="OUT.csv",
+        help="write here instead of stdout (.jsonl: JSON Lines)",
+    )
+    ap.add_argument("--jsonl", action="store_true", help="JSON Lines on standard output")
     ap.add_argument("--time-limit", type=float, default=None, help="seconds (--fair MILP)")
     ap.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr")
     return ap
@@ -191,6 +261,8 @@ def main(argv: list[str]) -> int:
             raise InputError("loads must not be negative")
         aff, items, revs = read_affinity(args.affinity)
         conflicts = read_conflicts(args.conflicts, items, revs) if args.conflicts else None
+        if conflicts is not None and not conflicts.any():
+            conflicts = None
         regions: list[str | None] | None = None
         required: list[str] | None = None
         if args.cross_border:
@@ -225,9 +297,9 @@ def main(argv: list[str]) -> int:
     try:
         if args.output:
             with open(args.output, "w", encoding="utf-8", newline="") as fh:
-                write_assignment(result, fh)
+                write_assignment(result, fh, jsonl=is_jsonl(args.output))
         else:
-            write_assignment(result, sys.stdout)
+            write_assignment(result, sys.stdout, jsonl=args.jsonl)
     except OSError as exc:
         print(f"innobridge assign: cannot write {args.output}: {exc.strerror or exc}", file=err)
         return EXIT_INPUT

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -12,10 +12,18 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
 from innobridge.core.models import Region
+from innobridge.core.schemas import TEXT_MAX, FromModel
 
 from . import selectors, services
 from .auth import api_auth
-from .models import CareerStage, Organisation, OrganisationType, ResearcherProfile
+from .models import (
+    CareerStage,
+    Organisation,
+    OrganisationType,
+    Person,
+    Publication,
+    ResearcherProfile,
+)
 from .ror import clean_ror_id
 
 router = Router(tags=["people"])
@@ -255,32 +263,43 @@ class PublicationFilters(Schema):
     doi: str = ""
 
 
+# A keyword list as the API takes it: at most MAX_KEYWORDS keywords of at most 100
+# characters (the service's own limits, so a longer list is a 422 naming the field).
+Keywords = Annotated[
+    list[Annotated[str, Field(max_length=100)]], Field(max_length=services.MAX_KEYWORDS)
+]
+
+
 class ResearcherIn(Schema):
     """Fields of a profile; on PATCH only the fields sent are changed."""
 
-    display_name: str | None = None
-    orcid: str | None = None
+    display_name: Annotated[str, FromModel(Person, "display_name")] | None = None
+    orcid: Annotated[str, FromModel(ResearcherProfile, "orcid", max_length=60)] | None = None
     organisation: int | None = None
-    region: str | None = None
-    career_stage: str | None = None
-    position: str | None = None
-    keywords: list[str] | None = None
-    biography: str | None = None
-    biography_language: str | None = None
+    region: Annotated[str, FromModel(ResearcherProfile, "region")] | None = None
+    career_stage: Annotated[str, FromModel(ResearcherProfile, "career_stage")] | None = None
+    position: Annotated[str, FromModel(ResearcherProfile, "position")] | None = None
+    keywords: Keywords | None = None
+    biography: (
+        Annotated[str, FromModel(ResearcherProfile, "biography", max_length=TEXT_MAX)] | None
+    ) = None
+    biography_language: (
+        Annotated[str, FromModel(ResearcherProfile, "biography_language")] | None
+    ) = None
     is_public: bool | None = None
 
 
 class PublicationIn(Schema):
-    title: str
-    abstract: str = ""
-    year: int | None = None
-    venue: str = ""
-    doi: str | None = None
-    language: str = ""
-    keywords: list[str] = []
-    author_names: list[str] = []
-    url: str = ""
-    licence: str = ""
+    title: Annotated[str, FromModel(Publication, "title")]
+    abstract: Annotated[str, FromModel(Publication, "abstract", max_length=TEXT_MAX)] = ""
+    year: Annotated[int, FromModel(Publication, "year")] | None = None
+    venue: Annotated[str, FromModel(Publication, "venue")] = ""
+    doi: Annotated[str, FromModel(Publication, "doi", max_length=300)] | None = None
+    language: Annotated[str, FromModel(Publication, "language")] = ""
+    keywords: Annotated[list[Annotated[str, Field(max_length=300)]], Field(max_length=200)] = []
+    author_names: Annotated[list[Annotated[str, Field(max_length=300)]], Field(max_length=500)] = []
+    url: Annotated[str, FromModel(Publication, "url")] = ""
+    licence: Annotated[str, FromModel(Publication, "licence")] = ""
 
 
 class PublicationImportOut(Schema):

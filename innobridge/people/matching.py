@@ -12,6 +12,7 @@ their most recent publications (title and the start of the abstract).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Iterable
@@ -31,7 +32,7 @@ MAX_PUBLICATIONS = 20
 ABSTRACT_CHARS = 400
 
 _lock = threading.RLock()
-_state: dict[str, Any] = {"index": None, "version": None, "progress": None}
+_state: dict[str, Any] = {"index": None, "version": None, "progress": None, "rebuilding": None}
 
 
 def index_dir() -> Path:
@@ -92,23 +93,43 @@ def _indexable() -> Any:
 
 
 def _version_file() -> Path:
+    """Names the complete index in use: a sub-directory of :func:`index_dir`, written (by
+    an atomic rename) only after that directory is complete."""
     return index_dir() / "VERSION"
 
 
 def _read_version() -> str | None:
     try:
-        return _version_file().read_text()
+        return _version_file().read_text().strip() or None
     except FileNotFoundError:
         return None
 
 
+def _version_dir(version: str) -> Path:
+    d = index_dir() / version
+    # An index saved before versioned directories sits in index_dir() itself.
+    return d if d.is_dir() else index_dir()
+
+
 def _save(index: SearchIndex) -> None:
+    """Save ``index`` beside the one in use, then switch to it atomically: a reader (this
+    process or another) always loads a complete index, never a half-written one."""
+    import os
+    import shutil
     import uuid
 
-    index.save(index_dir())
-    version = uuid.uuid4().hex
-    _version_file().write_text(version)
+    previous = _read_version()
+    version = f"v-{uuid.uuid4().hex}"
+    index_dir().mkdir(parents=True, exist_ok=True)
+    index.save(index_dir() / version)
+    tmp = index_dir() / f"VERSION.{version}.tmp"
+    tmp.write_text(version)
+    os.replace(tmp, _version_file())
     _state["version"] = version
+    # Keep the previous version (a reader may be loading it); drop older ones.
+    for old in index_dir().glob("v-*"):
+        if old.is_dir() and old.name not in (version, previous):
+            shutil.rmtree(old, ignore_errors=True)
 
 
 _local = threading.local()
@@ -139,54 +160,83 @@ def _warm(docs: list[Document], embedder: Embedder) -> None:
 
 
 def _build(docs: list[Document], batch: int, on_batch: Any = None) -> SearchIndex:
-    """A new index over ``docs``, made live (searchable) from its first batch on."""
+    """A new index over ``docs``.  When no index exists yet it is made live (searchable)
+    from its first batch on; otherwise the index in use keeps serving until the new one
+    is complete and saved, then the new one replaces it.
+
+    Every batch's embeddings go to the on-disk cache as soon as they are computed, so an
+    interrupted build (Ctrl-C, a crash, a restart) resumes where it stopped: the texts
+    already embedded are read back from the cache, not embedded again."""
     index = SearchIndex(embedder=make_embedder(), cache_dir=cache_dir())
     warm_embedder = _thread_embedder()
     with _lock:
-        _state.update(index=index, version=None, progress=(0, len(docs)))
-    for start in range(0, len(docs), batch):
-        chunk = docs[start : start + batch]
-        _warm(chunk, warm_embedder)
+        live = _state["index"] is None and _read_version() is None
+        if live:
+            _state.update(index=index, version=None, progress=(0, len(docs)))
+        _state["rebuilding"] = (0, len(docs))
+    try:
+        for start in range(0, len(docs), batch):
+            chunk = docs[start : start + batch]
+            _warm(chunk, warm_embedder)
+            with _lock if live else contextlib.nullcontext():
+                index.add(chunk)
+            with _lock:
+                if live:
+                    _state["progress"] = (start + len(chunk), len(docs))
+                _state["rebuilding"] = (start + len(chunk), len(docs))
+            if on_batch is not None:
+                on_batch(start + len(chunk), len(docs))
         with _lock:
-            index.add(chunk)
-            _state["progress"] = (start + len(chunk), len(docs))
-        if on_batch is not None:
-            on_batch(start + len(chunk), len(docs))
-    with _lock:
-        _save(index)
-        _state["progress"] = None
+            _save(index)
+            _state["index"] = index
+    finally:
+        with _lock:
+            _state["progress"] = None
+            _state["rebuilding"] = None
     return index
 
 
-def rebuild(progress: bool = False, batch: int = 16) -> int:
+def rebuild(progress: bool | float = False, batch: int = 32) -> int:
     """Build the researcher index from the database and save it. Returns its size.
 
-    The index being built is searchable from its first batch on (a search during the
-    build sees the researchers indexed so far; :func:`build_progress` says how far)."""
+    With no index yet, the one being built is searchable from its first batch on (a search
+    during the build sees the researchers indexed so far; :func:`build_progress` says how
+    far); a rebuild leaves the current index serving until the new one is complete.
+    ``progress`` shows a progress bar (rate and time left) on standard error (a number:
+    refreshed at most every that many seconds)."""
     docs = [d for d in (researcher_document(p) for p in _indexable()) if d is not None]
     bar: Any = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(docs), desc="index researchers", unit="researcher")
+        bar = tqdm(
+            total=len(docs),
+            desc="index researchers",
+            unit="researcher",
+            mininterval=1.0 if progress is True else float(progress),
+            smoothing=0.1,
+        )
 
     def advance(done: int, total: int) -> None:
         if bar is not None:
             bar.update(done - bar.n)
 
-    index = _build(docs, batch, advance)
-    if bar is not None:
-        bar.close()
+    try:
+        index = _build(docs, batch, advance)
+    finally:
+        if bar is not None:
+            bar.close()
     return len(index)
 
 
-def rebuild_in_background() -> threading.Thread:
-    """Start :func:`rebuild` in a daemon thread (the embedded demo serves meanwhile)."""
+def rebuild_in_background(progress: bool = True) -> threading.Thread:
+    """Start :func:`rebuild` in a daemon thread (the embedded demo serves meanwhile), with
+    a progress bar on standard error updated every few seconds."""
     from django.db import connection
 
     def run() -> None:
         try:
-            rebuild()
+            rebuild(progress=5.0 if progress else False)
         except Exception:
             logger.exception("Building the researcher index failed")
             with _lock:
@@ -207,8 +257,11 @@ def index_is_current() -> bool:
 
     if _read_version() is None:
         return False
+    version = _read_version()
     try:
-        index = SearchIndex.load(index_dir(), embedder=make_embedder(), cache_dir=cache_dir())
+        index = SearchIndex.load(
+            _version_dir(version or ""), embedder=make_embedder(), cache_dir=cache_dir()
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return False
     if index.config != DEFAULT_CONFIG:
@@ -222,8 +275,14 @@ def index_is_current() -> bool:
 
 
 def build_progress() -> tuple[int, int] | None:
-    """(indexed, total) while this process is building the index, else None."""
+    """(indexed, total) while this process is building the first index (searches then see
+    only the researchers indexed so far), else None."""
     return _state.get("progress")
+
+
+def rebuild_progress() -> tuple[int, int] | None:
+    """(indexed, total) while this process builds any index (first or rebuild)."""
+    return _state.get("rebuilding")
 
 
 def get_index() -> SearchIndex:
@@ -238,7 +297,7 @@ def get_index() -> SearchIndex:
         if on_disk is not None:
             try:
                 index = SearchIndex.load(
-                    index_dir(), embedder=make_embedder(), cache_dir=cache_dir()
+                    _version_dir(on_disk), embedder=make_embedder(), cache_dir=cache_dir()
                 )
             except (OSError, ValueError, KeyError):
                 index = None
@@ -280,4 +339,4 @@ def search(
 
 def reset_for_tests() -> None:
     with _lock:
-        _state.update(index=None, version=None, progress=None)
+        _state.update(index=None, version=None, progress=None, rebuilding=None)

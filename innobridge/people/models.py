@@ -116,6 +116,10 @@ class Organisation(TimeStampedModel):
         ordering = ["name"]
         indexes = [models.Index(fields=["region", "primary_type"])]
 
+    @property
+    def is_active(self) -> bool:
+        return self.status == OrganisationStatus.ACTIVE
+
     def __str__(self) -> str:
         return self.name
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from innobridge.core.permissions import Role, has_role
+from innobridge.core.permissions import Role, can_act_as
 
 from .models import ResearcherProfile
 
@@ -19,7 +19,7 @@ def is_system(actor: Any) -> bool:
 
 
 def is_admin(actor: Any) -> bool:
-    return bool(getattr(actor, "is_superuser", False)) or has_role(actor, Role.ADMINISTRATOR)
+    return bool(getattr(actor, "is_superuser", False)) or can_act_as(actor, Role.ADMINISTRATOR)
 
 
 def can_edit_profile(actor: Any, profile: ResearcherProfile) -> bool:

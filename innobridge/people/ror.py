@@ -28,7 +28,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .models import ROR_ID_RE
+from .models import ROR_ID_RE, OrganisationStatus
 
 ROR_PREFIX_RE = re.compile(r"^(?:https?://)?(?:www\.)?ror\.org/", re.IGNORECASE)
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -44,7 +44,7 @@ KNOWN_TYPES = {
     "archive",
     "other",
 }
-KNOWN_STATUSES = {"active", "inactive", "withdrawn"}
+KNOWN_STATUSES = set(OrganisationStatus.values)
 RELATIONSHIP_TYPES = {"parent", "child", "related", "predecessor", "successor"}
 # Official Chinese names of a few universities whose ROR records (in the shared
 # snapshot) carry none, so that the directory finds them by 香港大學 / 香港大学 too.
@@ -76,7 +76,7 @@ class RorRecord:
     other_names: list[str] = field(default_factory=list)
     acronyms: list[str] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
-    status: str = "active"
+    status: str = OrganisationStatus.ACTIVE
     established: int | None = None
     country_code: str = ""
     city: str = ""
@@ -411,7 +411,7 @@ def _from_flat(raw: dict[str, Any]) -> RorRecord:
         ror_id=clean_ror_id(raw.get("id")),
         name="",
         types=_types(raw.get("types")),
-        status=_str(raw.get("status") or "active").lower(),
+        status=_str(raw.get("status") or OrganisationStatus.ACTIVE).lower(),
         established=_int_or_none(raw.get("established")),
         country_code=_str(raw.get("country_code")).upper(),
         city=_str(raw.get("city")),
@@ -444,7 +444,7 @@ def _from_v1(raw: dict[str, Any]) -> RorRecord:
         ror_id=clean_ror_id(raw.get("id")),
         name="",
         types=_types(raw.get("types")),
-        status=_str(raw.get("status") or "active").lower(),
+        status=_str(raw.get("status") or OrganisationStatus.ACTIVE).lower(),
         established=_int_or_none(raw.get("established")),
         country_code=_str(country.get("country_code")).upper(),
         city=_str(address.get("city") or geonames_city.get("city")),
@@ -501,7 +501,7 @@ def _from_v2(raw: dict[str, Any]) -> RorRecord:
         ror_id=clean_ror_id(raw.get("id")),
         name="",
         types=_types(raw.get("types")),
-        status=_str(raw.get("status") or "active").lower(),
+        status=_str(raw.get("status") or OrganisationStatus.ACTIVE).lower(),
         established=_int_or_none(raw.get("established")),
         country_code=_str(geo.get("country_code")).upper(),
         city=_str(geo.get("name")),

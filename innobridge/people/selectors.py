@@ -22,7 +22,15 @@ from innobridge.core.models import Region
 from innobridge.core.permissions import Role
 
 from .importers import normalise_doi
-from .models import ROR_ID_RE, ApiToken, Authorship, Organisation, Publication, ResearcherProfile
+from .models import (
+    ROR_ID_RE,
+    ApiToken,
+    Authorship,
+    Organisation,
+    OrganisationStatus,
+    Publication,
+    ResearcherProfile,
+)
 
 
 def directory_stats() -> dict[str, Any]:
@@ -78,7 +86,7 @@ def search_organisations(
     agree)."""
     qs = Organisation.objects.all()
     if not include_inactive:
-        qs = qs.filter(status="active")
+        qs = qs.filter(status=OrganisationStatus.ACTIVE)
     if region:
         qs = qs.filter(region=region)
     if type:

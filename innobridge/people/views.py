@@ -1,6 +1,5 @@
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -18,8 +17,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 
+from innobridge.core.forms import apply_service_errors
 from innobridge.core.models import Region
-from innobridge.core.permissions import Role, has_role
+from innobridge.core.permissions import Role, can_act_as
 
 from . import permissions, selectors, services
 from .forms import (
@@ -234,7 +234,7 @@ def researcher_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.update_profile(request.user, profile, **form.changes())
             except ValidationError as exc:
-                _add_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("Your profile is saved."))
                 return redirect(profile.get_absolute_url())
@@ -262,7 +262,7 @@ def researcher_new(request: HttpRequest) -> HttpResponse:
             try:
                 profile = services.create_profile(request.user, person, **form.changes())
             except ValidationError as exc:
-                _add_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("Your researcher profile is created."))
                 return redirect(profile.get_absolute_url())
@@ -350,7 +350,7 @@ PROFILE_CREATION_URLS = ("people:researcher_create", "people:researcher_new")
 
 
 def _after_signup_url(person: Person) -> str:
-    if has_role(person, Role.RESEARCHER):
+    if can_act_as(person, Role.RESEARCHER):
         for name in PROFILE_CREATION_URLS:
             try:
                 return reverse(name)
@@ -375,7 +375,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 role=data["role"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             auth_login(request, person, backend="django.contrib.auth.backends.ModelBackend")
             response = redirect(_after_signup_url(person))
@@ -383,15 +383,6 @@ def signup(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Welcome to InnoBridge! Your account is ready."))
             return response
     return render(request, "registration/signup.html", {"form": form})
-
-
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form (by field where it names one)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -412,7 +403,7 @@ def account(request: HttpRequest) -> HttpResponse:
                 try:
                     services.set_preferred_language(person, language)
                 except ValidationError as exc:
-                    _add_errors(language_form, exc)
+                    apply_service_errors(language_form, exc)
                 else:
                     response = redirect("account")
                     _apply_language(response, language)
@@ -426,7 +417,7 @@ def account(request: HttpRequest) -> HttpResponse:
                         person, token_form.cleaned_data["name"]
                     )
                 except ValidationError as exc:
-                    _add_errors(token_form, exc)
+                    apply_service_errors(token_form, exc)
                 else:
                     token_form = ApiTokenForm()
                     status = 201

@@ -44,6 +44,6 @@ def test_an_event_rolls_back_with_its_state_change(make_person):
 def test_system_actor_is_recorded_by_name():
     with transaction.atomic():
         event = record_event(
-            "import_ror", "people.organisations.import", object_type="x", object_id="1"
+            "import_ror", "people.organisations.imported", object_type="x", object_id="1"
         )
     assert event.actor is None and event.actor_repr == "import_ror"

@@ -37,7 +37,7 @@ def test_request_freezes_price_and_audits(resource: Any, people: dict[str, Any])
     )
     assert b.booker_region == "CN" and b.is_cross_border
     assert AuditEvent.objects.filter(
-        action="facilities.booking.request", object_id=str(b.pk)
+        action="facilities.booking.requested", object_id=str(b.pk)
     ).exists()
     # The tariff changes later: the booking keeps its price.
     Tariff.objects.filter(resource=resource, category="mainland_academic").update(price=999)

@@ -110,9 +110,9 @@ def test_audit_trail_never_holds_the_token(people: dict[str, Any]) -> None:
     services.revoke_calendar_feed(me)
     events = AuditEvent.objects.filter(action__startswith="facilities.calendar_feed.")
     assert sorted(events.values_list("action", flat=True)) == [
-        "facilities.calendar_feed.enable",
-        "facilities.calendar_feed.regenerate",
-        "facilities.calendar_feed.revoke",
+        "facilities.calendar_feed.enabled",
+        "facilities.calendar_feed.regenerated",
+        "facilities.calendar_feed.revoked",
     ]
     for e in events:
         assert feed.token not in str(e.before) + str(e.after)

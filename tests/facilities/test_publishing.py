@@ -85,7 +85,7 @@ def test_create_facility_service(orgs: Any, make_person: Any) -> None:
     )
     assert fac.region == "CN"  # from the organisation
     assert set(fac.managers.all()) == {boss, other}
-    assert AuditEvent.objects.filter(action="facilities.facility.create").count() == 1
+    assert AuditEvent.objects.filter(action="facilities.facility.created").count() == 1
 
 
 def test_create_facility_needs_role_and_manager_role(orgs: Any, make_person: Any) -> None:
@@ -131,7 +131,7 @@ def test_save_resource_validates_everything(facility: Any, manager: Any) -> None
     assert not Resource.objects.filter(name="Bad").exists()
     r = services.save_resource(manager, facility, kind="dataset", name="Cohort data")
     assert r.pk and r.facility == facility
-    assert AuditEvent.objects.filter(action="facilities.resource.create").exists()
+    assert AuditEvent.objects.filter(action="facilities.resource.created").exists()
 
 
 def test_allowed_groups_restrict_booking(resource: Any, manager: Any, people: Any) -> None:
@@ -181,7 +181,7 @@ def test_set_tariff_create_replace_validate(resource: Any, manager: Any, people:
         services.set_tariff(people["hk"], resource, "industry", price=Decimal("1"))
     services.remove_tariff(manager, t)
     assert not Tariff.objects.filter(pk=t.pk).exists()
-    assert AuditEvent.objects.filter(action="facilities.tariff.delete").exists()
+    assert AuditEvent.objects.filter(action="facilities.tariff.deleted").exists()
 
 
 def test_user_quota_overrides_default(resource: Any, manager: Any, people: Any) -> None:

@@ -213,5 +213,19 @@ def submitted(world: World) -> Any:
     return services.submit_proposal(world.lead, p)
 
 
+@pytest.fixture
+def project(world: World, submitted: Any) -> Any:
+    """The funded project of ``submitted``: reviewed, both funders fund it."""
+    from innobridge.funding import services
+
+    from .steps import to_panel
+
+    p = to_panel(world, submitted)
+    services.record_decision(world.hk_officer, p, world.hk_funder, decision="fund", reasons="ok")
+    services.record_decision(world.cn_officer, p, world.cn_funder, decision="fund", reasons="ok")
+    p.refresh_from_db()
+    return p.project
+
+
 def money(value: str) -> Decimal:
     return Decimal(value)

@@ -13,7 +13,7 @@ from innobridge.funding import services
 from innobridge.funding.models import CallSide, FunderDecision, ProposalState
 
 from .conftest import complete_proposal
-from .test_review_and_decision import review_all
+from .steps import review_all
 
 
 @pytest.fixture
@@ -92,6 +92,7 @@ def test_terminated_project_keeps_only_what_was_released(world, two_at_panel):
     first = a.project.disbursements.filter(funder=world.hk_funder).order_by("instalment").first()
     services.release_disbursement(world.hk_officer, first)
     services.terminate_project(world.hk_officer, a.project, reason="Team dissolved")
+    services.terminate_project(world.cn_officer, a.project, reason="Team dissolved")
     assert services.committed_amount(world.call, world.hk_funder) == first.amount == 400_000
     fund(world, b, world.hk_funder, world.hk_officer)  # 400,000 + 800,000 fits now
 

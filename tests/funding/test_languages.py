@@ -12,7 +12,7 @@ from django.urls import reverse
 from innobridge.funding import services
 from innobridge.funding.models import Criterion, Notification, Project, ReviewAssignment
 
-from .test_review_and_decision import eligible, to_review
+from .steps import eligible, to_review
 
 
 @pytest.fixture

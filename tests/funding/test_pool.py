@@ -12,7 +12,7 @@ from innobridge.core.models import AuditEvent
 from innobridge.funding import services
 from innobridge.funding.models import ReviewAssignment
 
-from .test_review_and_decision import eligible
+from .steps import eligible
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def newcomer(make_researcher, world):
 def test_officers_keep_their_own_pool(world, newcomer, make_person):
     services.add_to_pool(world.hk_officer, world.hk_funder, newcomer)
     assert world.hk_funder.reviewer_pool.filter(pk=newcomer.pk).exists()
-    assert AuditEvent.objects.filter(action="funding.pool.add").count() == 1
+    assert AuditEvent.objects.filter(action="funding.pool.added").count() == 1
     with pytest.raises(ValidationError, match="already in the pool"):
         services.add_to_pool(world.hk_officer, world.hk_funder, newcomer)
     for wrong in (world.cn_officer, world.lead, newcomer):
@@ -50,7 +50,7 @@ def test_removal_drops_unsent_and_keeps_sent_assignments(world, submitted):
     assert b.status == "invited"  # a sent invitation stays
     with pytest.raises(ValidationError, match="not in the pool"):
         services.remove_from_pool(world.hk_officer, world.hk_funder, b.reviewer)
-    assert AuditEvent.objects.filter(action="funding.pool.remove").count() == 2
+    assert AuditEvent.objects.filter(action="funding.pool.removed").count() == 2
 
 
 def test_pool_page(client, world, newcomer):

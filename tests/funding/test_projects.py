@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from innobridge.core.models import AuditEvent
-from innobridge.funding import services
+from innobridge.funding import permissions, services
 from innobridge.funding.models import (
     BudgetLine,
     ConflictOfInterest,
@@ -18,17 +18,6 @@ from innobridge.funding.models import (
     FunderDecision,
     TeamMember,
 )
-
-from .test_review_and_decision import to_panel
-
-
-@pytest.fixture
-def project(world, submitted):
-    p = to_panel(world, submitted)
-    services.record_decision(world.hk_officer, p, world.hk_funder, decision="fund", reasons="ok")
-    services.record_decision(world.cn_officer, p, world.cn_funder, decision="fund", reasons="ok")
-    p.refresh_from_db()
-    return p.project
 
 
 def events(verb):
@@ -83,7 +72,7 @@ def test_budget_change_replaces_side_lines_within_cap(world, project):
     decision = FunderDecision.objects.get(proposal=project.proposal, funder=world.hk_funder)
     assert decision.amount == Decimal("900000")
     assert hk_total(project) == Decimal("900000")
-    assert events("funding.budget.change").count() == 1
+    assert events("funding.budget.changed").count() == 1
 
 
 def test_budget_cut_takes_from_unreleased_instalments(world, project):
@@ -140,7 +129,7 @@ def test_team_change_adds_and_removes_with_conflict_recheck(world, project, make
     assert TeamMember.objects.filter(
         proposal=project.proposal, person=newcomer, status="accepted"
     ).exists()
-    assert services.is_team_member(newcomer, project.proposal)
+    assert permissions.can_work_on_proposal(newcomer, project.proposal)
     assigned_cn = set(
         project.proposal.assignments.filter(funder=world.cn_funder).values_list(
             "reviewer_id", flat=True
@@ -153,8 +142,8 @@ def test_team_change_adds_and_removes_with_conflict_recheck(world, project, make
     assert ConflictOfInterest.objects.filter(
         proposal=project.proposal, reviewer_id__in=assigned_cn, kind="same_org"
     ).exists()
-    assert events("funding.project.team").count() == 1
-    assert events("funding.member.add").count() == 1
+    assert events("funding.project.team_changed").count() == 1
+    assert events("funding.member.added").count() == 1
     # removal: the partner leaves (the lead can never be removed)
     partner = project.proposal.members.get(person=world.partner)
     lead = project.proposal.members.get(person=world.lead)
@@ -167,7 +156,7 @@ def test_team_change_adds_and_removes_with_conflict_recheck(world, project, make
     )
     services.decide_change(world.cn_officer, cr, approve=True)
     assert not project.proposal.members.filter(person=world.partner).exists()
-    assert events("funding.member.remove").count() == 1
+    assert events("funding.member.removed").count() == 1
 
 
 def test_duration_change_moves_end_and_final_milestone(world, project):
@@ -176,10 +165,11 @@ def test_duration_change_moves_end_and_final_milestone(world, project):
         world.lead, project, kind="duration", side="HK", description="Delay", new_end_date=new_end
     )
     services.decide_change(world.hk_officer, cr, approve=True)
+    services.decide_change(world.cn_officer, cr, approve=True)  # the end date binds both sides
     project.refresh_from_db()
     assert project.end_date == new_end
     assert project.milestones.get(is_final=True).due_date == new_end
-    assert events("funding.project.extend").count() == 1
+    assert events("funding.project.extended").count() == 1
     # shortening before a progress milestone is refused
     mid = project.milestones.get(is_final=False)
     with pytest.raises(ValidationError):
@@ -241,6 +231,7 @@ def test_terminate_project_cancels_scheduled_instalments(world, project):
     with pytest.raises(ValidationError):
         services.terminate_project(world.hk_officer, project, reason=" ")
     services.terminate_project(world.hk_officer, project, reason="Partner lab closed")
+    services.terminate_project(world.cn_officer, project, reason="Agreed")  # both funders
     project.refresh_from_db()
     assert project.status == "terminated" and project.termination_reason == "Partner lab closed"
     assert not project.disbursements.filter(status="scheduled").exists()
@@ -314,6 +305,8 @@ def test_project_pages_in_three_languages(client, world, project):
     )
     assert "would exceed" in r.content.decode()
     client.post(reverse("funding:project_terminate", args=[project.pk]), {"reason": "Stopped"})
+    client.force_login(world.cn_officer)  # a joint project stops when both funders agree
+    client.post(reverse("funding:project_terminate", args=[project.pk]), {"reason": "Agreed"})
     project.refresh_from_db()
     assert project.status == "terminated"
     assert "Stopped" in client.get(project.get_absolute_url()).content.decode()
@@ -361,5 +354,9 @@ def test_project_api(client, world, project):
     r = post(f"{base}/instalments", {"funder_id": world.cn_funder.pk, "amount": "10"})
     assert r.status_code == 422  # the award is fully scheduled
     assert post(f"{base}/terminate", {"reason": ""}).status_code == 422
+    client.force_login(world.hk_officer)
+    r = post(f"{base}/terminate", {"reason": "Ended by both funders"})
+    assert r.status_code == 200 and r.json()["status"] != "terminated"  # waits for the other
+    client.force_login(world.cn_officer)
     r = post(f"{base}/terminate", {"reason": "Ended by both funders"})
     assert r.status_code == 200 and r.json()["status"] == "terminated"

@@ -27,7 +27,9 @@ def test_complete_proposal_submits_and_is_audited(world, django_capture_on_commi
         services.submit_proposal(world.lead, p)
     p.refresh_from_db()
     assert p.state == ProposalState.SUBMITTED and p.submitted_at is not None
-    assert AuditEvent.objects.filter(action="funding.proposal.submit", object_id=str(p.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="funding.proposal.submitted", object_id=str(p.pk)
+    ).exists()
     # the team is told (in-app + e-mail)
     from django.core import mail
 

@@ -17,7 +17,7 @@ from innobridge.core.models import AuditEvent
 from innobridge.funding import services
 from innobridge.funding.models import ReviewAssignment
 
-from .test_review_and_decision import eligible, to_review
+from .steps import eligible, to_review
 from .test_who_sees_what import review
 
 
@@ -67,7 +67,7 @@ def test_officer_reminds_own_funders_reviewers_only(world, in_review):
     assert services.remind_reviewers(world.hk_officer, world.call) == 0  # once a day
     later = timezone.now() + dt.timedelta(days=1, minutes=1)
     assert services.remind_reviewers(world.hk_officer, world.call, now=later) == 2
-    ev = AuditEvent.objects.filter(action="funding.assignment.remind").latest("id")
+    ev = AuditEvent.objects.filter(action="funding.assignment.reminded").latest("id")
     assert ev.actor_id == world.hk_officer.pk
     for wrong in (world.lead, world.reviewers_hk[0], world.outsider):
         with pytest.raises(PermissionDenied):

@@ -18,14 +18,13 @@ from innobridge.funding import services
 from innobridge.funding.models import Attachment, Report
 
 from .conftest import pdf
-from .test_projects import project  # noqa: F401  (fixture)
 
 
 def notes(person, subject):
     return person.funding_notifications.filter(subject__icontains=subject)
 
 
-def test_report_with_attachments_and_officers_told(world, project):  # noqa: F811
+def test_report_with_attachments_and_officers_told(world, project):
     mid = project.milestones.get(is_final=False)
     report = services.submit_report(
         world.partner,
@@ -41,7 +40,7 @@ def test_report_with_attachments_and_officers_told(world, project):  # noqa: F81
     assert not notes(world.lead, "assess").exists()
 
 
-def test_bad_report_changes_nothing(world, project):  # noqa: F811
+def test_bad_report_changes_nothing(world, project):
     mid = project.milestones.get(is_final=False)
     n_att = Attachment.objects.count()
     with pytest.raises(ValidationError, match="Only PDF"):
@@ -59,7 +58,7 @@ def test_bad_report_changes_nothing(world, project):  # noqa: F811
     assert not Report.objects.exists() and Attachment.objects.count() == n_att
 
 
-def test_unsatisfactory_then_resubmitted_then_accepted(world, project):  # noqa: F811
+def test_unsatisfactory_then_resubmitted_then_accepted(world, project):
     mid = project.milestones.get(is_final=False)
     r1 = services.submit_report(world.lead, project, milestone=mid, summary="Thin report")
     with pytest.raises(ValidationError):  # a second report while one awaits assessment
@@ -80,7 +79,7 @@ def test_unsatisfactory_then_resubmitted_then_accepted(world, project):  # noqa:
     assert "HKD" in released.body and world.hk_funder.name in released.body
 
 
-def test_accepted_final_report_completes_the_project(world, project):  # noqa: F811
+def test_accepted_final_report_completes_the_project(world, project):
     for m in project.milestones.order_by("due_date"):
         r = services.submit_report(world.lead, project, milestone=m, summary=f"On {m.title}")
         services.rate_report(world.hk_officer, r, rating="satisfactory")
@@ -93,7 +92,7 @@ def test_accepted_final_report_completes_the_project(world, project):  # noqa: F
         )
 
 
-def test_overdue_milestone_flags_late_daily_and_tells_the_team(world, project):  # noqa: F811
+def test_overdue_milestone_flags_late_daily_and_tells_the_team(world, project):
     mid = project.milestones.get(is_final=False)
     assert services.refresh_project_statuses(today=mid.due_date) == 0
     assert services.refresh_project_statuses(today=mid.due_date + dt.timedelta(days=1)) == 1
@@ -102,7 +101,7 @@ def test_overdue_milestone_flags_late_daily_and_tells_the_team(world, project): 
     assert notes(world.lead, "overdue").count() == 1 and notes(world.partner, "overdue").count()
     assert services.refresh_project_statuses(today=mid.due_date + dt.timedelta(days=2)) == 0
     assert notes(world.lead, "overdue").count() == 1  # told once
-    ev = AuditEvent.objects.get(action="funding.project.status")
+    ev = AuditEvent.objects.get(action="funding.project.status_changed")
     assert ev.before == {"status": "on_track"} and ev.after == {"status": "late"}
     # the report accepted brings it back on track
     r = services.submit_report(world.lead, project, milestone=mid, summary="Done at last")
@@ -111,7 +110,7 @@ def test_overdue_milestone_flags_late_daily_and_tells_the_team(world, project): 
     assert project.status == "on_track"
 
 
-def test_remind_command_updates_project_statuses(world, project):  # noqa: F811
+def test_remind_command_updates_project_statuses(world, project):
     project.milestones.filter(is_final=False).update(due_date=dt.date(2000, 1, 1))
     out = io.StringIO()
     call_command("funding_remind", stdout=out)
@@ -120,7 +119,7 @@ def test_remind_command_updates_project_statuses(world, project):  # noqa: F811
     assert project.status == "late"
 
 
-def test_report_page_upload(client, world, project):  # noqa: F811
+def test_report_page_upload(client, world, project):
     mid = project.milestones.get(is_final=False)
     client.force_login(world.partner)
     r = client.post(

@@ -24,39 +24,7 @@ from innobridge.funding.portfolio import Candidate, best_portfolio
 from innobridge.people.models import Authorship, Publication
 
 from .conftest import complete_proposal
-
-
-def eligible(world, submitted):
-    services.screen_proposal(world.hk_officer, submitted, eligible=True)
-    services.screen_proposal(world.cn_officer, submitted, eligible=True)
-    submitted.refresh_from_db()
-    return submitted
-
-
-def to_review(world, p):
-    """Assign by the engine and send invitations; return the proposal in review."""
-    services.run_assignment(world.hk_officer, world.call)
-    services.run_assignment(world.cn_officer, world.call)
-    assert services.send_invitations(world.hk_officer, world.call) == 2  # its own side only
-    assert services.send_invitations(world.cn_officer, world.call) == 2
-    p.refresh_from_db()
-    return p
-
-
-def review_all(world, p, score=4):
-    for a in ReviewAssignment.objects.filter(proposal=p, status="invited"):
-        services.respond_assignment(a.reviewer, a, accept=True)
-        crits = Criterion.objects.filter(call=p.call, funder=a.funder)
-        services.submit_review(a.reviewer, a, scores={c.pk: score for c in crits}, comments="fine")
-
-
-def to_panel(world, submitted, score=4):
-    p = to_review(world, eligible(world, submitted))
-    review_all(world, p, score)
-    services.move_to_panel(world.hk_officer, p)
-    p.refresh_from_db()
-    return p
-
+from .steps import eligible, to_panel, to_review
 
 # ---------------------------------------------------------------- conflicts
 
@@ -266,6 +234,7 @@ def test_change_request_decided_by_funder_concerned(world, submitted):
     with pytest.raises(PermissionDenied):
         services.decide_change(world.hk_officer, cr, approve=True)
     services.decide_change(world.cn_officer, cr, approve=True)
+    services.decide_change(world.hk_officer, cr, approve=True)  # the end date binds both sides
     project.refresh_from_db()
     assert project.end_date == new_end
 

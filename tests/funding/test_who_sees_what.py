@@ -16,7 +16,7 @@ from innobridge.funding import services
 from innobridge.funding.models import Criterion, Project, ProposalState, ReviewAssignment
 
 from .conftest import complete_proposal
-from .test_review_and_decision import eligible, to_review
+from .steps import eligible, to_review
 
 
 def review(world: Any, a: ReviewAssignment, score: int, comment: str) -> None:
@@ -275,14 +275,14 @@ def test_every_transition_by_the_right_person_in_the_right_state(world):
     p.refresh_from_db()
     assert p.state == ProposalState.AWARDED
     assert [x for x in actions(p) if x.startswith("funding.proposal.")] == [
-        "funding.proposal.create",
-        "funding.proposal.submit",
-        "funding.proposal.screen",
-        "funding.proposal.review",
-        "funding.proposal.panel",
-        "funding.proposal.award",
+        "funding.proposal.created",
+        "funding.proposal.submitted",
+        "funding.proposal.screened",
+        "funding.proposal.review_started",
+        "funding.proposal.moved_to_panel",
+        "funding.proposal.awarded",
     ]
-    sides = AuditEvent.objects.filter(action="funding.proposal.screen_side")
+    sides = AuditEvent.objects.filter(action="funding.proposal.side_screened")
     assert sorted(e.actor_id for e in sides) == sorted([world.hk_officer.pk, world.cn_officer.pk])
 
 
@@ -306,7 +306,7 @@ def test_ineligible_and_withdrawn_are_ends(world, submitted):
     assert other.state == ProposalState.WITHDRAWN
     with pytest.raises(ValidationError):
         services.screen_proposal(world.hk_officer, other, eligible=True)
-    assert "funding.proposal.withdraw" in actions(other)
+    assert "funding.proposal.withdrawn" in actions(other)
 
 
 def test_public_page_links_only_for_those_who_may_open_and_speaks_chinese(

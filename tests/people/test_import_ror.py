@@ -87,7 +87,7 @@ def test_shared_file_imports_every_record_with_its_region() -> None:
     # search text holds every name folded to Simplified
     cuhk = Organisation.objects.get(ror_id="00t33hh48")
     assert "香港中文大学" in cuhk.search_text and "cuhk" in cuhk.search_text
-    event = AuditEvent.objects.get(action="people.organisations.import")
+    event = AuditEvent.objects.get(action="people.organisations.imported")
     assert event.object_id == "ror-import"
     assert event.actor_repr == "import_ror"
     after = event.after or {}
@@ -106,7 +106,7 @@ def test_second_run_changes_nothing_and_says_so() -> None:
     assert Organisation.objects.count() == 2344
     assert Organisation.parents.through.objects.count() == links
     assert dict(Organisation.objects.values_list("ror_id", "updated_at")) == stamps
-    runs = AuditEvent.objects.filter(action="people.organisations.import").order_by("id")
+    runs = AuditEvent.objects.filter(action="people.organisations.imported").order_by("id")
     assert [(e.after or {})["changed"] for e in runs] == [True, False]
 
 
@@ -201,7 +201,7 @@ def test_jsonl_of_any_schema_and_several_paths(tmp_path: Path) -> None:
     output = run(str(first), str(second))
     assert "3 created" in output
     assert Organisation.objects.get(ror_id="0aaaaaa11").region == "MO"
-    assert AuditEvent.objects.filter(action="people.organisations.import").count() == 1
+    assert AuditEvent.objects.filter(action="people.organisations.imported").count() == 1
 
 
 def test_normalised_record_chinese_name_from_untagged_alias() -> None:
@@ -284,7 +284,7 @@ def test_malformed_jsonl_line_rolls_back_everything(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match=r"bad\.jsonl, line 3: invalid JSON"):
         run(str(path))
     assert Organisation.objects.count() == 0
-    assert not AuditEvent.objects.filter(action="people.organisations.import").exists()
+    assert not AuditEvent.objects.filter(action="people.organisations.imported").exists()
 
 
 def test_record_without_id_names_the_record(tmp_path: Path) -> None:
@@ -325,7 +325,7 @@ def test_service_needs_an_administrator(make_person: Any) -> None:
     admin = make_person("boss", roles=("administrator",))
     report = import_ror_records([flat("0aaaaaa11", "Alpha")], actor=admin)
     assert report.created == 1
-    event = AuditEvent.objects.get(action="people.organisations.import")
+    event = AuditEvent.objects.get(action="people.organisations.imported")
     assert event.actor == admin
 
 

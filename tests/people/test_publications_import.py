@@ -150,7 +150,7 @@ def test_import_is_idempotent(
     again = import_publications(profile.person, profile, data_file(good), fmt)  # type: ignore[arg-type]
     assert (again.created, again.linked, again.unchanged) == (0, 0, count)
     assert Publication.objects.count() == count
-    assert AuditEvent.objects.filter(action="people.publications.add").count() == 2
+    assert AuditEvent.objects.filter(action="people.publications.added").count() == 2
 
 
 @pytest.mark.parametrize(

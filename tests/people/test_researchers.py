@@ -41,7 +41,7 @@ def test_create_researcher_makes_person_profile_and_role(hk_org: Any) -> None:
     assert list(person.groups.values_list("name", flat=True)) == ["researcher"]
     assert "陈大文" in profile.search_text  # folded to Simplified
     assert "香港科技大学" in profile.search_text
-    assert AuditEvent.objects.filter(action="people.researcher.create").count() == 1
+    assert AuditEvent.objects.filter(action="people.researcher.created").count() == 1
 
 
 def test_create_researcher_rejects_bad_orcid_and_writes_nothing(hk_org: Any) -> None:
@@ -84,7 +84,7 @@ def test_update_profile_by_owner(make_researcher: Any, cn_org: Any) -> None:
     assert updated.region == "CN"  # follows the new organisation
     assert updated.keywords == ["robotics", "机器人", "control"]
     assert "中山大学" in updated.search_text and "robotics" in updated.search_text
-    event = AuditEvent.objects.get(action="people.researcher.update")
+    event = AuditEvent.objects.get(action="people.researcher.updated")
     assert event.before is not None and event.after is not None
     assert event.before["orcid"] is None and event.after["orcid"] == VALID_ORCID
 

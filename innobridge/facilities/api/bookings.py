@@ -4,28 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Schema, Status
+from ninja import Field, Schema, Status
 from ninja.errors import HttpError
 
+from innobridge.core.schemas import FromModel
 from innobridge.people.auth import api_auth as _auth
 
 from .. import selectors, services
-from ..models import Booking, Charge, Dispute, Resource
-from .common import _aware, _call, router
+from ..forms import PURPOSE_MAX
+from ..models import Booking, Charge, Dispute, Resource, UsageRecord
+from ..services import MAX_SAMPLES
+from ..workflow import booking_actions
+from .common import _aware, _call, router, utc
+
+INT_MIN = -(2**31)  # the smallest integer the database stores
 
 
 class BookingIn(Schema):
     resource_id: int
-    start: dt.datetime
-    end: dt.datetime
-    samples: int = 0
-    purpose: str = ""
-    confirmed_price: Decimal | None = None
+    start: Annotated[dt.datetime, FromModel(Booking, "starts_at")]
+    end: Annotated[dt.datetime, FromModel(Booking, "ends_at")]
+    samples: Annotated[int, FromModel(Booking, "samples", le=MAX_SAMPLES)] = 0
+    purpose: Annotated[str, FromModel(Booking, "purpose", max_length=PURPOSE_MAX)] = ""
+    confirmed_price: Annotated[Decimal, FromModel(Booking, "price")] | None = None
 
 
 class BookingOut(Schema):
@@ -45,14 +51,18 @@ class BookingOut(Schema):
     no_show_fee_percent: int
     cancellation_fee_now: Decimal
     rejection_reason: str
+    actions: list[str] = Field(
+        description="What the signed-in user may do to this booking now (the booking "
+        "transition table, facilities/workflow.py): approve, reject, cancel, usage, no_show."
+    )
 
 
-def _booking_out(b: Booking) -> dict[str, Any]:
+def _booking_out(b: Booking, user: Any) -> dict[str, Any]:
     return {
         "id": b.pk,
         "resource_id": b.resource_id,
-        "start": b.starts_at,
-        "end": b.ends_at,
+        "start": utc(b.starts_at),
+        "end": utc(b.ends_at),
         "status": b.status,
         "category": b.category,
         "unit": b.unit,
@@ -65,6 +75,7 @@ def _booking_out(b: Booking) -> dict[str, Any]:
         "no_show_fee_percent": b.no_show_fee_percent,
         "cancellation_fee_now": services.late_cancellation_fee(b),
         "rejection_reason": b.rejection_reason,
+        "actions": booking_actions(user, b),
     }
 
 
@@ -81,13 +92,13 @@ def create_booking(request: HttpRequest, data: BookingIn) -> Status:
         purpose=data.purpose,
         confirmed_price=data.confirmed_price,
     )
-    return Status(201, _booking_out(b))
+    return Status(201, _booking_out(b, request.user))
 
 
 @router.get("/bookings", response=list[BookingOut], auth=_auth)
 def list_bookings(request: HttpRequest) -> list[dict[str, Any]]:
     """The signed-in user's own bookings."""
-    return [_booking_out(b) for b in selectors.my_bookings(request.user)[:500]]
+    return [_booking_out(b, request.user) for b in selectors.my_bookings(request.user)[:500]]
 
 
 def _visible(request: HttpRequest, booking_id: int) -> Booking:
@@ -100,43 +111,46 @@ def _visible(request: HttpRequest, booking_id: int) -> Booking:
 @router.get("/bookings/{booking_id}", response=BookingOut, auth=_auth)
 def get_booking(request: HttpRequest, booking_id: int) -> dict[str, Any]:
     """One booking (its booker and the facility's managers only)."""
-    return _booking_out(_visible(request, booking_id))
+    return _booking_out(_visible(request, booking_id), request.user)
 
 
 @router.post("/bookings/{booking_id}/no_show", response=BookingOut, auth=_auth)
 def no_show(request: HttpRequest, booking_id: int) -> dict[str, Any]:
     """A manager marks an approved booking that has started as a no-show (the tariff's
     no-show fee, frozen on the booking, is charged)."""
-    return _booking_out(_call(services.mark_no_show, request.user, _visible(request, booking_id)))
+    b = _call(services.mark_no_show, request.user, _visible(request, booking_id))
+    return _booking_out(b, request.user)
 
 
 @router.post("/bookings/{booking_id}/cancel", response=BookingOut, auth=_auth)
 def cancel(request: HttpRequest, booking_id: int) -> dict[str, Any]:
-    return _booking_out(_call(services.cancel_booking, request.user, _visible(request, booking_id)))
+    b = _call(services.cancel_booking, request.user, _visible(request, booking_id))
+    return _booking_out(b, request.user)
 
 
 @router.post("/bookings/{booking_id}/approve", response=BookingOut, auth=_auth)
 def approve(request: HttpRequest, booking_id: int) -> dict[str, Any]:
-    return _booking_out(
-        _call(services.approve_booking, request.user, _visible(request, booking_id))
-    )
+    b = _call(services.approve_booking, request.user, _visible(request, booking_id))
+    return _booking_out(b, request.user)
 
 
 class RejectIn(Schema):
-    reason: str
+    reason: Annotated[str, FromModel(Booking, "rejection_reason", max_length=PURPOSE_MAX)]
 
 
 @router.post("/bookings/{booking_id}/reject", response=BookingOut, auth=_auth)
 def reject(request: HttpRequest, booking_id: int, data: RejectIn) -> dict[str, Any]:
     b = _visible(request, booking_id)
-    return _booking_out(_call(services.reject_booking, request.user, b, data.reason))
+    return _booking_out(_call(services.reject_booking, request.user, b, data.reason), request.user)
 
 
 class UsageIn(Schema):
-    started_at: dt.datetime
-    ended_at: dt.datetime
-    samples: int = 0
-    notes: str = ""
+    started_at: Annotated[dt.datetime, FromModel(UsageRecord, "started_at")]
+    ended_at: Annotated[dt.datetime, FromModel(UsageRecord, "ended_at")]
+    # Bounded to the database's integer range here; 0..MAX_SAMPLES is the service's rule
+    # (its 422 names the field in the one-line message clients already read).
+    samples: Annotated[int, FromModel(UsageRecord, "samples", ge=INT_MIN)] = 0
+    notes: Annotated[str, FromModel(UsageRecord, "notes", max_length=PURPOSE_MAX)] = ""
 
 
 class ChargeOut(Schema):
@@ -181,10 +195,15 @@ def usage(request: HttpRequest, booking_id: int, data: UsageIn) -> Status:
 
 
 class DisputeIn(Schema):
-    reason: str
+    reason: Annotated[str, FromModel(Dispute, "reason", max_length=PURPOSE_MAX)]
 
 
-@router.post("/charges/{charge_id}/dispute", response={201: dict}, auth=_auth)
+class DisputeOut(Schema):
+    id: int
+    status: str
+
+
+@router.post("/charges/{charge_id}/dispute", response={201: DisputeOut}, auth=_auth)
 def dispute(request: HttpRequest, charge_id: int, data: DisputeIn) -> Status:
     c = Charge.objects.filter(pk=charge_id, payer_id=request.user.pk).first()
     if c is None:
@@ -195,11 +214,17 @@ def dispute(request: HttpRequest, charge_id: int, data: DisputeIn) -> Status:
 
 class ResolveIn(Schema):
     upheld: bool
-    resolution: str
-    new_amount: Decimal | None = None
+    resolution: Annotated[str, FromModel(Dispute, "resolution", max_length=PURPOSE_MAX)]
+    new_amount: Annotated[Decimal, FromModel(Charge, "amount")] | None = None
 
 
-@router.post("/disputes/{dispute_id}/resolve", response=dict, auth=_auth)
+class DisputeResolvedOut(Schema):
+    id: int
+    status: str
+    amount: Decimal
+
+
+@router.post("/disputes/{dispute_id}/resolve", response=DisputeResolvedOut, auth=_auth)
 def resolve(request: HttpRequest, dispute_id: int, data: ResolveIn) -> dict[str, Any]:
     d = (
         Dispute.objects.select_related("charge__booking__resource__facility")
@@ -216,4 +241,4 @@ def resolve(request: HttpRequest, dispute_id: int, data: ResolveIn) -> dict[str,
         resolution=data.resolution,
         new_amount=data.new_amount,
     )
-    return {"id": d.pk, "status": d.status, "amount": str(d.charge.amount)}
+    return {"id": d.pk, "status": d.status, "amount": d.charge.amount}

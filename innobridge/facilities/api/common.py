@@ -47,3 +47,8 @@ def _aware(value: dt.datetime, field: str) -> dt.datetime:
             _("%(field)s: give a time zone (e.g. 2026-05-04T10:00:00+08:00).") % {"field": field},
         )
     return value
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    """The API's one convention for times: UTC, written with ``Z``."""
+    return value.astimezone(dt.UTC)

@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Schema, Status
+from ninja import Field, Schema, Status
 from ninja.errors import HttpError
 
+from innobridge.core.schemas import FromModel
 from innobridge.people.auth import api_auth as _auth
-from innobridge.people.models import Organisation
+from innobridge.people.models import Organisation, Person
+from innobridge.people.selectors import person_by_handle
 
 from .. import permissions, services
-from ..models import Facility, Resource, Tariff
+from ..models import Facility, MaintenanceBlock, Resource, Tariff, TrainingCertificate, UserQuota
 from .catalogue import (
     FacilityOut,
     ResourceDetailOut,
@@ -26,7 +28,7 @@ from .catalogue import (
     _resource_detail,
     _tariff_out,
 )
-from .common import _aware, _call, router
+from .common import _aware, _call, router, utc
 
 # --- Managers: tariffs, maintenance, certificates, quotas ----------------------
 
@@ -38,13 +40,21 @@ def _managed_resource(request: HttpRequest, resource_id: int) -> Resource:
     return r
 
 
+DESCRIPTION_MAX = 20_000  # an unbounded description still has a bound in the API
+LIST_MAX = 50  # items in a list (managers, techniques, categories, specifications)
+ShortText = Annotated[str, Field(max_length=300)]
+ShortList = Annotated[list[ShortText], Field(max_length=LIST_MAX)]
+
+
 class TariffIn(Schema):
-    unit: str
-    price: Decimal
-    currency: str
-    cancellation_window_hours: int = 24
-    late_cancellation_fee_percent: int = 50
-    no_show_fee_percent: int = 100
+    unit: Annotated[str, FromModel(Tariff, "unit")]
+    price: Annotated[Decimal, FromModel(Tariff, "price")]
+    currency: Annotated[str, FromModel(Tariff, "currency")]
+    cancellation_window_hours: Annotated[int, FromModel(Tariff, "cancellation_window_hours")] = 24
+    late_cancellation_fee_percent: Annotated[
+        int, FromModel(Tariff, "late_cancellation_fee_percent", le=100)
+    ] = 50
+    no_show_fee_percent: Annotated[int, FromModel(Tariff, "no_show_fee_percent", le=100)] = 100
 
 
 @router.put("/resources/{resource_id}/tariffs/{category}", response=TariffOut, auth=_auth)
@@ -68,12 +78,19 @@ def delete_tariff(request: HttpRequest, resource_id: int, category: str) -> Any:
 
 
 class MaintenanceIn(Schema):
+    start: Annotated[dt.datetime, FromModel(MaintenanceBlock, "starts_at")]
+    end: Annotated[dt.datetime, FromModel(MaintenanceBlock, "ends_at")]
+    reason: Annotated[str, FromModel(MaintenanceBlock, "reason")] = ""
+
+
+class MaintenanceOut(Schema):
+    id: int
     start: dt.datetime
     end: dt.datetime
-    reason: str = ""
+    reason: str
 
 
-@router.post("/resources/{resource_id}/maintenance", response={201: dict}, auth=_auth)
+@router.post("/resources/{resource_id}/maintenance", response={201: MaintenanceOut}, auth=_auth)
 def add_maintenance(request: HttpRequest, resource_id: int, data: MaintenanceIn) -> Any:
     r = _managed_resource(request, resource_id)
     m = _call(
@@ -84,25 +101,36 @@ def add_maintenance(request: HttpRequest, resource_id: int, data: MaintenanceIn)
         _aware(data.end, "end"),
         data.reason,
     )
-    return Status(201, {"id": m.pk, "start": m.starts_at, "end": m.ends_at, "reason": m.reason})
+    return Status(
+        201, {"id": m.pk, "start": utc(m.starts_at), "end": utc(m.ends_at), "reason": m.reason}
+    )
 
 
 class PersonRef(Schema):
+    username: Annotated[str, FromModel(Person, "username")]
+    valid_until: Annotated[dt.date, FromModel(TrainingCertificate, "valid_until")] | None = None
+    monthly_hours: Annotated[int, FromModel(UserQuota, "monthly_hours")] | None = None
+
+
+class CertificateOut(Schema):
+    id: int
     username: str
-    valid_until: dt.date | None = None
-    monthly_hours: int | None = None
+    valid_until: dt.date | None
 
 
-def _person(username: str) -> Any:
-    from innobridge.people.models import Person
+class QuotaOut(Schema):
+    username: str
+    monthly_hours: int | None
 
-    p = Person.objects.filter(username=username).first()
+
+def _person(handle: str) -> Any:
+    p = person_by_handle(handle)
     if p is None:
-        raise HttpError(404, _("No user “%(name)s”.") % {"name": username})
+        raise HttpError(404, _("No user “%(name)s”.") % {"name": handle})
     return p
 
 
-@router.post("/resources/{resource_id}/certificates", response={201: dict}, auth=_auth)
+@router.post("/resources/{resource_id}/certificates", response={201: CertificateOut}, auth=_auth)
 def grant_certificate(request: HttpRequest, resource_id: int, data: PersonRef) -> Any:
     """Record that a user has been trained on the resource (needed where required)."""
     r = _managed_resource(request, resource_id)
@@ -116,7 +144,7 @@ def grant_certificate(request: HttpRequest, resource_id: int, data: PersonRef) -
     return Status(201, {"id": cert.pk, "username": data.username, "valid_until": cert.valid_until})
 
 
-@router.put("/resources/{resource_id}/quotas", response=dict, auth=_auth)
+@router.put("/resources/{resource_id}/quotas", response=QuotaOut, auth=_auth)
 def set_quota(request: HttpRequest, resource_id: int, data: PersonRef) -> Any:
     """A user's own monthly quota on the resource (``monthly_hours`` null: the default)."""
     r = _managed_resource(request, resource_id)
@@ -128,35 +156,41 @@ def set_quota(request: HttpRequest, resource_id: int, data: PersonRef) -> Any:
 
 
 class FacilityIn(Schema):
-    name: str
-    name_zh: str = ""
+    name: Annotated[str, FromModel(Facility, "name")]
+    name_zh: Annotated[str, FromModel(Facility, "name_zh")] = ""
     organisation_id: int
-    city: str = ""
-    region: str = ""
-    location: str = ""
-    contact_email: str = ""
-    contact_phone: str = ""
-    website: str = ""
-    description: str = ""
-    description_zh: str = ""
+    city: Annotated[str, FromModel(Facility, "city")] = ""
+    region: Annotated[str, FromModel(Facility, "region")] = ""
+    location: Annotated[str, FromModel(Facility, "location")] = ""
+    contact_email: Annotated[str, FromModel(Facility, "contact_email")] = ""
+    contact_phone: Annotated[str, FromModel(Facility, "contact_phone")] = ""
+    website: Annotated[str, FromModel(Facility, "website")] = ""
+    description: Annotated[str, FromModel(Facility, "description", max_length=DESCRIPTION_MAX)] = ""
+    description_zh: Annotated[
+        str, FromModel(Facility, "description_zh", max_length=DESCRIPTION_MAX)
+    ] = ""
     is_active: bool = True
-    managers: list[str] = []
+    managers: ShortList = []
 
 
 class FacilityPatch(Schema):
-    name: str | None = None
-    name_zh: str | None = None
+    name: Annotated[str, FromModel(Facility, "name")] | None = None
+    name_zh: Annotated[str, FromModel(Facility, "name_zh")] | None = None
     organisation_id: int | None = None
-    city: str | None = None
-    region: str | None = None
-    location: str | None = None
-    contact_email: str | None = None
-    contact_phone: str | None = None
-    website: str | None = None
-    description: str | None = None
-    description_zh: str | None = None
+    city: Annotated[str, FromModel(Facility, "city")] | None = None
+    region: Annotated[str, FromModel(Facility, "region")] | None = None
+    location: Annotated[str, FromModel(Facility, "location")] | None = None
+    contact_email: Annotated[str, FromModel(Facility, "contact_email")] | None = None
+    contact_phone: Annotated[str, FromModel(Facility, "contact_phone")] | None = None
+    website: Annotated[str, FromModel(Facility, "website")] | None = None
+    description: (
+        Annotated[str, FromModel(Facility, "description", max_length=DESCRIPTION_MAX)] | None
+    ) = None
+    description_zh: (
+        Annotated[str, FromModel(Facility, "description_zh", max_length=DESCRIPTION_MAX)] | None
+    ) = None
     is_active: bool | None = None
-    managers: list[str] | None = None
+    managers: ShortList | None = None
 
 
 def _facility_fields(data: dict[str, Any]) -> tuple[dict[str, Any], list[Any] | None]:
@@ -200,48 +234,54 @@ def update_facility(request: HttpRequest, facility_id: int, data: FacilityPatch)
 
 
 class ResourceIn(Schema):
-    kind: str
-    name: str
-    name_zh: str = ""
-    manufacturer: str = ""
-    specifications: dict[str, str] = {}
-    techniques: list[str] = []
-    description: str = ""
-    description_zh: str = ""
+    kind: Annotated[str, FromModel(Resource, "kind")]
+    name: Annotated[str, FromModel(Resource, "name")]
+    name_zh: Annotated[str, FromModel(Resource, "name_zh")] = ""
+    manufacturer: Annotated[str, FromModel(Resource, "manufacturer")] = ""
+    specifications: Annotated[dict[str, ShortText], Field(max_length=LIST_MAX)] = {}
+    techniques: ShortList = []
+    description: Annotated[str, FromModel(Resource, "description", max_length=DESCRIPTION_MAX)] = ""
+    description_zh: Annotated[
+        str, FromModel(Resource, "description_zh", max_length=DESCRIPTION_MAX)
+    ] = ""
     training_required: bool = False
     approval_required: bool = True
-    allowed_categories: list[str] = []
-    granularity_minutes: int = 30
-    min_duration_minutes: int = 30
-    max_duration_minutes: int = 480
-    lead_time_hours: int = 24
-    max_advance_days: int = 90
+    allowed_categories: ShortList = []
+    granularity_minutes: Annotated[int, FromModel(Resource, "granularity_minutes")] = 30
+    min_duration_minutes: Annotated[int, FromModel(Resource, "min_duration_minutes")] = 30
+    max_duration_minutes: Annotated[int, FromModel(Resource, "max_duration_minutes")] = 480
+    lead_time_hours: Annotated[int, FromModel(Resource, "lead_time_hours")] = 24
+    max_advance_days: Annotated[int, FromModel(Resource, "max_advance_days")] = 90
     opening_hours: dict[str, list[list[str]]] | None = None
-    holiday_calendar: str = "HK"
-    monthly_quota_hours: int | None = None
+    holiday_calendar: Annotated[str, FromModel(Resource, "holiday_calendar")] = "HK"
+    monthly_quota_hours: Annotated[int, FromModel(Resource, "monthly_quota_hours")] | None = None
     is_active: bool = True
 
 
 class ResourcePatch(Schema):
-    kind: str | None = None
-    name: str | None = None
-    name_zh: str | None = None
-    manufacturer: str | None = None
-    specifications: dict[str, str] | None = None
-    techniques: list[str] | None = None
-    description: str | None = None
-    description_zh: str | None = None
+    kind: Annotated[str, FromModel(Resource, "kind")] | None = None
+    name: Annotated[str, FromModel(Resource, "name")] | None = None
+    name_zh: Annotated[str, FromModel(Resource, "name_zh")] | None = None
+    manufacturer: Annotated[str, FromModel(Resource, "manufacturer")] | None = None
+    specifications: Annotated[dict[str, ShortText], Field(max_length=LIST_MAX)] | None = None
+    techniques: ShortList | None = None
+    description: (
+        Annotated[str, FromModel(Resource, "description", max_length=DESCRIPTION_MAX)] | None
+    ) = None
+    description_zh: (
+        Annotated[str, FromModel(Resource, "description_zh", max_length=DESCRIPTION_MAX)] | None
+    ) = None
     training_required: bool | None = None
     approval_required: bool | None = None
-    allowed_categories: list[str] | None = None
-    granularity_minutes: int | None = None
-    min_duration_minutes: int | None = None
-    max_duration_minutes: int | None = None
-    lead_time_hours: int | None = None
-    max_advance_days: int | None = None
+    allowed_categories: ShortList | None = None
+    granularity_minutes: Annotated[int, FromModel(Resource, "granularity_minutes")] | None = None
+    min_duration_minutes: Annotated[int, FromModel(Resource, "min_duration_minutes")] | None = None
+    max_duration_minutes: Annotated[int, FromModel(Resource, "max_duration_minutes")] | None = None
+    lead_time_hours: Annotated[int, FromModel(Resource, "lead_time_hours")] | None = None
+    max_advance_days: Annotated[int, FromModel(Resource, "max_advance_days")] | None = None
     opening_hours: dict[str, list[list[str]]] | None = None
-    holiday_calendar: str | None = None
-    monthly_quota_hours: int | None = None
+    holiday_calendar: Annotated[str, FromModel(Resource, "holiday_calendar")] | None = None
+    monthly_quota_hours: Annotated[int, FromModel(Resource, "monthly_quota_hours")] | None = None
     is_active: bool | None = None
 
 

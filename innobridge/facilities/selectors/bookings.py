@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from innobridge.core.permissions import Role, has_role
+from innobridge.core.permissions import Role, can_act_as
 
 from ..models import (
     Booking,
@@ -116,9 +116,9 @@ def visible_booking(user: Any, pk: int) -> Booking | None:
 def managed_facilities(user: Any) -> QuerySet[Facility]:
     if not getattr(user, "is_authenticated", False):
         return Facility.objects.none()
-    if has_role(user, Role.ADMINISTRATOR):
+    if can_act_as(user, Role.ADMINISTRATOR):
         return Facility.objects.all()
-    if not has_role(user, Role.FACILITY_MANAGER):
+    if not can_act_as(user, Role.FACILITY_MANAGER):
         return Facility.objects.none()
     return Facility.objects.filter(managers=user)
 

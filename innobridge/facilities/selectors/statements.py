@@ -13,7 +13,8 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from innobridge.core.permissions import Role, has_role
+from innobridge.core.permissions import Role, can_act_as
+from innobridge.core.schemas import DATE_MAX, DATE_MIN
 from innobridge.people.models import Organisation
 
 from ..models import (
@@ -25,6 +26,8 @@ from .bookings import managed_facilities
 def month_range(month: str) -> tuple[dt.date, dt.date]:
     """'2026-05' → (2026-05-01, 2026-06-01); raises ValueError on bad input."""
     first = dt.datetime.strptime(month, "%Y-%m").date().replace(day=1)
+    if not DATE_MIN <= first <= DATE_MAX:
+        raise ValueError(f"month out of range: {month}")
     nxt = (first + dt.timedelta(days=32)).replace(day=1)
     return first, nxt
 
@@ -119,7 +122,7 @@ def organisation_statement(viewer: Any, organisation: Organisation, month: str) 
     qs = Charge.objects.filter(
         organisation=organisation, incurred_on__gte=first, incurred_on__lt=nxt
     ).select_related("booking__resource__facility", "payer")
-    if not has_role(viewer, Role.ADMINISTRATOR):
+    if not can_act_as(viewer, Role.ADMINISTRATOR):
         qs = qs.filter(booking__resource__facility__in=managed_facilities(viewer))
     charges = list(qs.order_by("incurred_on", "id"))
     statement = Statement(organisation.name, month, charges, _totals(charges))

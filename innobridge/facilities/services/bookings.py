@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from innobridge.core.services import record_event, snapshot
+from innobridge.core.services import apply_transition, record_event, snapshot
 from innobridge.people.models import Person
 
 from .. import availability, notifications
+from ..audit import FacilitiesAction
 from ..db import HOLDING_STATUSES, is_deadlock, is_overlap_error
 from ..models import (
     Booking,
@@ -26,6 +27,7 @@ from ..models import (
     TrainingCertificate,
 )
 from ..permissions import can_manage_facility, require_cancel_booking, require_manage_facility
+from ..workflow import BOOKING_FLOW, BookingAction
 from .charges import late_cancellation_fee, make_charge
 from .prices import Quote, booker_info, quote
 from .quotas import quota_hours
@@ -203,7 +205,9 @@ def request_booking(
                 no_show_fee_percent=q.tariff.no_show_fee_percent,
                 decided_at=None if resource.approval_required else timezone.now(),
             )
-            record_event(actor, "facilities.booking.request", booking, after=snapshot(booking))
+            record_event(
+                actor, FacilitiesAction.BOOKING_REQUESTED, booking, after=snapshot(booking)
+            )
             notifications.request_needs_approval(booking)  # sent on commit
     except IntegrityError as exc:
         if is_overlap_error(exc):
@@ -216,28 +220,22 @@ def request_booking(
     return booking
 
 
-def _transition(
-    actor: Any,
-    booking: Booking,
-    allowed_from: tuple[str, ...],
-    to: str,
-    action: str,
-    **changes: Any,
+def move_booking(
+    actor: Any, booking: Booking, action: str, audit_action: str, **changes: Any
 ) -> Booking:
-    with transaction.atomic():
-        locked = Booking.objects.select_for_update().get(pk=booking.pk)
-        if locked.status not in allowed_from:
-            raise ValidationError(
-                _("This booking is %(status)s; it cannot be changed that way.")
-                % {"status": locked.get_status_display()}
-            )
-        before = snapshot(locked)
-        locked.status = to
-        for key, value in changes.items():
-            setattr(locked, key, value)
-        locked.save()
-        record_event(actor, action, locked, before=before, after=snapshot(locked))
-    booking.refresh_from_db()
+    """Take ``action`` on ``booking`` by the transition table (``workflow.BOOKING_FLOW``):
+    the row is locked, the table checked against the locked state, the state and
+    ``changes`` saved and the audit event written in one transaction."""
+    try:
+        apply_transition(actor, booking, BOOKING_FLOW, action, audit_action=audit_action, **changes)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise
+        booking.refresh_from_db(fields=["status"])
+        raise ValidationError(
+            _("This booking is %(status)s; it cannot be changed that way.")
+            % {"status": booking.get_status_display()}
+        ) from exc
     return booking
 
 
@@ -245,12 +243,11 @@ def approve_booking(actor: Any, booking: Booking) -> Booking:
     """Approve a request; the booker is told by e-mail once this commits."""
     require_manage_facility(actor, booking.resource.facility)
     with transaction.atomic():
-        booking = _transition(
+        booking = move_booking(
             actor,
             booking,
-            (BookingStatus.REQUESTED,),
-            BookingStatus.APPROVED,
-            "facilities.booking.approve",
+            BookingAction.APPROVE,
+            FacilitiesAction.BOOKING_APPROVED,
             decided_by=actor,
             decided_at=timezone.now(),
         )
@@ -265,12 +262,11 @@ def reject_booking(actor: Any, booking: Booking, reason: str) -> Booking:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the requester a reason for the rejection.")})
     with transaction.atomic():
-        booking = _transition(
+        booking = move_booking(
             actor,
             booking,
-            (BookingStatus.REQUESTED,),
-            BookingStatus.REJECTED,
-            "facilities.booking.reject",
+            BookingAction.REJECT,
+            FacilitiesAction.BOOKING_REJECTED,
             decided_by=actor,
             decided_at=timezone.now(),
             rejection_reason=reason.strip(),
@@ -294,12 +290,11 @@ def cancel_booking(actor: Any, booking: Booking, *, now: dt.datetime | None = No
         else late_cancellation_fee(booking, now)
     )
     with transaction.atomic():
-        booking = _transition(
+        booking = move_booking(
             actor,
             booking,
-            (BookingStatus.REQUESTED, BookingStatus.APPROVED),
-            BookingStatus.CANCELLED,
-            "facilities.booking.cancel",
+            BookingAction.CANCEL,
+            FacilitiesAction.BOOKING_CANCELLED,
             cancelled_at=now,
         )
         if actor.pk != booking.booker_id:
@@ -314,5 +309,5 @@ def cancel_booking(actor: Any, booking: Booking, *, now: dt.datetime | None = No
                 fee,
                 gettext_noop("Late cancellation: %(resource)s"),
             )
-            record_event(actor, "facilities.charge.create", charge, after=snapshot(charge))
+            record_event(actor, FacilitiesAction.CHARGE_CREATED, charge, after=snapshot(charge))
     return booking

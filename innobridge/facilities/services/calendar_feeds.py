@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from innobridge.core.services import record_event
 from innobridge.people.models import Person
 
+from ..audit import FacilitiesAction
 from ..models import (
     CalendarFeed,
     new_feed_token,
@@ -36,7 +37,9 @@ def enable_calendar_feed(actor: Any) -> CalendarFeed:
         feed = CalendarFeed.objects.filter(person=actor).first()
         if feed is None:
             feed = CalendarFeed.objects.create(person=actor)
-            record_event(actor, "facilities.calendar_feed.enable", feed, after={"person": actor.pk})
+            record_event(
+                actor, FacilitiesAction.CALENDAR_FEED_ENABLED, feed, after={"person": actor.pk}
+            )
     return feed
 
 
@@ -53,7 +56,9 @@ def regenerate_calendar_feed(actor: Any) -> CalendarFeed:
             feed.created_at = timezone.now()
             feed.last_used_at = None
         feed.save()
-        record_event(actor, "facilities.calendar_feed.regenerate", feed, after={"person": actor.pk})
+        record_event(
+            actor, FacilitiesAction.CALENDAR_FEED_REGENERATED, feed, after={"person": actor.pk}
+        )
     return feed
 
 
@@ -65,7 +70,9 @@ def revoke_calendar_feed(actor: Any) -> bool:
         feed = CalendarFeed.objects.select_for_update().filter(person=actor).first()
         if feed is None:
             return False
-        record_event(actor, "facilities.calendar_feed.revoke", feed, before={"person": actor.pk})
+        record_event(
+            actor, FacilitiesAction.CALENDAR_FEED_REVOKED, feed, before={"person": actor.pk}
+        )
         feed.delete()
     return True
 

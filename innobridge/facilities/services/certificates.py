@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from innobridge.core.services import record_event, snapshot
 
+from ..audit import FacilitiesAction
 from ..models import (
     Resource,
     TrainingCertificate,
@@ -31,12 +32,12 @@ def grant_certificate(
                 "valid_until": valid_until,
             },
         )
-        record_event(actor, "facilities.certificate.grant", cert, after=snapshot(cert))
+        record_event(actor, FacilitiesAction.CERTIFICATE_GRANTED, cert, after=snapshot(cert))
     return cert
 
 
 def revoke_certificate(actor: Any, cert: TrainingCertificate) -> None:
     require_manage_facility(actor, cert.resource.facility)
     with transaction.atomic():
-        record_event(actor, "facilities.certificate.revoke", cert, before=snapshot(cert))
+        record_event(actor, FacilitiesAction.CERTIFICATE_REVOKED, cert, before=snapshot(cert))
         cert.delete()

@@ -13,6 +13,8 @@ from ..models import (
     Booking,
     BookingStatus,
     Charge,
+    ChargeKind,
+    ChargeUnit,
 )
 from .prices import CENT
 
@@ -36,7 +38,9 @@ def make_charge(
     booking: Booking, kind: str, quantity: Decimal, amount: Decimal, message: str
 ) -> Charge:
     """``message`` is untranslated (gettext_noop) with %(resource)s: the description is
-    written in the payer's language, whoever records the charge."""
+    written in the payer's language, whoever records the charge. Every line adds up:
+    usage is ``quantity`` of the booking's unit at its frozen unit price; a fee (late
+    cancellation, no-show) is one flat fee whose unit price is the fee."""
     with translation.override(booking.booker.preferred_language or settings.LANGUAGE_CODE):
         text = _(message) % {"resource": booking.resource.name}
     return Charge.objects.create(
@@ -46,9 +50,9 @@ def make_charge(
         kind=kind,
         incurred_on=timezone.localdate(booking.starts_at),
         description=text[:300],
-        quantity=quantity,
-        unit=booking.unit,
-        unit_price=booking.unit_price,
+        quantity=quantity if kind == ChargeKind.USAGE else Decimal(1),
+        unit=booking.unit if kind == ChargeKind.USAGE else ChargeUnit.FEE,
+        unit_price=booking.unit_price if kind == ChargeKind.USAGE else amount,
         amount=amount,
         currency=booking.currency,
     )

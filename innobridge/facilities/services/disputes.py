@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from innobridge.core.services import record_event, snapshot
+from innobridge.core.services import apply_transition
 
 from .. import notifications
+from ..audit import FacilitiesAction
 from ..models import (
     Charge,
-    ChargeStatus,
+    ChargeUnit,
     Dispute,
-    DisputeStatus,
 )
 from ..permissions import require_dispute_charge, require_manage_facility
+from ..workflow import CHARGE_FLOW, DISPUTE_FLOW, ChargeAction, DisputeAction
 from .prices import CENT
 
 
@@ -28,17 +29,21 @@ def raise_dispute(actor: Any, charge: Charge, reason: str) -> Dispute:
     if not reason.strip():
         raise ValidationError({"reason": _("Say what is wrong with the charge.")})
     with transaction.atomic():
-        locked = Charge.objects.select_for_update().get(pk=charge.pk)
-        if locked.status != ChargeStatus.OPEN:
-            raise ValidationError(_("This charge has already been disputed."))
-        before = snapshot(locked)
-        locked.status = ChargeStatus.DISPUTED
-        locked.save()
+        try:
+            locked = cast(
+                Charge,
+                apply_transition(
+                    actor,
+                    charge,
+                    CHARGE_FLOW,
+                    ChargeAction.DISPUTE,
+                    audit_action=FacilitiesAction.CHARGE_DISPUTED,
+                ),
+            )
+        except ValidationError as exc:
+            raise ValidationError(_("This charge has already been disputed.")) from exc
         dispute = Dispute.objects.create(
             charge=locked, raised_by=actor, reason=reason.strip(), original_amount=locked.amount
-        )
-        record_event(
-            actor, "facilities.charge.dispute", locked, before=before, after=snapshot(locked)
         )
         notifications.charge_disputed(dispute)  # sent on commit
     charge.refresh_from_db()
@@ -70,27 +75,38 @@ def resolve_dispute(
                 {"new_amount": _("The corrected amount must be between 0 and the original.")}
             )
     with transaction.atomic():
-        locked = Dispute.objects.select_for_update().get(pk=dispute.pk)
-        if locked.status != DisputeStatus.OPEN:
-            raise ValidationError(_("This dispute has already been resolved."))
-        before = snapshot(locked)
-        locked.status = DisputeStatus.UPHELD if upheld else DisputeStatus.DISMISSED
-        locked.resolution = resolution.strip()
-        locked.resolved_by = actor
-        locked.resolved_at = timezone.now()
-        locked.save()
-        c = Charge.objects.select_for_update().get(pk=charge.pk)
-        c_before = snapshot(c)
-        if upheld and amount is not None:
-            c.amount = amount
-            c.status = ChargeStatus.ADJUSTED
-        else:
-            c.status = ChargeStatus.CONFIRMED
-        c.save()
-        record_event(
-            actor, "facilities.dispute.resolve", locked, before=before, after=snapshot(locked)
+        try:
+            locked = cast(
+                Dispute,
+                apply_transition(
+                    actor,
+                    dispute,
+                    DISPUTE_FLOW,
+                    DisputeAction.UPHOLD if upheld else DisputeAction.DISMISS,
+                    audit_action=FacilitiesAction.DISPUTE_RESOLVED,
+                    resolution=resolution.strip(),
+                    resolved_by=actor,
+                    resolved_at=timezone.now(),
+                ),
+            )
+        except ValidationError as exc:
+            raise ValidationError(_("This dispute has already been resolved.")) from exc
+        # An upheld dispute sets the amount due: the line becomes one flat fee of it, so
+        # quantity x unit price = amount still holds.
+        changes: dict[str, Any] = (
+            {"amount": amount, "quantity": Decimal(1), "unit": ChargeUnit.FEE, "unit_price": amount}
+            if upheld and amount is not None
+            else {}
         )
-        record_event(actor, "facilities.charge.adjust", c, before=c_before, after=snapshot(c))
+        apply_transition(
+            actor,
+            charge,
+            CHARGE_FLOW,
+            ChargeAction.ADJUST if upheld and amount is not None else ChargeAction.CONFIRM,
+            audit_action=FacilitiesAction.CHARGE_ADJUSTED,
+            **changes,
+        )
+        locked.charge = charge  # the charge as now settled (the role check cached it before)
         notifications.dispute_resolved(locked)  # sent on commit
     dispute.refresh_from_db()
     return dispute

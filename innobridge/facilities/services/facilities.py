@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from innobridge.core.permissions import Role, has_role
+from innobridge.core.permissions import Role, can_act_as
 from innobridge.core.services import record_event, snapshot
 
+from ..audit import FacilitiesAction
 from ..models import (
     Facility,
 )
@@ -37,7 +38,7 @@ FACILITY_FIELDS = (
 
 def _check_managers(managers: Any) -> list[Any]:
     people = list(managers)
-    wrong = [p for p in people if not has_role(p, Role.FACILITY_MANAGER)]
+    wrong = [p for p in people if not can_act_as(p, Role.FACILITY_MANAGER)]
     if wrong:
         raise ValidationError(
             {
@@ -59,7 +60,7 @@ def create_facility(actor: Any, *, managers: Any = (), **fields: Any) -> Facilit
     if unknown:
         raise ValueError(f"unknown facility fields: {sorted(unknown)}")
     people = _check_managers(managers)
-    if has_role(actor, Role.FACILITY_MANAGER) and actor not in people:
+    if can_act_as(actor, Role.FACILITY_MANAGER) and actor not in people:
         people.append(actor)
     facility = Facility(**fields)
     if not facility.region and facility.organisation_id:
@@ -70,7 +71,7 @@ def create_facility(actor: Any, *, managers: Any = (), **fields: Any) -> Facilit
         facility.managers.set(people)
         record_event(
             actor,
-            "facilities.facility.create",
+            FacilitiesAction.FACILITY_CREATED,
             facility,
             after={**snapshot(facility), "managers": sorted(p.pk for p in people)},
         )
@@ -103,7 +104,7 @@ def update_facility(
             **snapshot(locked),
             "managers": sorted(locked.managers.values_list("pk", flat=True)),
         }
-        record_event(actor, "facilities.facility.update", locked, before=before, after=after)
+        record_event(actor, FacilitiesAction.FACILITY_UPDATED, locked, before=before, after=after)
         # Resources carry the facility's names in their search text.
         for r in locked.resources.all():
             r.save(update_fields=["search_text"])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from innobridge.core.services import record_event, snapshot
 
+from ..audit import FacilitiesAction
 from ..models import (
     Booking,
     BookingStatus,
@@ -42,12 +43,12 @@ def add_maintenance(
         block = MaintenanceBlock.objects.create(
             resource=resource, starts_at=start, ends_at=end, reason=reason.strip()
         )
-        record_event(actor, "facilities.maintenance.add", block, after=snapshot(block))
+        record_event(actor, FacilitiesAction.MAINTENANCE_ADDED, block, after=snapshot(block))
     return block
 
 
 def remove_maintenance(actor: Any, block: MaintenanceBlock) -> None:
     require_manage_facility(actor, block.resource.facility)
     with transaction.atomic():
-        record_event(actor, "facilities.maintenance.remove", block, before=snapshot(block))
+        record_event(actor, FacilitiesAction.MAINTENANCE_REMOVED, block, before=snapshot(block))
         block.delete()

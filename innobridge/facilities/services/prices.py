@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from innobridge.core.models import Region
-from innobridge.core.permissions import Role, has_role
+from innobridge.core.permissions import Role, can_act_as
 from innobridge.people.models import Organisation, OrganisationType
 
 from ..models import (
@@ -55,7 +55,7 @@ def booker_info(person: Any, facility: Facility) -> BookerInfo:
     except Organisation.DoesNotExist:  # pragma: no cover
         org = None
     region = (profile.region if profile is not None else "") or (org.region if org else "")
-    if has_role(person, Role.ENTERPRISE) and (org is None or not _academic(org)):
+    if can_act_as(person, Role.ENTERPRISE) and (org is None or not _academic(org)):
         return BookerInfo(UserCategory.INDUSTRY, org, region)
     if org is None:
         return BookerInfo(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from innobridge.core.services import record_event, snapshot
 
+from ..audit import FacilitiesAction
 from ..models import (
     Resource,
     UserQuota,
@@ -41,12 +42,12 @@ def set_user_quota(
         before = snapshot(existing) if existing else None
         if monthly_hours is None:
             if existing is not None:
-                record_event(actor, "facilities.quota.remove", existing, before=before)
+                record_event(actor, FacilitiesAction.QUOTA_REMOVED, existing, before=before)
                 existing.delete()
             return None
         quota = existing or UserQuota(person=person, resource=resource, monthly_hours=0)
         quota.monthly_hours = monthly_hours
         quota.set_by = actor
         quota.save()
-        record_event(actor, "facilities.quota.set", quota, before=before, after=snapshot(quota))
+        record_event(actor, FacilitiesAction.QUOTA_SET, quota, before=before, after=snapshot(quota))
     return quota

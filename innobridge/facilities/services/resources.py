@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from innobridge.core.services import record_event, snapshot
 
 from .. import availability
+from ..audit import FacilitiesAction
 from ..models import (
     Facility,
     Resource,
@@ -103,7 +104,9 @@ def save_resource(
         obj.save()
         record_event(
             actor,
-            "facilities.resource.create" if before is None else "facilities.resource.update",
+            FacilitiesAction.RESOURCE_CREATED
+            if before is None
+            else FacilitiesAction.RESOURCE_UPDATED,
             obj,
             before=before,
             after=snapshot(obj),

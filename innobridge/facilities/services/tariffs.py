@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from innobridge.core.services import record_event, snapshot
 
+from ..audit import FacilitiesAction
 from ..models import (
     Resource,
     Tariff,
@@ -61,7 +62,7 @@ def set_tariff(actor: Any, resource: Resource, category: str, **fields: Any) -> 
         tariff.save()
         record_event(
             actor,
-            "facilities.tariff.update" if before else "facilities.tariff.create",
+            FacilitiesAction.TARIFF_UPDATED if before else FacilitiesAction.TARIFF_CREATED,
             tariff,
             before=before,
             after=snapshot(tariff),
@@ -74,5 +75,5 @@ def remove_tariff(actor: Any, tariff: Tariff) -> None:
     require_manage_facility(actor, tariff.resource.facility)
     with transaction.atomic():
         before = snapshot(tariff)
-        record_event(actor, "facilities.tariff.delete", tariff, before=before)
+        record_event(actor, FacilitiesAction.TARIFF_DELETED, tariff, before=before)
         tariff.delete()

@@ -15,16 +15,17 @@ from django.utils.translation import gettext_noop
 
 from innobridge.core.services import record_event, snapshot
 
+from ..audit import FacilitiesAction
 from ..models import (
     Booking,
-    BookingStatus,
     Charge,
     ChargeKind,
     TariffUnit,
     UsageRecord,
 )
 from ..permissions import require_manage_facility
-from .bookings import _transition, check_samples
+from ..workflow import BookingAction
+from .bookings import check_samples, move_booking
 from .charges import fee_for, make_charge
 from .prices import CENT
 
@@ -60,12 +61,11 @@ def record_usage(
         qty = Decimal(samples)
     amount = (booking.unit_price * qty).quantize(CENT, rounding=ROUND_HALF_UP)
     with transaction.atomic():
-        booking = _transition(
+        booking = move_booking(
             actor,
             booking,
-            (BookingStatus.APPROVED,),
-            BookingStatus.USED,
-            "facilities.booking.use",
+            BookingAction.RECORD_USAGE,
+            FacilitiesAction.BOOKING_USED,
         )
         usage = UsageRecord.objects.create(
             booking=booking,
@@ -75,7 +75,7 @@ def record_usage(
             notes=notes.strip(),
             recorded_by=actor,
         )
-        record_event(actor, "facilities.usage.record", usage, after=snapshot(usage))
+        record_event(actor, FacilitiesAction.USAGE_RECORDED, usage, after=snapshot(usage))
         charge = make_charge(
             booking,
             ChargeKind.USAGE,
@@ -83,7 +83,7 @@ def record_usage(
             amount,
             gettext_noop("Use of %(resource)s"),
         )
-        record_event(actor, "facilities.charge.create", charge, after=snapshot(charge))
+        record_event(actor, FacilitiesAction.CHARGE_CREATED, charge, after=snapshot(charge))
     return charge
 
 
@@ -94,12 +94,11 @@ def mark_no_show(actor: Any, booking: Booking, *, now: dt.datetime | None = None
         raise ValidationError(_("A booking can be marked as a no-show only after it starts."))
     fee = fee_for(booking, booking.no_show_fee_percent)
     with transaction.atomic():
-        booking = _transition(
+        booking = move_booking(
             actor,
             booking,
-            (BookingStatus.APPROVED,),
-            BookingStatus.NO_SHOW,
-            "facilities.booking.no_show",
+            BookingAction.MARK_NO_SHOW,
+            FacilitiesAction.BOOKING_MARKED_NO_SHOW,
         )
         if fee > 0:
             charge = make_charge(
@@ -109,7 +108,7 @@ def mark_no_show(actor: Any, booking: Booking, *, now: dt.datetime | None = None
                 fee,
                 gettext_noop("No-show: %(resource)s"),
             )
-            record_event(actor, "facilities.charge.create", charge, after=snapshot(charge))
+            record_event(actor, FacilitiesAction.CHARGE_CREATED, charge, after=snapshot(charge))
     return booking
 
 

@@ -24,11 +24,13 @@ from ..forms import (
     usage_initial,
 )
 from ..models import (
+    BookingStatus,
     Charge,
     Resource,
 )
+from ..workflow import BOOKING_FLOW, BookingAction, booking_actions
 from .calendars import feed_urls
-from .common import _errors
+from .common import flash_errors
 
 
 def _back_to_form(resource: Resource, data: Any) -> str:
@@ -72,9 +74,15 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
                 confirmed_price=request.POST.get("confirmed_price") or None,
             )
         except ValidationError as exc:
+<<<<<<< HEAD
             _errors(request, exc)
             return redirect(_back_to_form(resource, request.POST))
         if booking.status == "approved":
+=======
+            flash_errors(request, exc)
+            return redirect(_back_to_form(resource, form))
+        if booking.status == BookingStatus.APPROVED:
+>>>>>>> main
             messages.success(request, _("Booked: your slot is confirmed."))
         else:
             messages.success(
@@ -84,8 +92,13 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         q = services.check_request(request.user, resource, start, end, samples)
     except ValidationError as exc:
+<<<<<<< HEAD
         _errors(request, exc)
         return redirect(_back_to_form(resource, request.POST))
+=======
+        flash_errors(request, exc)
+        return redirect(_back_to_form(resource, form))
+>>>>>>> main
     return render(
         request,
         "facilities/confirm.html",
@@ -114,6 +127,7 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "booking": booking,
             "manager": manager,
             "is_booker": booking.booker_id == request.user.pk,
+            "actions": booking_actions(request.user, booking),
             "fee_now": services.late_cancellation_fee(booking),
             "charges": booking.charges.all().order_by("id"),
             "reject_form": RejectForm(),
@@ -128,19 +142,19 @@ def _booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if booking is None:
         raise Http404
     try:
-        if action == "approve":
+        if action == BookingAction.APPROVE:
             services.approve_booking(request.user, booking)
             messages.success(request, _("Approved."))
-        elif action == "reject":
+        elif action == BookingAction.REJECT:
             services.reject_booking(request.user, booking, request.POST.get("reason", ""))
             messages.success(request, _("Rejected; the requester sees your reason."))
-        elif action == "cancel":
+        elif action == BookingAction.CANCEL:
             services.cancel_booking(request.user, booking)
             messages.success(request, _("Cancelled."))
-        elif action == "no_show":
+        elif action == BookingAction.MARK_NO_SHOW:
             services.mark_no_show(request.user, booking)
             messages.success(request, _("Marked as a no-show."))
-        elif action == "usage":
+        elif action == BookingAction.RECORD_USAGE:
             usage = UsageForm(request.POST)
             if not usage.is_valid():
                 for errs in usage.errors.values():
@@ -158,7 +172,7 @@ def _booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             )
             messages.success(request, _("Usage recorded; the charge is on the user's statement."))
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     return redirect(booking)
@@ -167,7 +181,7 @@ def _booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in {"approve", "reject", "cancel", "no_show", "usage"}:
+    if action not in BOOKING_FLOW.actions:
         raise Http404
     return _booking_action(request, pk, action)
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from .. import selectors, services
 from ..exports import bookings_ics
 from ..models import (
+    BookingStatus,
     Resource,
 )
 from .catalogue import week_start
@@ -26,7 +27,9 @@ from .catalogue import week_start
 @login_required
 def my_calendar_ics(request: HttpRequest) -> HttpResponse:
     data = bookings_ics(
-        selectors.my_bookings(request.user).filter(status__in=("requested", "approved", "used")),
+        selectors.my_bookings(request.user).filter(
+            status__in=(BookingStatus.REQUESTED, BookingStatus.APPROVED, BookingStatus.USED)
+        ),
         name=_("My facility bookings"),
         with_details=True,
         host=request.get_host(),

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from innobridge.core.schemas import DATE_MAX, DATE_MIN
 
 from .. import matching, permissions, selectors
 from ..forms import (
@@ -133,10 +137,17 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def week_start(request: HttpRequest) -> dt.date:
+    """The Monday of the week asked for (``?week=YYYY-MM-DD``; unreadable: this week).
+    A date outside the calendar the platform works with is a 400, not an overflow."""
     try:
         day = dt.date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
         day = timezone.localdate()
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise BadRequest(
+            _("week: give a date between %(first)s and %(last)s.")
+            % {"first": DATE_MIN.isoformat(), "last": DATE_MAX.isoformat()}
+        )
     return day - dt.timedelta(days=day.weekday())
 
 

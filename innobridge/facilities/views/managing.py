@@ -25,7 +25,7 @@ from ..models import (
     Charge,
     Dispute,
 )
-from .common import _errors
+from .common import flash_errors
 
 
 @login_required
@@ -36,7 +36,7 @@ def dispute_charge(request: HttpRequest, pk: int) -> HttpResponse:
         services.raise_dispute(request.user, charge, request.POST.get("reason", ""))
         messages.success(request, _("Dispute sent to the facility manager."))
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     return redirect("facilities:my_bookings")
 
 
@@ -82,7 +82,7 @@ def resolve_dispute(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Dispute resolved."))
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     return redirect("facilities:manage")
 
 

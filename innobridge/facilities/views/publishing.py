@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from innobridge.core.forms import apply_service_errors
+
 from .. import permissions, services
 from ..forms import (
     CertificateForm,
@@ -29,7 +31,6 @@ from ..models import (
     Tariff,
     TrainingCertificate,
 )
-from .common import _apply_errors
 
 
 @login_required
@@ -43,7 +44,7 @@ def facility_new(request: HttpRequest) -> HttpResponse:
                 request.user, managers=form.manager_list, **form.service_fields()
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Facility published. Now add its resources."))
             return redirect("facilities:facility_manage", pk=facility.pk)
@@ -69,7 +70,7 @@ def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Facility saved."))
             return redirect("facilities:facility_manage", pk=facility.pk)
@@ -118,7 +119,7 @@ def _resource_form(
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Resource saved."))
             return redirect("facilities:resource_manage", pk=saved.pk)
@@ -231,6 +232,6 @@ def _resource_action(
             services.set_user_quota(user, d["person"], resource, d.get("monthly_hours"))
             messages.success(request, _("Quota saved."))
     except ValidationError as exc:
-        _apply_errors(form, exc)
+        apply_service_errors(form, exc)
         return False
     return True

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from innobridge.core.permissions import Role
 from innobridge.core.services import record_event, snapshot
 
+from ..audit import PeopleAction
 from ..models import Person
 
 SELF_SERVICE_ROLES = (Role.RESEARCHER, Role.ENTERPRISE)
@@ -83,7 +84,7 @@ def sign_up(
         person.groups.add(Group.objects.get(name=role))
         record_event(
             person,
-            "people.person.signed_up",
+            PeopleAction.PERSON_SIGNED_UP,
             person,
             after={**snapshot(person, _PERSON_FIELDS), "roles": [role]},
         )
@@ -107,7 +108,7 @@ def set_preferred_language(actor: Any, language: str) -> Person:
             person.save(update_fields=["preferred_language"])
             record_event(
                 actor,
-                "people.person.language_set",
+                PeopleAction.PERSON_LANGUAGE_SET,
                 person,
                 before=before,
                 after=snapshot(person, ["preferred_language"]),

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from innobridge.core.language import fold
 from innobridge.core.models import Region
-from innobridge.core.permissions import Role, require_role
+from innobridge.core.permissions import Role, require_act_as
 from innobridge.core.services import record_event
 
+from ..audit import PeopleAction
 from ..models import Organisation, OrganisationType
 from ..ror import RorRecord, normalise_record
 
@@ -166,7 +167,7 @@ def import_ror_records(
     writes and one summarising audit event happen in one transaction. Raises
     ``RorFormatError`` (a ``ValueError``) naming the record for unreadable input."""
     if actor is not None and getattr(actor, "is_authenticated", False):
-        require_role(actor, Role.ADMINISTRATOR)
+        require_act_as(actor, Role.ADMINISTRATOR)
     wanted = {c.strip().upper() for c in countries} if countries is not None else None
     report = RorImportReport()
     batch: dict[str, RorRecord] = {}
@@ -299,7 +300,7 @@ def import_ror_records(
 
         record_event(
             actor or "import_ror",
-            "people.organisations.import",
+            PeopleAction.ORGANISATIONS_IMPORTED,
             object_type="people.organisation",
             object_id="ror-import",
             after=report.as_dict(),

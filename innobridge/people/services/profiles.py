@@ -15,6 +15,7 @@ from innobridge.core.language import fold
 from innobridge.core.permissions import Role
 from innobridge.core.services import record_event, snapshot
 
+from ..audit import PeopleAction
 from ..models import Organisation, Person, ResearcherProfile
 from ..permissions import is_admin, is_system, require_edit_profile
 
@@ -208,7 +209,9 @@ def create_researcher(
             person.groups.add(Group.objects.get_or_create(name=role)[0])
         profile.person = person
         _save_profile(profile)
-        record_event(actor, "people.researcher.create", profile, after=_profile_snapshot(profile))
+        record_event(
+            actor, PeopleAction.RESEARCHER_CREATED, profile, after=_profile_snapshot(profile)
+        )
     return profile
 
 
@@ -238,7 +241,9 @@ def create_profile(actor: Any, person: Person, **fields: Any) -> ResearcherProfi
         person.groups.add(Group.objects.get_or_create(name=Role.RESEARCHER)[0])
         if hasattr(person, "_role_cache"):
             del person._role_cache
-        record_event(actor, "people.researcher.create", profile, after=_profile_snapshot(profile))
+        record_event(
+            actor, PeopleAction.RESEARCHER_CREATED, profile, after=_profile_snapshot(profile)
+        )
     return profile
 
 
@@ -260,5 +265,7 @@ def update_profile(actor: Any, profile: ResearcherProfile, **changes: Any) -> Re
         _save_profile(profile)
         after = _profile_snapshot(profile)
         if after != before:
-            record_event(actor, "people.researcher.update", profile, before=before, after=after)
+            record_event(
+                actor, PeopleAction.RESEARCHER_UPDATED, profile, before=before, after=after
+            )
     return profile

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from innobridge.core.language import fold
 from innobridge.core.services import record_event
 
+from ..audit import PeopleAction
 from ..importers import PublicationData as _PublicationData
 from ..importers import (
     PublicationFormatError,
@@ -223,7 +224,7 @@ def add_publications(
         )
         record_event(
             actor,
-            "people.publications.add",
+            PeopleAction.PUBLICATIONS_ADDED,
             profile,
             after={
                 "created": result.created,

@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from innobridge.core.permissions import Role, require_role
+from innobridge.core.permissions import Role, require_act_as
 from innobridge.core.services import record_event
 
+from ..audit import PeopleAction
 from ..models import Person
 
 
@@ -24,7 +25,7 @@ def person_roles(person: Person) -> list[str]:
 
 def assign_roles(actor: Any, person: Person, roles: Iterable[str]) -> list[str]:
     """Make ``roles`` exactly the roles ``person`` holds. Administrators only."""
-    require_role(actor, Role.ADMINISTRATOR)
+    require_act_as(actor, Role.ADMINISTRATOR)
     wanted = list(dict.fromkeys(roles))
     valid = {r.value for r in Role}
     unknown = [r for r in wanted if r not in valid]
@@ -42,7 +43,7 @@ def assign_roles(actor: Any, person: Person, roles: Iterable[str]) -> list[str]:
         after = person_roles(person)
         record_event(
             actor,
-            "people.person.roles_assigned",
+            PeopleAction.PERSON_ROLES_ASSIGNED,
             person,
             before={"roles": before},
             after={"roles": after},

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from innobridge.core.permissions import Role, has_role
+from innobridge.core.permissions import Role, can_act_as
 from innobridge.core.services import record_event
 
+from ..audit import PeopleAction
 from ..models import ApiToken, Person
 
 MAX_ACTIVE_TOKENS = 20
@@ -39,7 +40,7 @@ def create_api_token(actor: Any, name: str) -> tuple[ApiToken, str]:
         token = ApiToken.objects.create(
             person=actor, name=name, prefix=key[:8], key_hash=ApiToken.hash_key(key)
         )
-        record_event(actor, "people.api_token.created", token, after=token.as_dict())
+        record_event(actor, PeopleAction.API_TOKEN_CREATED, token, after=token.as_dict())
     return token, key
 
 
@@ -47,7 +48,7 @@ def revoke_api_token(actor: Any, token: ApiToken) -> ApiToken:
     """Revoke a token: its owner or an administrator."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Log in first."))
-    if token.person_id != actor.pk and not has_role(actor, Role.ADMINISTRATOR):
+    if token.person_id != actor.pk and not can_act_as(actor, Role.ADMINISTRATOR):
         raise PermissionDenied(_("This is not your token."))
     with transaction.atomic():
         locked = ApiToken.objects.select_for_update().get(pk=token.pk)
@@ -57,7 +58,7 @@ def revoke_api_token(actor: Any, token: ApiToken) -> ApiToken:
         locked.save(update_fields=["revoked_at"])
         record_event(
             actor,
-            "people.api_token.revoked",
+            PeopleAction.API_TOKEN_REVOKED,
             locked,
             before={"revoked_at": None},
             after={"revoked_at": locked.revoked_at},

@@ -1,0 +1,248 @@
+"""Indexing throughput: single machine and a Ray job with 1 and 2 workers; projection.
+
+Texts: real publication texts as the researcher index stores them (title + the first 400
+characters of the abstract; CSL Chinese, arXiv and ACL English, mixed), cut into the
+engine's units (sentences + the whole text, distinct units once).  Every figure is taken
+with an empty embedding cache (the cost of a first build).  Wall-clock and CPU seconds
+are both recorded with the machine's load average: on the shared 2-core machine the wall
+times depend on what else runs, CPU-seconds per unit much less.
+
+    .venv/bin/python benchmarks/scale_index.py --texts 60 --out benchmarks/results/scale_index.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks._gsdata import data_dir  # noqa: E402
+
+
+def publication_texts(n: int) -> list[str]:
+    files = [
+        ("csl/csl_benchmark_2000.jsonl", n // 3),
+        ("arxiv-0704/arxiv_0704_2000.jsonl", n // 3),
+        ("acl-anthology-en/acl_main_2016_2021.jsonl", n - 2 * (n // 3)),
+    ]
+    out = []
+    for name, k in files:
+        with (data_dir() / name).open(encoding="utf-8") as fh:
+            for i, line in enumerate(fh):
+                if i >= k:
+                    break
+                o = json.loads(line)
+                a = (o.get("abstract") or "")[:400]
+                out.append(f"{o['title']}. {a}" if a else o["title"])
+    return out
+
+
+def _mode_key(mode: str) -> str:
+    if mode.startswith("ray"):
+        return "ray"
+    return "process1" if "1 thread" in mode else "process"
+
+
+def cpu_children() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def cpu_self() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def measure(
+    texts: list[str], mode: str, workers: int, shard_size: int, threads: int | None = None
+) -> dict:
+    from innobridge.matching.shards import run_job
+
+    with tempfile.TemporaryDirectory() as tmp:
+        c0, s0, t0 = cpu_children(), cpu_self(), time.perf_counter()
+        rep = run_job(
+            texts,
+            Path(tmp) / "shards",
+            embedder="e5",
+            workers=workers,
+            shard_size=shard_size,
+            use_ray=mode == "ray",
+            threads=threads,
+        )
+        wall = time.perf_counter() - t0
+        cpu = (cpu_children() - c0) + (cpu_self() - s0)
+    return {
+        "mode": rep.mode,
+        "workers": rep.workers,
+        "texts": len(texts),
+        "units": rep.units,
+        "wall_seconds": round(wall, 2),
+        "embedding_seconds": round(sum(rep.shard_seconds), 2),
+        "texts_per_s": round(len(texts) / wall, 3),
+        "units_per_s": round(rep.units / wall, 3),
+        "cpu_seconds_this_process": round(cpu, 2),
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def bulk_import(n_works: int, database_url: str, label: str) -> dict:
+    """``innobridge import_works`` of ``n_works`` generated OpenAlex works (the snapshot's
+    JSON Lines format) into a freshly migrated database; the import alone is timed."""
+    import subprocess
+
+    sys.path.insert(0, str(ROOT))
+    from tests.people.openalex_gen import write_works
+
+    env = {**os.environ, "DATABASE_URL": database_url, "INNOBRIDGE_ENV": "embedded"}
+    with tempfile.TemporaryDirectory() as tmp:
+        env["INNOBRIDGE_VAR_DIR"] = tmp
+        works = write_works(Path(tmp) / "works.jsonl", n_works)
+        exe = str(ROOT / ".venv" / "bin" / "innobridge")
+        subprocess.run([exe, "migrate", "-v", "0"], env=env, check=True)
+        t0 = time.perf_counter()
+        proc = subprocess.run(
+            [exe, "import_works", "--openalex", str(works), "-v", "0"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        seconds = time.perf_counter() - t0
+        size_mb = works.stat().st_size / 2**20
+    return {
+        "database": label,
+        "works": n_works,
+        "file_mb": round(size_mb, 1),
+        "seconds": round(seconds, 1),
+        "works_per_s": round(n_works / seconds),
+        "summary": proc.stdout.strip().splitlines()[0],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--texts", type=int, default=60)
+    ap.add_argument("--shard-size", type=int, default=32)
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "scale_index.json"))
+    ap.add_argument(
+        "--modes",
+        default="process,process1,ray",
+        help="process (model threads: all cores), process1 (one thread), ray (1 and 2 workers)",
+    )
+    ap.add_argument("--import-works", type=int, help="measure bulk import of N works instead")
+    ap.add_argument(
+        "--postgres-url",
+        help="also on PostgreSQL (a database this role may drop and create, e.g. "
+        "postgres://innobridge:secret@127.0.0.1:54320/innobridge_scale_bench)",
+    )
+    args = ap.parse_args(argv)
+    if args.import_works:
+        out_path = Path(args.out)
+        result = json.loads(out_path.read_text()) if out_path.is_file() else {}
+        with tempfile.TemporaryDirectory() as tmp:
+            rows = [bulk_import(args.import_works, f"sqlite:///{tmp}/bench.sqlite3", "sqlite")]
+        print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+        if args.postgres_url:
+            import psycopg
+
+            base, _, name = args.postgres_url.rpartition("/")
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as con:
+                con.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                con.execute(f'CREATE DATABASE "{name}"')
+            rows.append(bulk_import(args.import_works, args.postgres_url, "postgresql"))
+            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as con:
+                con.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        result["bulk_import"] = rows
+        result["bulk_import_note"] = (
+            "innobridge import_works of generated works in the OpenAlex snapshot format "
+            "(tests/people/openalex_gen.py), into a freshly migrated database; read, check, "
+            "de-duplicate and write in one transaction; the shared machine's load is recorded"
+        )
+        out_path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        return 0
+    from innobridge.matching.shards import units_to_embed
+
+    texts = publication_texts(args.texts)
+    units = units_to_embed(texts)
+    out_path = Path(args.out)
+    old_runs = json.loads(out_path.read_text()).get("runs", []) if out_path.is_file() else []
+    wanted = [("process", 1), ("process1", 1), ("ray", 1), ("ray", 2)]
+    wanted = [m for m in wanted if m[0] in args.modes.split(",")]
+    runs = [
+        r
+        for r in old_runs
+        if r.get("texts") == len(texts) and (_mode_key(r["mode"]), r["workers"]) not in wanted
+    ]
+    for mode, w in wanted:
+        for attempt in range(2):  # a local Ray may time out starting on a busy machine
+            try:
+                kind = "ray" if mode == "ray" else "process"
+                threads = 1 if mode == "process1" else None
+                runs.append(measure(texts, kind, w, args.shard_size, threads))
+                break
+            except Exception as exc:
+                print(f"{mode} x{w} attempt {attempt + 1} failed: {exc}", file=sys.stderr)
+                if attempt:
+                    runs.append({"mode": mode, "workers": w, "error": str(exc)[:300]})
+        print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
+    runs.sort(key=lambda r: (r["mode"].startswith("ray"), r["mode"], r["workers"]))
+    ray1 = next((r for r in runs if r["mode"] == "ray (local)" and r["workers"] == 1), None)
+    ray2 = next((r for r in runs if r["mode"] == "ray (local)" and r["workers"] == 2), None)
+    single = next(r for r in runs if r["mode"] == "local process")
+    one = next((r for r in runs if r["mode"] == "local process, 1 thread"), None)
+    units_per_text = len(units) / len(texts)
+    # 10,000 researchers with 60,000 publications: 70,000 stored texts (a profile text each)
+    proj_units = 70_000 * units_per_text
+    result = {
+        "benchmark": "indexing throughput (first build, empty cache)",
+        "texts": len(texts),
+        "units": len(units),
+        "units_per_text": round(units_per_text, 2),
+        "runs": runs,
+        "ray_2_vs_1_workers": round(ray1["wall_seconds"] / ray2["wall_seconds"], 2)
+        if ray1 and ray2
+        else None,
+        "projection_10k_researchers_60k_publications": {
+            "note": "projection from the measured units/s, not a measurement: 70,000 texts x "
+            "units_per_text distinct units (fewer in practice: repeated sentences are "
+            "embedded once)",
+            "units": round(proj_units),
+            "this_machine_hours": round(proj_units / single["units_per_s"] / 3600, 1),
+            "cpu_core_hours_single_threaded": round(
+                proj_units / (one["units"] / one["cpu_seconds_this_process"]) / 3600, 1
+            )
+            if one
+            else None,
+            "per_node_hours_on_n_nodes": "this_machine_hours / (N x the 2-vs-1 worker ratio / 2)"
+            " for N nodes of 2 cores, shards spread evenly; a quiet 2-core node runs "
+            "faster than this shared one",
+        },
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        },
+    }
+    out_path = Path(args.out)
+    if out_path.is_file():  # keep the bulk-import figures of an earlier --import-works run
+        old = json.loads(out_path.read_text())
+        result = {**{k: v for k, v in old.items() if k.startswith("bulk_import")}, **result}
+    out_path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,11 @@
+"""The funding app's API (mounted at /api/funding/): the same calls, selectors and
+services as the pages, one module per noun. Errors from the services become 422 (with
+every message) or 403."""
+
+from ninja import Router
+
+from . import calls, projects, proposals, review
+
+router = Router(tags=["funding"])
+for _module in (calls, proposals, review, projects):
+    router.add_router("", _module.router)

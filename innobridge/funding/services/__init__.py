@@ -1,0 +1,158 @@
+"""Every write of the funding app, one module per noun:
+
+- ``calls``: schemes, calls, their sides and rubrics, reviewer pools
+- ``proposals``: drafting, team, budget, attachments, submission, withdrawal, screening
+- ``conflicts``: conflicts of interest, and refilling a reviewer's place
+- ``review``: assignment, invitations, reviews, reminders, the move to the panel
+- ``decisions``: each funder's decision under its budget; the project follows
+- ``projects``: milestones, reports, disbursements, status, termination
+- ``changes``: change requests on a funded project
+
+Each public function checks permission (``PermissionDenied``), validates everything first
+(``ValidationError`` with every problem, in the user's language), then changes state and
+writes its audit event inside one transaction, so bad input changes nothing. Who may act
+lives in :mod:`innobridge.funding.permissions`, what a state allows in
+:mod:`innobridge.funding.workflow`, messages in :mod:`innobridge.funding.notifications`.
+"""
+
+from ..notifications import mark_notifications_read
+from .calls import (
+    CALL_FIELDS,
+    CALL_FIELDS_AFTER_OPENING,
+    DEFAULT_RUBRIC,
+    LANGUAGE_CODES,
+    add_to_pool,
+    clean_rubric,
+    create_call,
+    create_scheme,
+    remove_from_pool,
+    set_rubric,
+    update_call,
+    update_call_side,
+    update_scheme,
+)
+from .changes import (
+    decide_change,
+    funders_to_decide,
+    is_joint_change,
+    recheck_conflicts,
+    request_change,
+)
+from .conflicts import (
+    automatic_conflicts,
+    declare_conflict,
+    is_conflicted,
+    refill_assignment,
+    refresh_conflicts,
+)
+from .decisions import (
+    committed_amount,
+    record_decision,
+)
+from .projects import (
+    add_milestone,
+    rate_report,
+    refresh_project_status,
+    refresh_project_statuses,
+    release_disbursement,
+    schedule_disbursement,
+    submit_report,
+    terminate_project,
+)
+from .proposals import (
+    EDITABLE_FIELDS,
+    PDF_MAGIC,
+    add_attachment,
+    add_budget_line,
+    check_pdf,
+    create_proposal,
+    invite_member,
+    remove_attachment,
+    remove_budget_line,
+    remove_member,
+    respond_invitation,
+    screen_proposal,
+    screenable_funders,
+    side_totals,
+    submission_problems,
+    submit_proposal,
+    update_proposal,
+    withdraw_proposal,
+)
+from .review import (
+    assign_by_hand,
+    move_to_panel,
+    remind_reviewers,
+    remove_assignment,
+    respond_assignment,
+    run_assignment,
+    send_invitations,
+    send_reminders,
+    submit_review,
+    weighted_score,
+)
+
+__all__ = [
+    "CALL_FIELDS",
+    "CALL_FIELDS_AFTER_OPENING",
+    "DEFAULT_RUBRIC",
+    "EDITABLE_FIELDS",
+    "LANGUAGE_CODES",
+    "PDF_MAGIC",
+    "add_attachment",
+    "add_budget_line",
+    "add_milestone",
+    "add_to_pool",
+    "assign_by_hand",
+    "automatic_conflicts",
+    "check_pdf",
+    "clean_rubric",
+    "committed_amount",
+    "create_call",
+    "create_proposal",
+    "create_scheme",
+    "decide_change",
+    "declare_conflict",
+    "funders_to_decide",
+    "invite_member",
+    "is_conflicted",
+    "is_joint_change",
+    "mark_notifications_read",
+    "move_to_panel",
+    "rate_report",
+    "recheck_conflicts",
+    "record_decision",
+    "refill_assignment",
+    "refresh_conflicts",
+    "refresh_project_status",
+    "refresh_project_statuses",
+    "release_disbursement",
+    "remind_reviewers",
+    "remove_assignment",
+    "remove_attachment",
+    "remove_budget_line",
+    "remove_from_pool",
+    "remove_member",
+    "request_change",
+    "respond_assignment",
+    "respond_invitation",
+    "run_assignment",
+    "schedule_disbursement",
+    "screen_proposal",
+    "screenable_funders",
+    "send_invitations",
+    "send_reminders",
+    "set_rubric",
+    "side_totals",
+    "submission_problems",
+    "submit_proposal",
+    "submit_report",
+    "submit_review",
+    "terminate_project",
+    "update_call",
+    "update_call_side",
+    "update_proposal",
+    "update_scheme",
+    "weighted_score",
+    "withdraw_proposal",
+]

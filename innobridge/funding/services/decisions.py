@@ -1,0 +1,192 @@
+"""Decisions: each funder decides on its side under its budget; the project follows."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from innobridge.core.services import record_event, snapshot
+
+from ..audit import FundingAction
+from ..models import (
+    Call,
+    DecisionChoice,
+    Disbursement,
+    DisbursementStatus,
+    Funder,
+    FunderDecision,
+    InvitationStatus,
+    Milestone,
+    Project,
+    ProjectStatus,
+    Proposal,
+    ProposalState,
+)
+from ..notifications import notify
+from ..permissions import require_act_for_funder
+from ..workflow import require_proposal_allows, transition_proposal
+from .calls import lock_call_side
+from .proposals import side_totals
+
+
+def committed_amount(call: Call, funder: Funder) -> Decimal:
+    """What ``funder`` has committed in ``call``: its "fund" decisions on proposals awarded
+    or still at the panel (waiting for the other funder). Terminated projects keep what
+    was released, not what was still to come."""
+    running = (
+        FunderDecision.objects.filter(
+            proposal__call=call,
+            funder=funder,
+            decision=DecisionChoice.FUND,
+            proposal__state__in=[ProposalState.PANEL, ProposalState.AWARDED],
+        )
+        .exclude(proposal__project__status=ProjectStatus.TERMINATED)
+        .aggregate(s=Sum("amount"))["s"]
+    )
+    terminated = Disbursement.objects.filter(
+        project__proposal__call=call,
+        project__status=ProjectStatus.TERMINATED,
+        funder=funder,
+        status=DisbursementStatus.RELEASED,
+    ).aggregate(s=Sum("amount"))["s"]
+    return (running or Decimal(0)) + (terminated or Decimal(0))
+
+
+@transaction.atomic
+def record_decision(
+    actor: Any, proposal: Proposal, funder: Funder, *, decision: str, reasons: str
+) -> FunderDecision:
+    """One funder's decision on its side; when every side has decided, the joint decision
+    is made: awarded only if every funder funds."""
+    require_act_for_funder(actor, funder)
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    require_proposal_allows(proposal, "decide")
+    cs = lock_call_side(proposal.call, funder)  # one budget check at a time per side
+    if cs is None:
+        raise ValidationError(_("This funder does not take part in the call."))
+    if decision not in DecisionChoice.values:
+        raise ValidationError({"decision": _("Choose fund or do not fund.")})
+    if not reasons.strip():
+        raise ValidationError({"reasons": _("Give the reasons for the decision.")})
+    if proposal.decisions.filter(funder=funder).exists():
+        raise ValidationError(
+            _("%(funder)s has already decided on this proposal.") % {"funder": funder.name}
+        )
+    amount = (
+        side_totals(proposal)[cs.side]["funder"] if decision == DecisionChoice.FUND else Decimal(0)
+    )
+    if decision == DecisionChoice.FUND:
+        committed = committed_amount(proposal.call, funder)
+        if committed + amount > cs.budget:
+            raise ValidationError(
+                _(
+                    "Funding this proposal (%(currency)s %(amount)s) would exceed the budget "
+                    "of %(funder)s: %(currency)s %(left)s of %(currency)s %(budget)s is left."
+                )
+                % {
+                    "currency": cs.currency,
+                    "amount": f"{amount:,.2f}",
+                    "funder": funder.name,
+                    "left": f"{max(cs.budget - committed, Decimal(0)):,.2f}",
+                    "budget": f"{cs.budget:,.2f}",
+                }
+            )
+    d = FunderDecision.objects.create(
+        proposal=proposal,
+        funder=funder,
+        side=cs.side,
+        decision=decision,
+        reasons=reasons.strip(),
+        amount=amount,
+        currency=cs.currency,
+        decided_by=actor,
+    )
+    record_event(actor, FundingAction.DECISION_RECORDED, d, after=snapshot(d))
+    decisions = list(proposal.decisions.all())
+    if len(decisions) == proposal.call.sides.count():
+        _finalise(actor, proposal, decisions)
+    return d
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _finalise(actor: Any, proposal: Proposal, decisions: list[FunderDecision]) -> None:
+    fund = all(d.decision == DecisionChoice.FUND for d in decisions)
+    transition_proposal(
+        actor,
+        proposal,
+        "award" if fund else "decline",
+        audit_action=FundingAction.PROPOSAL_AWARDED if fund else FundingAction.PROPOSAL_DECLINED,
+        decided_at=timezone.now(),
+    )
+    if fund:
+        _create_project(actor, proposal, decisions)
+    # lazy, so each member reads the decisions in their own language (names, reasons as written)
+    reasons = format_lazy(
+        "\n".join(["{}: {} — {}"] * len(decisions)),
+        *[
+            x
+            for d in decisions
+            for x in (d.funder.name, DecisionChoice(d.decision).label, d.reasons)
+        ],
+    )
+    for m in proposal.members.filter(status=InvitationStatus.ACCEPTED).select_related("person"):
+        notify(
+            m.person,
+            gettext_noop("Decision on your proposal"),
+            gettext_noop("The joint decision on “%(title)s” is: %(outcome)s.\n\n%(reasons)s"),
+            {
+                "title": proposal.title,
+                "outcome": ProposalState(proposal.state).label,  # lazy: the recipient's language
+                "reasons": reasons,
+            },
+            url=proposal.get_absolute_url(),
+        )
+
+
+def _create_project(actor: Any, proposal: Proposal, decisions: list[FunderDecision]) -> Project:
+    start = timezone.localdate()
+    end = _add_months(start, proposal.duration_months)
+    project = Project.objects.create(
+        proposal=proposal, title=proposal.title, start_date=start, end_date=end
+    )
+    mid = None
+    if proposal.duration_months >= 12:
+        mid = Milestone.objects.create(
+            project=project,
+            title=_("Progress report"),
+            due_date=_add_months(start, proposal.duration_months // 2),
+        )
+    final = Milestone.objects.create(
+        project=project, title=_("Final report"), due_date=end, is_final=True
+    )
+    for d in decisions:
+        first = (d.amount / 2).quantize(Decimal("0.01"))
+        plan = [(None, first), (mid or final, d.amount - first)]
+        for n, (dep, amt) in enumerate(plan, start=1):
+            if amt > 0:
+                Disbursement.objects.create(
+                    project=project,
+                    funder=d.funder,
+                    side=d.side,
+                    instalment=n,
+                    amount=amt,
+                    currency=d.currency,
+                    depends_on=dep,
+                )
+    record_event(actor, FundingAction.PROJECT_CREATED, project, after=snapshot(project))
+    return project

@@ -1,0 +1,36 @@
+"""Helpers shared by the funding pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext as _
+
+from innobridge.core.forms import service_error_messages
+from innobridge.people.models import Person
+from innobridge.people.selectors import person_by_handle
+
+
+def act(request: HttpRequest, fn: Callable[[], Any], done: str, back: str) -> HttpResponse:
+    """Run a service; show its success message or every error it gave, then go back."""
+    try:
+        fn()
+    except ValidationError as exc:
+        for m in service_error_messages(exc):
+            messages.error(request, m)
+    else:
+        if done:
+            messages.success(request, done)
+    return HttpResponseRedirect(back)
+
+
+def person_named(handle: str, field: str = "person") -> Person:
+    """The person a user typed (user name or e-mail), or a ``ValidationError`` on ``field``."""
+    person = person_by_handle(handle)
+    if person is None:
+        raise ValidationError({field: _("No account with that user name or e-mail.")})
+    return person

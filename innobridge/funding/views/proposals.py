@@ -1,0 +1,358 @@
+"""Pages of a proposal: applying, editing, the team, budget and attachments, submission,
+screening, the panel and the decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from innobridge.core.forms import service_error_messages
+from innobridge.people.models import Organisation
+
+from .. import permissions, selectors, services
+from ..forms import BudgetLineForm
+from ..models import (
+    Attachment,
+    BudgetCategory,
+    BudgetLine,
+    BudgetSource,
+    Call,
+    Funder,
+    InvitationStatus,
+    MemberRole,
+    Proposal,
+    ProposalRole,
+    ProposalState,
+    TeamMember,
+)
+from ..workflow import allowed_actions
+from ._helpers import act, person_named
+
+
+@login_required
+@require_POST
+def apply(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(Call, pk=pk)
+    try:
+        org_id = request.POST.get("organisation")
+        org = Organisation.objects.filter(pk=org_id).first() if org_id else None
+        p = services.create_proposal(
+            request.user,
+            call,
+            organisation=org,
+            title_en=request.POST.get("title_en", ""),
+            title_zh=request.POST.get("title_zh", ""),
+        )
+    except ValidationError as exc:
+        for m in service_error_messages(exc):
+            messages.error(request, m)
+        return redirect(call)
+    messages.success(
+        request, _("Your draft proposal was created. Invite your partners and add the budget.")
+    )
+    return redirect(p)
+
+
+def _proposal(request: HttpRequest, pk: int) -> Proposal:
+    return get_object_or_404(
+        selectors.visible_proposals(request.user).select_related("call", "lead"), pk=pk
+    )
+
+
+@login_required
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _proposal(request, pk)
+    role = selectors.proposal_role(request.user, p)
+    call = p.call
+    actions = allowed_actions(request.user, p)
+    ctx: dict[str, Any] = {
+        "p": p,
+        "role": role,
+        "call": call,
+        "members": p.members.select_related("person", "organisation"),
+        "my_invitation": p.members.filter(
+            person_id=request.user.pk or 0, status=InvitationStatus.INVITED
+        ).first(),
+        "budget": p.budget_lines.all(),
+        "totals": services.side_totals(p),
+        "sides": call.sides.select_related("funder"),
+        "attachments": p.attachments.all(),
+        "actions": actions,
+        "editable": "edit" in actions,
+        "problems": services.submission_problems(p)
+        if p.state == ProposalState.DRAFT and role == ProposalRole.TEAM
+        else [],
+        "reviews": selectors.visible_reviews(request.user, p),
+        "decisions": selectors.decisions_for(request.user, p),
+        "categories": BudgetCategory.choices,
+        "sources": BudgetSource.choices,
+        "roles": [c for c in MemberRole.choices if c[0] != MemberRole.LEAD],
+        "can_withdraw": "withdraw" in actions,
+        "screenings": p.screenings.select_related("funder").order_by("side")
+        if role in (ProposalRole.OFFICER, ProposalRole.TEAM)
+        else [],
+    }
+    if role == ProposalRole.OFFICER:
+        ctx["assignments"] = p.assignments.select_related("reviewer", "funder")
+        ctx["conflicts"] = p.conflicts.select_related("reviewer")
+        ctx["officer_funders"] = [
+            cs.funder
+            for cs in call.sides.select_related("funder")
+            if permissions.can_act_for_funder(request.user, cs.funder)
+        ]
+        for f in ctx["officer_funders"]:  # what is left of the budget, beside the decision
+            cs = call.sides.get(funder=f)
+            f.budget_left = cs.budget - services.committed_amount(call, f)
+            f.side_currency = cs.currency
+        ctx["decided_funders"] = set(p.decisions.values_list("funder_id", flat=True))
+        ctx["screen_funders"] = services.screenable_funders(request.user, p)
+    if role == ProposalRole.REVIEWER:
+        ctx["my_assignment"] = p.assignments.filter(reviewer_id=request.user.pk).first()
+    if hasattr(p, "project"):
+        ctx["project"] = p.project
+    return render(request, "funding/proposal_detail.html", ctx)
+
+
+@login_required
+@require_POST
+def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _proposal(request, pk)
+    kw = [
+        k.strip()
+        for k in request.POST.get("keywords", "").replace("，", ",").split(",")
+        if k.strip()
+    ]
+
+    def run() -> None:
+        try:
+            duration = int(request.POST.get("duration_months") or p.duration_months)
+        except ValueError as exc:
+            raise ValidationError(
+                {"duration_months": _("Give the duration in whole months.")}
+            ) from exc
+        services.update_proposal(
+            request.user,
+            p,
+            title_en=request.POST.get("title_en", ""),
+            title_zh=request.POST.get("title_zh", ""),
+            abstract_en=request.POST.get("abstract_en", ""),
+            abstract_zh=request.POST.get("abstract_zh", ""),
+            keywords=kw,
+            duration_months=duration,
+        )
+
+    return act(request, run, _("Draft saved."), p.get_absolute_url())
+
+
+@login_required
+@require_POST
+def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _proposal(request, pk)
+
+    def run() -> None:
+        person = person_named(request.POST.get("person", ""))
+        org_id = request.POST.get("organisation")
+        org = Organisation.objects.filter(pk=org_id).first() if org_id else None
+        services.invite_member(
+            request.user, p, person, organisation=org, role=request.POST.get("role", "partner_lead")
+        )
+
+    return act(request, run, _("Invitation sent."), p.get_absolute_url())
+
+
+@login_required
+@require_POST
+def member_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    m = get_object_or_404(TeamMember, pk=pk, person_id=request.user.pk)
+    accept = request.POST.get("accept") == "1"
+    return act(
+        request,
+        lambda: services.respond_invitation(request.user, m, accept=accept),
+        _("You joined the team.") if accept else _("You declined the invitation."),
+        m.proposal.get_absolute_url() if accept else "/funding/",
+    )
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    m = get_object_or_404(TeamMember, pk=pk)
+    return act(
+        request,
+        lambda: services.remove_member(request.user, m),
+        _("Removed from the team."),
+        m.proposal.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def budget_add(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _proposal(request, pk)
+    back = p.get_absolute_url() + "#budget"
+    form = BudgetLineForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label or field if field in form.fields else ""
+            for e in errors:
+                messages.error(request, f"{label}: {e}" if label else str(e))
+        return redirect(back)
+    data = form.cleaned_data
+    return act(
+        request,
+        lambda: services.add_budget_line(
+            request.user,
+            p,
+            side=data["side"],
+            category=data["category"],
+            source=data["source"] or "funder",
+            amount=data["amount"],
+            description=data["description"],
+        ),
+        _("Budget line added."),
+        back,
+    )
+
+
+@login_required
+@require_POST
+def budget_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_object_or_404(BudgetLine, pk=pk)
+    return act(
+        request,
+        lambda: services.remove_budget_line(request.user, line),
+        _("Budget line removed."),
+        line.proposal.get_absolute_url() + "#budget",
+    )
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _proposal(request, pk)
+    upload = request.FILES.get("file")
+
+    def run() -> None:
+        if upload is None:
+            raise ValidationError({"file": _("Choose a PDF file.")})
+        services.add_attachment(request.user, p, upload)
+
+    return act(request, run, _("File added."), p.get_absolute_url() + "#attachments")
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    att = get_object_or_404(Attachment, pk=pk)
+    if att.proposal is not None:
+        _proposal(request, att.proposal.pk)  # 404 unless visible
+    elif att.report is not None and not selectors.can_view_project(
+        request.user, att.report.project
+    ):
+        raise Http404
+    return FileResponse(
+        att.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=att.original_name,
+    )
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    att = get_object_or_404(Attachment, pk=pk, proposal__isnull=False)
+    back = att.proposal.get_absolute_url() if att.proposal else "/funding/"
+    return act(
+        request, lambda: services.remove_attachment(request.user, att), _("File removed."), back
+    )
+
+
+@login_required
+@require_POST
+def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _proposal(request, pk)
+    return act(
+        request,
+        lambda: services.submit_proposal(request.user, p),
+        _("Your proposal was submitted."),
+        p.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _proposal(request, pk)
+    return act(
+        request,
+        lambda: services.withdraw_proposal(request.user, p, reason=request.POST.get("reason", "")),
+        _("The proposal was withdrawn."),
+        p.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def proposal_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _proposal(request, pk)
+    eligible = request.POST.get("eligible") == "1"
+    funder_id = request.POST.get("funder")
+    funder = get_object_or_404(Funder, pk=funder_id) if funder_id else None
+    return act(
+        request,
+        lambda: services.screen_proposal(
+            request.user, p, funder, eligible=eligible, reason=request.POST.get("reason", "")
+        ),
+        _("Screening recorded."),
+        request.POST.get("next") or p.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def proposal_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _proposal(request, pk)
+    return act(
+        request,
+        lambda: services.move_to_panel(request.user, p),
+        _("The proposal is at the panel."),
+        request.POST.get("next") or p.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _proposal(request, pk)
+    funder = get_object_or_404(Funder, pk=request.POST.get("funder") or 0)
+    return act(
+        request,
+        lambda: services.record_decision(
+            request.user,
+            p,
+            funder,
+            decision=request.POST.get("decision", ""),
+            reasons=request.POST.get("reasons", ""),
+        ),
+        _("Decision recorded."),
+        request.POST.get("next") or p.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def conflict_declare(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _proposal(request, pk)
+    return act(
+        request,
+        lambda: services.declare_conflict(request.user, p, detail=request.POST.get("detail", "")),
+        _("Conflict declared; the proposal is no longer assigned to you."),
+        "/funding/reviews/",
+    )

@@ -1,0 +1,222 @@
+"""Pages of review: a call's management and assignment, reviewers' invitations and forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from innobridge.core.forms import service_error_messages
+from innobridge.people.models import Person
+
+from .. import permissions, selectors, services
+from ..forms import ReviewForm
+from ..models import (
+    AssignmentStatus,
+    Call,
+    Funder,
+    Proposal,
+    ProposalState,
+    ReviewAssignment,
+)
+from ._helpers import act
+
+
+@login_required
+def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(Call, pk=pk)
+    permissions.require_manage_call(request.user, call)
+    proposals = list(
+        call.proposals.exclude(state=ProposalState.DRAFT).select_related("lead").order_by("pk")
+    )
+    for p in proposals:
+        p.my_screens = services.screenable_funders(request.user, p)  # type: ignore[attr-defined]
+    sides = list(call.sides.select_related("funder"))
+    assignments = (
+        ReviewAssignment.objects.filter(proposal__call=call)
+        .exclude(status=AssignmentStatus.DECLINED)
+        .select_related("proposal", "reviewer", "funder")
+        .order_by("proposal_id", "funder__side", "-affinity")
+    )
+    pools = {cs.side: cs.funder.reviewer_pool.order_by("username") for cs in sides}
+    ctx = {
+        "call": call,
+        "proposals": proposals,
+        "sides": sides,
+        "assignments": assignments,
+        "has_proposed": assignments.filter(status=AssignmentStatus.PROPOSED).exists(),
+        "outstanding": assignments.filter(
+            status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED],
+            proposal__state=ProposalState.IN_REVIEW,
+        ).count(),
+        "now": timezone.now(),
+        "pools": pools,
+        "rankings": [
+            (cs, selectors.ranking(call, cs.funder), services.committed_amount(call, cs.funder))
+            for cs in sides
+        ],
+        "portfolio": selectors.suggested_portfolio(call),
+        "obstacles": request.session.pop(f"funding_obstacles_{call.pk}", None),
+        "my_funders": [
+            cs.funder for cs in sides if permissions.can_act_for_funder(request.user, cs.funder)
+        ],
+        "default_deadline": (call.review_deadline or timezone.now() + dt.timedelta(days=21)),
+    }
+    return render(request, "funding/call_manage.html", ctx)
+
+
+@login_required
+@require_POST
+def call_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(Call, pk=pk)
+
+    def run() -> None:
+        n = services.remind_reviewers(request.user, call)
+        if n:
+            messages.success(request, _("%(n)s reminders sent.") % {"n": n})
+        else:
+            messages.info(
+                request,
+                _("No reviewer to remind (each is reminded at most once a day)."),
+            )
+
+    return act(request, run, "", call.get_absolute_url() + "manage/")
+
+
+@login_required
+@require_POST
+def call_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(Call, pk=pk)
+    back = call.get_absolute_url() + "manage/"
+    return act(
+        request,
+        lambda: services.refresh_conflicts(request.user, call),
+        _("Conflicts of interest updated."),
+        back,
+    )
+
+
+@login_required
+@require_POST
+def call_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(Call, pk=pk)
+    summary = services.run_assignment(
+        request.user,
+        call,
+        fair=request.POST.get("fair") == "1",
+        cross_border=request.POST.get("cross_border") == "1",
+    )
+    obstacles = [o["message"] for s in summary.values() for o in s["obstacles"]]
+    if obstacles:
+        request.session[f"funding_obstacles_{call.pk}"] = obstacles
+        messages.error(request, _("Some reviewers could not be assigned; see why below."))
+    else:
+        messages.success(
+            request, _("Assignment proposed: check it, adjust by hand, then send the invitations.")
+        )
+    return redirect("funding:call_manage", pk=call.pk)
+
+
+@login_required
+@require_POST
+def call_assign_by_hand(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(Call, pk=pk)
+
+    def run() -> None:
+        p = get_object_or_404(Proposal, pk=request.POST.get("proposal") or 0, call=call)
+        funder = get_object_or_404(Funder, pk=request.POST.get("funder") or 0)
+        reviewer = get_object_or_404(Person, pk=request.POST.get("reviewer") or 0)
+        services.assign_by_hand(request.user, p, reviewer, funder)
+
+    return act(request, run, _("Reviewer added."), call.get_absolute_url() + "manage/")
+
+
+@login_required
+@require_POST
+def call_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(Call, pk=pk)
+
+    def run() -> None:
+        raw = request.POST.get("deadline", "")
+        try:
+            deadline = timezone.make_aware(dt.datetime.fromisoformat(raw)) if raw else None
+        except ValueError as exc:
+            raise ValidationError({"deadline": _("Give the deadline as a date and time.")}) from exc
+        n = services.send_invitations(request.user, call, deadline=deadline)
+        messages.success(request, _("%(n)s invitations sent.") % {"n": n})
+
+    return act(request, run, "", call.get_absolute_url() + "manage/")
+
+
+@login_required
+@require_POST
+def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    a = get_object_or_404(ReviewAssignment, pk=pk)
+    return act(
+        request,
+        lambda: services.remove_assignment(request.user, a),
+        _("Reviewer removed."),
+        a.proposal.call.get_absolute_url() + "manage/",
+    )
+
+
+@login_required
+def my_reviews(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "funding/reviews.html",
+        {"assignments": selectors.my_assignments(request.user), "now": timezone.now()},
+    )
+
+
+@login_required
+@require_POST
+def assignment_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    a = get_object_or_404(ReviewAssignment, pk=pk, reviewer_id=request.user.pk)
+    accept = request.POST.get("accept") == "1"
+    return act(
+        request,
+        lambda: services.respond_assignment(request.user, a, accept=accept),
+        _("Thank you: the review is yours.")
+        if accept
+        else _("You declined; another reviewer will be invited."),
+        "/funding/reviews/",
+    )
+
+
+@login_required
+def review_form(request: HttpRequest, pk: int) -> HttpResponse:
+    a = get_object_or_404(
+        ReviewAssignment.objects.select_related("proposal", "funder"), pk=pk, reviewer=request.user
+    )
+    criteria = list(selectors.criteria_for(a))
+    form = ReviewForm(request.POST or None, criteria=criteria)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_review(
+                request.user,
+                a,
+                scores={c.pk: form.cleaned_data[f"score_{c.pk}"] for c in criteria},
+                comments=form.cleaned_data["comments"],
+                criterion_comments={
+                    c.pk: form.cleaned_data.get(f"comment_{c.pk}", "") for c in criteria
+                },
+            )
+        except ValidationError as exc:
+            for m in service_error_messages(exc):
+                form.add_error(None, m)
+        else:
+            messages.success(request, _("Your review was submitted."))
+            return redirect(a.proposal)
+    return render(
+        request,
+        "funding/review_form.html",
+        {"a": a, "p": a.proposal, "form": form, "attachments": a.proposal.attachments.all()},
+    )

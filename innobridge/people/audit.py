@@ -1,0 +1,19 @@
+"""The people app's audit action names: every ``record_event`` of this app passes a
+member of ``PeopleAction`` (values ``people.<noun>.<verb in past tense>``)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleAction(models.TextChoices):
+    PERSON_SIGNED_UP = "people.person.signed_up", _("Signed up")
+    PERSON_LANGUAGE_SET = "people.person.language_set", _("Language chosen")
+    PERSON_ROLES_ASSIGNED = "people.person.roles_assigned", _("Roles assigned")
+    API_TOKEN_CREATED = "people.api_token.created", _("API token created")
+    API_TOKEN_REVOKED = "people.api_token.revoked", _("API token revoked")
+    ORGANISATIONS_IMPORTED = "people.organisations.imported", _("Organisations imported (ROR)")
+    RESEARCHER_CREATED = "people.researcher.created", _("Researcher profile created")
+    RESEARCHER_UPDATED = "people.researcher.updated", _("Researcher profile changed")
+    PUBLICATIONS_ADDED = "people.publications.added", _("Publications added")
