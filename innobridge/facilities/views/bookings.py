@@ -74,15 +74,9 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
                 confirmed_price=request.POST.get("confirmed_price") or None,
             )
         except ValidationError as exc:
-<<<<<<< HEAD
-            _errors(request, exc)
-            return redirect(_back_to_form(resource, request.POST))
-        if booking.status == "approved":
-=======
             flash_errors(request, exc)
-            return redirect(_back_to_form(resource, form))
+            return redirect(_back_to_form(resource, request.POST))
         if booking.status == BookingStatus.APPROVED:
->>>>>>> main
             messages.success(request, _("Booked: your slot is confirmed."))
         else:
             messages.success(
@@ -92,13 +86,8 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         q = services.check_request(request.user, resource, start, end, samples)
     except ValidationError as exc:
-<<<<<<< HEAD
-        _errors(request, exc)
-        return redirect(_back_to_form(resource, request.POST))
-=======
         flash_errors(request, exc)
-        return redirect(_back_to_form(resource, form))
->>>>>>> main
+        return redirect(_back_to_form(resource, request.POST))
     return render(
         request,
         "facilities/confirm.html",
