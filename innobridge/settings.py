@@ -2,8 +2,10 @@
 
 Two modes, chosen by ``INNOBRIDGE_ENV``:
 
-* ``embedded`` (default): one machine, SQLite in ``var/``, tasks run in process,
-  DEBUG on unless ``DEBUG=0``; a secret key is generated once into ``var/``.
+* ``embedded`` (default): one machine, SQLite in ``var/``, tasks run in process; a secret
+  key is generated once into ``var/``. DEBUG is off in every mode unless ``DEBUG=1`` (a
+  developer's choice on a loopback address: Django's DEBUG pages show tracebacks and
+  settings to whoever sees them), so the demo never runs with them open.
 * ``production``: DEBUG off, ``SECRET_KEY``/``ALLOWED_HOSTS``/``DATABASE_URL``
   from the environment, HTTPS-only cookies and HSTS, tasks in the database for a
   worker (``innobridge db_worker``).
@@ -16,6 +18,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -47,7 +50,7 @@ VAR_DIR = Path(os.environ.get("INNOBRIDGE_VAR_DIR", BASE_DIR / "var"))
 # Where the real data sets live (ROR, CSL, arXiv, ACL ...); read, never copied.
 DATA_DIR = Path(os.environ.get("INNOBRIDGE_DATA_DIR", BASE_DIR.parent / "shared" / "data"))
 
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+DEBUG = env_bool("DEBUG", default=False)
 
 if PRODUCTION:
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -82,18 +85,24 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # Only for its static files: /api/docs loads Swagger UI from the project, not a CDN.
+    "ninja",
     "innobridge.core",
     "innobridge.people",
     "innobridge.funding",
     "innobridge.facilities",
+    "innobridge.transfer",
     "innobridge.exchange",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "innobridge.core.middleware.RequestGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -193,6 +202,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+# Uploads are never served at a public address (no /media/ URL in any mode): every file
+# goes out through a view that checks who asks (e.g. a proposal's attachments).
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
@@ -222,7 +233,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "InnoBridge <no-reply@innobridge.local>")
 # The site's address for links in e-mail (e.g. https://innobridge.example.org); empty:
-# e-mail gives paths only.
+# e-mail gives paths only. ``innobridge demo --port N`` sets it to http://<host>:N when
+# SITE_URL is not given.
 SITE_URL = os.environ.get("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
 
 # Tasks: in process in the embedded mode; in the database for a worker in production.
@@ -245,6 +257,46 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, fonts, images and connections from the
+# site itself only — no inline script or event handler anywhere (charts draw from JSON data
+# blocks by static/innobridge/charts.js), no eval, no plugins, no framing, forms post only
+# here. Styles: the site's own style sheets, plus inline style *attributes* (the booking
+# calendars position blocks with computed top/height) and the <style> elements Plotly and
+# htmx insert at run time — the strictest policy the pages allow.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "script-src": [csp_constants.SELF],
+        "style-src": [csp_constants.SELF, csp_constants.UNSAFE_INLINE],
+        "img-src": [csp_constants.SELF, "data:", "blob:"],
+        "font-src": [csp_constants.SELF, "data:"],
+        "connect-src": [csp_constants.SELF],
+        "object-src": [csp_constants.NONE],
+        "base-uri": [csp_constants.SELF],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.NONE],
+        "worker-src": [csp_constants.SELF, "blob:"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page uses these browser features.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

@@ -1,8 +1,10 @@
 """URLs. The UI language comes from the visitor's choice (a cookie set by the
 language switcher) or else the browser's Accept-Language (zh-HK and zh-TW → 繁體中文,
-zh-CN → 简体中文), so every page lives at one address in all three languages."""
+zh-CN → 简体中文), so every page lives at one address in all three languages.
 
-from django.conf import settings
+Uploaded files have no URL here, in any mode: they go out only through views that check
+who asks."""
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -20,14 +22,10 @@ urlpatterns = [
     path("people/", include("innobridge.people.urls")),
     path("facilities/", include("innobridge.facilities.urls")),
     path("funding/", include("innobridge.funding.urls")),
+    path("transfer/", include("innobridge.transfer.urls")),
     path("exchange/", include("innobridge.exchange.urls")),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler403 = "innobridge.views.permission_denied"
 handler404 = "innobridge.views.page_not_found"

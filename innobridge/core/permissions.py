@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("Reviewer")
     FACILITY_MANAGER = "facility_manager", _("Facility manager")
     ENTERPRISE = "enterprise", _("Enterprise user")
+    TECH_TRANSFER_OFFICER = "tto", _("Technology-transfer officer")
     INSTITUTION_COORDINATOR = "institution_coordinator", _("Institution coordinator")
     ADMINISTRATOR = "administrator", _("Administrator")
 

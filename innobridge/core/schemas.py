@@ -25,7 +25,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core import validators as dj_validators
-from django.db import connection, models
+from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
@@ -48,7 +49,11 @@ def field_limits(model: type[models.Model], name: str) -> dict[str, Any]:
         out["max_digits"] = f.max_digits
         out["decimal_places"] = f.decimal_places
     if isinstance(f, models.IntegerField):
-        low, high = connection.ops.integer_field_range(f.get_internal_type())
+        # The portable ranges (PostgreSQL's), whatever the database in use: SQLite
+        # reports none, and the API must refuse the same values everywhere.
+        low, high = BaseDatabaseOperations.integer_field_ranges.get(
+            f.get_internal_type(), (None, None)
+        )
         if low is not None:
             out["ge"] = low
         if high is not None:
@@ -128,3 +133,8 @@ class FromModel:
 
     def __repr__(self) -> str:
         return f"FromModel({self.model.__name__}, {self.name!r})"
+
+
+# Paging of every list endpoint: an offset past any real list is refused (422) rather than
+# reaching the database (where 10**20 overflows: a 500).
+MAX_PAGE_OFFSET = 1_000_000

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -163,6 +163,7 @@ class PreferencesIn(Schema):
 class RefereeIn(Schema):
     name: Annotated[str, FromModel(Referee, "name")]
     email: Annotated[str, FromModel(Referee, "email")]
+    language: Literal["", "en", "zh-hant", "zh-hans"] = ""
 
 
 class OfferOut(Schema):
@@ -415,7 +416,9 @@ def put_preferences(request: HttpRequest, pk: int, data: PreferencesIn) -> dict[
 @router.post("/applications/{pk}/referees", response={201: ApplicationOut, **ERRORS}, auth=_auth)
 def invite_referee(request: HttpRequest, pk: int, data: RefereeIn) -> Status:
     app = selectors.application_for(request.user, pk)
-    services.invite_referee(request.user, app, name=data.name, email=data.email)
+    services.invite_referee(
+        request.user, app, name=data.name, email=data.email, language=data.language
+    )
     return Status(201, _application(request.user, app))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.models import Region
@@ -145,6 +146,11 @@ class DocumentForm(forms.Form):
 class RefereeForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=200)
     email = forms.EmailField(label=_("e-mail"), max_length=254)
+    language = forms.ChoiceField(
+        label=_("language of the invitation"),
+        choices=[("", _("the referee's own, else mine")), *settings.LANGUAGES],
+        required=False,
+    )
 
 
 class LetterForm(forms.Form):

@@ -130,14 +130,22 @@ def solve_stable(inst: Instance) -> list[int]:
     from matching.algorithms import hospital_resident
     from matching.players import Hospital
 
+    # A placement with no seat takes nobody and an applicant with nothing left to
+    # rank stays unplaced: both are left out of the game (the package cannot hold a
+    # hospital of capacity 0 or a resident with an empty list).
+    open_prefs = [[p for p in ps if inst.capacity[p] > 0] for ps in inst.prefs]
     residents = [Player(a) for a in range(len(inst.applicant_ids))]
     hospitals = [Hospital(p, int(c)) for p, c in enumerate(inst.capacity)]
-    for a, ps in enumerate(inst.prefs):
+    for a, ps in enumerate(open_prefs):
         residents[a].set_prefs([hospitals[p] for p in ps])
     for p, order in enumerate(inst.host_orders()):
         hospitals[p].set_prefs([residents[a] for a in order])
+    playing_r = [r for a, r in enumerate(residents) if open_prefs[a]]
+    playing_h = [h for p, h in enumerate(hospitals) if inst.capacity[p] > 0]
     out = [UNPLACED] * len(residents)
-    for hospital, matched in hospital_resident(residents, hospitals, optimal="resident").items():
+    if not playing_r or not playing_h:
+        return out
+    for hospital, matched in hospital_resident(playing_r, playing_h, optimal="resident").items():
         for r in matched:
             out[r.name] = hospital.name
     return out
@@ -199,6 +207,8 @@ def blocking_pairs(inst: Instance, assignment: Sequence[int]) -> list[tuple[int,
         for p in ps:
             if p == mine:
                 break
+            if inst.capacity[p] <= 0:
+                continue  # a placement without a seat blocks nothing
             if len(held[p]) < inst.capacity[p] or inst.host_key(p, a) < worst[p]:  # type: ignore[operator]
                 out.append((a, p))
     return out

@@ -11,6 +11,33 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from innobridge.core.language import script_for_language
+
+
+def mail_language(code: str | None) -> str:
+    """One of the three site languages for a stored or chosen code: 繁體中文 or 简体中文
+    by script for any Chinese code, English for anything else or nothing."""
+    if not code or not code.lower().startswith("zh"):
+        return "en"
+    return script_for_language(code) or "en"
+
+
+def referee_language(referee: Any) -> str:
+    """A referee who has an account reads in their preferred language; one without an
+    account in the language the applicant chose for them, else the applicant's."""
+    from django.contrib.auth import get_user_model
+
+    person = (
+        get_user_model()
+        .objects.filter(email__iexact=referee.email, is_active=True)
+        .only("preferred_language")
+        .first()
+    )
+    if person is not None:
+        return mail_language(person.preferred_language)
+    return mail_language(referee.language or referee.application.applicant.preferred_language)
 
 
 def _url(name: str, *args: Any) -> str:
@@ -18,7 +45,9 @@ def _url(name: str, *args: Any) -> str:
 
 
 def _send(to: str, language: str, subject: Any, body: Any) -> None:
-    with translation.override(language or "en"):
+    if not to:
+        return
+    with translation.override(mail_language(language)):
         subj, text = str(subject()), str(body())
     transaction.on_commit(lambda: send_mail(subj, text, None, [to], fail_silently=True))
 
@@ -28,7 +57,7 @@ def referee_invited(referee: Any, token: str) -> None:
     link = _url("exchange:referee_upload", token)
     _send(
         referee.email,
-        "en",
+        referee_language(referee),
         lambda: _("Reference letter requested for %(name)s") % {"name": app.applicant},
         lambda: (
             _(
@@ -76,4 +105,46 @@ def reminder(person: Any, subject: str, text: str, link: str) -> None:
         person.preferred_language,
         lambda: _(subject),
         lambda: _(text) + link,
+    )
+
+
+NOMINATED = gettext_noop("Your home institution has nominated your application to %(programme)s.")
+NOT_NOMINATED = gettext_noop(
+    "Your home institution has decided not to nominate your application to %(programme)s."
+)
+SHORTLISTED = gettext_noop(
+    "Your application to %(programme)s has been shortlisted; the host supervisors will "
+    "now rank the shortlisted applicants."
+)
+NOT_SHORTLISTED = gettext_noop("Your application to %(programme)s has not been shortlisted.")
+LAPSED = gettext_noop(
+    "Your offer in %(programme)s lapsed without a reply by its deadline; the place has "
+    "gone to the waiting list."
+)
+WAITING_LIST = gettext_noop(
+    "The results of %(programme)s are out: you have no offer now but stay on the waiting "
+    "list of the placements you chose; a place freed by a decline may be offered to you."
+)
+DECISION_MESSAGES = {
+    "waiting_list": WAITING_LIST,
+    "lapse": LAPSED,
+    "nominate": NOMINATED,
+    "decline_nomination": NOT_NOMINATED,
+    "shortlist": SHORTLISTED,
+    "not_shortlist": NOT_SHORTLISTED,
+}
+
+
+def decision(app: Any, action: str) -> None:
+    """Tell the applicant of a nomination, shortlisting or result decision, in their
+    language, once the decision is committed."""
+    person = app.applicant
+    text = DECISION_MESSAGES[action]
+    _send(
+        person.email,
+        person.preferred_language,
+        lambda: _("Decision on your application: %(programme)s") % {"programme": app.programme},
+        lambda: (
+            _(text) % {"programme": app.programme} + "\n\n" + _url("exchange:application", app.pk)
+        ),
     )

@@ -64,7 +64,8 @@ class AffinityConfig:
     temperature: float = 0.05
     lexical_weight: float = 0.1
     query_role: QueryRole = "auto"
-    lexical_mode: str = "both"  # batch affinity only; search always uses "query"
+    # batch affinity and `innobridge match` on entity corpora; a single search uses "query"
+    lexical_mode: str = "both"
     granularity: Granularity = "sentence"
     profile_weight: float = 0.5  # share of :func:`profile_maxsim` in the dense affinity
     # with sentence granularity, a stored text of several sentences also offers itself whole

@@ -5,6 +5,12 @@ with several documents, e.g. a researcher and their publications: the engine's a
 aggregation over the texts applies).  Corpus lines may carry ``"region"``, ``"organisation"``
 and ``"type"`` (kept as filterable metadata); query lines may carry ``"filters"`` (e.g.
 ``{"region": "HK"}``) and ``"exclude": [ids]``.
+
+An entity corpus (any line with ``"texts"``) is scored with the engine's batch affinity
+(:func:`~innobridge.matching.affinity.affinity_matrix`, what reviewer assignment uses): the
+lexical part is the mean of the query→entity and entity→query BM25 directions over the
+queries of the file (``lexical_mode="both"``).  A corpus of single texts is searched as
+the platform's search does (query→entity only).
 """
 
 from __future__ import annotations
@@ -71,6 +77,11 @@ def _texts(path: str, n: int, obj: dict[str, Any]) -> tuple[str, list[str]]:
     if not texts:
         raise InputError(f"{path} line {n}: empty text")
     return rid, texts
+
+
+def is_entity_corpus(path: str) -> bool:
+    """Whether any line of the corpus file is an entity with ``"texts"``."""
+    return any("texts" in obj for _n, obj in _read_jsonl(path, "corpus"))
 
 
 def load_corpus(path: str) -> list[Any]:
@@ -153,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         docs = load_corpus(args.corpus)
+        entities = is_entity_corpus(args.corpus)
         queries = load_queries(args.queries)
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
@@ -166,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     idx = SearchIndex(emb, cache_dir=args.cache_dir)
     show = not args.no_progress
     idx.add(docs, progress=show)
+    # an entity corpus gets the batch affinity's lexical mix (both directions) when the
+    # engine's configuration asks for it
+    both = entities and idx.config.lexical_weight and idx.config.lexical_mode == "both"
+    lexical = idx.batch_lexical([q[1] for q in queries]) if both else None
     out = sys.stdout
     batch = 64
     bar = tqdm(total=len(queries), desc="queries", unit="q", disable=not show, file=sys.stderr)
@@ -173,8 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(0, len(queries), batch):
             chunk = queries[i : i + batch]
             qv = idx.embed_queries([q[1] for q in chunk])
-            for (qid, text, filters), v in zip(chunk, qv, strict=True):
-                hits = idx.search_vector(text, v, args.top, filters or None)
+            for j, ((qid, text, filters), v) in enumerate(zip(chunk, qv, strict=True), i):
+                extra = lexical.for_query(j) if lexical is not None else None
+                hits = idx.search_vector(text, v, args.top, filters or None, entity_lexical=extra)
                 if args.json:
                     rec = {"query": qid, "results": [h.to_dict() for h in hits]}
                     out.write(json.dumps(rec, ensure_ascii=False) + "\n")

@@ -24,7 +24,7 @@ candidates, so the offset can act.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,9 @@ from .affinity import (
     embed_query_units,
     embed_text_units,
     entity_groups,
+    lexical_normalise,
     maxsim,
+    query_roles,
     split_units,
     unit_pair_similarity,
 )
@@ -49,6 +51,7 @@ from .embed import E5Embedder, Embedder, EmbeddingCache, LanguageCentering
 from .explain import Explanation, Hit, closest_sentence, shared_terms
 from .index import VectorIndex
 from .lexical import LexicalIndex
+from .second import SecondOpinion, text_vectors
 from .text import detect_language, fold, language_group, tokenize_folded
 
 _SEP = "\x1f"
@@ -78,6 +81,41 @@ def matches_filters(doc_id: str, meta: dict[str, Any], filters: dict[str, Any] |
     return True
 
 
+class BatchLexical:
+    """The entity→query direction of the batch lexical affinity for a fixed batch of queries
+    (``lexical_mode="entity"`` of :func:`~.affinity.lexical_affinity`): each indexed
+    document's folded tokens search the batch's query texts with BM25, normalised per
+    document by its best query among those in its language groups.  Rows are computed on
+    first use and kept.  Made by :meth:`SearchIndex.batch_lexical`."""
+
+    def __init__(self, index: SearchIndex, queries: Sequence[str]) -> None:
+        self._index = index
+        self._rev = LexicalIndex()
+        self._qids = [f"q{j}" for j in range(len(queries))]
+        self._qgroups = [language_group(detect_language(q)) for q in queries]
+        for qid, q, g in zip(self._qids, queries, self._qgroups, strict=True):
+            self._rev.set(qid, tokenize_folded(fold(q)), g)
+        self._rows: dict[str, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self._qids)
+
+    def score(self, doc_id: str, j: int) -> float:
+        """The document's entity→query lexical score for query ``j`` of the batch, in [0, 1]."""
+        row = self._rows.get(doc_id)
+        if row is None:
+            groups = self._index._groups[doc_id]
+            same = np.array([g in groups for g in self._qgroups], dtype=bool)
+            toks = self._index.lexical.tokens(doc_id)
+            row = lexical_normalise(self._rev.scores_for(toks, self._qids), same)
+            self._rows[doc_id] = row
+        return float(row[j])
+
+    def for_query(self, j: int) -> Callable[[str], float]:
+        """``doc_id -> score`` for query ``j`` (for :meth:`SearchIndex.search_vector`)."""
+        return lambda doc_id: self.score(doc_id, j)
+
+
 class SearchIndex:
     """The matching engine's searchable index of :class:`Document` entities."""
 
@@ -98,6 +136,15 @@ class SearchIndex:
         self.hnsw_threshold = hnsw_threshold
         self.vectors: dict[str, VectorIndex] = {}  # one per language group of the units
         self.lexical = LexicalIndex()
+        # a second model re-scores short queries' candidates in another language
+        self.second = SecondOpinion.for_model(self.embedder.name)
+        self._second_embedder: Embedder | None = None
+
+    def second_embedder(self) -> Embedder | None:
+        """The second model (:mod:`.second`), loaded on first use; ``None`` without one."""
+        if self.second is not None and self._second_embedder is None:
+            self._second_embedder = self.second.embedder()
+        return self._second_embedder
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -124,6 +171,9 @@ class SearchIndex:
             self._units[d.id] = units.slice(pos, pos + len(d.texts))
             pos += len(d.texts)
         self._index_units(docs)
+        second = self.second_embedder()
+        if second is not None and self.cache is not None:  # its vectors wait in the cache
+            text_vectors(raw, second, self.cache)
         for d in docs:
             self.docs[d.id] = d
             g = entity_groups(d.texts)
@@ -208,6 +258,11 @@ class SearchIndex:
         ``script`` (default: the query's own script)."""
         return self.search_vector(query, self.embed_queries([query])[0], top_k, filters, script)
 
+    def batch_lexical(self, queries: Sequence[str]) -> BatchLexical:
+        """The entity→query lexical scores of the indexed documents against a batch of
+        queries (see :class:`BatchLexical`)."""
+        return BatchLexical(self, queries)
+
     def embed_queries(self, queries: Sequence[str]) -> Units:
         """The queries' units as :meth:`search` computes them; ``units[i]`` is query ``i``'s
         (for :meth:`search_vector`)."""
@@ -234,9 +289,15 @@ class SearchIndex:
         top_k: int = 10,
         filters: dict[str, Any] | None = None,
         script: str | None = None,
+        entity_lexical: Callable[[str], float] | None = None,
     ) -> list[Hit]:
         """:meth:`search` with the query already embedded (``self.embed_queries([q])[0]``;
-        a single vector is taken as a one-unit query)."""
+        a single vector is taken as a one-unit query).
+
+        ``entity_lexical`` (``doc_id -> [0, 1]``, e.g. :meth:`BatchLexical.for_query`): when
+        the query belongs to a known batch, the lexical part is the mean of the query→entity
+        score and this entity→query score — the batch affinity's ``lexical_mode="both"``
+        (:func:`~.affinity.affinity_matrix`); without it, the query→entity score alone."""
         if not self.docs or top_k <= 0:
             return []
         qlang = detect_language(query)
@@ -292,10 +353,14 @@ class SearchIndex:
             if n_t > 1:  # with one text the profile MaxSim is the text's own
                 dense = float(combine(np.array([dense], np.float32), mine, qv, self.config)[0])
             lex = lex_of.get(c, 0.0)
+            if entity_lexical is not None:
+                lex = (lex + entity_lexical(c)) / 2
             scored.append((dense + self.config.lexical_weight * lex, c, dense, lex, sims, mine))
             t0 += n_t
             u0 += n_u
         scored.sort(key=lambda x: (-x[0], x[1]))
+        if self.second is not None:
+            scored = self._second_opinion(query, qgroup, scored)
         hits = []
         for score, c, dense, lex, sims, mine in scored[:top_k]:
             d = self.docs[c]
@@ -316,6 +381,31 @@ class SearchIndex:
             )
             hits.append(Hit(c, float(score), why, d.meta))
         return hits
+
+    def _second_opinion(self, query: str, qgroup: str, scored: list[Any]) -> list[Any]:
+        """Re-score the best candidates in another language group than a short query's with
+        the second model (:class:`~.second.SecondOpinion`); long queries are left alone."""
+        so = self.second
+        assert so is not None
+        if query_roles([query], self.config.query_role)[0] != "query":
+            return scored
+        top = [i for i, x in enumerate(scored[: so.top_k]) if qgroup not in self._groups[x[1]]]
+        emb = self.second_embedder()
+        if not top or emb is None:
+            return scored
+        qv = text_vectors([query], emb, self.cache)[0]
+        texts = [t for i in top for t in self.docs[scored[i][1]].texts]
+        sims = text_vectors(texts, emb, self.cache) @ qv
+        out = list(scored)
+        pos = 0
+        for i in top:
+            n = len(self.docs[scored[i][1]].texts)
+            best = float(sims[pos : pos + n].max())
+            pos += n
+            blended = so.blend(np.asarray(scored[i][0]), np.asarray(best))
+            out[i] = (float(blended), *scored[i][1:])
+        out.sort(key=lambda x: (-x[0], x[1]))
+        return out
 
     # ------------------------------------------------------------------ persistence
     def save(self, directory: str | Path) -> None:

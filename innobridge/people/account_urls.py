@@ -8,6 +8,7 @@ from .forms import PasswordResetForm
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("verify/<str:token>/", views.verify_email, name="verify_email"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.account, name="account"),

@@ -12,7 +12,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
 from innobridge.core.models import Region
-from innobridge.core.schemas import TEXT_MAX, FromModel
+from innobridge.core.schemas import MAX_PAGE_OFFSET, TEXT_MAX, FromModel
 
 from . import selectors, services
 from .auth import api_auth
@@ -133,7 +133,7 @@ def list_organisations(
     request: HttpRequest,
     filters: Query[OrganisationFilters],
     limit: int = Query(25, ge=1, le=100),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_PAGE_OFFSET),
 ) -> dict[str, Any]:
     """Organisations of the ROR directory. ``q`` matches any name (English or Chinese,
     Traditional or Simplified, acronyms); ``region`` is HK, CN, MO or INT; ``type`` a ROR
@@ -366,7 +366,7 @@ def list_researchers(
     request: HttpRequest,
     filters: Query[ResearcherFilters],
     limit: int = Query(25, ge=1, le=100),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_PAGE_OFFSET),
 ) -> dict[str, Any]:
     """Researchers listed in the directory. ``q`` matches names, keywords, position and
     organisation names in any script; ``region`` HK, CN, MO or INT; ``organisation`` an
@@ -475,7 +475,7 @@ def list_publications(
     request: HttpRequest,
     filters: Query[PublicationFilters],
     limit: int = Query(25, ge=1, le=100),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_PAGE_OFFSET),
 ) -> dict[str, Any]:
     """Publications of listed researchers. ``q`` matches title or venue (Traditional or
     Simplified); ``doi`` accepts ``10.…`` or ``https://doi.org/10.…``."""

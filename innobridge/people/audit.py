@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 class PeopleAction(models.TextChoices):
     PERSON_SIGNED_UP = "people.person.signed_up", _("Signed up")
+    PERSON_EMAIL_VERIFIED = "people.person.email_verified", _("E-mail address confirmed")
     PERSON_LANGUAGE_SET = "people.person.language_set", _("Language chosen")
     PERSON_ROLES_ASSIGNED = "people.person.roles_assigned", _("Roles assigned")
     API_TOKEN_CREATED = "people.api_token.created", _("API token created")
@@ -17,3 +18,7 @@ class PeopleAction(models.TextChoices):
     RESEARCHER_CREATED = "people.researcher.created", _("Researcher profile created")
     RESEARCHER_UPDATED = "people.researcher.updated", _("Researcher profile changed")
     PUBLICATIONS_ADDED = "people.publications.added", _("Publications added")
+    PUBLICATIONS_BULK_IMPORTED = (
+        "people.publications.bulk_imported",
+        _("Publications imported in bulk"),
+    )

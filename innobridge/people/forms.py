@@ -96,6 +96,27 @@ class SignUpForm(forms.Form):
         return cleaned
 
 
+class ConfirmedAuthenticationForm(auth_forms.AuthenticationForm):
+    """Django's log-in form; an account whose e-mail address is not confirmed yet is
+    refused (with the right password only) and sent a fresh confirmation link."""
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if not getattr(user, "email_verified", True):
+            from . import services
+
+            site = self.request.build_absolute_uri("/") if self.request else ""
+            services.send_email_verification(user, site)
+            raise forms.ValidationError(
+                _(
+                    "Please confirm your e-mail address first: we have sent a new link "
+                    "to %(email)s."
+                ),
+                code="email_unverified",
+                params={"email": user.email},
+            )
+
+
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form; the e-mail goes out in the person's preferred language."""
 

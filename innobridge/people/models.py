@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -147,10 +148,33 @@ class Person(AbstractUser):
     is_demo = models.BooleanField(
         _("demo account"), default=False, help_text=_("Generated demo person, not a real one.")
     )
+    # Self-service sign-ups start unconfirmed and cannot log in until they follow the link
+    # e-mailed to them; accounts made by an administrator (and the demo's) are confirmed.
+    email_verified = models.BooleanField(
+        _("e-mail address confirmed"),
+        default=True,
+        help_text=_("Unconfirmed accounts cannot log in until the e-mailed link is followed."),
+    )
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        # One account per user name and per e-mail address, whatever their case, held by
+        # the database so simultaneous sign-ups cannot both win (a password reset or an
+        # invitation by e-mail then always finds exactly one person).
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="people_person_username_ci_unique",
+                violation_error_message=_("This user name is already taken."),
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="people_person_email_ci_unique",
+                violation_error_message=_("An account with this e-mail address already exists."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username

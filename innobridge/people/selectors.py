@@ -369,9 +369,12 @@ def person_by_handle(handle: str) -> Any:
     from .models import Person
 
     key = (handle or "").strip()
-    if not key:
+    # Longer than any user name or e-mail address: nobody (and no 50,000-character
+    # LIKE pattern for the database). Both are unique whatever their case, so at most
+    # one person matches each.
+    if not key or len(key) > 254:
         return None
     return (
-        Person.objects.filter(username=key).first()
+        Person.objects.filter(username__iexact=key).first()
         or Person.objects.filter(email__iexact=key).first()
     )

@@ -24,6 +24,7 @@ from innobridge.core.permissions import Role, can_act_as
 from . import permissions, selectors, services
 from .forms import (
     ApiTokenForm,
+    ConfirmedAuthenticationForm,
     LanguagePreferenceForm,
     PublicationImportForm,
     ResearcherProfileForm,
@@ -339,6 +340,7 @@ class LoginView(auth_views.LoginView):
     """Django's log-in, plus: the person's preferred language becomes the UI language."""
 
     redirect_authenticated_user = True
+    authentication_form = ConfirmedAuthenticationForm
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
@@ -377,12 +379,29 @@ def signup(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            auth_login(request, person, backend="django.contrib.auth.backends.ModelBackend")
-            response = redirect(_after_signup_url(person))
-            _apply_language(response, person.preferred_language)
-            messages.success(request, _("Welcome to InnoBridge! Your account is ready."))
-            return response
+            services.send_email_verification(person, request.build_absolute_uri("/"))
+            response = render(
+                request, "registration/verify_email_sent.html", {"email": person.email}
+            )
+            return _apply_language(response, person.preferred_language)
     return render(request, "registration/signup.html", {"form": form})
+
+
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link e-mailed at sign-up: confirms the address and logs the person in."""
+    try:
+        person = services.verify_email(token)
+    except ValidationError as exc:
+        return render(
+            request, "registration/verify_email_failed.html", {"errors": exc.messages}, status=400
+        )
+    if not person.is_active:
+        return redirect("login")
+    auth_login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+    response = redirect(_after_signup_url(person))
+    _apply_language(response, person.preferred_language)
+    messages.success(request, _("Welcome to InnoBridge! Your account is ready."))
+    return response
 
 
 @login_required

@@ -12,7 +12,8 @@ from pydantic import ValidationError
 
 from innobridge.core.models import ExchangeRate
 from innobridge.core.schemas import DATE_MAX, FromModel
-from innobridge.people.models import Organisation
+from innobridge.facilities.models import Booking
+from innobridge.people.models import Organisation, Publication
 
 
 class Probe(Schema):
@@ -41,3 +42,19 @@ def test_decimals_and_dates_out_of_range_are_refused() -> None:
     with pytest.raises(ValidationError):
         Probe(valid_from=dt.date(9999, 12, 31))
     assert Probe(valid_from=DATE_MAX).valid_from == DATE_MAX
+
+
+class Counts(Schema):
+    year: Annotated[int, FromModel(Publication, "year")] = 2000
+    samples: Annotated[int, FromModel(Booking, "samples")] = 1
+
+
+def test_integer_ranges_are_the_same_on_every_database() -> None:
+    """SQLite reports no integer range; the API refuses the same values on both."""
+    with pytest.raises(ValidationError):
+        Counts(year=-12)
+    with pytest.raises(ValidationError):
+        Counts(year=40_000)  # past a small integer
+    with pytest.raises(ValidationError):
+        Counts(samples=10**12)
+    assert Counts(year=2024, samples=3).samples == 3

@@ -80,8 +80,12 @@ def test_mainland_postdoc_from_application_to_completed_stay(
     press(page, "action", "nominate")
     assert "Nominated" in page.locator('[data-testid="application-state"]').inner_text()
 
+    nominated = [m for m in mail.outbox if m.to == [w.applicant.email]]
+    assert any("nominated" in m.body for m in nominated)  # the applicant is told
+
     # 3. The referee uploads a letter through the e-mailed link, with no account.
-    path = re.search(r"/exchange/referee/\S+/", mail.outbox[-1].body).group(0)
+    [invitation] = [m for m in mail.outbox if m.to == ["referee@example.org"]]
+    path = re.search(r"/exchange/referee/\S+/", invitation.body).group(0)
     link = live_url("exchange:home").replace("/exchange/", path)
     page.context.clear_cookies()
     page.goto(link)

@@ -64,7 +64,7 @@ def _heading(page: Any) -> str:
     return str(page.locator("main h1").first.inner_text()).strip()
 
 
-def test_sign_up_creates_an_account_and_logs_in(page: Any, live_url: Any) -> None:
+def test_sign_up_confirms_the_address_and_logs_in(page: Any, live_url: Any) -> None:
     from innobridge.people.models import Person
 
     page.goto(live_url("signup"))
@@ -76,6 +76,16 @@ def test_sign_up_creates_an_account_and_logs_in(page: Any, live_url: Any) -> Non
     form.locator('input[name="password2"]').fill("Harbour-Bridge-2026!")
     with page.expect_navigation():
         form.locator('button[type="submit"]').click()
+    # not logged in before the address is confirmed: follow the e-mailed link
+    assert page.locator('[data-testid="verify-email-sent"]').count() == 1
+    assert page.locator('[data-testid="logout"]').count() == 0
+    import re
+
+    from django.core import mail
+
+    link = re.search(r"https?://\S+/accounts/verify/\S+/", mail.outbox[-1].body)
+    assert link and mail.outbox[-1].to == ["new-researcher@example.org"]
+    page.goto(link.group(0))
     assert "/accounts/signup/" not in page.url
     assert page.locator('[data-testid="logout"]').count() == 1
     person = Person.objects.get(username="new-researcher")

@@ -72,3 +72,10 @@ def test_balance_by_direction_is_reported() -> None:
     dirs = res.metrics.by_direction
     assert sum(d["applicants"] for d in dirs.values()) == 60
     assert sum(d["placed"] for d in dirs.values()) == res.metrics.placed
+
+
+def test_a_placement_without_seats_takes_nobody_and_breaks_nothing() -> None:
+    inst = Instance(["a", "b"], ["p", "q"], [0, 1], [[0, 1], [0]], [[1, 1], [1]], [0.9, 0.1])
+    for method in ("stable", "optimal"):
+        out = run(inst, method).assignment
+        assert out[0] == 1 and out[1] == UNPLACED

@@ -69,7 +69,10 @@ def test_charts_are_plotly_without_the_library(two_weeks: Any) -> None:
     s = selectors.weekly_series(facs, hk(2026, 3, 2), hk(2026, 3, 16))
     with translation.override("zh-hans"):
         html = charts.cross_border_chart(s)
-    assert "Plotly.newPlot" in html and "fac-chart-cross-border" in html
+    # a JSON data block drawn by static/innobridge/charts.js: no inline script (CSP)
+    assert 'data-plotly-figure="fac-chart-cross-border-data"' in html
+    assert '<script id="fac-chart-cross-border-data" type="application/json">' in html
+    assert "Plotly.newPlot" not in html
     assert "cdn" not in html.lower() and "<script src" not in html
     with translation.override("en"):
         assert "Utilisation per resource per week" in charts.utilisation_chart(s)
@@ -90,7 +93,7 @@ def test_reports_page_has_charts_and_tables(two_weeks: Any, manager: Any, langua
     body = r.content.decode()
     assert "vendor/plotly/plotly.min.js" in body
     assert "cdn.plot.ly" not in body
-    assert body.count("Plotly.newPlot") == 2
+    assert body.count("data-plotly-figure=") == 2  # drawn by static/innobridge/charts.js
     assert 'data-testid="weekly"' in body and 'data-testid="utilisation"' in body
     assert "50.0%" in body  # first week's cross-border share in the no-JS table
     if language != "en":

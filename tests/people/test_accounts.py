@@ -42,14 +42,33 @@ def logged_in_pk(client: Client) -> str | None:
 # --- sign-up -----------------------------------------------------------------
 
 
-def test_signup_creates_person_with_group_and_logs_in(client: Client, db: Any) -> None:
+def _confirm(client: Client) -> Any:
+    """Follow the confirmation link of the last e-mail."""
+    link = re.search(r"https?://\S+/accounts/verify/\S+/", mail.outbox[-1].body)
+    assert link, mail.outbox[-1].body
+    return client.get(link.group(0))
+
+
+def test_signup_creates_person_with_group_and_logs_in_after_confirming(
+    client: Client, db: Any
+) -> None:
     response = client.post(reverse("signup"), signup_data())
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert b'data-testid="verify-email-sent"' in response.content
     person = Person.objects.get(username="alice")
     assert person.display_name == "陳愛麗"
+    assert not person.email_verified
+    assert logged_in_pk(client) is None  # not before the address is confirmed
     assert list(person.groups.values_list("name", flat=True)) == ["researcher"]
-    assert logged_in_pk(client) == str(person.pk)
     assert AuditEvent.objects.filter(action="people.person.signed_up", object_id=str(person.pk))
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["alice@example.org"]
+    response = _confirm(client)
+    person.refresh_from_db()
+    assert person.email_verified
+    assert logged_in_pk(client) == str(person.pk)
+    assert AuditEvent.objects.filter(
+        action="people.person.email_verified", object_id=str(person.pk)
+    )
     # researchers go on to create their profile (or to the account page until that exists)
     from django.urls import NoReverseMatch
 
@@ -64,8 +83,37 @@ def test_signup_creates_person_with_group_and_logs_in(client: Client, db: Any) -
     assert response["Location"] == (expected or [reverse("account")])[0]
 
 
+def test_unconfirmed_account_cannot_log_in_and_gets_a_new_link(client: Client, db: Any) -> None:
+    client.post(reverse("signup"), signup_data())
+    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 200
+    assert logged_in_pk(client) is None
+    assert "confirm your e-mail address" in response.content.decode()
+    assert len(mail.outbox) == 2  # the sign-up link and a fresh one
+    _confirm(client)
+    client.logout()
+    client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert logged_in_pk(client) is not None
+
+
+def test_confirmation_link_tampered_or_for_an_old_address_is_refused(
+    client: Client, db: Any
+) -> None:
+    client.post(reverse("signup"), signup_data())
+    link = re.search(r"/accounts/verify/\S+/", mail.outbox[-1].body).group(0)  # type: ignore[union-attr]
+    assert client.get(link[:-3] + "x/").status_code == 400
+    Person.objects.filter(username="alice").update(email="other@example.org")
+    assert client.get(link).status_code == 400
+    assert not Person.objects.get(username="alice").email_verified
+
+
+def test_accounts_made_by_an_administrator_or_the_demo_are_confirmed(make_person: Any) -> None:
+    assert make_person("made").email_verified
+
+
 def test_signup_enterprise_goes_to_account(client: Client, db: Any) -> None:
-    response = client.post(reverse("signup"), signup_data(role="enterprise"))
+    client.post(reverse("signup"), signup_data(role="enterprise"))
+    response = _confirm(client)
     assert response["Location"] == reverse("account")
     person = Person.objects.get(username="alice")
     assert list(person.groups.values_list("name", flat=True)) == ["enterprise"]

@@ -38,7 +38,7 @@ def test_a_real_format_sample_then_a_reimport_changes_nothing() -> None:
     assert "2 read: 0 created, 0 updated, 2 unchanged" in run("--openalex", str(SAMPLE))
     assert Publication.objects.count() == 2
     event = (
-        AuditEvent.objects.filter(action="people.publications.bulk_import").order_by("pk").last()
+        AuditEvent.objects.filter(action="people.publications.bulk_imported").order_by("pk").last()
     )
     assert event is not None and event.after["created"] == 0
 

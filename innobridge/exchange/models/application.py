@@ -128,6 +128,13 @@ class Referee(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="referees")
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"), max_length=254)
+    language = models.CharField(
+        _("language of the invitation"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty: the referee's account language, else the applicant's."),
+    )
     state = models.CharField(
         _("state"), max_length=10, choices=RefereeState.choices, default=RefereeState.INVITED
     )

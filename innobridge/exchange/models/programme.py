@@ -118,9 +118,17 @@ class Programme(TimeStampedModel):
 
 
 class PaidOn(models.TextChoices):
+    """When an instalment is released: on arrival, or once the report(s) it depends on
+    are accepted — the fellow's (``mid_term``, ``final``, as before), the supervisor's,
+    or both."""
+
     ARRIVAL = "arrival", _("on arrival")
-    MID_TERM = "mid_term", _("after the mid-term report is accepted")
-    FINAL = "final", _("after the final report is accepted")
+    MID_TERM = "mid_term", _("after the fellow's mid-term report is accepted")
+    MID_TERM_SUPERVISOR = "mid_sup", _("after the supervisor's mid-term report is accepted")
+    MID_TERM_BOTH = "mid_both", _("after both mid-term reports are accepted")
+    FINAL = "final", _("after the fellow's final report is accepted")
+    FINAL_SUPERVISOR = "final_sup", _("after the supervisor's final report is accepted")
+    FINAL_BOTH = "final_both", _("after both final reports are accepted")
 
 
 class StipendComponent(models.Model):

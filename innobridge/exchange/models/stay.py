@@ -162,7 +162,7 @@ class StipendInstalment(models.Model):
     paid_by = models.CharField(max_length=3, choices=Region.choices)
     currency = models.CharField(max_length=3, choices=Currency.choices)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
-    paid_on = models.CharField(max_length=10, choices=PaidOn.choices)
+    paid_on = models.CharField(max_length=12, choices=PaidOn.choices)
     state = models.CharField(
         max_length=10, choices=InstalmentState.choices, default=InstalmentState.PENDING
     )

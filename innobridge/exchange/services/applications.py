@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from innobridge.core.services import apply_transition, record_event, snapshot
 
-from .. import eligibility
+from .. import eligibility, notifications
 from ..audit import ExchangeAction
 from ..models import (
     Application,
@@ -184,17 +184,20 @@ def withdraw_application(actor: Any, app: Application) -> Application:
     return app
 
 
+@transaction.atomic
 def nominate(actor: Any, app: Application, *, yes: bool, note: str = "") -> Application:
+    action = "nominate" if yes else "decline_nomination"
     apply_transition(
         actor,
         app,
         APPLICATION_FLOW,
-        "nominate" if yes else "decline_nomination",
+        action,
         audit_action=ExchangeAction.APPLICATION_NOMINATED
         if yes
         else ExchangeAction.APPLICATION_NOT_NOMINATED,
         nomination_note=note[:5000],
     )
+    notifications.decision(app, action)
     return app
 
 

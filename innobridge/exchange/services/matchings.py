@@ -247,6 +247,10 @@ def send_offers(actor: Any, run: MatchingRun) -> list[Offer]:
         if apps[a].state != ApplicationState.SHORTLISTED:
             continue  # withdrawn since the run
         offers.append(_offer(actor, apps[a], places[p], run, waiting=False))
+    for waiting in Application.objects.filter(
+        programme=run.programme, state=ApplicationState.SHORTLISTED
+    ).select_related("applicant", "programme"):
+        notifications.decision(waiting, "waiting_list")
     return offers
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from innobridge.core.services import apply_transition, record_event, snapshot
 from innobridge.core.workflow import SYSTEM
 
+from .. import notifications
 from ..audit import ExchangeAction
 from ..models import (
     ChecklistItem,
@@ -127,6 +128,7 @@ def lapse_overdue(today: dt.date | None = None) -> list[Offer]:
                 "decline",
                 audit_action=ExchangeAction.APPLICATION_UNSUCCESSFUL,
             )
+            notifications.decision(offer.application, "lapse")
             fill_from_waiting_list(SYSTEM, offer.placement, offer.run)
         lapsed.append(offer)
     return lapsed

@@ -117,7 +117,12 @@ def add_stipend(
     valid = {c.value for c in PaidOn}
     if not schedule or any(s not in valid for s in schedule):
         raise ValidationError(
-            {"schedule": _("Each instalment is paid on arrival, mid-term or final.")}
+            {
+                "schedule": _(
+                    "Each instalment is paid on arrival or after a mid-term or final "
+                    "report (the fellow's, the supervisor's or both)."
+                )
+            }
         )
     comp = StipendComponent(
         programme=programme, paid_by=paid_by, currency=currency, amount=amount, schedule=schedule

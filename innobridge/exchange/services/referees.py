@@ -33,7 +33,9 @@ def _new_token(referee: Referee) -> str:
 
 
 @transaction.atomic
-def invite_referee(actor: Any, app: Application, *, name: str, email: str) -> tuple[Referee, str]:
+def invite_referee(
+    actor: Any, app: Application, *, name: str, email: str, language: str = ""
+) -> tuple[Referee, str]:
     require(
         app.applicant_id == getattr(actor, "pk", None)
         and app.state
@@ -44,7 +46,7 @@ def invite_referee(actor: Any, app: Application, *, name: str, email: str) -> tu
         raise ValidationError({"email": _("You cannot be your own referee.")})
     if app.referees.filter(email__iexact=email.strip()).exists():
         raise ValidationError({"email": _("This referee is already invited.")})
-    ref = Referee(application=app, name=name.strip(), email=email.strip())
+    ref = Referee(application=app, name=name.strip(), email=email.strip(), language=language)
     token = _new_token(ref)
     ref.full_clean()
     ref.save()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from innobridge.core.services import apply_transition, record_event, snapshot
 from innobridge.people.models import Authorship
 
+from .. import notifications
 from ..audit import ExchangeAction
 from ..models import Application, ApplicationState, Placement, Review, ReviewState, SupervisorRank
 from ..permissions import can_rank_placement, can_review, require, require_manage_programme
@@ -110,18 +111,21 @@ def submit_review(
     return review
 
 
+@transaction.atomic
 def shortlist(actor: Any, app: Application, *, yes: bool) -> Application:
     if yes and not shortlistable(app):
         raise ValidationError(_("This application needs its home institution's nomination first."))
+    action = "shortlist" if yes else "not_shortlist"
     apply_transition(
         actor,
         app,
         APPLICATION_FLOW,
-        "shortlist" if yes else "not_shortlist",
+        action,
         audit_action=ExchangeAction.APPLICATION_SHORTLISTED
         if yes
         else ExchangeAction.APPLICATION_NOT_SHORTLISTED,
     )
+    notifications.decision(app, action)
     return app
 
 

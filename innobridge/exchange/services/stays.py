@@ -28,11 +28,43 @@ from ..models import (
 from ..permissions import require, stay_roles
 from ..workflow import REPORT_FLOW, STAY_FLOW
 
+# For each report-gated release point: the kind of report and whose reports must be
+# accepted before the instalment is released.
+REPORTS_NEEDED: dict[str, tuple[str, frozenset[str]]] = {
+    PaidOn.MID_TERM: (ReportKind.MID_TERM, frozenset({ReportAuthor.FELLOW})),
+    PaidOn.MID_TERM_SUPERVISOR: (ReportKind.MID_TERM, frozenset({ReportAuthor.SUPERVISOR})),
+    PaidOn.MID_TERM_BOTH: (
+        ReportKind.MID_TERM,
+        frozenset({ReportAuthor.FELLOW, ReportAuthor.SUPERVISOR}),
+    ),
+    PaidOn.FINAL: (ReportKind.FINAL, frozenset({ReportAuthor.FELLOW})),
+    PaidOn.FINAL_SUPERVISOR: (ReportKind.FINAL, frozenset({ReportAuthor.SUPERVISOR})),
+    PaidOn.FINAL_BOTH: (
+        ReportKind.FINAL,
+        frozenset({ReportAuthor.FELLOW, ReportAuthor.SUPERVISOR}),
+    ),
+}
 
-def _release(actor: Any, stay: Stay, paid_on: str) -> int:
+
+def _release_after_reports(actor: Any, stay: Stay, kind: str) -> int:
+    """Release the instalments whose every needed report of ``kind`` is accepted."""
+    accepted = set(
+        stay.reports.filter(kind=kind, state=ReportState.ACCEPTED).values_list(
+            "author_role", flat=True
+        )
+    )
+    ready = [
+        paid_on
+        for paid_on, (needed_kind, authors) in REPORTS_NEEDED.items()
+        if needed_kind == kind and authors <= accepted
+    ]
+    return _release(actor, stay, *ready)
+
+
+def _release(actor: Any, stay: Stay, *paid_on: str) -> int:
     n = 0
     for inst in stay.instalments.select_for_update().filter(
-        paid_on=paid_on, state=InstalmentState.PENDING
+        paid_on__in=paid_on, state=InstalmentState.PENDING
     ):
         inst.state = InstalmentState.RELEASED
         inst.released_at = timezone.now()
@@ -146,8 +178,8 @@ def submit_report(actor: Any, stay: Stay, *, kind: str, text: str) -> StayReport
 
 
 def review_report(actor: Any, report: StayReport, *, accept: bool) -> StayReport:
-    """Accept or return a report. Accepting the fellow's report of a kind releases the
-    instalments that wait for it."""
+    """Accept or return a report. Accepting a report releases the instalments whose
+    needed reports (the fellow's, the supervisor's or both) are then all accepted."""
     with transaction.atomic():
         apply_transition(
             actor,
@@ -158,8 +190,8 @@ def review_report(actor: Any, report: StayReport, *, accept: bool) -> StayReport
             if accept
             else ExchangeAction.REPORT_RETURNED,
         )
-        if accept and report.author_role == ReportAuthor.FELLOW:
-            _release(actor, report.stay, report.kind)
+        if accept:
+            _release_after_reports(actor, report.stay, report.kind)
     return report
 
 

@@ -28,6 +28,7 @@ from .calls import (
     remove_from_pool,
     set_rubric,
     update_call,
+    update_call_and_sides,
     update_call_side,
     update_scheme,
 )
@@ -150,6 +151,7 @@ __all__ = [
     "submit_review",
     "terminate_project",
     "update_call",
+    "update_call_and_sides",
     "update_call_side",
     "update_proposal",
     "update_scheme",

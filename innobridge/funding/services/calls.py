@@ -473,6 +473,23 @@ def update_call_side(
 
 
 @transaction.atomic
+def update_call_and_sides(
+    actor: Any,
+    call: Call,
+    *,
+    sides: Sequence[tuple[Funder, Mapping[str, Any]]] = (),
+    now: dt.datetime | None = None,
+    **fields: Any,
+) -> Call:
+    """The call's own fields and its funders' sides (``(funder, {budget, project_cap,
+    reviewers_per_proposal, max_reviewer_load})``) in one transaction: all or nothing."""
+    call = update_call(actor, call, now=now, **fields)
+    for funder, values in sides:
+        update_call_side(actor, call, funder, **values)
+    return call
+
+
+@transaction.atomic
 def set_rubric(
     actor: Any,
     call: Call,

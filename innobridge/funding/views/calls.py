@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -152,28 +151,20 @@ def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
         for f in ("accepted_languages", "eligible_regions", "required_sides"):
             if f in fields:
                 fields[f] = list(d[f])
+        changed_sides = []
+        for cs in sides:
+            if cs.funder_id not in mine:
+                continue
+            values = {
+                "budget": d[f"budget_{cs.funder_id}"],
+                "project_cap": d[f"cap_{cs.funder_id}"],
+                "reviewers_per_proposal": d[f"reviewers_{cs.funder_id}"],
+                "max_reviewer_load": d[f"load_{cs.funder_id}"],
+            }
+            if any(values[k] != getattr(cs, k) for k in values):
+                changed_sides.append((cs.funder, values))
         try:
-            with transaction.atomic():
-                services.update_call(request.user, call, **fields)
-                for cs in sides:
-                    if cs.funder_id not in mine:
-                        continue
-                    changed = (
-                        d[f"budget_{cs.funder_id}"] != cs.budget
-                        or d[f"cap_{cs.funder_id}"] != cs.project_cap
-                        or d[f"reviewers_{cs.funder_id}"] != cs.reviewers_per_proposal
-                        or d[f"load_{cs.funder_id}"] != cs.max_reviewer_load
-                    )
-                    if changed:
-                        services.update_call_side(
-                            request.user,
-                            call,
-                            cs.funder,
-                            budget=d[f"budget_{cs.funder_id}"],
-                            project_cap=d[f"cap_{cs.funder_id}"],
-                            reviewers_per_proposal=d[f"reviewers_{cs.funder_id}"],
-                            max_reviewer_load=d[f"load_{cs.funder_id}"],
-                        )
+            services.update_call_and_sides(request.user, call, sides=changed_sides, **fields)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

@@ -14,6 +14,7 @@ RENAMED = {
     "people.researcher.create": "people.researcher.created",
     "people.researcher.update": "people.researcher.updated",
     "people.publications.add": "people.publications.added",
+    "people.publications.bulk_import": "people.publications.bulk_imported",
 }
 
 

@@ -11,7 +11,14 @@ permission, validates, changes state and records its audit event in one transact
 Callers import from ``innobridge.people.services``; the modules are the rooms.
 """
 
-from .accounts import SELF_SERVICE_ROLES, set_preferred_language, sign_up
+from .accounts import (
+    SELF_SERVICE_ROLES,
+    email_verification_token,
+    send_email_verification,
+    set_preferred_language,
+    sign_up,
+    verify_email,
+)
 from .organisations import (
     ROR_DEFAULT_COUNTRIES,
     ROR_IMPORT_FIELDS,
@@ -64,6 +71,7 @@ __all__ = [
     "create_api_token",
     "create_profile",
     "create_researcher",
+    "email_verification_token",
     "grant_role",
     "import_publications",
     "import_ror_records",
@@ -73,7 +81,9 @@ __all__ = [
     "remove_role",
     "researcher_search_text",
     "revoke_api_token",
+    "send_email_verification",
     "set_preferred_language",
     "sign_up",
     "update_profile",
+    "verify_email",
 ]

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from innobridge.core.services import record_event
 
+from ..audit import PeopleAction
 from ..importers import PublicationData, PublicationFormatError, _openalex_work, parse_orcid
 from ..models import Authorship, Publication, ResearcherProfile
 from .publications import _FILLABLE, _clean_record
@@ -165,7 +166,7 @@ def bulk_import(
         _write(good, report)
         record_event(
             actor,
-            "people.publications.bulk_import",
+            PeopleAction.PUBLICATIONS_BULK_IMPORTED,
             object_type="people.publication",
             object_id="",
             after={"source": source, **report.as_dict()},

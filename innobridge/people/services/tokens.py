@@ -31,6 +31,9 @@ def create_api_token(actor: Any, name: str) -> tuple[ApiToken, str]:
     if len(name) > 100:
         raise ValidationError({"name": [_("At most 100 characters.")]})
     with transaction.atomic():
+        # The person's row is the lock for "at most N active tokens": simultaneous
+        # creations queue here, so the count below cannot be passed twice.
+        Person.objects.select_for_update().filter(pk=actor.pk).first()
         active = ApiToken.objects.filter(person=actor, revoked_at__isnull=True)
         if active.count() >= MAX_ACTIVE_TOKENS:
             raise ValidationError(

@@ -5,7 +5,8 @@
 3. import the real ROR organisations from ``settings.DATA_DIR/ror`` (``import_ror``);
 4. run every installed app's demo seeder, in INSTALLED_APPS order;
 5. print the demo accounts;
-6. serve at http://127.0.0.1:8000 (``--no-serve`` stops after step 5).
+6. serve at http://127.0.0.1:8000 (``--no-serve`` stops after step 5), with DEBUG off
+   (unless DEBUG=1) and ``SITE_URL`` following ``--host``/``--port`` so e-mail links work.
 
 Seeders are found by convention, so core imports no other app: an installed app
 may have a module ``<app>/demo.py`` with ``def seed(stdout, *, seed: int = 2026)
@@ -47,6 +48,14 @@ def demo_modules() -> Iterator[ModuleType]:
             yield module
 
 
+def site_url(host: str, port: int) -> str:
+    """The address a browser on this machine uses for ``host:port``."""
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
 def demo_accounts() -> list[tuple[str, str, str]]:
     accounts: list[tuple[str, str, str]] = []
     for module in demo_modules():
@@ -76,6 +85,9 @@ class Command(BaseCommand):
         # The demo banner, here and in anything this process starts.
         os.environ["INNOBRIDGE_DEMO"] = "1"
         settings.INNOBRIDGE_DEMO = True
+        # Links in e-mails point at the address being served (make demo PORT=8080).
+        if not os.environ.get("SITE_URL") and not settings.PRODUCTION:
+            settings.SITE_URL = site_url(options["host"], options["port"])
         if options["reset"]:
             self.reset_database()
 

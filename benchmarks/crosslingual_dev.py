@@ -1,0 +1,302 @@
+"""Cross-lingual retrieval on the development set of real English–Chinese pairs.
+
+Data: benchmarks/data/crosslingual_dev/pairs.jsonl (see its README: NAER scientific terms in
+Traditional script, ROR organisation names in both scripts; fixed tune / held-out split).
+The pool holds every pair's English text once per source record and every Chinese text;
+a query searches the other language's side (the platform's "search the other side"), and the
+right answers are the texts of the same source record (an English name is answered by its
+Simplified or its Traditional label).
+
+For each method: recall@1, recall@10 and MRR per direction (en→zh, zh→en), pooled and per
+unit (term, name) and script, on the tune and held-out splits.  Methods:
+
+* ``engine`` — the engine's default through ``SearchIndex.search`` (what the platform runs);
+* ``e5`` — multilingual-e5-small alone (query role for the query, passage for the texts,
+  no centring), cosine;
+* ``use`` — USE-multilingual-v3 alone, cosine;
+* ``e5 centred`` — e5 with the engine's language centring (the engine's dense part);
+* combinations of the engine's e5 score and USE's, chosen on the tune split.
+
+    .venv/bin/python benchmarks/crosslingual_dev.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._gsdata import REPO, cache_dir
+from innobridge.matching.affinity import DEFAULT_CONFIG, embed_query_units, embed_text_units
+from innobridge.matching.documents import Document
+from innobridge.matching.embed import (
+    E5Embedder,
+    EmbeddingCache,
+    LanguageCentering,
+    USEEmbedder,
+    embed,
+)
+from innobridge.matching.rank import SearchIndex
+from innobridge.matching.second import SecondOpinion
+
+PAIRS = REPO / "benchmarks" / "data" / "crosslingual_dev" / "pairs.jsonl"
+DIRECTIONS = ("en->zh", "zh->en")
+
+
+def load_pairs(path: Path = PAIRS) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def pool(rows: list[dict]) -> tuple[list[Document], dict[str, list[int]], dict[str, list[int]]]:
+    """(documents, {direction: target side's doc positions}, {source id: positions})."""
+    docs: list[Document] = []
+    seen: set[str] = set()
+    for r in rows:
+        key = f"en:{r['source']}:{r['source_id']}"
+        if key not in seen:
+            seen.add(key)
+            docs.append(Document(key, [r["en"]], {"lang": "en", "src": r["source_id"]}))
+        docs.append(Document(f"zh:{r['id']}", [r["zh"]], {"lang": "zh", "src": r["source_id"]}))
+    side = {
+        "en->zh": [i for i, d in enumerate(docs) if d.meta["lang"] == "zh"],
+        "zh->en": [i for i, d in enumerate(docs) if d.meta["lang"] == "en"],
+    }
+    by_src: dict[str, list[int]] = {}
+    for i, d in enumerate(docs):
+        by_src.setdefault(d.meta["src"], []).append(i)
+    return docs, side, by_src
+
+
+def query_text(r: dict, direction: str) -> str:
+    return r["en"] if direction == "en->zh" else r["zh"]
+
+
+def ranks_from_scores(
+    rows: list[dict], docs: list[Document], side: dict[str, list[int]], by_src: dict,
+    scores: dict[str, np.ndarray],
+) -> dict[str, list[int]]:  # fmt: skip
+    """{direction: rank of the first right answer per row} from (rows, side docs) scores."""
+    out: dict[str, list[int]] = {}
+    for d in DIRECTIONS:
+        pos = {p: k for k, p in enumerate(side[d])}
+        lang = "zh" if d == "en->zh" else "en"
+        rk = []
+        for i, r in enumerate(rows):
+            s = scores[d][i]
+            right = [pos[p] for p in by_src[r["source_id"]] if docs[p].meta["lang"] == lang]
+            best = s[right].max()
+            rk.append(int((s > best).sum()) + 1)
+        out[d] = rk
+    return out
+
+
+def summarise(rows: list[dict], ranks: dict[str, list[int]]) -> dict[str, Any]:
+    """Recall@1, recall@10 and MRR per split × (all | unit | unit+script) × direction."""
+    groups: dict[str, Callable[[dict], bool]] = {"all": lambda r: True}
+    for unit in sorted({r["unit"] for r in rows}):
+        groups[unit] = lambda r, u=unit: r["unit"] == u
+        for script in sorted({r["script"] for r in rows if r["unit"] == unit}):
+            groups[f"{unit} {script}"] = lambda r, u=unit, s=script: (
+                r["unit"] == u and r["script"] == s
+            )
+    out: dict[str, Any] = {}
+    for split in ("tune", "held-out"):
+        out[split] = {}
+        for g, pred in groups.items():
+            idx = [i for i, r in enumerate(rows) if r["split"] == split and pred(r)]
+            if not idx:
+                continue
+            out[split][g] = {"n": len(idx)}
+            for d in DIRECTIONS:
+                rk = np.array([ranks[d][i] for i in idx])
+                out[split][g][d] = {
+                    "recall@1": round(float((rk == 1).mean()), 4),
+                    "recall@10": round(float((rk <= 10).mean()), 4),
+                    "mrr": round(float((1.0 / rk).mean()), 4),
+                }
+    return out
+
+
+def cosine_scores(
+    emb: Any, rows: list[dict], docs: list[Document], side: dict[str, list[int]],
+    cache: EmbeddingCache, centering: LanguageCentering | None = None,
+) -> dict[str, np.ndarray]:  # fmt: skip
+    """{direction: (rows, side docs) similarity} of one model; with ``centering``, the
+    engine's dense part (language centring, units, calibrated offsets — constant here since
+    every candidate is in the other language)."""
+    cfg = DEFAULT_CONFIG
+    texts = [d.texts[0] for d in docs]
+    out = {}
+    if centering is not None:
+        dv = embed_text_units(texts, cfg, emb, cache, centering)
+    for d in DIRECTIONS:
+        qs = [query_text(r, d) for r in rows]
+        if centering is not None:
+            from innobridge.matching.affinity import unit_similarity
+
+            qu = embed_query_units(qs, cfg, emb, cache, centering)
+            sub = dv.slice(0, len(docs))
+            sims = unit_similarity(qu, sub, centering).T  # (queries, docs)
+            out[d] = sims[:, side[d]]
+        else:
+            role = "query" if "e5" in emb.name else "passage"
+            qv = embed(qs, role, emb, cache)
+            dvv = embed([texts[i] for i in side[d]], "passage", emb, cache)
+            out[d] = qv @ dvv.T
+    return out
+
+
+def engine_ranks(rows: list[dict], docs: list[Document], idx: SearchIndex) -> dict[str, list[int]]:
+    """Ranks through the platform's search (top 10 read; beyond is 999, counted in MRR as 0)."""
+    out: dict[str, list[int]] = {}
+    for d in DIRECTIONS:
+        lang = "zh" if d == "en->zh" else "en"
+        qs = [query_text(r, d) for r in rows]
+        hits = idx.search_many(qs, 10, {"lang": lang})
+        rk = []
+        for r, hs in zip(rows, hits, strict=True):
+            ids = [h.id for h in hs]
+            right = [k for k, h in enumerate(hs) if h.meta.get("src") == r["source_id"]]
+            rk.append(right[0] + 1 if right else 10**6)
+            del ids
+        out[d] = rk
+    return out
+
+
+def blended(
+    engine: dict[str, np.ndarray], second: dict[str, np.ndarray], so: SecondOpinion
+) -> dict[str, np.ndarray]:
+    """The engine's scores with its ``top_k`` candidates per query re-scored by the second
+    model, as ``SearchIndex`` does for a short query (every candidate here is in the other
+    language)."""
+    out = {}
+    for d in DIRECTIONS:
+        s = engine[d].copy()
+        top = np.argsort(-s, axis=1)[:, : so.top_k]
+        rows = np.arange(len(s))[:, None]
+        s[rows, top] = so.blend(s[rows, top], second[d][rows, top])
+        out[d] = s
+    return out
+
+
+def level_bias(
+    rows: list[dict], docs: list[Document], side: dict[str, list[int]], by_src: dict,
+    engine: dict[str, np.ndarray], second: dict[str, np.ndarray],
+) -> float:  # fmt: skip
+    """Mean over the tune pairs of (engine score − second model's cosine) of the right
+    answer: the bias that puts the second model on the level of the engine's cross-language
+    scores."""
+    diffs = []
+    for d in DIRECTIONS:
+        pos = {p: k for k, p in enumerate(side[d])}
+        lang = "zh" if d == "en->zh" else "en"
+        for i, r in enumerate(rows):
+            if r["split"] != "tune":
+                continue
+            for p in by_src[r["source_id"]]:
+                if docs[p].meta["lang"] == lang:
+                    diffs.append(engine[d][i, pos[p]] - second[d][i, pos[p]])
+    return float(np.mean(diffs))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "crosslingual_dev.json"))
+    ap.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="write the chosen second-opinion weight and bias to the e5 calibration",
+    )
+    ap.add_argument(
+        "--no-search",
+        action="store_true",
+        help="score matrices only (no run through SearchIndex.search)",
+    )
+    args = ap.parse_args(argv)
+    rows = load_pairs()
+    docs, side, by_src = pool(rows)
+    cache = EmbeddingCache(cache_dir())
+    e5, use = E5Embedder(), USEEmbedder()
+    res: dict[str, Any] = {
+        "data": str(PAIRS.relative_to(REPO)),
+        "n_pairs": len(rows),
+        "n_pool": {"en": len(side["zh->en"]), "zh": len(side["en->zh"])},
+        "methods": {},
+    }
+    t0 = time.time()
+    scores = {
+        "e5": cosine_scores(e5, rows, docs, side, cache),
+        "use": cosine_scores(use, rows, docs, side, cache),
+        "e5 centred": cosine_scores(
+            e5, rows, docs, side, cache, LanguageCentering.for_model(e5.name)
+        ),
+    }
+    res["embed_s"] = round(time.time() - t0, 1)
+    for name, sc in scores.items():
+        res["methods"][name] = summarise(rows, ranks_from_scores(rows, docs, side, by_src, sc))
+    # the engine's e5 score + a second opinion from USE: weight chosen on the tune split
+    # (mean recall@1 of the two directions, then MRR), bias by level matching on tune
+    engine_m = scores["e5 centred"]
+    bias = level_bias(rows, docs, side, by_src, engine_m, scores["use"])
+    grid = {}
+    for w, k in [(round(x * 0.1, 1), k) for x in range(11) for k in (50, 200)]:
+        so = SecondOpinion(USEEmbedder().name, w, bias, k)
+        sm = summarise(
+            rows, ranks_from_scores(rows, docs, side, by_src, blended(engine_m, scores["use"], so))
+        )
+        t = sm["tune"]["all"]
+        key = (
+            np.mean([t[d]["recall@1"] for d in DIRECTIONS]),
+            np.mean([t[d]["mrr"] for d in DIRECTIONS]),
+        )
+        grid[(w, k)] = (key, sm)
+    best_w, best_k = max(grid, key=lambda wk: grid[wk][0])
+    res["second_opinion_grid"] = {
+        str(w): {
+            "tune mean recall@1": round(float(k[0]), 4),
+            "tune mean mrr": round(float(k[1]), 4),
+        }
+        for (w, top), (k, _) in grid.items()
+    }
+    res["second_opinion_chosen"] = {
+        "model": USEEmbedder().name,
+        "weight": best_w,
+        "bias": round(bias, 4),
+        "top_k": best_k,
+    }
+    res["methods"][f"e5 centred + {best_w} x use (top {best_k})"] = grid[(best_w, best_k)][1]
+    if args.calibrate:
+        SecondOpinion(USEEmbedder().name, best_w, round(bias, 4), best_k).save(
+            e5.name, "chosen by benchmarks/crosslingual_dev.py on the tune split"
+        )
+    if args.no_search:
+        Path(args.out).write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
+        return 0
+    idx = SearchIndex(e5, cache_dir=cache_dir())
+    res["engine_second_opinion"] = None if idx.second is None else idx.second.__dict__
+    idx.add(docs)
+    res["methods"]["engine"] = summarise(rows, engine_ranks(rows, docs, idx))
+    if idx.second is not None:  # the engine as it was before the second opinion
+        idx.second = None
+        res["methods"]["engine without second opinion"] = summarise(
+            rows, engine_ranks(rows, docs, idx)
+        )
+    Path(args.out).write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
+    for m, v in res["methods"].items():
+        for split in ("tune", "held-out"):
+            a = v[split]["all"]
+            print(m, split, {d: (a[d]["recall@1"], a[d]["recall@10"]) for d in DIRECTIONS})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

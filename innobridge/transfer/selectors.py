@@ -1,0 +1,246 @@
+"""Reads of the transfer app that depend on who asks, and the TTO funnel."""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from . import permissions as perm
+from .models import (
+    Deal,
+    Demand,
+    DemandStatus,
+    MatchNotice,
+    MatchPass,
+    Offer,
+    OfferStatus,
+    OfferView,
+    PassReason,
+)
+from .permissions import PUBLIC_DEMAND_STATES
+
+
+def matchable_offers() -> QuerySet[Offer]:
+    return Offer.objects.filter(state=OfferStatus.PUBLISHED)
+
+
+def matchable_demands() -> QuerySet[Demand]:
+    return Demand.objects.filter(state__in=PUBLIC_DEMAND_STATES)
+
+
+def public_offers(
+    *,
+    sector: str = "",
+    ip_type: str = "",
+    mode: str = "",
+    region: str = "",
+    trl_min: int | None = None,
+    trl_max: int | None = None,
+) -> QuerySet[Offer]:
+    qs = matchable_offers().select_related("owner")
+    if ip_type:
+        qs = qs.filter(ip_type=ip_type)
+    if region:
+        qs = qs.filter(owner__region=region)
+    if trl_min:
+        qs = qs.filter(trl__gte=trl_min)
+    if trl_max:
+        qs = qs.filter(trl__lte=trl_max)
+    offers = list(qs)
+    if sector:
+        offers = [o for o in offers if sector in (o.sectors or [])]
+    if mode:
+        offers = [o for o in offers if mode in (o.modes or [])]
+    return qs.filter(pk__in=[o.pk for o in offers])
+
+
+def public_demands(*, sector: str = "", region: str = "", mode: str = "") -> QuerySet[Demand]:
+    qs = matchable_demands()
+    if sector:
+        qs = qs.filter(sector=sector)
+    if region:
+        qs = qs.filter(region=region)
+    if mode:
+        qs = qs.filter(preferred_mode=mode)
+    return qs
+
+
+def offer_for(user: Any, pk: int) -> Offer:
+    """The offer if ``user`` may see it (404 otherwise, so drafts stay unknown)."""
+    offer = Offer.objects.select_related("owner", "created_by").get(pk=pk)
+    if not perm.can_view_offer(user, offer):
+        raise Offer.DoesNotExist
+    return offer
+
+
+def demand_for(user: Any, pk: int) -> Demand:
+    demand = Demand.objects.select_related("organisation").get(pk=pk)
+    if not perm.can_view_demand(user, demand):
+        raise Demand.DoesNotExist
+    return demand
+
+
+def deal_for(user: Any, pk: int) -> Deal:
+    deal = Deal.objects.select_related("offer", "offer__owner", "party").get(pk=pk)
+    if not perm.can_view_deal(user, deal):
+        raise Deal.DoesNotExist
+    return deal
+
+
+def demand_company(user: Any, demand: Demand) -> str:
+    """The company's name, or its anonymous description when ``user`` may not know it."""
+    if perm.can_see_name_demand(user, demand):
+        return demand.organisation.name
+    return demand.anonymous_description
+
+
+def my_offers(user: Any) -> QuerySet[Offer]:
+    if not getattr(user, "is_authenticated", False):
+        return Offer.objects.none()
+    orgs = perm.tto_organisation_ids(user)
+    return Offer.objects.filter(Q(created_by=user) | Q(owner_id__in=orgs)).select_related("owner")
+
+
+def my_demands(user: Any) -> QuerySet[Demand]:
+    if not getattr(user, "is_authenticated", False):
+        return Demand.objects.none()
+    orgs = perm.enterprise_organisation_ids(user)
+    return Demand.objects.filter(Q(created_by=user) | Q(organisation_id__in=orgs))
+
+
+def my_deals(user: Any) -> QuerySet[Deal]:
+    """Deals ``user`` is a party to or handles as the owner's TTO (never other
+    enterprises' deals)."""
+    if not getattr(user, "is_authenticated", False):
+        return Deal.objects.none()
+    orgs = perm.tto_organisation_ids(user)
+    return Deal.objects.filter(Q(party=user) | Q(offer__owner_id__in=orgs)).select_related(
+        "offer", "party"
+    )
+
+
+def moderation_queue(user: Any) -> dict[str, Any]:
+    """What waits for ``user``: offers to approve (TTO) or review (officer), demands to
+    triage (officer)."""
+    orgs = perm.tto_organisation_ids(user)
+    out: dict[str, Any] = {
+        "tto_offers": Offer.objects.filter(state=OfferStatus.AWAITING_TTO, owner_id__in=orgs),
+        "review_offers": Offer.objects.none(),
+        "triage_demands": Demand.objects.none(),
+    }
+    if perm.is_officer(user):
+        out["review_offers"] = Offer.objects.filter(state=OfferStatus.SUBMITTED)
+        out["triage_demands"] = Demand.objects.filter(state=DemandStatus.SUBMITTED)
+    return out
+
+
+def my_notices(user: Any) -> QuerySet[MatchNotice]:
+    from .models import NotificationPreference
+
+    if not getattr(user, "is_authenticated", False):
+        return MatchNotice.objects.none()
+    pref = NotificationPreference.objects.filter(person=user).first()
+    if pref is not None and not pref.in_app:
+        return MatchNotice.objects.none()
+    return MatchNotice.objects.filter(recipient=user).select_related(
+        "match__offer", "match__demand"
+    )
+
+
+def pass_reasons(offer: Offer) -> list[tuple[str, int]]:
+    """Why recipients passed on the offer: counts per reason, never who."""
+    counts = Counter(MatchPass.objects.filter(offer=offer).values_list("reason", flat=True))
+    return [(str(label), counts.get(value, 0)) for value, label in PassReason.choices]
+
+
+# -------------------------------------------------------------------- funnel
+STAGES = ("listed", "viewed", "interest", "nda", "meeting", "signed")
+
+
+def stage_labels() -> dict[str, str]:
+    return {
+        "listed": _("Listed"),
+        "viewed": _("Viewed"),
+        "interest": _("Interest"),
+        "nda": _("NDA"),
+        "meeting": _("Meeting"),
+        "signed": _("Signed"),
+    }
+
+
+@dataclass
+class Funnel:
+    counts: dict[str, int]
+    conversion: dict[str, float | None]  # stage → share of the previous stage (%)
+    median_days: dict[str, float | None]  # stage → median days from the previous stage
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _days(a: Any, b: Any) -> float | None:
+    if a is None or b is None:
+        return None
+    return max((b - a).total_seconds() / 86400.0, 0.0)
+
+
+def _median(values: list[float | None]) -> float | None:
+    vals = [v for v in values if v is not None]
+    return round(statistics.median(vals), 1) if vals else None
+
+
+def funnel(offers: QuerySet[Offer] | list[Offer]) -> Funnel:
+    """listed → viewed → interest → NDA → meeting → signed over ``offers``: how many
+    reached each stage, the conversion from the stage before, the median days it took."""
+    offers = list(offers)
+    ids = [o.pk for o in offers]
+    listed = [o for o in offers if o.published_at is not None]
+    views = list(OfferView.objects.filter(offer_id__in=ids))
+    deals = list(Deal.objects.filter(offer_id__in=ids))
+    first_view = {(v.offer_id, v.viewer_id): v.viewed_at for v in views}
+    published = {o.pk: o.published_at for o in offers}
+    counts = {
+        "listed": len(listed),
+        "viewed": len(views),
+        "interest": len(deals),
+        "nda": sum(1 for d in deals if d.nda_at),
+        "meeting": sum(1 for d in deals if d.meeting_at),
+        "signed": sum(1 for d in deals if d.signed_at),
+    }
+    med = {
+        "listed": None,
+        "viewed": _median([_days(published.get(v.offer_id), v.viewed_at) for v in views]),
+        "interest": _median(
+            [_days(first_view.get((d.offer_id, d.party_id)), d.created_at) for d in deals]
+        ),
+        "nda": _median([_days(d.accepted_at or d.created_at, d.nda_at) for d in deals]),
+        "meeting": _median([_days(d.nda_at, d.meeting_at) for d in deals]),
+        "signed": _median(
+            [_days(d.meeting_at or d.created_at, d.signed_at) for d in deals if d.signed_at]
+        ),
+    }
+    conv: dict[str, float | None] = {"listed": None}
+    for prev, stage in itertools.pairwise(STAGES):
+        conv[stage] = round(100.0 * counts[stage] / counts[prev], 1) if counts[prev] else None
+    rows = []
+    for o in offers:
+        od = [d for d in deals if d.offer_id == o.pk]
+        rows.append(
+            {
+                "offer": o,
+                "viewed": sum(1 for v in views if v.offer_id == o.pk),
+                "interest": len(od),
+                "nda": sum(1 for d in od if d.nda_at),
+                "meeting": sum(1 for d in od if d.meeting_at),
+                "signed": sum(1 for d in od if d.signed_at),
+            }
+        )
+    return Funnel(counts, conv, med, rows)
+
+
+def organisation_offers(org_id: int) -> QuerySet[Offer]:
+    return Offer.objects.filter(owner_id=org_id).exclude(published_at__isnull=True)

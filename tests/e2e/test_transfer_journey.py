@@ -1,0 +1,167 @@
+"""Transfer journeys in a real browser: (1) a Shenzhen company posts a demand in
+Simplified Chinese, finds an English-listed Hong Kong patent among its matches, and the
+deal goes from interest through NDA, confidential part, meeting and term sheet to a signed
+non-exclusive licence that the TTO's funnel shows; (2) an open licence in one step."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+PASSWORD = "Harbour-Bridge-2026!"
+SECRET = "The folding network uses 48 attention blocks."
+
+
+@pytest.fixture
+def setup(transactional_db: Any) -> dict[str, Any]:
+    from innobridge.people.models import Organisation, Person
+    from innobridge.transfer.services import add_membership, create_offer, move_offer, publish_nda
+
+    hku = Organisation.objects.create(name="The University of Hong Kong", region="HK")
+    sz = Organisation.objects.create(
+        name="Shenzhen Bright Biotech Co., Ltd.",
+        region="CN",
+        city="Shenzhen",
+        primary_type="company",
+    )
+
+    def person(username: str, *roles: str) -> Any:
+        from django.contrib.auth.models import Group
+
+        p = Person.objects.create_user(username, password=PASSWORD, email=f"{username}@example.org")
+        for r in roles:
+            p.groups.add(Group.objects.get_or_create(name=r)[0])
+        return p
+
+    tto, officer, ent = person("tto"), person("officer", "programme_officer"), person("ent")
+    add_membership(None, tto, hku, "tto")
+    add_membership(None, ent, sz, "enterprise")
+    publish_nda(tto, hku, text_en="Keep it secret.", text_zh_hant="保密。", text_zh_hans="保密。")
+    data = {
+        "title": "Deep learning protein structure prediction",
+        "summary": "A neural network that predicts protein structure from sequence.",
+        "problem": "Protein structure prediction is slow.",
+        "benefit_value": Decimal(40), "benefit_unit": "% less time",
+        "benefit_compared_with": "homology modelling",
+        "commercial_route": "Licence to drug makers.",
+        "sectors": ["biomedicine"], "ip_type": "granted_patent", "trl": 5,
+        "trl_evidence": "Benchmarked", "stage": "prototype", "language": "en",
+        "modes": ["non_exclusive", "open"], "licence_fee": Decimal(20000),
+        "licence_currency": "HKD",
+        "licence_terms": "Non-exclusive, 3 years, same for all.", "confidential_text": SECRET,
+    }  # fmt: skip
+    offer = create_offer(
+        tto, owner=hku, data=data, inventors=[{"name": "Dr Lee", "share": "100"}],
+        patents=[{"number": "HK30012345", "jurisdiction": "HK", "status": "granted"}],
+    )  # fmt: skip
+    offer = move_offer(officer, move_offer(tto, offer, "submit"), "publish")
+    return {"offer": offer, "officer": officer}
+
+
+def login(page: Any, live_url: Any, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(live_url("login"))
+    form = page.locator('[data-testid="login-form"]')
+    form.locator('input[name="username"]').fill(username)
+    form.locator('input[name="password"]').fill(PASSWORD)
+    with page.expect_navigation():
+        form.locator('button[type="submit"]').click()
+
+
+def test_chinese_demand_to_signed_licence(page: Any, live_url: Any, setup: dict[str, Any]) -> None:
+    from innobridge.transfer.models import Demand
+    from innobridge.transfer.services import triage_demand
+
+    offer = setup["offer"]
+    login(page, live_url, "ent")
+    page.goto(live_url("transfer:demand_new"))
+    f = page.locator('[data-testid="demand-form"]')
+    f.locator("#id_title").fill("蛋白质结构预测")
+    f.locator("#id_problem").fill("我们需要用深度学习做蛋白质结构预测。")
+    f.locator("#id_current_solution").fill("人工实验，太慢")
+    f.locator("#id_target_spec").fill("预测时间缩短")
+    f.locator("#id_budget_min").fill("100000")
+    f.locator("#id_budget_max").fill("500000")
+    f.locator("#id_deadline").fill("2027-06-30")
+    f.locator("#id_sector").select_option("biomedicine")
+    f.locator("#id_language").select_option("zh-hans")
+    f.locator('[data-testid="submit-demand"]').click()
+    # without a quantified target: a clear message, nothing saved
+    assert page.locator('[data-testid="error-target_value"]').is_visible()
+    assert Demand.objects.count() == 0
+    f.locator("#id_target_value").fill("50")
+    f.locator("#id_target_unit").fill("%")
+    with page.expect_navigation():
+        f.locator('[data-testid="submit-demand"]').click()
+    demand = Demand.objects.get()
+    triage_demand(setup["officer"], demand, "publish")
+    page.goto(live_url("transfer:demand", demand.pk))
+    matches = page.locator('[data-testid="offer-matches"]')
+    assert offer.title in matches.inner_text()
+    page.locator(f'[data-testid="consider-{offer.pk}"]').click()
+    page.locator("#id_message").fill("用于我们的药物研发")
+    with page.expect_navigation():
+        page.locator('[data-testid="send-interest"]').click()
+    deal_url = page.url
+    # a second interest in the same offer is refused
+    page.goto(live_url("transfer:offer", offer.pk))
+    assert page.locator('[data-testid="my-deal"]').is_visible()
+    # the confidential page without an NDA: a clear message, nothing shown
+    page.goto(live_url("transfer:confidential", offer.pk))
+    assert SECRET not in page.content() and "NDA" in page.content()
+
+    login(page, live_url, "tto")
+    page.goto(deal_url)
+    with page.expect_navigation():
+        page.locator('[data-testid="deal-accept"]').click()
+
+    login(page, live_url, "ent")
+    page.goto(deal_url)
+    with page.expect_navigation():
+        page.locator('[data-testid="deal-accept-nda"]').click()
+    page.locator('[data-testid="deal-confidential"]').click()
+    assert SECRET in page.locator('[data-testid="confidential-text"]').inner_text()
+
+    login(page, live_url, "tto")
+    page.goto(deal_url)
+    page.locator('[data-testid="meeting-box"] summary').click()
+    page.locator('[data-testid="meeting-box"] #id_held_on').fill("2026-03-01")
+    with page.expect_navigation():
+        page.locator('[data-testid="deal-meet"]').click()
+    page.locator('[data-testid="terms-box"] summary').click()
+    box = page.locator('[data-testid="terms-box"]')
+    box.locator("#id_mode").select_option("non_exclusive")
+    box.locator("#id_field_of_use").fill("Drug discovery")
+    box.locator("#id_territory").fill("Mainland")
+    box.locator("#id_upfront_fee").fill("200000")
+    box.locator("#id_royalty_pct").fill("3")
+    box.locator("#id_currency").select_option("CNY")
+    with page.expect_navigation():
+        page.locator('[data-testid="deal-terms"]').click()
+    assert page.locator('[data-testid="term-sheet"]').is_visible()
+    page.locator('[data-testid="sign-box"] summary').click()
+    box = page.locator('[data-testid="sign-box"]')
+    box.locator("#id_outcome").select_option("licence")
+    box.locator("#id_mode").select_option("non_exclusive")
+    box.locator("#id_signed_date").fill("2026-04-01")
+    box.locator("#id_value").fill("200000")
+    box.locator("#id_currency").select_option("CNY")
+    box.locator("#id_terms").fill("Non-exclusive licence, Mainland, drug discovery")
+    with page.expect_navigation():
+        page.locator('[data-testid="deal-sign"]').click()
+    assert "Signed" in page.locator('[data-testid="deal-state"]').inner_text()
+    page.goto(live_url("transfer:offer_funnel", offer.pk))
+    assert page.locator('[data-testid="stage-signed"] td').nth(1).inner_text() == "1"
+
+
+def test_open_licence_in_one_step(page: Any, live_url: Any, setup: dict[str, Any]) -> None:
+    offer = setup["offer"]
+    login(page, live_url, "ent")
+    page.goto(live_url("transfer:offer", offer.pk))
+    assert "HKD 20000" in page.locator('[data-testid="licence-fee"]').inner_text()
+    with page.expect_navigation():
+        page.locator('[data-testid="take-open"]').click()
+    assert "Signed" in page.locator('[data-testid="deal-state"]').inner_text()
+    assert "HKD 20000" in page.locator('[data-testid="signed"]').inner_text()

@@ -1,0 +1,92 @@
+"""Matching through the adapter: cross-language ranking with explanations, filters,
+experts through people's researcher index, pushed matches (in-app, digest at most once,
+in the recipient's language, preferences), pass reasons aggregated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import mail
+
+from innobridge.transfer import matching
+from innobridge.transfer.models import MatchNotice, SuggestedMatch
+from innobridge.transfer.selectors import pass_reasons
+from innobridge.transfer.services import pass_offer, send_digests
+from innobridge.transfer.services.matches import set_preferences
+
+PROTEIN = {
+    "title": "Deep learning protein structure prediction",
+    "summary": "A neural network that predicts protein structure from sequence.",
+    "problem": "Protein structure prediction is slow and costly.",
+    "keywords": ["protein", "structure", "prediction"],
+    "sectors": ["biomedicine"],
+}
+DEMAND_ZH = {
+    "title": "蛋白质结构预测",
+    "problem": "我们需要用深度学习做蛋白质结构预测。",
+    "current_solution": "人工实验",
+    "target_spec": "预测准确率",
+    "sector": "biomedicine",
+}
+
+
+def test_simplified_chinese_demand_finds_english_offer(make_offer: Any, make_demand: Any) -> None:
+    solar = make_offer()
+    protein = make_offer(**PROTEIN)
+    demand = make_demand(**DEMAND_ZH)
+    hits = matching.offers_for_demand(demand, language="zh-hans")
+    assert hits[0].id == protein.pk
+    assert hits[0].closest_text
+    assert solar.pk not in [h.id for h in hits][:1]
+    # filters: a TRL range that excludes it, a sector it lacks
+    assert protein.pk not in [h.id for h in matching.offers_for_demand(demand, trl_min=7)]
+    assert protein.pk not in [h.id for h in matching.offers_for_demand(demand, sector="energy")]
+    # the reverse: the offer finds the Chinese demand
+    assert matching.demands_for_offer(protein)[0].id == demand.pk
+
+
+def test_experts_come_from_people_index(make_demand: Any, hku: Any) -> None:
+    from innobridge.people.services import create_researcher
+
+    r = create_researcher(
+        None, username="prot", display_name="Prot", organisation=hku,
+        keywords=["protein structure prediction", "deep learning"],
+        biography="Protein structure prediction with deep learning.",
+    )  # fmt: skip
+    create_researcher(
+        None, username="poet", display_name="Poet", organisation=hku, keywords=["poetry"],
+        biography="Tang poetry and calligraphy.",
+    )  # fmt: skip
+    demand = make_demand(**DEMAND_ZH)
+    experts = matching.experts_for_demand(demand)
+    assert experts and experts[0].profile_id == r.pk
+
+
+def test_pushed_matches_reach_both_sides_once_in_their_language(
+    make_offer: Any, make_demand: Any, people: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        offer = make_offer(**PROTEIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        demand = make_demand(**DEMAND_ZH)  # publishing triggers the background match
+    m = SuggestedMatch.objects.get(offer=offer, demand=demand)
+    recipients = set(MatchNotice.objects.filter(match=m).values_list("recipient__username", "side"))
+    assert recipients == {("tina", "offer"), ("eric", "demand")}
+    set_preferences(people["tto"], in_app=True, daily_digest=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests() == 1
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["eric@example.org"]
+    assert "新的技术匹配" in mail.outbox[0].subject or "匹配" in mail.outbox[0].subject
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests() == 0  # each match at most once
+    assert len(mail.outbox) == 1
+
+
+def test_pass_reasons_are_aggregated_never_who(make_offer: Any, people: Any) -> None:
+    offer = make_offer()
+    pass_offer(people["ent"], offer, reason="too_early")
+    pass_offer(people["ent2"], offer, reason="too_early")
+    pass_offer(people["stranger"], offer, reason="other", other_text="price")
+    counts = dict(pass_reasons(offer))
+    assert counts["Too early stage"] == 2 and counts["Other"] == 1
+    assert all(isinstance(k, str) and "eric" not in k for k in counts)
