@@ -126,6 +126,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "innobridge.core.context_processors.site",
             ],
+            # {{ text|in_script }}, {{ amount|money:currency }}, {{ code|region_name }}, ...
+            # on every page without a {% load %}.
+            "builtins": ["innobridge.core.templatetags.display"],
         },
     },
 ]
@@ -191,6 +194,8 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Hong_Kong"
+# ISO dates in every form widget, dates shown in each locale's usual form, thousands grouped.
+FORMAT_MODULE_PATH = ["innobridge.core.formats"]
 LANGUAGE_COOKIE_NAME = "innobridge_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 

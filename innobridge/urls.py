@@ -26,3 +26,7 @@ urlpatterns = [
     path("exchange/", include("innobridge.exchange.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "innobridge.views.permission_denied"
+handler404 = "innobridge.views.page_not_found"
+handler500 = "innobridge.views.server_error"

@@ -1,11 +1,39 @@
 """Project-level pages that compose the apps (like urls.py, this module may read
-every app, through their selectors)."""
+every app, through their selectors), and the localised error pages."""
 
-from django.http import HttpRequest, HttpResponse
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
+from django.utils import translation
 
-from innobridge.people import selectors as people_selectors
+from innobridge import dashboard
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"stats": people_selectors.directory_stats()})
+    context: dict[str, Any] = dashboard.public_overview()
+    if request.user.is_authenticated:
+        context["panels"] = dashboard.my_work(request.user)
+        context["profile"] = dashboard.my_profile(request.user)
+    return render(request, "home.html", context)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Rendered with a plain Context — no context processors, no database — so that it
+    still shows when whatever broke the page would break them too; in the language the
+    request asked for (LocaleMiddleware has set it when it ran)."""
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(
+        template.render({"LANGUAGE_CODE": translation.get_language() or "en"})
+    )

@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "innobridge.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        # django.contrib.admin (first in INSTALLED_APPS) has imported every admin module.
+        from innobridge.core.admin import autocomplete_large_relations
+
+        autocomplete_large_relations()

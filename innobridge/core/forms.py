@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
+
+from .money import MoneyError, parse_amount
 
 
 def service_error_messages(exc: ValidationError) -> list[str]:
@@ -26,3 +30,22 @@ def apply_service_errors(form: Any, exc: ValidationError) -> None:
         target = name if fld is not None and not fld.disabled else None
         for m in msgs:
             form.add_error(target, m)
+
+
+class AmountField(forms.DecimalField):
+    """A money amount as people write it: "HK$ 300,000", "300,000", "CNY 1,500.50" or
+    "300000" give the Decimal (the currency, if named, is read by the form with
+    ``core.money.parse_amount_with_currency``); anything else is a clear field error. The
+    model's limits (digits, places, minimum) still apply."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return parse_amount(str(value))
+        except MoneyError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
@@ -107,3 +108,47 @@ def rate_on(base: str, quote: str, on: dt.date) -> Decimal:
 def convert(money: Money, to: str, on: dt.date | None = None) -> Money:
     on = on or dt.date.today()
     return Money(money.amount * rate_on(money.currency, to, on), to.upper()).rounded()
+
+
+_CURRENCY_MARKS = {
+    "HK$": "HKD",
+    "HKD": "HKD",
+    "CNY": "CNY",
+    "RMB": "CNY",
+    "US$": "USD",
+    "USD": "USD",
+    "EUR": "EUR",
+    "¥": "CNY",
+    "￥": "CNY",
+    "$": "",
+}
+_AMOUNT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+
+
+def parse_amount_with_currency(text: str) -> tuple[Decimal, str]:
+    """An amount as people write it — "HK$ 300,000", "300,000", "CNY 1,500.50",
+    "300000" — as a Decimal and the currency it names ("" when none). Thousands
+    separators must group by three; anything else raises ``MoneyError`` with a message
+    for the user."""
+    raw = str(text).strip()
+    s = raw.replace("\u00a0", " ").replace("，", ",").replace("．", ".").strip()
+    currency = ""
+    upper = s.upper()
+    for mark in sorted(_CURRENCY_MARKS, key=len, reverse=True):
+        if upper.startswith(mark):
+            currency, s = _CURRENCY_MARKS[mark], s[len(mark) :].strip()
+            break
+        if upper.endswith(mark):
+            currency, s = _CURRENCY_MARKS[mark], s[: -len(mark)].strip()
+            break
+    s = s.replace(" ", "")
+    if not _AMOUNT.match(s):
+        raise MoneyError(
+            _("“%(value)s” is not an amount: write it like 300000 or 300,000.50.") % {"value": raw}
+        )
+    return Decimal(s.replace(",", "")), currency
+
+
+def parse_amount(text: str) -> Decimal:
+    """The Decimal of an amount as people write it (see ``parse_amount_with_currency``)."""
+    return parse_amount_with_currency(text)[0]

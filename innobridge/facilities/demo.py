@@ -30,6 +30,7 @@ from .models import (
     Facility,
     Resource,
     Tariff,
+    TrainingCertificate,
     UsageRecord,
 )
 
@@ -572,11 +573,43 @@ def seed_bookings(stdout: TextIO, resources: list[Resource], rng: random.Random)
     return made
 
 
+@transaction.atomic
+def seed_certificates(resources: list[Resource], rng: random.Random) -> int:
+    """Training certificates that make the demo coherent: everyone who has booked an
+    instrument that needs training holds its certificate (issued by the facility's manager
+    some months ago, valid two years), and the demo researcher holds about half of them —
+    so both "you are certified" and "you need training first" can be seen."""
+    manager = Person.objects.filter(username=MANAGER_USERNAME).first()
+    today = timezone.localdate()
+    demo_researcher = Person.objects.filter(username="demo-researcher").first()
+    made = 0
+    for i, res in enumerate(r for r in resources if r.training_required):
+        people = set(
+            Booking.objects.filter(resource=res).values_list("booker_id", flat=True).distinct()
+        )
+        if demo_researcher is not None and i % 2 == 0:
+            people.add(demo_researcher.pk)
+        for person_id in sorted(people):
+            issued = today - dt.timedelta(days=rng.randint(30, 300))
+            _, created = TrainingCertificate.objects.get_or_create(
+                person_id=person_id,
+                resource=res,
+                defaults={
+                    "issued_by": manager,
+                    "issued_on": issued,
+                    "valid_until": issued + dt.timedelta(days=730),
+                },
+            )
+            made += created
+    return made
+
+
 def seed(stdout: TextIO, *, seed: int = 2026) -> None:
     rng = random.Random(seed)
     resources = seed_facilities(stdout)
     made = seed_bookings(stdout, resources, rng)
+    certificates = seed_certificates(resources, rng)
     stdout.write(
         f"  facilities: {Facility.objects.count()} facilities, {len(resources)} demo resources, "
-        f"{made} new bookings\n"
+        f"{made} new bookings, {certificates} new training certificates\n"
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 
 from django.utils import timezone
@@ -61,6 +63,7 @@ def statement_pdf(statement: Statement) -> bytes:
     """The statement as a PDF. Chinese names print with Noto Sans CJK when the system
     has it (Debian: fonts-noto-cjk); otherwise non-Latin characters are replaced."""
     from fpdf import FPDF
+    from fpdf.fonts import FontFace
 
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
@@ -85,8 +88,14 @@ def statement_pdf(statement: Statement) -> bytes:
     pdf.cell(0, 8, t(_("InnoBridge facilities statement")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font_size(10)
     pdf.cell(0, 6, t(f"{statement.title} · {statement.month}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0,
+        6,
+        t(_("Statement no. %(number)s") % {"number": statement_number(statement)}),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.ln(2)
-    widths = [22, 80, 50, 25, 20, 28, 28, 22]
     headers = [
         _("Date"),
         _("Resource"),
@@ -97,29 +106,36 @@ def statement_pdf(statement: Statement) -> bytes:
         _("Amount"),
         _("Status"),
     ]
-    for w, h in zip(widths, headers, strict=True):
-        pdf.cell(w, 7, t(h), border=1)
-    pdf.ln()
-    for c in statement.charges:
-        row = [
-            c.incurred_on.isoformat(),
-            c.booking.resource.name[:48],
-            str(c.payer)[:28],
-            c.get_kind_display(),
-            f"{c.quantity} {c.unit}",
-            f"{c.currency} {c.unit_price}",
-            f"{c.currency} {c.amount}",
-            c.get_status_display(),
-        ]
-        for w, v in zip(widths, row, strict=True):
-            pdf.cell(w, 6, t(v), border=1)
-        pdf.ln()
+    # A table whose cells wrap their text: long resource and payer names no longer run
+    # over the next column.
+    with pdf.table(
+        col_widths=(22, 70, 48, 28, 24, 30, 32, 22),
+        text_align=("LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT"),
+        line_height=5,
+        first_row_as_headings=True,
+        # No bold: the CJK font has one weight.
+        headings_style=FontFace(emphasis=None, fill_color=(235, 235, 235)),
+    ) as table:
+        table.row([t(h) for h in headers])
+        for c in statement.charges:
+            table.row(
+                [
+                    t(c.incurred_on.isoformat()),
+                    t(c.booking.resource.display_name()),
+                    t(c.payer),
+                    t(c.get_kind_display()),
+                    t(f"{c.quantity} {c.get_unit_display()}"),
+                    t(_money(c.unit_price, c.currency)),
+                    t(_money(c.amount, c.currency)),
+                    t(c.get_status_display()),
+                ]
+            )
     pdf.ln(3)
     for cur, total in statement.totals.items():
         pdf.cell(
             0,
             6,
-            t(_("Total %(currency)s %(amount)s") % {"currency": cur, "amount": total}),
+            t(_("Total %(amount)s") % {"amount": _money(total, cur)}),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -144,4 +160,31 @@ def statement_pdf(statement: Statement) -> bytes:
         )
     if not statement.charges:
         pdf.cell(0, 6, t(_("No charges in this month.")), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.multi_cell(
+        0,
+        5,
+        t(
+            _(
+                "Payment terms: payable within 30 days of the end of the month, in the "
+                "currency of each charge, by bank transfer to the facility's organisation, "
+                "quoting the statement number. Disputes: within 14 days, from the charge on "
+                "the platform."
+            )
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     return bytes(pdf.output())
+
+
+def _money(amount: object, currency: str) -> str:
+    return f"{currency} {Decimal(str(amount)):,.2f}"
+
+
+def statement_number(statement: Statement) -> str:
+    """A stable reference for a statement: the month and a short digest of whose it is
+    and which charges it holds — the same statement always prints the same number."""
+    ids = ",".join(str(c.pk) for c in sorted(statement.charges, key=lambda c: c.pk))
+    digest = hashlib.sha1(f"{statement.title}|{ids}".encode(), usedforsecurity=False)
+    return f"IB-{statement.month.replace('-', '')}-{digest.hexdigest()[:6].upper()}"

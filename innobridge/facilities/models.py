@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from innobridge.core.language import fold
+from innobridge.core.language import display_chinese, fold
 from innobridge.core.models import Currency, Region, TimeStampedModel
 from innobridge.people.models import Organisation
 
@@ -102,7 +102,7 @@ class Facility(TimeStampedModel):
     def display_name(self) -> str:
         lang = get_language() or "en"
         if lang.startswith("zh") and self.name_zh:
-            return self.name_zh
+            return display_chinese(self.name_zh, lang)
         return self.name
 
 
@@ -183,7 +183,7 @@ class Resource(TimeStampedModel):
     def display_name(self) -> str:
         lang = get_language() or "en"
         if lang.startswith("zh") and self.name_zh:
-            return self.name_zh
+            return display_chinese(self.name_zh, lang)
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
@@ -193,8 +193,8 @@ class Resource(TimeStampedModel):
     def display_description(self) -> str:
         lang = get_language() or "en"
         if lang.startswith("zh") and self.description_zh:
-            return self.description_zh
-        return self.description or self.description_zh
+            return display_chinese(self.description_zh, lang)
+        return self.description or display_chinese(self.description_zh, lang)
 
 
 def resource_search_text(resource: Resource) -> str:

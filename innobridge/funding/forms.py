@@ -8,7 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from innobridge.core.forms import AmountField
 from innobridge.core.models import Region
+from innobridge.core.money import MoneyError, parse_amount_with_currency
 
 from .models import BudgetLine, Criterion, Funder, Scheme
 
@@ -177,5 +179,12 @@ class BudgetLineForm(forms.Form):
     side = forms.CharField(max_length=3)
     category = forms.CharField(max_length=20)
     source = forms.CharField(max_length=10, required=False)
-    amount = _model_field(BudgetLine, "amount")
+    amount = _model_field(BudgetLine, "amount", form_class=AmountField)
     description = _model_field(BudgetLine, "description", required=False)
+
+    def currency(self) -> str | None:
+        """The currency the user named with the amount ("CNY 1,500"), or None."""
+        try:
+            return parse_amount_with_currency(self.data.get("amount", ""))[1] or None
+        except MoneyError:
+            return None

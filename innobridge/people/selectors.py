@@ -325,9 +325,14 @@ def find_partners(
     hits = matching.search(q, top_k=top_k, filters=filters, script=script_for_language())
     profiles = visible_researchers(viewer).in_bulk([int(h.id) for h in hits])
     rows: list[dict[str, Any]] = []
+    result["not_matching"] = 0
     for hit in hits:
         profile = profiles.get(int(hit.id))
         if profile is None:  # hidden since it was indexed
+            continue
+        if hit.score <= 0:
+            # Nearer to the opposite of the query than to it: ranked, but not a match.
+            result["not_matching"] += 1
             continue
         why = hit.why
         closest = why.closest_text

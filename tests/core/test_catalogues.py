@@ -148,3 +148,15 @@ def test_every_marked_string_is_translated(tmp_path: Path, settings: Any, monkey
                 ident = message.id[0] if isinstance(message.id, tuple) else message.id
                 missing.setdefault(language, []).append(ident)
     assert missing == {}, "run `make messages` and translate: " + repr(missing)[:2000]
+
+
+def test_traditional_chinese_uses_hong_kong_common_character_forms() -> None:
+    """閱 (訂閱), 說, 稅, 群: the forms Hong Kong sites use, not OpenCC s2hk 閲 / 説 / 税 / 羣."""
+    strings = " ".join(
+        m.string if isinstance(m.string, str) else " ".join(m.string)
+        for m in _catalogue("zh_Hant")
+        if m.id
+    )
+    for variant in ("閲", "説", "税", "羣"):
+        assert variant not in strings
+    assert "訂閱" in strings

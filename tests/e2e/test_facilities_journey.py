@@ -117,7 +117,7 @@ def test_mainland_researcher_books_hong_kong_instrument(
     with page.expect_navigation():
         page.locator('[data-testid="facility-search"] button[type="submit"]').first.click()
     first = page.locator('[data-testid="resource-results"] li a').first
-    assert "透射電子顯微鏡" in first.inner_text()
+    assert "透射电子显微镜" in first.inner_text()  # stored Traditional, shown Simplified
     with page.expect_navigation():
         first.click()
 
@@ -133,7 +133,7 @@ def test_mainland_researcher_books_hong_kong_instrument(
     form.locator('input[name="end"]').fill("12:00")
     with page.expect_navigation():
         form.locator('button[type="submit"]').click()
-    assert "CNY 1500.00" in page.locator('[data-testid="quoted-price"]').inner_text()
+    assert "CNY 1,500.00" in page.locator('[data-testid="quoted-price"]').inner_text()
     page.screenshot(path=str(screenshot_dir / "facilities-confirm-zh-hans.png"))
     with page.expect_navigation():
         page.locator('[data-testid="send-request"]').click()
@@ -164,5 +164,5 @@ def test_mainland_researcher_books_hong_kong_instrument(
     month = booking.starts_at.astimezone(HKT).strftime("%Y-%m")
     page.goto(live_url("facilities:my_statement") + f"?month={month}")
     statement = page.locator('[data-testid="statement"]').inner_text()
-    assert "CNY 1500.00" in statement
+    assert "CNY 1,500.00" in statement
     page.screenshot(path=str(screenshot_dir / "facilities-statement.png"))

@@ -376,4 +376,4 @@ def test_booking_page_shows_the_frozen_cancellation_terms(
     )
     body = login(people["mainland"]).get(b.get_absolute_url()).content.decode()
     assert "Free until 48 hours before the start; later 50% of the price. No-show: 100%." in body
-    assert "CNY 1500.00" in body
+    assert "CNY 1,500.00" in body

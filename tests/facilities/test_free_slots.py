@@ -174,7 +174,7 @@ def test_booking_over_several_days_on_the_web(resource: Any, people: dict[str, A
     }
     url = reverse("facilities:book", args=[resource.pk])
     r = c.post(url, {**form, "step": "quote"})
-    assert r.status_code == 200 and "CNY 9000.00" in r.content.decode()  # 12 h x 750
+    assert r.status_code == 200 and "CNY 9,000.00" in r.content.decode()  # 12 h x 750
     c.post(url, {**form, "step": "confirm", "confirmed_price": "9000.00"})
     from innobridge.facilities.models import Booking
 

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from innobridge.core.language import display_chinese
 from innobridge.facilities import services
 from innobridge.facilities.models import Booking
 
@@ -45,7 +46,9 @@ def test_catalogue_in_three_languages(
     assert r.status_code == 200
     body = r.content.decode()
     assert text in body
-    assert resource.name_zh in body if language.startswith("zh") else resource.name in body
+    # The Chinese name in the UI's script (a Traditional name is shown Simplified in 简体中文).
+    shown = display_chinese(resource.name_zh, language)
+    assert shown in body if language.startswith("zh") else resource.name in body
 
 
 def test_nav_shows_facilities(client: Client, db: Any) -> None:
@@ -79,7 +82,7 @@ def test_booking_with_confirmation_step(resource: Any, people: dict[str, Any]) -
     form = {"date": start.date().isoformat(), "start": "10:00", "end": "12:00", "purpose": "HRTEM"}
     r = c.post(reverse("facilities:book", args=[resource.pk]), {**form, "step": "quote"})
     assert r.status_code == 200
-    assert "CNY 1500.00" in r.content.decode()
+    assert "CNY 1,500.00" in r.content.decode()
     assert not Booking.objects.exists()  # nothing written before confirmation
     r = c.post(
         reverse("facilities:book", args=[resource.pk]),
@@ -149,7 +152,7 @@ def test_manager_flow_and_statements(resource: Any, people: dict[str, Any], mana
     month = b.starts_at.astimezone(HKT).strftime("%Y-%m")
     uc = client_for(people["mainland"])
     page = uc.get(reverse("facilities:my_statement"), {"month": month}).content.decode()
-    assert "CNY 1500.00" in page
+    assert "CNY 1,500.00" in page
     csv = uc.get(reverse("facilities:my_statement"), {"month": month, "format": "csv"})
     assert csv["Content-Type"].startswith("text/csv") and "1500.00,CNY" in csv.content.decode()
     pdf = uc.get(reverse("facilities:my_statement"), {"month": month, "format": "pdf"})
@@ -158,7 +161,7 @@ def test_manager_flow_and_statements(resource: Any, people: dict[str, Any], mana
     assert org is not None
     assert uc.get(reverse("facilities:org_statement", args=[org.pk])).status_code == 403
     org_page = mc.get(reverse("facilities:org_statement", args=[org.pk]), {"month": month})
-    assert "CNY 1500.00" in org_page.content.decode()
+    assert "CNY 1,500.00" in org_page.content.decode()
     # Reports: all booked hours are cross-border (a Mainland user at a HK facility).
     r = mc.get(reverse("facilities:reports"), {"from": f"{month}-01"})
     assert "100.0%" in r.content.decode()

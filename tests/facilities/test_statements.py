@@ -106,7 +106,7 @@ def test_statement_pages_show_indicative(
     body = page.content.decode()
     assert 'data-testid="total-CNY"' in body and 'data-testid="total-HKD"' in body
     assert 'data-testid="indicative-total"' in body
-    assert "CNY 1659.09" in body  # 750 + 1000 / 1.10 (inverse of the recorded pair)
+    assert "CNY 1,659.09" in body  # 750 + 1000 / 1.10 (inverse of the recorded pair)
     assert "2026-01-02" in body
     # An organisation statement in Hong Kong dollars for the HK facility's manager.
     org_page = client_for(manager, language).get(
@@ -135,3 +135,32 @@ def test_statement_without_rate_says_so(mixed: Any) -> None:
         .content.decode()
     )
     assert 'data-testid="no-rate"' in body and 'data-testid="indicative-total"' not in body
+
+
+def test_statement_csv_opens_in_excel_with_chinese(mixed: Any) -> None:
+    """UTF-8 with a byte-order mark: Excel reads it as UTF-8, so Chinese names survive."""
+    response = client_for(mixed).get(
+        reverse("facilities:my_statement"), {"month": "2026-01", "format": "csv"}
+    )
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.decode("utf-8-sig").startswith("date,")
+
+
+def test_statement_pdf_has_a_stable_number_payment_terms_and_wrapped_cells(
+    mixed: Any, resource: Any
+) -> None:
+    from django.utils import translation
+
+    from innobridge.facilities.exports import statement_number, statement_pdf
+
+    resource.name = "Field-emission transmission electron microscope " * 4  # a long name
+    resource.save()
+    st = selectors.user_statement(mixed, "2026-01")
+    number = statement_number(st)
+    assert number.startswith("IB-202601-") and len(number) == len("IB-202601-") + 6
+    assert statement_number(selectors.user_statement(mixed, "2026-01")) == number
+    assert statement_number(selectors.user_statement(mixed, "2026-02")) != number
+    for language in ("en", "zh-hant", "zh-hans"):
+        with translation.override(language):
+            assert statement_pdf(st).startswith(b"%PDF")

@@ -288,3 +288,23 @@ def test_demo_prepare_in_the_background_serves_at_once(world, transactional_db):
         if thread.name == "researcher-index":
             thread.join(timeout=60)
     assert matching.index_is_current()
+
+
+def test_a_negative_score_is_never_shown_as_a_match(world, client, monkeypatch):
+    """While the index builds or when nothing fits, the ranking still returns its nearest
+    researchers, some with a negative score: those are left out and said to be."""
+    from innobridge.matching.explain import Explanation, Hit
+
+    def fake_search(query, **kwargs):
+        return [
+            Hit(str(world["protein"].pk), 0.31, Explanation(shared_terms=["protein"])),
+            Hit(str(world["translation"].pk), -0.014, Explanation()),
+        ]
+
+    monkeypatch.setattr(matching, "search", fake_search)
+    client.force_login(world["me"].person)
+    response = client.get("/people/partners/", {"q": "protein folding"})
+    rows = response.context["result"]["researchers"]
+    assert [row["profile"].pk for row in rows] == [world["protein"].pk]
+    assert response.context["result"]["not_matching"] == 1
+    assert 'data-testid="partner-not-matching"' in response.content.decode()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import HttpError
 
+from innobridge.core.exports import csv_response
 from innobridge.people.auth import api_auth as _auth
 from innobridge.people.models import Organisation
 
@@ -37,9 +38,7 @@ class StatementOut(Schema):
 
 def _statement_out(st: selectors.Statement, format: str, slug: str) -> Any:
     if format == "csv":
-        resp = HttpResponse(selectors.statement_csv(st), content_type="text/csv; charset=utf-8")
-        resp["Content-Disposition"] = f'attachment; filename="statement-{slug}-{st.month}.csv"'
-        return resp
+        return csv_response(selectors.statement_csv(st), f"statement-{slug}-{st.month}.csv")
     if format == "pdf":
         resp = HttpResponse(statement_pdf(st), content_type="application/pdf")
         resp["Content-Disposition"] = f'attachment; filename="statement-{slug}-{st.month}.pdf"'

@@ -23,6 +23,7 @@ from .catalogue import (
     free_in_range,
     free_slots,
     tariffs_for_viewer,
+    training_status,
 )
 from .reports import UtilisationRow, WeeklySeries, cross_border_share, utilisation, weekly_series
 from .statements import (
@@ -70,6 +71,7 @@ __all__ = [
     "resource_busy_bookings",
     "statement_csv",
     "tariffs_for_viewer",
+    "training_status",
     "usage_to_record",
     "user_statement",
     "utilisation",

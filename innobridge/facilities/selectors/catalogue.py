@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from innobridge.core.language import fold
 
@@ -16,6 +17,7 @@ from ..models import (
     Facility,
     Resource,
     Tariff,
+    TrainingCertificate,
 )
 from ..services import booker_info
 
@@ -129,3 +131,15 @@ def tariffs_for_viewer(resource: Resource, viewer: Any) -> dict[str, Any]:
     tariffs = list(Tariff.objects.filter(resource=resource).order_by("category"))
     mine = next((t for t in tariffs if t.category == info.category), None)
     return {"info": info, "tariffs": tariffs, "mine": mine}
+
+
+def training_status(resource: Resource, viewer: Any) -> dict[str, Any] | None:
+    """For a resource that needs training: the viewer's certificate and whether it is
+    valid today — shown before they pick a slot. None when no training is needed."""
+    if not resource.training_required:
+        return None
+    if not getattr(viewer, "is_authenticated", False):
+        return {"certificate": None, "valid": False}
+    cert = TrainingCertificate.objects.filter(person=viewer, resource=resource).first()
+    today = timezone.localdate()
+    return {"certificate": cert, "valid": cert is not None and cert.valid_on(today)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -32,19 +33,17 @@ from .calendars import feed_urls
 from .common import flash_errors
 
 
-def _back_to_form(resource: Resource, form: BookingForm) -> str:
+def _back_to_form(resource: Resource, data: Any) -> str:
     """The resource page showing the week of the refused slot, the form filled in again
-    with what the user asked for (the messages say what was wrong)."""
-    d = form.cleaned_data
-    query = urlencode(
-        {
-            "week": d["date"].isoformat(),
-            "date": d["date"].isoformat(),
-            "start": d["start"].strftime("%H:%M"),
-            "end": d["end"].strftime("%H:%M"),
-            **({"end_date": d["end_date"].isoformat()} if d.get("end_date") else {}),
-        }
-    )
+    with everything the user typed — slot, samples, purpose — (the messages, shown at the
+    form, say what was wrong). ``data`` is the POST as sent, so an invalid form comes back
+    filled in too."""
+    fields = ("date", "start", "end", "end_date", "samples", "purpose")
+    values = {k: str(data.get(k, "")).strip() for k in fields if str(data.get(k, "")).strip()}
+    values["purpose"] = values.get("purpose", "")[:1500]
+    if values.get("date"):
+        values["week"] = values["date"]
+    query = urlencode({k: v for k, v in values.items() if v})
     return f"{resource.get_absolute_url()}?{query}#book"
 
 
@@ -59,7 +58,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         for field_errors in form.errors.values():
             for e in field_errors:
                 messages.error(request, str(e))
-        return redirect(resource)
+        return redirect(_back_to_form(resource, request.POST))
     start, end = form.interval()
     samples = form.cleaned_data.get("samples") or 0
     purpose = form.cleaned_data.get("purpose") or ""
@@ -76,7 +75,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             flash_errors(request, exc)
-            return redirect(_back_to_form(resource, form))
+            return redirect(_back_to_form(resource, request.POST))
         if booking.status == BookingStatus.APPROVED:
             messages.success(request, _("Booked: your slot is confirmed."))
         else:
@@ -88,7 +87,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         q = services.check_request(request.user, resource, start, end, samples)
     except ValidationError as exc:
         flash_errors(request, exc)
-        return redirect(_back_to_form(resource, form))
+        return redirect(_back_to_form(resource, request.POST))
     return render(
         request,
         "facilities/confirm.html",

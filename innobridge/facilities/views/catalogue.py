@@ -163,6 +163,11 @@ def booking_initial(request: HttpRequest) -> dict[str, Any]:
             initial["end_date"] = dt.date.fromisoformat(request.GET["end_date"])
     except (KeyError, ValueError):
         pass
+    # A refused request comes back with what the user typed, not only the slot.
+    if request.GET.get("purpose"):
+        initial["purpose"] = request.GET["purpose"][:2000]
+    if request.GET.get("samples", "").isdigit():
+        initial["samples"] = int(request.GET["samples"])
     return initial
 
 
@@ -180,6 +185,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "days": selectors.week_calendar(resource, week, request.user),
         "hours": list(range(0, 24, 2)),
         "tariffs": selectors.tariffs_for_viewer(resource, request.user),
+        "training": selectors.training_status(resource, request.user),
         "form": BookingForm(initial=booking_initial(request)),
         "can_manage": permissions.can_manage_facility(request.user, resource.facility),
     }

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from innobridge.core.exports import csv_response
 from innobridge.people.models import Organisation
 
 from .. import charts, selectors
@@ -32,13 +33,9 @@ def _statement_response(
 ) -> HttpResponse:
     fmt = request.GET.get("format", "")
     if fmt == "csv":
-        resp = HttpResponse(
-            selectors.statement_csv(statement), content_type="text/csv; charset=utf-8"
+        return csv_response(
+            selectors.statement_csv(statement), f"statement-{slug}-{statement.month}.csv"
         )
-        resp["Content-Disposition"] = (
-            f'attachment; filename="statement-{slug}-{statement.month}.csv"'
-        )
-        return resp
     if fmt == "pdf":
         resp = HttpResponse(statement_pdf(statement), content_type="application/pdf")
         resp["Content-Disposition"] = (

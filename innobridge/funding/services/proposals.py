@@ -91,6 +91,28 @@ def create_proposal(
                 )
             }
         )
+    if call.one_application_per_person:
+        # Said when the second draft is started, not only at submission (the check at
+        # submission stays: an invitation accepted later can still make a clash).
+        Call.objects.select_for_update().filter(pk=call.pk).first()
+        other = (
+            Proposal.objects.filter(
+                call=call,
+                members__person=actor,
+                members__status=InvitationStatus.ACCEPTED,
+            )
+            .exclude(state=ProposalState.WITHDRAWN)
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                _(
+                    "You already have an application to this call (“%(title)s”): one "
+                    "application per person per call. Continue that one, or withdraw it "
+                    "first."
+                )
+                % {"title": other.title}
+            )
     proposal = Proposal.objects.create(
         call=call,
         lead=actor,

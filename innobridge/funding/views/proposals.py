@@ -214,6 +214,7 @@ def budget_add(request: HttpRequest, pk: int) -> HttpResponse:
             category=data["category"],
             source=data["source"] or "funder",
             amount=data["amount"],
+            currency=form.currency(),
             description=data["description"],
         ),
         _("Budget line added."),

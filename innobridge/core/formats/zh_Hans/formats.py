@@ -1,0 +1,1 @@
+from innobridge.core.formats._chinese import *  # noqa: F403

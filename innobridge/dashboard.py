@@ -1,0 +1,210 @@
+"""What the home page shows: for a visitor, what the platform is for and where to start
+(open calls with their deadlines, facilities, search); for a signed-in user, their own
+work across the pillars (drafts, reviews due, bookings, reports due, requests to handle).
+
+Like ``urls.py`` and ``views.py``, this project-level module may read every app — only
+through their selectors — so that ``core`` stays free of the pillars.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from innobridge.core.language import display_chinese, script_for_language
+from innobridge.facilities import selectors as facilities_selectors
+from innobridge.funding import selectors as funding_selectors
+from innobridge.funding.models import AssignmentStatus, InvitationStatus, ProposalState
+from innobridge.people import selectors as people_selectors
+
+SOON = dt.timedelta(days=45)
+
+
+@dataclass
+class Item:
+    """One line of a panel: a link, what it is, and when (a deadline or a start)."""
+
+    label: str
+    url: str
+    note: str = ""
+    when: dt.datetime | dt.date | None = None
+    urgent: bool = False
+
+
+@dataclass
+class Panel:
+    key: str
+    title: str
+    items: list[Item] = field(default_factory=list)
+    more_url: str = ""
+    empty: str = ""
+
+
+def _call_title(call: Any) -> str:
+    """A call's title in the reader's language (Chinese in the UI's script in a Chinese UI)."""
+    if script_for_language() and call.title_zh:
+        return display_chinese(call.title_zh)
+    return str(call.title or display_chinese(call.title_zh))
+
+
+def public_overview(limit: int = 5) -> dict[str, Any]:
+    """Open calls (soonest deadline first), a few facilities, and the directory's counts
+    with the regions that have anything in them."""
+    calls = list(funding_selectors.open_calls().select_related("scheme")[:limit])
+    resources = list(facilities_selectors.catalogue()[:limit])
+    stats = people_selectors.directory_stats()
+    stats = {
+        **stats,
+        "regions": [r for r in stats["regions"] if r["organisations"] or r["researchers"]],
+    }
+    return {
+        "calls": [
+            {
+                "call": c,
+                "title": _call_title(c),
+                "closes_at": c.closes_at,
+                "url": c.get_absolute_url(),
+            }
+            for c in calls
+        ],
+        "resources": resources,
+        "resource_count": facilities_selectors.catalogue().count(),
+        "stats": stats,
+    }
+
+
+def my_work(user: Any, *, now: dt.datetime | None = None) -> list[Panel]:
+    """The signed-in user's own work, one panel per kind that has something in it."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    panels: list[Panel] = []
+
+    proposals = list(funding_selectors.my_proposals(user)[:20])
+    drafts = [p for p in proposals if p.state == ProposalState.DRAFT]
+    submitted = [p for p in proposals if p.state != ProposalState.DRAFT]
+    if drafts or submitted:
+        items = [
+            Item(
+                p.title,
+                p.get_absolute_url(),
+                _("Draft — closes") if p.state == ProposalState.DRAFT else p.get_state_display(),
+                p.call.closes_at if p.state == ProposalState.DRAFT else None,
+                urgent=p.state == ProposalState.DRAFT
+                and p.call.closes_at - now < dt.timedelta(days=7),
+            )
+            for p in drafts + submitted[:5]
+        ]
+        panels.append(Panel("proposals", _("My proposals"), items, reverse("funding:home")))
+
+    reviews = [
+        a
+        for a in funding_selectors.my_assignments(user)
+        if a.status in (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
+    ]
+    if reviews:
+        panels.append(
+            Panel(
+                "reviews",
+                _("Reviews due"),
+                [
+                    Item(
+                        a.proposal.title,
+                        reverse("funding:review", args=[a.pk])
+                        if a.status == AssignmentStatus.ACCEPTED
+                        else reverse("funding:reviews"),
+                        a.get_status_display(),
+                        a.deadline,
+                        urgent=bool(a.deadline and a.deadline - now < dt.timedelta(days=3)),
+                    )
+                    for a in reviews[:8]
+                ],
+                reverse("funding:reviews"),
+            )
+        )
+
+    reports = []
+    for project in funding_selectors.visible_projects(user)[:20]:
+        if not project.proposal.members.filter(
+            person=user, status=InvitationStatus.ACCEPTED
+        ).exists():
+            continue
+        for m in project.milestones.all():
+            if m.accepted_report() is None and m.due_date - today <= dt.timedelta(days=60):
+                reports.append(
+                    Item(
+                        f"{project.title} · {m.title}",
+                        project.get_absolute_url(),
+                        _("Report due"),
+                        m.due_date,
+                        urgent=m.due_date < today,
+                    )
+                )
+    if reports:
+        panels.append(Panel("reports", _("Reports due"), reports[:8], reverse("funding:projects")))
+
+    bookings = facilities_selectors.my_bookings_by_state(user, now=now, limit=50)
+    if bookings.pending or bookings.upcoming:
+        panels.append(
+            Panel(
+                "bookings",
+                _("My bookings"),
+                [
+                    Item(
+                        b.resource.display_name(),
+                        reverse("facilities:booking", args=[b.pk]),
+                        b.get_status_display(),
+                        b.starts_at,
+                    )
+                    for b in (bookings.pending + bookings.upcoming)[:8]
+                ],
+                reverse("facilities:my_bookings"),
+            )
+        )
+
+    if facilities_selectors.managed_facilities(user).exists():
+        queue = facilities_selectors.manager_queue(user)
+        requests = list(queue["requests"][:8])
+        panels.append(
+            Panel(
+                "manage",
+                _("Booking requests to decide"),
+                [
+                    Item(
+                        f"{b.resource.display_name()} · {b.booker}",
+                        reverse("facilities:booking", args=[b.pk]),
+                        b.get_status_display(),
+                        b.starts_at,
+                    )
+                    for b in requests
+                ],
+                reverse("facilities:manage"),
+                empty=_("No requests waiting."),
+            )
+        )
+
+    calls = list(funding_selectors.officer_calls(user)[:8])
+    if calls:
+        panels.append(
+            Panel(
+                "calls",
+                _("Calls I run"),
+                [
+                    Item(
+                        _call_title(c), reverse("funding:call_manage", args=[c.pk]), "", c.closes_at
+                    )
+                    for c in calls
+                ],
+                reverse("funding:home"),
+            )
+        )
+    return panels
+
+
+def my_profile(user: Any) -> Any:
+    """The user's researcher profile, if any (its partner search is the "new matches")."""
+    return getattr(user, "researcher_profile", None)

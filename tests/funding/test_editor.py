@@ -1,0 +1,81 @@
+"""The proposal editor keeps what you type (#11 §5): amounts as written, and a clear
+"one application per person" message when a second draft is started."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from innobridge.funding import services
+from innobridge.funding.models import Proposal
+
+
+@pytest.mark.parametrize(
+    ("side", "written", "expected"),
+    [
+        ("HK", "HK$ 300,000", Decimal("300000")),
+        ("HK", "300,000", Decimal("300000")),
+        ("CN", "CNY 1,500.50", Decimal("1500.50")),
+        ("HK", "300000", Decimal("300000")),
+    ],
+)
+def test_budget_line_amount_as_written(client, world, side, written, expected):
+    p = services.create_proposal(world.lead, world.call, title_en="Batteries")
+    client.force_login(world.lead)
+    client.post(
+        reverse("funding:budget_add", args=[p.pk]),
+        {"side": side, "category": "staff", "source": "funder", "amount": written},
+    )
+    line = p.budget_lines.get()
+    assert line.amount == expected
+
+
+def test_budget_line_garbage_amount_is_a_form_error(client, world):
+    p = services.create_proposal(world.lead, world.call, title_en="Batteries")
+    client.force_login(world.lead)
+    r = client.post(
+        reverse("funding:budget_add", args=[p.pk]),
+        {"side": "HK", "category": "staff", "source": "funder", "amount": "lots"},
+        follow=True,
+    )
+    assert "is not an amount" in r.content.decode()
+    assert p.budget_lines.count() == 0
+
+
+def test_budget_line_in_the_other_sides_currency_is_refused(client, world):
+    p = services.create_proposal(world.lead, world.call, title_en="Batteries")
+    client.force_login(world.lead)
+    r = client.post(
+        reverse("funding:budget_add", args=[p.pk]),
+        {"side": "HK", "category": "staff", "source": "funder", "amount": "CNY 1,000"},
+        follow=True,
+    )
+    assert "is in HKD" in r.content.decode()
+    assert p.budget_lines.count() == 0
+
+
+def test_second_draft_to_the_same_call_is_refused_at_once(world):
+    first = services.create_proposal(world.lead, world.call, title_en="Batteries")
+    with pytest.raises(ValidationError, match="one application per person per call"):
+        services.create_proposal(world.lead, world.call, title_en="Again")
+    assert Proposal.objects.filter(call=world.call, lead=world.lead).count() == 1
+    services.withdraw_proposal(world.lead, first)
+    services.create_proposal(world.lead, world.call, title_en="Fresh start")
+
+
+@pytest.mark.parametrize(
+    ("lang", "phrase"),
+    [("en", "one application per person per call"), ("zh-hant", "每人"), ("zh-hans", "每人")],
+)
+def test_second_draft_message_on_the_page_in_each_language(client, world, lang, phrase):
+    services.create_proposal(world.lead, world.call, title_en="Batteries")
+    client.cookies["innobridge_language"] = lang
+    client.force_login(world.lead)
+    r = client.post(
+        reverse("funding:apply", args=[world.call.pk]), {"title_en": "Again"}, follow=True
+    )
+    assert phrase in r.content.decode()
+    assert Proposal.objects.filter(call=world.call, lead=world.lead).count() == 1

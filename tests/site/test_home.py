@@ -1,0 +1,125 @@
+"""The home page helps a newcomer start and shows a signed-in user their own work; the
+403, 404 and 500 pages are localised."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client, RequestFactory
+from django.urls import path
+
+from innobridge import urls as site_urls
+from innobridge import views
+from tests.funding.conftest import complete_proposal
+
+
+def _get(client: Client, url: str, language: str = "en") -> Any:
+    client.cookies["innobridge_language"] = language
+    return client.get(url)
+
+
+@pytest.mark.django_db
+def test_a_newcomer_sees_what_the_platform_is_for_open_calls_and_how_to_start(
+    client: Client, world: Any
+) -> None:
+    page = _get(client, "/").content.decode()
+    for testid in ("how-to-start", "home-search", "open-calls", "home-facilities", "home-help"):
+        assert f'data-testid="{testid}"' in page
+    assert "Joint call 2026" in page and world.call.get_absolute_url() in page
+    assert "closes" in page
+    # A region with nothing in it is not a row of zeros.
+    assert (
+        "International" not in page.split('data-testid="home-directory"')[1].split("</article>")[0]
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "heading"), [("zh-hant", "如何開始"), ("zh-hans", "如何开始")]
+)
+def test_the_home_page_speaks_the_readers_language(
+    client: Client, world: Any, language: str, heading: str
+) -> None:
+    page = _get(client, "/", language).content.decode()
+    assert heading in page
+
+
+@pytest.mark.django_db
+def test_a_signed_in_user_sees_their_drafts_and_reviews_due(client: Client, world: Any) -> None:
+    from innobridge.funding import services
+
+    draft = complete_proposal(world, title="Sodium batteries for the grid")
+    client.force_login(world.lead)
+    page = _get(client, "/").content.decode()
+    assert 'data-testid="panel-proposals"' in page
+    assert "Sodium batteries for the grid" in page and draft.get_absolute_url() in page
+    assert 'data-testid="how-to-start"' not in page
+
+    submitted = services.submit_proposal(world.lead, draft)
+    reviewer = world.reviewers_hk[0]
+    from innobridge.funding.models import AssignmentStatus, ReviewAssignment
+
+    ReviewAssignment.objects.create(
+        proposal=submitted,
+        reviewer=reviewer,
+        funder=world.hk_funder,
+        status=AssignmentStatus.INVITED,
+    )
+    client.force_login(reviewer)
+    page = _get(client, "/").content.decode()
+    assert 'data-testid="panel-reviews"' in page and "Sodium batteries for the grid" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("en", "Page not found"), ("zh-hant", "找不到頁面"), ("zh-hans", "找不到页面")],
+)
+def test_a_bad_address_gives_a_localised_404(client: Client, language: str, text: str) -> None:
+    response = _get(client, "/no/such/page/", language)
+    assert response.status_code == 404
+    assert text in response.content.decode()
+    assert 'data-testid="error-404"' in response.content.decode()
+
+
+def _forbidden(request: Any) -> Any:
+    raise PermissionDenied
+
+
+def _broken(request: Any) -> Any:
+    raise RuntimeError("boom")
+
+
+urlpatterns = [path("forbidden/", _forbidden), path("broken/", _broken), *site_urls.urlpatterns]
+handler403 = views.permission_denied
+handler404 = views.page_not_found
+handler500 = views.server_error
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.site.test_home")
+@pytest.mark.parametrize(
+    ("language", "text"), [("zh-hant", "您無權開啟此頁"), ("zh-hans", "您无权打开此页面")]
+)
+def test_a_forbidden_page_is_a_localised_403(client: Client, language: str, text: str) -> None:
+    response = _get(client, "/forbidden/", language)
+    assert response.status_code == 403
+    assert text in response.content.decode()
+
+
+@pytest.mark.urls("tests.site.test_home")
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("en", "Something went wrong"), ("zh-hant", "出現錯誤"), ("zh-hans", "出现错误")],
+)
+def test_a_crash_is_a_localised_500_without_context_processors(language: str, text: str) -> None:
+    from django.utils import translation
+
+    request = RequestFactory().get("/broken/")
+    with translation.override(language):
+        response = views.server_error(request)
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert text in body and 'data-testid="error-500"' in body
