@@ -90,3 +90,19 @@ def test_budget_form_out_of_range_is_a_form_error(client, world, data):
     assert r.status_code == 200
     assert 'class="message error"' in r.content.decode()
     assert BudgetLine.objects.count() == n
+
+
+@pytest.mark.parametrize("field", ["title_en", "title_zh"])
+def test_over_long_title_when_applying_is_refused_and_nothing_written(client, world, field):
+    """The apply button's form: an over-long title is a message, never a 500 (PostgreSQL)
+    or a stored value longer than its column (SQLite)."""
+    client.force_login(world.lead)
+    n = Proposal.objects.count()
+    r = client.post(
+        f"/funding/calls/{world.call.pk}/apply/",
+        {"title_en": "ok", "title_zh": "", field: "x" * 301},
+        follow=True,
+    )
+    assert r.status_code == 200
+    assert 'class="message error"' in r.content.decode()
+    assert Proposal.objects.count() == n

@@ -113,7 +113,7 @@ def create_proposal(
                 )
                 % {"title": other.title}
             )
-    proposal = Proposal.objects.create(
+    proposal = Proposal(
         call=call,
         lead=actor,
         title_en=title_en.strip(),
@@ -123,6 +123,9 @@ def create_proposal(
         keywords=[k.strip() for k in (keywords or []) if k.strip()],
         duration_months=duration_months or call.min_duration_months,
     )
+    # The model's own limits (lengths, ranges) for every way in: page, API, import.
+    proposal.clean_fields(exclude=["call", "lead"])
+    proposal.save()
     TeamMember.objects.create(
         proposal=proposal,
         person=actor,
