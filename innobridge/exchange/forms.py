@@ -12,6 +12,7 @@ from innobridge.core.models import Region
 from innobridge.people.models import CareerStage, Language, Organisation
 
 from .models import Application, DocumentKind, Programme, ReportKind
+from .services.programmes import EDITABLE_PROGRAMME_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -34,32 +35,7 @@ class ProgrammeForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields = [
-            "title",
-            "title_zh",
-            "description",
-            "kind",
-            "direction",
-            "places",
-            "min_months",
-            "max_months",
-            "max_preferences",
-            "referees_required",
-            "reply_days",
-            "placements_open",
-            "applications_open",
-            "applications_close",
-            "review_until",
-            "results_on",
-            "earliest_start",
-            "max_age",
-            "max_years_since_phd",
-            "phd_required",
-            "career_stages",
-            "home_differs_from_host",
-            "nomination_required",
-            "languages",
-        ]
+        fields = list(EDITABLE_PROGRAMME_FIELDS)
         widgets = {
             f: DateInput()
             for f in (

@@ -24,7 +24,8 @@ from ..models import (
 )
 from ..permissions import can_create_programme, require, require_manage_programme
 
-PROGRAMME_FIELDS = {
+# The programme fields an officer sets, in the order the form shows them.
+EDITABLE_PROGRAMME_FIELDS = (
     "title",
     "title_zh",
     "description",
@@ -49,8 +50,8 @@ PROGRAMME_FIELDS = {
     "home_differs_from_host",
     "nomination_required",
     "languages",
-    "is_demo",
-}
+)
+PROGRAMME_FIELDS = {*EDITABLE_PROGRAMME_FIELDS, "is_demo"}
 
 
 def _check_dates(p: Programme) -> None:
