@@ -10,3 +10,4 @@ class PlanAction(models.TextChoices):
     MEASURE_UPDATED = "plan.measure.updated"
     MEASURE_DELETED = "plan.measure.deleted"
     SNAPSHOT_TAKEN = "plan.snapshot.taken"
+    CONTEXT_LOADED = "plan.context.loaded"
