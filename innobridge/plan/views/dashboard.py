@@ -101,7 +101,7 @@ def snapshot_now(request: HttpRequest) -> HttpResponse:
     messages.success(
         request, _("Snapshot requested: the values appear here once it has been taken.")
     )
-    return redirect("plan:overview")
+    return redirect("plan:home")
 
 
 def public(request: HttpRequest) -> HttpResponse:
