@@ -28,6 +28,18 @@ from ..models import (
     ReviewAssignment,
     TeamMember,
 )
+from .schemas import (
+    ERRORS,
+    ChangeOut,
+    DisbursementOut,
+    DisbursementStatusOut,
+    MarkedOut,
+    MilestoneCreatedOut,
+    NotificationOut,
+    ProjectOut,
+    ReportRatingOut,
+    TerminatedOut,
+)
 from .shapes import person_named
 
 router = Router(tags=["funding"])
@@ -45,7 +57,7 @@ def _project(request: HttpRequest, pk: int) -> Project:
     return project
 
 
-@router.get("/projects/{pk}", auth=api_auth)
+@router.get("/projects/{pk}", auth=api_auth, response={200: ProjectOut, **ERRORS})
 def get_project(request: HttpRequest, pk: int) -> dict[str, Any]:
     project = _project(request, pk)
     services.refresh_project_status(project)
@@ -111,7 +123,7 @@ class ReportIn(Schema):
     summary: Annotated[str, FromModel(Report, "summary")]
 
 
-@router.post("/projects/{pk}/reports", auth=api_auth, response={201: dict})
+@router.post("/projects/{pk}/reports", auth=api_auth, response={201: ReportRatingOut, **ERRORS})
 def submit_report(request: HttpRequest, pk: int, data: ReportIn) -> Status:
     project = _project(request, pk)
     m = get_object_or_404(Milestone, pk=data.milestone_id, project=project)
@@ -124,7 +136,7 @@ class RatingIn(Schema):
     comment: str = ""
 
 
-@router.post("/reports/{pk}/rating", auth=api_auth)
+@router.post("/reports/{pk}/rating", auth=api_auth, response={200: ReportRatingOut, **ERRORS})
 def rate_report(request: HttpRequest, pk: int, data: RatingIn) -> dict[str, Any]:
     r = services.rate_report(
         request.user, get_object_or_404(Report, pk=pk), rating=data.rating, comment=data.comment
@@ -132,7 +144,9 @@ def rate_report(request: HttpRequest, pk: int, data: RatingIn) -> dict[str, Any]
     return {"id": r.pk, "rating": r.rating}
 
 
-@router.post("/disbursements/{pk}/release", auth=api_auth)
+@router.post(
+    "/disbursements/{pk}/release", auth=api_auth, response={200: DisbursementStatusOut, **ERRORS}
+)
 def release_disbursement(request: HttpRequest, pk: int) -> dict[str, Any]:
     d = services.release_disbursement(request.user, get_object_or_404(Disbursement, pk=pk))
     return {"id": d.pk, "status": d.status}
@@ -158,7 +172,7 @@ class ChangeIn(Schema):
     add_role: str = "co_investigator"
 
 
-@router.post("/projects/{pk}/changes", auth=api_auth, response={201: dict})
+@router.post("/projects/{pk}/changes", auth=api_auth, response={201: ChangeOut, **ERRORS})
 def request_change(request: HttpRequest, pk: int, data: ChangeIn) -> Status:
     """A budget change carries the side's new lines (``new_budget``), a duration change
     ``new_end_date``, a team change ``remove_member_id`` and/or ``add_person``."""
@@ -209,7 +223,9 @@ class MilestoneIn(Schema):
     due_date: Annotated[dt.date, FromModel(Milestone, "due_date")]
 
 
-@router.post("/projects/{pk}/milestones", auth=api_auth, response={201: dict})
+@router.post(
+    "/projects/{pk}/milestones", auth=api_auth, response={201: MilestoneCreatedOut, **ERRORS}
+)
 def add_milestone(request: HttpRequest, pk: int, data: MilestoneIn) -> Status:
     m = services.add_milestone(
         request.user, _project(request, pk), title=data.title, due_date=data.due_date
@@ -223,7 +239,7 @@ class InstalmentIn(Schema):
     depends_on_id: int | None = None
 
 
-@router.post("/projects/{pk}/instalments", auth=api_auth, response={201: dict})
+@router.post("/projects/{pk}/instalments", auth=api_auth, response={201: DisbursementOut, **ERRORS})
 def schedule_instalment(request: HttpRequest, pk: int, data: InstalmentIn) -> Status:
     """A funder's officer adds an instalment (in its currency, within its award),
     optionally released only after the report for a milestone is accepted."""
@@ -258,7 +274,7 @@ class TerminateIn(Schema):
     reason: Annotated[str, FromModel(Project, "termination_reason")]
 
 
-@router.post("/projects/{pk}/terminate", auth=api_auth)
+@router.post("/projects/{pk}/terminate", auth=api_auth, response={200: TerminatedOut, **ERRORS})
 def terminate_project(request: HttpRequest, pk: int, data: TerminateIn) -> dict[str, Any]:
     project = services.terminate_project(request.user, _project(request, pk), reason=data.reason)
     return {
@@ -273,7 +289,7 @@ class ChangeDecisionIn(Schema):
     note: str = ""
 
 
-@router.post("/changes/{pk}/decision", auth=api_auth)
+@router.post("/changes/{pk}/decision", auth=api_auth, response={200: ChangeOut, **ERRORS})
 def decide_change(request: HttpRequest, pk: int, data: ChangeDecisionIn) -> dict[str, Any]:
     c = services.decide_change(
         request.user, get_object_or_404(ChangeRequest, pk=pk), approve=data.approve, note=data.note
@@ -281,7 +297,7 @@ def decide_change(request: HttpRequest, pk: int, data: ChangeDecisionIn) -> dict
     return change_out(c)
 
 
-@router.get("/notifications", auth=api_auth)
+@router.get("/notifications", auth=api_auth, response={200: list[NotificationOut], **ERRORS})
 def notifications(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
@@ -300,13 +316,13 @@ class ReadIn(Schema):
     ids: list[int] | None = None  # none given: all
 
 
-@router.post("/notifications/read", auth=api_auth)
+@router.post("/notifications/read", auth=api_auth, response={200: MarkedOut, **ERRORS})
 def mark_read(request: HttpRequest, data: ReadIn) -> dict[str, Any]:
     """Mark the caller's notifications read (the given ones, or all)."""
     return {"marked": services.mark_notifications_read(request.user, data.ids)}
 
 
-@router.delete("/assignments/{pk}", auth=api_auth, response={204: None})
+@router.delete("/assignments/{pk}", auth=api_auth, response={204: None, **ERRORS})
 def remove_assignment(request: HttpRequest, pk: int) -> Status:
     """An officer of the assignment's funder removes it before the reviewer accepts."""
     a = get_object_or_404(ReviewAssignment, pk=pk)
