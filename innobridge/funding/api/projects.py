@@ -28,6 +28,7 @@ from ..models import (
     ReviewAssignment,
     TeamMember,
 )
+from ..workflow import CHANGE_FLOW, PROJECT_FLOW, describe
 from .schemas import (
     ERRORS,
     ChangeOut,
@@ -57,7 +58,16 @@ def _project(request: HttpRequest, pk: int) -> Project:
     return project
 
 
-@router.get("/projects/{pk}", auth=api_auth, response={200: ProjectOut, **ERRORS})
+PROJECT_DOC = (
+    "A project and each of its change requests carry `actions`: the steps the caller may "
+    "take now. A step the state does not allow is a 422, one the caller may not take a "
+    "403.\n\n" + describe(PROJECT_FLOW) + "\n\n" + describe(CHANGE_FLOW)
+)
+
+
+@router.get(
+    "/projects/{pk}", auth=api_auth, response={200: ProjectOut, **ERRORS}, description=PROJECT_DOC
+)
 def get_project(request: HttpRequest, pk: int) -> dict[str, Any]:
     project = _project(request, pk)
     services.refresh_project_status(project)
@@ -65,6 +75,7 @@ def get_project(request: HttpRequest, pk: int) -> dict[str, Any]:
         "id": project.pk,
         "title": project.title,
         "status": project.status,
+        "actions": PROJECT_FLOW.allowed_actions(request.user, project),
         "start_date": project.start_date,
         "end_date": project.end_date,
         "milestones": [
@@ -91,7 +102,7 @@ def get_project(request: HttpRequest, pk: int) -> dict[str, Any]:
             }
             for d in project.disbursements.all()
         ],
-        "change_requests": [change_out(c) for c in project.change_requests.all()],
+        "change_requests": [change_out(request.user, c) for c in project.change_requests.all()],
         "termination_reason": project.termination_reason,
         "team": [
             {
@@ -200,15 +211,16 @@ def request_change(request: HttpRequest, pk: int, data: ChangeIn) -> Status:
         add_organisation=org,
         add_role=data.add_role,
     )
-    return Status(201, change_out(c))
+    return Status(201, change_out(request.user, c))
 
 
-def change_out(c: ChangeRequest) -> dict[str, Any]:
+def change_out(user: Any, c: ChangeRequest) -> dict[str, Any]:
     return {
         "id": c.pk,
         "kind": c.kind,
         "side": c.side,
         "status": c.status,
+        "actions": CHANGE_FLOW.allowed_actions(user, c),
         "description": c.description,
         "new_end_date": c.new_end_date,
         "new_budget": c.new_budget,
@@ -294,7 +306,7 @@ def decide_change(request: HttpRequest, pk: int, data: ChangeDecisionIn) -> dict
     c = services.decide_change(
         request.user, get_object_or_404(ChangeRequest, pk=pk), approve=data.approve, note=data.note
     )
-    return change_out(c)
+    return change_out(request.user, c)
 
 
 @router.get("/notifications", auth=api_auth, response={200: list[NotificationOut], **ERRORS})

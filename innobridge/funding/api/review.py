@@ -23,6 +23,7 @@ from ..models import (
     Review,
     ReviewAssignment,
 )
+from ..workflow import ASSIGNMENT_FLOW, describe
 from .proposals import AnswerIn
 from .schemas import (
     ERRORS,
@@ -83,7 +84,7 @@ def list_conflicts(request: HttpRequest, call_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def assignment_out(a: ReviewAssignment) -> dict[str, Any]:
+def assignment_out(user: Any, a: ReviewAssignment) -> dict[str, Any]:
     return {
         "id": a.pk,
         "proposal": a.proposal_id,
@@ -91,6 +92,7 @@ def assignment_out(a: ReviewAssignment) -> dict[str, Any]:
         "reviewer_id": a.reviewer_id,
         "funder_id": a.funder_id,
         "status": a.status,
+        "actions": ASSIGNMENT_FLOW.allowed_actions(user, a),
         "affinity": a.affinity,
         "why": a.explanation,
         "by_hand": a.by_hand,
@@ -119,7 +121,7 @@ def call_assignments(request: HttpRequest, call_id: int) -> list[dict[str, Any]]
         .select_related("reviewer")
         .order_by("proposal_id", "id")
     )
-    return [assignment_out(a) for a in qs]
+    return [assignment_out(request.user, a) for a in qs]
 
 
 class ByHandIn(Schema):
@@ -138,7 +140,7 @@ def assign_by_hand(request: HttpRequest, call_id: int, data: ByHandIn) -> Status
         get_object_or_404(Person, pk=data.reviewer_id),
         get_object_or_404(Funder, pk=data.funder_id),
     )
-    return Status(201, assignment_out(a))
+    return Status(201, assignment_out(request.user, a))
 
 
 class InviteIn(Schema):
@@ -265,16 +267,28 @@ def portfolio(request: HttpRequest, call_id: int) -> dict[str, Any]:
     }
 
 
-@router.get("/assignments", auth=api_auth, response={200: list[AssignmentOut], **ERRORS})
+ASSIGNMENT_DOC = (
+    "Each assignment carries `actions`: the steps the caller may take on it now. "
+    "A step the state does not allow is a 422, one the caller may not take a 403.\n\n"
+    + describe(ASSIGNMENT_FLOW)
+)
+
+
+@router.get(
+    "/assignments",
+    auth=api_auth,
+    response={200: list[AssignmentOut], **ERRORS},
+    description=ASSIGNMENT_DOC,
+)
 def my_assignments(request: HttpRequest) -> list[dict[str, Any]]:
-    return [assignment_out(a) for a in selectors.my_assignments(request.user)]
+    return [assignment_out(request.user, a) for a in selectors.my_assignments(request.user)]
 
 
 @router.post("/assignments/{pk}/respond", auth=api_auth, response={200: AssignmentOut, **ERRORS})
 def respond_assignment(request: HttpRequest, pk: int, data: AnswerIn) -> dict[str, Any]:
     a = get_object_or_404(ReviewAssignment, pk=pk, reviewer_id=request.user.pk)
     services.respond_assignment(request.user, a, accept=data.accept)
-    return assignment_out(a)
+    return assignment_out(request.user, a)
 
 
 class ReviewIn(Schema):

@@ -246,6 +246,10 @@ class AssignmentOut(Schema):
     reviewer_id: int
     funder_id: int
     status: str
+    actions: list[str] = Field(
+        description="What the caller may do to this assignment now (the review assignment "
+        "transition table, funding/workflow.py)."
+    )
     affinity: float | None
     why: dict[str, Any] = Field(description="Why the engine proposed this reviewer.")
     by_hand: bool
@@ -353,6 +357,10 @@ class ChangeOut(Schema):
     kind: str
     side: str
     status: str
+    actions: list[str] = Field(
+        description="What the caller may do to this change request now (the change request "
+        "transition table, funding/workflow.py)."
+    )
     description: str
     new_end_date: dt.date | None
     new_budget: list[dict[str, Any]]
@@ -381,6 +389,10 @@ class ProjectOut(Schema):
     id: int
     title: str
     status: str
+    actions: list[str] = Field(
+        description="What the caller may do to this project now (the project transition "
+        "table, funding/workflow.py)."
+    )
     start_date: dt.date
     end_date: dt.date
     milestones: list[MilestoneOut]
