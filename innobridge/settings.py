@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "innobridge.facilities",
     "innobridge.transfer",
     "innobridge.exchange",
+    "innobridge.plan",
 ]
 
 MIDDLEWARE = [

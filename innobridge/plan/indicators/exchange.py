@@ -1,0 +1,3 @@
+"""Indicators of the exchange pillar."""
+
+from __future__ import annotations

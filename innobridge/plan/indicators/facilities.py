@@ -1,0 +1,3 @@
+"""Indicators of the facilities pillar."""
+
+from __future__ import annotations

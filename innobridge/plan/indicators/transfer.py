@@ -1,0 +1,3 @@
+"""Indicators of the transfer pillar."""
+
+from __future__ import annotations
