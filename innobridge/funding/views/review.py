@@ -26,6 +26,7 @@ from ..models import (
     ProposalState,
     ReviewAssignment,
 )
+from ..workflow import ASSIGNMENT_FLOW
 from ._helpers import act
 
 
@@ -48,12 +49,16 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("proposal", "reviewer", "funder")
         .order_by("proposal_id", "funder__side", "-affinity")
     )
+    removable = {
+        a.pk for a in assignments if ASSIGNMENT_FLOW.can(request.user, a, "remove")
+    }  # the Remove buttons (the table: not yet accepted, an officer of its funder)
     pools = {cs.side: cs.funder.reviewer_pool.order_by("username") for cs in sides}
     ctx = {
         "call": call,
         "proposals": proposals,
         "sides": sides,
         "assignments": assignments,
+        "removable": removable,
         "has_proposed": assignments.filter(status=AssignmentStatus.PROPOSED).exists(),
         "outstanding": assignments.filter(
             status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED],
@@ -173,10 +178,11 @@ def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_reviews(request: HttpRequest) -> HttpResponse:
+    assignments = list(selectors.my_assignments(request.user))
+    for a in assignments:  # the buttons: what the table lets the reviewer do now
+        a.actions = ASSIGNMENT_FLOW.allowed_actions(request.user, a)  # type: ignore[attr-defined]
     return render(
-        request,
-        "funding/reviews.html",
-        {"assignments": selectors.my_assignments(request.user), "now": timezone.now()},
+        request, "funding/reviews.html", {"assignments": assignments, "now": timezone.now()}
     )
 
 
