@@ -283,17 +283,17 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Content-Security-Policy (django-csp): scripts, fonts, images and connections from the
-# site itself only — no inline script or event handler anywhere (charts draw from JSON data
-# blocks by static/innobridge/charts.js), no eval, no plugins, no framing, forms post only
-# here. Styles: the site's own style sheets, plus inline style *attributes* (the booking
-# calendars position blocks with computed top/height) and the <style> elements Plotly and
-# htmx insert at run time — the strictest policy the pages allow.
+# Content-Security-Policy (django-csp): scripts, styles, fonts, images and connections from
+# the site itself only — no inline script or event handler anywhere (charts draw from JSON
+# data blocks by static/innobridge/charts.js), no inline style either (calendar blocks and
+# report bars are placed by static/innobridge/positions.js through the CSS object model;
+# Plotly's and htmx's rules come from style sheets, not injected <style> elements), no eval,
+# no plugins, no framing, forms post only here.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [csp_constants.SELF],
         "script-src": [csp_constants.SELF],
-        "style-src": [csp_constants.SELF, csp_constants.UNSAFE_INLINE],
+        "style-src": [csp_constants.SELF],
         "img-src": [csp_constants.SELF, "data:", "blob:"],
         "font-src": [csp_constants.SELF, "data:"],
         "connect-src": [csp_constants.SELF],

@@ -341,3 +341,15 @@ def test_next_is_kept_and_foreign_hosts_refused(client: Client, make_person: Any
         {"code": code_for(device, 2), "next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("home")
+
+
+def test_shared_demo_accounts_cannot_turn_it_on_in_the_demo(
+    client: Client, make_person: Any, settings: Any
+) -> None:
+    settings.INNOBRIDGE_DEMO = True
+    person = make_person("demo-officer", roles=(Role.PROGRAMME_OFFICER,), is_demo=True)
+    client.force_login(person)
+    assert client.get(reverse("two_factor_setup")).status_code == 403
+    assert not TOTPDevice.objects.filter(user=person).exists()
+    # Nobody is required to use it in the demo, so the account works by password.
+    assert client.get(reverse("funding:home")).status_code == 200

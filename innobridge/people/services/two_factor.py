@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.crypto import salted_hmac
@@ -94,6 +95,12 @@ def start_totp_setup(actor: Any, person: Person) -> TOTPDevice:
     """The unconfirmed authenticator device whose QR code the set-up page shows (made on
     first visit, the same one after). Refused when two-factor sign-in is already on."""
     _require_self(actor, person)
+    if settings.INNOBRIDGE_DEMO and person.is_demo:
+        # The demo's accounts are shared and their password published: one visitor's
+        # authenticator would lock every other visitor out.
+        raise PermissionDenied(
+            _("This is a shared demo account: two-factor sign-in cannot be turned on for it.")
+        )
     with transaction.atomic():
         _lock(person)
         if TOTPDevice.objects.filter(user=person, confirmed=True).exists():
