@@ -409,6 +409,7 @@ def researchers_with_orcid_figure(as_of: Any, by: str | None = None) -> list[Row
     }
     return grouped(qs, dims, by)
 
+
 # --- Two-factor sign-in ----------------------------------------------------------
 
 # INNOBRIDGE_2FA_REQUIRED_ROLES unset: these roles ("staff": Django staff and superusers).
