@@ -19,7 +19,8 @@ Usage::
     pdf.cell(text="繁體中文 简体中文")
     data = pdf_bytes(pdf)
 
-The face has one weight: emphasis is by size or colour (``set_font(style="B")`` raises).
+The face has one weight: emphasis is by size or colour (``set_font(style="B")`` raises);
+tables take ``headings_style=table_headings_style()``.
 """
 
 from __future__ import annotations
@@ -124,6 +125,14 @@ def new_pdf(
         pdf.set_lang({"zh-hant": "zh-HK", "zh-hans": "zh-CN"}.get(lang, lang))
     pdf.set_creator("InnoBridge")
     return pdf
+
+
+def table_headings_style() -> Any:
+    """The style for ``pdf.table(headings_style=...)``: a grey band, no bold (the face
+    has one weight; fpdf2's default bold headings would raise)."""
+    from fpdf.fonts import FontFace
+
+    return FontFace(emphasis=None, fill_color=(235, 235, 235))
 
 
 def pdf_bytes(pdf: FPDF) -> bytes:

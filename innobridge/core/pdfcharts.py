@@ -35,11 +35,14 @@ GRID = (220, 220, 220)
 AXIS = (90, 90, 90)
 
 
-def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
-    """Round tick values covering [low, high] (low is 0 unless values are negative)."""
+def nice_ticks(low: float, high: float, count: int = 4, *, integer: bool = False) -> list[float]:
+    """Round tick values covering [low, high] (low is 0 unless values are negative);
+    with ``integer`` (counts) the step is a whole number."""
     if high <= low:
         high = low + 1
     raw = (high - low) / count
+    if integer:
+        raw = max(raw, 1.0)
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     start = math.floor(low / step) * step
@@ -81,13 +84,15 @@ def line_chart(
     breaks: set[int] | frozenset[int] = frozenset(),
     colour: tuple[int, int, int] = PALETTE[0],
     y_title: str = "",
+    integer: bool = False,
 ) -> None:
-    """A line chart of ``values`` at ``labels``; gaps at ``None``; no line across a break."""
+    """A line chart of ``values`` at ``labels``; gaps at ``None``; no line across a break;
+    ``integer`` for counts (whole-number ticks)."""
     size = pdf.font_size_pt
     numbers = [float(v) for v in values if v is not None]
     low = min([0.0, *numbers])
     high = max([*numbers, 0.0]) or 1.0
-    ticks = nice_ticks(low, high)
+    ticks = nice_ticks(low, high, integer=integer)
     low, high = ticks[0], ticks[-1]
     pdf.set_font_size(7)
     left = max(pdf.get_string_width(format_number(t)) for t in ticks) + 2

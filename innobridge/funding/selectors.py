@@ -457,14 +457,18 @@ def projects_by_status_figure(status: str, by: str | None = None) -> list[Row]:
     return grouped(qs, dims, by)
 
 
-def joint_institutions_figure(as_of: dt.datetime, by: str | None = None) -> list[Row]:
+def joint_institutions_figure(
+    as_of: dt.datetime, by: str | None = None, *, regions: list[str] | None = None
+) -> list[Row]:
     """Distinct institutions with an accepted team member in a proposal submitted by
-    ``as_of``."""
+    ``as_of`` (only those of ``regions`` when given)."""
     qs = TeamMember.objects.filter(
         status=InvitationStatus.ACCEPTED,
         proposal__submitted_at__isnull=False,
         proposal__submitted_at__lte=as_of,
     )
+    if regions is not None:
+        qs = qs.filter(organisation__region__in=regions)
     dims = {
         "region": Dim("organisation__region", label=region_label),
         "city": Dim("organisation__city"),

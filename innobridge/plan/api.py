@@ -11,7 +11,7 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from innobridge.core.schemas import FromModel
 from innobridge.people.auth import api_auth as _auth
@@ -257,8 +257,8 @@ def public_indicators(request: HttpRequest) -> list[PublicIndicatorOut]:
 
 
 @router.post("/snapshots", response={201: SnapshotOut}, auth=_auth)
-def take_snapshot(request: HttpRequest) -> tuple[int, SnapshotOut]:
+def take_snapshot(request: HttpRequest) -> Status:
     """Store today's snapshot of every indicator now (programme officers)."""
     permissions.require_take_snapshot(request.user)
     rows = services.take_snapshot(request.user)
-    return 201, SnapshotOut(day=services.today_hk(), rows=rows)
+    return Status(201, SnapshotOut(day=services.today_hk(), rows=rows))

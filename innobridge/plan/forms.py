@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from innobridge.core.models import Region
 
@@ -53,3 +54,27 @@ class MeasureForm(forms.ModelForm):
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+
+
+class ReportForm(forms.Form):
+    """Which quarterly report to generate: one of the recent quarters, one language."""
+
+    quarter = forms.ChoiceField(label=pgettext_lazy("quarterly report", "Quarter"))
+    lang = forms.ChoiceField(
+        label=pgettext_lazy("quarterly report", "Language"),
+        choices=[("en", "English"), ("zh-hant", "繁體中文"), ("zh-hans", "简体中文")],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from django.utils.translation import get_language
+
+        from .report import recent_quarters
+
+        super().__init__(*args, **kwargs)
+        quarters = recent_quarters()
+        quarter_field = self.fields["quarter"]
+        assert isinstance(quarter_field, forms.ChoiceField)
+        quarter_field.choices = [(q.key, q.label()) for q in quarters]
+        self.fields["quarter"].initial = quarters[0].key
+        lang = (get_language() or "en").lower()
+        self.fields["lang"].initial = lang if lang in ("zh-hant", "zh-hans") else "en"

@@ -5,6 +5,7 @@ count it is a share of is at least 5, and breakdowns by institution are left out
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -13,7 +14,7 @@ from innobridge.core.figures import Row
 from . import selectors
 from .indicators import registry
 from .indicators.base import UNIT_LABELS, Dimension, Indicator, Unit
-from .models import Area
+from .models import Area, IndicatorSnapshot
 from .services.snapshots import end_of_day, today_hk
 from .suppression import THRESHOLD, Status, suppress
 
@@ -81,37 +82,49 @@ def public_table(
     return table.total.text(), cells, table.withheld
 
 
+def _figures(ind: Indicator, as_of: dt.datetime) -> tuple[Decimal | None, dict[str, list[Row]]]:
+    """The total and the public breakdowns of one indicator, all from the same snapshot
+    (the latest), or all computed now when it has never been snapshotted — so that the
+    cells and the total they are checked against belong together."""
+    dims = [d for d in ind.breakdowns if d in PUBLIC_DIMENSIONS]
+    day = selectors.latest_snapshot_day(ind)
+    if day is None:
+        return ind.total(as_of), {d: ind.breakdown(as_of, d) for d in dims}
+    total = (
+        IndicatorSnapshot.objects.filter(indicator_key=ind.key, dimension="", taken_on=day)
+        .values_list("value", flat=True)
+        .first()
+    )
+    return total, {d: selectors.snapshot_cells(ind, d, day) for d in dims}
+
+
 def public_indicators() -> list[PublicIndicator]:
     out: list[PublicIndicator] = []
     as_of = end_of_day(today_hk())
-    totals: dict[str, Decimal | None] = {}
     inds = [i for i in registry.all_indicators() if i.public]
+    figures = {i.key: _figures(i, as_of) if i.unit == Unit.COUNT else None for i in inds}
     for ind in inds:
-        totals[ind.key] = selectors.latest_total(ind)
-    for ind in inds:
-        total = totals[ind.key]
         unit = str(UNIT_LABELS.get(ind.unit, ind.unit))
-        p = PublicIndicator(ind.key, ind.name.get(), ind.area, unit, fmt(total, ind.unit))
-        if ind.unit == Unit.COUNT:
-            shown_total = suppress(_as_int(total), [], additive=True).total
-            p.value = (
-                shown_total.text() if shown_total.status != Status.SHOWN else fmt(total, ind.unit)
-            )
-            for dim in ind.breakdowns:
-                if dim not in PUBLIC_DIMENSIONS:
-                    continue
-                rows = selectors.breakdown_table(ind, dim, live=False)
-                _text, cells, withheld = public_table(ind, total, dim, rows)
-                if withheld:
-                    p.withheld.append(dim)
-                else:
-                    p.breakdowns[dim] = cells
-        elif ind.denominator:
-            base = totals.get(ind.denominator)
-            if base is None:
-                base = registry.get(ind.denominator).total(as_of)
-            if _as_int(base) < THRESHOLD:
-                p.value = "—"
+        fig = figures[ind.key]
+        if fig is None:
+            total = selectors.latest_total(ind)
+            p = PublicIndicator(ind.key, ind.name.get(), ind.area, unit, fmt(total, ind.unit))
+            if ind.denominator:
+                base = selectors.latest_total(registry.get(ind.denominator))
+                if _as_int(base) < THRESHOLD:
+                    p.value = "—"
+            out.append(p)
+            continue
+        total, breakdowns = fig
+        shown_total = suppress(_as_int(total), [], additive=True).total
+        value = fmt(total, ind.unit) if shown_total.status == Status.SHOWN else shown_total.text()
+        p = PublicIndicator(ind.key, ind.name.get(), ind.area, unit, value)
+        for dim, rows in breakdowns.items():
+            _text, cells, withheld = public_table(ind, total, dim, rows)
+            if withheld:
+                p.withheld.append(dim)
+            else:
+                p.breakdowns[dim] = cells
         out.append(p)
     order = {a.value: i for i, a in enumerate(Area)}
     out.sort(key=lambda x: order.get(x.area, 99))

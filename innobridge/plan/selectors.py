@@ -183,6 +183,24 @@ def breakdown_table(ind: Indicator, dimension: str, *, live: bool = True) -> lis
     ]
 
 
+def latest_snapshot_day(ind: Indicator) -> dt.date | None:
+    return (
+        IndicatorSnapshot.objects.filter(indicator_key=ind.key, dimension="")
+        .aggregate(d=Max("taken_on"))
+        .get("d")
+    )
+
+
+def snapshot_cells(ind: Indicator, dimension: str, day: dt.date) -> list[Row]:
+    """The cells of one breakdown as snapshotted on ``day``."""
+    return [
+        Row(s.key, s.label, s.value)
+        for s in IndicatorSnapshot.objects.filter(
+            indicator_key=ind.key, dimension=dimension, taken_on=day
+        ).order_by("-value", "label")
+    ]
+
+
 def latest_total(ind: Indicator) -> Decimal | None:
     """The indicator's total from its latest snapshot, computed now when it has none."""
     snap = (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, downloads, measures
+from .views import dashboard, downloads, measures, report
 
 app_name = "plan"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("indicators/<str:key>/", dashboard.indicator, name="indicator"),
     path("indicators/<str:key>/<str:table>.<str:fmt>", downloads.table, name="download"),
     path("snapshot/", dashboard.snapshot_now, name="snapshot"),
+    path("report/", report.report, name="report"),
     path("measures/new/", measures.measure_new, name="measure_new"),
     path("measures/<int:pk>/edit/", measures.measure_edit, name="measure_edit"),
 ]

@@ -121,3 +121,13 @@ def test_the_command_loads_both_and_reports_a_bad_file(tmp_path: Path, capsys: A
     assert Measure.objects.exists() and ContextSeries.objects.exists()
     with pytest.raises(CommandError):
         call_command("plan_seed", "--no-measures", "--context-dir", str(tmp_path / "missing"))
+
+
+def test_every_indicator_named_by_the_seed_file_is_in_the_registry() -> None:
+    known = set(registry.all_keys())
+    for row in read_measures():
+        assert row["indicator_keys"], row["code"]
+        assert set(row["indicator_keys"]) <= known, (
+            row["code"],
+            set(row["indicator_keys"]) - known,
+        )

@@ -67,6 +67,7 @@ class Dimension(StrEnum):
     KIND = "kind"
     STATUS = "status"
     QUARTER = "quarter"
+    YEAR = "year"
 
 
 DIMENSION_LABELS: dict[str, Promise] = {
@@ -78,6 +79,7 @@ DIMENSION_LABELS: dict[str, Promise] = {
     Dimension.KIND: _("type"),
     Dimension.STATUS: _("status"),
     Dimension.QUARTER: _("quarter"),
+    Dimension.YEAR: _("year"),
 }
 
 

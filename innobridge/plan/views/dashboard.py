@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import charts, permissions, public_view, selectors, services
+from .. import charts, permissions, public_view, selectors, tasks
 from ..indicators.base import DIMENSION_LABELS, UNIT_LABELS
 from ..models import Area
 
@@ -97,8 +97,12 @@ def indicator(request: HttpRequest, key: str) -> HttpResponse:
 def snapshot_now(request: HttpRequest) -> HttpResponse:
     if not permissions.can_take_snapshot(request.user):
         raise PermissionDenied
-    n = services.take_snapshot(request.user)
-    messages.success(request, _("Snapshot taken: %(n)d values stored.") % {"n": n})
+    person_id = request.user.pk
+    assert person_id is not None  # signed in
+    tasks.snapshot_for.enqueue(person_id)
+    messages.success(
+        request, _("Snapshot requested: the values appear here once it has been taken.")
+    )
     return redirect("plan:overview")
 
 
