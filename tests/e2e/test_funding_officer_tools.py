@@ -22,7 +22,7 @@ def _draft(setup: Any) -> Any:
 
 
 def test_adding_a_budget_line_keeps_the_typed_abstract(
-    page: Any, live_url: Any, setup: Any
+    page: Any, live_url: Any, setup: Any, screenshot_dir: Any
 ) -> None:
     from innobridge.funding.models import Proposal
 
@@ -45,6 +45,7 @@ def test_adding_a_budget_line_keeps_the_typed_abstract(
     assert p.abstract_en == "Sodium-ion cells for grid storage."
     assert p.keywords == ["sodium", "storage"]
     assert p.budget_lines.get().amount == 300000
+    page.screenshot(path=str(screenshot_dir / "funding-editor-keeps-draft.png"), full_page=True)
     # a refused line keeps the text too
     form.locator('textarea[name="abstract_zh"]').fill("鈉離子電池")
     page.locator('[data-testid="budget-form"] input[name="amount"]').fill("lots")
@@ -54,7 +55,7 @@ def test_adding_a_budget_line_keeps_the_typed_abstract(
 
 
 def test_officer_asks_for_more_information_and_the_team_answers_in_chinese(
-    page: Any, live_url: Any, setup: Any
+    page: Any, live_url: Any, setup: Any, screenshot_dir: Any
 ) -> None:
     from django.utils import timezone
 
@@ -92,6 +93,7 @@ def test_officer_asks_for_more_information_and_the_team_answers_in_chinese(
     assert "已要求補充資訊" in page.locator('[data-testid="proposal-state"]').inner_text()
     assert "Which Shenzhen lab" in page.locator('[data-testid="info-question"]').inner_text()
     page.locator('[data-testid="info-answer-text"]').fill("深圳研究院的中試線。")
+    page.screenshot(path=str(screenshot_dir / "funding-more-info-zh-hant.png"), full_page=True)
     click(page, '[data-testid="answer-resubmit"]')
     assert Proposal.objects.get(pk=p.pk).state == "submitted"
     assert InfoRequest.objects.get().answer == "深圳研究院的中試線。"
@@ -109,6 +111,8 @@ def test_officer_asks_for_more_information_and_the_team_answers_in_chinese(
     login(page, live_url, "officer")
     page.goto(live_url("funding:call_manage", setup["call"].pk))
     assert page.locator('[data-testid="info-overdue"]').is_visible()
+    assert page.locator('[data-testid="export-xlsx"]').is_visible()
+    page.screenshot(path=str(screenshot_dir / "funding-officer-call-exports.png"), full_page=True)
 
 
 def test_officer_downloads_the_calls_papers(page: Any, live_url: Any, setup: Any) -> None:

@@ -316,3 +316,12 @@ def test_only_the_funders_officers_set_the_sharing(client, world):
     assert cs.comments_to_applicants and cs.scores_to_applicants
     ev = AuditEvent.objects.filter(action=FundingAction.CALL_SIDE_UPDATED).last()
     assert ev.after["comments_to_applicants"] is True
+
+
+def test_award_table_is_in_the_api_docs(client):
+    from innobridge.funding.workflow import AWARD_FLOW, describe
+
+    schema = client.get("/api/openapi.json").json()
+    op = schema["paths"]["/api/funding/proposals/{pk}/award/answer"]["post"]
+    assert describe(AWARD_FLOW) in op["description"]
+    assert "accept" in describe(AWARD_FLOW) and "decline" in describe(AWARD_FLOW)
