@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from innobridge.core.permissions import Role, has_role
+from innobridge.core.permissions import Role, can_act_as
 
 from .models import (
     AssignmentStatus,
@@ -48,7 +48,7 @@ def _authed(user: Any) -> bool:
 def officer_funders(user: Any) -> QuerySet[Funder]:
     if getattr(user, "is_superuser", False):
         return Funder.objects.all()
-    if not has_role(user, Role.PROGRAMME_OFFICER):
+    if not can_act_as(user, Role.PROGRAMME_OFFICER):
         return Funder.objects.none()
     return Funder.objects.filter(officers=user)
 
