@@ -20,6 +20,8 @@ from innobridge.core.workflow import SYSTEM, Transition, Workflow
 
 from .models import (
     AssignmentStatus,
+    Award,
+    AwardStatus,
     ChangeRequest,
     ChangeStatus,
     MemberRole,
@@ -58,7 +60,7 @@ def proposal_roles(user: Any, proposal: Proposal) -> set[str]:
     return roles
 
 
-_BEFORE_DECISION = (S.DRAFT, S.SUBMITTED, S.ELIGIBLE, S.IN_REVIEW, S.PANEL)
+_BEFORE_DECISION = (S.DRAFT, S.SUBMITTED, S.MORE_INFO, S.ELIGIBLE, S.IN_REVIEW, S.PANEL)
 
 PROPOSAL_FLOW = Workflow(
     "proposal",
@@ -74,6 +76,17 @@ PROPOSAL_FLOW = Workflow(
         Transition(S.SUBMITTED, "screen", S.SUBMITTED, {OFFICER}, gettext_lazy("Screen")),
         Transition(S.SUBMITTED, "find_eligible", S.ELIGIBLE, {OFFICER}),
         Transition(S.SUBMITTED, "find_ineligible", S.INELIGIBLE, {OFFICER}),
+        # a funder's officer asks the team for more information (with a deadline); the team
+        # may revise the texts, answers and resubmits, and screening continues
+        Transition(
+            S.SUBMITTED,
+            "request_info",
+            S.MORE_INFO,
+            {OFFICER},
+            gettext_lazy("Request more information"),
+        ),
+        Transition(S.MORE_INFO, "revise", S.MORE_INFO, {LEAD}, gettext_lazy("Revise")),
+        Transition(S.MORE_INFO, "answer", S.SUBMITTED, {LEAD}, gettext_lazy("Answer and resubmit")),
         # review
         Transition(S.ELIGIBLE, "assign", S.ELIGIBLE, {OFFICER, SYSTEM}),
         Transition(S.IN_REVIEW, "assign", S.IN_REVIEW, {OFFICER, SYSTEM}),
@@ -96,6 +109,9 @@ _REFUSALS = {
     "assign": gettext_lazy("Only eligible proposals can be assigned reviewers."),
     "to_panel": gettext_lazy("Only a proposal in review can go to the panel."),
     "decide": gettext_lazy("Decisions are recorded at the panel stage."),
+    "request_info": gettext_lazy("More information can be requested only at screening."),
+    "revise": gettext_lazy("This proposal has been submitted and can no longer be changed."),
+    "answer": gettext_lazy("No request for more information is waiting for an answer."),
 }
 
 # Actions the applicants take only while the call is open.
@@ -129,7 +145,7 @@ def allowed_actions(user: Any, proposal: Proposal, now: dt.datetime | None = Non
     """The actions ``user`` may take on ``proposal`` now: the buttons on its page and the
     ``actions`` field of the API. Editing and submitting end when the call closes."""
     actions = PROPOSAL_FLOW.allowed_actions(user, proposal)
-    if proposal.call.is_closed(now):
+    if proposal.state == S.DRAFT and proposal.call.is_closed(now):
         actions = [a for a in actions if a not in _WHILE_OPEN]
     return actions
 
@@ -310,3 +326,26 @@ def project_status_action(current: str, target: str) -> str | None:
         if t.target == target and t.target != t.source and SYSTEM in t.who:
             return t.action
     return None
+
+
+# --------------------------------------------------------------------------- the award
+
+
+def award_roles(user: Any, award: Award) -> set[str]:
+    """``lead`` for the lead applicant of the awarded proposal."""
+    if user == SYSTEM:
+        return {SYSTEM}
+    return {LEAD} if can_lead_proposal(user, award.proposal) else set()
+
+
+AW = AwardStatus
+
+AWARD_FLOW = Workflow(
+    "award",
+    [
+        # the lead applicant accepts the award letter (the project starts) or declines it
+        Transition(AW.OFFERED, "accept", AW.ACCEPTED, {LEAD}, gettext_lazy("Accept the award")),
+        Transition(AW.OFFERED, "decline", AW.DECLINED, {LEAD}, gettext_lazy("Decline the award")),
+    ],
+    roles=award_roles,
+)

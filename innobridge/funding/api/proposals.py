@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from innobridge.core.schemas import FromModel
@@ -248,6 +248,10 @@ class DecisionIn(Schema):
     funder_id: int
     decision: str
     reasons: Annotated[str, FromModel(FunderDecision, "reasons")]
+    amount: Annotated[Decimal | None, FromModel(FunderDecision, "amount")] = Field(
+        default=None, description="Granted; default the request; never above it."
+    )
+    conditions: Annotated[str, FromModel(FunderDecision, "conditions")] = ""
 
 
 @router.post(
@@ -257,7 +261,13 @@ def record_decision(request: HttpRequest, pk: int, data: DecisionIn) -> Status:
     p = proposal_visible(request, pk)
     funder = get_object_or_404(Funder, pk=data.funder_id)
     d = services.record_decision(
-        request.user, p, funder, decision=data.decision, reasons=data.reasons
+        request.user,
+        p,
+        funder,
+        decision=data.decision,
+        reasons=data.reasons,
+        amount=data.amount,
+        conditions=data.conditions,
     )
     p.refresh_from_db()
     return Status(201, {"id": d.pk, "decision": d.decision, "proposal_state": p.state})

@@ -138,7 +138,9 @@ class DecisionOut(Schema):
     decision: str
     decision_display: str
     reasons: str
-    amount: Decimal
+    amount: Decimal = Field(description="Granted (0 when not funded); at most the request.")
+    requested: Decimal = Field(description="What the proposal requested from this funder.")
+    conditions: str = Field(description="The funder's conditions of the award.")
     currency: str
 
 
@@ -204,19 +206,46 @@ class DecisionCreatedOut(Schema):
 
 class ReviewScoreOut(Schema):
     criterion: str
-    score: int
-    max: int
+    score: int | None = Field(description="None when the funder hides scores from applicants.")
+    max: int | None
     comment: str
 
 
 class ReviewOut(Schema):
-    id: int
+    id: int | None = Field(description="None for applicants (nothing to match to a reviewer).")
     reviewer: str | None = Field(description="Named to officers and to its own reviewer only.")
+    label: int | None = Field(
+        default=None, description="For applicants: the review's number on this proposal."
+    )
     funder: str
-    weighted_score: Decimal
+    weighted_score: Decimal | None = Field(
+        description="None when the funder hides scores from applicants."
+    )
     comments: str
     scores: list[ReviewScoreOut]
     submitted_at: dt.datetime | None
+
+
+class AwardOut(Schema):
+    proposal: int
+    state: str = Field(description="offered, accepted or declined (the award table).")
+    actions: list[str] = Field(description="What the caller may do now: accept, decline.")
+    letter_url: str = Field(description="The bilingual award letter (PDF).")
+    project: int | None = Field(description="The project, once the lead has accepted.")
+    response_note: str
+    responded_at: dt.datetime | None
+
+
+class InfoRequestOut(Schema):
+    id: int
+    proposal: int
+    proposal_state: str
+    funder: str
+    question: str
+    deadline: dt.datetime
+    overdue: bool = Field(description="Unanswered after its deadline.")
+    answer: str
+    answered_at: dt.datetime | None
 
 
 class ConflictCreatedOut(Schema):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from innobridge.core.forms import service_error_messages
 from innobridge.people.models import Person
 
-from .. import permissions, selectors, services
+from .. import exports, permissions, selectors, services
 from ..forms import ReviewForm
 from ..models import (
     AssignmentStatus,
@@ -39,6 +39,9 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for p in proposals:
         p.my_screens = services.screenable_funders(request.user, p)  # type: ignore[attr-defined]
+        p.open_request = (  # type: ignore[attr-defined]
+            services.open_info_request(p) if p.state == ProposalState.MORE_INFO else None
+        )
     sides = list(call.sides.select_related("funder"))
     assignments = (
         ReviewAssignment.objects.filter(proposal__call=call)
@@ -73,6 +76,7 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
             cs.funder for cs in sides if permissions.can_act_for_funder(request.user, cs.funder)
         ],
         "default_deadline": (call.review_deadline or timezone.now() + dt.timedelta(days=21)),
+        "export_tables": exports.sheet_titles(),
     }
     return render(request, "funding/call_manage.html", ctx)
 
@@ -225,4 +229,25 @@ def review_form(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "funding/review_form.html",
         {"a": a, "p": a.proposal, "form": form, "attachments": a.proposal.attachments.all()},
+    )
+
+
+@login_required
+@require_POST
+def call_sharing(request: HttpRequest, pk: int) -> HttpResponse:
+    """A funder's officers decide whether applicants see its reviewers' comments (and
+    scores) after the decision."""
+    call = get_object_or_404(Call, pk=pk)
+    funder = get_object_or_404(Funder, pk=request.POST.get("funder") or 0)
+    return act(
+        request,
+        lambda: services.set_review_sharing(
+            request.user,
+            call,
+            funder,
+            comments=request.POST.get("comments") == "1",
+            scores=request.POST.get("scores") == "1",
+        ),
+        _("Saved: what applicants see of the reviews."),
+        call.get_absolute_url() + "manage/#panel",
     )
