@@ -11,15 +11,18 @@ from django.utils.translation import gettext_lazy as _
 from innobridge.core.forms import AmountField
 from innobridge.core.models import Region
 from innobridge.core.money import MoneyError, parse_amount, parse_amount_with_currency
+from innobridge.people.models import Person
 from innobridge.people.selectors import person_by_handle
 
 from .models import (
     BudgetLine,
+    Call,
     ChangeRequest,
     Criterion,
     Funder,
     Milestone,
     Project,
+    Proposal,
     Report,
     Scheme,
     TeamMember,
@@ -322,3 +325,54 @@ class ChangeRequestForm(forms.Form):
             for cat, src, amount, desc in rows
             if amount
         ]
+
+
+# --------------------------------------------------------------------------- review pages
+
+
+def flag() -> forms.TypedChoiceField:
+    """A yes/no posted as "1" (a ticked box, a Yes button) or "0"/absent."""
+    return forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")],
+        coerce=lambda v: v == "1",
+        required=False,
+        empty_value=False,  # type: ignore[arg-type]  # absent: no (not coerced)
+    )
+
+
+class AssignmentRunForm(forms.Form):
+    fair = flag()
+    cross_border = flag()
+
+
+class AnswerForm(forms.Form):
+    accept = flag()
+
+
+class ByHandForm(forms.Form):
+    proposal = forms.ModelChoiceField(Proposal.objects.none())
+    funder = forms.ModelChoiceField(Funder.objects.none())
+    reviewer = forms.ModelChoiceField(Person.objects.all())
+
+    def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].queryset = call.proposals.all()  # type: ignore[attr-defined]
+        funders = Funder.objects.filter(call_sides__call=call)
+        self.fields["funder"].queryset = funders  # type: ignore[attr-defined]
+
+
+class InvitationsForm(forms.Form):
+    deadline = forms.DateTimeField(
+        required=False, error_messages={"invalid": _("Give the deadline as a date and time.")}
+    )
+
+
+class SharingForm(forms.Form):
+    funder = forms.ModelChoiceField(Funder.objects.none())
+    comments = flag()
+    scores = flag()
+
+    def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        funders = Funder.objects.filter(call_sides__call=call)
+        self.fields["funder"].queryset = funders  # type: ignore[attr-defined]

@@ -114,3 +114,44 @@ def test_a_decision_is_approve_or_reject(client: Any, scene: dict[str, Any]) -> 
     assert said == ["Decision recorded."]
     change.refresh_from_db()
     assert change.status == ChangeStatus.REJECTED and change.decision_note == "Not now"
+
+
+# --------------------------------------------------------------------------- review pages
+
+
+def test_review_pages_parse_with_forms(client: Any) -> None:
+    from innobridge.funding.models import AssignmentStatus, ProposalState, ReviewAssignment
+    from tests.factories import ReviewAssignmentFactory
+
+    officer = PersonFactory(roles=["programme_officer"])
+    reviewer = PersonFactory(roles=["reviewer"])
+    funder = FunderFactory(side="HK", officers=[officer], reviewer_pool=[reviewer])
+    call = CallFactory(sides=[funder], required_sides=["HK"])
+    p = ProposalFactory(call=call, state=ProposalState.ELIGIBLE)
+    manage = f"/funding/calls/{call.pk}/"
+    said = _post(client, officer, manage + "invite/", {"deadline": "next week"})
+    assert said == ["Give the deadline as a date and time."]
+    said = _post(
+        client,
+        officer,
+        manage + "assign-by-hand/",
+        {"proposal": 999999, "funder": funder.pk, "reviewer": reviewer.pk},
+    )
+    assert len(said) == 1 and not ReviewAssignment.objects.exists()
+    said = _post(
+        client,
+        officer,
+        manage + "assign-by-hand/",
+        {"proposal": p.pk, "funder": funder.pk, "reviewer": reviewer.pk},
+    )
+    assert said == ["Reviewer added."]
+    a = ReviewAssignment.objects.get()
+    assert a.by_hand and a.status == AssignmentStatus.PROPOSED
+    in_review = ProposalFactory(call=call, state=ProposalState.IN_REVIEW)
+    invited = ReviewAssignmentFactory(
+        proposal=in_review, reviewer=reviewer, funder=funder, status=AssignmentStatus.INVITED
+    )
+    said = _post(client, reviewer, f"/funding/assignments/{invited.pk}/respond/", {"accept": "0"})
+    assert said == ["You declined; another reviewer will be invited."]
+    invited.refresh_from_db()
+    assert invited.status == AssignmentStatus.DECLINED
