@@ -242,6 +242,7 @@ def decisions_for(user: Any, proposal: Proposal) -> list[dict[str, Any]]:
     return [
         {
             "funder": d.funder.name,
+            "funder_display": d.funder.display_name,
             "side": d.side,
             "decision": d.decision,
             "decision_display": d.get_decision_display(),
