@@ -41,12 +41,6 @@ def require_act_as(user: Any, *roles: str) -> None:
         raise PermissionDenied(_("You do not have the role needed for this."))
 
 
-# The names before the one naming scheme (can_<verb>_<noun> / require_<verb>_<noun>), kept
-# for the apps that have not moved yet (funding); new code uses can_act_as/require_act_as.
-has_role = can_act_as
-require_role = require_act_as
-
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 

@@ -140,6 +140,10 @@ class BookingForm(forms.Form):
         max_length=PURPOSE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # The two steps: "quote" (the default) shows the price, "confirm" books at the price
+    # the user saw (read by the service: a price no longer current books nothing).
+    step = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
+    confirmed_price = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, tz: str = "Asia/Hong_Kong", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -195,6 +199,12 @@ class UsageForm(forms.Form):
         return started, ended
 
 
+class UsageRowForm(UsageForm):
+    """One row of the bulk usage page: ticked rows are recorded."""
+
+    record = forms.BooleanField(required=False)
+
+
 def usage_initial(booking: Any) -> dict[str, Any]:
     """The usage form's first values: the booked times (local)."""
     tz = ZoneInfo(booking.resource.timezone)
@@ -216,6 +226,12 @@ class DisputeForm(forms.Form):
         max_length=PURPOSE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class IdForm(forms.Form):
+    """The id of the row a small action posts (a tariff, a block, a certificate)."""
+
+    id = forms.IntegerField(min_value=1, max_value=2**31 - 1)
 
 
 class ResolveForm(forms.Form):

@@ -19,7 +19,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from innobridge.core.figures import Dim, Row, grouped, region_label
-from innobridge.core.permissions import Role, has_role
+from innobridge.core.permissions import Role, can_act_as
 
 from .models import (
     DECIDED_STATES,
@@ -54,7 +54,7 @@ def _authed(user: Any) -> bool:
 def officer_funders(user: Any) -> QuerySet[Funder]:
     if getattr(user, "is_superuser", False):
         return Funder.objects.all()
-    if not has_role(user, Role.PROGRAMME_OFFICER):
+    if not can_act_as(user, Role.PROGRAMME_OFFICER):
         return Funder.objects.none()
     return Funder.objects.filter(officers=user)
 
