@@ -86,11 +86,12 @@ class InnoBridgeAPI(NinjaAPI):
                     statuses.append("401")
                 if "{" in path or "requestBody" in operation:
                     statuses.append("404")
-                responses = operation.setdefault("responses", {})
-                for status in statuses:
-                    responses.setdefault(
-                        status, {"description": ERROR_RESPONSES[status], "content": ref}
-                    )
+                # ninja keys the answers an endpoint declares by int: one key per status in
+                # the JSON, and every error answer is the one the handlers below write
+                responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+                operation["responses"] = responses
+                for status in {*statuses, *responses} & ERROR_RESPONSES.keys():
+                    responses[status] = {"description": ERROR_RESPONSES[status], "content": ref}
         return schema
 
 

@@ -14,6 +14,8 @@ from .selectors import WeeklySeries
 
 
 def _html(fig: Any, div_id: str) -> str:
+    """The figure as an empty ``<div>`` and its JSON data block, drawn by
+    ``static/innobridge/charts.js`` (no inline script or style: core.charts)."""
     return plotly_div(fig, div_id)
 
 

@@ -169,7 +169,9 @@ def visible_reviews(user: Any, proposal: Proposal) -> list[dict[str, Any]]:
     """Reviews of ``proposal`` as ``user`` may see them.
 
     Officers: all, with reviewer names. A reviewer: their own; others' (anonymous) only
-    once their own is submitted. Applicants: none (they see the decisions' reasons)."""
+    once their own is submitted. Applicants: after the decision, the comments of the
+    reviews for each funder whose side of the call shares them (never who wrote them;
+    scores only when that funder also shares scores); otherwise none."""
     reviews = list(
         Review.objects.filter(assignment__proposal=proposal, submitted_at__isnull=False)
         .select_related("assignment__reviewer", "assignment__funder")
@@ -184,24 +186,44 @@ def visible_reviews(user: Any, proposal: Proposal) -> list[dict[str, Any]]:
         if not mine:
             return []
         return [_review_dict(r, named=r.assignment.reviewer_id == user.pk) for r in reviews]
+    if role == ProposalRole.TEAM and proposal.state in (
+        ProposalState.AWARDED,
+        ProposalState.DECLINED,
+    ):
+        shared = {
+            cs.funder_id: cs for cs in proposal.call.sides.filter(comments_to_applicants=True)
+        }
+        out = []
+        for n, r in enumerate((r for r in reviews if r.assignment.funder_id in shared), start=1):
+            d = _review_dict(
+                r, named=False, scores=shared[r.assignment.funder_id].scores_to_applicants
+            )
+            d["id"] = None  # nothing that could be matched to an assignment
+            d["submitted_at"] = None
+            d["label"] = n
+            out.append(d)
+        return out
     return []
 
 
-def _review_dict(r: Review, *, named: bool) -> dict[str, Any]:
+def _review_dict(r: Review, *, named: bool, scores: bool = True) -> dict[str, Any]:
+    """A review as a reader may see it: ``named`` with the reviewer's name, ``scores``
+    with the scores (without: the comments only)."""
     return {
         "id": r.pk,
         "reviewer": str(r.assignment.reviewer) if named else None,
         "funder": r.assignment.funder.name,
-        "weighted_score": r.weighted_score,
+        "weighted_score": r.weighted_score if scores else None,
         "comments": r.comments,
         "scores": [
             {
                 "criterion": s.criterion.name,
-                "score": s.score,
-                "max": s.criterion.max_score,
+                "score": s.score if scores else None,
+                "max": s.criterion.max_score if scores else None,
                 "comment": s.comment,
             }
             for s in r.scores.all()
+            if scores or s.comment
         ],
         "submitted_at": r.submitted_at,
     }
@@ -225,6 +247,8 @@ def decisions_for(user: Any, proposal: Proposal) -> list[dict[str, Any]]:
             "decision_display": d.get_decision_display(),
             "reasons": d.reasons,
             "amount": d.amount,
+            "requested": d.requested,
+            "conditions": d.conditions,
             "currency": d.currency,
         }
         for d in proposal.decisions.select_related("funder").order_by("side")

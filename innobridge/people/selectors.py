@@ -408,3 +408,70 @@ def researchers_with_orcid_figure(as_of: Any, by: str | None = None) -> list[Row
         "institution": Dim("organisation_id", label_field="organisation__name"),
     }
     return grouped(qs, dims, by)
+
+
+# --- Two-factor sign-in ----------------------------------------------------------
+
+# INNOBRIDGE_2FA_REQUIRED_ROLES unset: these roles ("staff": Django staff and superusers).
+DEFAULT_2FA_REQUIRED_ROLES = (
+    Role.PROGRAMME_OFFICER.value,
+    Role.REVIEWER.value,
+    Role.ADMINISTRATOR.value,
+    "staff",
+)
+
+
+def two_factor_required_roles() -> tuple[str, ...]:
+    """The roles that must use two-factor sign-in: the setting, or by default the
+    officers', reviewers', administrators' and staff's — none in the demo, whose
+    accounts' passwords are published (see settings.INNOBRIDGE_2FA_REQUIRED_ROLES)."""
+    from django.conf import settings
+
+    roles = getattr(settings, "INNOBRIDGE_2FA_REQUIRED_ROLES", None)
+    if roles is None:
+        return () if settings.INNOBRIDGE_DEMO else DEFAULT_2FA_REQUIRED_ROLES
+    return tuple(roles)
+
+
+def two_factor_required(person: Any) -> bool:
+    """Whether ``person`` holds a role that must use two-factor sign-in."""
+    from innobridge.core.permissions import can_act_as
+
+    if not getattr(person, "is_authenticated", False):
+        return False
+    required = two_factor_required_roles()
+    if "staff" in required and (person.is_staff or person.is_superuser):
+        return True
+    return any(can_act_as(person, role) for role in required if role != "staff")
+
+
+def has_two_factor(person: Any) -> bool:
+    """Whether ``person`` has turned two-factor sign-in on (a confirmed authenticator)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not getattr(person, "is_authenticated", False):
+        return False
+    return TOTPDevice.objects.filter(user_id=person.pk, confirmed=True).exists()
+
+
+def recovery_codes_left(person: Any) -> int:
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    return StaticToken.objects.filter(device__user_id=person.pk, device__confirmed=True).count()
+
+
+def session_verified(user: Any) -> bool:
+    """Whether this request's session passed the second step (django-otp's middleware)."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified()) if callable(is_verified) else False
+
+
+def two_factor_owed(person: Any) -> str | None:
+    """What a signed-in session of ``person`` owes before it may use the site, unless it
+    passed the second step already: ``"verify"`` (two-factor sign-in is on),
+    ``"setup"`` (their role requires it and it is off) or None."""
+    if has_two_factor(person):
+        return "verify"
+    if two_factor_required(person):
+        return "setup"
+    return None
