@@ -27,6 +27,7 @@ from innobridge.facilities.api import router as facilities_router
 from innobridge.funding.api import router as funding_router
 from innobridge.people.account_api import router as account_router
 from innobridge.people.api import router as people_router
+from innobridge.people.contacts_api import router as contacts_router
 from innobridge.transfer.api import router as transfer_router
 
 logger = logging.getLogger("django.request")
@@ -180,3 +181,4 @@ api.add_router("/funding/", funding_router)
 api.add_router("/transfer/", transfer_router)
 api.add_router("/exchange/", exchange_router)
 api.add_router("/", account_router)
+api.add_router("/", contacts_router)

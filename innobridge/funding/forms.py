@@ -12,7 +12,7 @@ from innobridge.core.forms import AmountField
 from innobridge.core.models import Region
 from innobridge.core.money import MoneyError, parse_amount_with_currency
 
-from .models import BudgetLine, Criterion, Funder, Scheme
+from .models import BudgetLine, Criterion, Funder, MemberRole, Proposal, Scheme
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -188,3 +188,26 @@ class BudgetLineForm(forms.Form):
             return parse_amount_with_currency(self.data.get("amount", ""))[1] or None
         except MoneyError:
             return None
+
+
+class DraftChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.title} — {obj.call.title}"
+
+
+class PersonInviteForm(forms.Form):
+    """Invite a chosen person (from their profile or a search hit) to one of the user's
+    own draft proposals."""
+
+    proposal = DraftChoiceField(
+        label=_("Proposal"), queryset=Proposal.objects.none(), empty_label=None
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[c for c in MemberRole.choices if c[0] != MemberRole.LEAD]
+    )
+
+    def __init__(self, *args: Any, drafts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["proposal"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = drafts

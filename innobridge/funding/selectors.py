@@ -356,3 +356,17 @@ def can_view_project(user: Any, project: Project) -> bool:
     return can_work_on_proposal(user, project.proposal) or can_manage_call(
         user, project.proposal.call
     )
+
+
+def invitable_drafts(user: Any) -> QuerySet[Proposal]:
+    """The user's own draft proposals (as lead) whose call is still open: the proposals
+    they may invite a partner to."""
+    if not _authed(user):
+        return Proposal.objects.none()
+    return (
+        Proposal.objects.filter(
+            lead=user, state=ProposalState.DRAFT, call__closes_at__gt=timezone.now()
+        )
+        .select_related("call")
+        .order_by("-created_at", "id")
+    )

@@ -11,6 +11,7 @@ from .calls import (
     scheme_form,
     scheme_list,
 )
+from .invitations import invite_person
 from .projects import (
     change_decide,
     change_request,
@@ -82,6 +83,7 @@ __all__ = [
     "disbursement_schedule",
     "funder_pool",
     "home",
+    "invite_person",
     "member_invite",
     "member_remove",
     "member_respond",

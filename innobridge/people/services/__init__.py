@@ -7,6 +7,9 @@ permission, validates, changes state and records its audit event in one transact
 - ``organisations``: the ROR import, an organisation's search text
 - ``profiles``: researcher profiles and their keywords
 - ``publications``: publication import and authorship
+- ``introductions``: introduction requests, answers, blocks, the exchange of contacts
+- ``shortlist``: a person's shortlist of possible partners
+- ``disclosures``: the export of the register of shared personal data
 
 Callers import from ``innobridge.people.services``; the modules are the rooms.
 """
@@ -18,6 +21,23 @@ from .accounts import (
     set_preferred_language,
     sign_up,
     verify_email,
+)
+from .disclosures import REGISTER_COLUMNS, export_disclosures
+from .introductions import (
+    CONTACT_FIELDS,
+    INTRODUCTION_ACTIONS,
+    MAX_OPEN_REQUESTS,
+    MAX_REQUESTS_PER_DAY,
+    accept_introduction,
+    are_connected,
+    block_person,
+    contact_card,
+    decline_introduction,
+    is_blocked,
+    person_region,
+    request_introduction,
+    unblock_person,
+    withdraw_introduction,
 )
 from .organisations import (
     ROR_DEFAULT_COUNTRIES,
@@ -44,6 +64,7 @@ from .publications import (
     import_publications,
 )
 from .roles import assign_roles, grant_role, person_roles, remove_role
+from .shortlist import add_to_shortlist, remove_from_shortlist, update_shortlist_note
 from .tokens import (
     MAX_ACTIVE_TOKENS,
     TOKEN_TOUCH_INTERVAL,
@@ -53,10 +74,15 @@ from .tokens import (
 )
 
 __all__ = [
+    "CONTACT_FIELDS",
+    "INTRODUCTION_ACTIONS",
     "MAX_ACTIVE_TOKENS",
     "MAX_KEYWORDS",
+    "MAX_OPEN_REQUESTS",
+    "MAX_REQUESTS_PER_DAY",
     "PERSON_FIELDS",
     "PROFILE_FIELDS",
+    "REGISTER_COLUMNS",
     "ROR_DEFAULT_COUNTRIES",
     "ROR_IMPORT_FIELDS",
     "SELF_SERVICE_ROLES",
@@ -64,26 +90,40 @@ __all__ = [
     "PublicationData",
     "PublicationImportResult",
     "RorImportReport",
+    "accept_introduction",
     "add_publications",
+    "add_to_shortlist",
+    "are_connected",
     "assign_roles",
     "authenticate_api_key",
+    "block_person",
     "clean_keywords",
+    "contact_card",
     "create_api_token",
     "create_profile",
     "create_researcher",
+    "decline_introduction",
     "email_verification_token",
+    "export_disclosures",
     "grant_role",
     "import_publications",
     "import_ror_records",
+    "is_blocked",
     "organisation_search_text",
+    "person_region",
     "person_roles",
     "region_for_country",
+    "remove_from_shortlist",
     "remove_role",
+    "request_introduction",
     "researcher_search_text",
     "revoke_api_token",
     "send_email_verification",
     "set_preferred_language",
     "sign_up",
+    "unblock_person",
     "update_profile",
+    "update_shortlist_note",
     "verify_email",
+    "withdraw_introduction",
 ]
