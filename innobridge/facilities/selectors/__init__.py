@@ -27,6 +27,13 @@ from .catalogue import (
     training_queue,
     training_status,
 )
+from .figures import (
+    bookable_resources_figure,
+    cross_border_users_figure,
+    resource_kind_label,
+    used_bookings_figure,
+    used_hours_figure,
+)
 from .reports import UtilisationRow, WeeklySeries, cross_border_share, utilisation, weekly_series
 from .statements import (
     HOME_CURRENCY,
@@ -53,11 +60,13 @@ __all__ = [
     "Statement",
     "UtilisationRow",
     "WeeklySeries",
+    "bookable_resources_figure",
     "busy_blocks",
     "calendar_feed_of",
     "catalogue",
     "catalogue_filters",
     "cross_border_share",
+    "cross_border_users_figure",
     "feed_bookings",
     "feed_by_token",
     "free_in_range",
@@ -72,11 +81,14 @@ __all__ = [
     "organisation_statement",
     "recent_training_decisions",
     "resource_busy_bookings",
+    "resource_kind_label",
     "statement_csv",
     "tariffs_for_viewer",
     "training_queue",
     "training_status",
     "usage_to_record",
+    "used_bookings_figure",
+    "used_hours_figure",
     "user_statement",
     "utilisation",
     "visible_booking",

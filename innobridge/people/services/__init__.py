@@ -4,6 +4,7 @@ permission, validates, changes state and records its audit event in one transact
 - ``accounts``: sign-up, the signed-in person's language
 - ``roles``: the roles a person holds
 - ``tokens``: personal API tokens
+- ``two_factor``: two-factor sign-in (authenticator app, recovery codes)
 - ``organisations``: the ROR import, an organisation's search text
 - ``profiles``: researcher profiles and their keywords
 - ``publications``: publication import and authorship
@@ -72,6 +73,15 @@ from .tokens import (
     create_api_token,
     revoke_api_token,
 )
+from .two_factor import (
+    RECOVERY_CODE_COUNT,
+    SecondStepResult,
+    confirm_totp_device,
+    disable_two_factor,
+    regenerate_recovery_codes,
+    start_totp_setup,
+    verify_second_step,
+)
 
 __all__ = [
     "CONTACT_FIELDS",
@@ -82,6 +92,7 @@ __all__ = [
     "MAX_REQUESTS_PER_DAY",
     "PERSON_FIELDS",
     "PROFILE_FIELDS",
+    "RECOVERY_CODE_COUNT",
     "REGISTER_COLUMNS",
     "ROR_DEFAULT_COUNTRIES",
     "ROR_IMPORT_FIELDS",
@@ -90,6 +101,7 @@ __all__ = [
     "PublicationData",
     "PublicationImportResult",
     "RorImportReport",
+    "SecondStepResult",
     "accept_introduction",
     "add_publications",
     "add_to_shortlist",
@@ -98,11 +110,13 @@ __all__ = [
     "authenticate_api_key",
     "block_person",
     "clean_keywords",
+    "confirm_totp_device",
     "contact_card",
     "create_api_token",
     "create_profile",
     "create_researcher",
     "decline_introduction",
+    "disable_two_factor",
     "email_verification_token",
     "export_disclosures",
     "grant_role",
@@ -112,6 +126,7 @@ __all__ = [
     "organisation_search_text",
     "person_region",
     "person_roles",
+    "regenerate_recovery_codes",
     "region_for_country",
     "remove_from_shortlist",
     "remove_role",
@@ -121,9 +136,11 @@ __all__ = [
     "send_email_verification",
     "set_preferred_language",
     "sign_up",
+    "start_totp_setup",
     "unblock_person",
     "update_profile",
     "update_shortlist_note",
     "verify_email",
+    "verify_second_step",
     "withdraw_introduction",
 ]
