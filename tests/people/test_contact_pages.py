@@ -85,7 +85,11 @@ def test_accepting_shows_each_the_others_contact_details(hk: Any, cn: Any) -> No
     assert "li@example.org" in _as(hk).get(intro.get_absolute_url()).content.decode()
     assert "chan@example.org" in _as(cn).get(intro.get_absolute_url()).content.decode()
     mine = _as(hk).get(reverse("people:my_data")).content.decode()
-    assert "Li Wei" in mine and "email" in mine
+    assert "Li Wei" in mine and "E-mail" in mine and "Mainland" in mine
+    zh = _as(hk)
+    zh.cookies["innobridge_language"] = "zh-hant"
+    mine = zh.get(reverse("people:my_data")).content.decode()
+    assert "電郵" in mine and "內地" in mine and "email" not in mine.split("<main")[-1]
 
 
 def test_an_outsider_cannot_see_an_introduction(hk: Any, cn: Any, make_researcher: Any) -> None:

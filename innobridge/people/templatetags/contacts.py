@@ -8,8 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy
 
 from innobridge.core.hooks import person_actions
+from innobridge.core.models import Region
 
 from .. import permissions, selectors
 
@@ -55,3 +57,27 @@ def unread_notices(context: template.Context) -> int:
 @register.filter
 def can_view_register(user: Any) -> bool:
     return permissions.can_view_disclosure_register(user)
+
+
+@register.filter
+def region_label(code: str) -> str:
+    """A region code (HK, CN, MO, INT) as its name in the UI's language."""
+    try:
+        return str(Region(code).label)
+    except ValueError:
+        return code or ""
+
+
+CONTACT_FIELD_LABELS = {
+    "name": gettext_lazy("Name"),
+    "email": gettext_lazy("E-mail"),
+    "organisation": gettext_lazy("Organisation"),
+    "position": gettext_lazy("Position"),
+    "orcid": "ORCID",
+}
+
+
+@register.filter
+def field_labels(fields: list[str]) -> str:
+    """The keys of shared contact fields as their names in the UI's language."""
+    return ", ".join(str(CONTACT_FIELD_LABELS.get(f, f)) for f in fields or [])
