@@ -75,3 +75,14 @@ def test_proposal_invite_offers_shortlist_and_contacts(world: Any) -> None:
         {"person": world.outsider.username, "role": "member"},
     )
     assert TeamMember.objects.filter(proposal=p, person=world.outsider).exists()
+
+
+def test_api_invites_by_person_id(world: Any) -> None:
+    p = services.create_proposal(world.lead, world.call, title_en="Graphene batteries")
+    c = _as(world.lead)
+    url = f"/api/funding/proposals/{p.pk}/members"
+    r = c.post(url, {"person_id": world.partner.pk}, content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert TeamMember.objects.get(pk=r.json()["id"]).person == world.partner
+    assert c.post(url, {"person_id": 999999}, content_type="application/json").status_code == 404
+    assert c.post(url, {}, content_type="application/json").status_code == 422
