@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise user")
     TECH_TRANSFER_OFFICER = "tto", _("Technology-transfer officer")
     INSTITUTION_COORDINATOR = "institution_coordinator", _("Institution coordinator")
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 

@@ -417,6 +417,7 @@ class ResourceForm(forms.ModelForm):
             "description",
             "description_zh",
             "training_required",
+            "training_valid_months",
             "approval_required",
             "granularity_minutes",
             "min_duration_minutes",
@@ -634,3 +635,36 @@ _bound_dates(
         if isinstance(v, type) and issubclass(v, forms.Form) and v.__module__ == __name__
     ]
 )
+
+
+# --- Training ----------------------------------------------------------------------
+
+
+class TrainingRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the facility (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("e.g. your experience with such instruments, when you are available."),
+    )
+
+
+class TrainingScheduleForm(forms.Form):
+    session_at = forms.DateTimeField(
+        label=_("Training session"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class TrainingApproveForm(forms.Form):
+    valid_until = forms.DateField(
+        label=_("Certificate valid until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Empty: the resource's validity (or no expiry)."),
+    )
+
+
+class TrainingDeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=1000)

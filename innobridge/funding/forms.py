@@ -20,6 +20,7 @@ from .models import (
     ChangeRequest,
     Criterion,
     Funder,
+    MemberRole,
     Milestone,
     Project,
     Proposal,
@@ -376,3 +377,26 @@ class SharingForm(forms.Form):
         super().__init__(*args, **kwargs)
         funders = Funder.objects.filter(call_sides__call=call)
         self.fields["funder"].queryset = funders  # type: ignore[attr-defined]
+
+
+class DraftChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.title} — {obj.call.title}"
+
+
+class PersonInviteForm(forms.Form):
+    """Invite a chosen person (from their profile or a search hit) to one of the user's
+    own draft proposals."""
+
+    proposal = DraftChoiceField(
+        label=_("Proposal"), queryset=Proposal.objects.none(), empty_label=None
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[c for c in MemberRole.choices if c[0] != MemberRole.LEAD]
+    )
+
+    def __init__(self, *args: Any, drafts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["proposal"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = drafts

@@ -474,3 +474,17 @@ def joint_institutions_figure(
         "city": Dim("organisation__city"),
     }
     return grouped(qs, dims, by, value=Count("organisation", distinct=True))
+
+
+def invitable_drafts(user: Any) -> QuerySet[Proposal]:
+    """The user's own draft proposals (as lead) whose call is still open: the proposals
+    they may invite a partner to."""
+    if not _authed(user):
+        return Proposal.objects.none()
+    return (
+        Proposal.objects.filter(
+            lead=user, state=ProposalState.DRAFT, call__closes_at__gt=timezone.now()
+        )
+        .select_related("call")
+        .order_by("-created_at", "id")
+    )

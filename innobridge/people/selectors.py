@@ -27,10 +27,17 @@ from .models import (
     ROR_ID_RE,
     ApiToken,
     Authorship,
+    ContactBlock,
+    ContactDisclosure,
+    Introduction,
+    IntroductionStatus,
+    Notice,
     Organisation,
     OrganisationStatus,
+    Person,
     Publication,
     ResearcherProfile,
+    ShortlistEntry,
 )
 
 
@@ -367,8 +374,6 @@ def find_partners(
 def person_by_handle(handle: str) -> Any:
     """The person a user typed: their user name, else their e-mail (case-insensitive).
     ``None`` when nobody has it. The one place that resolves a typed handle."""
-    from .models import Person
-
     key = (handle or "").strip()
     # Longer than any user name or e-mail address: nobody (and no 50,000-character
     # LIKE pattern for the database). Both are unique whatever their case, so at most
@@ -475,3 +480,118 @@ def two_factor_owed(person: Any) -> str | None:
     if two_factor_required(person):
         return "setup"
     return None
+
+
+# --- Contacts: introductions, the shortlist, notices, disclosures --------------------
+
+
+def introductions_of(user: Any) -> dict[str, Any]:
+    """The signed-in person's introductions: received and waiting, sent, and accepted
+    (their contacts)."""
+    if not getattr(user, "is_authenticated", False):
+        return {"received": [], "sent": [], "contacts": []}
+    mine = Introduction.objects.select_related(
+        "requester__researcher_profile__organisation",
+        "recipient__researcher_profile__organisation",
+    )
+    return {
+        "received": list(mine.filter(recipient=user, state=IntroductionStatus.PENDING)),
+        "sent": list(mine.filter(requester=user).exclude(state=IntroductionStatus.ACCEPTED)),
+        "contacts": list(
+            mine.filter(Q(requester=user) | Q(recipient=user), state=IntroductionStatus.ACCEPTED)
+        ),
+    }
+
+
+def visible_introduction(user: Any, pk: int) -> Any:
+    """One introduction the user is a party to (``Introduction.DoesNotExist`` otherwise)."""
+    return Introduction.objects.select_related("requester", "recipient").get(
+        Q(requester_id=getattr(user, "pk", None)) | Q(recipient_id=getattr(user, "pk", None)),
+        pk=pk,
+    )
+
+
+def other_party(user: Any, intro: Any) -> Any:
+    return intro.recipient if intro.requester_id == user.pk else intro.requester
+
+
+def relationship(viewer: Any, person: Any) -> dict[str, Any]:
+    """What ``viewer`` has to do with ``person``, for the buttons on a profile or a hit:
+    shortlisted, an open request either way, in contact, blocked."""
+    if not getattr(viewer, "is_authenticated", False) or viewer.pk == person.pk:
+        return {"self": getattr(viewer, "pk", None) == person.pk, "signed_in": False}
+    pending = Introduction.objects.filter(state=IntroductionStatus.PENDING)
+    return {
+        "self": False,
+        "signed_in": True,
+        "shortlisted": ShortlistEntry.objects.filter(owner=viewer, person=person).exists(),
+        "sent": pending.filter(requester=viewer, recipient=person).first(),
+        "received": pending.filter(requester=person, recipient=viewer).first(),
+        "contact": Introduction.objects.filter(
+            Q(requester=viewer, recipient=person) | Q(requester=person, recipient=viewer),
+            state=IntroductionStatus.ACCEPTED,
+        ).first(),
+        "blocked": ContactBlock.objects.filter(blocker=viewer, blocked=person).exists(),
+    }
+
+
+def shortlisted_ids(viewer: Any) -> set[int]:
+    if not getattr(viewer, "is_authenticated", False):
+        return set()
+    return set(ShortlistEntry.objects.filter(owner=viewer).values_list("person_id", flat=True))
+
+
+def shortlist_of(user: Any) -> Any:
+    return ShortlistEntry.objects.filter(owner_id=getattr(user, "pk", None)).select_related(
+        "person__researcher_profile__organisation"
+    )
+
+
+def contact_choices(user: Any) -> list[Any]:
+    """People the user has found: their shortlist and their accepted introductions, for
+    pickers (e.g. inviting someone to a proposal) — by person, not by typed handle."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    listed = shortlist_of(user).values_list("person_id", flat=True)
+    accepted = Introduction.objects.filter(
+        Q(requester=user) | Q(recipient=user), state=IntroductionStatus.ACCEPTED
+    ).values_list("requester_id", "recipient_id")
+    ids = set(listed) | {pk for pair in accepted for pk in pair}
+    ids.discard(user.pk)
+    people = Person.objects.filter(pk__in=ids, is_active=True).select_related(
+        "researcher_profile__organisation"
+    )
+    return sorted(people, key=lambda p: str(p).casefold())
+
+
+def unread_notice_count(user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notices_of(user: Any) -> Any:
+    return Notice.objects.filter(recipient_id=getattr(user, "pk", None))
+
+
+def my_disclosures(user: Any) -> Any:
+    """What of the user's personal data was shared, with whom and when."""
+    return ContactDisclosure.objects.filter(subject_id=getattr(user, "pk", None)).select_related(
+        "recipient"
+    )
+
+
+def disclosure_register(
+    *, cross_boundary_only: bool = True, region: str = "", since: Any = None, until: Any = None
+) -> Any:
+    """The register for the data protection officer (the caller checks the permission)."""
+    qs = ContactDisclosure.objects.select_related("subject", "recipient")
+    if cross_boundary_only:
+        qs = qs.filter(cross_boundary=True)
+    if region:
+        qs = qs.filter(Q(subject_region=region) | Q(recipient_region=region))
+    if since:
+        qs = qs.filter(disclosed_at__date__gte=since)
+    if until:
+        qs = qs.filter(disclosed_at__date__lte=until)
+    return qs
