@@ -15,10 +15,21 @@
   number placed comes first, then score and affinity. With ``balance`` each pair is also
   weighted by the inverse share of its direction among applicants, so a smaller
   direction is not crowded out.
+* **Optimal with fairness** (the engine's exact lexicographic max-min MILP,
+  :func:`innobridge.matching.assign.assign` with ``fair=True``): as many applicants placed
+  as the optimal assignment places (the not-placed column is held at exactly the others'
+  count), then the **worst-served placed applicant** is made as well off as possible —
+  their pair's value is ``PLACED_BONUS + FAIR_RANK_WEIGHT × (1 − (rank − 1) / L) +
+  score + affinity`` with ``L`` the longest preference list, so the worst rank given to
+  anyone placed comes first — and among those assignments the total value is maximised.
+  The not-placed column carries a value above every pair's, so an applicant left out is
+  never "the worst served" (the number left out is fixed anyway). Direction balance is
+  not combined with it (weighted values would make one direction's applicants the worst
+  served by construction).
 
-Both results are described by the same :class:`Metrics`: placed, rank distribution,
-blocking pairs (against the placements' order above; 0 for the stable one), total
-affinity, balance by direction.
+All results are described by the same :class:`Metrics`: placed, rank distribution, the
+worst and the mean rank of those placed, blocking pairs (against the placements' order
+above; 0 for the stable one), total affinity, balance by direction.
 """
 
 from __future__ import annotations
@@ -32,7 +43,10 @@ from typing import Any
 import numpy as np
 
 PLACED_BONUS = 10.0
+FAIR_RANK_WEIGHT = 10.0
+FAIR_TIME_LIMIT = 120.0  # seconds for the fair MILP; past it the run fails clearly
 UNPLACED = -1
+METHODS = ("stable", "optimal", "fair")
 
 
 @dataclass
@@ -89,6 +103,8 @@ class Metrics:
     applicants: int
     seats: int
     rank_counts: dict[int, int]
+    worst_rank: int | None
+    mean_rank: float | None
     blocking_pairs: int
     total_affinity: float
     total_score: float
@@ -105,6 +121,8 @@ class Metrics:
             "first": self.rank_counts.get(1, 0),
             "second": self.rank_counts.get(2, 0),
             "third": self.rank_counts.get(3, 0),
+            "worst_rank": self.worst_rank,
+            "mean_rank": None if self.mean_rank is None else round(self.mean_rank, 2),
             "blocking_pairs": self.blocking_pairs,
             "total_affinity": round(self.total_affinity, 4),
             "total_score": round(self.total_score, 4),
@@ -184,11 +202,45 @@ def solve_optimal(
             value[a, p] = v * weight[a]
     cap = np.array([*inst.capacity, n], dtype=np.int64)
     result = assign(value, 1, max_load=cap)
+    return _placements(result.pairs, n, m)
+
+
+def _placements(pairs: Any, n: int, m: int) -> list[int]:
     out = [UNPLACED] * n
-    for a, p in result.pairs:
+    for a, p in pairs:
         if int(p) < m:
             out[int(a)] = int(p)
     return out
+
+
+def solve_fair(inst: Instance, *, time_limit: float | None = FAIR_TIME_LIMIT) -> list[int]:
+    """The optimal number placed, then the worst-served placed applicant as well off as
+    possible, then the most total value (see the module doc). Raises ``TimeoutError``
+    when the exact MILP does not finish within ``time_limit`` seconds."""
+    from innobridge.matching.assign import assign
+
+    n, m = len(inst.applicant_ids), len(inst.placement_ids)
+    if n == 0:
+        return []
+    placed = sum(1 for p in solve_optimal(inst) if p != UNPLACED)
+    longest = max((len(ps) for ps in inst.prefs), default=1) or 1
+    value = np.full((n, m + 1), np.nan)
+    for a, ps in enumerate(inst.prefs):
+        for k, p in enumerate(ps):
+            value[a, p] = (
+                PLACED_BONUS
+                + FAIR_RANK_WEIGHT * (1 - k / longest)
+                + inst.score[a]
+                + inst.pair_affinity(a, p)
+            )
+    top = np.nanmax(value[:, :m]) if np.isfinite(value[:, :m]).any() else PLACED_BONUS
+    value[:, m] = top + 1.0  # never the worst served; their number is fixed below
+    left_out = n - placed
+    cap = np.array([*inst.capacity, left_out], dtype=np.int64)
+    low = np.zeros(m + 1, dtype=np.int64)
+    low[m] = left_out
+    result = assign(value, 1, max_load=cap, min_load=low, fair=True, time_limit=time_limit)
+    return _placements(result.pairs, n, m)
 
 
 # ----------------------------------------------------------------------- metrics
@@ -227,12 +279,15 @@ def metrics(inst: Instance, assignment: Sequence[int], method: str, seconds: flo
         ranks[inst.prefs[a].index(p) + 1] += 1
         total_aff += inst.pair_affinity(a, p)
         total_score += inst.score[a]
+    n_placed = sum(ranks.values())
     return Metrics(
         method=method,
         placed=sum(1 for p in assignment if p != UNPLACED),
         applicants=len(assignment),
         seats=int(sum(inst.capacity)),
         rank_counts=dict(ranks),
+        worst_rank=max(ranks) if ranks else None,
+        mean_rank=sum(k * v for k, v in ranks.items()) / n_placed if n_placed else None,
         blocking_pairs=len(blocking_pairs(inst, assignment)),
         total_affinity=total_aff,
         total_score=total_score,
@@ -247,6 +302,8 @@ def run(inst: Instance, method: str, **options: Any) -> Result:
         assignment = solve_stable(inst)
     elif method == "optimal":
         assignment = solve_optimal(inst, **options)
+    elif method == "fair":
+        assignment = solve_fair(inst, **options)
     else:
         raise ValueError(f"unknown method {method!r}")
     seconds = time.perf_counter() - t0

@@ -118,6 +118,10 @@ def test_mainland_postdoc_from_application_to_completed_stay(
     table = page.locator('[data-testid="comparison"]')
     assert page.locator('[data-testid="blocking-stable"]').inner_text() == "0"
     assert page.locator('[data-testid="blocking-optimal"]').is_visible()
+    # the third column: optimal with fairness, with the worst and mean rank of each method
+    assert page.locator('[data-testid="blocking-fair"]').is_visible()
+    assert page.locator('[data-testid="worst-fair"]').inner_text() == "1"
+    assert page.locator('[data-testid="mean-stable"]').inner_text() == "1.0"
     assert "Graph neural networks for proteins" in table.inner_text()
     with page.expect_navigation():
         page.locator('[data-testid="choose-stable"]').click()

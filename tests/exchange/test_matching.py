@@ -79,3 +79,39 @@ def test_a_placement_without_seats_takes_nobody_and_breaks_nothing() -> None:
     for method in ("stable", "optimal"):
         out = run(inst, method).assignment
         assert out[0] == 1 and out[1] == UNPLACED
+
+
+def test_fair_places_as_many_as_optimal_and_lifts_the_worst_rank() -> None:
+    # Four applicants, four one-seat placements, three choices each. The optimal
+    # assignment gives three their 1st choice and one their 3rd (rank sum 6); with
+    # fairness nobody placed gets worse than their 2nd choice (rank sum 7).
+    prefs = [[3, 2, 1], [1, 3, 0], [2, 0, 3], [1, 3, 2]]
+    inst = Instance(
+        ["a", "b", "c", "d"], ["p", "q", "r", "s"], [1, 1, 1, 1], prefs, [[0.0] * 3] * 4, [0.5] * 4
+    )
+    optimal, fair = run(inst, "optimal"), run(inst, "fair")
+    assert optimal.metrics.placed == fair.metrics.placed == 4
+    assert (optimal.metrics.worst_rank, optimal.metrics.mean_rank) == (3, 1.5)
+    assert (fair.metrics.worst_rank, fair.metrics.mean_rank) == (2, 1.75)
+    assert fair.metrics.as_dict()["worst_rank"] == 2
+
+
+def test_fair_keeps_the_number_placed_when_seats_are_short() -> None:
+    inst = _instance(n=40, m=8, seed=3)
+    optimal, fair = run(inst, "optimal"), run(inst, "fair")
+    assert fair.metrics.placed == optimal.metrics.placed
+    assert fair.metrics.worst_rank is not None and optimal.metrics.worst_rank is not None
+    assert fair.metrics.worst_rank <= optimal.metrics.worst_rank
+    for p, cap in enumerate(inst.capacity):
+        assert sum(1 for x in fair.assignment if x == p) <= cap
+    for a, p in enumerate(fair.assignment):
+        assert p == UNPLACED or p in inst.prefs[a]
+    assert fair.metrics.blocking_pairs == len(blocking_pairs(inst, fair.assignment))
+
+
+def test_worst_and_mean_rank_of_those_placed() -> None:
+    inst = Instance(["a", "b"], ["p", "q"], [1, 1], [[0, 1], [0, 1]], [[0, 0], [0, 0]], [1, 0])
+    m = run(inst, "stable").metrics
+    assert (m.worst_rank, m.mean_rank) == (2, 1.5)
+    empty = run(Instance(["a"], ["p"], [0], [[0]], [[0.0]], [0.5]), "stable").metrics
+    assert (empty.worst_rank, empty.mean_rank) == (None, None)

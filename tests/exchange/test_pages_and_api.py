@@ -39,13 +39,50 @@ def test_pages_of_each_role_render(world: Any) -> None:
         assert c.get(url).status_code == 200, url
 
 
-def test_officer_runs_both_methods_from_the_page(world: Any) -> None:
+def test_officer_runs_the_three_methods_from_the_page(world: Any) -> None:
     shortlisted(world)
     c = Client()
     c.force_login(world.officer)
-    c.post(f"/exchange/programmes/{world.programme.pk}/matching/", {"action": "run"})
-    html = c.get(f"/exchange/programmes/{world.programme.pk}/matching/").content.decode()
+    url = f"/exchange/programmes/{world.programme.pk}/matching/"
+    c.post(url, {"action": "run", "m_stable": "on", "m_optimal": "on", "m_fair": "on"})
+    html = c.get(url).content.decode()
     assert 'data-testid="blocking-stable">0<' in html and 'data-testid="blocking-optimal"' in html
+    assert 'data-testid="blocking-fair">0<' in html
+    # the one applicant gets their 1st choice in every column
+    for m in ("stable", "optimal", "fair"):
+        assert f'data-testid="worst-{m}">1<' in html and f'data-testid="mean-{m}">1.0<' in html
+    assert world.programme.matching_runs.count() == 3
+
+
+def test_running_no_method_is_a_clear_message_and_runs_nothing(world: Any) -> None:
+    shortlisted(world)
+    c = Client()
+    c.force_login(world.officer)
+    url = f"/exchange/programmes/{world.programme.pk}/matching/"
+    r = c.post(url, {"action": "run"}, follow=True)
+    assert "Choose at least one method." in r.content.decode()
+    assert not world.programme.matching_runs.exists()
+
+
+def test_api_runs_the_fair_method_and_reports_the_worst_rank(world: Any) -> None:
+    shortlisted(world)
+    c = Client()
+    c.force_login(world.officer)
+    r = c.post(
+        f"/api/exchange/programmes/{world.programme.pk}/matchings",
+        {"method": "fair"},
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["method"] == "fair"
+    assert body["metrics"]["worst_rank"] == 1 and body["metrics"]["placed"] == 1
+    bad = c.post(
+        f"/api/exchange/programmes/{world.programme.pk}/matchings",
+        {"method": "fairest"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
 
 
 def test_api_too_many_preferences_is_422_and_nothing_changes(world: Any) -> None:

@@ -15,6 +15,7 @@ from .programme import PaidOn, Placement, Programme, StipendComponent
 class MatchingMethod(models.TextChoices):
     STABLE = "stable", _("Stable matching (applicant-optimal)")
     OPTIMAL = "optimal", _("Optimal assignment")
+    FAIR = "fair", _("Optimal assignment with fairness")
 
 
 class MatchingRun(TimeStampedModel):

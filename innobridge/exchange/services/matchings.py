@@ -137,7 +137,16 @@ def run_matching(
     if not apps:
         raise ValidationError(_("No shortlisted applicant to match yet."))
     options = {"balance": balance} if method == MatchingMethod.OPTIMAL else {}
-    result = engine.run(inst, method, **options)
+    try:
+        result = engine.run(inst, method, **options)
+    except TimeoutError as exc:
+        raise ValidationError(
+            _(
+                "The assignment with fairness did not finish within %(s)s seconds; "
+                "compare the stable and the optimal results instead."
+            )
+            % {"s": int(engine.FAIR_TIME_LIMIT)}
+        ) from exc
     run = MatchingRun.objects.create(
         programme=programme,
         method=method,

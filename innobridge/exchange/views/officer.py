@@ -13,7 +13,7 @@ from innobridge.core.forms import service_error_messages
 
 from .. import selectors, services
 from ..forms import AdjustForm, ChecklistStepForm, ConflictForm, ReportForm, ReviewForm
-from ..models import ChecklistItem, MatchingRun, Programme, Review, StayReport
+from ..models import ChecklistItem, MatchingMethod, MatchingRun, Programme, Review, StayReport
 from ..permissions import can_review, require, require_manage_programme
 from ..workflow import REPORT_FLOW, STAY_FLOW, actions
 from .common import attempt
@@ -59,7 +59,10 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", "")
         if action == "run":
             balance = request.POST.get("balance") == "on"
-            for method in ("stable", "optimal"):
+            chosen = [m for m in MatchingMethod.values if request.POST.get(f"m_{m}") == "on"]
+            if not chosen:
+                messages.error(request, _("Choose at least one method."))
+            for method in chosen:
                 attempt(request, _runner(request, p, method, balance))
         elif action in {"choose", "send", "adjust"}:
             run = get_object_or_404(MatchingRun, pk=request.POST.get("run"), programme=p)
@@ -94,7 +97,7 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
     names = {a.pk: str(a.applicant) for a in p.applications.select_related("applicant")}
     places = {pl.pk: pl for pl in p.placements.select_related("organisation")}
     columns = []
-    for method in ("stable", "optimal"):
+    for method in MatchingMethod.values:
         latest = runs.get(method)
         if latest is not None:
             rows = [(a, names.get(a, a), places.get(pl)) for a, pl in latest.pairs]
@@ -106,6 +109,7 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": p,
             "columns": columns,
             "adjust_form": AdjustForm(),
+            "methods": MatchingMethod.choices,
             "offers": [
                 o
                 for r in p.matching_runs.all()
