@@ -145,6 +145,15 @@ STAGES: list[tuple[str, int, str, str]] = [
     (CareerStage.INDUSTRY, 1, "Senior Research Scientist", "高级研究员"),
 ]
 
+# The research institutes among the institutions (Chinese Academy of Sciences): their ranks
+# are 研究员 / 副研究员, not professors (issue 11 §8: positions that match the organisation).
+RESEARCH_INSTITUTES = frozenset({"05cvf7v30", "0090r4d87", "04gh4er46"})
+INSTITUTE_POSITIONS: dict[str, tuple[str, str]] = {
+    CareerStage.SENIOR: ("Research Fellow", "研究员"),
+    CareerStage.MID: ("Associate Researcher", "副研究员"),
+    CareerStage.EARLY: ("Postdoctoral Researcher", "博士后研究人员"),
+}
+
 # Chinese disciplines of CSL beside the English fields, for bilingual keywords and
 # for the few Chinese papers of an English-publishing researcher.
 FIELD_TO_DISCIPLINE = {
@@ -584,6 +593,11 @@ def _seed_population(
             org = rng.choice(orgs) if orgs else None
             if org is not None and org.ror_id == "05q8mqd91":  # HKSTP: an industry lab
                 stage, position_en, position_zh = STAGES[-1][0], STAGES[-1][2], STAGES[-1][3]
+            elif org is not None and org.ror_id in RESEARCH_INSTITUTES:
+                # a Chinese Academy of Sciences institute has research ranks, not professors
+                position_en, position_zh = INSTITUTE_POSITIONS.get(
+                    stage, (position_en, position_zh)
+                )
             org_zh = (
                 HK_INSTITUTIONS.get(org.ror_id or "")
                 or MAINLAND_INSTITUTIONS.get(org.ror_id or "")

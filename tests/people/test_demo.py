@@ -48,6 +48,9 @@ def test_demo_researchers_have_coherent_real_papers(db: Any) -> None:
         assert profile.person.is_demo
         assert "Demo profile" not in profile.biography  # demo is the flag, not expertise
         assert "demo" not in [k.lower() for k in profile.keywords]
+        org = profile.organisation
+        if org is not None and org.ror_id in demo.RESEARCH_INSTITUTES:
+            assert "Professor" not in profile.position  # an institute has research ranks
         publications = list(profile.publications.all())
         assert len(publications) >= 3
         assert all(p.licence for p in publications)
@@ -104,3 +107,16 @@ def test_role_accounts_have_real_expertise_not_the_word_demo(db: Any) -> None:
         assert field in " ".join(titles).lower()
         text = profile_text(profile).lower()
         assert "associate professor" not in text and "demo" not in text
+
+
+def test_institute_ranks_are_positions_the_ui_translates() -> None:
+    """A Chinese Academy of Sciences institute's demo researchers hold research ranks
+    (研究员, 副研究员), shown in the reader's language like every known position."""
+    from django.utils import translation
+
+    from innobridge.core.language import position_name
+
+    with translation.override("zh-hans"):
+        for english, chinese in demo.INSTITUTE_POSITIONS.values():
+            assert "Professor" not in english
+            assert position_name(english) == chinese, english
