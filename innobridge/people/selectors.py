@@ -284,8 +284,11 @@ OTHER_SIDE = {"HK": ["CN"], "CN": ["HK"], "MO": ["CN", "HK"], "INT": ["HK", "CN"
 
 def partner_query_for(profile: ResearcherProfile) -> str:
     """A researcher's own expertise as a query: keywords and recent titles."""
+    from .matching import expertise_keywords
+
     titles = list(profile.publications.order_by("-year", "-id").values_list("title", flat=True)[:8])
-    parts = [", ".join(profile.keywords), profile.position, *titles]
+    # the position ("Associate Professor") is not expertise: it is no evidence of a match
+    parts = [", ".join(expertise_keywords(profile.keywords)), *titles]
     return "\n".join(p for p in parts if p)
 
 
@@ -307,21 +310,30 @@ def find_partners(
     from innobridge.core.language import script_for_language
 
     from . import matching
+    from .matching import WEAK, grade, level, query_kind
 
     own = getattr(viewer, "researcher_profile", None) if viewer.is_authenticated else None
     if use_profile and own is not None:
         q = partner_query_for(own)
     q = q.strip()
+    regions_defaulted = regions is None
     if regions is None:
         regions = OTHER_SIDE.get(own.region, ["HK", "CN"]) if own else ["HK", "CN"]
     result: dict[str, Any] = {
         "query": q,
         "regions": regions,
+        "other_side": regions_defaulted and own is not None,
         "researchers": [],
         "organisations": [],
         "indexing": matching.build_progress(),
+        "match_count": 0,
+        "strong_count": 0,
+        "no_strong": False,
+        "not_matching": 0,
     }
-    if not q:
+    if not q or result["indexing"] is not None:
+        # While the first index is built a ranking would be of a few researchers only:
+        # the page says the index is being built instead of showing it.
         return result
     filters: dict[str, Any] = {"region": regions or None}
     if organisation_type:
@@ -332,34 +344,36 @@ def find_partners(
         filters["exclude_ids"] = [str(own.pk)]
     hits = matching.search(q, top_k=top_k, filters=filters, script=script_for_language())
     profiles = visible_researchers(viewer).in_bulk([int(h.id) for h in hits])
+    hits = [h for h in hits if int(h.id) in profiles]  # hidden since it was indexed
+    graded = grade(hits, lambda h: h.score, query_kind(q))
+    # Nearer to the opposite of the query than to it: ranked, but never shown.
+    result["not_matching"] = (
+        len(hits) - len(graded.strong) - len(graded.possible) - len(graded.weak)
+    )
+    kind = query_kind(q)
     rows: list[dict[str, Any]] = []
-    result["not_matching"] = 0
-    for hit in hits:
-        profile = profiles.get(int(hit.id))
-        if profile is None:  # hidden since it was indexed
-            continue
-        if hit.score <= 0:
-            # Nearer to the opposite of the query than to it: ranked, but not a match.
-            result["not_matching"] += 1
-            continue
+    for hit in graded.shown():
         why = hit.why
-        closest = why.closest_text
         rows.append(
             {
-                "profile": profile,
+                "profile": profiles[int(hit.id)],
                 "score": hit.score,
+                "level": level(hit.score, kind),
                 "shared_terms": why.shared_terms[:8],
-                "closest_text": closest,
+                "closest_text": why.closest_text,
                 "closest_is_publication": why.closest_index > 0,
             }
         )
     result["researchers"] = rows
-    # Organisations ranked by the strength of their matching researchers: the best
-    # researcher counts fully, each further one adds a little.
+    result["match_count"] = graded.count
+    result["strong_count"] = len(graded.strong)
+    result["no_strong"] = not graded.has_strong
+    # Organisations ranked by the strength of their matching researchers (matches only):
+    # the best researcher counts fully, each further one adds a little.
     by_org: dict[int, dict[str, Any]] = {}
     for row in rows:
         org = row["profile"].organisation
-        if org is None:
+        if org is None or row["level"] == WEAK:
             continue
         entry = by_org.setdefault(org.pk, {"organisation": org, "score": 0.0, "researchers": []})
         weight = 1.0 if not entry["researchers"] else 0.25
