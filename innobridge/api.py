@@ -27,6 +27,7 @@ from innobridge.facilities.api import router as facilities_router
 from innobridge.funding.api import router as funding_router
 from innobridge.people.account_api import router as account_router
 from innobridge.people.api import router as people_router
+from innobridge.plan.api import router as plan_router
 from innobridge.transfer.api import router as transfer_router
 
 logger = logging.getLogger("django.request")
@@ -85,11 +86,12 @@ class InnoBridgeAPI(NinjaAPI):
                     statuses.append("401")
                 if "{" in path or "requestBody" in operation:
                     statuses.append("404")
-                responses = operation.setdefault("responses", {})
-                for status in statuses:
-                    responses.setdefault(
-                        status, {"description": ERROR_RESPONSES[status], "content": ref}
-                    )
+                # ninja keys the answers an endpoint declares by int: one key per status in
+                # the JSON, and every error answer is the one the handlers below write
+                responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+                operation["responses"] = responses
+                for status in {*statuses, *responses} & ERROR_RESPONSES.keys():
+                    responses[status] = {"description": ERROR_RESPONSES[status], "content": ref}
         return schema
 
 
@@ -179,4 +181,5 @@ api.add_router("/facilities/", facilities_router)
 api.add_router("/funding/", funding_router)
 api.add_router("/transfer/", transfer_router)
 api.add_router("/exchange/", exchange_router)
+api.add_router("/plan/", plan_router)
 api.add_router("/", account_router)

@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     # Only for its static files: /api/docs loads Swagger UI from the project, not a CDN.
@@ -93,6 +96,7 @@ INSTALLED_APPS = [
     "innobridge.facilities",
     "innobridge.transfer",
     "innobridge.exchange",
+    "innobridge.plan",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +110,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second step.
+    "django_otp.middleware.OTPMiddleware",
+    # A session that owes a second step (or a 2FA set-up its roles require) reaches
+    # only that page, log-out and the language switcher.
+    "innobridge.people.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -184,6 +193,24 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
+# Two-factor sign-in (django-otp: TOTP authenticator apps, one-time recovery codes).
+# People holding one of these roles must set it up before they can use the site
+# ("staff": Django staff and superusers). Unset: programme officers, reviewers,
+# administrators and staff — except in the demo (``innobridge demo``), whose accounts have
+# published passwords, where nobody is required (anyone may still turn it on). Set it to
+# an empty value to require it of nobody, or to a comma-separated list of role names.
+INNOBRIDGE_2FA_REQUIRED_ROLES: list[str] | None = (
+    env_list("INNOBRIDGE_2FA_REQUIRED_ROLES", [])
+    if "INNOBRIDGE_2FA_REQUIRED_ROLES" in os.environ
+    else None
+)
+OTP_TOTP_ISSUER = "InnoBridge"
+# Wrong codes: each device waits 1, 2, 4, 8 … seconds before it checks another code
+# (django-otp's throttle), and every wrong second step counts as a failed log-in for
+# django-axes (AXES_FAILURE_LIMIT), so guessing ends in the same lock-out as passwords.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", "English"),
@@ -257,17 +284,17 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Content-Security-Policy (django-csp): scripts, fonts, images and connections from the
-# site itself only — no inline script or event handler anywhere (charts draw from JSON data
-# blocks by static/innobridge/charts.js), no eval, no plugins, no framing, forms post only
-# here. Styles: the site's own style sheets, plus inline style *attributes* (the booking
-# calendars position blocks with computed top/height) and the <style> elements Plotly and
-# htmx insert at run time — the strictest policy the pages allow.
+# Content-Security-Policy (django-csp): scripts, styles, fonts, images and connections from
+# the site itself only — no inline script or event handler anywhere (charts draw from JSON
+# data blocks by static/innobridge/charts.js), no inline style either (calendar blocks and
+# report bars are placed by static/innobridge/positions.js through the CSS object model;
+# Plotly's and htmx's rules come from style sheets, not injected <style> elements), no eval,
+# no plugins, no framing, forms post only here.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [csp_constants.SELF],
         "script-src": [csp_constants.SELF],
-        "style-src": [csp_constants.SELF, csp_constants.UNSAFE_INLINE],
+        "style-src": [csp_constants.SELF],
         "img-src": [csp_constants.SELF, "data:", "blob:"],
         "font-src": [csp_constants.SELF, "data:"],
         "connect-src": [csp_constants.SELF],

@@ -24,6 +24,7 @@ urlpatterns = [
     path("funding/", include("innobridge.funding.urls")),
     path("transfer/", include("innobridge.transfer.urls")),
     path("exchange/", include("innobridge.exchange.urls")),
+    path("plan/", include("innobridge.plan.urls")),
     path("admin/", admin.site.urls),
 ]
 

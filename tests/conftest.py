@@ -86,6 +86,14 @@ def make_person(db: Any) -> Callable[..., Any]:
 
 
 @pytest.fixture(autouse=True)
+def _two_factor_not_required(settings: Any) -> None:
+    """The suite runs as the demo does: no role is required to use two-factor sign-in
+    (INNOBRIDGE_2FA_REQUIRED_ROLES empty), so tests of other features can log officers and
+    reviewers in with ``force_login``. tests/people/test_two_factor.py turns it on."""
+    settings.INNOBRIDGE_2FA_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
     """Each test starts in the default language (English): a test-client request in
     zh-hant/zh-hans leaves that translation active in the thread, which would make

@@ -27,6 +27,7 @@ from typing import Any
 from django.core import validators as dj_validators
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from ninja import Schema
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
@@ -138,3 +139,15 @@ class FromModel:
 # Paging of every list endpoint: an offset past any real list is refused (422) rather than
 # reaching the database (where 10**20 overflows: a 500).
 MAX_PAGE_OFFSET = 1_000_000
+
+
+# The error answer of every endpoint (innobridge/api.py writes it): declare it beside an
+# endpoint's output, ``response={200: ThingOut, 403: Error, 404: Error, 422: Error}``.
+class ErrorItem(Schema):
+    loc: list[Any]
+    msg: str
+    type: str
+
+
+class Error(Schema):
+    detail: str | list[ErrorItem] | dict[str, Any]

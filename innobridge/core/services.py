@@ -110,13 +110,18 @@ def apply_transition(
     *,
     audit_action: str,
     check_roles: bool = True,
+    audit_fields: list[str] | None = None,
+    audit_extra: dict[str, Any] | None = None,
     **changes: Any,
 ) -> models.Model:
     """Move ``obj`` along ``flow`` (a :class:`innobridge.core.workflow.Workflow`) by
     ``action``: lock its row, check the table against the *locked* state (and the actor's
     roles unless ``check_roles`` is off, for a service that has checked them itself),
     set the target state and ``changes``, save, and write the audit event — in one
-    transaction. Returns the locked, updated instance; ``obj`` is refreshed too."""
+    transaction. Returns the locked, updated instance; ``obj`` is refreshed too.
+
+    The audit event's before/after hold every field, or only ``audit_fields``;
+    ``audit_extra`` adds facts of the step to ``after`` (what else it changed)."""
     with transaction.atomic():
         locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
         if check_roles:
@@ -125,12 +130,13 @@ def apply_transition(
             t = flow.edge(flow.state_of(locked), action)
             if t is None:
                 flow.check(actor, locked, action)  # raises the state error
-        before = snapshot(locked)
+        before = snapshot(locked, audit_fields)
         setattr(locked, flow.state_attr, t.target)
         for key, value in changes.items():
             setattr(locked, key, value)
         locked.save()
-        record_event(actor, audit_action, locked, before=before, after=snapshot(locked))
+        after = {**snapshot(locked, audit_fields), **(audit_extra or {})}
+        record_event(actor, audit_action, locked, before=before, after=after)
     obj.refresh_from_db()
     return locked
 

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
+
+from innobridge.core.figures import Dim, Row, grouped, region_label
 
 from .models import (
     Application,
     ApplicationState,
     Coordinator,
+    Direction,
     MatchingRun,
     Placement,
     PlacementState,
     Programme,
+    ProgrammeKind,
     Review,
     ReviewState,
     Stay,
-    StayState,
 )
+from .models import StayState as StayState  # for the plan dashboard
 from .permissions import (
     SHORTLISTED_OR_LATER,
     can_view_application,
@@ -162,6 +167,68 @@ def public_fellows() -> list[dict[str, Any]]:
         if s.application.public_consent:
             g["names"].append(str(s.application.applicant))
     return list(groups.values())
+
+
+# ------------------------------------------- figures for the Action Plan dashboard (plan)
+# Each takes the moment ``as_of`` where the figure is dated (what the data said then) and
+# an optional breakdown ``by``; rows of (key, label, value), one row with an empty key for
+# the total. "direction" and "kind" are the programme's.
+
+
+def direction_label(key: str) -> str:
+    return str(dict(Direction.choices).get(key, key))
+
+
+def programme_kind_label(key: str) -> str:
+    return str(dict(ProgrammeKind.choices).get(key, key))
+
+
+def _stay_dims() -> dict[str, Dim]:
+    return {
+        "region": Dim("application__home_region", label=region_label),
+        "institution": Dim(
+            "placement__organisation_id", label_field="placement__organisation__name"
+        ),
+        "city": Dim("placement__organisation__city"),
+        "direction": Dim("placement__programme__direction", label=direction_label),
+        "kind": Dim("placement__programme__kind", label=programme_kind_label),
+        "quarter": Dim("created_at", quarter=True),
+    }
+
+
+def applications_submitted_figure(as_of: dt.datetime, by: str | None = None) -> list[Row]:
+    """Applications to exchange programmes submitted by ``as_of``."""
+    qs = Application.objects.filter(submitted_at__isnull=False, submitted_at__lte=as_of)
+    dims = {
+        "region": Dim("home_region", label=region_label),
+        "institution": Dim("home_organisation_id", label_field="home_organisation__name"),
+        "direction": Dim("programme__direction", label=direction_label),
+        "kind": Dim("programme__kind", label=programme_kind_label),
+        "quarter": Dim("submitted_at", quarter=True),
+    }
+    return grouped(qs, dims, by)
+
+
+def fellows_placed_figure(by: str | None = None) -> list[Row]:
+    """Fellows placed: stays not cancelled (as ``public_fellows`` lists them) — a current
+    state, since a cancellation carries no date."""
+    return grouped(Stay.objects.exclude(state=StayState.CANCELLED), _stay_dims(), by)
+
+
+def stays_in_state_figure(states: list[str], by: str | None = None) -> list[Row]:
+    """Stays now in one of ``states``."""
+    return grouped(Stay.objects.filter(state__in=states), _stay_dims(), by)
+
+
+def places_offered_figure(as_of: dt.datetime, by: str | None = None) -> list[Row]:
+    """Places announced by exchange programmes created by ``as_of``."""
+    qs = Programme.objects.filter(created_at__lte=as_of)
+    dims = {
+        "direction": Dim("direction", label=direction_label),
+        "kind": Dim("kind", label=programme_kind_label),
+        "quarter": Dim("created_at", quarter=True),
+    }
+    return grouped(qs, dims, by, value=Sum("places"))
 
 
 # ------------------------------------------------------- who saw whose personal data

@@ -4,30 +4,19 @@ project's static files (never a CDN). The tables beside them stay as the no-JS v
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django.utils.html import format_html, json_script
 from django.utils.translation import gettext as _
+
+from innobridge.core.charts import plotly_div
 
 from .selectors import WeeklySeries
 
-CONFIG = {"displaylogo": False, "responsive": True}
-
 
 def _html(fig: Any, div_id: str) -> str:
-    """The figure as an empty ``<div>`` and its data as a JSON data block (never run as a
-    script); ``static/innobridge/charts.js`` draws it, so the page needs no inline script
-    (the Content-Security-Policy allows scripts from the site's own files only)."""
-    figure = json.loads(fig.to_json())
-    data_id = f"{div_id}-data"
-    div = format_html(
-        '<div id="{}" class="plotly-chart" data-plotly-figure="{}" '
-        'style="height: 360px; width: 100%"></div>',
-        div_id,
-        data_id,
-    )
-    return str(div + json_script({**figure, "config": CONFIG}, data_id))
+    """The figure as an empty ``<div>`` and its JSON data block, drawn by
+    ``static/innobridge/charts.js`` (no inline script or style: core.charts)."""
+    return plotly_div(fig, div_id)
 
 
 def _layout(fig: Any, title: str, y_title: str) -> None:

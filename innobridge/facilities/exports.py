@@ -6,20 +6,14 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
-from pathlib import Path
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from .models import Booking, BookingStatus
 from .selectors import Statement
-
-CJK_FONT_CANDIDATES = [
-    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
-    Path("/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc"),
-    Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
-]
 
 
 def bookings_ics(bookings: Iterable[Booking], *, name: str, with_details: bool, host: str) -> bytes:
@@ -55,34 +49,19 @@ def bookings_ics(bookings: Iterable[Booking], *, name: str, with_details: bool, 
     return cal.to_ical()
 
 
-def _cjk_font() -> Path | None:
-    return next((p for p in CJK_FONT_CANDIDATES if p.exists()), None)
-
-
 def statement_pdf(statement: Statement) -> bytes:
-    """The statement as a PDF. Chinese names print with Noto Sans CJK when the system
-    has it (Debian: fonts-noto-cjk); otherwise non-Latin characters are replaced."""
-    from fpdf import FPDF
+    """The statement as a PDF in the active UI language, with the CJK font of the
+    shared helper (innobridge.core.pdf) embedded, so Chinese names print everywhere."""
     from fpdf.fonts import FontFace
 
-    pdf = FPDF(orientation="L", format="A4")
+    from innobridge.core.pdf import new_pdf, pdf_bytes
+
+    pdf = new_pdf(lang=get_language(), orientation="L", title=_("InnoBridge facilities statement"))
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
-    font = _cjk_font()
-    unicode_ok = False
-    if font is not None:
-        try:
-            pdf.add_font("cjk", "", str(font), collection_font_number=2)
-            pdf.set_font("cjk", size=10)
-            unicode_ok = True
-        except Exception:  # pragma: no cover - a broken font file: fall back
-            unicode_ok = False
-    if not unicode_ok:
-        pdf.set_font("helvetica", size=10)
 
     def t(text: object) -> str:
-        s = str(text)
-        return s if unicode_ok else s.encode("latin-1", "replace").decode("latin-1")
+        return str(text)
 
     pdf.set_font_size(14)
     pdf.cell(0, 8, t(_("InnoBridge facilities statement")), new_x="LMARGIN", new_y="NEXT")
@@ -175,7 +154,7 @@ def statement_pdf(statement: Statement) -> bytes:
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    return bytes(pdf.output())
+    return pdf_bytes(pdf)
 
 
 def _money(amount: object, currency: str) -> str:

@@ -252,14 +252,10 @@ WEEKDAYS = [
 
 
 def _find_person(text: str) -> Any:
-    from innobridge.people.models import Person
+    """A typed user name or e-mail address (people's one resolver of typed handles)."""
+    from innobridge.people.selectors import person_by_handle
 
-    text = text.strip()
-    if not text:
-        return None
-    if "@" in text:
-        return Person.objects.filter(email__iexact=text).order_by("pk").first()
-    return Person.objects.filter(username=text).first()
+    return person_by_handle(text)
 
 
 class FacilityForm(forms.ModelForm):

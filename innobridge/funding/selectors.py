@@ -10,22 +10,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from innobridge.core.figures import Dim, Row, grouped, region_label
 from innobridge.core.permissions import Role, has_role
 
 from .models import (
+    DECIDED_STATES,
     AssignmentStatus,
     Call,
     CallSide,
     Criterion,
     DecisionChoice,
     Funder,
+    FunderDecision,
     InvitationStatus,
     Notification,
     Project,
@@ -35,7 +39,9 @@ from .models import (
     Review,
     ReviewAssignment,
     Scheme,
+    TeamMember,
 )
+from .models import ProjectStatus as ProjectStatus  # for the plan dashboard
 from .permissions import can_manage_call, can_work_on_proposal
 from .portfolio import Candidate, best_portfolio
 from .services import side_totals
@@ -163,7 +169,9 @@ def visible_reviews(user: Any, proposal: Proposal) -> list[dict[str, Any]]:
     """Reviews of ``proposal`` as ``user`` may see them.
 
     Officers: all, with reviewer names. A reviewer: their own; others' (anonymous) only
-    once their own is submitted. Applicants: none (they see the decisions' reasons)."""
+    once their own is submitted. Applicants: after the decision, the comments of the
+    reviews for each funder whose side of the call shares them (never who wrote them;
+    scores only when that funder also shares scores); otherwise none."""
     reviews = list(
         Review.objects.filter(assignment__proposal=proposal, submitted_at__isnull=False)
         .select_related("assignment__reviewer", "assignment__funder")
@@ -178,24 +186,44 @@ def visible_reviews(user: Any, proposal: Proposal) -> list[dict[str, Any]]:
         if not mine:
             return []
         return [_review_dict(r, named=r.assignment.reviewer_id == user.pk) for r in reviews]
+    if role == ProposalRole.TEAM and proposal.state in (
+        ProposalState.AWARDED,
+        ProposalState.DECLINED,
+    ):
+        shared = {
+            cs.funder_id: cs for cs in proposal.call.sides.filter(comments_to_applicants=True)
+        }
+        out = []
+        for n, r in enumerate((r for r in reviews if r.assignment.funder_id in shared), start=1):
+            d = _review_dict(
+                r, named=False, scores=shared[r.assignment.funder_id].scores_to_applicants
+            )
+            d["id"] = None  # nothing that could be matched to an assignment
+            d["submitted_at"] = None
+            d["label"] = n
+            out.append(d)
+        return out
     return []
 
 
-def _review_dict(r: Review, *, named: bool) -> dict[str, Any]:
+def _review_dict(r: Review, *, named: bool, scores: bool = True) -> dict[str, Any]:
+    """A review as a reader may see it: ``named`` with the reviewer's name, ``scores``
+    with the scores (without: the comments only)."""
     return {
         "id": r.pk,
         "reviewer": str(r.assignment.reviewer) if named else None,
         "funder": r.assignment.funder.name,
-        "weighted_score": r.weighted_score,
+        "weighted_score": r.weighted_score if scores else None,
         "comments": r.comments,
         "scores": [
             {
                 "criterion": s.criterion.name,
-                "score": s.score,
-                "max": s.criterion.max_score,
+                "score": s.score if scores else None,
+                "max": s.criterion.max_score if scores else None,
                 "comment": s.comment,
             }
             for s in r.scores.all()
+            if scores or s.comment
         ],
         "submitted_at": r.submitted_at,
     }
@@ -219,6 +247,8 @@ def decisions_for(user: Any, proposal: Proposal) -> list[dict[str, Any]]:
             "decision_display": d.get_decision_display(),
             "reasons": d.reasons,
             "amount": d.amount,
+            "requested": d.requested,
+            "conditions": d.conditions,
             "currency": d.currency,
         }
         for d in proposal.decisions.select_related("funder").order_by("side")
@@ -356,3 +386,90 @@ def can_view_project(user: Any, project: Project) -> bool:
     return can_work_on_proposal(user, project.proposal) or can_manage_call(
         user, project.proposal.call
     )
+
+
+# ------------------------------------------- figures for the Action Plan dashboard (plan)
+# Each takes the moment ``as_of`` (what the data said then: events dated after it are left
+# out) and an optional breakdown ``by``; it returns rows of (key, label, value), one row
+# with an empty key for the total. Breakdowns by team ("region", "institution", "city")
+# count a joint proposal once on each side/institution it has an accepted member in.
+
+
+def _team_dims(date_field: str) -> dict[str, Dim]:
+    return {
+        "region": Dim("members__side", label=region_label),
+        "institution": Dim("members__organisation_id", label_field="members__organisation__name"),
+        "city": Dim("members__organisation__city"),
+        "quarter": Dim(date_field, quarter=True),
+    }
+
+
+def _with_team(qs: QuerySet[Any], by: str | None) -> QuerySet[Any]:
+    if by in ("region", "institution", "city"):
+        return qs.filter(members__status=InvitationStatus.ACCEPTED)
+    return qs
+
+
+def proposals_submitted_figure(as_of: dt.datetime, by: str | None = None) -> list[Row]:
+    """Proposals submitted by ``as_of`` (whatever happened to them since)."""
+    qs = Proposal.objects.filter(submitted_at__isnull=False, submitted_at__lte=as_of)
+    return grouped(_with_team(qs, by), _team_dims("submitted_at"), by)
+
+
+def proposals_decided_figure(
+    as_of: dt.datetime, by: str | None = None, *, awarded_only: bool = False
+) -> list[Row]:
+    """Proposals decided (awarded or not funded) by ``as_of``; ``awarded_only``: awarded."""
+    states = [ProposalState.AWARDED] if awarded_only else list(DECIDED_STATES)
+    qs = Proposal.objects.filter(state__in=states, decided_at__isnull=False, decided_at__lte=as_of)
+    return grouped(_with_team(qs, by), _team_dims("decided_at"), by)
+
+
+def funding_committed_figure(as_of: dt.datetime, currency: str, by: str | None = None) -> list[Row]:
+    """Amounts the funders decided to fund, in ``currency``, for proposals awarded by
+    ``as_of`` (the amounts ``public_projects`` lists)."""
+    qs = FunderDecision.objects.filter(
+        decision=DecisionChoice.FUND,
+        currency=currency,
+        proposal__state=ProposalState.AWARDED,
+        proposal__decided_at__lte=as_of,
+    )
+    dims = {
+        "region": Dim("side", label=region_label),
+        "quarter": Dim("proposal__decided_at", quarter=True),
+    }
+    return grouped(qs, dims, by, value=Sum("amount"))
+
+
+def projects_by_status_figure(status: str, by: str | None = None) -> list[Row]:
+    """Funded projects in ``status`` now (a current state: its history is in snapshots)."""
+    qs = Project.objects.filter(status=status)
+    dims = {
+        "region": Dim("proposal__members__side", label=region_label),
+        "institution": Dim(
+            "proposal__members__organisation_id",
+            label_field="proposal__members__organisation__name",
+        ),
+    }
+    if by is not None:
+        qs = qs.filter(proposal__members__status=InvitationStatus.ACCEPTED)
+    return grouped(qs, dims, by)
+
+
+def joint_institutions_figure(
+    as_of: dt.datetime, by: str | None = None, *, regions: list[str] | None = None
+) -> list[Row]:
+    """Distinct institutions with an accepted team member in a proposal submitted by
+    ``as_of`` (only those of ``regions`` when given)."""
+    qs = TeamMember.objects.filter(
+        status=InvitationStatus.ACCEPTED,
+        proposal__submitted_at__isnull=False,
+        proposal__submitted_at__lte=as_of,
+    )
+    if regions is not None:
+        qs = qs.filter(organisation__region__in=regions)
+    dims = {
+        "region": Dim("organisation__region", label=region_label),
+        "city": Dim("organisation__city"),
+    }
+    return grouped(qs, dims, by, value=Count("organisation", distinct=True))

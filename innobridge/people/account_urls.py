@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import two_factor_views, views
 from .forms import PasswordResetForm
 
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.account, name="account"),
+    path("two-factor/", two_factor_views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/verify/", two_factor_views.two_factor_verify, name="two_factor_verify"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(),

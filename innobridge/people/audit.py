@@ -22,3 +22,11 @@ class PeopleAction(models.TextChoices):
         "people.publications.bulk_imported",
         _("Publications imported in bulk"),
     )
+    TWO_FACTOR_ENABLED = "people.two_factor.enabled", _("Two-factor sign-in turned on")
+    TWO_FACTOR_DISABLED = "people.two_factor.disabled", _("Two-factor sign-in turned off")
+    RECOVERY_CODES_REGENERATED = (
+        "people.recovery_codes.regenerated",
+        _("New recovery codes made"),
+    )
+    RECOVERY_CODE_USED = "people.recovery_code.used", _("Recovery code used to log in")
+    SECOND_STEP_FAILED = "people.second_step.failed", _("Wrong code at the second log-in step")

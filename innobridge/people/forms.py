@@ -159,6 +159,31 @@ class ApiTokenForm(forms.Form):
 # --- Partner search ------------------------------------------------------------
 
 
+class TwoFactorCodeForm(forms.Form):
+    """A code at the log-in's second step, or to confirm a new authenticator."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )
+
+
+class PasswordCheckForm(forms.Form):
+    """The password again, before two-factor sign-in is turned off or its recovery codes
+    are replaced."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 class PartnerSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Describe the topic"),

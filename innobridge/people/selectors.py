@@ -17,6 +17,7 @@ from django.db.models import (
     When,
 )
 
+from innobridge.core.figures import Dim, Row, grouped, region_label
 from innobridge.core.language import fold, to_script
 from innobridge.core.models import Region
 from innobridge.core.permissions import Role
@@ -378,3 +379,99 @@ def person_by_handle(handle: str) -> Any:
         Person.objects.filter(username__iexact=key).first()
         or Person.objects.filter(email__iexact=key).first()
     )
+
+
+# ------------------------------------------- figures for the Action Plan dashboard (plan)
+
+
+def cross_boundary_publications() -> QuerySet[Publication]:
+    """Publications with at least one author profile in Hong Kong and one on the Mainland."""
+    hk = Authorship.objects.filter(publication=OuterRef("pk"), researcher__region=Region.HONG_KONG)
+    cn = Authorship.objects.filter(publication=OuterRef("pk"), researcher__region=Region.MAINLAND)
+    return Publication.objects.filter(Exists(hk), Exists(cn))
+
+
+def cross_boundary_publications_figure(year: int, by: str | None = None) -> list[Row]:
+    """Cross-boundary co-authored publications published in or before ``year``, in total
+    or by "year"."""
+    qs = cross_boundary_publications().filter(year__isnull=False, year__lte=year)
+    return grouped(qs, {"year": Dim("year")}, by)
+
+
+def researchers_with_orcid_figure(as_of: Any, by: str | None = None) -> list[Row]:
+    """Researcher profiles with an ORCID iD, created by ``as_of``."""
+    qs = ResearcherProfile.objects.filter(orcid__isnull=False, created_at__lte=as_of).exclude(
+        orcid=""
+    )
+    dims = {
+        "region": Dim("region", label=region_label),
+        "institution": Dim("organisation_id", label_field="organisation__name"),
+    }
+    return grouped(qs, dims, by)
+
+
+# --- Two-factor sign-in ----------------------------------------------------------
+
+# INNOBRIDGE_2FA_REQUIRED_ROLES unset: these roles ("staff": Django staff and superusers).
+DEFAULT_2FA_REQUIRED_ROLES = (
+    Role.PROGRAMME_OFFICER.value,
+    Role.REVIEWER.value,
+    Role.ADMINISTRATOR.value,
+    "staff",
+)
+
+
+def two_factor_required_roles() -> tuple[str, ...]:
+    """The roles that must use two-factor sign-in: the setting, or by default the
+    officers', reviewers', administrators' and staff's — none in the demo, whose
+    accounts' passwords are published (see settings.INNOBRIDGE_2FA_REQUIRED_ROLES)."""
+    from django.conf import settings
+
+    roles = getattr(settings, "INNOBRIDGE_2FA_REQUIRED_ROLES", None)
+    if roles is None:
+        return () if settings.INNOBRIDGE_DEMO else DEFAULT_2FA_REQUIRED_ROLES
+    return tuple(roles)
+
+
+def two_factor_required(person: Any) -> bool:
+    """Whether ``person`` holds a role that must use two-factor sign-in."""
+    from innobridge.core.permissions import can_act_as
+
+    if not getattr(person, "is_authenticated", False):
+        return False
+    required = two_factor_required_roles()
+    if "staff" in required and (person.is_staff or person.is_superuser):
+        return True
+    return any(can_act_as(person, role) for role in required if role != "staff")
+
+
+def has_two_factor(person: Any) -> bool:
+    """Whether ``person`` has turned two-factor sign-in on (a confirmed authenticator)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not getattr(person, "is_authenticated", False):
+        return False
+    return TOTPDevice.objects.filter(user_id=person.pk, confirmed=True).exists()
+
+
+def recovery_codes_left(person: Any) -> int:
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    return StaticToken.objects.filter(device__user_id=person.pk, device__confirmed=True).count()
+
+
+def session_verified(user: Any) -> bool:
+    """Whether this request's session passed the second step (django-otp's middleware)."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified()) if callable(is_verified) else False
+
+
+def two_factor_owed(person: Any) -> str | None:
+    """What a signed-in session of ``person`` owes before it may use the site, unless it
+    passed the second step already: ``"verify"`` (two-factor sign-in is on),
+    ``"setup"`` (their role requires it and it is off) or None."""
+    if has_two_factor(person):
+        return "verify"
+    if two_factor_required(person):
+        return "setup"
+    return None

@@ -337,12 +337,19 @@ def _apply_language(response: HttpResponse, language: str) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
-    """Django's log-in, plus: the person's preferred language becomes the UI language."""
+    """Django's log-in, plus: the person's preferred language becomes the UI language, and
+    a person with two-factor sign-in on goes on to its second step."""
 
     redirect_authenticated_user = True
     authentication_form = ConfirmedAuthenticationForm
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        if selectors.has_two_factor(user):
+            # Not logged in yet: the code from the authenticator app comes first.
+            from .two_factor_views import start_second_step
+
+            return start_second_step(self.request, user, self.get_success_url())
         response = super().form_valid(form)
         return _apply_language(response, form.get_user().preferred_language)
 

@@ -1,10 +1,12 @@
 """The TTO funnel drawn with Plotly: figures built here (labels through gettext) and
-rendered as <div>s without the library; the page loads plotly.min.js from the project's
-static files (never a CDN). The table beside the chart stays as the no-JS view."""
+rendered as a <div> and a JSON data block (core.charts); the page loads plotly.min.js from
+the project's static files (never a CDN). The table beside the chart stays as the no-JS view."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+
+from innobridge.core.charts import plotly_div
 
 from .selectors import STAGES, Funnel, stage_labels
 
@@ -27,13 +29,6 @@ def funnel_chart(f: Funnel, div_id: str = "transfer-funnel") -> str:
         margin={"l": 90, "r": 20, "t": 50, "b": 30},
         font={"family": "system-ui, 'Noto Sans CJK SC', 'Noto Sans CJK TC', sans-serif"},
     )
-    return str(
-        fig.to_html(
-            full_html=False,
-            include_plotlyjs=False,
-            config=CONFIG,
-            div_id=div_id,
-            default_height="360px",
-            default_width="100%",
-        )
-    )
+    # An empty <div> and a JSON data block drawn by static/innobridge/charts.js: no
+    # inline script (fig.to_html's would be refused by the Content-Security-Policy).
+    return plotly_div(fig, div_id, config=CONFIG)

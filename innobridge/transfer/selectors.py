@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+
+from innobridge.core.figures import HK, Dim, Row, grouped, quarter_key, region_label
 
 from . import permissions as perm
 from .models import (
     Deal,
     Demand,
     DemandStatus,
+    IpType,
     MatchNotice,
     MatchPass,
     Offer,
     OfferStatus,
     OfferView,
     PassReason,
+    Sector,
 )
 from .permissions import PUBLIC_DEMAND_STATES
 
@@ -244,3 +250,86 @@ def funnel(offers: QuerySet[Offer] | list[Offer]) -> Funnel:
 
 def organisation_offers(org_id: int) -> QuerySet[Offer]:
     return Offer.objects.filter(owner_id=org_id).exclude(published_at__isnull=True)
+
+
+# ------------------------------------------- figures for the Action Plan dashboard (plan)
+# Each takes the moment ``as_of`` (what the data said then) and an optional breakdown
+# ``by``; rows of (key, label, value), one row with an empty key for the total. The deal
+# counts are the funnel's ("interest", "nda", "signed") over every offer.
+
+
+def sector_label(key: str) -> str:
+    return str(dict(Sector.choices).get(key, key))
+
+
+def ip_type_label(key: str) -> str:
+    return str(dict(IpType.choices).get(key, key))
+
+
+def offers_listed_figure(as_of: dt.datetime, by: str | None = None) -> list[Row]:
+    """Offers published on the platform by ``as_of`` (whatever their state since)."""
+    qs = Offer.objects.filter(published_at__isnull=False, published_at__lte=as_of)
+    dims = {
+        "region": Dim("owner__region", label=region_label),
+        "institution": Dim("owner_id", label_field="owner__name"),
+        "city": Dim("owner__city"),
+        "kind": Dim("ip_type", label=ip_type_label),
+        "quarter": Dim("published_at", quarter=True),
+    }
+    return grouped(qs, dims, by)
+
+
+def demands_posted_figure(as_of: dt.datetime, by: str | None = None) -> list[Row]:
+    """Enterprise demands published by ``as_of``."""
+    qs = Demand.objects.filter(published_at__isnull=False, published_at__lte=as_of)
+    dims = {
+        "region": Dim("region", label=region_label),
+        "city": Dim("organisation__city"),
+        "discipline": Dim("sector", label=sector_label),
+        "quarter": Dim("published_at", quarter=True),
+    }
+    return grouped(qs, dims, by)
+
+
+DEAL_STAGE_FIELDS = {"interest": "created_at", "nda": "nda_at", "signed": "signed_at"}
+
+
+def deals_figure(stage: str, as_of: dt.datetime, by: str | None = None) -> list[Row]:
+    """Deals that had reached ``stage`` ("interest", "nda" or "signed") by ``as_of``."""
+    when = DEAL_STAGE_FIELDS[stage]
+    qs = Deal.objects.filter(**{f"{when}__isnull": False, f"{when}__lte": as_of})
+    dims = {
+        "region": Dim("party_organisation__region", label=region_label),
+        "institution": Dim("offer__owner_id", label_field="offer__owner__name"),
+        "discipline": Dim("demand__sector", label=sector_label),
+        "quarter": Dim(when, quarter=True),
+    }
+    return grouped(qs, dims, by)
+
+
+def median_days_to_deal_figure(as_of: dt.datetime, by: str | None = None) -> list[Row]:
+    """Median days from the first expression of interest to the signed agreement, over
+    the deals signed by ``as_of`` (by "region" of the party, or "quarter" signed)."""
+    deals = Deal.objects.filter(signed_at__isnull=False, signed_at__lte=as_of).values_list(
+        "created_at", "signed_at", "party_organisation__region"
+    )
+    groups: dict[str, list[float | None]] = {}
+    for created, signed, region in deals:
+        assert signed is not None  # filtered above
+        if by is None:
+            key = ""
+        elif by == "region":
+            key = region or ""
+        elif by == "quarter":
+            key = quarter_key(signed.astimezone(HK).date())
+        else:
+            raise KeyError(by)
+        groups.setdefault(key, []).append(_days(created, signed))
+    rows = []
+    for key, days in sorted(groups.items()):
+        med = _median(days)
+        label = region_label(key) if by == "region" else key
+        rows.append(Row(key, label, None if med is None else Decimal(str(med))))
+    if by is None and not rows:
+        rows = [Row("", "", None)]
+    return rows

@@ -23,7 +23,13 @@ PUBLIC = [
     "/funding/",
     "/api/docs",
 ]
-RESEARCHER = ["/accounts/", "/facilities/my/", "/facilities/my/calendar/", "/funding/"]
+RESEARCHER = [
+    "/accounts/",
+    "/accounts/two-factor/",
+    "/facilities/my/",
+    "/facilities/my/calendar/",
+    "/funding/",
+]
 MANAGER = ["/facilities/manage/", "/facilities/manage/reports/", "/facilities/manage/usage/"]
 
 
@@ -52,6 +58,8 @@ def _visit(page: Any, base: str, paths: list[str]) -> None:
             "script-src 'self'" in policy
             and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
         ), (path, policy)
+        # No inline style either: style attributes and injected <style> elements are refused.
+        assert "style-src 'self'" in policy and "unsafe-inline" not in policy, (path, policy)
         assert "permissions-policy" in response.headers, path
         page.wait_for_load_state("networkidle")
 
@@ -60,7 +68,12 @@ def test_main_pages_raise_no_csp_violation(page: Any, live_server: Any, live_url
     from innobridge.facilities.models import CalendarFeed
 
     violations = _watch(page)
-    _visit(page, live_server.url, PUBLIC)
+    _visit(page, live_server.url, [*PUBLIC, f"/facilities/r/{setup['tem'].pk}/"])
+    # The calendar's hour marks are placed by positions.js (CSSOM), not style attributes.
+    marks = page.locator(".fac-hours span[data-pos-top]")
+    assert marks.count() > 0
+    assert marks.last.evaluate("el => el.style.top === parseFloat(el.dataset.posTop) + '%'")
+    assert marks.last.evaluate("el => el.style.top !== '0%' && el.style.top !== ''")
     _login(page, live_url, "li-researcher")
     CalendarFeed.objects.get_or_create(person=setup["li"])
     _visit(page, live_server.url, RESEARCHER)
@@ -69,5 +82,9 @@ def test_main_pages_raise_no_csp_violation(page: Any, live_server: Any, live_url
     charts = page.locator(".plotly-chart .main-svg")
     page.goto(live_server.url + "/facilities/manage/reports/")
     page.wait_for_load_state("networkidle")
-    assert charts.count() > 0, "the report charts were not drawn"
+    assert charts.count() > 0, ("the report charts were not drawn", violations)
+    # Plotly's own rules come from plotly.css (no <style> element injected by the library).
+    assert page.evaluate("document.querySelectorAll('style').length") == 0
+    bar = page.locator(".fac-bar span[data-pos-width]").first
+    assert bar.evaluate("el => el.style.width").endswith("%")
     assert violations == []

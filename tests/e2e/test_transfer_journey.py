@@ -154,6 +154,8 @@ def test_chinese_demand_to_signed_licence(page: Any, live_url: Any, setup: dict[
     assert "Signed" in page.locator('[data-testid="deal-state"]').inner_text()
     page.goto(live_url("transfer:offer_funnel", offer.pk))
     assert page.locator('[data-testid="stage-signed"] td').nth(1).inner_text() == "1"
+    # The chart is drawn by charts.js from its JSON data block (no inline script).
+    page.locator("#transfer-funnel .main-svg").first.wait_for()
 
 
 def test_open_licence_in_one_step(page: Any, live_url: Any, setup: dict[str, Any]) -> None:

@@ -164,3 +164,21 @@ def test_statement_pdf_has_a_stable_number_payment_terms_and_wrapped_cells(
     for language in ("en", "zh-hant", "zh-hans"):
         with translation.override(language):
             assert statement_pdf(st).startswith(b"%PDF")
+
+
+def test_statement_pdf_prints_chinese_with_the_packaged_font(mixed: Any, resource: Any) -> None:
+    """The Chinese statement embeds Noto Sans CJK from the Python package (no system
+    font, no replaced characters) and its text is Chinese."""
+    from django.utils import translation
+
+    from innobridge.facilities.exports import statement_pdf
+    from tests.pdf_text import pdf_embeds_font, pdf_text
+
+    resource.name = "透射電子顯微鏡"
+    resource.save()
+    st = selectors.user_statement(mixed, "2026-01")
+    with translation.override("zh-hant"):
+        data = statement_pdf(st)
+    assert pdf_embeds_font(data, "NotoSansCJKHK")
+    text = pdf_text(data)
+    assert "透射電子顯微鏡" in text and "結單編號" in text

@@ -224,7 +224,7 @@ def project(world: World, submitted: Any) -> Any:
     services.record_decision(world.hk_officer, p, world.hk_funder, decision="fund", reasons="ok")
     services.record_decision(world.cn_officer, p, world.cn_funder, decision="fund", reasons="ok")
     p.refresh_from_db()
-    return p.project
+    return services.accept_award(world.lead, p.award)
 
 
 def money(value: str) -> Decimal:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from innobridge.funding import services
 from innobridge.funding.models import Criterion, Proposal, ReviewAssignment
 
 from .conftest import pdf
@@ -138,6 +139,10 @@ def test_api_journey_and_errors(client, world):
     assert c.get(f"/api/funding/proposals/{pid}/reviews").json() == []
     body = c.get(f"/api/funding/proposals/{pid}").json()
     assert body["state"] == "awarded" and len(body["decisions"]) == 2
+    # the lead accepts the award; the project starts
+    from innobridge.funding.models import Award
+
+    services.accept_award(world.lead, Award.objects.get(proposal_id=pid))
     project = Proposal.objects.get(pk=pid).project
     ms = c.get(f"/api/funding/projects/{project.pk}").json()["milestones"][0]
     r = post(

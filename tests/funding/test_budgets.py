@@ -87,6 +87,7 @@ def test_terminated_project_keeps_only_what_was_released(world, two_at_panel):
     fund(world, a, world.hk_funder, world.hk_officer)
     fund(world, a, world.cn_funder, world.cn_officer)
     a.refresh_from_db()
+    services.accept_award(world.lead, a.award)
     with pytest.raises(ValidationError):
         services.record_decision(world.hk_officer, b, world.hk_funder, decision="fund", reasons="x")
     first = a.project.disbursements.filter(funder=world.hk_funder).order_by("instalment").first()
@@ -102,6 +103,7 @@ def test_budget_change_must_fit_the_calls_budget(world, two_at_panel):
     fund(world, a, world.hk_funder, world.hk_officer)
     fund(world, a, world.cn_funder, world.cn_officer)
     a.refresh_from_db()
+    services.accept_award(world.lead, a.award)
     project = a.project
     change = services.request_change(
         world.lead,

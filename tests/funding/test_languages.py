@@ -28,6 +28,7 @@ def stages(world, submitted):
     services.record_decision(world.hk_officer, p, world.hk_funder, decision="fund", reasons="ok")
     services.record_decision(world.cn_officer, p, world.cn_funder, decision="fund", reasons="ok")
     p.refresh_from_db()
+    services.accept_award(world.lead, p.award)
     return p
 
 

@@ -183,7 +183,8 @@ def test_award_creates_project_with_instalments(world, submitted):
     services.record_decision(world.cn_officer, p, world.cn_funder, decision="fund", reasons="ok")
     p.refresh_from_db()
     assert p.state == ProposalState.AWARDED
-    project = p.project
+    assert not Project.objects.filter(proposal=p).exists()  # not before the lead accepts
+    project = services.accept_award(world.lead, p.award)
     hk = list(Disbursement.objects.filter(project=project, side="HK").order_by("instalment"))
     assert [d.currency for d in hk] == ["HKD", "HKD"] and sum(d.amount for d in hk) == Decimal(
         "800000"
@@ -215,7 +216,8 @@ def test_overdue_milestone_makes_project_late(world, submitted):
     p = to_panel(world, submitted)
     services.record_decision(world.hk_officer, p, world.hk_funder, decision="fund", reasons="ok")
     services.record_decision(world.cn_officer, p, world.cn_funder, decision="fund", reasons="ok")
-    project = Project.objects.get(proposal=p)
+    p.refresh_from_db()
+    project = services.accept_award(world.lead, p.award)
     later = project.milestones.first().due_date + dt.timedelta(days=1)
     assert services.refresh_project_status(project, today=later) == "late"
 
@@ -224,7 +226,8 @@ def test_change_request_decided_by_funder_concerned(world, submitted):
     p = to_panel(world, submitted)
     services.record_decision(world.hk_officer, p, world.hk_funder, decision="fund", reasons="ok")
     services.record_decision(world.cn_officer, p, world.cn_funder, decision="fund", reasons="ok")
-    project = p.project
+    p.refresh_from_db()
+    project = services.accept_award(world.lead, p.award)
     new_end = project.end_date + dt.timedelta(days=90)
     with pytest.raises(ValidationError):
         services.request_change(world.lead, project, kind="duration", side="CN", description="")
@@ -332,6 +335,9 @@ def test_public_sees_only_titles_partners_amounts(world, submitted):
         world.hk_officer, p, world.hk_funder, decision="fund", reasons="secret reasons"
     )
     services.record_decision(world.cn_officer, p, world.cn_funder, decision="fund", reasons="ok")
+    assert selectors.public_projects() == []  # nothing public before the lead accepts
+    p.refresh_from_db()
+    services.accept_award(world.lead, p.award)
     rows = selectors.public_projects()
     assert len(rows) == 1
     row = rows[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from innobridge.funding import services
 from innobridge.funding.models import Criterion, Proposal, ProposalState, ReviewAssignment
 
 from .conftest import pdf
@@ -135,7 +136,7 @@ def test_journey_through_pages(client, world, django_capture_on_commit_callbacks
     )
     p.refresh_from_db()
     assert p.state == ProposalState.AWARDED
-    project = p.project
+    project = services.accept_award(world.lead, p.award)
     # the team reports, the officer accepts
     c.force_login(world.partner)
     milestone = project.milestones.first()

@@ -39,6 +39,7 @@ def reviewed_and_awarded(world: Any, p: Any, django_capture_on_commit_callbacks:
             world.cn_officer, p, world.cn_funder, decision="fund", reasons="Good partnership."
         )
     p.refresh_from_db()
+    services.accept_award(world.lead, p.award)
     return p
 
 

@@ -25,6 +25,13 @@ from .catalogue import (
     tariffs_for_viewer,
     training_status,
 )
+from .figures import (
+    bookable_resources_figure,
+    cross_border_users_figure,
+    resource_kind_label,
+    used_bookings_figure,
+    used_hours_figure,
+)
 from .reports import UtilisationRow, WeeklySeries, cross_border_share, utilisation, weekly_series
 from .statements import (
     HOME_CURRENCY,
@@ -51,11 +58,13 @@ __all__ = [
     "Statement",
     "UtilisationRow",
     "WeeklySeries",
+    "bookable_resources_figure",
     "busy_blocks",
     "calendar_feed_of",
     "catalogue",
     "catalogue_filters",
     "cross_border_share",
+    "cross_border_users_figure",
     "feed_bookings",
     "feed_by_token",
     "free_in_range",
@@ -69,10 +78,13 @@ __all__ = [
     "my_week_calendar",
     "organisation_statement",
     "resource_busy_bookings",
+    "resource_kind_label",
     "statement_csv",
     "tariffs_for_viewer",
     "training_status",
     "usage_to_record",
+    "used_bookings_figure",
+    "used_hours_figure",
     "user_statement",
     "utilisation",
     "visible_booking",

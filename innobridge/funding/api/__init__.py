@@ -4,8 +4,8 @@ every message) or 403."""
 
 from ninja import Router
 
-from . import calls, projects, proposals, review
+from . import awards, calls, projects, proposals, review
 
 router = Router(tags=["funding"])
-for _module in (calls, proposals, review, projects):
+for _module in (calls, proposals, review, projects, awards):
     router.add_router("", _module.router)

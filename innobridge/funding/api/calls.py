@@ -23,6 +23,7 @@ from ..models import (
     Funder,
     Scheme,
 )
+from .schemas import ERRORS, PUBLIC_ERRORS, CallOut, PublicProjectOut, SchemeOut
 from .shapes import call_out
 
 router = Router(tags=["funding"])
@@ -30,12 +31,12 @@ router = Router(tags=["funding"])
 # --------------------------------------------------------------------------- calls (public)
 
 
-@router.get("/calls")
+@router.get("/calls", response=list[CallOut])
 def list_calls(request: HttpRequest) -> list[dict[str, Any]]:
     return [call_out(c) for c in selectors.visible_calls(request.user)]
 
 
-@router.get("/calls/{call_id}")
+@router.get("/calls/{call_id}", response={200: CallOut, **PUBLIC_ERRORS})
 def get_call(request: HttpRequest, call_id: int) -> dict[str, Any]:
     return call_out(get_object_or_404(selectors.visible_calls(request.user), pk=call_id))
 
@@ -78,13 +79,13 @@ def _funders(ids: list[int]) -> list[Funder]:
     return found
 
 
-@router.get("/schemes", auth=api_auth)
+@router.get("/schemes", auth=api_auth, response={200: list[SchemeOut], **ERRORS})
 def list_schemes(request: HttpRequest) -> list[dict[str, Any]]:
     """The schemes of the caller's funders (programme officers)."""
     return [scheme_out(sc) for sc in selectors.officer_schemes(request.user)]
 
 
-@router.post("/schemes", auth=api_auth, response={201: dict})
+@router.post("/schemes", auth=api_auth, response={201: SchemeOut, **ERRORS})
 def create_scheme(request: HttpRequest, data: SchemeIn) -> Status:
     sc = services.create_scheme(
         request.user,
@@ -96,7 +97,7 @@ def create_scheme(request: HttpRequest, data: SchemeIn) -> Status:
     return Status(201, scheme_out(sc))
 
 
-@router.patch("/schemes/{pk}", auth=api_auth)
+@router.patch("/schemes/{pk}", auth=api_auth, response={200: SchemeOut, **ERRORS})
 def update_scheme(request: HttpRequest, pk: int, data: SchemePatch) -> dict[str, Any]:
     sc = get_object_or_404(selectors.officer_schemes(request.user), pk=pk)
     sc = services.update_scheme(
@@ -175,7 +176,7 @@ class SidePatch(Schema):
     max_reviewer_load: Annotated[int | None, FromModel(CallSide, "max_reviewer_load")] = None
 
 
-@router.post("/calls", auth=api_auth, response={201: dict})
+@router.post("/calls", auth=api_auth, response={201: CallOut, **ERRORS})
 def create_call(request: HttpRequest, data: CallIn) -> Status:
     """A call with one side per funder (budget and cap in the funder's currency; a side
     without ``criteria`` gets the default rubric)."""
@@ -192,7 +193,7 @@ def create_call(request: HttpRequest, data: CallIn) -> Status:
     return Status(201, call_out(call))
 
 
-@router.patch("/calls/{call_id}", auth=api_auth)
+@router.patch("/calls/{call_id}", auth=api_auth, response={200: CallOut, **ERRORS})
 def update_call(request: HttpRequest, call_id: int, data: CallPatch) -> dict[str, Any]:
     """Before the call opens, anything; after, only the description and review deadline."""
     call = get_object_or_404(selectors.visible_calls(request.user), pk=call_id)
@@ -204,7 +205,9 @@ def update_call(request: HttpRequest, call_id: int, data: CallPatch) -> dict[str
     return call_out(services.update_call(request.user, call, **fields))
 
 
-@router.patch("/calls/{call_id}/sides/{funder_id}", auth=api_auth)
+@router.patch(
+    "/calls/{call_id}/sides/{funder_id}", auth=api_auth, response={200: CallOut, **ERRORS}
+)
 def update_call_side(
     request: HttpRequest, call_id: int, funder_id: int, data: SidePatch
 ) -> dict[str, Any]:
@@ -216,7 +219,7 @@ def update_call_side(
     return call_out(call)
 
 
-@router.put("/calls/{call_id}/rubric/{funder_id}", auth=api_auth)
+@router.put("/calls/{call_id}/rubric/{funder_id}", auth=api_auth, response={200: CallOut, **ERRORS})
 def set_rubric(
     request: HttpRequest, call_id: int, funder_id: int, data: list[CriterionIn]
 ) -> dict[str, Any]:
@@ -228,7 +231,7 @@ def set_rubric(
     return call_out(call)
 
 
-@router.get("/projects")
+@router.get("/projects", response=list[PublicProjectOut])
 def list_public_projects(request: HttpRequest) -> list[dict[str, Any]]:
     """Awarded projects: titles, partners and amounts only."""
     return selectors.public_projects()

@@ -28,6 +28,19 @@ from ..models import (
     ReviewAssignment,
     TeamMember,
 )
+from ..workflow import CHANGE_FLOW, PROJECT_FLOW, describe
+from .schemas import (
+    ERRORS,
+    ChangeOut,
+    DisbursementOut,
+    DisbursementStatusOut,
+    MarkedOut,
+    MilestoneCreatedOut,
+    NotificationOut,
+    ProjectOut,
+    ReportRatingOut,
+    TerminatedOut,
+)
 from .shapes import person_named
 
 router = Router(tags=["funding"])
@@ -45,7 +58,16 @@ def _project(request: HttpRequest, pk: int) -> Project:
     return project
 
 
-@router.get("/projects/{pk}", auth=api_auth)
+PROJECT_DOC = (
+    "A project and each of its change requests carry `actions`: the steps the caller may "
+    "take now. A step the state does not allow is a 422, one the caller may not take a "
+    "403.\n\n" + describe(PROJECT_FLOW) + "\n\n" + describe(CHANGE_FLOW)
+)
+
+
+@router.get(
+    "/projects/{pk}", auth=api_auth, response={200: ProjectOut, **ERRORS}, description=PROJECT_DOC
+)
 def get_project(request: HttpRequest, pk: int) -> dict[str, Any]:
     project = _project(request, pk)
     services.refresh_project_status(project)
@@ -53,6 +75,7 @@ def get_project(request: HttpRequest, pk: int) -> dict[str, Any]:
         "id": project.pk,
         "title": project.title,
         "status": project.status,
+        "actions": PROJECT_FLOW.allowed_actions(request.user, project),
         "start_date": project.start_date,
         "end_date": project.end_date,
         "milestones": [
@@ -79,7 +102,7 @@ def get_project(request: HttpRequest, pk: int) -> dict[str, Any]:
             }
             for d in project.disbursements.all()
         ],
-        "change_requests": [change_out(c) for c in project.change_requests.all()],
+        "change_requests": [change_out(request.user, c) for c in project.change_requests.all()],
         "termination_reason": project.termination_reason,
         "team": [
             {
@@ -111,7 +134,7 @@ class ReportIn(Schema):
     summary: Annotated[str, FromModel(Report, "summary")]
 
 
-@router.post("/projects/{pk}/reports", auth=api_auth, response={201: dict})
+@router.post("/projects/{pk}/reports", auth=api_auth, response={201: ReportRatingOut, **ERRORS})
 def submit_report(request: HttpRequest, pk: int, data: ReportIn) -> Status:
     project = _project(request, pk)
     m = get_object_or_404(Milestone, pk=data.milestone_id, project=project)
@@ -124,7 +147,7 @@ class RatingIn(Schema):
     comment: str = ""
 
 
-@router.post("/reports/{pk}/rating", auth=api_auth)
+@router.post("/reports/{pk}/rating", auth=api_auth, response={200: ReportRatingOut, **ERRORS})
 def rate_report(request: HttpRequest, pk: int, data: RatingIn) -> dict[str, Any]:
     r = services.rate_report(
         request.user, get_object_or_404(Report, pk=pk), rating=data.rating, comment=data.comment
@@ -132,7 +155,9 @@ def rate_report(request: HttpRequest, pk: int, data: RatingIn) -> dict[str, Any]
     return {"id": r.pk, "rating": r.rating}
 
 
-@router.post("/disbursements/{pk}/release", auth=api_auth)
+@router.post(
+    "/disbursements/{pk}/release", auth=api_auth, response={200: DisbursementStatusOut, **ERRORS}
+)
 def release_disbursement(request: HttpRequest, pk: int) -> dict[str, Any]:
     d = services.release_disbursement(request.user, get_object_or_404(Disbursement, pk=pk))
     return {"id": d.pk, "status": d.status}
@@ -158,7 +183,7 @@ class ChangeIn(Schema):
     add_role: str = "co_investigator"
 
 
-@router.post("/projects/{pk}/changes", auth=api_auth, response={201: dict})
+@router.post("/projects/{pk}/changes", auth=api_auth, response={201: ChangeOut, **ERRORS})
 def request_change(request: HttpRequest, pk: int, data: ChangeIn) -> Status:
     """A budget change carries the side's new lines (``new_budget``), a duration change
     ``new_end_date``, a team change ``remove_member_id`` and/or ``add_person``."""
@@ -186,15 +211,16 @@ def request_change(request: HttpRequest, pk: int, data: ChangeIn) -> Status:
         add_organisation=org,
         add_role=data.add_role,
     )
-    return Status(201, change_out(c))
+    return Status(201, change_out(request.user, c))
 
 
-def change_out(c: ChangeRequest) -> dict[str, Any]:
+def change_out(user: Any, c: ChangeRequest) -> dict[str, Any]:
     return {
         "id": c.pk,
         "kind": c.kind,
         "side": c.side,
         "status": c.status,
+        "actions": CHANGE_FLOW.allowed_actions(user, c),
         "description": c.description,
         "new_end_date": c.new_end_date,
         "new_budget": c.new_budget,
@@ -209,7 +235,9 @@ class MilestoneIn(Schema):
     due_date: Annotated[dt.date, FromModel(Milestone, "due_date")]
 
 
-@router.post("/projects/{pk}/milestones", auth=api_auth, response={201: dict})
+@router.post(
+    "/projects/{pk}/milestones", auth=api_auth, response={201: MilestoneCreatedOut, **ERRORS}
+)
 def add_milestone(request: HttpRequest, pk: int, data: MilestoneIn) -> Status:
     m = services.add_milestone(
         request.user, _project(request, pk), title=data.title, due_date=data.due_date
@@ -223,7 +251,7 @@ class InstalmentIn(Schema):
     depends_on_id: int | None = None
 
 
-@router.post("/projects/{pk}/instalments", auth=api_auth, response={201: dict})
+@router.post("/projects/{pk}/instalments", auth=api_auth, response={201: DisbursementOut, **ERRORS})
 def schedule_instalment(request: HttpRequest, pk: int, data: InstalmentIn) -> Status:
     """A funder's officer adds an instalment (in its currency, within its award),
     optionally released only after the report for a milestone is accepted."""
@@ -258,7 +286,7 @@ class TerminateIn(Schema):
     reason: Annotated[str, FromModel(Project, "termination_reason")]
 
 
-@router.post("/projects/{pk}/terminate", auth=api_auth)
+@router.post("/projects/{pk}/terminate", auth=api_auth, response={200: TerminatedOut, **ERRORS})
 def terminate_project(request: HttpRequest, pk: int, data: TerminateIn) -> dict[str, Any]:
     project = services.terminate_project(request.user, _project(request, pk), reason=data.reason)
     return {
@@ -273,15 +301,15 @@ class ChangeDecisionIn(Schema):
     note: str = ""
 
 
-@router.post("/changes/{pk}/decision", auth=api_auth)
+@router.post("/changes/{pk}/decision", auth=api_auth, response={200: ChangeOut, **ERRORS})
 def decide_change(request: HttpRequest, pk: int, data: ChangeDecisionIn) -> dict[str, Any]:
     c = services.decide_change(
         request.user, get_object_or_404(ChangeRequest, pk=pk), approve=data.approve, note=data.note
     )
-    return change_out(c)
+    return change_out(request.user, c)
 
 
-@router.get("/notifications", auth=api_auth)
+@router.get("/notifications", auth=api_auth, response={200: list[NotificationOut], **ERRORS})
 def notifications(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
@@ -300,13 +328,13 @@ class ReadIn(Schema):
     ids: list[int] | None = None  # none given: all
 
 
-@router.post("/notifications/read", auth=api_auth)
+@router.post("/notifications/read", auth=api_auth, response={200: MarkedOut, **ERRORS})
 def mark_read(request: HttpRequest, data: ReadIn) -> dict[str, Any]:
     """Mark the caller's notifications read (the given ones, or all)."""
     return {"marked": services.mark_notifications_read(request.user, data.ids)}
 
 
-@router.delete("/assignments/{pk}", auth=api_auth, response={204: None})
+@router.delete("/assignments/{pk}", auth=api_auth, response={204: None, **ERRORS})
 def remove_assignment(request: HttpRequest, pk: int) -> Status:
     """An officer of the assignment's funder removes it before the reviewer accepts."""
     a = get_object_or_404(ReviewAssignment, pk=pk)

@@ -23,7 +23,22 @@ from ..models import (
     Review,
     ReviewAssignment,
 )
+from ..workflow import ASSIGNMENT_FLOW, describe
 from .proposals import AnswerIn
+from .schemas import (
+    ERRORS,
+    AssignmentCriterionOut,
+    AssignmentOut,
+    AssignmentRunOut,
+    ConflictOut,
+    NewConflictsOut,
+    OpenAssignmentsOut,
+    PoolMemberOut,
+    PortfolioOut,
+    RankingRowOut,
+    ReviewCreatedOut,
+    SentOut,
+)
 from .shapes import person_named
 
 router = Router(tags=["funding"])
@@ -42,14 +57,16 @@ def _officer_call(request: HttpRequest, call_id: int) -> Call:
     return call
 
 
-@router.post("/calls/{call_id}/conflicts", auth=api_auth)
+@router.post("/calls/{call_id}/conflicts", auth=api_auth, response={200: NewConflictsOut, **ERRORS})
 def refresh_conflicts(request: HttpRequest, call_id: int) -> dict[str, Any]:
     """Record the automatic conflicts of every pool reviewer with every proposal."""
     call = _officer_call(request, call_id)
     return {"new_conflicts": services.refresh_conflicts(request.user, call)}
 
 
-@router.get("/calls/{call_id}/conflicts", auth=api_auth)
+@router.get(
+    "/calls/{call_id}/conflicts", auth=api_auth, response={200: list[ConflictOut], **ERRORS}
+)
 def list_conflicts(request: HttpRequest, call_id: int) -> list[dict[str, Any]]:
     """The recorded conflicts of the call's proposals (officers only)."""
     call = _officer_call(request, call_id)
@@ -67,7 +84,7 @@ def list_conflicts(request: HttpRequest, call_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def assignment_out(a: ReviewAssignment) -> dict[str, Any]:
+def assignment_out(user: Any, a: ReviewAssignment) -> dict[str, Any]:
     return {
         "id": a.pk,
         "proposal": a.proposal_id,
@@ -75,6 +92,7 @@ def assignment_out(a: ReviewAssignment) -> dict[str, Any]:
         "reviewer_id": a.reviewer_id,
         "funder_id": a.funder_id,
         "status": a.status,
+        "actions": ASSIGNMENT_FLOW.allowed_actions(user, a),
         "affinity": a.affinity,
         "why": a.explanation,
         "by_hand": a.by_hand,
@@ -82,7 +100,9 @@ def assignment_out(a: ReviewAssignment) -> dict[str, Any]:
     }
 
 
-@router.post("/calls/{call_id}/assignment", auth=api_auth)
+@router.post(
+    "/calls/{call_id}/assignment", auth=api_auth, response={200: AssignmentRunOut, **ERRORS}
+)
 def run_assignment(request: HttpRequest, call_id: int, data: AssignIn) -> dict[str, Any]:
     call = _officer_call(request, call_id)
     summary = services.run_assignment(
@@ -91,7 +111,9 @@ def run_assignment(request: HttpRequest, call_id: int, data: AssignIn) -> dict[s
     return {"summary": summary}
 
 
-@router.get("/calls/{call_id}/assignments", auth=api_auth)
+@router.get(
+    "/calls/{call_id}/assignments", auth=api_auth, response={200: list[AssignmentOut], **ERRORS}
+)
 def call_assignments(request: HttpRequest, call_id: int) -> list[dict[str, Any]]:
     call = _officer_call(request, call_id)
     qs = (
@@ -99,7 +121,7 @@ def call_assignments(request: HttpRequest, call_id: int) -> list[dict[str, Any]]
         .select_related("reviewer")
         .order_by("proposal_id", "id")
     )
-    return [assignment_out(a) for a in qs]
+    return [assignment_out(request.user, a) for a in qs]
 
 
 class ByHandIn(Schema):
@@ -108,7 +130,7 @@ class ByHandIn(Schema):
     funder_id: int
 
 
-@router.post("/calls/{call_id}/assignments", auth=api_auth, response={201: dict})
+@router.post("/calls/{call_id}/assignments", auth=api_auth, response={201: AssignmentOut, **ERRORS})
 def assign_by_hand(request: HttpRequest, call_id: int, data: ByHandIn) -> Status:
     call = get_object_or_404(Call, pk=call_id)
     p = get_object_or_404(Proposal, pk=data.proposal_id, call=call)
@@ -118,20 +140,20 @@ def assign_by_hand(request: HttpRequest, call_id: int, data: ByHandIn) -> Status
         get_object_or_404(Person, pk=data.reviewer_id),
         get_object_or_404(Funder, pk=data.funder_id),
     )
-    return Status(201, assignment_out(a))
+    return Status(201, assignment_out(request.user, a))
 
 
 class InviteIn(Schema):
     deadline: dt.datetime | None = None
 
 
-@router.post("/calls/{call_id}/invitations", auth=api_auth)
+@router.post("/calls/{call_id}/invitations", auth=api_auth, response={200: SentOut, **ERRORS})
 def send_invitations(request: HttpRequest, call_id: int, data: InviteIn) -> dict[str, Any]:
     call = get_object_or_404(Call, pk=call_id)
     return {"sent": services.send_invitations(request.user, call, deadline=data.deadline)}
 
 
-@router.post("/calls/{call_id}/reminders", auth=api_auth)
+@router.post("/calls/{call_id}/reminders", auth=api_auth, response={200: SentOut, **ERRORS})
 def remind_reviewers(request: HttpRequest, call_id: int) -> dict[str, Any]:
     """Remind the caller's funders' reviewers who still owe a review (at most daily each)."""
     call = get_object_or_404(Call, pk=call_id)
@@ -164,20 +186,28 @@ def _officer_funder(request: HttpRequest, funder_id: int) -> Funder:
     return funder
 
 
-@router.get("/funders/{funder_id}/pool", auth=api_auth)
+@router.get(
+    "/funders/{funder_id}/pool", auth=api_auth, response={200: list[PoolMemberOut], **ERRORS}
+)
 def get_pool(request: HttpRequest, funder_id: int) -> list[dict[str, Any]]:
     """A funder's reviewer pool (its officers only)."""
     return _pool_out(_officer_funder(request, funder_id))
 
 
-@router.post("/funders/{funder_id}/pool", auth=api_auth, response={201: list[dict]})
+@router.post(
+    "/funders/{funder_id}/pool", auth=api_auth, response={201: list[PoolMemberOut], **ERRORS}
+)
 def add_to_pool(request: HttpRequest, funder_id: int, data: PoolIn) -> Status:
     funder = _officer_funder(request, funder_id)
     services.add_to_pool(request.user, funder, person_named(data.person.strip()))
     return Status(201, _pool_out(funder))
 
 
-@router.delete("/funders/{funder_id}/pool/{person_id}", auth=api_auth)
+@router.delete(
+    "/funders/{funder_id}/pool/{person_id}",
+    auth=api_auth,
+    response={200: OpenAssignmentsOut, **ERRORS},
+)
 def remove_from_pool(request: HttpRequest, funder_id: int, person_id: int) -> dict[str, Any]:
     """Sent invitations stay open (their number is returned); unsent ones are dropped."""
     funder = _officer_funder(request, funder_id)
@@ -185,7 +215,11 @@ def remove_from_pool(request: HttpRequest, funder_id: int, person_id: int) -> di
     return {"open_assignments": services.remove_from_pool(request.user, funder, person)}
 
 
-@router.get("/calls/{call_id}/ranking/{funder_id}", auth=api_auth)
+@router.get(
+    "/calls/{call_id}/ranking/{funder_id}",
+    auth=api_auth,
+    response={200: list[RankingRowOut], **ERRORS},
+)
 def ranking(request: HttpRequest, call_id: int, funder_id: int) -> list[dict[str, Any]]:
     call = _officer_call(request, call_id)
     funder = get_object_or_404(Funder, pk=funder_id, call_sides__call=call)
@@ -204,7 +238,7 @@ def ranking(request: HttpRequest, call_id: int, funder_id: int) -> list[dict[str
     ]
 
 
-@router.get("/calls/{call_id}/portfolio", auth=api_auth)
+@router.get("/calls/{call_id}/portfolio", auth=api_auth, response={200: PortfolioOut, **ERRORS})
 def portfolio(request: HttpRequest, call_id: int) -> dict[str, Any]:
     call = _officer_call(request, call_id)
     pf = selectors.suggested_portfolio(call)
@@ -233,16 +267,28 @@ def portfolio(request: HttpRequest, call_id: int) -> dict[str, Any]:
     }
 
 
-@router.get("/assignments", auth=api_auth)
+ASSIGNMENT_DOC = (
+    "Each assignment carries `actions`: the steps the caller may take on it now. "
+    "A step the state does not allow is a 422, one the caller may not take a 403.\n\n"
+    + describe(ASSIGNMENT_FLOW)
+)
+
+
+@router.get(
+    "/assignments",
+    auth=api_auth,
+    response={200: list[AssignmentOut], **ERRORS},
+    description=ASSIGNMENT_DOC,
+)
 def my_assignments(request: HttpRequest) -> list[dict[str, Any]]:
-    return [assignment_out(a) for a in selectors.my_assignments(request.user)]
+    return [assignment_out(request.user, a) for a in selectors.my_assignments(request.user)]
 
 
-@router.post("/assignments/{pk}/respond", auth=api_auth)
+@router.post("/assignments/{pk}/respond", auth=api_auth, response={200: AssignmentOut, **ERRORS})
 def respond_assignment(request: HttpRequest, pk: int, data: AnswerIn) -> dict[str, Any]:
     a = get_object_or_404(ReviewAssignment, pk=pk, reviewer_id=request.user.pk)
     services.respond_assignment(request.user, a, accept=data.accept)
-    return assignment_out(a)
+    return assignment_out(request.user, a)
 
 
 class ReviewIn(Schema):
@@ -251,7 +297,7 @@ class ReviewIn(Schema):
     criterion_comments: dict[str, str] = {}
 
 
-@router.post("/assignments/{pk}/review", auth=api_auth, response={201: dict})
+@router.post("/assignments/{pk}/review", auth=api_auth, response={201: ReviewCreatedOut, **ERRORS})
 def submit_review(request: HttpRequest, pk: int, data: ReviewIn) -> Status:
     a = get_object_or_404(ReviewAssignment, pk=pk, reviewer_id=request.user.pk)
     r = services.submit_review(
@@ -264,7 +310,11 @@ def submit_review(request: HttpRequest, pk: int, data: ReviewIn) -> Status:
     return Status(201, {"id": r.pk, "weighted_score": r.weighted_score})
 
 
-@router.get("/assignments/{pk}/criteria", auth=api_auth)
+@router.get(
+    "/assignments/{pk}/criteria",
+    auth=api_auth,
+    response={200: list[AssignmentCriterionOut], **ERRORS},
+)
 def assignment_criteria(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     a = get_object_or_404(ReviewAssignment, pk=pk, reviewer_id=request.user.pk)
     crits: list[Criterion] = list(selectors.criteria_for(a))

@@ -128,9 +128,10 @@ def proposal_out(user: Any, p: Proposal) -> dict[str, Any]:
         ]
         if role in (ProposalRole.OFFICER, ProposalRole.TEAM)
         else [],
+        "problems": services.submission_problems(p)
+        if role == ProposalRole.TEAM and p.state == ProposalState.DRAFT
+        else [],
     }
-    if role == ProposalRole.TEAM and p.state == ProposalState.DRAFT:
-        out["problems"] = services.submission_problems(p)
     return out
 
 

@@ -7,6 +7,7 @@ funder screens, reviews and pays only its own side, and a proposal is awarded on
 every side's funder decides to fund it.
 """
 
+from .awards import Award, AwardStatus, InfoRequest
 from .calls import (
     DEFAULT_REQUIRED_SIDES,
     SIDE_CHOICES,
@@ -71,6 +72,8 @@ __all__ = [
     "ApprovalSubject",
     "AssignmentStatus",
     "Attachment",
+    "Award",
+    "AwardStatus",
     "BudgetCategory",
     "BudgetLine",
     "BudgetSource",
@@ -87,6 +90,7 @@ __all__ = [
     "DisbursementStatus",
     "Funder",
     "FunderDecision",
+    "InfoRequest",
     "InvitationStatus",
     "JointApproval",
     "MemberRole",

@@ -166,6 +166,14 @@ class CallSide(models.Model):
     max_reviewer_load = models.PositiveSmallIntegerField(
         _("most proposals per reviewer"), default=6
     )
+    comments_to_applicants = models.BooleanField(
+        _("applicants see the reviewers' comments after the decision"),
+        default=False,
+        help_text=_("Never who wrote them."),
+    )
+    scores_to_applicants = models.BooleanField(
+        _("applicants also see the reviewers' scores"), default=False
+    )
 
     class Meta:
         verbose_name = _("call side")

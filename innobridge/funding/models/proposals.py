@@ -23,6 +23,7 @@ from .calls import SIDE_CHOICES, Call, Funder
 class ProposalState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    MORE_INFO = "more_info", _("More information requested")
     ELIGIBLE = "eligible", _("Screened: eligible")
     INELIGIBLE = "ineligible", _("Screened: ineligible")
     IN_REVIEW = "in_review", _("In review")

@@ -136,6 +136,10 @@ class FunderDecision(models.Model):
         _("amount awarded"), max_digits=14, decimal_places=2, default=Decimal(0)
     )
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    requested = models.DecimalField(
+        _("amount requested"), max_digits=14, decimal_places=2, default=Decimal(0)
+    )
+    conditions = models.TextField(_("conditions of the award"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -4,7 +4,9 @@
 - ``proposals``: drafting, team, budget, attachments, submission, withdrawal, screening
 - ``conflicts``: conflicts of interest, and refilling a reviewer's place
 - ``review``: assignment, invitations, reviews, reminders, the move to the panel
-- ``decisions``: each funder's decision under its budget; the project follows
+- ``decisions``: each funder's decision (amount, conditions) under its budget
+- ``awards``: the lead applicant accepts or declines the award; the project follows
+- ``information``: requests for more information at screening and their answers
 - ``projects``: milestones, reports, disbursements, status, termination
 - ``changes``: change requests on a funded project
 
@@ -16,6 +18,7 @@ lives in :mod:`innobridge.funding.permissions`, what a state allows in
 """
 
 from ..notifications import mark_notifications_read
+from .awards import accept_award, award_actions, decline_award
 from .calls import (
     CALL_FIELDS,
     CALL_FIELDS_AFTER_OPENING,
@@ -26,6 +29,7 @@ from .calls import (
     create_call,
     create_scheme,
     remove_from_pool,
+    set_review_sharing,
     set_rubric,
     update_call,
     update_call_and_sides,
@@ -48,8 +52,10 @@ from .conflicts import (
 )
 from .decisions import (
     committed_amount,
+    create_project,
     record_decision,
 )
+from .information import answer_information, open_info_request, request_information
 from .projects import (
     add_milestone,
     rate_report,
@@ -100,26 +106,32 @@ __all__ = [
     "EDITABLE_FIELDS",
     "LANGUAGE_CODES",
     "PDF_MAGIC",
+    "accept_award",
     "add_attachment",
     "add_budget_line",
     "add_milestone",
     "add_to_pool",
+    "answer_information",
     "assign_by_hand",
     "automatic_conflicts",
+    "award_actions",
     "check_pdf",
     "clean_rubric",
     "committed_amount",
     "create_call",
+    "create_project",
     "create_proposal",
     "create_scheme",
     "decide_change",
     "declare_conflict",
+    "decline_award",
     "funders_to_decide",
     "invite_member",
     "is_conflicted",
     "is_joint_change",
     "mark_notifications_read",
     "move_to_panel",
+    "open_info_request",
     "rate_report",
     "recheck_conflicts",
     "record_decision",
@@ -135,6 +147,7 @@ __all__ = [
     "remove_from_pool",
     "remove_member",
     "request_change",
+    "request_information",
     "respond_assignment",
     "respond_invitation",
     "run_assignment",
@@ -143,6 +156,7 @@ __all__ = [
     "screenable_funders",
     "send_invitations",
     "send_reminders",
+    "set_review_sharing",
     "set_rubric",
     "side_totals",
     "submission_problems",

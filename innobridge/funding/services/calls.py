@@ -473,6 +473,24 @@ def update_call_side(
 
 
 @transaction.atomic
+def set_review_sharing(
+    actor: Any, call: Call, funder: Funder, *, comments: bool, scores: bool
+) -> CallSide:
+    """Whether the applicants see ``funder``'s reviewers' comments (and scores) after the
+    decision — never who wrote them. A funder's policy: its officers set it at any time."""
+    require_act_for_funder(actor, funder)
+    cs = CallSide.objects.select_for_update().filter(call=call, funder=funder).first()
+    if cs is None:
+        raise ValidationError(_("This funder does not take part in the call."))
+    before = snapshot(cs)
+    cs.comments_to_applicants = bool(comments)
+    cs.scores_to_applicants = bool(comments) and bool(scores)  # scores only with comments
+    cs.save(update_fields=["comments_to_applicants", "scores_to_applicants"])
+    record_event(actor, FundingAction.CALL_SIDE_UPDATED, cs, before=before, after=snapshot(cs))
+    return cs
+
+
+@transaction.atomic
 def update_call_and_sides(
     actor: Any,
     call: Call,

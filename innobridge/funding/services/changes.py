@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from innobridge.core.models import Region
-from innobridge.core.services import record_event, snapshot
+from innobridge.core.services import apply_transition, record_event, snapshot
 from innobridge.people.models import Organisation, Person
 
 from ..audit import FundingAction
@@ -40,11 +40,16 @@ from ..models import (
     TeamMember,
 )
 from ..notifications import notify
-from ..permissions import can_act_for_funder, require_act_for_funder, require_work_on_project
+from ..permissions import (
+    funders_to_decide,
+    is_joint_change,
+    require_act_for_funder,
+    require_work_on_project,
+)
+from ..workflow import ASSIGNMENT_FLOW, CHANGE_FLOW, PROJECT_FLOW, require_allows
 from .calls import _decimal, lock_call_side
 from .conflicts import automatic_conflicts, refill_assignment
 from .decisions import committed_amount
-from .projects import _project_open
 from .proposals import _org_of, side_totals
 
 
@@ -179,7 +184,7 @@ def request_change(
     side's new budget lines, a duration change the new end date, a team change who leaves
     and/or who joins (on that side)."""
     require_work_on_project(actor, project)
-    _project_open(project)
+    require_allows(PROJECT_FLOW, project, "request_change")
     from ..models import ChangeKind
 
     errors: dict[str, Any] = {}
@@ -363,16 +368,17 @@ def recheck_conflicts(actor: Any, proposal: Proposal) -> list[ConflictOfInterest
                 record_event(actor, FundingAction.CONFLICT_FOUND, coi, after=snapshot(coi))
         if (
             found
-            and a.status
-            in (AssignmentStatus.PROPOSED, AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
+            and a.status in ASSIGNMENT_FLOW.sources("release")
             and any(c.reviewer_id == a.reviewer_id for c in found)
         ):
-            before = snapshot(a)
-            a.status = AssignmentStatus.DECLINED
-            a.responded_at = timezone.now()
-            a.save(update_fields=["status", "responded_at"])
-            record_event(
-                actor, FundingAction.ASSIGNMENT_RELEASED, a, before=before, after=snapshot(a)
+            apply_transition(
+                actor,
+                a,
+                ASSIGNMENT_FLOW,
+                "release",
+                audit_action=FundingAction.ASSIGNMENT_RELEASED,
+                check_roles=False,  # the officer deciding the team change, for the funder
+                responded_at=timezone.now(),
             )
             refill_assignment(a)
     return found
@@ -429,36 +435,6 @@ def _apply_team_change(actor: Any, change: ChangeRequest) -> None:
 
 
 # A change that binds every side of a joint project: the end date is one for all.
-JOINT_CHANGE_KINDS = frozenset({ChangeKind.DURATION})
-
-
-def is_joint_change(change: ChangeRequest) -> bool:
-    """Whether ``change`` needs the yes of every funder of the call, not only the one
-    concerned (a change that affects both sides, on a joint project)."""
-    return change.kind in JOINT_CHANGE_KINDS and change.project.proposal.call.sides.count() > 1
-
-
-def funders_to_decide(actor: Any, change: ChangeRequest) -> list[Funder]:
-    """The funders for which ``actor`` may decide ``change`` now (empty: none). The funder
-    concerned decides first; on a joint change every other funder then says yes too."""
-    if change.status != ChangeStatus.PENDING:
-        return []
-    sides = list(change.project.proposal.call.sides.select_related("funder").order_by("side"))
-    concerned = next((cs.funder for cs in sides if cs.side == change.side), None)
-    if concerned is None:
-        return []
-    if not is_joint_change(change):
-        return [concerned] if can_act_for_funder(actor, concerned) else []
-    approved = set(change.approvals.values_list("funder_id", flat=True))
-    if concerned.pk not in approved:
-        return [concerned] if can_act_for_funder(actor, concerned) else []
-    return [
-        cs.funder
-        for cs in sides
-        if cs.funder_id not in approved and can_act_for_funder(actor, cs.funder)
-    ]
-
-
 @transaction.atomic
 def decide_change(
     actor: Any, change: ChangeRequest, *, approve: bool, note: str = ""
@@ -469,9 +445,9 @@ def decide_change(
     approved it; any funder's no rejects it."""
     change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
     cs = change.project.proposal.call.sides.select_related("funder").get(side=change.side)
-    if change.status != ChangeStatus.PENDING:
+    if CHANGE_FLOW.edge(change.status, "approve" if approve else "reject") is None:
         require_act_for_funder(actor, cs.funder)
-        raise ValidationError(_("This request has already been decided."))
+        require_allows(CHANGE_FLOW, change, "approve" if approve else "reject")
     funders = funders_to_decide(actor, change)
     if not funders:
         if is_joint_change(change) and change.approvals.filter(funder=cs.funder).exists():
@@ -479,7 +455,7 @@ def decide_change(
                 _("Only a programme officer of a funder that has not yet approved may decide.")
             )
         require_act_for_funder(actor, cs.funder)
-    _project_open(change.project)
+    require_allows(PROJECT_FLOW, change.project, "decide_change")
     if approve and is_joint_change(change):
         for funder in funders:
             approval = JointApproval.objects.create(
@@ -502,13 +478,17 @@ def decide_change(
 def _settle_change(
     actor: Any, change: ChangeRequest, cs: CallSide, *, approve: bool, note: str
 ) -> ChangeRequest:
-    before = snapshot(change)
-    change.status = ChangeStatus.APPROVED if approve else ChangeStatus.REJECTED
-    change.decided_by = actor
-    change.decided_at = timezone.now()
-    change.decision_note = note.strip()
-    change.save()
-    record_event(actor, FundingAction.CHANGE_DECIDED, change, before=before, after=snapshot(change))
+    apply_transition(
+        actor,
+        change,
+        CHANGE_FLOW,
+        "approve" if approve else "reject",
+        audit_action=FundingAction.CHANGE_DECIDED,
+        check_roles=False,  # decide_change has found the actor's funders
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_note=note.strip(),
+    )
     project = change.project
     if approve and change.kind == ChangeKind.DURATION and change.new_end_date:
         problems = _duration_problems(project, change.new_end_date)

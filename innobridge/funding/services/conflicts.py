@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from innobridge.core.language import fold
-from innobridge.core.services import record_event, snapshot
+from innobridge.core.services import apply_transition, record_event, snapshot
 from innobridge.people.models import Authorship, Person
 
 from ..audit import FundingAction
@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..notifications import notify_invited_reviewer
 from ..permissions import require_manage_call
-from ..workflow import proposal_allows
+from ..workflow import ASSIGNMENT_FLOW, proposal_allows
 from .calls import lock_call_side
 
 
@@ -157,15 +157,17 @@ def declare_conflict(actor: Any, proposal: Proposal, *, detail: str) -> Conflict
     )
     record_event(actor, FundingAction.CONFLICT_DECLARED, coi, after=snapshot(coi))
     a = proposal.assignments.filter(
-        reviewer=actor,
-        status__in=[AssignmentStatus.PROPOSED, AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED],
+        reviewer=actor, status__in=ASSIGNMENT_FLOW.sources("declare_conflict")
     ).first()
     if a is not None:
-        before = snapshot(a)
-        a.status = AssignmentStatus.DECLINED
-        a.responded_at = timezone.now()
-        a.save()
-        record_event(actor, FundingAction.ASSIGNMENT_DECLINED, a, before=before, after=snapshot(a))
+        apply_transition(
+            actor,
+            a,
+            ASSIGNMENT_FLOW,
+            "declare_conflict",
+            audit_action=FundingAction.ASSIGNMENT_DECLINED,
+            responded_at=timezone.now(),
+        )
         refill_assignment(a)
     return coi
 

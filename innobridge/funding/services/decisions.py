@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,10 +15,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from innobridge.core.money import parse_amount
 from innobridge.core.services import record_event, snapshot
 
 from ..audit import FundingAction
 from ..models import (
+    Award,
+    AwardStatus,
     Call,
     DecisionChoice,
     Disbursement,
@@ -51,6 +54,7 @@ def committed_amount(call: Call, funder: Funder) -> Decimal:
             proposal__state__in=[ProposalState.PANEL, ProposalState.AWARDED],
         )
         .exclude(proposal__project__status=ProjectStatus.TERMINATED)
+        .exclude(proposal__award__state=AwardStatus.DECLINED)  # given back by the applicants
         .aggregate(s=Sum("amount"))["s"]
     )
     terminated = Disbursement.objects.filter(
@@ -64,10 +68,22 @@ def committed_amount(call: Call, funder: Funder) -> Decimal:
 
 @transaction.atomic
 def record_decision(
-    actor: Any, proposal: Proposal, funder: Funder, *, decision: str, reasons: str
+    actor: Any,
+    proposal: Proposal,
+    funder: Funder,
+    *,
+    decision: str,
+    reasons: str,
+    amount: Decimal | str | None = None,
+    conditions: str = "",
 ) -> FunderDecision:
     """One funder's decision on its side; when every side has decided, the joint decision
-    is made: awarded only if every funder funds."""
+    is made: awarded only if every funder funds.
+
+    A decision to fund grants ``amount`` in the side's currency: by default what the
+    proposal requests from this funder; it may be cut below the request, never raised
+    above it, and must fit what is left of the funder's budget. ``conditions`` are the
+    funder's conditions of the award (they go into the award letter)."""
     require_act_for_funder(actor, funder)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     require_proposal_allows(proposal, "decide")
@@ -82,9 +98,9 @@ def record_decision(
         raise ValidationError(
             _("%(funder)s has already decided on this proposal.") % {"funder": funder.name}
         )
-    amount = (
-        side_totals(proposal)[cs.side]["funder"] if decision == DecisionChoice.FUND else Decimal(0)
-    )
+    requested = side_totals(proposal)[cs.side]["funder"]
+    granted = _granted(amount, requested, cs.currency) if decision == DecisionChoice.FUND else None
+    amount = granted if granted is not None else Decimal(0)
     if decision == DecisionChoice.FUND:
         committed = committed_amount(proposal.call, funder)
         if committed + amount > cs.budget:
@@ -108,7 +124,9 @@ def record_decision(
         decision=decision,
         reasons=reasons.strip(),
         amount=amount,
+        requested=requested,
         currency=cs.currency,
+        conditions=conditions.strip() if decision == DecisionChoice.FUND else "",
         decided_by=actor,
     )
     record_event(actor, FundingAction.DECISION_RECORDED, d, after=snapshot(d))
@@ -116,6 +134,29 @@ def record_decision(
     if len(decisions) == proposal.call.sides.count():
         _finalise(actor, proposal, decisions)
     return d
+
+
+def _granted(amount: Decimal | str | None, requested: Decimal, currency: str) -> Decimal:
+    """The amount a funder grants: the request unless given; positive, at most the request."""
+    if amount is None or (isinstance(amount, str) and not amount.strip()):
+        return requested
+    try:
+        value = parse_amount(str(amount)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError) as exc:  # MoneyError is a ValueError
+        raise ValidationError({"amount": _("Give the amount as a number.")}) from exc
+    if not value.is_finite() or value <= 0:
+        raise ValidationError({"amount": _("A decision to fund grants more than nothing.")})
+    if value > requested:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "The amount granted may be cut below the request, never raised above it "
+                    "(%(currency)s %(requested)s requested)."
+                )
+                % {"currency": currency, "requested": f"{requested:,.2f}"}
+            }
+        )
+    return value
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -133,8 +174,19 @@ def _finalise(actor: Any, proposal: Proposal, decisions: list[FunderDecision]) -
         audit_action=FundingAction.PROPOSAL_AWARDED if fund else FundingAction.PROPOSAL_DECLINED,
         decided_at=timezone.now(),
     )
-    if fund:
-        _create_project(actor, proposal, decisions)
+    if fund:  # the project starts when the lead applicant accepts the award
+        award = Award.objects.create(proposal=proposal)
+        record_event(actor, FundingAction.AWARD_OFFERED, award, after=snapshot(award))
+        notify(
+            proposal.lead,
+            gettext_noop("Award offered"),
+            gettext_noop(
+                "Your proposal “%(title)s” is awarded. Read the award letter and accept or "
+                "decline the award on InnoBridge; the project starts when you accept."
+            ),
+            {"title": proposal.title},
+            url=proposal.get_absolute_url(),
+        )
     # lazy, so each member reads the decisions in their own language (names, reasons as written)
     reasons = format_lazy(
         "\n".join(["{}: {} — {}"] * len(decisions)),
@@ -158,7 +210,10 @@ def _finalise(actor: Any, proposal: Proposal, decisions: list[FunderDecision]) -
         )
 
 
-def _create_project(actor: Any, proposal: Proposal, decisions: list[FunderDecision]) -> Project:
+def create_project(actor: Any, proposal: Proposal) -> Project:
+    """The project of an awarded proposal, from its start today: milestones and each
+    funder's instalments of the amount it granted."""
+    decisions = [d for d in proposal.decisions.select_related("funder") if d.amount > 0]
     start = timezone.localdate()
     end = _add_months(start, proposal.duration_months)
     project = Project.objects.create(

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from innobridge.core.services import record_event, snapshot
+from innobridge.core.services import apply_transition, record_event, snapshot
+from innobridge.core.workflow import SYSTEM
 from innobridge.people.models import Person
 
 from ..audit import FundingAction
@@ -41,19 +42,15 @@ from ..permissions import (
     require_manage_call,
     require_work_on_project,
 )
+from ..workflow import PROJECT_FLOW, project_status_action, require_allows
 from .calls import _decimal
 from .proposals import check_pdf
-
-
-def _project_open(project: Project) -> None:
-    if project.status in (ProjectStatus.COMPLETED, ProjectStatus.TERMINATED):
-        raise ValidationError(_("This project is closed."))
 
 
 @transaction.atomic
 def add_milestone(actor: Any, project: Project, *, title: str, due_date: dt.date) -> Milestone:
     require_manage_call(actor, project.proposal.call)
-    _project_open(project)
+    require_allows(PROJECT_FLOW, project, "add_milestone")
     if not title.strip():
         raise ValidationError({"title": _("Name the milestone.")})
     if not project.start_date <= due_date <= project.end_date:
@@ -73,7 +70,7 @@ def submit_report(
     files: list[UploadedFile] | None = None,
 ) -> Report:
     require_work_on_project(actor, project)
-    _project_open(project)
+    require_allows(PROJECT_FLOW, project, "report")
     if milestone.project_id != project.pk:
         raise ValidationError({"milestone": _("That milestone belongs to another project.")})
     if not summary.strip():
@@ -135,16 +132,15 @@ def refresh_project_status(project: Project, today: dt.date | None = None) -> st
         status = ProjectStatus.LATE
     else:
         status = ProjectStatus.ON_TRACK
-    if status != project.status:
-        before = project.status
-        project.status = status
-        project.save(update_fields=["status", "updated_at"])
-        record_event(
-            "system",
-            FundingAction.PROJECT_STATUS_CHANGED,
+    action = project_status_action(project.status, status)
+    if action is not None:
+        apply_transition(
+            SYSTEM,
             project,
-            before={"status": before},
-            after={"status": status},
+            PROJECT_FLOW,
+            action,
+            audit_action=FundingAction.PROJECT_STATUS_CHANGED,
+            audit_fields=["status"],
         )
         if status == ProjectStatus.LATE:
             late = [m.title for m in milestones if m.is_overdue(today)]
@@ -211,7 +207,7 @@ def schedule_disbursement(
     depends_on: Milestone | None = None,
 ) -> Disbursement:
     require_act_for_funder(actor, funder)
-    _project_open(project)
+    require_allows(PROJECT_FLOW, project, "schedule")
     decision = project.proposal.decisions.filter(funder=funder).first()
     if decision is None:
         raise ValidationError(_("This funder does not pay this project."))
@@ -253,7 +249,7 @@ def schedule_disbursement(
 @transaction.atomic
 def release_disbursement(actor: Any, disbursement: Disbursement) -> Disbursement:
     require_act_for_funder(actor, disbursement.funder)
-    _project_open(disbursement.project)
+    require_allows(PROJECT_FLOW, disbursement.project, "release")
     if disbursement.status != DisbursementStatus.SCHEDULED:
         raise ValidationError(_("This instalment has already been released."))
     if disbursement.depends_on is not None and disbursement.depends_on.accepted_report() is None:
@@ -293,7 +289,7 @@ def terminate_project(actor: Any, project: Project, *, reason: str) -> Project:
     funder, so each funder's officer agrees in turn (the first gives the reason); it is
     terminated when the last funder agrees."""
     require_manage_call(actor, project.proposal.call)
-    _project_open(project)
+    require_allows(PROJECT_FLOW, project, "terminate")
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the project is terminated.")})
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -331,20 +327,19 @@ def terminate_project(actor: Any, project: Project, *, reason: str) -> Project:
         if done != {cs.funder_id for cs in sides}:
             return project  # waiting for the other funder(s)
     reason = first_reason
-    before = snapshot(project)
-    project.status = ProjectStatus.TERMINATED
-    project.termination_reason = reason.strip()
-    project.terminated_at = timezone.now()
-    project.save()
     cancelled = project.disbursements.filter(status=DisbursementStatus.SCHEDULED).update(
         status=DisbursementStatus.CANCELLED
     )
-    record_event(
+    apply_transition(
         actor,
-        FundingAction.PROJECT_TERMINATED,
         project,
-        before=before,
-        after={**snapshot(project), "reason": reason.strip(), "cancelled_instalments": cancelled},
+        PROJECT_FLOW,
+        "terminate",
+        audit_action=FundingAction.PROJECT_TERMINATED,
+        check_roles=False,  # every funder's officer has agreed (above)
+        audit_extra={"reason": reason.strip(), "cancelled_instalments": cancelled},
+        termination_reason=reason.strip(),
+        terminated_at=timezone.now(),
     )
     for m in project.proposal.members.filter(status=InvitationStatus.ACCEPTED).select_related(
         "person"

@@ -154,7 +154,10 @@ def update_proposal(
     actor: Any, proposal: Proposal, *, now: dt.datetime | None = None, **fields: Any
 ) -> Proposal:
     require_lead_proposal(actor, proposal)
-    _require_editable(proposal, now)
+    if proposal.state == ProposalState.MORE_INFO:  # revising in answer to a question
+        require_proposal_allows(proposal, "revise")
+    else:
+        _require_editable(proposal, now)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})

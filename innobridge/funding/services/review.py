@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from innobridge.core.services import record_event, snapshot
+from innobridge.core.services import apply_transition, record_event, snapshot
 from innobridge.people.models import Person
 
 from ..audit import FundingAction
@@ -33,7 +33,13 @@ from ..models import (
 )
 from ..notifications import notify, notify_invited_reviewer
 from ..permissions import can_act_for_funder, require_act_for_funder, require_manage_call
-from ..workflow import proposal_allows, require_proposal_allows, transition_proposal
+from ..workflow import (
+    ASSIGNMENT_FLOW,
+    proposal_allows,
+    require_allows,
+    require_proposal_allows,
+    transition_proposal,
+)
 from .conflicts import is_conflicted, refill_assignment
 
 
@@ -86,8 +92,7 @@ def assign_by_hand(
 @transaction.atomic
 def remove_assignment(actor: Any, assignment: ReviewAssignment) -> None:
     require_act_for_funder(actor, assignment.funder)
-    if assignment.status not in (AssignmentStatus.PROPOSED, AssignmentStatus.INVITED):
-        raise ValidationError(_("Only an assignment not yet accepted can be removed."))
+    require_allows(ASSIGNMENT_FLOW, assignment, "remove")
     record_event(actor, FundingAction.ASSIGNMENT_REMOVED, assignment, before=snapshot(assignment))
     assignment.delete()
 
@@ -181,12 +186,16 @@ def send_invitations(actor: Any, call: Call, *, deadline: dt.datetime | None = N
         if is_conflicted(a.proposal, a.reviewer):  # a conflict declared since the proposal
             a.delete()
             continue
-        before = snapshot(a)
-        a.status = AssignmentStatus.INVITED
-        a.invited_at = timezone.now()
-        a.deadline = deadline
-        a.save()
-        record_event(actor, FundingAction.ASSIGNMENT_INVITED, a, before=before, after=snapshot(a))
+        apply_transition(
+            actor,
+            a,
+            ASSIGNMENT_FLOW,
+            "invite",
+            audit_action=FundingAction.ASSIGNMENT_INVITED,
+            check_roles=False,  # checked above, funder by funder
+            invited_at=timezone.now(),
+            deadline=deadline,
+        )
         notify_invited_reviewer(a)
         n += 1
         if proposal_allows(a.proposal, "start_review") and a.proposal_id not in moved:
@@ -206,18 +215,17 @@ def respond_assignment(
 ) -> ReviewAssignment:
     if assignment.reviewer_id != actor.pk:
         raise PermissionDenied(_("This review invitation is not yours."))
-    if assignment.status != AssignmentStatus.INVITED:
-        raise ValidationError(_("You have already answered this invitation."))
-    before = snapshot(assignment)
-    assignment.status = AssignmentStatus.ACCEPTED if accept else AssignmentStatus.DECLINED
-    assignment.responded_at = timezone.now()
-    assignment.save()
-    record_event(
+    action = "accept" if accept else "decline"
+    require_allows(ASSIGNMENT_FLOW, assignment, action)
+    apply_transition(
         actor,
-        FundingAction.ASSIGNMENT_ACCEPTED if accept else FundingAction.ASSIGNMENT_DECLINED,
         assignment,
-        before=before,
-        after=snapshot(assignment),
+        ASSIGNMENT_FLOW,
+        action,
+        audit_action=FundingAction.ASSIGNMENT_ACCEPTED
+        if accept
+        else FundingAction.ASSIGNMENT_DECLINED,
+        responded_at=timezone.now(),
     )
     if not accept:
         refill_assignment(assignment)
@@ -249,8 +257,7 @@ def submit_review(
         raise PermissionDenied(_("This review is not yours."))
     if assignment.status == AssignmentStatus.SUBMITTED:
         raise ValidationError(_("You have already submitted this review."))
-    if assignment.status != AssignmentStatus.ACCEPTED:
-        raise ValidationError(_("Accept the invitation before reviewing."))
+    require_allows(ASSIGNMENT_FLOW, assignment, "review")
     if assignment.proposal.state != ProposalState.IN_REVIEW:
         raise ValidationError(_("This proposal is no longer in review."))
     if assignment.deadline is not None and (now or timezone.now()) > assignment.deadline:
@@ -294,18 +301,15 @@ def submit_review(
         ReviewScore.objects.create(
             review=review, criterion=c, score=clean[c.pk], comment=cc.get(str(c.pk), "")
         )
-    before = snapshot(assignment)
-    assignment.status = AssignmentStatus.SUBMITTED
-    assignment.save()
     record_event(
         actor, FundingAction.REVIEW_SUBMITTED, review, after={**snapshot(review), "scores": clean}
     )
-    record_event(
+    apply_transition(
         actor,
-        FundingAction.ASSIGNMENT_SUBMITTED,
         assignment,
-        before=before,
-        after=snapshot(assignment),
+        ASSIGNMENT_FLOW,
+        "review",
+        audit_action=FundingAction.ASSIGNMENT_SUBMITTED,
     )
     return review
 
@@ -333,7 +337,7 @@ def _remind(a: ReviewAssignment, now: dt.datetime, actor: Any = "system") -> Non
 def _outstanding(now: dt.datetime) -> Any:
     """Reviews still owed on proposals in review, not reminded in the last day."""
     return ReviewAssignment.objects.filter(
-        status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED],
+        status__in=ASSIGNMENT_FLOW.sources("remind"),
         deadline__isnull=False,
         proposal__state=ProposalState.IN_REVIEW,
     ).filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - dt.timedelta(days=1)))
@@ -376,9 +380,10 @@ def move_to_panel(actor: Any, proposal: Proposal) -> Proposal:
     require_proposal_allows(proposal, "to_panel")
     if not proposal.assignments.filter(status=AssignmentStatus.SUBMITTED).exists():
         raise ValidationError(_("No review has been submitted yet."))
-    proposal.assignments.filter(
-        status__in=[AssignmentStatus.PROPOSED, AssignmentStatus.INVITED]
-    ).update(status=AssignmentStatus.DECLINED)
+    # the reviews not begun end with the review stage (the table's "close")
+    proposal.assignments.filter(status__in=ASSIGNMENT_FLOW.sources("close")).update(
+        status=AssignmentStatus.DECLINED
+    )
     return transition_proposal(
         actor, proposal, "to_panel", audit_action=FundingAction.PROPOSAL_MOVED_TO_PANEL
     )

@@ -1,6 +1,7 @@
 """Web pages of the funding app, one module per noun: thin — parse, call a service or
 selector, render."""
 
+from .awards import answer_info, award_letter, award_respond, request_info
 from .calls import (
     call_create,
     call_detail,
@@ -11,6 +12,7 @@ from .calls import (
     scheme_form,
     scheme_list,
 )
+from .exports import call_export
 from .projects import (
     change_decide,
     change_request,
@@ -52,17 +54,21 @@ from .review import (
     call_invite,
     call_manage,
     call_remind,
+    call_sharing,
     my_reviews,
     review_form,
 )
 
 __all__ = [
+    "answer_info",
     "apply",
     "assignment_remove",
     "assignment_respond",
     "attachment_add",
     "attachment_download",
     "attachment_remove",
+    "award_letter",
+    "award_respond",
     "budget_add",
     "budget_remove",
     "call_assign",
@@ -71,10 +77,12 @@ __all__ = [
     "call_create",
     "call_detail",
     "call_edit",
+    "call_export",
     "call_invite",
     "call_manage",
     "call_remind",
     "call_rubric",
+    "call_sharing",
     "change_decide",
     "change_request",
     "conflict_declare",
@@ -100,6 +108,7 @@ __all__ = [
     "proposal_withdraw",
     "report_rate",
     "report_submit",
+    "request_info",
     "review_form",
     "scheme_form",
     "scheme_list",

@@ -33,6 +33,7 @@ from ..models import (
     Report,
     TeamMember,
 )
+from ..workflow import CHANGE_FLOW, PROJECT_FLOW
 from ._helpers import act, person_named
 
 
@@ -72,10 +73,12 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "disbursements": project.disbursements.select_related("depends_on", "funder"),
         "changes": project.change_requests.all(),
+        # the buttons: what the transition tables let this user do now
+        "actions": PROJECT_FLOW.allowed_actions(request.user, project),
         "decidable_changes": {
             c.pk
             for c in project.change_requests.all()
-            if services.funders_to_decide(request.user, c)
+            if CHANGE_FLOW.allowed_actions(request.user, c)
         },
         "termination_approvals": project.approvals.filter(
             subject=ApprovalSubject.TERMINATION
@@ -104,7 +107,6 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for cs in call.sides.all()
             if permissions.can_act_for_funder(request.user, cs.funder)
         ],
-        "is_closed": project.status in (ProjectStatus.COMPLETED, ProjectStatus.TERMINATED),
     }
     return render(request, "funding/project_detail.html", ctx)
 

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from .. import permissions, selectors, services
 from ..forms import BudgetLineForm
 from ..models import (
     Attachment,
+    Award,
     BudgetCategory,
     BudgetLine,
     BudgetSource,
@@ -86,6 +88,12 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": p.attachments.all(),
         "actions": actions,
         "editable": "edit" in actions,
+        "text_editable": "edit" in actions or "revise" in actions,
+        "can_answer": "answer" in actions,
+        "info_requests": p.info_requests.select_related("funder").order_by("requested_at")
+        if role in (ProposalRole.OFFICER, ProposalRole.TEAM)
+        else [],
+        "now": timezone.now(),
         "problems": services.submission_problems(p)
         if p.state == ProposalState.DRAFT and role == ProposalRole.TEAM
         else [],
@@ -107,48 +115,55 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for cs in call.sides.select_related("funder")
             if permissions.can_act_for_funder(request.user, cs.funder)
         ]
+        totals = services.side_totals(p)
         for f in ctx["officer_funders"]:  # what is left of the budget, beside the decision
             cs = call.sides.get(funder=f)
             f.budget_left = cs.budget - services.committed_amount(call, f)
             f.side_currency = cs.currency
+            f.requested = totals.get(cs.side, {}).get("funder", 0)
+        ctx["can_request_info"] = "request_info" in actions
         ctx["decided_funders"] = set(p.decisions.values_list("funder_id", flat=True))
         ctx["screen_funders"] = services.screenable_funders(request.user, p)
     if role == ProposalRole.REVIEWER:
         ctx["my_assignment"] = p.assignments.filter(reviewer_id=request.user.pk).first()
+    award = Award.objects.filter(proposal=p).first()
+    if award is not None and role in (ProposalRole.OFFICER, ProposalRole.TEAM):
+        ctx["award"] = award
+        ctx["award_actions"] = services.award_actions(request.user, award)
     if hasattr(p, "project"):
         ctx["project"] = p.project
     return render(request, "funding/proposal_detail.html", ctx)
+
+
+def _save_draft(request: HttpRequest, p: Proposal) -> None:
+    """Save the editor's text fields as posted (the one editor form posts them with every
+    button, so adding a budget line never loses what was typed)."""
+    kw = [
+        k.strip()
+        for k in request.POST.get("keywords", "").replace("，", ",").split(",")
+        if k.strip()
+    ]
+    try:
+        duration = int(request.POST.get("duration_months") or p.duration_months)
+    except ValueError as exc:
+        raise ValidationError({"duration_months": _("Give the duration in whole months.")}) from exc
+    services.update_proposal(
+        request.user,
+        p,
+        title_en=request.POST.get("title_en", ""),
+        title_zh=request.POST.get("title_zh", ""),
+        abstract_en=request.POST.get("abstract_en", ""),
+        abstract_zh=request.POST.get("abstract_zh", ""),
+        keywords=kw,
+        duration_months=duration,
+    )
 
 
 @login_required
 @require_POST
 def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     p = _proposal(request, pk)
-    kw = [
-        k.strip()
-        for k in request.POST.get("keywords", "").replace("，", ",").split(",")
-        if k.strip()
-    ]
-
-    def run() -> None:
-        try:
-            duration = int(request.POST.get("duration_months") or p.duration_months)
-        except ValueError as exc:
-            raise ValidationError(
-                {"duration_months": _("Give the duration in whole months.")}
-            ) from exc
-        services.update_proposal(
-            request.user,
-            p,
-            title_en=request.POST.get("title_en", ""),
-            title_zh=request.POST.get("title_zh", ""),
-            abstract_en=request.POST.get("abstract_en", ""),
-            abstract_zh=request.POST.get("abstract_zh", ""),
-            keywords=kw,
-            duration_months=duration,
-        )
-
-    return act(request, run, _("Draft saved."), p.get_absolute_url())
+    return act(request, lambda: _save_draft(request, p), _("Draft saved."), p.get_absolute_url())
 
 
 @login_required
@@ -197,6 +212,13 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def budget_add(request: HttpRequest, pk: int) -> HttpResponse:
     p = _proposal(request, pk)
     back = p.get_absolute_url() + "#budget"
+    if "abstract_en" in request.POST:  # posted from the editor: keep the draft first
+        try:
+            _save_draft(request, p)
+        except ValidationError as exc:
+            for m in service_error_messages(exc):
+                messages.error(request, m)
+            return redirect(back)
     form = BudgetLineForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -341,6 +363,8 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
             funder,
             decision=request.POST.get("decision", ""),
             reasons=request.POST.get("reasons", ""),
+            amount=request.POST.get("amount") or None,
+            conditions=request.POST.get("conditions", ""),
         ),
         _("Decision recorded."),
         request.POST.get("next") or p.get_absolute_url(),

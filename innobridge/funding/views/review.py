@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from innobridge.core.forms import service_error_messages
 from innobridge.people.models import Person
 
-from .. import permissions, selectors, services
+from .. import exports, permissions, selectors, services
 from ..forms import ReviewForm
 from ..models import (
     AssignmentStatus,
@@ -26,6 +26,7 @@ from ..models import (
     ProposalState,
     ReviewAssignment,
 )
+from ..workflow import ASSIGNMENT_FLOW
 from ._helpers import act
 
 
@@ -38,6 +39,9 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for p in proposals:
         p.my_screens = services.screenable_funders(request.user, p)  # type: ignore[attr-defined]
+        p.open_request = (  # type: ignore[attr-defined]
+            services.open_info_request(p) if p.state == ProposalState.MORE_INFO else None
+        )
     sides = list(call.sides.select_related("funder"))
     assignments = (
         ReviewAssignment.objects.filter(proposal__call=call)
@@ -45,12 +49,16 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("proposal", "reviewer", "funder")
         .order_by("proposal_id", "funder__side", "-affinity")
     )
+    removable = {
+        a.pk for a in assignments if ASSIGNMENT_FLOW.can(request.user, a, "remove")
+    }  # the Remove buttons (the table: not yet accepted, an officer of its funder)
     pools = {cs.side: cs.funder.reviewer_pool.order_by("username") for cs in sides}
     ctx = {
         "call": call,
         "proposals": proposals,
         "sides": sides,
         "assignments": assignments,
+        "removable": removable,
         "has_proposed": assignments.filter(status=AssignmentStatus.PROPOSED).exists(),
         "outstanding": assignments.filter(
             status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED],
@@ -68,6 +76,7 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
             cs.funder for cs in sides if permissions.can_act_for_funder(request.user, cs.funder)
         ],
         "default_deadline": (call.review_deadline or timezone.now() + dt.timedelta(days=21)),
+        "export_tables": exports.sheet_titles(),
     }
     return render(request, "funding/call_manage.html", ctx)
 
@@ -169,10 +178,11 @@ def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_reviews(request: HttpRequest) -> HttpResponse:
+    assignments = list(selectors.my_assignments(request.user))
+    for a in assignments:  # the buttons: what the table lets the reviewer do now
+        a.actions = ASSIGNMENT_FLOW.allowed_actions(request.user, a)  # type: ignore[attr-defined]
     return render(
-        request,
-        "funding/reviews.html",
-        {"assignments": selectors.my_assignments(request.user), "now": timezone.now()},
+        request, "funding/reviews.html", {"assignments": assignments, "now": timezone.now()}
     )
 
 
@@ -219,4 +229,25 @@ def review_form(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "funding/review_form.html",
         {"a": a, "p": a.proposal, "form": form, "attachments": a.proposal.attachments.all()},
+    )
+
+
+@login_required
+@require_POST
+def call_sharing(request: HttpRequest, pk: int) -> HttpResponse:
+    """A funder's officers decide whether applicants see its reviewers' comments (and
+    scores) after the decision."""
+    call = get_object_or_404(Call, pk=pk)
+    funder = get_object_or_404(Funder, pk=request.POST.get("funder") or 0)
+    return act(
+        request,
+        lambda: services.set_review_sharing(
+            request.user,
+            call,
+            funder,
+            comments=request.POST.get("comments") == "1",
+            scores=request.POST.get("scores") == "1",
+        ),
+        _("Saved: what applicants see of the reviews."),
+        call.get_absolute_url() + "manage/#panel",
     )

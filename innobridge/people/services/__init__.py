@@ -4,6 +4,7 @@ permission, validates, changes state and records its audit event in one transact
 - ``accounts``: sign-up, the signed-in person's language
 - ``roles``: the roles a person holds
 - ``tokens``: personal API tokens
+- ``two_factor``: two-factor sign-in (authenticator app, recovery codes)
 - ``organisations``: the ROR import, an organisation's search text
 - ``profiles``: researcher profiles and their keywords
 - ``publications``: publication import and authorship
@@ -51,12 +52,22 @@ from .tokens import (
     create_api_token,
     revoke_api_token,
 )
+from .two_factor import (
+    RECOVERY_CODE_COUNT,
+    SecondStepResult,
+    confirm_totp_device,
+    disable_two_factor,
+    regenerate_recovery_codes,
+    start_totp_setup,
+    verify_second_step,
+)
 
 __all__ = [
     "MAX_ACTIVE_TOKENS",
     "MAX_KEYWORDS",
     "PERSON_FIELDS",
     "PROFILE_FIELDS",
+    "RECOVERY_CODE_COUNT",
     "ROR_DEFAULT_COUNTRIES",
     "ROR_IMPORT_FIELDS",
     "SELF_SERVICE_ROLES",
@@ -64,19 +75,23 @@ __all__ = [
     "PublicationData",
     "PublicationImportResult",
     "RorImportReport",
+    "SecondStepResult",
     "add_publications",
     "assign_roles",
     "authenticate_api_key",
     "clean_keywords",
+    "confirm_totp_device",
     "create_api_token",
     "create_profile",
     "create_researcher",
+    "disable_two_factor",
     "email_verification_token",
     "grant_role",
     "import_publications",
     "import_ror_records",
     "organisation_search_text",
     "person_roles",
+    "regenerate_recovery_codes",
     "region_for_country",
     "remove_role",
     "researcher_search_text",
@@ -84,6 +99,8 @@ __all__ = [
     "send_email_verification",
     "set_preferred_language",
     "sign_up",
+    "start_totp_setup",
     "update_profile",
     "verify_email",
+    "verify_second_step",
 ]

@@ -1,0 +1,96 @@
+"""Pages after a decision and at screening: the award (letter, acceptance) and requests for
+more information."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from innobridge.core.forms import service_error_messages
+
+from .. import letters, selectors, services
+from ..models import Award, Funder, Proposal
+from ._helpers import act
+
+
+def _proposal(request: HttpRequest, pk: int) -> Proposal:
+    return get_object_or_404(selectors.visible_proposals(request.user), pk=pk)
+
+
+@login_required
+def award_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The bilingual award letter (PDF) for the team and the call's officers."""
+    p = _proposal(request, pk)
+    award = get_object_or_404(Award, proposal=p)
+    if selectors.proposal_role(request.user, p) not in ("team", "officer"):
+        raise PermissionDenied(_("Only the applicants and the officers see the award letter."))
+    data = letters.award_letter_pdf(award)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="award-{p.pk}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def award_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _proposal(request, pk)
+    award = get_object_or_404(Award, proposal=p)
+    if request.POST.get("accept") == "1":
+        try:
+            project = services.accept_award(request.user, award, note=request.POST.get("note", ""))
+        except ValidationError as exc:
+            for m in service_error_messages(exc):
+                messages.error(request, m)
+            return redirect(p)
+        messages.success(request, _("You accepted the award: the project has started."))
+        return redirect(project)
+    return act(
+        request,
+        lambda: services.decline_award(request.user, award, note=request.POST.get("note", "")),
+        _("You declined the award."),
+        p.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def request_info(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _proposal(request, pk)
+    funder = get_object_or_404(Funder, pk=request.POST.get("funder") or 0)
+
+    def run() -> None:
+        raw = request.POST.get("deadline", "")
+        try:
+            deadline = timezone.make_aware(dt.datetime.fromisoformat(raw)) if raw else None
+        except ValueError as exc:
+            raise ValidationError({"deadline": _("Give the deadline as a date and time.")}) from exc
+        services.request_information(
+            request.user, p, funder, question=request.POST.get("question", ""), deadline=deadline
+        )
+
+    return act(
+        request,
+        run,
+        _("The proposal went back to the applicants with your question."),
+        request.POST.get("next") or p.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def answer_info(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _proposal(request, pk)
+    return act(
+        request,
+        lambda: services.answer_information(request.user, p, answer=request.POST.get("answer", "")),
+        _("Your answer was sent and the proposal resubmitted."),
+        p.get_absolute_url(),
+    )

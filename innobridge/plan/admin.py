@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import ContextSeries, ContextValue, IndicatorSnapshot, Measure
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["code", "area", "title_en", "source_name", "period_start", "period_end"]
+    list_filter = ["area"]
+    search_fields = ["code", "title_en", "title_zh_hant", "title_zh_hans"]
+
+
+@admin.register(IndicatorSnapshot)
+class IndicatorSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["indicator_key", "taken_on", "dimension", "key", "value", "is_demo"]
+    list_filter = ["indicator_key", "dimension", "is_demo"]
+    date_hierarchy = "taken_on"
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class ContextValueInline(admin.TabularInline):
+    model = ContextValue
+    extra = 0
+
+
+@admin.register(ContextSeries)
+class ContextSeriesAdmin(admin.ModelAdmin):
+    list_display = ["key", "area", "name_en", "unit", "source_name", "licence"]
+    inlines = [ContextValueInline]

@@ -1,0 +1,250 @@
+"""Reads of the plan dashboard: quarterly series from the snapshots with today's live
+value, the overview of an area, breakdown tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Max, QuerySet
+
+from innobridge.core.figures import Row, quarter_key, region_label
+
+from .indicators import registry
+from .indicators.base import Indicator
+from .models import Area, ContextSeries, IndicatorSnapshot, Measure
+from .services.snapshots import end_of_day, today_hk
+
+
+def quarter_end(day: dt.date) -> dt.date:
+    q_last_month = ((day.month - 1) // 3 + 1) * 3
+    nxt = dt.date(day.year + (q_last_month == 12), q_last_month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def previous_quarter_end(day: dt.date) -> dt.date:
+    """The last day of the quarter before the one ``day`` is in."""
+    first = dt.date(day.year, ((day.month - 1) // 3) * 3 + 1, 1)
+    return first - dt.timedelta(days=1)
+
+
+@dataclass
+class Point:
+    day: dt.date
+    label: str  # "2026-Q1", or "today"
+    value: Decimal | None
+    is_demo: bool = False
+    live: bool = False
+
+
+@dataclass
+class Series:
+    indicator: Indicator
+    dimension: str
+    key: str
+    points: list[Point] = field(default_factory=list)
+
+    @property
+    def values(self) -> list[Decimal | None]:
+        return [p.value for p in self.points]
+
+
+def _snapshots(ind: Indicator, dimension: str = "", key: str = "") -> QuerySet[IndicatorSnapshot]:
+    return IndicatorSnapshot.objects.filter(
+        indicator_key=ind.key, dimension=dimension, key=key
+    ).order_by("taken_on")
+
+
+def quarterly_series(
+    ind: Indicator, *, dimension: str = "", key: str = "", live: bool = True
+) -> Series:
+    """Per quarter, the last snapshot taken in it (a quarter without any is left out);
+    then, with ``live``, today's value computed now (total only) — or, when not live,
+    today's snapshot if there is one."""
+    today = today_hk()
+    last_by_quarter: dict[str, IndicatorSnapshot] = {}
+    for s in _snapshots(ind, dimension, key):
+        if s.taken_on >= today:
+            continue
+        last_by_quarter[quarter_key(s.taken_on)] = s
+    points = [Point(s.taken_on, q, s.value, s.is_demo) for q, s in sorted(last_by_quarter.items())]
+    if live and not dimension:
+        points.append(Point(today, "today", ind.total(end_of_day(today)), live=True))
+    else:
+        s_today = _snapshots(ind, dimension, key).filter(taken_on=today).first()
+        if s_today is not None:
+            points.append(Point(today, "today", s_today.value, s_today.is_demo))
+    return Series(ind, dimension, key, points)
+
+
+@dataclass
+class Card:
+    """One indicator on an area's overview."""
+
+    indicator: Indicator
+    value: Decimal | None
+    as_of: dt.date | None
+    previous: Decimal | None
+    previous_day: dt.date | None
+    sparkline: list[Decimal | None]
+    measures: list[Measure] = field(default_factory=list)
+
+    @property
+    def spark(self) -> str:
+        from .charts import sparkline
+
+        return sparkline(self.sparkline, str(self.indicator.name))
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+def _latest_totals(keys: list[str]) -> dict[str, IndicatorSnapshot]:
+    latest = (
+        IndicatorSnapshot.objects.filter(indicator_key__in=keys, dimension="")
+        .values("indicator_key")
+        .annotate(day=Max("taken_on"))
+    )
+    wanted = {(r["indicator_key"], r["day"]) for r in latest}
+    out: dict[str, IndicatorSnapshot] = {}
+    if not wanted:
+        return out
+    for s in IndicatorSnapshot.objects.filter(
+        indicator_key__in=keys, dimension="", taken_on__in={d for _, d in wanted}
+    ):
+        if (s.indicator_key, s.taken_on) in wanted:
+            out[s.indicator_key] = s
+    return out
+
+
+def area_cards(area: str, *, quarters: int = 8) -> list[Card]:
+    """The overview of one area from the snapshots: each indicator's latest value (live
+    when it has never been snapshotted), the value at the end of the previous quarter
+    and the last quarters' values for a sparkline."""
+    inds = registry.for_area(area)
+    keys = [i.key for i in inds]
+    latest = _latest_totals(keys)
+    today = today_hk()
+    prev_end = previous_quarter_end(today)
+    measures = list(Measure.objects.all())
+    history: dict[str, list[IndicatorSnapshot]] = {k: [] for k in keys}
+    for s in IndicatorSnapshot.objects.filter(indicator_key__in=keys, dimension="").order_by(
+        "taken_on"
+    ):
+        history[s.indicator_key].append(s)
+    cards = []
+    for ind in inds:
+        snap = latest.get(ind.key)
+        if snap is not None:
+            value, as_of = snap.value, snap.taken_on
+        else:
+            value, as_of = ind.total(end_of_day(today)), today
+        by_q: dict[str, IndicatorSnapshot] = {}
+        previous = previous_day = None
+        for s in history[ind.key]:
+            by_q[quarter_key(s.taken_on)] = s
+            if s.taken_on <= prev_end:
+                previous, previous_day = s.value, s.taken_on
+        spark = [s.value for _, s in sorted(by_q.items())][-quarters:]
+        cards.append(
+            Card(
+                ind,
+                value,
+                as_of,
+                previous,
+                previous_day,
+                spark,
+                [m for m in measures if ind.key in (m.indicator_keys or [])],
+            )
+        )
+    return cards
+
+
+def breakdown_table(ind: Indicator, dimension: str, *, live: bool = True) -> list[Row]:
+    """The cells of one breakdown: computed now, or from the latest snapshot."""
+    if live:
+        return ind.breakdown(end_of_day(today_hk()), dimension)
+    day = (
+        IndicatorSnapshot.objects.filter(indicator_key=ind.key, dimension=dimension)
+        .aggregate(d=Max("taken_on"))
+        .get("d")
+    )
+    if day is None:
+        return ind.breakdown(end_of_day(today_hk()), dimension)
+    return [
+        Row(s.key, s.label, s.value)
+        for s in IndicatorSnapshot.objects.filter(
+            indicator_key=ind.key, dimension=dimension, taken_on=day
+        ).order_by("-value", "label")
+    ]
+
+
+def latest_snapshot_day(ind: Indicator) -> dt.date | None:
+    return (
+        IndicatorSnapshot.objects.filter(indicator_key=ind.key, dimension="")
+        .aggregate(d=Max("taken_on"))
+        .get("d")
+    )
+
+
+def snapshot_cells(ind: Indicator, dimension: str, day: dt.date) -> list[Row]:
+    """The cells of one breakdown as snapshotted on ``day``."""
+    return [
+        Row(s.key, s.label, s.value)
+        for s in IndicatorSnapshot.objects.filter(
+            indicator_key=ind.key, dimension=dimension, taken_on=day
+        ).order_by("-value", "label")
+    ]
+
+
+def latest_total(ind: Indicator) -> Decimal | None:
+    """The indicator's total from its latest snapshot, computed now when it has none."""
+    snap = (
+        IndicatorSnapshot.objects.filter(indicator_key=ind.key, dimension="")
+        .order_by("-taken_on")
+        .first()
+    )
+    if snap is not None:
+        return snap.value
+    return ind.total(end_of_day(today_hk()))
+
+
+def cell_label(ind: Indicator, dimension: str, key: str, stored: str) -> str:
+    """The label of a breakdown cell in the UI language (a code's label), else as stored."""
+    if not key:
+        return "—"
+    if dimension == "region":
+        return region_label(key)
+    fn = ind.labels.get(dimension)
+    if fn is not None:
+        return fn(key)
+    return stored or key
+
+
+def measures_for(key: str) -> list[Measure]:
+    return [m for m in Measure.objects.all() if key in (m.indicator_keys or [])]
+
+
+def measures_by_area() -> dict[str, list[Measure]]:
+    out: dict[str, list[Measure]] = {a.value: [] for a in Area}
+    for m in Measure.objects.all():
+        out.setdefault(m.area, []).append(m)
+    return out
+
+
+def context_series(area: str | None = None) -> QuerySet[ContextSeries]:
+    qs = ContextSeries.objects.prefetch_related("values")
+    return qs.filter(area=area) if area else qs.all()
+
+
+def indicator_or_404(key: str) -> Indicator:
+    from django.http import Http404
+
+    try:
+        return registry.get(key)
+    except KeyError as exc:
+        raise Http404(key) from exc
