@@ -25,7 +25,7 @@ from innobridge.matching.embed import Embedder
 from innobridge.matching.levels import STRONG, level, query_kind, thresholds
 
 _LOCK = threading.RLock()
-_STATE: dict[str, dict[str, Any]] = {"offers": {}, "demands": {}}
+_STATE: dict[str, dict[str, Any]] = {"offers": {}, "demands": {}, "enterprises": {}}
 _EMBEDDER: dict[str, Any] = {"embedder": None, "setting": None}
 
 
@@ -162,6 +162,22 @@ def demand_document(demand: Any) -> Document:
     )
 
 
+def demand_text(demand: Any) -> str:
+    """One demand as one text of its enterprise."""
+    return "\n".join(p for p in [demand.title, demand.problem, demand.target_spec] if p)
+
+
+def enterprise_document(organisation: Any, demands: Sequence[Any]) -> Document:
+    """An enterprise as the engine sees it: its name, then each of its demands as one
+    text (its score for a query aggregates over them)."""
+    return listing_document(
+        str(organisation.pk),
+        organisation.name,
+        extra=[demand_text(d) for d in demands],
+        meta={"region": organisation.region},
+    )
+
+
 def demand_query(demand: Any) -> str:
     return "\n".join(
         p for p in [demand.title, demand.problem, demand.target_spec, demand.current_solution] if p
@@ -177,7 +193,9 @@ def _signature(kind: str) -> tuple[Any, ...]:
 
     from .selectors import matchable_demands, matchable_offers
 
-    qs = matchable_offers() if kind == "offers" else matchable_demands()
+    qs: Any = matchable_offers() if kind == "offers" else matchable_demands()
+    if kind == "enterprises":
+        qs = matchable_demands().filter(is_anonymous=False)
     agg = qs.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
     return (agg["n"], agg["last"], agg["top"], id(get_embedder()))
 
@@ -193,6 +211,8 @@ def _index(kind: str) -> SearchIndex:
         index = new_index(cache_dir=_cache_dir())
         if kind == "offers":
             docs = [offer_document(o) for o in matchable_offers().select_related("owner")]
+        elif kind == "enterprises":
+            docs = _enterprise_documents()
         else:
             docs = [demand_document(d) for d in matchable_demands()]
         index.add(docs)
@@ -200,10 +220,22 @@ def _index(kind: str) -> SearchIndex:
         return index
 
 
+def _enterprise_documents() -> list[Document]:
+    """One document per enterprise from its published demands posted under its own name;
+    a demand posted anonymously never points at its company."""
+    from .selectors import matchable_demands
+
+    by_org: dict[int, tuple[Any, list[Any]]] = {}
+    qs = matchable_demands().filter(is_anonymous=False).select_related("organisation")
+    for d in qs.order_by("organisation_id", "pk"):
+        by_org.setdefault(d.organisation_id, (d.organisation, []))[1].append(d)
+    return [enterprise_document(org, ds) for org, ds in by_org.values()]
+
+
 def reset_for_tests() -> None:
     with _LOCK:
-        _STATE["offers"].clear()
-        _STATE["demands"].clear()
+        for state in _STATE.values():
+            state.clear()
         _EMBEDDER.update(embedder=None, setting=None)
 
 
@@ -256,6 +288,25 @@ def demands_for_offer(
     return rank(
         _index("demands"), offer_query(offer), top_k=top_k, filters=filters, language=language
     )
+
+
+def enterprises_for_offer(
+    offer: Any, *, top_k: int = 10, language: str | None = None, region: str = ""
+) -> list[Match]:
+    """Enterprises (``Match.id`` is the organisation) whose named demands fit the offer."""
+    filters = {"region": region or None}
+    return rank(
+        _index("enterprises"), offer_query(offer), top_k=top_k, filters=filters, language=language
+    )
+
+
+def offers_for_enterprise(
+    organisation: Any, demands: Sequence[Any], *, top_k: int = 20, language: str | None = None
+) -> list[Match]:
+    """Published offers that fit an enterprise as a whole (all its demands together), other
+    than its own organisation's."""
+    text = "\n".join(demand_text(d) for d in demands)
+    return offers_for_text(text, top_k=top_k, language=language)
 
 
 @dataclass

@@ -19,8 +19,11 @@ from ..models import (
     Coordinator,
     PaidOn,
     Programme,
+    Review,
+    ReviewState,
     RubricCriterion,
     StipendComponent,
+    StipendInstalment,
 )
 from ..permissions import can_create_programme, require, require_manage_programme
 
@@ -154,17 +157,59 @@ def add_checklist_step(
 
 
 @transaction.atomic
+def remove_stipend(actor: Any, component: StipendComponent) -> None:
+    """Remove a stipend part no fellow's instalment depends on yet."""
+    programme = component.programme
+    require_manage_programme(actor, programme)
+    if StipendInstalment.objects.filter(component=component).exists():
+        raise ValidationError(
+            _("Fellows already have instalments of this stipend part; it cannot be removed.")
+        )
+    before = snapshot(component)
+    component.delete()
+    record_event(
+        actor, ExchangeAction.PROGRAMME_UPDATED, programme, before={"stipend": before}, after={}
+    )
+
+
+def _rubric_open(programme: Programme) -> None:
+    """The rubric is fixed once a reviewer has scored with it (the weighted scores
+    already given would no longer be comparable)."""
+    if Review.objects.filter(
+        application__programme=programme, state=ReviewState.SUBMITTED
+    ).exists():
+        raise ValidationError(
+            _("Reviews have been scored with this rubric; its criteria can no longer change.")
+        )
+
+
+@transaction.atomic
 def add_criterion(
     actor: Any, programme: Programme, *, name: str, weight: Decimal
 ) -> RubricCriterion:
     require_manage_programme(actor, programme)
-    c = RubricCriterion(programme=programme, name=name, weight=weight)
+    _rubric_open(programme)
+    if programme.rubric.filter(name__iexact=name.strip()).exists():
+        raise ValidationError({"name": _("The rubric already has this criterion.")})
+    c = RubricCriterion(programme=programme, name=name.strip(), weight=weight)
     c.full_clean()
     c.save()
     record_event(
         actor, ExchangeAction.PROGRAMME_UPDATED, programme, after={"criterion": snapshot(c)}
     )
     return c
+
+
+@transaction.atomic
+def remove_criterion(actor: Any, criterion: RubricCriterion) -> None:
+    programme = criterion.programme
+    require_manage_programme(actor, programme)
+    _rubric_open(programme)
+    before = snapshot(criterion)
+    criterion.delete()
+    record_event(
+        actor, ExchangeAction.PROGRAMME_UPDATED, programme, before={"criterion": before}, after={}
+    )
 
 
 @transaction.atomic
