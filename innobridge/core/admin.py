@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import AuditEvent, ExchangeRate
+from .models import AuditEvent, ExchangeRate, PersonalDataView
 
 
 @admin.register(ExchangeRate)
@@ -32,6 +32,24 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["action", "object_repr", "actor_repr", "object_id"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PersonalDataView)
+class PersonalDataViewAdmin(admin.ModelAdmin):
+    list_display = ["viewed_at", "viewer_repr", "viewer_role", "viewer_region", "item"]
+    list_filter = ["viewer_role", "viewer_region", "subject_region", "object_type"]
+    search_fields = ["viewer_repr", "item", "object_id"]
+    date_hierarchy = "viewed_at"
+    readonly_fields = [f.name for f in PersonalDataView._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

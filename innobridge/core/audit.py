@@ -14,3 +14,4 @@ from django.utils.translation import gettext_lazy as _
 
 class CoreAction(models.TextChoices):
     EXCHANGE_RATE_SET = "core.exchange_rate.set", _("Exchange rate set")
+    PERSONAL_DATA_VIEWED = "core.personal_data.viewed", _("Personal data viewed")

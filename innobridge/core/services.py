@@ -4,6 +4,7 @@ inside the service's transaction, so a state change and its audit row commit tog
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from .audit import CoreAction
-from .models import AuditEvent, Currency, ExchangeRate
+from .models import AuditEvent, Currency, ExchangeRate, Notice, PersonalDataView
 
 
 def _json_safe(value: Any) -> Any:
@@ -139,3 +140,64 @@ def apply_transition(
         record_event(actor, audit_action, locked, before=before, after=after)
     obj.refresh_from_db()
     return locked
+
+
+@transaction.atomic
+def log_personal_data_view(
+    viewer: Any,
+    subject: Any,
+    obj: models.Model,
+    *,
+    item: str,
+    role: str,
+    viewer_region: str = "",
+    subject_region: str = "",
+) -> PersonalDataView | None:
+    """Register that ``viewer`` (in ``role``) saw ``item`` of ``subject``'s personal data
+    held in ``obj``. A person seeing their own data is not registered. The caller has
+    already checked that the viewer may see it."""
+    if not getattr(viewer, "is_authenticated", False) or viewer.pk == subject.pk:
+        return None
+    view = PersonalDataView.objects.create(
+        subject=subject,
+        subject_region=subject_region or "",
+        viewer=viewer,
+        viewer_repr=str(viewer)[:200],
+        viewer_role=role[:40],
+        viewer_region=viewer_region or "",
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        item=item[:200],
+    )
+    record_event(
+        viewer,
+        CoreAction.PERSONAL_DATA_VIEWED,
+        obj,
+        after={"subject": subject.pk, "item": view.item, "role": view.viewer_role},
+    )
+    return view
+
+
+def notify_in_app(
+    recipient: Any, source: str, subject: str, body: str = "", url: str = ""
+) -> Notice:
+    """An in-app notice (already in the recipient's language) from app ``source``."""
+    return Notice.objects.create(
+        recipient=recipient, source=source, subject=subject[:300], body=body, url=url[:300]
+    )
+
+
+@transaction.atomic
+def mark_notices_read(
+    actor: Any, source: str | None = None, ids: Iterable[int] | None = None
+) -> int:
+    """Mark the actor's unread notices from ``source`` (every app's when None; or only
+    ``ids``) read; returns how many."""
+    from django.utils import timezone
+
+    qs = Notice.objects.filter(recipient=actor, read_at__isnull=True)
+    if source is not None:
+        qs = qs.filter(source=source)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())

@@ -370,6 +370,22 @@ def add_criterion(request: HttpRequest, pk: int, data: CriterionIn) -> Status:
     return Status(201, {"id": services.add_criterion(request.user, p, **data.dict()).pk})
 
 
+@router.delete("/programmes/{pk}/stipends/{item}", response={204: None, **ERRORS}, auth=_auth)
+def remove_stipend(request: HttpRequest, pk: int, item: int) -> Status:
+    services.remove_stipend(
+        request.user, get_object_or_404(StipendComponent, pk=item, programme_id=pk)
+    )
+    return Status(204, None)
+
+
+@router.delete("/programmes/{pk}/rubric/{item}", response={204: None, **ERRORS}, auth=_auth)
+def remove_criterion(request: HttpRequest, pk: int, item: int) -> Status:
+    services.remove_criterion(
+        request.user, get_object_or_404(RubricCriterion, pk=item, programme_id=pk)
+    )
+    return Status(204, None)
+
+
 @router.get("/programmes/{pk}/placements", response=list[PlacementOut])
 def list_placements(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     return [_placement(p) for p in selectors.open_placements(get_object_or_404(Programme, pk=pk))]
@@ -403,7 +419,61 @@ def start_application(request: HttpRequest, pk: int, data: ApplicationIn) -> Sta
 
 @router.get("/applications/{pk}", response={200: ApplicationOut, **ERRORS}, auth=_auth)
 def get_application(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _application(request.user, selectors.application_for(request.user, pk))
+    app = selectors.application_for(request.user, pk)
+    services.log_application_view(request.user, app, "application file (API)")
+    return _application(request.user, app)
+
+
+class PersonalDataViewOut(Schema):
+    viewed_at: dt.datetime
+    role: str
+    viewer: str = Field(description="empty for a reviewer when the applicant asks")
+    viewer_region: str
+    item: str
+    crosses_boundary: bool
+
+
+class ProgrammeDataViewOut(Schema):
+    viewed_at: dt.datetime
+    application_id: int
+    subject_region: str
+    viewer: str
+    viewer_role: str
+    viewer_region: str
+    item: str
+    crosses_boundary: bool
+
+
+@router.get(
+    "/applications/{pk}/views", response={200: list[PersonalDataViewOut], **ERRORS}, auth=_auth
+)
+def application_views(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    """Who viewed this application's personal data (the applicant and officers)."""
+    app = selectors.application_for(request.user, pk)
+    return selectors.application_views_for(request.user, app)
+
+
+@router.get(
+    "/programmes/{pk}/personal-data-views",
+    response={200: list[ProgrammeDataViewOut], **ERRORS},
+    auth=_auth,
+)
+def programme_data_views(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    """The programme's register of views of applicants' personal data (its officers)."""
+    rows = selectors.programme_views(request.user, get_object_or_404(Programme, pk=pk))
+    return [
+        {
+            "viewed_at": v.viewed_at,
+            "application_id": int(v.object_id),
+            "subject_region": v.subject_region,
+            "viewer": v.viewer_repr,
+            "viewer_role": v.viewer_role,
+            "viewer_region": v.viewer_region,
+            "item": v.item,
+            "crosses_boundary": v.crosses_boundary,
+        }
+        for v in rows
+    ]
 
 
 @router.put("/applications/{pk}/preferences", response={200: ApplicationOut, **ERRORS}, auth=_auth)
@@ -427,6 +497,25 @@ def submit(request: HttpRequest, pk: int) -> dict[str, Any]:
     app = selectors.application_for(request.user, pk)
     services.submit_application(request.user, app)
     return _application(request.user, app)
+
+
+@router.post("/applications/{pk}/close", response={200: ApplicationOut, **ERRORS}, auth=_auth)
+def close_application(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """Close a shortlisted application without an offer as unsuccessful (officers, once
+    the results are out)."""
+    app = selectors.application_for(request.user, pk)
+    return _application(request.user, services.close_unsuccessful(request.user, app))
+
+
+class ClosedOut(Schema):
+    closed: list[int]
+
+
+@router.post("/programmes/{pk}/waiting-list/close", response={200: ClosedOut, **ERRORS}, auth=_auth)
+def close_waiting_list(request: HttpRequest, pk: int) -> dict[str, list[int]]:
+    """End the round: every applicant still on the waiting list is closed as unsuccessful."""
+    apps = services.close_waiting_list(request.user, get_object_or_404(Programme, pk=pk))
+    return {"closed": [a.pk for a in apps]}
 
 
 @router.post("/applications/{pk}/withdraw", response={200: ApplicationOut, **ERRORS}, auth=_auth)
@@ -538,3 +627,43 @@ def fellows(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for g in selectors.public_fellows()
     ]
+
+
+class NoticeOut(Schema):
+    id: int
+    subject: str
+    body: str
+    url: str
+    created_at: dt.datetime
+    read: bool
+
+
+class NoticesReadIn(Schema):
+    ids: list[int] | None = Field(default=None, description="only these; all when absent")
+
+
+class NoticesReadOut(Schema):
+    marked: int
+
+
+@router.get("/notices", response={200: list[NoticeOut], **ERRORS}, auth=_auth)
+def notices(request: HttpRequest) -> list[dict[str, Any]]:
+    """The caller's in-app exchange notices, newest first (at most 100)."""
+    return [
+        {
+            "id": n.pk,
+            "subject": n.subject,
+            "body": n.body,
+            "url": n.url,
+            "created_at": n.created_at,
+            "read": n.read_at is not None,
+        }
+        for n in selectors.my_notices(request.user)[:100]
+    ]
+
+
+@router.post("/notices/read", response={200: NoticesReadOut, **ERRORS}, auth=_auth)
+def notices_read(request: HttpRequest, data: NoticesReadIn) -> dict[str, int]:
+    from innobridge.core.services import mark_notices_read
+
+    return {"marked": mark_notices_read(request.user, "exchange", data.ids)}

@@ -21,6 +21,7 @@ class ExchangeAction(models.TextChoices):
     APPLICATION_OFFERED = "exchange.application.offered"
     APPLICATION_ACCEPTED = "exchange.application.accepted"
     APPLICATION_UNSUCCESSFUL = "exchange.application.unsuccessful"
+    APPLICATION_CLOSED = "exchange.application.closed"
     DOCUMENT_UPLOADED = "exchange.document.uploaded"
     REFEREE_INVITED = "exchange.referee.invited"
     REFEREE_REINVITED = "exchange.referee.reinvited"

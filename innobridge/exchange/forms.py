@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from innobridge.core.models import Region
+from innobridge.core.forms import AmountField
+from innobridge.core.models import Currency, Region
 from innobridge.people.models import CareerStage, Language, Organisation
 
-from .models import Application, DocumentKind, Programme, ReportKind
+from .models import (
+    Application,
+    DocumentKind,
+    PaidOn,
+    Programme,
+    ReportKind,
+    RubricCriterion,
+    StipendComponent,
+)
 from .services.programmes import EDITABLE_PROGRAMME_FIELDS
 
 
@@ -182,4 +192,47 @@ class ChecklistStepForm(forms.Form):
     title = forms.CharField(label=_("step"), max_length=300)
     days_before_arrival = forms.IntegerField(
         label=_("due (days before arrival)"), min_value=-365, max_value=365, initial=30
+    )
+
+
+MAX_INSTALMENTS = 6
+
+
+class StipendForm(forms.Form):
+    """One side's part of the stipend: who pays, the currency, the amount per fellow and
+    its instalments in order (equal parts), each released on an event."""
+
+    paid_by = forms.ChoiceField(label=_("paid by (side)"), choices=Region.choices)
+    currency = forms.ChoiceField(label=_("currency"), choices=Currency.choices)
+    amount = AmountField(
+        label=_("amount per fellow"),
+        max_digits=StipendComponent._meta.get_field("amount").max_digits,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for k in range(1, MAX_INSTALMENTS + 1):
+            self.fields[f"instalment_{k}"] = forms.ChoiceField(
+                label=_("instalment %(n)s released") % {"n": k},
+                choices=[("", "—"), *PaidOn.choices],
+                required=k == 1,
+            )
+
+    def schedule(self) -> list[str]:
+        return [
+            self.cleaned_data[f"instalment_{k}"]
+            for k in range(1, MAX_INSTALMENTS + 1)
+            if self.cleaned_data.get(f"instalment_{k}")
+        ]
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(
+        label=_("criterion"),
+        max_length=RubricCriterion._meta.get_field("name").max_length,
+    )
+    weight = forms.DecimalField(
+        label=_("weight"), max_digits=5, decimal_places=2, min_value=Decimal("0.01"), initial=1
     )

@@ -44,11 +44,19 @@ def _url(name: str, *args: Any) -> str:
     return f"{settings.SITE_URL}{reverse(name, args=args)}"
 
 
-def _send(to: str, language: str, subject: Any, body: Any) -> None:
-    if not to:
-        return
+def _send(
+    to: str, language: str, subject: Any, body: Any, *, person: Any = None, url: str = ""
+) -> None:
+    """E-mail (after commit) and, for a person with an account, an in-app notice linking
+    to ``url`` — both in the recipient's language."""
     with translation.override(mail_language(language)):
         subj, text = str(subject()), str(body())
+    if person is not None:
+        from innobridge.core.services import notify_in_app
+
+        notify_in_app(person, "exchange", subj, text, url)
+    if not to:
+        return
     transaction.on_commit(lambda: send_mail(subj, text, None, [to], fail_silently=True))
 
 
@@ -95,6 +103,8 @@ def offer_sent(offer: Any) -> None:
                 "link": _url("exchange:application", offer.application_id),
             }
         ),
+        person=person,
+        url=reverse("exchange:application", args=[offer.application_id]),
     )
 
 
@@ -105,6 +115,8 @@ def reminder(person: Any, subject: str, text: str, link: str) -> None:
         person.preferred_language,
         lambda: _(subject),
         lambda: _(text) + link,
+        person=person,
+        url=link.strip(),
     )
 
 
@@ -125,7 +137,12 @@ WAITING_LIST = gettext_noop(
     "The results of %(programme)s are out: you have no offer now but stay on the waiting "
     "list of the placements you chose; a place freed by a decline may be offered to you."
 )
+CLOSED = gettext_noop(
+    "The selection of %(programme)s is complete and your application was not successful "
+    "this time. Thank you for applying."
+)
 DECISION_MESSAGES = {
+    "close": CLOSED,
     "waiting_list": WAITING_LIST,
     "lapse": LAPSED,
     "nominate": NOMINATED,
@@ -147,4 +164,6 @@ def decision(app: Any, action: str) -> None:
         lambda: (
             _(text) % {"programme": app.programme} + "\n\n" + _url("exchange:application", app.pk)
         ),
+        person=person,
+        url=reverse("exchange:application", args=[app.pk]),
     )

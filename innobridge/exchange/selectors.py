@@ -229,3 +229,48 @@ def places_offered_figure(as_of: dt.datetime, by: str | None = None) -> list[Row
         "quarter": Dim("created_at", quarter=True),
     }
     return grouped(qs, dims, by, value=Sum("places"))
+
+
+# ------------------------------------------------------- who saw whose personal data
+def application_views_for(user: Any, app: Application) -> list[dict[str, Any]]:
+    """The register of views of ``app`` as ``user`` may read it: the applicant sees the
+    role, side, item and time of every view and the name of everyone but reviewers
+    (reviewers stay anonymous to applicants); the programme's officers see everything."""
+    from django.core.exceptions import PermissionDenied
+
+    from innobridge.core.models import PersonalDataView
+
+    officer = is_officer(user, app.programme)
+    if not officer and app.applicant_id != getattr(user, "pk", None):
+        raise PermissionDenied
+    rows = []
+    for v in PersonalDataView.objects.of(app):
+        rows.append(
+            {
+                "viewed_at": v.viewed_at,
+                "role": v.viewer_role,
+                "viewer": v.viewer_repr if officer or v.viewer_role != "reviewer" else "",
+                "viewer_region": v.viewer_region,
+                "item": v.item,
+                "crosses_boundary": v.crosses_boundary,
+            }
+        )
+    return rows
+
+
+def programme_views(user: Any, programme: Programme) -> QuerySet[Any]:
+    """Every logged view of the programme's applications, oldest first (its officers)."""
+    from innobridge.core.models import PersonalDataView
+
+    require(is_officer(user, programme))
+    ids = [str(pk) for pk in programme.applications.values_list("pk", flat=True)]
+    return PersonalDataView.objects.filter(
+        object_type=Application._meta.label_lower, object_id__in=ids
+    ).order_by("viewed_at", "id")
+
+
+def my_notices(user: Any) -> QuerySet[Any]:
+    """The user's in-app notices from the exchange app, newest first."""
+    from innobridge.core.models import Notice
+
+    return Notice.objects.filter(recipient_id=getattr(user, "pk", None), source="exchange")

@@ -15,6 +15,13 @@ urlpatterns = [
     path("programmes/<int:pk>/matching/", views.matching, name="matching"),
     path("placements/<int:pk>/", views.placement, name="placement"),
     path("applications/<int:pk>/", views.application, name="application"),
+    path("applications/<int:pk>/documents/<int:doc>/", views.document, name="application_document"),
+    path("applications/<int:pk>/letters/<int:referee>/", views.letter, name="application_letter"),
+    path(
+        "programmes/<int:pk>/personal-data-views.csv",
+        views.personal_data_views,
+        name="personal_data_views",
+    ),
     path("offers/<int:pk>/", views.offer_reply, name="offer"),
     path("reviews/<int:pk>/", views.review, name="review"),
     path("stays/<int:pk>/", views.stay, name="stay"),

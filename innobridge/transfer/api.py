@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from innobridge.core.schemas import FromModel
 from innobridge.people.auth import api_auth as _auth
@@ -23,7 +24,7 @@ from innobridge.people.models import Organisation
 
 from . import matching, selectors, services
 from . import permissions as perm
-from .models import Deal, Demand, Meeting, Offer, TermSheet
+from .models import Deal, Demand, Meeting, Offer, SolutionPlan, TermSheet
 from .workflow import DEAL_FLOW, DEMAND_FLOW, OFFER_FLOW
 
 router = Router(tags=["transfer"])
@@ -557,3 +558,124 @@ def sign(request: HttpRequest, deal_id: int, data: SignIn) -> dict[str, Any]:
 def close(request: HttpRequest, deal_id: int, data: CloseIn) -> dict[str, Any]:
     deal = selectors.deal_for(request.user, deal_id)
     return _deal_out(request.user, services.close_deal(request.user, deal, reason=data.reason))
+
+
+# ------------------------------------------------------- enterprises as such
+class EnterpriseMatchOut(Schema):
+    organisation_id: int
+    name: str
+    region: str
+    demands: int = Field(description="its published demands under its own name")
+    score: float
+    shared_terms: list[str]
+    closest_text: str
+
+
+@router.get(
+    "/offers/{offer_id}/enterprises",
+    response={200: list[EnterpriseMatchOut], **ERRORS},
+    auth=_auth,
+)
+def offer_enterprises(request: HttpRequest, offer_id: int) -> list[dict[str, Any]]:
+    """Enterprises whose demands (posted under their own name) fit a published offer,
+    ranked and explained — for the offer's TTOs and platform officers."""
+    from django.core.exceptions import PermissionDenied
+
+    offer = get_object_or_404(Offer, pk=offer_id)
+    if not (perm.is_owner_tto(request.user, offer) or perm.is_officer(request.user)):
+        raise PermissionDenied
+    hits = matching.enterprises_for_offer(offer, top_k=10, language=get_language())
+    orgs = Organisation.objects.in_bulk([h.id for h in hits])
+    counts = selectors.named_demand_counts([h.id for h in hits])
+    return [
+        {
+            "organisation_id": h.id,
+            "name": orgs[h.id].name,
+            "region": orgs[h.id].region,
+            "demands": counts.get(h.id, 0),
+            "score": h.score,
+            "shared_terms": h.shared_terms,
+            "closest_text": h.closest_text,
+        }
+        for h in hits
+        if h.id in orgs
+    ]
+
+
+@router.get(
+    "/organisations/{org_id}/offer-matches", response={200: list[OfferOut], **ERRORS}, auth=_auth
+)
+def enterprise_offers(request: HttpRequest, org_id: int) -> list[dict[str, Any]]:
+    """Published offers that fit the enterprise as a whole (all its published demands),
+    for the enterprise's own members."""
+    from django.core.exceptions import PermissionDenied
+
+    org = get_object_or_404(Organisation, pk=org_id)
+    if org.pk not in perm.enterprise_organisation_ids(request.user):
+        raise PermissionDenied
+    demands = list(selectors.matchable_demands().filter(organisation=org))
+    if not demands:
+        return []
+    hits = matching.offers_for_enterprise(org, demands, top_k=20, language=get_language())
+    offers = selectors.matchable_offers().select_related("owner").in_bulk([h.id for h in hits])
+    return [
+        _offer_out(request.user, offers[h.id], h)
+        for h in hits
+        if h.id in offers and offers[h.id].owner_id != org.pk
+    ]
+
+
+# ------------------------------------------------------- bounty solution plans
+class PlanIn(Schema):
+    team: Annotated[str, FromModel(SolutionPlan, "team")]
+    summary: Annotated[str, FromModel(SolutionPlan, "summary")]
+
+
+class PlanOut(Schema):
+    id: int
+    demand_id: int
+    team: str
+    summary: str
+    status: str
+    submitted_at: dt.datetime
+    mine: bool
+
+
+def _plan_out(user: Any, p: SolutionPlan) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "demand_id": p.demand_id,
+        "team": p.team,
+        "summary": p.summary,
+        "status": p.status,
+        "submitted_at": p.created_at,
+        "mine": p.submitted_by_id == getattr(user, "pk", None),
+    }
+
+
+@router.get("/demands/{demand_id}/plans", response={200: list[PlanOut], **ERRORS}, auth=_auth)
+def list_plans(request: HttpRequest, demand_id: int) -> list[dict[str, Any]]:
+    """A bounty's solution plans: every plan for the company's members, one's own plan for
+    a team (teams never see each other's)."""
+    demand = selectors.demand_for(request.user, demand_id)
+    plans = demand.plans.order_by("pk")
+    if not perm.is_demand_member(request.user, demand):
+        plans = plans.filter(submitted_by_id=request.user.pk)
+    return [_plan_out(request.user, p) for p in plans]
+
+
+@router.post("/demands/{demand_id}/plans", response={201: PlanOut, **ERRORS}, auth=_auth)
+def submit_plan(request: HttpRequest, demand_id: int, data: PlanIn) -> Status:
+    """A team answers a published bounty demand (揭榜) with its plan."""
+    demand = selectors.demand_for(request.user, demand_id)
+    plan = services.submit_plan(request.user, demand, team=data.team, summary=data.summary)
+    return Status(201, _plan_out(request.user, plan))
+
+
+@router.post("/plans/{plan_id}/select", response={200: PlanOut, **ERRORS}, auth=_auth)
+def select_plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+    """The company selects one plan; the others become not selected."""
+    plan = get_object_or_404(SolutionPlan, pk=plan_id)
+    if not perm.can_view_demand(request.user, plan.demand):
+        raise Demand.DoesNotExist
+    return _plan_out(request.user, services.select_plan(request.user, plan))

@@ -22,9 +22,10 @@ from typing import Any
 
 from innobridge.matching import Document, SearchIndex
 from innobridge.matching.embed import Embedder
+from innobridge.matching.levels import STRONG, level, query_kind, thresholds
 
 _LOCK = threading.RLock()
-_STATE: dict[str, dict[str, Any]] = {"offers": {}, "demands": {}}
+_STATE: dict[str, dict[str, Any]] = {"offers": {}, "demands": {}, "enterprises": {}}
 _EMBEDDER: dict[str, Any] = {"embedder": None, "setting": None}
 
 
@@ -56,6 +57,18 @@ class Match:
     score: float
     shared_terms: list[str] = field(default_factory=list)
     closest_text: str = ""
+    # strong / possible / weak: the engine's calibrated level (innobridge.matching.levels)
+    level: str = ""
+
+    @property
+    def is_strong(self) -> bool:
+        return self.level == STRONG
+
+
+def strong_threshold(query: str) -> float:
+    """The calibrated score from which a hit for ``query`` is a strong match (a demand or an
+    offer is a whole text: the engine's ``passage`` kind)."""
+    return thresholds(query_kind(query)).strong
 
 
 def rank(
@@ -74,7 +87,13 @@ def rank(
     if not query or not len(index):
         return []
     hits = index.search(query, top_k=top_k, filters=filters, script=script_for_language(language))
-    return [Match(int(h.id), h.score, list(h.why.shared_terms), h.why.closest_text) for h in hits]
+    kind = query_kind(query)
+    return [
+        Match(
+            int(h.id), h.score, list(h.why.shared_terms), h.why.closest_text, level(h.score, kind)
+        )
+        for h in hits
+    ]
 
 
 def rank_many(
@@ -143,6 +162,22 @@ def demand_document(demand: Any) -> Document:
     )
 
 
+def demand_text(demand: Any) -> str:
+    """One demand as one text of its enterprise."""
+    return "\n".join(p for p in [demand.title, demand.problem, demand.target_spec] if p)
+
+
+def enterprise_document(organisation: Any, demands: Sequence[Any]) -> Document:
+    """An enterprise as the engine sees it: its name, then each of its demands as one
+    text (its score for a query aggregates over them)."""
+    return listing_document(
+        str(organisation.pk),
+        organisation.name,
+        extra=[demand_text(d) for d in demands],
+        meta={"region": organisation.region},
+    )
+
+
 def demand_query(demand: Any) -> str:
     return "\n".join(
         p for p in [demand.title, demand.problem, demand.target_spec, demand.current_solution] if p
@@ -158,7 +193,9 @@ def _signature(kind: str) -> tuple[Any, ...]:
 
     from .selectors import matchable_demands, matchable_offers
 
-    qs = matchable_offers() if kind == "offers" else matchable_demands()
+    qs: Any = matchable_offers() if kind == "offers" else matchable_demands()
+    if kind == "enterprises":
+        qs = matchable_demands().filter(is_anonymous=False)
     agg = qs.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
     return (agg["n"], agg["last"], agg["top"], id(get_embedder()))
 
@@ -174,6 +211,8 @@ def _index(kind: str) -> SearchIndex:
         index = new_index(cache_dir=_cache_dir())
         if kind == "offers":
             docs = [offer_document(o) for o in matchable_offers().select_related("owner")]
+        elif kind == "enterprises":
+            docs = _enterprise_documents()
         else:
             docs = [demand_document(d) for d in matchable_demands()]
         index.add(docs)
@@ -181,10 +220,22 @@ def _index(kind: str) -> SearchIndex:
         return index
 
 
+def _enterprise_documents() -> list[Document]:
+    """One document per enterprise from its published demands posted under its own name;
+    a demand posted anonymously never points at its company."""
+    from .selectors import matchable_demands
+
+    by_org: dict[int, tuple[Any, list[Any]]] = {}
+    qs = matchable_demands().filter(is_anonymous=False).select_related("organisation")
+    for d in qs.order_by("organisation_id", "pk"):
+        by_org.setdefault(d.organisation_id, (d.organisation, []))[1].append(d)
+    return [enterprise_document(org, ds) for org, ds in by_org.values()]
+
+
 def reset_for_tests() -> None:
     with _LOCK:
-        _STATE["offers"].clear()
-        _STATE["demands"].clear()
+        for state in _STATE.values():
+            state.clear()
         _EMBEDDER.update(embedder=None, setting=None)
 
 
@@ -239,12 +290,32 @@ def demands_for_offer(
     )
 
 
+def enterprises_for_offer(
+    offer: Any, *, top_k: int = 10, language: str | None = None, region: str = ""
+) -> list[Match]:
+    """Enterprises (``Match.id`` is the organisation) whose named demands fit the offer."""
+    filters = {"region": region or None}
+    return rank(
+        _index("enterprises"), offer_query(offer), top_k=top_k, filters=filters, language=language
+    )
+
+
+def offers_for_enterprise(
+    organisation: Any, demands: Sequence[Any], *, top_k: int = 20, language: str | None = None
+) -> list[Match]:
+    """Published offers that fit an enterprise as a whole (all its demands together), other
+    than its own organisation's."""
+    text = "\n".join(demand_text(d) for d in demands)
+    return offers_for_text(text, top_k=top_k, language=language)
+
+
 @dataclass
 class ExpertMatch:
     profile_id: int
     score: float
     shared_terms: list[str] = field(default_factory=list)
     closest_text: str = ""
+    level: str = ""
 
 
 def experts_for_demand(
@@ -261,6 +332,10 @@ def experts_for_demand(
         filters={"region": region or None},
         script=script_for_language(language),
     )
+    kind = query_kind(demand_query(demand))
     return [
-        ExpertMatch(int(h.id), h.score, list(h.why.shared_terms), h.why.closest_text) for h in hits
+        ExpertMatch(
+            int(h.id), h.score, list(h.why.shared_terms), h.why.closest_text, level(h.score, kind)
+        )
+        for h in hits
     ]

@@ -333,3 +333,16 @@ def median_days_to_deal_figure(as_of: dt.datetime, by: str | None = None) -> lis
     if by is None and not rows:
         rows = [Row("", "", None)]
     return rows
+
+
+def named_demand_counts(organisation_ids: list[int]) -> dict[int, int]:
+    """Published demands each organisation posted under its own name."""
+    from django.db.models import Count
+
+    rows = (
+        matchable_demands()
+        .filter(is_anonymous=False, organisation_id__in=organisation_ids)
+        .values("organisation_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["organisation_id"]: r["n"] for r in rows}

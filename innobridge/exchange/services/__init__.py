@@ -11,7 +11,14 @@ from .applications import (
     withdraw_application,
 )
 from .matchings import adjust, choose_run, run_matching, send_offers
-from .offers import accept_offer, decline_offer, lapse_overdue
+from .offers import (
+    accept_offer,
+    close_unsuccessful,
+    close_waiting_list,
+    decline_offer,
+    lapse_overdue,
+)
+from .personal_data import log_application_view
 from .placements import move_placement, propose_placement
 from .programmes import (
     add_checklist_step,
@@ -19,6 +26,8 @@ from .programmes import (
     add_criterion,
     add_stipend,
     create_programme,
+    remove_criterion,
+    remove_stipend,
     update_programme,
 )
 from .referees import invite_referee, referee_for_token, resend_invitation, upload_letter
@@ -43,18 +52,23 @@ __all__ = [
     "adjust",
     "assign_reviewer",
     "choose_run",
+    "close_unsuccessful",
+    "close_waiting_list",
     "conflicts",
     "create_programme",
     "declare_conflict",
     "decline_offer",
     "invite_referee",
     "lapse_overdue",
+    "log_application_view",
     "move_placement",
     "move_stay",
     "nominate",
     "propose_placement",
     "rank_applicants",
     "referee_for_token",
+    "remove_criterion",
+    "remove_stipend",
     "resend_invitation",
     "review_report",
     "run_matching",

@@ -7,8 +7,10 @@ import datetime as dt
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from innobridge.core.services import apply_transition, record_event, snapshot
 from innobridge.core.workflow import SYSTEM
@@ -16,12 +18,15 @@ from innobridge.core.workflow import SYSTEM
 from .. import notifications
 from ..audit import ExchangeAction
 from ..models import (
+    Application,
+    ApplicationState,
     ChecklistItem,
     Offer,
     OfferState,
     Stay,
     StipendInstalment,
 )
+from ..permissions import require_manage_programme
 from ..workflow import APPLICATION_FLOW, OFFER_FLOW
 from .matchings import fill_from_waiting_list
 
@@ -132,3 +137,54 @@ def lapse_overdue(today: dt.date | None = None) -> list[Offer]:
             fill_from_waiting_list(SYSTEM, offer.placement, offer.run)
         lapsed.append(offer)
     return lapsed
+
+
+def _results_out(programme: Any) -> bool:
+    return Offer.objects.filter(application__programme=programme).exists()
+
+
+@transaction.atomic
+def close_unsuccessful(actor: Any, app: Application) -> Application:
+    """Close a shortlisted application that holds no offer as unsuccessful — it leaves the
+    waiting list. Only once the results are out (offers sent); before that an officer
+    marks an application not shortlisted instead."""
+    if not _results_out(app.programme):
+        raise ValidationError(
+            _(
+                "The results are not out yet: close an application as unsuccessful once "
+                "offers have been sent (before that, mark it not shortlisted)."
+            )
+        )
+    apply_transition(
+        actor, app, APPLICATION_FLOW, "close", audit_action=ExchangeAction.APPLICATION_CLOSED
+    )
+    notifications.decision(app, "close")
+    return app
+
+
+@transaction.atomic
+def close_waiting_list(actor: Any, programme: Any) -> list[Application]:
+    """End the round: every shortlisted application still without an offer is closed as
+    unsuccessful and told so. Refused while an offer awaits its reply (a decline could
+    still go to the waiting list)."""
+    require_manage_programme(actor, programme)
+    if not _results_out(programme):
+        raise ValidationError(
+            _(
+                "The results are not out yet: close an application as unsuccessful once "
+                "offers have been sent (before that, mark it not shortlisted)."
+            )
+        )
+    if Offer.objects.filter(application__programme=programme, state=OfferState.SENT).exists():
+        raise ValidationError(
+            _(
+                "Offers are still awaiting replies; close the waiting list once every offer "
+                "is accepted, declined or lapsed."
+            )
+        )
+    waiting = list(
+        Application.objects.filter(
+            programme=programme, state=ApplicationState.SHORTLISTED
+        ).select_related("programme", "applicant")
+    )
+    return [close_unsuccessful(actor, app) for app in waiting]

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from innobridge.core.permissions import Role, has_role
+from innobridge.core.permissions import Role, can_act_as
 from innobridge.core.services import record_event, snapshot
 
 from ..audit import ExchangeAction
@@ -19,8 +19,11 @@ from ..models import (
     Coordinator,
     PaidOn,
     Programme,
+    Review,
+    ReviewState,
     RubricCriterion,
     StipendComponent,
+    StipendInstalment,
 )
 from ..permissions import can_create_programme, require, require_manage_programme
 
@@ -154,11 +157,41 @@ def add_checklist_step(
 
 
 @transaction.atomic
+def remove_stipend(actor: Any, component: StipendComponent) -> None:
+    """Remove a stipend part no fellow's instalment depends on yet."""
+    programme = component.programme
+    require_manage_programme(actor, programme)
+    if StipendInstalment.objects.filter(component=component).exists():
+        raise ValidationError(
+            _("Fellows already have instalments of this stipend part; it cannot be removed.")
+        )
+    before = snapshot(component)
+    component.delete()
+    record_event(
+        actor, ExchangeAction.PROGRAMME_UPDATED, programme, before={"stipend": before}, after={}
+    )
+
+
+def _rubric_open(programme: Programme) -> None:
+    """The rubric is fixed once a reviewer has scored with it (the weighted scores
+    already given would no longer be comparable)."""
+    if Review.objects.filter(
+        application__programme=programme, state=ReviewState.SUBMITTED
+    ).exists():
+        raise ValidationError(
+            _("Reviews have been scored with this rubric; its criteria can no longer change.")
+        )
+
+
+@transaction.atomic
 def add_criterion(
     actor: Any, programme: Programme, *, name: str, weight: Decimal
 ) -> RubricCriterion:
     require_manage_programme(actor, programme)
-    c = RubricCriterion(programme=programme, name=name, weight=weight)
+    _rubric_open(programme)
+    if programme.rubric.filter(name__iexact=name.strip()).exists():
+        raise ValidationError({"name": _("The rubric already has this criterion.")})
+    c = RubricCriterion(programme=programme, name=name.strip(), weight=weight)
     c.full_clean()
     c.save()
     record_event(
@@ -168,10 +201,22 @@ def add_criterion(
 
 
 @transaction.atomic
+def remove_criterion(actor: Any, criterion: RubricCriterion) -> None:
+    programme = criterion.programme
+    require_manage_programme(actor, programme)
+    _rubric_open(programme)
+    before = snapshot(criterion)
+    criterion.delete()
+    record_event(
+        actor, ExchangeAction.PROGRAMME_UPDATED, programme, before={"criterion": before}, after={}
+    )
+
+
+@transaction.atomic
 def add_coordinator(actor: Any, person: Any, organisation: Any) -> Coordinator:
     """An administrator (or officer) names a person coordinator of an institution."""
     require(
-        has_role(actor, Role.ADMINISTRATOR) or has_role(actor, Role.PROGRAMME_OFFICER),
+        can_act_as(actor, Role.ADMINISTRATOR) or can_act_as(actor, Role.PROGRAMME_OFFICER),
         _("Only officers and administrators name coordinators."),
     )
     from django.contrib.auth.models import Group

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -11,7 +13,7 @@ from innobridge.core.forms import apply_service_errors, service_error_messages
 
 from .. import selectors, services
 from ..forms import ApplicationForm, DocumentForm, LetterForm, PreferencesForm, RefereeForm
-from ..models import Offer, Programme, Referee
+from ..models import ApplicationDocument, Offer, Programme, Referee
 from ..permissions import can_edit_application, can_see_reviewers, can_view_letters, require
 from ..workflow import APPLICATION_FLOW, OFFER_FLOW, actions
 from .common import attempt
@@ -117,6 +119,12 @@ def _post(request: HttpRequest, app: object) -> None:
             lambda: services.nominate(user, app, yes=action == "nominate", note=note),
             _("Saved."),
         )
+    elif action == "close":
+        attempt(
+            request,
+            lambda: services.close_unsuccessful(user, app),
+            _("Closed as unsuccessful."),
+        )
     elif action in {"shortlist", "not_shortlist"}:
         attempt(
             request, lambda: services.shortlist(user, app, yes=action == "shortlist"), _("Saved.")
@@ -141,8 +149,10 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         _post(request, app)
         return redirect("exchange:application", app.pk)
+    services.log_application_view(request.user, app, "application file")
     editable = can_edit_application(request.user, app)
     offer = app.offers.filter(state="sent").first()
+    is_applicant = app.applicant_id == request.user.pk
     return render(
         request,
         "exchange/application.html",
@@ -170,8 +180,36 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
             "stay": getattr(app, "stay", None),
             "doc_form": DocumentForm(),
             "ref_form": RefereeForm(),
+            "views": selectors.application_views_for(request.user, app) if is_applicant else [],
+            "is_applicant": is_applicant,
         },
     )
+
+
+def _file(f: Any, name: str) -> FileResponse:
+    return FileResponse(f.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+def document(request: HttpRequest, pk: int, doc: int) -> FileResponse:
+    """An application's document (PDF) for whoever may see the application; each view by
+    someone other than the applicant is registered."""
+    app = selectors.application_for(request.user, pk)
+    d = get_object_or_404(ApplicationDocument, pk=doc, application=app)
+    services.log_application_view(request.user, app, f"document: {d.kind}")
+    return _file(d.file, f"application-{app.pk}-{d.kind}.pdf")
+
+
+@login_required
+def letter(request: HttpRequest, pk: int, referee: int) -> FileResponse:
+    """A referee's letter: officers and assigned reviewers only, never the applicant."""
+    app = selectors.application_for(request.user, pk)
+    require(can_view_letters(request.user, app))
+    ref = get_object_or_404(Referee, pk=referee, application=app)
+    if not ref.letter:
+        raise Http404
+    services.log_application_view(request.user, app, f"reference letter {ref.pk}")
+    return _file(ref.letter, f"application-{app.pk}-letter-{ref.pk}.pdf")
 
 
 @login_required

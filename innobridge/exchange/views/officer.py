@@ -9,31 +9,93 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from innobridge.core.forms import service_error_messages
+from innobridge.core.forms import apply_service_errors, service_error_messages
 
 from .. import selectors, services
-from ..forms import AdjustForm, ChecklistStepForm, ConflictForm, ReportForm, ReviewForm
-from ..models import ChecklistItem, MatchingMethod, MatchingRun, Programme, Review, StayReport
+from ..forms import (
+    AdjustForm,
+    ChecklistStepForm,
+    ConflictForm,
+    CriterionForm,
+    ReportForm,
+    ReviewForm,
+    StipendForm,
+)
+from ..models import (
+    ApplicationState,
+    ChecklistItem,
+    MatchingMethod,
+    MatchingRun,
+    Programme,
+    Review,
+    RubricCriterion,
+    StayReport,
+    StipendComponent,
+)
 from ..permissions import can_review, require, require_manage_programme
 from ..workflow import REPORT_FLOW, STAY_FLOW, actions
 from .common import attempt
+
+
+def _save(request: HttpRequest, form: Any, fn: Any) -> bool:
+    """A valid form through its service; the service's errors go onto the form."""
+    if not form.is_valid():
+        return False
+    try:
+        fn(form)
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return False
+    messages.success(request, _("Saved."))
+    return True
 
 
 @login_required
 def manage(request: HttpRequest, pk: int) -> HttpResponse:
     p = get_object_or_404(Programme, pk=pk)
     require_manage_programme(request.user, p)
-    form = ChecklistStepForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            attempt(
-                request,
-                lambda: services.add_checklist_step(request.user, p, **form.cleaned_data),
-                _("Saved."),
-            )
-        else:
-            messages.error(request, _("Give the step, its host region and when it is due."))
+    action = request.POST.get("action", "checklist") if request.method == "POST" else ""
+    post = request.POST or None
+    form = ChecklistStepForm(post if action == "checklist" else None)
+    stipend_form = StipendForm(post if action == "stipend" else None, prefix="stipend")
+    criterion_form = CriterionForm(post if action == "criterion" else None, prefix="criterion")
+    done = False
+    if action == "checklist":
+        done = _save(
+            request, form, lambda f: services.add_checklist_step(request.user, p, **f.cleaned_data)
+        )
+    elif action == "stipend":
+        done = _save(
+            request,
+            stipend_form,
+            lambda f: services.add_stipend(
+                request.user,
+                p,
+                paid_by=f.cleaned_data["paid_by"],
+                currency=f.cleaned_data["currency"],
+                amount=f.cleaned_data["amount"],
+                schedule=f.schedule(),
+            ),
+        )
+    elif action == "criterion":
+        done = _save(
+            request,
+            criterion_form,
+            lambda f: services.add_criterion(request.user, p, **f.cleaned_data),
+        )
+    elif action == "remove_stipend":
+        comp = get_object_or_404(StipendComponent, pk=request.POST.get("item"), programme=p)
+        done = bool(
+            attempt(request, lambda: services.remove_stipend(request.user, comp), _("Removed."))
+        )
+    elif action == "remove_criterion":
+        crit = get_object_or_404(RubricCriterion, pk=request.POST.get("item"), programme=p)
+        done = bool(
+            attempt(request, lambda: services.remove_criterion(request.user, crit), _("Removed."))
+        )
+    if done or action.startswith("remove_"):
         return redirect("exchange:manage", p.pk)
+    status = 400 if action else 200
     return render(
         request,
         "exchange/manage.html",
@@ -43,8 +105,58 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
             "proposed": p.placements.exclude(state="approved"),
             "checklist": p.checklist.all(),
             "checklist_form": form,
+            "stipends": p.stipends.all(),
+            "stipend_form": stipend_form,
+            "rubric": p.rubric.all(),
+            "criterion_form": criterion_form,
         },
+        status=status,
     )
+
+
+@login_required
+def personal_data_views(request: HttpRequest, pk: int) -> HttpResponse:
+    """The programme's register of who saw applicants' personal data, as CSV."""
+    import csv
+    import io
+
+    from django.utils import timezone
+
+    from innobridge.core.exports import csv_response
+
+    p = get_object_or_404(Programme, pk=pk)
+    rows = selectors.programme_views(request.user, p)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(
+        [
+            _("time (Hong Kong)"),
+            _("application"),
+            _("whose data"),
+            _("their side"),
+            _("viewer"),
+            _("viewer's role"),
+            _("viewer's side"),
+            _("item"),
+            _("across the boundary"),
+        ]
+    )
+    subjects = dict(p.applications.values_list("pk", "applicant__username"))
+    for v in rows:
+        w.writerow(
+            [
+                timezone.localtime(v.viewed_at).strftime("%Y-%m-%d %H:%M:%S"),
+                v.object_id,
+                subjects.get(int(v.object_id), ""),
+                v.subject_region,
+                v.viewer_repr,
+                v.viewer_role,
+                v.viewer_region,
+                v.item,
+                _("yes") if v.crosses_boundary else _("no"),
+            ]
+        )
+    return csv_response(buf.getvalue(), f"programme-{p.pk}-personal-data-views.csv")
 
 
 def _runner(request: HttpRequest, p: Programme, method: str, balance: bool) -> Any:
@@ -64,6 +176,14 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, _("Choose at least one method."))
             for method in chosen:
                 attempt(request, _runner(request, p, method, balance))
+        elif action == "close_waiting_list":
+            closed = attempt(request, lambda: services.close_waiting_list(request.user, p))
+            if closed:
+                messages.success(
+                    request,
+                    _("Waiting list closed: %(n)s applications closed as unsuccessful.")
+                    % {"n": len(closed) if isinstance(closed, list) else 0},
+                )
         elif action in {"choose", "send", "adjust"}:
             run = get_object_or_404(MatchingRun, pk=request.POST.get("run"), programme=p)
             if action == "choose":
@@ -110,6 +230,7 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
             "columns": columns,
             "adjust_form": AdjustForm(),
             "methods": MatchingMethod.choices,
+            "waiting": p.applications.filter(state=ApplicationState.SHORTLISTED).count(),
             "offers": [
                 o
                 for r in p.matching_runs.all()

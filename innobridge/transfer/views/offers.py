@@ -76,6 +76,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ctx["pass_reasons"] = selectors.pass_reasons(offer)
         if offer.state == "published":
             ctx["demand_matches"] = _demand_rows(request, offer)
+            ctx["enterprise_matches"] = _enterprise_rows(offer)
     return render(request, "transfer/offer.html", ctx)
 
 
@@ -91,6 +92,14 @@ def _demand_rows(request: HttpRequest, offer: Offer) -> list[dict[str, Any]]:
         for h in hits
         if h.id in demands
     ]
+
+
+def _enterprise_rows(offer: Offer) -> list[dict[str, Any]]:
+    from innobridge.people.models import Organisation
+
+    hits = matching.enterprises_for_offer(offer, top_k=10, language=get_language())
+    orgs = Organisation.objects.in_bulk([h.id for h in hits])
+    return [{"organisation": orgs[h.id], "match": h} for h in hits if h.id in orgs]
 
 
 @login_required
