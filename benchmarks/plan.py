@@ -455,17 +455,21 @@ def main() -> None:
             cur.execute("ANALYZE")
             cur.execute("SELECT version()")
             result["postgresql"] = cur.fetchone()[0].split(",")[0]
-        measure(result, args.requests)
+        try:
+            measure(result, args.requests)
+        except Exception as exc:  # keep what was measured before the failure
+            result["error"] = repr(exc)
+            raise
     finally:
         if not args.keep:
             from django.db import connections
 
             connections.close_all()
             admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    result["machine"]["loadavg_after"] = loadavg()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
-    log(f"wrote {args.out}")
+        result["machine"]["loadavg_after"] = loadavg()
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+        log(f"wrote {args.out}")
     print(json.dumps({k: result[k] for k in ("recompute_s", "overview")}, indent=1))
 
 
