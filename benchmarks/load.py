@@ -358,6 +358,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", help="an already running server (skips starting one)")
     parser.add_argument("--out", default=str(RESULTS / "load.json"))
     parser.add_argument("--label", default="", help="a name for this run in the JSON")
+    parser.add_argument(
+        "--without-partner-search",
+        action="store_true",
+        help="leave partner search out (when the matching index is not built yet: the "
+        "first search would build it inside a request)",
+    )
     args = parser.parse_args(argv)
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -367,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     var_dir = os.environ.get("INNOBRIDGE_VAR_DIR", str(ROOT / "var" / "load"))
     env = server_env(database_url, var_dir)
     TARGETS.update(discover(env))
+    if args.without_partner_search:
+        Researcher.tasks = [t for t in Researcher.tasks if t.__name__ != "partner_search"]
 
     proc = None
     host = args.host
@@ -406,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
             "spawn_rate": args.spawn_rate,
             "think_time_max_s": args.think,
             "mix": {cls.__name__: cls.weight for cls in USERS},
+            "partner_search": not args.without_partner_search,
         },
         "machine": {
             "cpus": os.cpu_count(),
