@@ -1,23 +1,27 @@
 """Notices of the people app: one in-app notice plus an e-mail, in the recipient's
-language. Other apps (facilities' training, for one) send theirs through ``notify`` too.
+language, stored as ``core.Notice`` (source "people"). Other apps (facilities' training,
+for one) send theirs through ``notify`` too, naming their ``source``.
 
 Call ``notify`` inside the service's transaction: the notice is written with the change
 and the e-mail leaves only once the transaction commits (a rollback sends nothing)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from .models import Introduction, Notice, Person
+from innobridge.core.models import Notice
+from innobridge.core.services import notify_in_app
+
+from .models import Introduction, Person
 
 
 def site_url(path: str) -> str:
@@ -33,6 +37,7 @@ def notify(
     params: Mapping[str, Any] | None = None,
     *,
     url: str,
+    source: str = "people",
 ) -> Notice:
     """``subject`` and ``body`` are untranslated messages (``gettext_noop``) with
     %(name)s params, translated into the recipient's preferred language."""
@@ -40,9 +45,7 @@ def notify(
     with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
         subject_text = _(subject) % params
         body_text = _(body) % params
-    notice = Notice.objects.create(
-        recipient=recipient, subject=subject_text[:300], body=body_text, url=url[:300]
-    )
+    notice = notify_in_app(recipient, source, subject_text, body_text, url)
     if recipient.email:
         address = recipient.email
         mail_body = f"{body_text}\n\n{site_url(url)}\n"
@@ -55,11 +58,11 @@ def notify(
 
 
 @transaction.atomic
-def mark_notices_read(person: Any, ids: Iterable[int] | None = None) -> int:
-    """Mark the person's unread notices (or the given ones) read; returns how many."""
+def mark_notices_read(person: Any) -> int:
+    """Mark every unread notice of the person read (whichever app sent it)."""
+    from django.utils import timezone
+
     qs = Notice.objects.filter(recipient=person, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=timezone.now())
 
 

@@ -19,7 +19,7 @@ from django.db.models import (
 
 from innobridge.core.figures import Dim, Row, grouped, region_label
 from innobridge.core.language import fold, to_script
-from innobridge.core.models import Region
+from innobridge.core.models import Notice, Region
 from innobridge.core.permissions import Role
 
 from .importers import normalise_doi
@@ -31,7 +31,6 @@ from .models import (
     ContactDisclosure,
     Introduction,
     IntroductionStatus,
-    Notice,
     Organisation,
     OrganisationStatus,
     Person,
