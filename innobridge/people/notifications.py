@@ -1,13 +1,12 @@
 """Notices of the people app: one in-app notice plus an e-mail, in the recipient's
-language, stored as ``core.Notice`` (source "people"). Other apps (facilities' training,
-for one) send theirs through ``notify`` too, naming their ``source``.
+language. Other apps (facilities' training, for one) send theirs through ``notify`` too.
 
 Call ``notify`` inside the service's transaction: the notice is written with the change
 and the e-mail leaves only once the transaction commits (a rollback sends nothing)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from innobridge.core.models import Notice
+from innobridge.core.services import mark_notices_read as _mark_read
 from innobridge.core.services import notify_in_app
 
 from .models import Introduction, Person
@@ -57,13 +57,9 @@ def notify(
     return notice
 
 
-@transaction.atomic
-def mark_notices_read(person: Any) -> int:
-    """Mark every unread notice of the person read (whichever app sent it)."""
-    from django.utils import timezone
-
-    qs = Notice.objects.filter(recipient=person, read_at__isnull=True)
-    return qs.update(read_at=timezone.now())
+def mark_notices_read(person: Any, ids: Iterable[int] | None = None) -> int:
+    """Mark the person's unread notices of every app (or the given ones) read."""
+    return _mark_read(person, None, ids)
 
 
 def notify_introduction_requested(intro: Introduction) -> None:
