@@ -336,7 +336,7 @@ class ApiToken(models.Model):
         return {"name": self.name, "prefix": self.prefix}
 
 
-# --- Contacts: introductions, the shortlist, notices, the disclosure register -------
+# --- Contacts: introductions, the shortlist, the disclosure register ------------------
 
 
 class IntroductionStatus(models.TextChoices):

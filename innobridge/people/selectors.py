@@ -19,7 +19,7 @@ from django.db.models import (
 
 from innobridge.core.figures import Dim, Row, grouped, region_label
 from innobridge.core.language import fold, to_script
-from innobridge.core.models import Region
+from innobridge.core.models import Notice, Region
 from innobridge.core.permissions import Role
 
 from .importers import normalise_doi
@@ -578,16 +578,12 @@ def contact_choices(user: Any) -> list[Any]:
 
 
 def unread_notice_count(user: Any) -> int:
-    from innobridge.core.models import Notice
-
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def notices_of(user: Any) -> Any:
-    from innobridge.core.models import Notice
-
     return Notice.objects.filter(recipient_id=getattr(user, "pk", None))
 
 

@@ -173,7 +173,16 @@ def test_partner_hit_offers_the_actions(client: Client, hk: Any, cn: Any, monkey
             "closest_text": "graphene",
             "closest_is_publication": False,
         }
-        return {"researchers": [row], "organisations": [], "regions": ["CN"], "not_matching": 0}
+        return {
+            "researchers": [row],
+            "organisations": [],
+            "regions": ["CN"],
+            "not_matching": 0,
+            "match_count": 1,
+            "strong_count": 1,
+            "no_strong": False,
+            "other_side": True,
+        }
 
     monkeypatch.setattr(views.selectors, "find_partners", fake_find)
     page = _as(hk).get(reverse("people:partners"), {"q": "graphene", "region": "CN"})
