@@ -27,6 +27,7 @@ from innobridge.facilities.api import router as facilities_router
 from innobridge.funding.api import router as funding_router
 from innobridge.people.account_api import router as account_router
 from innobridge.people.api import router as people_router
+from innobridge.people.contacts_api import router as contacts_router
 from innobridge.plan.api import router as plan_router
 from innobridge.transfer.api import router as transfer_router
 
@@ -183,3 +184,4 @@ api.add_router("/transfer/", transfer_router)
 api.add_router("/exchange/", exchange_router)
 api.add_router("/plan/", plan_router)
 api.add_router("/", account_router)
+api.add_router("/", contacts_router)

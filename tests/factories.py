@@ -182,6 +182,9 @@ class TeamMemberFactory(DjangoModelFactory):
 
 
 class ReviewAssignmentFactory(DjangoModelFactory):
+    """Give it a proposal on a call its funder takes part in when the test declines,
+    refills or scores it (the default proposal's call has no side for the funder)."""
+
     class Meta:
         model = fun.ReviewAssignment
 

@@ -69,8 +69,12 @@ class Money:
     def rounded(self) -> Money:
         return Money(self.amount.quantize(CENT, rounding=ROUND_HALF_EVEN), self.currency)
 
+    def figure(self) -> str:
+        """The amount as shown beside its currency: grouped, two places ("1,500.00")."""
+        return f"{self.rounded().amount:,.2f}"
+
     def __str__(self) -> str:
-        return f"{self.currency} {self.rounded().amount:,.2f}"
+        return f"{self.currency} {self.figure()}"
 
     @classmethod
     def zero(cls, currency: str) -> Money:

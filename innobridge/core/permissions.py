@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise user")
     TECH_TRANSFER_OFFICER = "tto", _("Technology-transfer officer")
     INSTITUTION_COORDINATOR = "institution_coordinator", _("Institution coordinator")
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
@@ -39,12 +40,6 @@ def require_act_as(user: Any, *roles: str) -> None:
     """Raise ``PermissionDenied`` unless ``user`` holds one of ``roles``."""
     if not any(can_act_as(user, role) for role in roles):
         raise PermissionDenied(_("You do not have the role needed for this."))
-
-
-# The names before the one naming scheme (can_<verb>_<noun> / require_<verb>_<noun>), kept
-# for the apps that have not moved yet (funding); new code uses can_act_as/require_act_as.
-has_role = can_act_as
-require_role = require_act_as
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from innobridge.core.permissions import Role, has_role
+from innobridge.core.permissions import Role, can_act_as
 from innobridge.core.workflow import SYSTEM
 
 # States after which a supervisor may see the applicants who chose their placement.
@@ -96,7 +96,7 @@ def report_roles(user: Any, report: Any) -> set[str]:
 
 # ----------------------------------------------------------------------- predicates
 def can_create_programme(user: Any) -> bool:
-    return has_role(user, Role.PROGRAMME_OFFICER)
+    return can_act_as(user, Role.PROGRAMME_OFFICER)
 
 
 def can_manage_programme(user: Any, programme: Any) -> bool:
@@ -104,7 +104,7 @@ def can_manage_programme(user: Any, programme: Any) -> bool:
 
 
 def can_propose_placement(user: Any, programme: Any) -> bool:
-    return has_role(user, Role.RESEARCHER) or is_officer(user, programme)
+    return can_act_as(user, Role.RESEARCHER) or is_officer(user, programme)
 
 
 def can_view_placement(user: Any, placement: Any) -> bool:

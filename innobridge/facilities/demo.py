@@ -23,6 +23,7 @@ from innobridge.people.models import Organisation, Person, ResearcherProfile
 
 from . import availability, services
 from .models import (
+    OPEN_TRAINING,
     Booking,
     BookingStatus,
     Charge,
@@ -31,6 +32,8 @@ from .models import (
     Resource,
     Tariff,
     TrainingCertificate,
+    TrainingRequest,
+    TrainingRequestStatus,
     UsageRecord,
 )
 
@@ -430,6 +433,7 @@ def seed_facilities(stdout: TextIO) -> list[Resource]:
                     "holiday_calendar": "none" if hours is ALWAYS else cal,
                     "timezone": "Asia/Hong_Kong" if cal == "HK" else "Asia/Shanghai",
                     "training_required": training,
+                    "training_valid_months": 24 if training else None,
                     "approval_required": approval,
                     "granularity_minutes": step,
                     "min_duration_minutes": min_d,
@@ -604,12 +608,57 @@ def seed_certificates(resources: list[Resource], rng: random.Random) -> int:
     return made
 
 
+@transaction.atomic
+def seed_training_requests(resources: list[Resource], rng: random.Random) -> int:
+    """Open training requests for the manager's queue: the demo researcher waits for one
+    instrument (so "requested, pending" can be seen beside "certified until …" and "you
+    need training"), and a few demo researchers without a certificate wait for others,
+    one with a session already scheduled."""
+    demo_researcher = Person.objects.filter(username="demo-researcher").first()
+    needing = [r for r in resources if r.training_required]
+    certified = set(TrainingCertificate.objects.values_list("person_id", "resource_id"))
+    people = [p for p in _bookers() if p.pk != getattr(demo_researcher, "pk", None)]
+    now = timezone.now()
+    made = 0
+    wishes: list[tuple[Person, Resource, str]] = []
+    if demo_researcher is not None:
+        waiting = [r for r in needing if (demo_researcher.pk, r.pk) not in certified]
+        if waiting:
+            wishes.append((demo_researcher, waiting[0], "First time on this instrument."))
+    for res in needing[:4]:
+        free = [p for p in people if (p.pk, res.pk) not in certified]
+        if free:
+            person = free[rng.randrange(len(free))]
+            wishes.append((person, res, "Needed for samples of our joint project."))
+    for n, (person, res, message) in enumerate(wishes):
+        _req, created = TrainingRequest.objects.get_or_create(
+            person=person,
+            resource=res,
+            status__in=OPEN_TRAINING,
+            defaults={
+                "message": message,
+                "status": TrainingRequestStatus.SCHEDULED
+                if n == 1
+                else TrainingRequestStatus.REQUESTED,
+                "session_at": (now + dt.timedelta(days=7)).replace(
+                    hour=2, minute=0, second=0, microsecond=0
+                )
+                if n == 1
+                else None,
+            },
+        )
+        made += created
+    return made
+
+
 def seed(stdout: TextIO, *, seed: int = 2026) -> None:
     rng = random.Random(seed)
     resources = seed_facilities(stdout)
     made = seed_bookings(stdout, resources, rng)
     certificates = seed_certificates(resources, rng)
+    requests = seed_training_requests(resources, rng)
     stdout.write(
         f"  facilities: {Facility.objects.count()} facilities, {len(resources)} demo resources, "
-        f"{made} new bookings, {certificates} new training certificates\n"
+        f"{made} new bookings, {certificates} new training certificates, "
+        f"{requests} open training requests\n"
     )

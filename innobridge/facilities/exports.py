@@ -12,6 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from innobridge.core.money import Money
+
 from .models import Booking, BookingStatus
 from .selectors import Statement
 
@@ -158,7 +160,7 @@ def statement_pdf(statement: Statement) -> bytes:
 
 
 def _money(amount: object, currency: str) -> str:
-    return f"{currency} {Decimal(str(amount)):,.2f}"
+    return str(Money(Decimal(str(amount)), currency))
 
 
 def statement_number(statement: Statement) -> str:

@@ -140,6 +140,10 @@ class BookingForm(forms.Form):
         max_length=PURPOSE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # The two steps: "quote" (the default) shows the price, "confirm" books at the price
+    # the user saw (read by the service: a price no longer current books nothing).
+    step = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
+    confirmed_price = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, tz: str = "Asia/Hong_Kong", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -195,6 +199,12 @@ class UsageForm(forms.Form):
         return started, ended
 
 
+class UsageRowForm(UsageForm):
+    """One row of the bulk usage page: ticked rows are recorded."""
+
+    record = forms.BooleanField(required=False)
+
+
 def usage_initial(booking: Any) -> dict[str, Any]:
     """The usage form's first values: the booked times (local)."""
     tz = ZoneInfo(booking.resource.timezone)
@@ -216,6 +226,12 @@ class DisputeForm(forms.Form):
         max_length=PURPOSE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class IdForm(forms.Form):
+    """The id of the row a small action posts (a tariff, a block, a certificate)."""
+
+    id = forms.IntegerField(min_value=1, max_value=2**31 - 1)
 
 
 class ResolveForm(forms.Form):
@@ -401,6 +417,7 @@ class ResourceForm(forms.ModelForm):
             "description",
             "description_zh",
             "training_required",
+            "training_valid_months",
             "approval_required",
             "granularity_minutes",
             "min_duration_minutes",
@@ -618,3 +635,36 @@ _bound_dates(
         if isinstance(v, type) and issubclass(v, forms.Form) and v.__module__ == __name__
     ]
 )
+
+
+# --- Training ----------------------------------------------------------------------
+
+
+class TrainingRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the facility (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("e.g. your experience with such instruments, when you are available."),
+    )
+
+
+class TrainingScheduleForm(forms.Form):
+    session_at = forms.DateTimeField(
+        label=_("Training session"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class TrainingApproveForm(forms.Form):
+    valid_until = forms.DateField(
+        label=_("Certificate valid until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Empty: the resource's validity (or no expiry)."),
+    )
+
+
+class TrainingDeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=1000)

@@ -20,6 +20,7 @@ from django.db.models import Count, Max
 
 from innobridge.core.language import script_for_language
 from innobridge.matching import Document, SearchIndex
+from innobridge.matching.levels import Graded, grade, level, query_kind
 
 from .models import Resource
 
@@ -107,6 +108,14 @@ class Match:
     score: float
     shared_terms: list[str] = field(default_factory=list)
     closest_text: str = ""
+    # strong / possible / weak, the engine's calibrated level (innobridge.matching.levels)
+    level: str = ""
+
+
+def grade_matches(need: str, matches: list[Match]) -> Graded[Match]:
+    """The matches split by level: a result count counts ``.matches`` only; without a
+    strong match a page lists ``.shown()`` under "closest results"."""
+    return grade(matches, lambda m: m.score, query_kind(need.strip()))
 
 
 def search_need(
@@ -130,4 +139,10 @@ def search_need(
         "organisation": str(organisation) if organisation else None,
     }
     hits = index.search(need, top_k=top_k, filters=filters, script=script_for_language(language))
-    return [Match(int(h.id), h.score, list(h.why.shared_terms), h.why.closest_text) for h in hits]
+    kind = query_kind(need)
+    return [
+        Match(
+            int(h.id), h.score, list(h.why.shared_terms), h.why.closest_text, level(h.score, kind)
+        )
+        for h in hits
+    ]

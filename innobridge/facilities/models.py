@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -129,6 +130,13 @@ class Resource(TimeStampedModel):
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="facilities/", blank=True)
     training_required = models.BooleanField(_("training certificate required"), default=False)
+    training_valid_months = models.PositiveSmallIntegerField(
+        _("certificate valid for (months)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text=_("Empty: a training certificate does not expire."),
+    )
     approval_required = models.BooleanField(_("manager approval required"), default=True)
     granularity_minutes = models.PositiveSmallIntegerField(_("time step (minutes)"), default=30)
     min_duration_minutes = models.PositiveIntegerField(_("shortest booking (minutes)"), default=30)
@@ -318,6 +326,68 @@ class TrainingCertificate(models.Model):
 
     def valid_on(self, day: dt.date) -> bool:
         return self.valid_until is None or day <= self.valid_until
+
+
+class TrainingRequestStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested, pending")
+    SCHEDULED = "scheduled", _("Training session scheduled")
+    CERTIFIED = "certified", _("Certified")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_TRAINING = (TrainingRequestStatus.REQUESTED, TrainingRequestStatus.SCHEDULED)
+
+
+class TrainingRequest(TimeStampedModel):
+    """A user asks for the training a resource requires; a manager schedules a session,
+    approves (a certificate is issued) or declines with a reason."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="training_requests",
+    )
+    resource = models.ForeignKey(
+        Resource,
+        verbose_name=_("resource"),
+        on_delete=models.CASCADE,
+        related_name="training_requests",
+    )
+    message = models.TextField(_("message"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=TrainingRequestStatus.choices,
+        default=TrainingRequestStatus.REQUESTED,
+        db_index=True,
+    )
+    session_at = models.DateTimeField(_("training session"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.TextField(_("reason"), max_length=1000, blank=True)
+    certificate = models.ForeignKey(
+        TrainingCertificate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("training request")
+        verbose_name_plural = _("training requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "resource"],
+                condition=models.Q(status__in=OPEN_TRAINING),
+                name="facilities_training_one_open",
+                violation_error_message=_("You have already asked for this training."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.resource}"
 
 
 class UserQuota(models.Model):

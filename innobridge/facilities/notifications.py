@@ -28,8 +28,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from innobridge.core.language import display_chinese, name_in_language
+from innobridge.people.notifications import notify
 
-from .models import Booking, BookingStatus, UserCategory
+from .models import Booking, BookingStatus, TrainingRequestStatus, UserCategory
 
 HKT = ZoneInfo("Asia/Hong_Kong")
 logger = logging.getLogger(__name__)
@@ -258,3 +259,75 @@ def dispute_resolved(dispute: Any) -> bool:
     """Tell the payer how their dispute was decided (and the amount now due)."""
     make = _charge_params(dispute, site_url(reverse("facilities:my_statement")))
     return _mail(dispute.charge.payer, DISPUTE_RESOLVED_SUBJECT, DISPUTE_RESOLVED_BODY, make)
+
+
+# --- Training: in-app notice + e-mail (``people.notifications.notify``) --------------
+
+TRAINING_REQUESTED_SUBJECT = gettext_noop("Training requested: %(resource)s")
+TRAINING_REQUESTED_BODY = gettext_noop(
+    "%(person)s asks for training on %(resource)s (%(facility)s).\n\n%(message)s\n\n"
+    "Schedule a session, approve or decline it in the training queue."
+)
+TRAINING_SCHEDULED_SUBJECT = gettext_noop("Training session scheduled: %(resource)s")
+TRAINING_SCHEDULED_BODY = gettext_noop(
+    "Your training on %(resource)s (%(facility)s) is scheduled for %(session)s."
+)
+TRAINING_APPROVED_SUBJECT = gettext_noop("You are certified: %(resource)s")
+TRAINING_APPROVED_BODY = gettext_noop(
+    "Your training on %(resource)s (%(facility)s) is approved: you may now book it. "
+    "Certificate valid until: %(until)s."
+)
+TRAINING_DECLINED_SUBJECT = gettext_noop("Training request declined: %(resource)s")
+TRAINING_DECLINED_BODY = gettext_noop(
+    "Your training request for %(resource)s (%(facility)s) was declined.\n\nReason: %(reason)s"
+)
+
+
+def _training_params(req: Any) -> dict[str, Any]:
+    """In the active (recipient's) language."""
+    resource = req.resource
+    session = req.session_at.astimezone(HKT).strftime("%Y-%m-%d %H:%M") if req.session_at else ""
+    until = req.certificate.valid_until if req.certificate_id else None
+    return {
+        "resource": display_chinese(resource.display_name()),
+        "facility": display_chinese(resource.facility.display_name()),
+        "person": display_chinese(str(req.person)),
+        "message": req.message or "—",
+        "session": f"{session} (Asia/Hong_Kong)" if session else "—",
+        "until": until.isoformat() if until else _("no expiry"),
+        "reason": req.reason or "—",
+    }
+
+
+def _notice(recipient: Any, subject: str, body: str, req: Any, url: str) -> None:
+    language = getattr(recipient, "preferred_language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        params = _training_params(req)
+    notify(recipient, subject, body, params, url=url)
+
+
+def training_requested(req: Any) -> int:
+    """Tell each active manager of the facility (other than the requester)."""
+    managers = (
+        req.resource.facility.managers.filter(is_active=True)
+        .exclude(pk=req.person_id)
+        .order_by("pk")
+    )
+    url = reverse("facilities:training_queue")
+    count = 0
+    for manager in managers:
+        _notice(manager, TRAINING_REQUESTED_SUBJECT, TRAINING_REQUESTED_BODY, req, url)
+        count += 1
+    return count
+
+
+def training_answered(req: Any) -> None:
+    """Tell the trainee that a session was scheduled, or the request approved/declined."""
+    messages = {
+        TrainingRequestStatus.SCHEDULED: (TRAINING_SCHEDULED_SUBJECT, TRAINING_SCHEDULED_BODY),
+        TrainingRequestStatus.CERTIFIED: (TRAINING_APPROVED_SUBJECT, TRAINING_APPROVED_BODY),
+        TrainingRequestStatus.DECLINED: (TRAINING_DECLINED_SUBJECT, TRAINING_DECLINED_BODY),
+    }
+    if req.status in messages:
+        subject, body = messages[req.status]
+        _notice(req.person, subject, body, req, req.resource.get_absolute_url())

@@ -6,6 +6,9 @@ and the API's ``actions`` field.
   start), used or no-show (from the start on).
 - A charge: open → disputed (by the payer) → adjusted or confirmed (a manager's decision).
 - A dispute: open → upheld or dismissed (a manager).
+- A training request: requested → scheduled (a session, may be moved) → certified (a
+  certificate is issued) or declined with a reason (a manager); withdrawn by the trainee
+  while open.
 """
 
 from __future__ import annotations
@@ -18,12 +21,22 @@ from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.workflow import Transition, Workflow
 
-from .models import Booking, BookingStatus, Charge, ChargeStatus, Dispute, DisputeStatus
+from .models import (
+    Booking,
+    BookingStatus,
+    Charge,
+    ChargeStatus,
+    Dispute,
+    DisputeStatus,
+    TrainingRequest,
+    TrainingRequestStatus,
+)
 from .permissions import can_manage_facility
 
 BOOKER = "booker"
 MANAGER = "manager"
 PAYER = "payer"
+TRAINEE = "trainee"
 
 
 def booking_roles(user: Any, booking: Booking) -> set[str]:
@@ -123,5 +136,43 @@ DISPUTE_FLOW = Workflow(
         Transition(D.OPEN, DisputeAction.DISMISS, D.DISMISSED, {MANAGER}, _("Dismiss")),
     ],
     roles=dispute_roles,
+    state_attr="status",
+)
+
+
+def training_roles(user: Any, request: TrainingRequest) -> set[str]:
+    roles: set[str] = set()
+    if getattr(user, "pk", None) is not None and user.pk == request.person_id:
+        roles.add(TRAINEE)
+    if can_manage_facility(user, request.resource.facility):
+        roles.add(MANAGER)
+    return roles
+
+
+class TrainingAction:
+    SCHEDULE = "schedule"
+    APPROVE = "approve"
+    DECLINE = "decline"
+    WITHDRAW = "withdraw"
+
+
+T = TrainingRequestStatus
+TRAINING_FLOW = Workflow(
+    "training",
+    [
+        Transition(T.REQUESTED, TrainingAction.SCHEDULE, T.SCHEDULED, {MANAGER}, _("Schedule")),
+        Transition(T.SCHEDULED, TrainingAction.SCHEDULE, T.SCHEDULED, {MANAGER}, _("Reschedule")),
+        Transition(
+            T.REQUESTED, TrainingAction.APPROVE, T.CERTIFIED, {MANAGER}, _("Approve and certify")
+        ),
+        Transition(
+            T.SCHEDULED, TrainingAction.APPROVE, T.CERTIFIED, {MANAGER}, _("Approve and certify")
+        ),
+        Transition(T.REQUESTED, TrainingAction.DECLINE, T.DECLINED, {MANAGER}, _("Decline")),
+        Transition(T.SCHEDULED, TrainingAction.DECLINE, T.DECLINED, {MANAGER}, _("Decline")),
+        Transition(T.REQUESTED, TrainingAction.WITHDRAW, T.WITHDRAWN, {TRAINEE}, _("Withdraw")),
+        Transition(T.SCHEDULED, TrainingAction.WITHDRAW, T.WITHDRAWN, {TRAINEE}, _("Withdraw")),
+    ],
+    roles=training_roles,
     state_attr="status",
 )

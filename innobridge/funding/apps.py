@@ -6,3 +6,10 @@ class FundingConfig(AppConfig):
     name = "innobridge.funding"
     label = "funding"
     verbose_name = _("Joint research funding")
+
+    def ready(self) -> None:
+        from innobridge.core.hooks import register_person_action
+
+        from .hooks import invite_to_proposal
+
+        register_person_action("funding.invite_to_proposal", invite_to_proposal)

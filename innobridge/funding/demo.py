@@ -54,6 +54,26 @@ def _at(moment: dt.datetime, days: int, hour: int) -> dt.datetime:
     return local.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
+def _call_titles(first: int, second: int) -> list[tuple[str, str]]:
+    """(English, Chinese) titles of the demo's two calls, opened in years ``first`` and
+    ``second``: each named after its own year, with its round when both open in one year."""
+    if first != second:
+        return [
+            (f"Joint Research Call {first} (demo)", f"{first}年聯合研究徵集（示範）"),
+            (f"Joint Research Call {second} (demo)", f"{second}年聯合研究徵集（示範）"),
+        ]
+    return [
+        (
+            f"Joint Research Call {first}, first round (demo)",
+            f"{first}年第一輪聯合研究徵集（示範）",
+        ),
+        (
+            f"Joint Research Call {first}, second round (demo)",
+            f"{first}年第二輪聯合研究徵集（示範）",
+        ),
+    ]
+
+
 def _role_usernames() -> list[str]:
     """The people demo's role accounts (demo-officer, demo-researcher, …): not drawn as
     applicants or reviewers (the demo researchers themselves are demo-001, demo-002…)."""
@@ -208,11 +228,15 @@ def _seed(
     )
     # 1. a decided call (last year's round)
     opened = now - dt.timedelta(days=200)
+    reopened = now - dt.timedelta(days=20)
+    # A call is named after the year it opens (never "Call 2025" opening in 2026); two
+    # rounds in one year are told apart.
+    titles = _call_titles(_at(opened, -1, 9).year, _at(reopened, -1, 9).year)
     decided = services.create_call(
         officer,
         scheme,
-        title="Joint Research Call 2025 (demo)",
-        title_zh="2025年聯合研究徵集（示範）",
+        title=titles[0][0],
+        title_zh=titles[0][1],
         description=description,
         opens_at=_at(opened, -1, 9),
         closes_at=_at(opened + dt.timedelta(days=60), 1, 17),
@@ -291,7 +315,10 @@ def _seed(
         past[0].lead,
         project,
         milestone=milestone,
-        summary="First six months: prototype built, joint workshop held in Shenzhen.",
+        # the project starts on the day its award is accepted: an inception report, not
+        # a six-month one
+        summary="Inception report: kick-off meeting held in Shenzhen; both teams agreed the "
+        "work plan and the data-sharing arrangements.",
     )
     services.rate_report(officer, report, rating=ReportRating.SATISFACTORY)
     for d in project.disbursements.filter(depends_on__isnull=True):
@@ -306,10 +333,10 @@ def _seed(
     open_call = services.create_call(
         officer,
         scheme,
-        title="Joint Research Call 2026 (demo)",
-        title_zh="2026年聯合研究徵集（示範）",
+        title=titles[1][0],
+        title_zh=titles[1][1],
         description=description,
-        opens_at=_at(now - dt.timedelta(days=20), -1, 9),
+        opens_at=_at(reopened, -1, 9),
         closes_at=_at(now + dt.timedelta(days=40), 1, 17),
         sides=sides,
         review_deadline=now + dt.timedelta(days=90),

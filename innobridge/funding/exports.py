@@ -15,6 +15,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -360,12 +361,13 @@ def export_call(
     else:
         data = table_csv(BUILDERS[table](call, funder))
         name = f"{stem}-{table}.csv"
-    record_event(
-        actor,
-        FundingAction.CALL_EXPORTED,
-        call,
-        after={"format": fmt, "table": table or "all", "funder": funder.pk if funder else None},
-    )
+    with transaction.atomic():
+        record_event(
+            actor,
+            FundingAction.CALL_EXPORTED,
+            call,
+            after={"format": fmt, "table": table or "all", "funder": funder.pk if funder else None},
+        )
     return data, name
 
 

@@ -10,9 +10,24 @@ from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.forms import AmountField
 from innobridge.core.models import Region
-from innobridge.core.money import MoneyError, parse_amount_with_currency
+from innobridge.core.money import MoneyError, parse_amount, parse_amount_with_currency
+from innobridge.people.models import Person
+from innobridge.people.selectors import person_by_handle
 
-from .models import BudgetLine, Criterion, Funder, Scheme
+from .models import (
+    BudgetLine,
+    Call,
+    ChangeRequest,
+    Criterion,
+    Funder,
+    MemberRole,
+    Milestone,
+    Project,
+    Proposal,
+    Report,
+    Scheme,
+    TeamMember,
+)
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -188,3 +203,200 @@ class BudgetLineForm(forms.Form):
             return parse_amount_with_currency(self.data.get("amount", ""))[1] or None
         except MoneyError:
             return None
+
+
+# --------------------------------------------------------------------------- the project page
+# The project page's small forms post back to the page: a form's errors (its own, and the
+# service's put on it with ``apply_service_errors``) are shown there as messages. Fields
+# the services check keep the services' words; the forms add the model's limits.
+
+
+class ListField(forms.Field):
+    """The values of a field posted several times (``name=a&name=b``), as a list."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[str]:
+        return [str(v) for v in value or []]
+
+
+class MilestoneForm(forms.Form):
+    title = _model_field(Milestone, "title", required=False)
+    due_date = forms.DateField(
+        error_messages={"required": _("Give a due date."), "invalid": _("Give a due date.")}
+    )
+
+
+class ReportForm(forms.Form):
+    milestone = forms.ModelChoiceField(Milestone.objects.none())
+    summary = _model_field(Report, "summary", required=False)
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = project.milestones.all()  # type: ignore[attr-defined]
+
+
+class RatingForm(forms.Form):
+    rating = forms.CharField(max_length=20, required=False)  # the service names the choices
+    comment = _model_field(Report, "rating_comment", required=False)
+
+
+class DecideChangeForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        choices=[("1", _("Approve")), ("0", _("Reject"))], coerce=lambda v: v == "1"
+    )
+    note = _model_field(ChangeRequest, "decision_note", required=False)
+
+
+class InstalmentForm(forms.Form):
+    funder = forms.ModelChoiceField(Funder.objects.none())
+    amount = forms.CharField(max_length=40, required=False)  # the service reads amounts
+    depends_on = forms.ModelChoiceField(Milestone.objects.none(), required=False)
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        funders = Funder.objects.filter(call_sides__call=project.proposal.call)
+        self.fields["funder"].queryset = funders  # type: ignore[attr-defined]
+        self.fields["depends_on"].queryset = project.milestones.all()  # type: ignore[attr-defined]
+
+
+class TerminateForm(forms.Form):
+    reason = _model_field(Project, "termination_reason", required=False)
+
+
+class ChangeRequestForm(forms.Form):
+    """A change request: the kind and side, and what changes (a new end date, the side's
+    new budget lines posted as parallel ``line_*`` lists, who leaves and who joins)."""
+
+    kind = forms.CharField(max_length=10, required=False)
+    side = forms.CharField(max_length=3, required=False)
+    description = _model_field(ChangeRequest, "description", required=False)
+    new_end_date = forms.DateField(required=False, error_messages={"invalid": _("Give a date.")})
+    line_category = ListField(required=False)
+    line_source = ListField(required=False)
+    line_amount = ListField(required=False)
+    line_description = ListField(required=False)
+    remove_member = forms.ModelChoiceField(
+        TeamMember.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("That person is not on the project team.")},
+    )
+    add_person = forms.CharField(max_length=254, required=False)
+    add_role = forms.CharField(max_length=20, required=False)
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = project.proposal.members.all()
+        self.fields["remove_member"].queryset = members  # type: ignore[attr-defined]
+
+    def clean_add_person(self) -> Any:
+        handle = self.cleaned_data["add_person"].strip()
+        if not handle:
+            return None
+        person = person_by_handle(handle)
+        if person is None:
+            raise forms.ValidationError(_("No account with that user name or e-mail."))
+        return person
+
+    def clean_line_amount(self) -> list[str]:
+        """Amounts as people write them ("HK$ 300,000", "1,500.50"), each checked."""
+        out = []
+        for raw in self.cleaned_data["line_amount"]:
+            if not raw.strip():
+                out.append("")
+                continue
+            try:
+                out.append(str(parse_amount(raw)))
+            except MoneyError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return out
+
+    def new_budget(self) -> list[dict[str, str]]:
+        """The budget lines given (rows without an amount are left out)."""
+        d = self.cleaned_data
+        rows = zip(
+            d["line_category"],
+            d["line_source"],
+            d["line_amount"],
+            d["line_description"],
+            strict=False,
+        )
+        return [
+            {"category": cat, "source": src, "amount": amount, "description": desc}
+            for cat, src, amount, desc in rows
+            if amount
+        ]
+
+
+# --------------------------------------------------------------------------- review pages
+
+
+def flag() -> forms.TypedChoiceField:
+    """A yes/no posted as "1" (a ticked box, a Yes button) or "0"/absent."""
+    return forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")],
+        coerce=lambda v: v == "1",
+        required=False,
+        empty_value=False,  # type: ignore[arg-type]  # absent: no (not coerced)
+    )
+
+
+class AssignmentRunForm(forms.Form):
+    fair = flag()
+    cross_border = flag()
+
+
+class AnswerForm(forms.Form):
+    accept = flag()
+
+
+class ByHandForm(forms.Form):
+    proposal = forms.ModelChoiceField(Proposal.objects.none())
+    funder = forms.ModelChoiceField(Funder.objects.none())
+    reviewer = forms.ModelChoiceField(Person.objects.all())
+
+    def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].queryset = call.proposals.all()  # type: ignore[attr-defined]
+        funders = Funder.objects.filter(call_sides__call=call)
+        self.fields["funder"].queryset = funders  # type: ignore[attr-defined]
+
+
+class InvitationsForm(forms.Form):
+    deadline = forms.DateTimeField(
+        required=False, error_messages={"invalid": _("Give the deadline as a date and time.")}
+    )
+
+
+class SharingForm(forms.Form):
+    funder = forms.ModelChoiceField(Funder.objects.none())
+    comments = flag()
+    scores = flag()
+
+    def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        funders = Funder.objects.filter(call_sides__call=call)
+        self.fields["funder"].queryset = funders  # type: ignore[attr-defined]
+
+
+class DraftChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.title} — {obj.call.title}"
+
+
+class PersonInviteForm(forms.Form):
+    """Invite a chosen person (from their profile or a search hit) to one of the user's
+    own draft proposals."""
+
+    proposal = DraftChoiceField(
+        label=_("Proposal"), queryset=Proposal.objects.none(), empty_label=None
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[c for c in MemberRole.choices if c[0] != MemberRole.LEAD]
+    )
+
+    def __init__(self, *args: Any, drafts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["proposal"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = drafts

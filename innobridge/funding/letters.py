@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from innobridge.core.language import display_chinese, name_in_language
+from innobridge.core.money import Money
 
 from .models import Award, Proposal
 
@@ -42,8 +43,8 @@ def _part(award: Award, lang: str) -> dict[str, Any]:
                     "line": _("Granted: %(currency)s %(amount)s (requested %(currency)s %(req)s)")
                     % {
                         "currency": d.currency,
-                        "amount": f"{d.amount:,.2f}",
-                        "req": f"{d.requested:,.2f}",
+                        "amount": Money(d.amount, d.currency).figure(),
+                        "req": Money(d.requested, d.currency).figure(),
                     },
                     "conditions": (
                         _("Conditions: %(conditions)s") % {"conditions": d.conditions}

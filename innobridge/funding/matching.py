@@ -23,7 +23,7 @@ from innobridge.core.language import script_for_language
 from innobridge.matching.affinity import affinity_matrix
 from innobridge.matching.assign import InfeasibleAssignment, assign
 from innobridge.matching.documents import Document
-from innobridge.matching.explain import shared_terms
+from innobridge.matching.explain import closest_sentence, meaningful, shared_terms
 from innobridge.matching.text import fold, tokenize_folded
 
 _EMBEDDER: Any = None
@@ -80,7 +80,7 @@ def explain_pair(
     (most informative first when ``weight`` gives each term's weight, e.g. its idf), in
     ``script``, and the reviewer's text (``reviewer``: (text, tokens) pairs) closest to
     the proposal (``qtoks``)."""
-    q = set(qtoks)
+    q = {t for t in qtoks if meaningful(t)}  # filler words choose no text
     best, best_n = "", -1
     all_toks: list[str] = []
     for text, toks in reviewer:
@@ -90,7 +90,8 @@ def explain_pair(
             best, best_n = text, n
     return {
         "shared_terms": shared_terms(qtoks, all_toks, script, weight, limit=8),
-        "closest_text": best[:300],
+        # the one sentence of that text nearest the proposal, not the text's first 300 chars
+        "closest_text": closest_sentence(best, qtoks)[:300] if best else "",
     }
 
 

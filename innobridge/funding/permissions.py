@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from innobridge.core.permissions import Role, has_role
+from innobridge.core.permissions import Role, can_act_as
 
 from .models import (
     Call,
@@ -29,7 +29,7 @@ from .models import (
 
 def can_act_for_funder(user: Any, funder: Funder) -> bool:
     """A programme officer of ``funder`` (or a superuser)."""
-    if not has_role(user, Role.PROGRAMME_OFFICER) and not getattr(user, "is_superuser", False):
+    if not can_act_as(user, Role.PROGRAMME_OFFICER) and not getattr(user, "is_superuser", False):
         return False
     if getattr(user, "is_superuser", False):
         return True
@@ -47,7 +47,7 @@ def can_manage_call(user: Any, call: Call) -> bool:
     """A programme officer of any funder of ``call`` (or a superuser)."""
     if getattr(user, "is_superuser", False):
         return True
-    if not has_role(user, Role.PROGRAMME_OFFICER):
+    if not can_act_as(user, Role.PROGRAMME_OFFICER):
         return False
     return call.sides.filter(funder__officers=user).exists()
 

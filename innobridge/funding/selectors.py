@@ -19,7 +19,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from innobridge.core.figures import Dim, Row, grouped, region_label
-from innobridge.core.permissions import Role, has_role
+from innobridge.core.permissions import Role, can_act_as
 
 from .models import (
     DECIDED_STATES,
@@ -54,7 +54,7 @@ def _authed(user: Any) -> bool:
 def officer_funders(user: Any) -> QuerySet[Funder]:
     if getattr(user, "is_superuser", False):
         return Funder.objects.all()
-    if not has_role(user, Role.PROGRAMME_OFFICER):
+    if not can_act_as(user, Role.PROGRAMME_OFFICER):
         return Funder.objects.none()
     return Funder.objects.filter(officers=user)
 
@@ -242,6 +242,7 @@ def decisions_for(user: Any, proposal: Proposal) -> list[dict[str, Any]]:
     return [
         {
             "funder": d.funder.name,
+            "funder_display": d.funder.display_name,
             "side": d.side,
             "decision": d.decision,
             "decision_display": d.get_decision_display(),
@@ -473,3 +474,17 @@ def joint_institutions_figure(
         "city": Dim("organisation__city"),
     }
     return grouped(qs, dims, by, value=Count("organisation", distinct=True))
+
+
+def invitable_drafts(user: Any) -> QuerySet[Proposal]:
+    """The user's own draft proposals (as lead) whose call is still open: the proposals
+    they may invite a partner to."""
+    if not _authed(user):
+        return Proposal.objects.none()
+    return (
+        Proposal.objects.filter(
+            lead=user, state=ProposalState.DRAFT, call__closes_at__gt=timezone.now()
+        )
+        .select_related("call")
+        .order_by("-created_at", "id")
+    )

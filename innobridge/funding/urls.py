@@ -33,6 +33,7 @@ urlpatterns = [
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
     path("proposals/<int:pk>/members/", views.member_invite, name="member_invite"),
+    path("invite/<int:person_pk>/", views.invite_person, name="invite_person"),
     path("members/<int:pk>/respond/", views.member_respond, name="member_respond"),
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("proposals/<int:pk>/budget/", views.budget_add, name="budget_add"),

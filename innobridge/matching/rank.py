@@ -50,6 +50,8 @@ from .documents import Document
 from .embed import E5Embedder, Embedder, EmbeddingCache, LanguageCentering
 from .explain import Explanation, Hit, closest_sentence, shared_terms
 from .index import VectorIndex
+from .levels import level as kind_level
+from .levels import query_kind
 from .lexical import LexicalIndex
 from .second import SecondOpinion, text_vectors
 from .text import detect_language, fold, language_group, tokenize_folded
@@ -362,6 +364,7 @@ class SearchIndex:
         if self.second is not None:
             scored = self._second_opinion(query, qgroup, scored)
         hits = []
+        kind = query_kind(query)
         for score, c, dense, lex, sims, mine in scored[:top_k]:
             d = self.docs[c]
             best = int(np.argmax(sims))
@@ -379,7 +382,7 @@ class SearchIndex:
                 dense=round(dense, 6),
                 lexical=round(lex, 6),
             )
-            hits.append(Hit(c, float(score), why, d.meta))
+            hits.append(Hit(c, float(score), why, d.meta, kind_level(score, kind)))
         return hits
 
     def _second_opinion(self, query: str, qgroup: str, scored: list[Any]) -> list[Any]:

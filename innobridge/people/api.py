@@ -526,6 +526,10 @@ class PartnerWhy(Schema):
 class PartnerOut(Schema):
     researcher: ResearcherOut
     score: float
+    level: Literal["strong", "possible", "weak"] = Field(
+        description="Calibrated relevance: strong and possible are matches; weak is only a "
+        "closest result (listed when there is no strong match), not a match."
+    )
     why: PartnerWhy
 
 
@@ -544,8 +548,12 @@ class PartnerResults(Schema):
     query: str
     regions: list[str]
     indexing: IndexingProgress | None = Field(
-        None, description="Set while the index is being built: results cover `indexed` of `total`."
+        None,
+        description="Set while the index is being built: no results are given until it is "
+        "complete.",
     )
+    match_count: int = Field(description="Researchers at the strong or possible level.")
+    strong_count: int
     researchers: list[PartnerOut]
     organisations: list[PartnerOrganisationOut]
 
@@ -574,10 +582,13 @@ def _partners(request: HttpRequest, filters: PartnerFilters, use_profile: bool) 
         "query": result["query"],
         "regions": result["regions"],
         "indexing": {"indexed": progress[0], "total": progress[1]} if progress else None,
+        "match_count": result["match_count"],
+        "strong_count": result["strong_count"],
         "researchers": [
             {
                 "researcher": _researcher_out(row["profile"]),
                 "score": row["score"],
+                "level": row["level"],
                 "why": {
                     "shared_terms": row["shared_terms"],
                     "closest_text": row["closest_text"],

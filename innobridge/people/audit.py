@@ -30,3 +30,17 @@ class PeopleAction(models.TextChoices):
     )
     RECOVERY_CODE_USED = "people.recovery_code.used", _("Recovery code used to log in")
     SECOND_STEP_FAILED = "people.second_step.failed", _("Wrong code at the second log-in step")
+    INTRODUCTION_REQUESTED = "people.introduction.requested", _("Introduction requested")
+    INTRODUCTION_ACCEPTED = "people.introduction.accepted", _("Introduction accepted")
+    INTRODUCTION_DECLINED = "people.introduction.declined", _("Introduction declined")
+    INTRODUCTION_WITHDRAWN = "people.introduction.withdrawn", _("Introduction withdrawn")
+    CONTACT_DISCLOSED = "people.contact.disclosed", _("Contact details shared")
+    PERSON_BLOCKED = "people.person.blocked", _("Person blocked")
+    PERSON_UNBLOCKED = "people.person.unblocked", _("Person unblocked")
+    SHORTLIST_ADDED = "people.shortlist.added", _("Added to the shortlist")
+    SHORTLIST_UPDATED = "people.shortlist.updated", _("Shortlist note changed")
+    SHORTLIST_REMOVED = "people.shortlist.removed", _("Removed from the shortlist")
+    DISCLOSURES_EXPORTED = (
+        "people.disclosures.exported",
+        _("Register of personal data disclosures exported"),
+    )

@@ -145,6 +145,15 @@ STAGES: list[tuple[str, int, str, str]] = [
     (CareerStage.INDUSTRY, 1, "Senior Research Scientist", "高级研究员"),
 ]
 
+# The research institutes among the institutions (Chinese Academy of Sciences): their ranks
+# are 研究员 / 副研究员, not professors (issue 11 §8: positions that match the organisation).
+RESEARCH_INSTITUTES = frozenset({"05cvf7v30", "0090r4d87", "04gh4er46"})
+INSTITUTE_POSITIONS: dict[str, tuple[str, str]] = {
+    CareerStage.SENIOR: ("Research Fellow", "研究员"),
+    CareerStage.MID: ("Associate Researcher", "副研究员"),
+    CareerStage.EARLY: ("Postdoctoral Researcher", "博士后研究人员"),
+}
+
 # Chinese disciplines of CSL beside the English fields, for bilingual keywords and
 # for the few Chinese papers of an English-publishing researcher.
 FIELD_TO_DISCIPLINE = {
@@ -409,22 +418,18 @@ def _biography(
     topics_en: list[str],
     topics_zh: list[str],
 ) -> tuple[str, str]:
-    """A bilingual demo biography and its main language."""
-    org_en = org.name if org else "a university"
-    en = (
-        f"{english_name} is {_article(position_en)} {position_en} at {org_en}, working on "
-        f"{_join(topics_en)}. Demo profile: a generated person, not a real one; the "
-        "publications listed are real open-data papers with their original authors."
-    )
-    zh = (
-        f"{display}，{org_zh or '大学'}{position_zh}，研究方向为{'、'.join(topics_zh)}。"
-        "演示资料：此人为系统生成的虚构人物；所列论文均为真实的开放数据，保留原作者。"
-    )
+    """A bilingual demo biography and its main language.  It says what the person works
+    on, nothing else: the position and organisation are fields of their own, and that the
+    person is generated is the profile's demo flag (``Person.is_demo``, shown as a badge),
+    not words that the matching engine would take for expertise."""
+    del position_en, position_zh, org, org_zh  # fields of the profile, not expertise
+    en = f"{english_name} works on {_join(topics_en)}." if topics_en else ""
+    zh = f"{display}的研究方向为{'、'.join(topics_zh)}。" if topics_zh else ""
     script = "zh-hant" if region == "HK" else "zh-hans"
     zh = to_script(zh, script)
     if primary == "en":
-        return f"{en}\n\n{zh}", "en"
-    return f"{zh}\n\n{en}", script
+        return "\n\n".join(t for t in (en, zh) if t), "en"
+    return "\n\n".join(t for t in (zh, en) if t), script
 
 
 def _article(word: str) -> str:
@@ -441,6 +446,44 @@ def _join(items: list[str]) -> str:
 def _organisations(ids: Iterable[str]) -> list[Organisation]:
     found = {o.ror_id: o for o in Organisation.objects.filter(ror_id__in=list(ids))}
     return [found[i] for i in ids if i in found]
+
+
+# The researcher and reviewer accounts work on a real field with real papers (the account
+# is marked demo by Person.is_demo): (keywords, biography), papers by _role_papers.
+ROLE_EXPERTISE: dict[str, tuple[list[str], str]] = {
+    "demo-researcher": (
+        ["quantum information", "quantum entanglement", "quantum computing", "量子信息"],
+        "Works on quantum information: entanglement, quantum channels and quantum computing.",
+    ),
+    "demo-reviewer": (
+        ["machine translation", "natural language processing", "机器翻译", "自然语言处理"],
+        "Works on machine translation and multilingual natural language processing.",
+    ),
+}
+
+
+def _role_papers(username: str, n: int = 6) -> list[Paper]:
+    """Real papers of the role account's field: arXiv quant-ph for the researcher, ACL
+    machine-translation papers for the reviewer (a fixed choice, the last ones by id so
+    that the demo population, which draws from the front of shuffled pools, rarely shares
+    them)."""
+    data = Path(settings.DATA_DIR)
+    if username == "demo-researcher":
+        rows = [
+            r
+            for r in _read_jsonl(data / "arxiv-0704" / "arxiv_0704_2000.jsonl")
+            if (r.get("categories") or [""])[0] == "quant-ph"
+        ]
+        group, source = "quant-ph", "arxiv"
+    else:
+        rows = [
+            r
+            for r in _read_jsonl(data / "acl-anthology-en" / "acl_main_2016_2021.jsonl")
+            if re.search(r"\btranslation\b", r.get("title", ""), flags=re.IGNORECASE)
+        ]
+        group, source = "machine translation", "acl"
+    rows = sorted(rows, key=lambda r: str(r["id"]))[-n:]
+    return [Paper(source, group, group, r) for r in rows]
 
 
 def seed_role_accounts(stdout: TextIO | None = None) -> list[Person]:
@@ -476,13 +519,16 @@ def seed_role_accounts(stdout: TextIO | None = None) -> list[Person]:
                 region=org.region if org else ("HK" if role == Role.RESEARCHER else "CN"),
                 career_stage=CareerStage.MID,
                 position="Associate Professor",
-                keywords=["demo"],
-                biography="Demo account for trying InnoBridge.",
+                keywords=ROLE_EXPERTISE[username][0],
+                biography=ROLE_EXPERTISE[username][1],
                 biography_language="en",
                 is_demo=True,
                 roles=tuple(dict.fromkeys((Role.RESEARCHER, role))),
             )
             person = profile.person
+            papers = _role_papers(username)
+            if papers:
+                services.add_publications("demo", profile, [publication_data(p) for p in papers])
         elif person is None:
             person = Person.objects.create_user(
                 username=username,
@@ -547,6 +593,11 @@ def _seed_population(
             org = rng.choice(orgs) if orgs else None
             if org is not None and org.ror_id == "05q8mqd91":  # HKSTP: an industry lab
                 stage, position_en, position_zh = STAGES[-1][0], STAGES[-1][2], STAGES[-1][3]
+            elif org is not None and org.ror_id in RESEARCH_INSTITUTES:
+                # a Chinese Academy of Sciences institute has research ranks, not professors
+                position_en, position_zh = INSTITUTE_POSITIONS.get(
+                    stage, (position_en, position_zh)
+                )
             org_zh = (
                 HK_INSTITUTIONS.get(org.ror_id or "")
                 or MAINLAND_INSTITUTIONS.get(org.ror_id or "")

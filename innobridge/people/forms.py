@@ -344,3 +344,48 @@ class PublicationImportForm(forms.Form):
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return upload
+
+
+# --- Contacts: introductions, the shortlist, the disclosure register ---------------
+
+
+class IntroductionRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Who you are and why you would like to work together."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "If they accept, my contact details (name, e-mail, organisation, position, ORCID) "
+            "are shared with them. I agree, also when they work on the other side of the "
+            "boundary."
+        ),
+        required=False,
+    )
+
+
+class ShortlistNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DisclosureFilterForm(forms.Form):
+    all_disclosures = forms.BooleanField(
+        label=_("Also disclosures within one region"), required=False
+    )
+    region = forms.ChoiceField(
+        label=_("Region"), choices=[("", _("Any region")), *Region.choices], required=False
+    )
+    since = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    until = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )

@@ -6,8 +6,11 @@ The database stays the source of truth: the index is saved under
 ``VAR_DIR/index/researchers`` and rebuilt from the database when missing; a profile
 or publication that changes is re-indexed by a background task.
 
-A researcher's document is their own words (keywords, position, biography) followed by
-their most recent publications (title and the start of the abstract).
+A researcher's document is their own words about their work (keywords, biography) followed
+by their most recent publications (title and the start of the abstract).  The position
+("Associate Professor") and placeholder keywords ("demo") describe no expertise, so they are
+no evidence of a match and stay out of the document.  Hits carry the engine's calibrated
+level (:mod:`innobridge.matching.levels`), re-exported here for the app.
 """
 
 from __future__ import annotations
@@ -23,6 +26,10 @@ from django.conf import settings
 
 from innobridge.matching import Document, E5Embedder, Hit, SearchIndex, USEEmbedder
 from innobridge.matching.embed import Embedder
+from innobridge.matching.levels import WEAK as WEAK
+from innobridge.matching.levels import grade as grade
+from innobridge.matching.levels import level as level
+from innobridge.matching.levels import query_kind as query_kind
 
 from .models import ResearcherProfile
 
@@ -55,8 +62,19 @@ def make_embedder() -> Embedder:
     return import_string(name)()
 
 
+# Keywords that name no field of work: a placeholder is no evidence of expertise.
+PLACEHOLDER_KEYWORDS = frozenset({"demo", "test", "none", "n/a", "na", "todo", "tbd", "-"})
+
+
+def expertise_keywords(keywords: Iterable[str]) -> list[str]:
+    """A profile's keywords without placeholders ("demo", "test", "n/a" …)."""
+    return [k for k in keywords if k and k.strip().lower() not in PLACEHOLDER_KEYWORDS]
+
+
 def profile_text(profile: ResearcherProfile) -> str:
-    parts = [", ".join(profile.keywords), profile.position, profile.biography]
+    """The researcher's own words about their work: keywords and biography (not the
+    position, which says what they are, not what they work on)."""
+    parts = [", ".join(expertise_keywords(profile.keywords or [])), profile.biography]
     return "\n".join(p for p in parts if p)
 
 

@@ -334,3 +334,161 @@ class ApiToken(models.Model):
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "prefix": self.prefix}
+
+
+# --- Contacts: introductions, the shortlist, notices, the disclosure register -------
+
+
+class IntroductionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Not accepted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Introduction(TimeStampedModel):
+    """One person asks another to be introduced. Contact details are exchanged only when
+    the recipient accepts (see ``ContactDisclosure``); a decline carries no reason."""
+
+    requester = models.ForeignKey(
+        Person,
+        verbose_name=_("from"),
+        on_delete=models.CASCADE,
+        related_name="introductions_sent",
+    )
+    recipient = models.ForeignKey(
+        Person,
+        verbose_name=_("to"),
+        on_delete=models.CASCADE,
+        related_name="introductions_received",
+    )
+    message = models.TextField(_("message"), max_length=2000)
+    state = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=IntroductionStatus.choices,
+        default=IntroductionStatus.PENDING,
+        db_index=True,
+    )
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("introduction")
+        verbose_name_plural = _("introductions")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # No duplicate open request between the same two people, held by the database.
+            models.UniqueConstraint(
+                fields=["requester", "recipient"],
+                condition=models.Q(state=IntroductionStatus.PENDING),
+                name="people_introduction_one_open",
+                violation_error_message=_("You already have an open request to this person."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(requester=models.F("recipient")),
+                name="people_introduction_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester} → {self.recipient}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:introduction", args=[self.pk])
+
+
+class ContactBlock(models.Model):
+    """``blocker`` takes no introduction requests from ``blocked`` (never shown to them)."""
+
+    blocker = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("blocked person")
+        verbose_name_plural = _("blocked people")
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="people_block_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker} ⊘ {self.blocked}"
+
+
+class ShortlistEntry(TimeStampedModel):
+    """A person on someone's shortlist of possible partners, with a private note."""
+
+    owner = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="shortlist")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("shortlist entry")
+        verbose_name_plural = _("shortlist entries")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "person"], name="people_shortlist_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner}: {self.person}"
+
+
+class Notice(models.Model):
+    """An in-app message to one person (each is also e-mailed, in their language). Any
+    app may send one through ``innobridge.people.notifications.notify``."""
+
+    recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notices")
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("message"))
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class LegalBasis(models.TextChoices):
+    CONSENT = "consent", _("Separate consent of the person (PIPL Art. 39; PDPO DPP3)")
+
+
+class ContactDisclosure(models.Model):
+    """The register of personal data given from one person to another: whose data
+    (``subject``), to whom (``recipient``), which fields, when, on what legal basis and
+    with which consent, and whether it crossed a boundary (the two are in different
+    regions). Append-only; one row per direction of an accepted introduction."""
+
+    introduction = models.ForeignKey(
+        Introduction, on_delete=models.PROTECT, related_name="disclosures"
+    )
+    subject = models.ForeignKey(
+        Person, verbose_name=_("whose data"), on_delete=models.PROTECT, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        Person, verbose_name=_("given to"), on_delete=models.PROTECT, related_name="+"
+    )
+    subject_region = models.CharField(_("region of the person"), max_length=3, blank=True)
+    recipient_region = models.CharField(_("region of the recipient"), max_length=3, blank=True)
+    cross_boundary = models.BooleanField(_("across the boundary"), db_index=True)
+    fields = models.JSONField(_("fields"), default=list)
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=20, choices=LegalBasis.choices, default=LegalBasis.CONSENT
+    )
+    consent_at = models.DateTimeField(_("consent given"))
+    disclosed_at = models.DateTimeField(_("shared"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("personal data disclosure")
+        verbose_name_plural = _("personal data disclosures")
+        ordering = ["-disclosed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.recipient}"

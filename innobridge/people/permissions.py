@@ -34,3 +34,16 @@ def can_edit_profile(actor: Any, profile: ResearcherProfile) -> bool:
 def require_edit_profile(actor: Any, profile: ResearcherProfile) -> None:
     if not can_edit_profile(actor, profile):
         raise PermissionDenied(_("Only the owner of this profile may change it."))
+
+
+def can_view_disclosure_register(actor: Any) -> bool:
+    """The register of personal data shared between people: the data protection officer
+    and administrators."""
+    return can_act_as(actor, Role.DATA_PROTECTION_OFFICER) or is_admin(actor)
+
+
+def require_view_disclosure_register(actor: Any) -> None:
+    if not can_view_disclosure_register(actor):
+        raise PermissionDenied(
+            _("Only the data protection officer may see the register of shared personal data.")
+        )

@@ -27,10 +27,17 @@ from .models import (
     ROR_ID_RE,
     ApiToken,
     Authorship,
+    ContactBlock,
+    ContactDisclosure,
+    Introduction,
+    IntroductionStatus,
+    Notice,
     Organisation,
     OrganisationStatus,
+    Person,
     Publication,
     ResearcherProfile,
+    ShortlistEntry,
 )
 
 
@@ -277,8 +284,11 @@ OTHER_SIDE = {"HK": ["CN"], "CN": ["HK"], "MO": ["CN", "HK"], "INT": ["HK", "CN"
 
 def partner_query_for(profile: ResearcherProfile) -> str:
     """A researcher's own expertise as a query: keywords and recent titles."""
+    from .matching import expertise_keywords
+
     titles = list(profile.publications.order_by("-year", "-id").values_list("title", flat=True)[:8])
-    parts = [", ".join(profile.keywords), profile.position, *titles]
+    # the position ("Associate Professor") is not expertise: it is no evidence of a match
+    parts = [", ".join(expertise_keywords(profile.keywords)), *titles]
     return "\n".join(p for p in parts if p)
 
 
@@ -300,21 +310,30 @@ def find_partners(
     from innobridge.core.language import script_for_language
 
     from . import matching
+    from .matching import WEAK, grade, level, query_kind
 
     own = getattr(viewer, "researcher_profile", None) if viewer.is_authenticated else None
     if use_profile and own is not None:
         q = partner_query_for(own)
     q = q.strip()
+    regions_defaulted = regions is None
     if regions is None:
         regions = OTHER_SIDE.get(own.region, ["HK", "CN"]) if own else ["HK", "CN"]
     result: dict[str, Any] = {
         "query": q,
         "regions": regions,
+        "other_side": regions_defaulted and own is not None,
         "researchers": [],
         "organisations": [],
         "indexing": matching.build_progress(),
+        "match_count": 0,
+        "strong_count": 0,
+        "no_strong": False,
+        "not_matching": 0,
     }
-    if not q:
+    if not q or result["indexing"] is not None:
+        # While the first index is built a ranking would be of a few researchers only:
+        # the page says the index is being built instead of showing it.
         return result
     filters: dict[str, Any] = {"region": regions or None}
     if organisation_type:
@@ -325,34 +344,36 @@ def find_partners(
         filters["exclude_ids"] = [str(own.pk)]
     hits = matching.search(q, top_k=top_k, filters=filters, script=script_for_language())
     profiles = visible_researchers(viewer).in_bulk([int(h.id) for h in hits])
+    hits = [h for h in hits if int(h.id) in profiles]  # hidden since it was indexed
+    graded = grade(hits, lambda h: h.score, query_kind(q))
+    # Nearer to the opposite of the query than to it: ranked, but never shown.
+    result["not_matching"] = (
+        len(hits) - len(graded.strong) - len(graded.possible) - len(graded.weak)
+    )
+    kind = query_kind(q)
     rows: list[dict[str, Any]] = []
-    result["not_matching"] = 0
-    for hit in hits:
-        profile = profiles.get(int(hit.id))
-        if profile is None:  # hidden since it was indexed
-            continue
-        if hit.score <= 0:
-            # Nearer to the opposite of the query than to it: ranked, but not a match.
-            result["not_matching"] += 1
-            continue
+    for hit in graded.shown():
         why = hit.why
-        closest = why.closest_text
         rows.append(
             {
-                "profile": profile,
+                "profile": profiles[int(hit.id)],
                 "score": hit.score,
+                "level": level(hit.score, kind),
                 "shared_terms": why.shared_terms[:8],
-                "closest_text": closest,
+                "closest_text": why.closest_text,
                 "closest_is_publication": why.closest_index > 0,
             }
         )
     result["researchers"] = rows
-    # Organisations ranked by the strength of their matching researchers: the best
-    # researcher counts fully, each further one adds a little.
+    result["match_count"] = graded.count
+    result["strong_count"] = len(graded.strong)
+    result["no_strong"] = not graded.has_strong
+    # Organisations ranked by the strength of their matching researchers (matches only):
+    # the best researcher counts fully, each further one adds a little.
     by_org: dict[int, dict[str, Any]] = {}
     for row in rows:
         org = row["profile"].organisation
-        if org is None:
+        if org is None or row["level"] == WEAK:
             continue
         entry = by_org.setdefault(org.pk, {"organisation": org, "score": 0.0, "researchers": []})
         weight = 1.0 if not entry["researchers"] else 0.25
@@ -367,8 +388,6 @@ def find_partners(
 def person_by_handle(handle: str) -> Any:
     """The person a user typed: their user name, else their e-mail (case-insensitive).
     ``None`` when nobody has it. The one place that resolves a typed handle."""
-    from .models import Person
-
     key = (handle or "").strip()
     # Longer than any user name or e-mail address: nobody (and no 50,000-character
     # LIKE pattern for the database). Both are unique whatever their case, so at most
@@ -475,3 +494,118 @@ def two_factor_owed(person: Any) -> str | None:
     if two_factor_required(person):
         return "setup"
     return None
+
+
+# --- Contacts: introductions, the shortlist, notices, disclosures --------------------
+
+
+def introductions_of(user: Any) -> dict[str, Any]:
+    """The signed-in person's introductions: received and waiting, sent, and accepted
+    (their contacts)."""
+    if not getattr(user, "is_authenticated", False):
+        return {"received": [], "sent": [], "contacts": []}
+    mine = Introduction.objects.select_related(
+        "requester__researcher_profile__organisation",
+        "recipient__researcher_profile__organisation",
+    )
+    return {
+        "received": list(mine.filter(recipient=user, state=IntroductionStatus.PENDING)),
+        "sent": list(mine.filter(requester=user).exclude(state=IntroductionStatus.ACCEPTED)),
+        "contacts": list(
+            mine.filter(Q(requester=user) | Q(recipient=user), state=IntroductionStatus.ACCEPTED)
+        ),
+    }
+
+
+def visible_introduction(user: Any, pk: int) -> Any:
+    """One introduction the user is a party to (``Introduction.DoesNotExist`` otherwise)."""
+    return Introduction.objects.select_related("requester", "recipient").get(
+        Q(requester_id=getattr(user, "pk", None)) | Q(recipient_id=getattr(user, "pk", None)),
+        pk=pk,
+    )
+
+
+def other_party(user: Any, intro: Any) -> Any:
+    return intro.recipient if intro.requester_id == user.pk else intro.requester
+
+
+def relationship(viewer: Any, person: Any) -> dict[str, Any]:
+    """What ``viewer`` has to do with ``person``, for the buttons on a profile or a hit:
+    shortlisted, an open request either way, in contact, blocked."""
+    if not getattr(viewer, "is_authenticated", False) or viewer.pk == person.pk:
+        return {"self": getattr(viewer, "pk", None) == person.pk, "signed_in": False}
+    pending = Introduction.objects.filter(state=IntroductionStatus.PENDING)
+    return {
+        "self": False,
+        "signed_in": True,
+        "shortlisted": ShortlistEntry.objects.filter(owner=viewer, person=person).exists(),
+        "sent": pending.filter(requester=viewer, recipient=person).first(),
+        "received": pending.filter(requester=person, recipient=viewer).first(),
+        "contact": Introduction.objects.filter(
+            Q(requester=viewer, recipient=person) | Q(requester=person, recipient=viewer),
+            state=IntroductionStatus.ACCEPTED,
+        ).first(),
+        "blocked": ContactBlock.objects.filter(blocker=viewer, blocked=person).exists(),
+    }
+
+
+def shortlisted_ids(viewer: Any) -> set[int]:
+    if not getattr(viewer, "is_authenticated", False):
+        return set()
+    return set(ShortlistEntry.objects.filter(owner=viewer).values_list("person_id", flat=True))
+
+
+def shortlist_of(user: Any) -> Any:
+    return ShortlistEntry.objects.filter(owner_id=getattr(user, "pk", None)).select_related(
+        "person__researcher_profile__organisation"
+    )
+
+
+def contact_choices(user: Any) -> list[Any]:
+    """People the user has found: their shortlist and their accepted introductions, for
+    pickers (e.g. inviting someone to a proposal) — by person, not by typed handle."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    listed = shortlist_of(user).values_list("person_id", flat=True)
+    accepted = Introduction.objects.filter(
+        Q(requester=user) | Q(recipient=user), state=IntroductionStatus.ACCEPTED
+    ).values_list("requester_id", "recipient_id")
+    ids = set(listed) | {pk for pair in accepted for pk in pair}
+    ids.discard(user.pk)
+    people = Person.objects.filter(pk__in=ids, is_active=True).select_related(
+        "researcher_profile__organisation"
+    )
+    return sorted(people, key=lambda p: str(p).casefold())
+
+
+def unread_notice_count(user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notices_of(user: Any) -> Any:
+    return Notice.objects.filter(recipient_id=getattr(user, "pk", None))
+
+
+def my_disclosures(user: Any) -> Any:
+    """What of the user's personal data was shared, with whom and when."""
+    return ContactDisclosure.objects.filter(subject_id=getattr(user, "pk", None)).select_related(
+        "recipient"
+    )
+
+
+def disclosure_register(
+    *, cross_boundary_only: bool = True, region: str = "", since: Any = None, until: Any = None
+) -> Any:
+    """The register for the data protection officer (the caller checks the permission)."""
+    qs = ContactDisclosure.objects.select_related("subject", "recipient")
+    if cross_boundary_only:
+        qs = qs.filter(cross_boundary=True)
+    if region:
+        qs = qs.filter(Q(subject_region=region) | Q(recipient_region=region))
+    if since:
+        qs = qs.filter(disclosed_at__date__gte=since)
+    if until:
+        qs = qs.filter(disclosed_at__date__lte=until)
+    return qs

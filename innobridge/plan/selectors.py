@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Max, QuerySet
+from django.db.models.functions import TruncQuarter
 
 from innobridge.core.figures import Row, quarter_key, region_label
 
 from .indicators import registry
 from .indicators.base import Indicator
-from .models import Area, ContextSeries, IndicatorSnapshot, Measure
+from .models import AREA_ORDER, Area, ContextSeries, IndicatorSnapshot, Measure
 from .services.snapshots import end_of_day, today_hk
 
 
@@ -121,21 +122,61 @@ def _latest_totals(keys: list[str]) -> dict[str, IndicatorSnapshot]:
     return out
 
 
+def _quarter_end_totals(
+    keys: list[str], today: dt.date, quarters: int
+) -> dict[str, list[IndicatorSnapshot]]:
+    """Per indicator, the last total snapshot of each of the last ``quarters`` quarters
+    (oldest first). The database picks the days (one GROUP BY), so a page reads at most
+    ``quarters`` rows per indicator however many daily snapshots have piled up."""
+    first = dt.date(today.year, ((today.month - 1) // 3) * 3 + 1, 1)
+    for _i in range(max(quarters, 2) - 1):
+        first = dt.date(first.year - (first.month == 1), (first.month - 4) % 12 + 1, 1)
+    base = IndicatorSnapshot.objects.filter(
+        indicator_key__in=keys, dimension="", taken_on__gte=first
+    )
+    last_days = (
+        base.annotate(q=TruncQuarter("taken_on"))
+        .values("indicator_key", "q")
+        .annotate(day=Max("taken_on"))
+        .values_list("indicator_key", "day")
+    )
+    wanted = set(last_days)
+    history: dict[str, list[IndicatorSnapshot]] = {k: [] for k in keys}
+    if not wanted:
+        return history
+    for s in base.filter(taken_on__in={d for _, d in wanted}).order_by("taken_on"):
+        if (s.indicator_key, s.taken_on) in wanted:
+            history[s.indicator_key].append(s)
+    return history
+
+
 def area_cards(area: str, *, quarters: int = 8) -> list[Card]:
     """The overview of one area from the snapshots: each indicator's latest value (live
     when it has never been snapshotted), the value at the end of the previous quarter
     and the last quarters' values for a sparkline."""
-    inds = registry.for_area(area)
+    return _cards(registry.for_area(area), quarters)
+
+
+def overview_cards(*, quarters: int = 8) -> dict[str, list[Card]]:
+    """``area_cards`` of every area at once (the same few queries for all of them)."""
+    out: dict[str, list[Card]] = {a: [] for a in AREA_ORDER}
+    for card in _cards(registry.all_indicators(), quarters):
+        out.setdefault(card.indicator.area, []).append(card)
+    return out
+
+
+def _cards(inds: list[Indicator], quarters: int) -> list[Card]:
     keys = [i.key for i in inds]
-    latest = _latest_totals(keys)
     today = today_hk()
     prev_end = previous_quarter_end(today)
     measures = list(Measure.objects.all())
-    history: dict[str, list[IndicatorSnapshot]] = {k: [] for k in keys}
-    for s in IndicatorSnapshot.objects.filter(indicator_key__in=keys, dimension="").order_by(
-        "taken_on"
-    ):
-        history[s.indicator_key].append(s)
+    history = _quarter_end_totals(keys, today, quarters)
+    # The latest snapshot is the last of the window's; only an indicator with none in
+    # the window needs the (whole-history) look-up.
+    latest = {k: h[-1] for k, h in history.items() if h}
+    missing = [k for k in keys if k not in latest]
+    if missing:
+        latest.update(_latest_totals(missing))
     cards = []
     for ind in inds:
         snap = latest.get(ind.key)

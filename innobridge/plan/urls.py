@@ -5,7 +5,7 @@ from .views import dashboard, downloads, measures, report
 app_name = "plan"
 
 urlpatterns = [
-    path("", dashboard.overview, name="overview"),
+    path("", dashboard.overview, name="home"),
     path("public/", dashboard.public, name="public"),
     path("public/table.<str:fmt>", downloads.public_table, name="public_download"),
     path("area/<str:area>/", dashboard.area, name="area"),

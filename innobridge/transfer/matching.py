@@ -22,6 +22,7 @@ from typing import Any
 
 from innobridge.matching import Document, SearchIndex
 from innobridge.matching.embed import Embedder
+from innobridge.matching.levels import STRONG, level, query_kind, thresholds
 
 _LOCK = threading.RLock()
 _STATE: dict[str, dict[str, Any]] = {"offers": {}, "demands": {}, "enterprises": {}}
@@ -56,6 +57,18 @@ class Match:
     score: float
     shared_terms: list[str] = field(default_factory=list)
     closest_text: str = ""
+    # strong / possible / weak: the engine's calibrated level (innobridge.matching.levels)
+    level: str = ""
+
+    @property
+    def is_strong(self) -> bool:
+        return self.level == STRONG
+
+
+def strong_threshold(query: str) -> float:
+    """The calibrated score from which a hit for ``query`` is a strong match (a demand or an
+    offer is a whole text: the engine's ``passage`` kind)."""
+    return thresholds(query_kind(query)).strong
 
 
 def rank(
@@ -74,7 +87,13 @@ def rank(
     if not query or not len(index):
         return []
     hits = index.search(query, top_k=top_k, filters=filters, script=script_for_language(language))
-    return [Match(int(h.id), h.score, list(h.why.shared_terms), h.why.closest_text) for h in hits]
+    kind = query_kind(query)
+    return [
+        Match(
+            int(h.id), h.score, list(h.why.shared_terms), h.why.closest_text, level(h.score, kind)
+        )
+        for h in hits
+    ]
 
 
 def rank_many(
@@ -296,6 +315,7 @@ class ExpertMatch:
     score: float
     shared_terms: list[str] = field(default_factory=list)
     closest_text: str = ""
+    level: str = ""
 
 
 def experts_for_demand(
@@ -312,6 +332,10 @@ def experts_for_demand(
         filters={"region": region or None},
         script=script_for_language(language),
     )
+    kind = query_kind(demand_query(demand))
     return [
-        ExpertMatch(int(h.id), h.score, list(h.why.shared_terms), h.why.closest_text) for h in hits
+        ExpertMatch(
+            int(h.id), h.score, list(h.why.shared_terms), h.why.closest_text, level(h.score, kind)
+        )
+        for h in hits
     ]

@@ -17,7 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from innobridge.core.permissions import Role, has_role
+from innobridge.core.permissions import Role, can_act_as
 
 from .models import (
     Deal,
@@ -40,12 +40,12 @@ def _signed_in(user: Any) -> bool:
 
 def is_officer(user: Any) -> bool:
     """A platform (programme) officer: moderates listings and demands."""
-    return has_role(user, Role.PROGRAMME_OFFICER)
+    return can_act_as(user, Role.PROGRAMME_OFFICER)
 
 
 def tto_organisation_ids(user: Any) -> set[int]:
     """The organisations whose technology-transfer officer ``user`` is."""
-    if not _signed_in(user) or not has_role(user, Role.TECH_TRANSFER_OFFICER):
+    if not _signed_in(user) or not can_act_as(user, Role.TECH_TRANSFER_OFFICER):
         return set()
     cache = getattr(user, "_transfer_tto_orgs", None)
     if cache is None:
@@ -110,11 +110,11 @@ def require_view_confidential_offer(user: Any, offer: Offer) -> None:
 
 
 def can_create_offer(user: Any, owner_id: int | None = None) -> bool:
-    if has_role(user, Role.TECH_TRANSFER_OFFICER) and (
+    if can_act_as(user, Role.TECH_TRANSFER_OFFICER) and (
         owner_id is None or owner_id in tto_organisation_ids(user)
     ):
         return True
-    return has_role(user, Role.RESEARCHER)
+    return can_act_as(user, Role.RESEARCHER)
 
 
 def require_create_offer(user: Any, owner_id: int | None = None) -> None:
@@ -188,7 +188,7 @@ def can_see_name_demand(user: Any, demand: Demand) -> bool:
 
 
 def can_post_demand(user: Any) -> bool:
-    return has_role(user, Role.ENTERPRISE) and bool(enterprise_organisation_ids(user))
+    return can_act_as(user, Role.ENTERPRISE) and bool(enterprise_organisation_ids(user))
 
 
 def require_post_demand(user: Any) -> None:

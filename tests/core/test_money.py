@@ -12,6 +12,7 @@ def test_money_arithmetic_keeps_currency_and_decimal_precision():
     total = Money("0.10", "hkd") + Money("0.20", "HKD")
     assert total == Money(Decimal("0.30"), "HKD")
     assert str(Money("1234.5", "CNY")) == "CNY 1,234.50"
+    assert Money("1200000.005", "HKD").figure() == "1,200,000.00"  # the figure in messages
     assert (Money("10", "USD") * 3).amount == Decimal("30")
 
 

@@ -157,14 +157,29 @@ def test_funding_journey(page: Any, live_url: Any, setup: Any, screenshot_dir: A
     login(page, live_url, "officer")
     page.goto(live_url("funding:proposal", proposal.pk))
     click(page, '[data-testid="to-panel"]')
-    for _ in range(2):
+    for i in range(2):
         form = page.locator('[data-testid="decision-form"]').first
         form.locator('input[value="fund"]').check()
         form.locator('textarea[name="reasons"]').fill("Excellent joint proposal")
+        if i == 0:  # the first funder cuts the amount and sets a condition
+            form.locator('[data-testid="decision-amount"]').fill("350,000")
+            form.locator('[data-testid="decision-conditions"]').fill("Quarterly reports")
         with page.expect_navigation():
             form.locator('[data-testid="record-decision"]').click()
     assert "Awarded" in page.locator('[data-testid="proposal-state"]').inner_text()
+    assert not hasattr(Proposal.objects.get(pk=proposal.pk), "project")  # not yet accepted
+    # the lead reads the award (letter in English and Chinese) and accepts: the project starts
+    login(page, live_url, "lead")
+    page.goto(live_url("funding:proposal", proposal.pk))
+    award = page.locator('[data-testid="award"]').inner_text()
+    assert "350,000.00" in award and "Quarterly reports" in award
+    # (the first PDF of a process loads the 19 MB CJK font collection: allow for it)
+    letter = page.request.get(live_url("funding:award_letter", proposal.pk), timeout=120_000)
+    assert letter.ok and letter.headers["content-type"] == "application/pdf"
+    page.screenshot(path=str(screenshot_dir / "funding-award.png"), full_page=True)
+    click(page, '[data-testid="accept-award"]')
     project = Proposal.objects.get(pk=proposal.pk).project
+    assert page.url.endswith(f"/projects/{project.pk}/")
     # the project gets a milestone report accepted
     login(page, live_url, "partner")
     page.goto(live_url("funding:project", project.pk))

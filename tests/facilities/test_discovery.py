@@ -138,3 +138,62 @@ def test_free_in_a_date_range(
     bad = {"free_from": day.isoformat(), "free_to": (day - dt.timedelta(days=1)).isoformat()}
     body = client.get(reverse("facilities:home"), bad).content.decode()
     assert "before its start" in body
+
+
+def _fake_need(catalogue: dict[str, Any], scores: dict[str, float]) -> Any:
+    from innobridge.facilities import matching
+    from innobridge.matching.levels import level
+
+    def search_need(need: str, **kwargs: Any) -> list[matching.Match]:
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        return [matching.Match(catalogue[k].pk, s, ["x"], "", level(s, "query")) for k, s in ranked]
+
+    return search_need
+
+
+def test_need_counts_only_matches_with_their_levels(
+    catalogue: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not "3 resources match": only the resources at a match level are counted, each is
+    labelled, and the unrelated ones are not listed when a strong match exists."""
+    from innobridge.facilities import matching
+    from innobridge.matching.levels import THRESHOLDS
+
+    th = THRESHOLDS["query"]
+    scores = {"tem": th.strong + 0.05, "seq": th.possible - 0.05, "hpc": 0.02}
+    monkeypatch.setattr(matching, "search_need", _fake_need(catalogue, scores))
+    body = Client().get(reverse("facilities:home"), {"need": "electron microscope"})
+    html = body.content.decode()
+    assert _ids(html, catalogue) == ["tem"]
+    assert "1 resource matches your need" in html and "Strong match" in html
+    assert 'data-testid="need-no-strong"' not in html
+    api = Client().get("/api/facilities/resources", {"need": "electron microscope"}).json()
+    assert [(r["id"], r["level"]) for r in api] == [(catalogue["tem"].pk, "strong")]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "No strong match for your need; closest results:"),
+        ("zh-hant", "沒有與您的需求強匹配的資源；最接近的結果："),
+        ("zh-hans", "没有与您的需求强匹配的资源；最接近的结果："),
+    ],
+)
+def test_a_need_nothing_matches_says_so(
+    catalogue: dict[str, Any], monkeypatch: pytest.MonkeyPatch, language: str, text: str
+) -> None:
+    from innobridge.facilities import matching
+    from innobridge.matching.levels import THRESHOLDS
+
+    th = THRESHOLDS["query"]
+    scores = {"tem": th.possible - 0.02, "seq": th.possible - 0.06, "hpc": -0.01}
+    monkeypatch.setattr(matching, "search_need", _fake_need(catalogue, scores))
+    c = Client()
+    c.cookies["innobridge_language"] = language
+    html = c.get(reverse("facilities:home"), {"need": "supernova neutrinos"}).content.decode()
+    assert text in html
+    assert _ids(html, catalogue) == ["tem", "seq"]  # the closest, labelled weak; never hpc
+    assert html.count('data-level="weak"') == 2
+    assert 'data-testid="need-summary"' in html
+    count = {"en": "0 resources match your need", "zh-hant": "0", "zh-hans": "0"}[language]
+    assert count in html

@@ -18,7 +18,7 @@ from innobridge.facilities.models import TrainingCertificate
 @pytest.mark.parametrize(
     ("language", "need", "have"),
     [
-        ("en", "Training first", "You hold the training certificate"),
+        ("en", "You need training", "You hold the training certificate"),
         ("zh-hant", "須先接受培訓", "您持有此儀器的培訓證書"),
         ("zh-hans", "须先接受培训", "您持有此仪器的培训证书"),
     ],

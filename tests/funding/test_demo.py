@@ -70,6 +70,15 @@ def test_demo_seed_is_complete_and_idempotent(make_person, db):
     assert {"submitted", "awarded", "declined", "panel", "draft"} <= states
     project = Project.objects.get()
     assert project.reports.filter(rating="satisfactory").exists()
+    # a coherent timeline (issue 11 §8): each call is named after the year it opens, and a
+    # project that started today has no report claiming months of work
+    from django.utils import timezone
+
+    for call in Call.objects.all():
+        year = str(timezone.localtime(call.opens_at).year)
+        assert year in call.title and year in call.title_zh, (call.title, call.opens_at)
+    if project.start_date == timezone.localdate():
+        assert not project.reports.filter(summary__icontains="months").exists()
     assert project.disbursements.filter(status="released").count() == 2
     # the role accounts are not in the pools (only the demo researchers)
     pooled = set(Funder.objects.values_list("reviewer_pool__username", flat=True))

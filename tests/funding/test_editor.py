@@ -79,3 +79,31 @@ def test_second_draft_message_on_the_page_in_each_language(client, world, lang, 
     )
     assert phrase in r.content.decode()
     assert Proposal.objects.filter(call=world.call, lead=world.lead).count() == 1
+
+
+def test_adding_a_budget_line_saves_the_typed_draft_first(client, world):
+    p = services.create_proposal(world.lead, world.call, title_en="Batteries")
+    client.force_login(world.lead)
+    page = client.get(reverse("funding:proposal", args=[p.pk])).content.decode()
+    # one editor: the budget line's fields and button belong to the draft's form
+    assert 'id="proposal-form"' in page and 'formaction="/funding/proposals/' in page
+    assert page.count('form="proposal-form"') >= 6
+    draft = {
+        "title_en": "Batteries",
+        "title_zh": "",
+        "abstract_en": "Typed, never saved by hand.",
+        "abstract_zh": "",
+        "keywords": "graphene",
+        "duration_months": "24",
+    }
+    bad = {"side": "HK", "category": "staff", "source": "funder", "amount": "lots"}
+    client.post(reverse("funding:budget_add", args=[p.pk]), {**draft, **bad})
+    p.refresh_from_db()
+    assert p.abstract_en == "Typed, never saved by hand." and p.budget_lines.count() == 0
+    good = {**bad, "amount": "300,000"}
+    client.post(
+        reverse("funding:budget_add", args=[p.pk]), {**draft, **good, "abstract_zh": "摘要"}
+    )
+    p.refresh_from_db()
+    assert p.abstract_zh == "摘要" and p.keywords == ["graphene"]
+    assert p.budget_lines.get().amount == Decimal("300000")

@@ -411,3 +411,21 @@ def test_no_review_after_the_deadline_until_the_officer_extends_it(world, submit
     a.refresh_from_db()
     services.submit_review(a.reviewer, a, scores={c.pk: 3 for c in crits}, now=late)
     assert Review.objects.filter(assignment=a).exists()
+
+
+def test_the_officer_sees_each_affinity_as_a_calibrated_level(world, submitted, client):
+    """The assignment page grades each reviewer's affinity with the engine's calibrated
+    levels (strong / possible / weak) instead of a bare number (issue 11 §2)."""
+    from django.urls import reverse
+
+    from innobridge.matching.levels import level
+
+    eligible(world, submitted)
+    services.run_assignment(world.hk_officer, world.call)
+    client.force_login(world.hk_officer)
+    html = client.get(reverse("funding:call_manage", args=[world.call.pk])).content.decode()
+    shown = ReviewAssignment.objects.filter(proposal__call=world.call, affinity__isnull=False)
+    assert shown.exists()
+    for a in shown:
+        assert f'data-level="{level(a.affinity, "passage")}"' in html
+    assert "level-badge" in html

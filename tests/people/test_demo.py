@@ -46,7 +46,11 @@ def test_demo_researchers_have_coherent_real_papers(db: Any) -> None:
     assert {p.region for p in profiles} == {"HK", "CN"}
     for profile in profiles:
         assert profile.person.is_demo
-        assert "Demo profile" in profile.biography
+        assert "Demo profile" not in profile.biography  # demo is the flag, not expertise
+        assert "demo" not in [k.lower() for k in profile.keywords]
+        org = profile.organisation
+        if org is not None and org.ror_id in demo.RESEARCH_INSTITUTES:
+            assert "Professor" not in profile.position  # an institute has research ranks
         publications = list(profile.publications.all())
         assert len(publications) >= 3
         assert all(p.licence for p in publications)
@@ -81,3 +85,38 @@ def test_demo_command_sets_up_without_serving(db: Any, monkeypatch: Any) -> None
     for _label, username, password in demo.DEMO_ACCOUNTS:
         assert username in text and password in text
     assert "/accounts/login/" in text
+
+
+@needs_data
+def test_role_accounts_have_real_expertise_not_the_word_demo(db: Any) -> None:
+    """The demo researcher and reviewer work on a real field with real papers: "demo" is
+    their flag, never a keyword or a word of their biography (issue 11 §2, §8)."""
+    from innobridge.people.matching import profile_text
+
+    demo.seed_role_accounts()
+    for username, field in (
+        ("demo-researcher", "quantum"),
+        ("demo-reviewer", "translation"),
+    ):
+        profile = ResearcherProfile.objects.get(person__username=username)
+        assert profile.person.is_demo
+        assert "demo" not in [k.lower() for k in profile.keywords]
+        assert "demo" not in profile.biography.lower()
+        titles = list(profile.publications.values_list("title", flat=True))
+        assert len(titles) >= 3 and all(t.strip() for t in titles)
+        assert field in " ".join(titles).lower()
+        text = profile_text(profile).lower()
+        assert "associate professor" not in text and "demo" not in text
+
+
+def test_institute_ranks_are_positions_the_ui_translates() -> None:
+    """A Chinese Academy of Sciences institute's demo researchers hold research ranks
+    (研究员, 副研究员), shown in the reader's language like every known position."""
+    from django.utils import translation
+
+    from innobridge.core.language import position_name
+
+    with translation.override("zh-hans"):
+        for english, chinese in demo.INSTITUTE_POSITIONS.values():
+            assert "Professor" not in english
+            assert position_name(english) == chinese, english

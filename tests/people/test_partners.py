@@ -213,7 +213,7 @@ def test_partner_api_for_my_profile(world, client):
     assert ids and world["me"].pk not in ids
 
 
-def test_search_during_a_build_sees_what_is_indexed_so_far(world, monkeypatch, client):
+def test_search_during_a_build_says_the_index_is_being_built(world, monkeypatch, client):
     seen: list[tuple[int, int] | None] = []
     real_warm = matching._warm
     client.force_login(world["me"].person)
@@ -224,10 +224,16 @@ def test_search_during_a_build_sees_what_is_indexed_so_far(world, monkeypatch, c
         # A search while the build runs answers from the researchers indexed so far.
         matching.search("protein", top_k=5)
         if seen[-1] == (2, 5):
-            page = client.get("/people/partners/", {"q": "protein"}).content.decode()
+            response = client.get("/people/partners/", {"q": "protein"})
+            page = response.content.decode()
             assert 'data-testid="partner-indexing"' in page and "2 of 5" in page
+            assert "The index is being built" in page
+            # no ranking of a partial index is shown as results (issue 11 §2)
+            assert response.context["result"]["researchers"] == []
+            assert 'data-testid="partner-summary"' not in page
             api = client.get("/api/partners", {"q": "protein"}).json()
             assert api["indexing"] == {"indexed": 2, "total": 5}
+            assert api["researchers"] == [] and api["match_count"] == 0
 
     monkeypatch.setattr(matching, "_warm", warm_and_search)
     assert matching.rebuild(batch=2) == 5
@@ -308,3 +314,81 @@ def test_a_negative_score_is_never_shown_as_a_match(world, client, monkeypatch):
     assert [row["profile"].pk for row in rows] == [world["protein"].pk]
     assert response.context["result"]["not_matching"] == 1
     assert 'data-testid="partner-not-matching"' in response.content.decode()
+
+
+def _hits(world, scores):
+    from innobridge.matching.explain import Explanation, Hit
+
+    return [
+        Hit(str(world[name].pk), score, Explanation(shared_terms=["protein"]))
+        for name, score in scores
+    ]
+
+
+def test_levels_count_only_matches_and_label_each_result(world, client, monkeypatch):
+    from innobridge.matching.levels import THRESHOLDS
+
+    th = THRESHOLDS["query"]
+    scores = [("protein", th.strong + 0.05), ("industry", th.possible + 0.001)]
+    scores.append(("translation", th.possible - 0.05))
+    monkeypatch.setattr(matching, "search", lambda q, **kw: _hits(world, scores))
+    client.force_login(world["me"].person)
+    response = client.get("/people/partners/", {"q": "protein folding"})
+    result = response.context["result"]
+    assert [r["level"] for r in result["researchers"]] == ["strong", "possible"]
+    assert result["match_count"] == 2 and result["strong_count"] == 1
+    html = response.content.decode()
+    assert "2 researchers match" in html and "Strong match" in html and "Possible match" in html
+    assert 'data-testid="partner-no-strong"' not in html
+    api = client.get("/api/partners", {"q": "protein folding"}).json()
+    assert [r["level"] for r in api["researchers"]] == ["strong", "possible"]
+    assert api["match_count"] == 2 and api["strong_count"] == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "No strong match on the other side; closest results:"),
+        ("zh-hant", "另一方沒有強匹配；最接近的結果："),
+        ("zh-hans", "另一方没有强匹配；最接近的结果："),
+    ],
+)
+def test_no_strong_match_is_said_and_weak_results_are_not_counted(
+    world, client, monkeypatch, settings, lang, text
+):
+    from innobridge.matching.levels import THRESHOLDS
+
+    th = THRESHOLDS["query"]
+    scores = [("translation", th.possible - 0.02), ("protein", th.possible - 0.05)]
+    scores.append(("industry", -0.014))
+    monkeypatch.setattr(matching, "search", lambda q, **kw: _hits(world, scores))
+    client.force_login(world["me"].person)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    response = client.get("/people/partners/", {"q": "量子糾纏"})
+    result = response.context["result"]
+    assert result["match_count"] == 0 and result["no_strong"]
+    # the closest results are listed as weak, the negative one never
+    assert [r["profile"].pk for r in result["researchers"]] == [
+        world["translation"].pk,
+        world["protein"].pk,
+    ]
+    assert {r["level"] for r in result["researchers"]} == {"weak"}
+    html = response.content.decode()
+    assert text in html
+    assert 'data-level="weak"' in html
+
+
+def test_titles_and_placeholders_are_no_evidence(world):
+    """A position or a "demo" keyword is not expertise: neither is in the researcher's
+    document nor in "use my own profile"'s query."""
+    from innobridge.people.selectors import partner_query_for
+
+    me = world["me"]
+    me.position = "Associate Professor"
+    me.keywords = ["demo", "protein folding"]
+    me.save()
+    text = matching.profile_text(me)
+    assert "Associate Professor" not in text and "demo" not in text.split(", ")
+    assert "protein folding" in text
+    query = partner_query_for(me)
+    assert "Associate Professor" not in query and "demo" not in query.lower().split(", ")

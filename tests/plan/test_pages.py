@@ -102,6 +102,7 @@ def test_downloads_of_every_table(officer: Any) -> None:
 
 
 def test_others_get_the_public_page_only(researcher: Any) -> None:
+    assert 'href="/plan/"' in Client().get("/").content.decode()  # "Action plan" in the menu
     for c in (Client(), login(researcher)):
         assert c.get("/plan/").url == "/plan/public/"
         assert c.get("/plan/area/research/").url == "/plan/public/"

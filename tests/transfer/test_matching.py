@@ -90,3 +90,28 @@ def test_pass_reasons_are_aggregated_never_who(make_offer: Any, people: Any) -> 
     counts = dict(pass_reasons(offer))
     assert counts["Too early stage"] == 2 and counts["Other"] == 1
     assert all(isinstance(k, str) and "eric" not in k for k in counts)
+
+
+def test_only_strong_matches_are_pushed(
+    make_offer: Any, make_demand: Any, people: Any, monkeypatch: Any
+) -> None:
+    """A push needs the engine's calibrated "strong" level (issue 13's uncalibrated 0.78
+    is gone): a possible match is shown when searched, never pushed."""
+    from innobridge.matching import levels
+    from innobridge.transfer.services.matches import find_matches_for_demand
+
+    offer = make_offer(**PROTEIN)
+    demand = make_demand(**DEMAND_ZH)
+    SuggestedMatch.objects.all().delete()
+    hits = matching.offers_for_demand(demand)
+    top = next(h for h in hits if h.id == offer.pk)
+    kind = levels.query_kind(matching.demand_query(demand))
+    assert top.level == levels.level(top.score, kind)
+    # the same score, a strict strong level: possible, not pushed
+    strict = levels.Thresholds(strong=top.score + 0.01, possible=top.score - 0.01)
+    monkeypatch.setitem(levels.THRESHOLDS, kind, strict)
+    assert matching.offers_for_demand(demand)[0].level == "possible"
+    assert find_matches_for_demand(demand) == []
+    assert not SuggestedMatch.objects.filter(demand=demand).exists()
+    monkeypatch.setitem(levels.THRESHOLDS, kind, levels.Thresholds(top.score, 0.1))
+    assert [m.offer_id for m in find_matches_for_demand(demand)] == [offer.pk]

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from innobridge.core.permissions import Role, has_role
+from innobridge.core.permissions import Role, can_act_as
 from innobridge.core.services import record_event, snapshot
 
 from ..audit import ExchangeAction
@@ -216,7 +216,7 @@ def remove_criterion(actor: Any, criterion: RubricCriterion) -> None:
 def add_coordinator(actor: Any, person: Any, organisation: Any) -> Coordinator:
     """An administrator (or officer) names a person coordinator of an institution."""
     require(
-        has_role(actor, Role.ADMINISTRATOR) or has_role(actor, Role.PROGRAMME_OFFICER),
+        can_act_as(actor, Role.ADMINISTRATOR) or can_act_as(actor, Role.PROGRAMME_OFFICER),
         _("Only officers and administrators name coordinators."),
     )
     from django.contrib.auth.models import Group

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Schema
+from ninja import Field, Query, Schema
 from ninja.errors import HttpError
 
 from innobridge.people.auth import api_auth as _auth
@@ -33,9 +33,16 @@ class ResourceOut(Schema):
     training_required: bool
     approval_required: bool
     score: float | None = None
+    level: str | None = Field(
+        None,
+        description="With need: strong or possible (a match), or weak (the closest result "
+        "when nothing matches strongly; not a match).",
+    )
 
 
-def _resource_out(r: Resource, score: float | None = None) -> dict[str, Any]:
+def _resource_out(
+    r: Resource, score: float | None = None, level: str | None = None
+) -> dict[str, Any]:
     return {
         "id": r.pk,
         "name": r.name,
@@ -50,6 +57,7 @@ def _resource_out(r: Resource, score: float | None = None) -> dict[str, Any]:
         "training_required": r.training_required,
         "approval_required": r.approval_required,
         "score": score,
+        "level": level,
     }
 
 
@@ -75,6 +83,7 @@ def list_resources(request: HttpRequest, filters: Query[CatalogueQuery]) -> list
         region=filters.region,
     )
     scored: list[tuple[Resource, float | None]]
+    levels: dict[int, str] = {}
     if filters.need.strip():
         by_id = {r.pk: r for r in qs}
         hits = matching.search_need(
@@ -84,7 +93,9 @@ def list_resources(request: HttpRequest, filters: Query[CatalogueQuery]) -> list
             region=filters.region,
             organisation=str(filters.organisation or ""),
         )
-        scored = [(by_id[h.resource_id], h.score) for h in hits if h.resource_id in by_id]
+        graded = matching.grade_matches(filters.need, [h for h in hits if h.resource_id in by_id])
+        scored = [(by_id[h.resource_id], h.score) for h in graded.shown()]
+        levels = {h.resource_id: h.level for h in hits}
     else:
         scored = [(r, None) for r in qs[:200]]
     if filters.free_from or filters.free_to:
@@ -95,7 +106,7 @@ def list_resources(request: HttpRequest, filters: Query[CatalogueQuery]) -> list
             raise HttpError(422, _("free_to must be after free_from, at most 31 days later."))
         keep = {r.pk for r in selectors.free_in_range([r for r, _s in scored], a, b)}
         scored = [(r, score) for r, score in scored if r.pk in keep]
-    return [_resource_out(r, score) for r, score in scored]
+    return [_resource_out(r, score, levels.get(r.pk)) for r, score in scored]
 
 
 class TariffOut(Schema):

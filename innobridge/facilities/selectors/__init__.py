@@ -22,7 +22,9 @@ from .catalogue import (
     catalogue_filters,
     free_in_range,
     free_slots,
+    recent_training_decisions,
     tariffs_for_viewer,
+    training_queue,
     training_status,
 )
 from .figures import (
@@ -77,10 +79,12 @@ __all__ = [
     "my_bookings_by_state",
     "my_week_calendar",
     "organisation_statement",
+    "recent_training_decisions",
     "resource_busy_bookings",
     "resource_kind_label",
     "statement_csv",
     "tariffs_for_viewer",
+    "training_queue",
     "training_status",
     "usage_to_record",
     "used_bookings_figure",

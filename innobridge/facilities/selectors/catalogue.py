@@ -11,15 +11,20 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from innobridge.core.language import fold
+from innobridge.core.permissions import Role, can_act_as
 
 from .. import availability
 from ..models import (
+    OPEN_TRAINING,
     Facility,
     Resource,
     Tariff,
     TrainingCertificate,
+    TrainingRequest,
+    TrainingRequestStatus,
 )
 from ..services import booker_info
+from ..workflow import TRAINING_FLOW
 
 
 def catalogue(
@@ -135,11 +140,45 @@ def tariffs_for_viewer(resource: Resource, viewer: Any) -> dict[str, Any]:
 
 def training_status(resource: Resource, viewer: Any) -> dict[str, Any] | None:
     """For a resource that needs training: the viewer's certificate and whether it is
-    valid today — shown before they pick a slot. None when no training is needed."""
+    valid today, their open request (pending or with a session) and the last decline —
+    shown before they pick a slot. None when no training is needed."""
     if not resource.training_required:
         return None
     if not getattr(viewer, "is_authenticated", False):
-        return {"certificate": None, "valid": False}
+        return {"certificate": None, "valid": False, "request": None, "declined": None}
     cert = TrainingCertificate.objects.filter(person=viewer, resource=resource).first()
     today = timezone.localdate()
-    return {"certificate": cert, "valid": cert is not None and cert.valid_on(today)}
+    mine = TrainingRequest.objects.filter(person=viewer, resource=resource)
+    open_request = mine.filter(status__in=OPEN_TRAINING).first()
+    last = mine.exclude(status__in=OPEN_TRAINING).first()
+    valid = cert is not None and cert.valid_on(today)
+    return {
+        "certificate": cert,
+        "valid": valid,
+        "request": open_request,
+        "declined": last
+        if last is not None and last.status == TrainingRequestStatus.DECLINED and not valid
+        else None,
+        "can_request": not valid and open_request is None,
+        "actions": TRAINING_FLOW.allowed_actions(viewer, open_request) if open_request else [],
+    }
+
+
+def training_queue(viewer: Any) -> QuerySet[TrainingRequest]:
+    """Open training requests for the resources of the facilities ``viewer`` manages
+    (every facility for an administrator), oldest first."""
+    qs = TrainingRequest.objects.filter(status__in=OPEN_TRAINING).select_related(
+        "person", "resource__facility"
+    )
+    if not can_act_as(viewer, Role.ADMINISTRATOR):
+        qs = qs.filter(resource__facility__managers=viewer)
+    return qs.order_by("created_at", "id")
+
+
+def recent_training_decisions(viewer: Any, limit: int = 20) -> list[TrainingRequest]:
+    qs = TrainingRequest.objects.exclude(status__in=OPEN_TRAINING).select_related(
+        "person", "resource", "certificate"
+    )
+    if not can_act_as(viewer, Role.ADMINISTRATOR):
+        qs = qs.filter(resource__facility__managers=viewer)
+    return list(qs.order_by("-updated_at", "-id")[:limit])

@@ -10,6 +10,7 @@ validation, state change and audit event, in one transaction. Errors are
 - ``facilities``, ``resources``, ``tariffs``: publishing
 - ``certificates``, ``maintenance``, ``quotas``: who may book when
 - ``calendar_feeds``: private calendar subscriptions
+- ``training``: training requests → a session → a certificate (or a reasoned decline)
 
 Callers import from ``innobridge.facilities.services``; the modules are the rooms.
 """
@@ -42,6 +43,15 @@ from .prices import CENT, BookerInfo, Quote, booker_info, quote, tariff_for
 from .quotas import quota_hours, set_user_quota
 from .resources import RESOURCE_FIELDS, save_resource
 from .tariffs import TARIFF_FIELDS, remove_tariff, set_tariff
+from .training import (
+    add_months,
+    approve_training,
+    certificate_expiry,
+    decline_training,
+    request_training,
+    schedule_training,
+    withdraw_training,
+)
 from .usage import UsageEntry, mark_no_show, record_usage, record_usage_bulk
 
 __all__ = [
@@ -56,12 +66,16 @@ __all__ = [
     "Quote",
     "UsageEntry",
     "add_maintenance",
+    "add_months",
     "approve_booking",
+    "approve_training",
     "booker_info",
     "cancel_booking",
+    "certificate_expiry",
     "check_request",
     "check_samples",
     "create_facility",
+    "decline_training",
     "enable_calendar_feed",
     "fee_for",
     "grant_certificate",
@@ -80,13 +94,16 @@ __all__ = [
     "remove_maintenance",
     "remove_tariff",
     "request_booking",
+    "request_training",
     "resolve_dispute",
     "revoke_calendar_feed",
     "revoke_certificate",
     "save_resource",
+    "schedule_training",
     "set_tariff",
     "set_user_quota",
     "tariff_for",
     "total_hours",
     "update_facility",
+    "withdraw_training",
 ]

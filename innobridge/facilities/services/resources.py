@@ -30,6 +30,7 @@ RESOURCE_FIELDS = (
     "description_zh",
     "photo",
     "training_required",
+    "training_valid_months",
     "approval_required",
     "allowed_categories",
     "granularity_minutes",

@@ -28,6 +28,7 @@ from .publishing import (
     resource_new,
 )
 from .statements import my_statement, organisation_statement, reports
+from .training import training_action, training_queue, training_request
 
 __all__ = [
     "book",
@@ -57,6 +58,9 @@ __all__ = [
     "resource_ics",
     "resource_manage",
     "resource_new",
+    "training_action",
+    "training_queue",
+    "training_request",
     "usage_bulk",
     "week_start",
 ]

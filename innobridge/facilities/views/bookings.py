@@ -58,11 +58,11 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         for field_errors in form.errors.values():
             for e in field_errors:
                 messages.error(request, str(e))
-        return redirect(_back_to_form(resource, request.POST))
+        return redirect(_back_to_form(resource, form.data))
     start, end = form.interval()
     samples = form.cleaned_data.get("samples") or 0
     purpose = form.cleaned_data.get("purpose") or ""
-    if request.POST.get("step") == "confirm":
+    if form.cleaned_data["step"] == "confirm":
         try:
             booking = services.request_booking(
                 request.user,
@@ -71,11 +71,11 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
                 end,
                 samples=samples,
                 purpose=purpose,
-                confirmed_price=request.POST.get("confirmed_price") or None,
+                confirmed_price=form.cleaned_data["confirmed_price"] or None,
             )
         except ValidationError as exc:
             flash_errors(request, exc)
-            return redirect(_back_to_form(resource, request.POST))
+            return redirect(_back_to_form(resource, form.data))
         if booking.status == BookingStatus.APPROVED:
             messages.success(request, _("Booked: your slot is confirmed."))
         else:
@@ -87,7 +87,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         q = services.check_request(request.user, resource, start, end, samples)
     except ValidationError as exc:
         flash_errors(request, exc)
-        return redirect(_back_to_form(resource, request.POST))
+        return redirect(_back_to_form(resource, form.data))
     return render(
         request,
         "facilities/confirm.html",
@@ -135,7 +135,13 @@ def _booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.approve_booking(request.user, booking)
             messages.success(request, _("Approved."))
         elif action == BookingAction.REJECT:
-            services.reject_booking(request.user, booking, request.POST.get("reason", ""))
+            reject = RejectForm(request.POST)
+            if not reject.is_valid():
+                for errs in reject.errors.values():
+                    for err in errs:
+                        messages.error(request, str(err))
+                return redirect(booking)
+            services.reject_booking(request.user, booking, reject.cleaned_data["reason"])
             messages.success(request, _("Rejected; the requester sees your reason."))
         elif action == BookingAction.CANCEL:
             services.cancel_booking(request.user, booking)

@@ -44,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     need = (data.get("need") or "").strip()
     explanations: dict[int, matching.Match] = {}
+    match_count = strong_count = 0
     if need:
         hits = matching.search_need(
             need,
@@ -54,8 +55,11 @@ def home(request: HttpRequest) -> HttpResponse:
             language=get_language(),
         )
         by_id = {r.pk: r for r in qs}
-        resources = [by_id[h.resource_id] for h in hits if h.resource_id in by_id]
+        graded = matching.grade_matches(need, [h for h in hits if h.resource_id in by_id])
+        # every match, and without a strong one the closest weak results (not counted)
+        resources = [by_id[h.resource_id] for h in graded.shown()]
         explanations = {h.resource_id: h for h in hits}
+        match_count, strong_count = graded.count, len(graded.strong)
     else:
         resources = list(qs)
     free_from, free_to = data.get("free_from"), data.get("free_to")
@@ -66,6 +70,10 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         resources = selectors.free_in_range(resources, a, b + dt.timedelta(days=1))
     rows = [{"resource": r, "match": explanations.get(r.pk)} for r in resources]
+    if need:  # a free-slot filter may have removed some
+        shown = {r.pk for r in resources}
+        match_count = sum(1 for k, m in explanations.items() if k in shown and m.level != "weak")
+        strong_count = sum(1 for k, m in explanations.items() if k in shown and m.level == "strong")
     return render(
         request,
         "facilities/home.html",
@@ -73,6 +81,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": rows,
             "need": need,
+            "match_count": match_count,
+            "strong_count": strong_count,
             "managed": selectors.managed_facilities(request.user).exists(),
         },
     )

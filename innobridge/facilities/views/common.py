@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -17,3 +18,11 @@ def flash_errors(request: HttpRequest, exc: ValidationError) -> None:
     """A service's errors as messages on the next page (for actions without a form)."""
     for m in service_error_messages(exc):
         messages.error(request, m)
+
+
+def flash_form_errors(request: HttpRequest, form: Any) -> None:
+    """A bound form's errors (its own and a service's put on it with
+    ``core.forms.apply_service_errors``) as messages on the next page."""
+    for errs in form.errors.values():
+        for m in errs:
+            messages.error(request, m)

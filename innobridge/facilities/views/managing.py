@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,29 +13,35 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from innobridge.core.forms import apply_service_errors
+
 from .. import permissions, selectors, services
 from ..forms import (
+    DisputeForm,
     RejectForm,
     ResolveForm,
-    UsageForm,
+    UsageRowForm,
     usage_initial,
 )
 from ..models import (
     Charge,
     Dispute,
 )
-from .common import flash_errors
+from .common import flash_form_errors
 
 
 @login_required
 @require_POST
 def dispute_charge(request: HttpRequest, pk: int) -> HttpResponse:
     charge = get_object_or_404(Charge, pk=pk, payer_id=request.user.pk)
-    try:
-        services.raise_dispute(request.user, charge, request.POST.get("reason", ""))
-        messages.success(request, _("Dispute sent to the facility manager."))
-    except ValidationError as exc:
-        flash_errors(request, exc)
+    form = DisputeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.raise_dispute(request.user, charge, form.cleaned_data["reason"])
+            messages.success(request, _("Dispute sent to the facility manager."))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    flash_form_errors(request, form)
     return redirect("facilities:my_bookings")
 
 
@@ -65,24 +70,20 @@ def resolve_dispute(request: HttpRequest, pk: int) -> HttpResponse:
         Dispute.objects.select_related("charge__booking__resource__facility"), pk=pk
     )
     form = ResolveForm(request.POST)
-    try:
-        amount: Decimal | None = None
-        raw = request.POST.get("new_amount", "").strip()
-        if raw:
-            try:
-                amount = Decimal(raw)
-            except InvalidOperation:
-                raise ValidationError({"new_amount": _("Give the corrected amount.")}) from None
-        services.resolve_dispute(
-            request.user,
-            dispute,
-            upheld=form.data.get("decision") == "uphold",
-            resolution=form.data.get("resolution", ""),
-            new_amount=amount,
-        )
-        messages.success(request, _("Dispute resolved."))
-    except ValidationError as exc:
-        flash_errors(request, exc)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.resolve_dispute(
+                request.user,
+                dispute,
+                upheld=d["decision"] == "uphold",
+                resolution=d["resolution"],
+                new_amount=d["new_amount"],
+            )
+            messages.success(request, _("Dispute resolved."))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    flash_form_errors(request, form)
     return redirect("facilities:manage")
 
 
@@ -95,12 +96,12 @@ def usage_bulk(request: HttpRequest) -> HttpResponse:
     rows: list[dict[str, Any]] = []
     for b in bookings:
         prefix = f"b{b.pk}"
-        form = UsageForm(
+        form = UsageRowForm(
             request.POST if request.method == "POST" else None,
             prefix=prefix,
             initial=usage_initial(b),
         )
-        ticked = request.method == "POST" and request.POST.get(f"{prefix}-record") == "on"
+        ticked = request.method == "POST" and bool(form["record"].data)
         rows.append({"booking": b, "form": form, "ticked": ticked, "errors": []})
     error = ""
     if request.method == "POST":

@@ -19,6 +19,7 @@ from .. import permissions, services
 from ..forms import (
     CertificateForm,
     FacilityForm,
+    IdForm,
     MaintenanceForm,
     QuotaForm,
     ResourceForm,
@@ -178,10 +179,10 @@ def resource_manage(request: HttpRequest, pk: int, action: str = "") -> HttpResp
 
 
 def _post_id(request: HttpRequest) -> int:
-    raw = request.POST.get("id", "")
-    if not raw.isdigit():
+    form = IdForm(request.POST)
+    if not form.is_valid():
         raise Http404
-    return int(raw)
+    return int(form.cleaned_data["id"])
 
 
 def _resource_action(

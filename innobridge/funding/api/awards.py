@@ -16,6 +16,7 @@ from innobridge.people.auth import api_auth
 
 from .. import selectors, services
 from ..models import Award, Funder, InfoRequest
+from ..workflow import AWARD_FLOW, describe
 from .schemas import ERRORS, AwardOut, InfoRequestOut
 from .shapes import proposal_visible
 
@@ -55,7 +56,13 @@ class AwardAnswerIn(Schema):
     note: Annotated[str, FromModel(Award, "response_note")] = ""
 
 
-@router.post("/proposals/{pk}/award/answer", auth=api_auth, response={200: AwardOut, **ERRORS})
+@router.post(
+    "/proposals/{pk}/award/answer",
+    auth=api_auth,
+    response={200: AwardOut, **ERRORS},
+    description="A step the award's state does not allow is a 422, a step the caller may "
+    "not take a 403.\n\n" + describe(AWARD_FLOW),
+)
 def answer_award(request: HttpRequest, pk: int, data: AwardAnswerIn) -> dict[str, Any]:
     """The lead applicant accepts the award (the project starts) or declines it (a note
     is required). Transitions: the award table in funding/workflow.py."""

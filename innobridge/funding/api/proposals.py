@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 
 from innobridge.core.schemas import FromModel
 from innobridge.people.auth import api_auth
-from innobridge.people.models import Organisation
+from innobridge.people.models import Organisation, Person
 
 from .. import selectors, services
 from ..models import (
@@ -122,7 +122,11 @@ def update_proposal(request: HttpRequest, pk: int, data: ProposalPatch) -> dict[
 
 
 class MemberIn(Schema):
-    person: str
+    """Who to invite: ``person_id`` (a person found through partner search, a profile,
+    the shortlist or an introduction) or ``person``, a user name or e-mail."""
+
+    person: str = ""
+    person_id: int | None = None
     role: str = "partner_lead"
     organisation_id: int | None = None
 
@@ -135,9 +139,11 @@ def invite_member(request: HttpRequest, pk: int, data: MemberIn) -> Status:
         if data.organisation_id
         else None
     )
-    m = services.invite_member(
-        request.user, p, person_named(data.person), organisation=org, role=data.role
-    )
+    if data.person_id is not None:
+        person = get_object_or_404(Person, pk=data.person_id, is_active=True)
+    else:
+        person = person_named(data.person)
+    m = services.invite_member(request.user, p, person, organisation=org, role=data.role)
     return Status(201, {"id": m.pk, "status": m.status})
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from innobridge.core.language import name_in_language
 from innobridge.core.models import Currency, Region, TimeStampedModel
 from innobridge.people.models import Organisation
 
@@ -67,6 +68,11 @@ class Funder(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name in the UI's language (a stored Chinese name in the UI's script)."""
+        return name_in_language(self.name, self.name_zh)
+
 
 class Scheme(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
@@ -81,6 +87,11 @@ class Scheme(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the UI's language (a stored Chinese name in the UI's script)."""
+        return name_in_language(self.name, self.name_zh)
 
 
 class Call(TimeStampedModel):
@@ -142,6 +153,20 @@ class Call(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("funding:call", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language first: the Chinese title (in the UI's
+        script) in the Chinese UIs when there is one, else the English title."""
+        return name_in_language(self.title, self.title_zh) or self.title_zh
+
+    @property
+    def other_title(self) -> str:
+        """The title in the other language, shown second ("" when there is none)."""
+        shown = self.display_title
+        if self.title_zh and shown == self.title:  # English UI: the Chinese title as written
+            return self.title_zh
+        return self.title if self.title and shown != self.title else ""
 
     def is_open(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()

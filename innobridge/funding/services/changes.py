@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from innobridge.core.models import Region
+from innobridge.core.money import Money
 from innobridge.core.services import apply_transition, record_event, snapshot
 from innobridge.people.models import Organisation, Person
 
@@ -115,8 +116,8 @@ def _clean_budget_lines(cs: CallSide, lines: Sequence[Mapping[str, Any]]) -> lis
             % {
                 "side": Region(cs.side).label,
                 "currency": cs.currency,
-                "amount": f"{requested:,.2f}",
-                "cap": f"{cs.project_cap:,.2f}",
+                "amount": Money(requested, cs.currency).figure(),
+                "cap": Money(cs.project_cap, cs.currency).figure(),
             },
         )
     if errors:
@@ -255,7 +256,7 @@ def _rebalance_instalments(actor: Any, project: Project, funder: Funder, amount:
     if amount < released:
         raise ValidationError(
             _("%(currency)s %(amount)s has already been released; the budget cannot be lower.")
-            % {"currency": funder.currency, "amount": f"{released:,.2f}"}
+            % {"currency": funder.currency, "amount": Money(released, funder.currency).figure()}
         )
     diff = amount - released - sum((d.amount for d in scheduled), Decimal(0))
     if diff > 0:
@@ -318,8 +319,8 @@ def _apply_budget_change(actor: Any, change: ChangeRequest, cs: CallSide) -> Non
                 )
                 % {
                     "currency": cs.currency,
-                    "amount": f"{wanted:,.2f}",
-                    "left": f"{max(cs.budget - others, Decimal(0)):,.2f}",
+                    "amount": Money(wanted, cs.currency).figure(),
+                    "left": Money(max(cs.budget - others, Decimal(0)), cs.currency).figure(),
                 }
             )
     old = [snapshot(b) for b in proposal.budget_lines.filter(side=cs.side)]

@@ -15,7 +15,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from innobridge.core.money import parse_amount
+from innobridge.core.money import Money, parse_amount
 from innobridge.core.services import record_event, snapshot
 
 from ..audit import FundingAction
@@ -111,10 +111,10 @@ def record_decision(
                 )
                 % {
                     "currency": cs.currency,
-                    "amount": f"{amount:,.2f}",
+                    "amount": Money(amount, cs.currency).figure(),
                     "funder": funder.name,
-                    "left": f"{max(cs.budget - committed, Decimal(0)):,.2f}",
-                    "budget": f"{cs.budget:,.2f}",
+                    "left": Money(max(cs.budget - committed, Decimal(0)), cs.currency).figure(),
+                    "budget": Money(cs.budget, cs.currency).figure(),
                 }
             )
     d = FunderDecision.objects.create(
@@ -153,7 +153,7 @@ def _granted(amount: Decimal | str | None, requested: Decimal, currency: str) ->
                     "The amount granted may be cut below the request, never raised above it "
                     "(%(currency)s %(requested)s requested)."
                 )
-                % {"currency": currency, "requested": f"{requested:,.2f}"}
+                % {"currency": currency, "requested": Money(requested, currency).figure()}
             }
         )
     return value

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from innobridge.core.money import Money
 from innobridge.core.services import apply_transition, record_event, snapshot
 from innobridge.core.workflow import SYSTEM
 from innobridge.people.models import Person
@@ -221,7 +222,10 @@ def schedule_disbursement(
         raise ValidationError(
             {
                 "amount": _("Instalments would exceed the %(currency)s %(amount)s awarded.")
-                % {"currency": decision.currency, "amount": f"{decision.amount:,.2f}"}
+                % {
+                    "currency": decision.currency,
+                    "amount": Money(decision.amount, decision.currency).figure(),
+                }
             }
         )
     if depends_on is not None and depends_on.project_id != project.pk:
@@ -277,7 +281,7 @@ def release_disbursement(actor: Any, disbursement: Disbursement) -> Disbursement
             "funder": disbursement.funder.name,
             "n": disbursement.instalment,
             "currency": disbursement.currency,
-            "amount": f"{disbursement.amount:,.2f}",
+            "amount": Money(disbursement.amount, disbursement.currency).figure(),
         },
     )
     return disbursement

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from innobridge.core.models import Region
-from innobridge.core.permissions import Role, has_role
+from innobridge.core.money import Money
+from innobridge.core.permissions import Role, can_act_as
 from innobridge.core.services import record_event, snapshot
 from innobridge.people.models import Organisation, Person
 
@@ -78,7 +79,7 @@ def create_proposal(
     duration_months: int | None = None,
     now: dt.datetime | None = None,
 ) -> Proposal:
-    if not has_role(actor, Role.RESEARCHER):
+    if not can_act_as(actor, Role.RESEARCHER):
         raise PermissionDenied(_("Only researchers may apply."))
     if not call.is_open(now):
         raise ValidationError(_("This call is not open for applications."))
@@ -443,8 +444,8 @@ def submission_problems(proposal: Proposal, now: dt.datetime | None = None) -> l
                 % {
                     "side": Region(cs.side).label,
                     "currency": cs.currency,
-                    "amount": f"{t['funder']:,.2f}",
-                    "cap": f"{cs.project_cap:,.2f}",
+                    "amount": Money(t["funder"], cs.currency).figure(),
+                    "cap": Money(cs.project_cap, cs.currency).figure(),
                 }
             )
         if call.min_industry_share > 0:

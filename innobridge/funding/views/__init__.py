@@ -13,6 +13,7 @@ from .calls import (
     scheme_list,
 )
 from .exports import call_export
+from .invitations import invite_person
 from .projects import (
     change_decide,
     change_request,
@@ -90,6 +91,7 @@ __all__ = [
     "disbursement_schedule",
     "funder_pool",
     "home",
+    "invite_person",
     "member_invite",
     "member_remove",
     "member_respond",

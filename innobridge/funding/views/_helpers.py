@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
-from innobridge.core.forms import service_error_messages
+from innobridge.core.forms import apply_service_errors, service_error_messages
 from innobridge.people.models import Person
 from innobridge.people.selectors import person_by_handle
 
@@ -25,6 +25,26 @@ def act(request: HttpRequest, fn: Callable[[], Any], done: str, back: str) -> Ht
     else:
         if done:
             messages.success(request, done)
+    return HttpResponseRedirect(back)
+
+
+def act_on_form(
+    request: HttpRequest, form: Any, fn: Callable[[dict[str, Any]], Any], done: str, back: str
+) -> HttpResponse:
+    """Parse the post with ``form``, run a service with its cleaned data, and go back: the
+    form's errors and the service's (put on the form) are shown there as messages."""
+    if form.is_valid():
+        try:
+            fn(form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            if done:
+                messages.success(request, done)
+            return HttpResponseRedirect(back)
+    for errors in form.errors.values():
+        for m in errors:
+            messages.error(request, m)
     return HttpResponseRedirect(back)
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from innobridge.core.forms import apply_service_errors
-from innobridge.core.permissions import Role, has_role
+from innobridge.core.permissions import Role, can_act_as
 from innobridge.people.models import Person
 
 from .. import permissions, selectors, services
@@ -44,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "my_funders": list(selectors.officer_funders(user).order_by("side", "name")),
         "my_projects": selectors.visible_projects(user)[:20],
         "unread": selectors.unread_notifications(user).count(),
-        "is_researcher": has_role(user, Role.RESEARCHER),
+        "is_researcher": can_act_as(user, Role.RESEARCHER),
     }
     return render(request, "funding/home.html", ctx)
 
@@ -59,7 +59,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sides": call.sides.select_related("funder"),
             "criteria": call.criteria.select_related("funder"),
             "is_open": call.is_open(),
-            "can_apply": call.is_open() and has_role(request.user, Role.RESEARCHER),
+            "can_apply": call.is_open() and can_act_as(request.user, Role.RESEARCHER),
             "is_officer": permissions.can_manage_call(request.user, call),
         },
     )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -16,6 +15,15 @@ from django.views.decorators.http import require_POST
 from innobridge.core.language import name_in_language
 
 from .. import permissions, selectors, services
+from ..forms import (
+    ChangeRequestForm,
+    DecideChangeForm,
+    InstalmentForm,
+    MilestoneForm,
+    RatingForm,
+    ReportForm,
+    TerminateForm,
+)
 from ..models import (
     ApprovalSubject,
     BudgetCategory,
@@ -23,18 +31,15 @@ from ..models import (
     ChangeKind,
     ChangeRequest,
     Disbursement,
-    Funder,
     InvitationStatus,
     MemberRole,
-    Milestone,
     Notification,
     Project,
     ProjectStatus,
     Report,
-    TeamMember,
 )
 from ..workflow import CHANGE_FLOW, PROJECT_FLOW
-from ._helpers import act, person_named
+from ._helpers import act, act_on_form
 
 
 def project_list(request: HttpRequest) -> HttpResponse:
@@ -115,50 +120,45 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-
-    def run() -> None:
-        try:
-            due = dt.date.fromisoformat(request.POST.get("due_date", ""))
-        except ValueError as exc:
-            raise ValidationError({"due_date": _("Give a due date.")}) from exc
-        services.add_milestone(
-            request.user, project, title=request.POST.get("title", ""), due_date=due
-        )
-
-    return act(request, run, _("Milestone added."), project.get_absolute_url())
+    return act_on_form(
+        request,
+        MilestoneForm(request.POST),
+        lambda d: services.add_milestone(
+            request.user, project, title=d["title"], due_date=d["due_date"]
+        ),
+        _("Milestone added."),
+        project.get_absolute_url(),
+    )
 
 
 @login_required
 @require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-
-    def run() -> None:
-        milestone = get_object_or_404(
-            Milestone, pk=request.POST.get("milestone") or 0, project=project
-        )
-        services.submit_report(
+    return act_on_form(
+        request,
+        ReportForm(request.POST, project=project),
+        lambda d: services.submit_report(
             request.user,
             project,
-            milestone=milestone,
-            summary=request.POST.get("summary", ""),
+            milestone=d["milestone"],
+            summary=d["summary"],
             files=request.FILES.getlist("files"),
-        )
-
-    return act(request, run, _("Report submitted."), project.get_absolute_url())
+        ),
+        _("Report submitted."),
+        project.get_absolute_url(),
+    )
 
 
 @login_required
 @require_POST
 def report_rate(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(Report, pk=pk)
-    return act(
+    return act_on_form(
         request,
-        lambda: services.rate_report(
-            request.user,
-            report,
-            rating=request.POST.get("rating", ""),
-            comment=request.POST.get("comment", ""),
+        RatingForm(request.POST),
+        lambda d: services.rate_report(
+            request.user, report, rating=d["rating"], comment=d["comment"]
         ),
         _("Assessment recorded."),
         report.project.get_absolute_url(),
@@ -181,67 +181,35 @@ def disbursement_release(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def change_request(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-
-    def run() -> None:
-        raw = request.POST.get("new_end_date", "")
-        try:
-            end = dt.date.fromisoformat(raw) if raw else None
-        except ValueError as exc:
-            raise ValidationError({"new_end_date": _("Give a date.")}) from exc
-        kind = request.POST.get("kind", "")
-        lines = []
-        for cat, src, amount, desc in zip(
-            request.POST.getlist("line_category"),
-            request.POST.getlist("line_source"),
-            request.POST.getlist("line_amount"),
-            request.POST.getlist("line_description"),
-            strict=False,
-        ):
-            if amount.strip():
-                lines.append(
-                    {"category": cat, "source": src, "amount": amount, "description": desc}
-                )
-        remove_id = request.POST.get("remove_member")
-        remove = (
-            TeamMember.objects.filter(pk=remove_id, proposal=project.proposal).first()
-            if remove_id
-            else None
-        )
-        add = (
-            person_named(request.POST.get("add_person", ""), "add_person")
-            if request.POST.get("add_person")
-            else None
-        )
-        if kind == ChangeKind.TEAM and remove_id and remove is None:
-            raise ValidationError({"remove_member": _("That person is not on the project team.")})
-        services.request_change(
+    form = ChangeRequestForm(request.POST, project=project)
+    return act_on_form(
+        request,
+        form,
+        lambda d: services.request_change(
             request.user,
             project,
-            kind=kind,
-            side=request.POST.get("side", ""),
-            description=request.POST.get("description", ""),
-            new_end_date=end,
-            new_budget=lines,
-            remove_member=remove,
-            add_person=add,
-            add_role=request.POST.get("add_role") or MemberRole.CO_INVESTIGATOR,
-        )
-
-    return act(request, run, _("Change request sent to the funder."), project.get_absolute_url())
+            kind=d["kind"],
+            side=d["side"],
+            description=d["description"],
+            new_end_date=d["new_end_date"],
+            new_budget=form.new_budget(),
+            remove_member=d["remove_member"],
+            add_person=d["add_person"],
+            add_role=d["add_role"] or MemberRole.CO_INVESTIGATOR,
+        ),
+        _("Change request sent to the funder."),
+        project.get_absolute_url(),
+    )
 
 
 @login_required
 @require_POST
 def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
     c = get_object_or_404(ChangeRequest, pk=pk)
-    return act(
+    return act_on_form(
         request,
-        lambda: services.decide_change(
-            request.user,
-            c,
-            approve=request.POST.get("approve") == "1",
-            note=request.POST.get("note", ""),
-        ),
+        DecideChangeForm(request.POST),
+        lambda d: services.decide_change(request.user, c, approve=d["approve"], note=d["note"]),
         _("Decision recorded."),
         c.project.get_absolute_url(),
     )
@@ -260,16 +228,15 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @require_POST
 def disbursement_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-
-    def run() -> None:
-        funder = get_object_or_404(Funder, pk=request.POST.get("funder") or 0)
-        dep_id = request.POST.get("depends_on")
-        dep = get_object_or_404(Milestone, pk=dep_id, project=project) if dep_id else None
-        services.schedule_disbursement(
-            request.user, project, funder, amount=request.POST.get("amount", ""), depends_on=dep
-        )
-
-    return act(request, run, _("Instalment scheduled."), project.get_absolute_url())
+    return act_on_form(
+        request,
+        InstalmentForm(request.POST, project=project),
+        lambda d: services.schedule_disbursement(
+            request.user, project, d["funder"], amount=d["amount"], depends_on=d["depends_on"]
+        ),
+        _("Instalment scheduled."),
+        project.get_absolute_url(),
+    )
 
 
 @login_required
@@ -277,8 +244,8 @@ def disbursement_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 def project_terminate(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
 
-    def run() -> None:
-        p = services.terminate_project(request.user, project, reason=request.POST.get("reason", ""))
+    def run(d: dict[str, Any]) -> None:
+        p = services.terminate_project(request.user, project, reason=d["reason"])
         if p.status == ProjectStatus.TERMINATED:
             messages.success(request, _("The project was terminated."))
         else:
@@ -286,4 +253,4 @@ def project_terminate(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("Your funder's agreement was recorded; the other funder must agree too.")
             )
 
-    return act(request, run, "", project.get_absolute_url())
+    return act_on_form(request, TerminateForm(request.POST), run, "", project.get_absolute_url())

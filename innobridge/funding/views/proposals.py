@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from innobridge.core.forms import service_error_messages
-from innobridge.people.models import Organisation
+from innobridge.people import selectors as people_selectors
+from innobridge.people.models import Organisation, Person
 
 from .. import permissions, selectors, services
 from ..forms import BudgetLineForm
@@ -103,6 +104,8 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sources": BudgetSource.choices,
         "roles": [c for c in MemberRole.choices if c[0] != MemberRole.LEAD],
         "can_withdraw": "withdraw" in actions,
+        # People the lead found (shortlist, accepted introductions): invite by choosing.
+        "contacts": people_selectors.contact_choices(request.user) if "edit" in actions else [],
         "screenings": p.screenings.select_related("funder").order_by("side")
         if role in (ProposalRole.OFFICER, ProposalRole.TEAM)
         else [],
@@ -166,13 +169,24 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return act(request, lambda: _save_draft(request, p), _("Draft saved."), p.get_absolute_url())
 
 
+def _chosen_person(request: HttpRequest) -> Person | None:
+    """The person picked from the lead's shortlist and contacts (``person_id``), if any."""
+    raw = request.POST.get("person_id", "")
+    if not raw:
+        return None
+    for person in people_selectors.contact_choices(request.user):
+        if str(person.pk) == raw:
+            return person
+    raise ValidationError({"person": _("Choose someone from your shortlist or contacts.")})
+
+
 @login_required
 @require_POST
 def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
     p = _proposal(request, pk)
 
     def run() -> None:
-        person = person_named(request.POST.get("person", ""))
+        person = _chosen_person(request) or person_named(request.POST.get("person", ""))
         org_id = request.POST.get("organisation")
         org = Organisation.objects.filter(pk=org_id).first() if org_id else None
         services.invite_member(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,20 +15,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from innobridge.core.forms import service_error_messages
-from innobridge.people.models import Person
 
 from .. import exports, permissions, selectors, services
-from ..forms import ReviewForm
+from ..forms import (
+    AnswerForm,
+    AssignmentRunForm,
+    ByHandForm,
+    InvitationsForm,
+    ReviewForm,
+    SharingForm,
+)
 from ..models import (
     AssignmentStatus,
     Call,
-    Funder,
-    Proposal,
     ProposalState,
     ReviewAssignment,
 )
 from ..workflow import ASSIGNMENT_FLOW
-from ._helpers import act
+from ._helpers import act, act_on_form
 
 
 @login_required
@@ -116,11 +121,14 @@ def call_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def call_assign(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(Call, pk=pk)
+    form = AssignmentRunForm(request.POST)
+    if not form.is_valid():
+        return act_on_form(request, form, lambda d: None, "", call.get_absolute_url() + "manage/")
     summary = services.run_assignment(
         request.user,
         call,
-        fair=request.POST.get("fair") == "1",
-        cross_border=request.POST.get("cross_border") == "1",
+        fair=form.cleaned_data["fair"],
+        cross_border=form.cleaned_data["cross_border"],
     )
     obstacles = [o["message"] for s in summary.values() for o in s["obstacles"]]
     if obstacles:
@@ -137,14 +145,13 @@ def call_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def call_assign_by_hand(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(Call, pk=pk)
-
-    def run() -> None:
-        p = get_object_or_404(Proposal, pk=request.POST.get("proposal") or 0, call=call)
-        funder = get_object_or_404(Funder, pk=request.POST.get("funder") or 0)
-        reviewer = get_object_or_404(Person, pk=request.POST.get("reviewer") or 0)
-        services.assign_by_hand(request.user, p, reviewer, funder)
-
-    return act(request, run, _("Reviewer added."), call.get_absolute_url() + "manage/")
+    return act_on_form(
+        request,
+        ByHandForm(request.POST, call=call),
+        lambda d: services.assign_by_hand(request.user, d["proposal"], d["reviewer"], d["funder"]),
+        _("Reviewer added."),
+        call.get_absolute_url() + "manage/",
+    )
 
 
 @login_required
@@ -152,16 +159,12 @@ def call_assign_by_hand(request: HttpRequest, pk: int) -> HttpResponse:
 def call_invite(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(Call, pk=pk)
 
-    def run() -> None:
-        raw = request.POST.get("deadline", "")
-        try:
-            deadline = timezone.make_aware(dt.datetime.fromisoformat(raw)) if raw else None
-        except ValueError as exc:
-            raise ValidationError({"deadline": _("Give the deadline as a date and time.")}) from exc
-        n = services.send_invitations(request.user, call, deadline=deadline)
+    def run(d: dict[str, Any]) -> None:
+        n = services.send_invitations(request.user, call, deadline=d["deadline"])
         messages.success(request, _("%(n)s invitations sent.") % {"n": n})
 
-    return act(request, run, "", call.get_absolute_url() + "manage/")
+    form = InvitationsForm(request.POST)
+    return act_on_form(request, form, run, "", call.get_absolute_url() + "manage/")
 
 
 @login_required
@@ -190,10 +193,12 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
 @require_POST
 def assignment_respond(request: HttpRequest, pk: int) -> HttpResponse:
     a = get_object_or_404(ReviewAssignment, pk=pk, reviewer_id=request.user.pk)
-    accept = request.POST.get("accept") == "1"
-    return act(
+    form = AnswerForm(request.POST)
+    accept = form.is_valid() and form.cleaned_data["accept"]
+    return act_on_form(
         request,
-        lambda: services.respond_assignment(request.user, a, accept=accept),
+        form,
+        lambda d: services.respond_assignment(request.user, a, accept=d["accept"]),
         _("Thank you: the review is yours.")
         if accept
         else _("You declined; another reviewer will be invited."),
@@ -238,15 +243,11 @@ def call_sharing(request: HttpRequest, pk: int) -> HttpResponse:
     """A funder's officers decide whether applicants see its reviewers' comments (and
     scores) after the decision."""
     call = get_object_or_404(Call, pk=pk)
-    funder = get_object_or_404(Funder, pk=request.POST.get("funder") or 0)
-    return act(
+    return act_on_form(
         request,
-        lambda: services.set_review_sharing(
-            request.user,
-            call,
-            funder,
-            comments=request.POST.get("comments") == "1",
-            scores=request.POST.get("scores") == "1",
+        SharingForm(request.POST, call=call),
+        lambda d: services.set_review_sharing(
+            request.user, call, d["funder"], comments=d["comments"], scores=d["scores"]
         ),
         _("Saved: what applicants see of the reviews."),
         call.get_absolute_url() + "manage/#panel",

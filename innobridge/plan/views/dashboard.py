@@ -25,10 +25,8 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpR
 def overview(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_dashboard(request.user):
         return redirect("plan:public")
-    areas = []
-    for area in Area:
-        cards = selectors.area_cards(area.value)
-        areas.append({"area": area, "cards": cards})
+    by_area = selectors.overview_cards()
+    areas = [{"area": area, "cards": by_area[area.value]} for area in Area]
     return _page(
         request,
         "plan/overview.html",
@@ -103,7 +101,7 @@ def snapshot_now(request: HttpRequest) -> HttpResponse:
     messages.success(
         request, _("Snapshot requested: the values appear here once it has been taken.")
     )
-    return redirect("plan:overview")
+    return redirect("plan:home")
 
 
 def public(request: HttpRequest) -> HttpResponse:

@@ -7,7 +7,6 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,11 +25,8 @@ from ..models import (
 from ..permissions import PUBLIC_DEMAND_STATES
 
 TOP_PUSHED = 5
-
-
-def strong_score() -> float:
-    """The score from which a match is pushed (``settings.TRANSFER_STRONG_MATCH``)."""
-    return float(getattr(settings, "TRANSFER_STRONG_MATCH", 0.78))
+# A match is pushed when the engine grades it "strong" (``Match.is_strong``): the calibrated
+# level of innobridge.matching.levels, chosen by benchmarks/calibrate_levels.py on real data.
 
 
 def _record(offer: Offer, demand: Demand, hit: matching.Match) -> SuggestedMatch | None:
@@ -65,7 +61,7 @@ def find_matches_for_offer(offer: Offer) -> list[SuggestedMatch]:
     out = []
     for h in hits:
         d = demands.get(h.id)
-        if d is not None and d.state in PUBLIC_DEMAND_STATES and h.score >= strong_score():
+        if d is not None and d.state in PUBLIC_DEMAND_STATES and h.is_strong:
             m = _record(offer, d, h)
             if m is not None:
                 out.append(m)
@@ -81,7 +77,7 @@ def find_matches_for_demand(demand: Demand) -> list[SuggestedMatch]:
     out = []
     for h in hits:
         o = offers.get(h.id)
-        if o is not None and o.state == OfferStatus.PUBLISHED and h.score >= strong_score():
+        if o is not None and o.state == OfferStatus.PUBLISHED and h.is_strong:
             m = _record(o, demand, h)
             if m is not None:
                 out.append(m)

@@ -1,0 +1,441 @@
+# ruff: noqa: I001  (locust must be imported first: it patches the standard library)
+"""The web tier under load (issue #17): Locust, headless, bounded, loopback only.
+
+Starts the production server (``innobridge serve``: waitress, ``INNOBRIDGE_ENV=production``,
+static files by WhiteNoise) on 127.0.0.1 against a PostgreSQL database that holds the demo
+data (``innobridge demo --no-serve`` with the same ``DATABASE_URL``), then runs N simulated
+users for T seconds with no think time over a mix of what people do:
+
+* anonymous visitors (3 of 9): home, researcher search, a call page, facilities, a resource
+  page (its booking calendar);
+* signed-in researchers (3 of 9, ``demo-researcher``): their dashboard, partner search
+  with a query, their proposal, their bookings;
+* programme officers (1 of 9, ``demo-officer``): funding home, a call's management page, a
+  proposal, the projects;
+* API scripts (2 of 9, a personal token of ``demo-researcher``): researcher search, calls,
+  resources, organisations.
+
+The server sits as behind the TLS proxy of a deployment: it trusts ``X-Forwarded-Proto``
+from 127.0.0.1 only (``--trusted-proxy``), and every simulated request carries
+``X-Forwarded-Proto: https``. Two-factor sign-in is not required during the run
+(``INNOBRIDGE_2FA_REQUIRED_ROLES`` empty): it is one step at log-in, not part of serving
+pages, and a TOTP code is single-use, so 50 sessions of one demo officer could not all log
+in within one 30-second step.
+
+Writes ``benchmarks/results/load.json``: requests/s, p50/p95/p99 per endpoint group and in
+total, failures, the server's settings, and the machine's load average before and after (the
+machine is shared: figures taken while others run tests are inflated).
+
+    DATABASE_URL=postgres://innobridge:secret@127.0.0.1:54320/innobridge_secure \\
+      .venv/bin/python benchmarks/load.py --users 50 --seconds 60 --threads 8
+"""
+
+from __future__ import annotations
+
+# Locust patches the standard library for gevent: it is imported before anything else.
+import locust
+from locust import HttpUser, between, constant, task
+from locust.env import Environment
+
+import argparse
+import json
+import os
+import platform
+import random
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import gevent
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+INNOBRIDGE = ROOT / ".venv" / "bin" / "innobridge"
+DEMO_PASSWORD = "innobridge-demo"
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+TERMS = [
+    "catalysis",
+    "machine learning",
+    "protein folding",
+    "深度學習",
+    "新能源材料",
+    "quantum",
+    "urban climate",
+    "drug discovery",
+]
+
+# What the run found in the database (ids of calls, resources, proposals) and a token.
+TARGETS: dict[str, Any] = {}
+
+DISCOVER = """
+import json
+from innobridge.people.models import ApiToken, Person
+from innobridge.people import services
+from innobridge.funding.models import Call, Proposal
+from innobridge.facilities.models import Resource
+researcher = Person.objects.get(username="demo-researcher")
+officer = Person.objects.get(username="demo-officer")
+for old in ApiToken.objects.filter(person=researcher, name="load test", revoked_at__isnull=True):
+    services.revoke_api_token(researcher, old)
+_token, key = services.create_api_token(researcher, "load test")
+calls = list(Call.objects.order_by("pk").values_list("pk", flat=True)[:20])
+own = list(Proposal.objects.filter(lead=researcher).values_list("pk", flat=True)[:10])
+any_proposals = list(Proposal.objects.order_by("pk").values_list("pk", flat=True)[:20])
+print(json.dumps({
+    "token": key,
+    "calls": calls,
+    "resources": list(Resource.objects.order_by("pk").values_list("pk", flat=True)[:30]),
+    "own_proposals": own,
+    "proposals": any_proposals,
+}))
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def server_env(database_url: str, var_dir: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "INNOBRIDGE_ENV": "production",
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "load-test-" + "x" * 60,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "INNOBRIDGE_VAR_DIR": var_dir,
+            "INNOBRIDGE_2FA_REQUIRED_ROLES": "",
+            "MATCHING_AUTO_INDEX": "0",
+            "LOG_LEVEL": "ERROR",
+        }
+    )
+    return env
+
+
+def discover(env: dict[str, str]) -> dict[str, Any]:
+    out = subprocess.run(
+        [str(INNOBRIDGE), "shell", "-c", DISCOVER],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def collect_static(env: dict[str, str], var_dir: str) -> None:
+    """``serve`` collects (and compresses) the static files on every production start,
+    which takes minutes on a loaded 2-core machine: do it once here, then serve with
+    ``--no-collectstatic``."""
+    if not (Path(var_dir) / "static" / "staticfiles.json").exists():
+        subprocess.run(
+            [str(INNOBRIDGE), "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True
+        )
+
+
+def start_server(env: dict[str, str], port: int, threads: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [
+            str(INNOBRIDGE),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--threads",
+            str(threads),
+            "--trusted-proxy",
+            "127.0.0.1",
+            "--no-collectstatic",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the server exited with {proc.returncode}")
+        try:
+            probe = urllib.request.Request(
+                f"http://127.0.0.1:{port}/healthz", headers=PROXY_HEADERS
+            )
+            with urllib.request.urlopen(probe, timeout=5) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(1)
+    proc.terminate()
+    raise SystemExit("the server did not answer /healthz within 600 s")
+
+
+# --- The simulated users -------------------------------------------------------------
+
+
+class _Base(HttpUser):
+    abstract = True
+    wait_time = constant(0)
+
+    def get(self, path: str, name: str, **kwargs: Any) -> None:
+        headers = {**PROXY_HEADERS, **kwargs.pop("headers", {})}
+        with self.client.get(path, name=name, headers=headers, catch_response=True) as r:
+            if r.status_code != 200:
+                r.failure(f"HTTP {r.status_code}")
+            elif "/accounts/login/" in r.url and "login" not in name:
+                r.failure("sent to the log-in page")
+
+    def login(self, username: str) -> None:
+        page = self.client.get("/accounts/login/", name="log in", headers=PROXY_HEADERS)
+        self._plain_cookies()
+        token = self.client.cookies.get("csrftoken", "")
+        response = self.client.post(
+            "/accounts/login/",
+            data={"username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token},
+            headers={**PROXY_HEADERS, "Referer": f"https://{self._host()}/accounts/login/"},
+            name="log in",
+            allow_redirects=False,
+        )
+        self._plain_cookies()
+        if response.status_code != 302 or not page.ok:
+            raise locust.exception.StopUser(f"log-in as {username}: {response.status_code}")
+
+    def _host(self) -> str:
+        return str(self.host).split("://", 1)[1].rstrip("/")
+
+    def _plain_cookies(self) -> None:
+        # The production cookies are Secure (the proxy speaks HTTPS to browsers); this
+        # client talks plain HTTP to the loopback, so it sends them anyway.
+        for cookie in self.client.cookies:
+            cookie.secure = False
+
+
+class AnonymousVisitor(_Base):
+    weight = 3
+
+    @task(3)
+    def home(self) -> None:
+        self.get("/", "anonymous: home")
+
+    @task(2)
+    def researcher_search(self) -> None:
+        q = random.choice(TERMS)
+        self.get(f"/people/researchers/?q={q}", "anonymous: researcher search")
+
+    @task(2)
+    def call_page(self) -> None:
+        self.get(f"/funding/calls/{random.choice(TARGETS['calls'])}/", "anonymous: call page")
+
+    @task(1)
+    def facilities(self) -> None:
+        self.get("/facilities/", "anonymous: facilities")
+
+    @task(1)
+    def resource(self) -> None:
+        pk = random.choice(TARGETS["resources"])
+        self.get(f"/facilities/r/{pk}/", "anonymous: resource page")
+
+
+class Researcher(_Base):
+    weight = 3
+
+    def on_start(self) -> None:
+        self.login("demo-researcher")
+
+    @task(3)
+    def dashboard(self) -> None:
+        self.get("/", "researcher: dashboard")
+
+    @task(3)
+    def partner_search(self) -> None:
+        q = random.choice(TERMS)
+        self.get(f"/people/partners/?q={q}", "researcher: partner search")
+
+    @task(1)
+    def proposal(self) -> None:
+        if TARGETS["own_proposals"]:
+            pk = random.choice(TARGETS["own_proposals"])
+            self.get(f"/funding/proposals/{pk}/", "researcher: own proposal")
+
+    @task(1)
+    def bookings(self) -> None:
+        self.get("/facilities/my/", "researcher: my bookings")
+
+
+class Officer(_Base):
+    weight = 1
+
+    def on_start(self) -> None:
+        self.login("demo-officer")
+
+    @task(2)
+    def funding(self) -> None:
+        self.get("/funding/", "officer: funding home")
+
+    @task(2)
+    def call_manage(self) -> None:
+        pk = random.choice(TARGETS["calls"])
+        self.get(f"/funding/calls/{pk}/manage/", "officer: call management")
+
+    @task(1)
+    def proposal(self) -> None:
+        pk = random.choice(TARGETS["proposals"])
+        self.get(f"/funding/proposals/{pk}/", "officer: proposal")
+
+    @task(1)
+    def projects(self) -> None:
+        self.get("/funding/projects/", "officer: projects")
+
+
+class ApiScript(_Base):
+    weight = 2
+
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {TARGETS['token']}"}
+
+    @task(2)
+    def researchers(self) -> None:
+        q = random.choice(TERMS)
+        self.get(f"/api/researchers?q={q}", "api: researchers", headers=self.auth())
+
+    @task(1)
+    def calls(self) -> None:
+        self.get("/api/funding/calls", "api: calls", headers=self.auth())
+
+    @task(1)
+    def resources(self) -> None:
+        self.get("/api/facilities/resources", "api: resources", headers=self.auth())
+
+    @task(1)
+    def organisations(self) -> None:
+        self.get("/api/organisations?q=university", "api: organisations", headers=self.auth())
+
+
+USERS = [AnonymousVisitor, Researcher, Officer, ApiScript]
+
+
+def _percentiles(entry: Any) -> dict[str, Any]:
+    return {
+        "requests": entry.num_requests,
+        "failures": entry.num_failures,
+        "requests_per_s": round(entry.total_rps, 2),
+        "p50_ms": entry.get_response_time_percentile(0.50),
+        "p95_ms": entry.get_response_time_percentile(0.95),
+        "p99_ms": entry.get_response_time_percentile(0.99),
+        "mean_ms": round(entry.avg_response_time, 1),
+        "max_ms": round(entry.max_response_time, 1),
+    }
+
+
+def run_load(host: str, users: int, seconds: float, spawn_rate: float, think: float) -> Any:
+    """Run the users against ``host``; returns Locust's stats."""
+    for cls in USERS:
+        cls.host = host
+        cls.wait_time = between(0, think) if think > 0 else constant(0)
+    env = Environment(user_classes=USERS, events=locust.events)
+    runner = env.create_local_runner()
+    runner.start(users, spawn_rate=spawn_rate)
+    gevent.spawn_later(seconds, runner.quit)
+    assert runner.greenlet is not None
+    runner.greenlet.join()
+    return env.stats
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second")
+    parser.add_argument("--think", type=float, default=0, help="max think time (s); 0: none")
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument("--host", help="an already running server (skips starting one)")
+    parser.add_argument("--out", default=str(RESULTS / "load.json"))
+    parser.add_argument("--label", default="", help="a name for this run in the JSON")
+    args = parser.parse_args(argv)
+
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        print("DATABASE_URL must name the PostgreSQL database with the demo data", file=sys.stderr)
+        return 2
+    var_dir = os.environ.get("INNOBRIDGE_VAR_DIR", str(ROOT / "var" / "load"))
+    env = server_env(database_url, var_dir)
+    TARGETS.update(discover(env))
+
+    proc = None
+    host = args.host
+    if host is None:
+        collect_static(env, var_dir)
+        port = _free_port()
+        proc = start_server(env, port, args.threads)
+        host = f"http://127.0.0.1:{port}"
+    load_before = os.getloadavg()
+    started = time.time()
+    try:
+        stats = run_load(host, args.users, args.seconds, args.spawn_rate, args.think)
+    finally:
+        load_after = os.getloadavg()
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+    groups = {
+        entry.name: _percentiles(entry)
+        for entry in sorted(stats.entries.values(), key=lambda e: e.name)
+    }
+    result = {
+        "benchmark": "web tier under load (issue #17)",
+        "label": args.label,
+        "when_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "server": {
+            "software": "waitress (innobridge serve)" if proc is not None else host,
+            "threads": args.threads,
+            "processes": 1,
+            "mode": "INNOBRIDGE_ENV=production, X-Forwarded-Proto https from 127.0.0.1",
+            "database": "PostgreSQL (demo data)",
+        },
+        "load": {
+            "users": args.users,
+            "seconds": args.seconds,
+            "spawn_rate": args.spawn_rate,
+            "think_time_max_s": args.think,
+            "mix": {cls.__name__: cls.weight for cls in USERS},
+        },
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in load_after],
+            "note": (
+                "shared machine, other engineers' test runs in parallel: figures are "
+                "inflated compared with a quiet machine"
+            ),
+        },
+        "total": _percentiles(stats.total),
+        "groups": groups,
+        "errors": [
+            {"name": e.name, "error": str(e.error), "count": e.occurrences}
+            for e in stats.errors.values()
+        ],
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    total = result["total"]
+    print(
+        f"{total['requests']} requests, {total['requests_per_s']} req/s, "
+        f"p50 {total['p50_ms']} ms, p95 {total['p95_ms']} ms, p99 {total['p99_ms']} ms, "
+        f"{total['failures']} failures; load average {load_before[0]:.1f} → {load_after[0]:.1f}"
+    )
+    print(f"→ {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

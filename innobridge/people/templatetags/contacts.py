@@ -1,0 +1,83 @@
+"""The contact buttons on a person's profile and on a search hit: ``{% load contacts %}``
+then ``{% contact_actions person %}`` (full, on a profile) or ``{% contact_actions
+person compact=True %}`` (a search hit). Other apps' actions (e.g. funding's "Invite to
+a proposal") come through ``innobridge.core.hooks.person_actions``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext_lazy
+
+from innobridge.core.hooks import person_actions
+from innobridge.core.models import Region
+
+from .. import permissions, selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("people/partials/contact_actions.html", takes_context=True)
+def contact_actions(
+    context: template.Context, person: Any, compact: bool = False
+) -> dict[str, Any]:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    signed_in = bool(getattr(user, "is_authenticated", False))
+    result: dict[str, Any] = {
+        "person": person,
+        "compact": compact,
+        "signed_in": signed_in,
+        "is_self": signed_in and getattr(user, "pk", None) == person.pk,
+        "next": request.get_full_path() if request is not None else "",
+        "csrf_token": context.get("csrf_token"),
+    }
+    if not signed_in or result["is_self"]:
+        return result
+    if compact:
+        # One query for every hit of the page, kept on the request.
+        ids = getattr(request, "_shortlisted_ids", None)
+        if ids is None:
+            ids = selectors.shortlisted_ids(user)
+            request._shortlisted_ids = ids  # type: ignore[union-attr]
+        result["relation"] = {"shortlisted": person.pk in ids}
+    else:
+        result["relation"] = selectors.relationship(user, person)
+    result["extra"] = person_actions(user, person)
+    return result
+
+
+@register.simple_tag(takes_context=True)
+def unread_notices(context: template.Context) -> int:
+    request = context.get("request")
+    return selectors.unread_notice_count(getattr(request, "user", None))
+
+
+@register.filter
+def can_view_register(user: Any) -> bool:
+    return permissions.can_view_disclosure_register(user)
+
+
+@register.filter
+def region_label(code: str) -> str:
+    """A region code (HK, CN, MO, INT) as its name in the UI's language."""
+    try:
+        return str(Region(code).label)
+    except ValueError:
+        return code or ""
+
+
+CONTACT_FIELD_LABELS = {
+    "name": gettext_lazy("Name"),
+    "email": gettext_lazy("E-mail"),
+    "organisation": gettext_lazy("Organisation"),
+    "position": gettext_lazy("Position"),
+    "orcid": "ORCID",
+}
+
+
+@register.filter
+def field_labels(fields: list[str]) -> str:
+    """The keys of shared contact fields as their names in the UI's language."""
+    return ", ".join(str(CONTACT_FIELD_LABELS.get(f, f)) for f in fields or [])
