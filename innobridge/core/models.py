@@ -180,3 +180,31 @@ class PersonalDataView(models.Model):
         return bool(self.viewer_region and self.subject_region) and (
             self.viewer_region != self.subject_region
         )
+
+
+class Notice(models.Model):
+    """An in-app message to one person, written in their language when it is created
+    (any app: ``source`` is the app's label). Apps create them through
+    :func:`innobridge.core.services.notify_in_app` beside their e-mail."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    source = models.CharField(_("from"), max_length=30, db_index=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "source", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.subject

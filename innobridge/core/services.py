@@ -12,7 +12,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from .audit import CoreAction
-from .models import AuditEvent, Currency, ExchangeRate, PersonalDataView
+from .models import AuditEvent, Currency, ExchangeRate, Notice, PersonalDataView
 
 
 def _json_safe(value: Any) -> Any:
@@ -175,3 +175,23 @@ def log_personal_data_view(
         after={"subject": subject.pk, "item": view.item, "role": view.viewer_role},
     )
     return view
+
+
+def notify_in_app(
+    recipient: Any, source: str, subject: str, body: str = "", url: str = ""
+) -> Notice:
+    """An in-app notice (already in the recipient's language) from app ``source``."""
+    return Notice.objects.create(
+        recipient=recipient, source=source, subject=subject[:300], body=body, url=url[:300]
+    )
+
+
+@transaction.atomic
+def mark_notices_read(actor: Any, source: str, ids: list[int] | None = None) -> int:
+    """Mark the actor's unread notices from ``source`` (or only ``ids``) read."""
+    from django.utils import timezone
+
+    qs = Notice.objects.filter(recipient=actor, source=source, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())

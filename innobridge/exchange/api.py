@@ -627,3 +627,43 @@ def fellows(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for g in selectors.public_fellows()
     ]
+
+
+class NoticeOut(Schema):
+    id: int
+    subject: str
+    body: str
+    url: str
+    created_at: dt.datetime
+    read: bool
+
+
+class NoticesReadIn(Schema):
+    ids: list[int] | None = Field(default=None, description="only these; all when absent")
+
+
+class NoticesReadOut(Schema):
+    marked: int
+
+
+@router.get("/notices", response={200: list[NoticeOut], **ERRORS}, auth=_auth)
+def notices(request: HttpRequest) -> list[dict[str, Any]]:
+    """The caller's in-app exchange notices, newest first (at most 100)."""
+    return [
+        {
+            "id": n.pk,
+            "subject": n.subject,
+            "body": n.body,
+            "url": n.url,
+            "created_at": n.created_at,
+            "read": n.read_at is not None,
+        }
+        for n in selectors.my_notices(request.user)[:100]
+    ]
+
+
+@router.post("/notices/read", response={200: NoticesReadOut, **ERRORS}, auth=_auth)
+def notices_read(request: HttpRequest, data: NoticesReadIn) -> dict[str, int]:
+    from innobridge.core.services import mark_notices_read
+
+    return {"marked": mark_notices_read(request.user, "exchange", data.ids)}

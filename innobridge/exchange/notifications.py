@@ -51,10 +51,10 @@ def _send(
     to ``url`` — both in the recipient's language."""
     with translation.override(mail_language(language)):
         subj, text = str(subject()), str(body())
-    if person is not None:  # the platform's in-app notice (people), beside this e-mail
-        from innobridge.people.models import Notice
+    if person is not None:
+        from innobridge.core.services import notify_in_app
 
-        Notice.objects.create(recipient=person, subject=subj[:300], body=text, url=url[:300])
+        notify_in_app(person, "exchange", subj, text, url)
     if not to:
         return
     transaction.on_commit(lambda: send_mail(subj, text, None, [to], fail_silently=True))
@@ -116,7 +116,7 @@ def reminder(person: Any, subject: str, text: str, link: str) -> None:
         lambda: _(subject),
         lambda: _(text) + link,
         person=person,
-        url=link.strip().removeprefix(str(settings.SITE_URL)),
+        url=link.strip(),
     )
 
 

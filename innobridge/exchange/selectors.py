@@ -267,3 +267,10 @@ def programme_views(user: Any, programme: Programme) -> QuerySet[Any]:
     return PersonalDataView.objects.filter(
         object_type=Application._meta.label_lower, object_id__in=ids
     ).order_by("viewed_at", "id")
+
+
+def my_notices(user: Any) -> QuerySet[Any]:
+    """The user's in-app notices from the exchange app, newest first."""
+    from innobridge.core.models import Notice
+
+    return Notice.objects.filter(recipient_id=getattr(user, "pk", None), source="exchange")

@@ -12,11 +12,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
-from innobridge.core.models import AuditEvent
+from innobridge.core.models import AuditEvent, Notice
 from innobridge.exchange import services
 from innobridge.exchange.audit import ExchangeAction
 from innobridge.exchange.models import ApplicationState
-from innobridge.people.models import Notice
 
 from .conftest import shortlisted
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from innobridge.core.forms import apply_service_errors
+from innobridge.core.services import mark_notices_read
 
 from .. import selectors, services
 from ..forms import PlacementForm, ProgrammeForm, RankForm
@@ -25,8 +26,13 @@ from .common import attempt
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if request.method == "POST" and user.is_authenticated:
+        if request.POST.get("action") == "read_notices":
+            mark_notices_read(user, "exchange")
+        return redirect("exchange:home")
     ctx = {"programmes": selectors.programmes(), "can_create": can_create_programme(user)}
     if user.is_authenticated:
+        ctx["notices"] = selectors.my_notices(user)[:20]
         apps, places = selectors.coordinator_queue(user)
         ctx.update(
             my_applications=selectors.my_applications(user),

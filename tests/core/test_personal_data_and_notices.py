@@ -1,4 +1,4 @@
-"""The platform's register of personal-data views (core)."""
+"""The platform's register of personal-data views and its in-app notices (core)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from innobridge.core.models import PersonalDataView
-from innobridge.core.services import log_personal_data_view
+from innobridge.core.models import Notice, PersonalDataView
+from innobridge.core.services import log_personal_data_view, mark_notices_read, notify_in_app
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +36,13 @@ def test_a_view_by_someone_else_is_registered_once_and_cannot_be_changed(
         v.save()
     with pytest.raises(PermissionError):
         PersonalDataView.objects.update(item="x")
+
+
+def test_notices_are_per_recipient_and_source(make_person: Any) -> None:
+    a, b = make_person("a"), make_person("b")
+    notify_in_app(a, "exchange", "Hello", "Body", "/exchange/")
+    notify_in_app(a, "other", "Other app")
+    notify_in_app(b, "exchange", "Not yours")
+    assert mark_notices_read(a, "exchange") == 1
+    assert Notice.objects.filter(recipient=a, read_at__isnull=True).count() == 1  # other app's
+    assert Notice.objects.filter(recipient=b, read_at__isnull=True).count() == 1
