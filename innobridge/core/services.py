@@ -4,6 +4,7 @@ inside the service's transaction, so a state change and its audit row commit tog
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -187,11 +188,16 @@ def notify_in_app(
 
 
 @transaction.atomic
-def mark_notices_read(actor: Any, source: str, ids: list[int] | None = None) -> int:
-    """Mark the actor's unread notices from ``source`` (or only ``ids``) read."""
+def mark_notices_read(
+    actor: Any, source: str | None = None, ids: Iterable[int] | None = None
+) -> int:
+    """Mark the actor's unread notices from ``source`` (every app's when None; or only
+    ``ids``) read; returns how many."""
     from django.utils import timezone
 
-    qs = Notice.objects.filter(recipient=actor, source=source, read_at__isnull=True)
+    qs = Notice.objects.filter(recipient=actor, read_at__isnull=True)
+    if source is not None:
+        qs = qs.filter(source=source)
     if ids is not None:
-        qs = qs.filter(pk__in=ids)
+        qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=timezone.now())

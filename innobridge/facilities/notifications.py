@@ -303,7 +303,7 @@ def _notice(recipient: Any, subject: str, body: str, req: Any, url: str) -> None
     language = getattr(recipient, "preferred_language", "") or settings.LANGUAGE_CODE
     with translation.override(language):
         params = _training_params(req)
-    notify(recipient, subject, body, params, url=url)
+    notify(recipient, subject, body, params, url=url, source="facilities")
 
 
 def training_requested(req: Any) -> int:

@@ -436,26 +436,6 @@ class ShortlistEntry(TimeStampedModel):
         return f"{self.owner}: {self.person}"
 
 
-class Notice(models.Model):
-    """An in-app message to one person (each is also e-mailed, in their language). Any
-    app may send one through ``innobridge.people.notifications.notify``."""
-
-    recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notices")
-    subject = models.CharField(_("subject"), max_length=300)
-    body = models.TextField(_("message"))
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notice")
-        verbose_name_plural = _("notices")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.subject
-
-
 class LegalBasis(models.TextChoices):
     CONSENT = "consent", _("Separate consent of the person (PIPL Art. 39; PDPO DPP3)")
 

@@ -13,11 +13,15 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from .models import Introduction, Notice, Person
+from innobridge.core.models import Notice
+from innobridge.core.services import mark_notices_read as _mark_read
+from innobridge.core.services import notify_in_app
+
+from .models import Introduction, Person
 
 
 def site_url(path: str) -> str:
@@ -33,6 +37,7 @@ def notify(
     params: Mapping[str, Any] | None = None,
     *,
     url: str,
+    source: str = "people",
 ) -> Notice:
     """``subject`` and ``body`` are untranslated messages (``gettext_noop``) with
     %(name)s params, translated into the recipient's preferred language."""
@@ -40,9 +45,7 @@ def notify(
     with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
         subject_text = _(subject) % params
         body_text = _(body) % params
-    notice = Notice.objects.create(
-        recipient=recipient, subject=subject_text[:300], body=body_text, url=url[:300]
-    )
+    notice = notify_in_app(recipient, source, subject_text, body_text, url)
     if recipient.email:
         address = recipient.email
         mail_body = f"{body_text}\n\n{site_url(url)}\n"
@@ -54,13 +57,9 @@ def notify(
     return notice
 
 
-@transaction.atomic
 def mark_notices_read(person: Any, ids: Iterable[int] | None = None) -> int:
-    """Mark the person's unread notices (or the given ones) read; returns how many."""
-    qs = Notice.objects.filter(recipient=person, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=timezone.now())
+    """Mark the person's unread notices of every app (or the given ones) read."""
+    return _mark_read(person, None, ids)
 
 
 def notify_introduction_requested(intro: Introduction) -> None:

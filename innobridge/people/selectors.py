@@ -31,7 +31,6 @@ from .models import (
     ContactDisclosure,
     Introduction,
     IntroductionStatus,
-    Notice,
     Organisation,
     OrganisationStatus,
     Person,
@@ -579,12 +578,16 @@ def contact_choices(user: Any) -> list[Any]:
 
 
 def unread_notice_count(user: Any) -> int:
+    from innobridge.core.models import Notice
+
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def notices_of(user: Any) -> Any:
+    from innobridge.core.models import Notice
+
     return Notice.objects.filter(recipient_id=getattr(user, "pk", None))
 
 

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from innobridge.core.models import AuditEvent
+from innobridge.core.models import AuditEvent, Notice
 from innobridge.facilities import services
 from innobridge.facilities.audit import FacilitiesAction
 from innobridge.facilities.models import (
@@ -25,7 +25,6 @@ from innobridge.facilities.models import (
     TrainingRequestStatus,
 )
 from innobridge.facilities.workflow import TRAINING_FLOW
-from innobridge.people.models import Notice
 
 from .conftest import HKT, next_open_day
 

@@ -14,14 +14,13 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from innobridge.core.models import AuditEvent
+from innobridge.core.models import AuditEvent, Notice
 from innobridge.people import selectors, services
 from innobridge.people.audit import PeopleAction
 from innobridge.people.models import (
     ContactDisclosure,
     Introduction,
     IntroductionStatus,
-    Notice,
 )
 from innobridge.people.workflow import INTRODUCTION_FLOW
 
