@@ -166,7 +166,7 @@ class RefereeIn(Schema):
     language: Literal["", "en", "zh-hant", "zh-hans"] = ""
 
 
-class OfferOut(Schema):
+class PlacementOfferOut(Schema):
     id: int
     placement: int
     state: str
@@ -183,7 +183,7 @@ class ApplicationOut(Schema):
     referees: list[dict[str, str]]
     problems: list[str]
     actions: list[Action]
-    offers: list[OfferOut]
+    offers: list[PlacementOfferOut]
     review_score: Decimal | None
     reviewers: list[str] | None  # officers only; never the applicant
 
@@ -216,7 +216,7 @@ def _application(user: Any, app: Application) -> dict[str, Any]:
     }
 
 
-class ReviewIn(Schema):
+class ApplicationReviewIn(Schema):
     scores: dict[Annotated[str, Field(max_length=20)], Annotated[int, Field(ge=0, le=5)]]
     comment: Annotated[str, FromModel(Review, "comment")] = ""
 
@@ -300,12 +300,12 @@ class PlannedDatesIn(Schema):
     planned_departure: Annotated[dt.date, FromModel(Stay, "planned_departure")]
 
 
-class ReportIn(Schema):
+class StayReportIn(Schema):
     kind: Annotated[str, FromModel(StayReport, "kind")]
     text: Annotated[str, FromModel(StayReport, "text")]
 
 
-class ReportOut(Schema):
+class StayReportOut(Schema):
     id: int
     kind: str
     author_role: str
@@ -332,7 +332,7 @@ class ChecklistStepIn(Schema):
     days_before_arrival: Annotated[int, FromModel(ChecklistTemplate, "days_before_arrival")]
 
 
-class CriterionIn(Schema):
+class RubricCriterionIn(Schema):
     name: Annotated[str, FromModel(RubricCriterion, "name")]
     weight: Annotated[Decimal, FromModel(RubricCriterion, "weight")]
 
@@ -365,7 +365,7 @@ def add_checklist_step(request: HttpRequest, pk: int, data: ChecklistStepIn) -> 
 
 
 @router.post("/programmes/{pk}/rubric", response={201: Created, **ERRORS}, auth=_auth)
-def add_criterion(request: HttpRequest, pk: int, data: CriterionIn) -> Status:
+def add_criterion(request: HttpRequest, pk: int, data: RubricCriterionIn) -> Status:
     p = get_object_or_404(Programme, pk=pk)
     return Status(201, {"id": services.add_criterion(request.user, p, **data.dict()).pk})
 
@@ -526,7 +526,7 @@ def withdraw(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/reviews/{pk}", response={200: dict, **ERRORS}, auth=_auth)
-def submit_review(request: HttpRequest, pk: int, data: ReviewIn) -> dict[str, Any]:
+def submit_review(request: HttpRequest, pk: int, data: ApplicationReviewIn) -> dict[str, Any]:
     review = get_object_or_404(Review, pk=pk, reviewer_id=request.user.pk)
     r = services.submit_review(request.user, review, scores=data.scores, comment=data.comment)
     return {"id": r.pk, "state": r.state, "total": str(r.total)}
@@ -560,7 +560,7 @@ def adjust(request: HttpRequest, pk: int, data: AdjustIn) -> dict[str, Any]:
     return {"flags": flags, "run": _run(run)}
 
 
-@router.post("/matchings/{pk}/offers", response={201: list[OfferOut], **ERRORS}, auth=_auth)
+@router.post("/matchings/{pk}/offers", response={201: list[PlacementOfferOut], **ERRORS}, auth=_auth)
 def send_offers(request: HttpRequest, pk: int) -> Status:
     offers = services.send_offers(request.user, get_object_or_404(MatchingRun, pk=pk))
     out = [
@@ -609,8 +609,8 @@ def set_dates(request: HttpRequest, pk: int, data: PlannedDatesIn) -> dict[str, 
     return _stay(request.user, stay)
 
 
-@router.post("/stays/{pk}/reports", response={201: ReportOut, **ERRORS}, auth=_auth)
-def submit_report(request: HttpRequest, pk: int, data: ReportIn) -> Status:
+@router.post("/stays/{pk}/reports", response={201: StayReportOut, **ERRORS}, auth=_auth)
+def submit_report(request: HttpRequest, pk: int, data: StayReportIn) -> Status:
     stay = selectors.stay_for(request.user, pk)
     r = services.submit_report(request.user, stay, kind=data.kind, text=data.text)
     return Status(201, {"id": r.pk, "kind": r.kind, "author_role": r.author_role, "state": r.state})

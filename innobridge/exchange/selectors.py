@@ -232,6 +232,37 @@ def places_offered_figure(as_of: dt.datetime, by: str | None = None) -> list[Row
 
 
 # ------------------------------------------------------- who saw whose personal data
+def view_role_label(role: str) -> str:
+    """A register row's stored role in the reader's language."""
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "officer": _("programme officer"),
+        "coordinator": _("coordinator"),
+        "supervisor": _("supervisor"),
+        "reviewer": _("reviewer"),
+    }
+    return labels.get(role, _("other"))
+
+
+def view_item_label(item: str) -> str:
+    """A register row's stored item ("application file", "document: cv", "reference
+    letter 12"; stable English labels) in the reader's language."""
+    from django.utils.translation import gettext as _
+
+    from .models import DocumentKind
+
+    if item.startswith("application file"):
+        return _("application file (API)") if item.endswith("(API)") else _("application file")
+    if item.startswith("document: "):
+        kind = item.removeprefix("document: ")
+        label = dict(DocumentKind.choices).get(kind, kind)
+        return _("document: %(kind)s") % {"kind": label}
+    if item.startswith("reference letter "):
+        return _("reference letter %(number)s") % {"number": item.removeprefix("reference letter ")}
+    return item
+
+
 def application_views_for(user: Any, app: Application) -> list[dict[str, Any]]:
     """The register of views of ``app`` as ``user`` may read it: the applicant sees the
     role, side, item and time of every view and the name of everyone but reviewers
@@ -248,10 +279,10 @@ def application_views_for(user: Any, app: Application) -> list[dict[str, Any]]:
         rows.append(
             {
                 "viewed_at": v.viewed_at,
-                "role": v.viewer_role,
+                "role": view_role_label(v.viewer_role),
                 "viewer": v.viewer_repr if officer or v.viewer_role != "reviewer" else "",
-                "viewer_region": v.viewer_region,
-                "item": v.item,
+                "viewer_region": v.get_viewer_region_display() if v.viewer_region else "",
+                "item": view_item_label(v.item),
                 "crosses_boundary": v.crosses_boundary,
             }
         )

@@ -89,7 +89,7 @@ class AmountOut(Schema):
     currency: str
 
 
-class PartnerOut(Schema):
+class ProposalPartnerOut(Schema):
     name: str
     name_zh: str
     region: str
@@ -100,7 +100,7 @@ class PublicProjectOut(Schema):
     title: str
     title_zh: str
     call: str
-    partners: list[PartnerOut]
+    partners: list[ProposalPartnerOut]
     amounts: list[AmountOut]
 
 
