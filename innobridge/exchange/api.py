@@ -560,7 +560,9 @@ def adjust(request: HttpRequest, pk: int, data: AdjustIn) -> dict[str, Any]:
     return {"flags": flags, "run": _run(run)}
 
 
-@router.post("/matchings/{pk}/offers", response={201: list[PlacementOfferOut], **ERRORS}, auth=_auth)
+@router.post(
+    "/matchings/{pk}/offers", response={201: list[PlacementOfferOut], **ERRORS}, auth=_auth
+)
 def send_offers(request: HttpRequest, pk: int) -> Status:
     offers = services.send_offers(request.user, get_object_or_404(MatchingRun, pk=pk))
     out = [
