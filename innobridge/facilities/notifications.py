@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from innobridge.core.language import display_chinese, name_in_language
+from innobridge.core.links import site_url
 from innobridge.people.notifications import notify
 
 from .models import Booking, BookingStatus, TrainingRequestStatus, UserCategory
@@ -99,13 +100,6 @@ DISPUTE_RESOLVED_BODY = gettext_noop(
     "\n"
     "%(url)s\n"
 )
-
-
-def site_url(path: str) -> str:
-    """``path`` made absolute with ``settings.SITE_URL`` when that is set (e.g.
-    ``https://innobridge.example.org``); the bare path otherwise."""
-    base = str(getattr(settings, "SITE_URL", "") or "").rstrip("/")
-    return f"{base}{path}"
 
 
 def _zone(booking: Booking) -> ZoneInfo:

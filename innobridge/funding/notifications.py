@@ -14,16 +14,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from innobridge.core.links import site_url
 from innobridge.people.models import Person
 
 from .models import Notification, ReviewAssignment
-
-
-def site_url(path: str) -> str:
-    """``path`` made absolute with ``settings.SITE_URL`` (e.g.
-    ``https://innobridge.example.org``); the bare path when it is not set."""
-    base = str(getattr(settings, "SITE_URL", "") or "").rstrip("/")
-    return f"{base}{path}"
 
 
 def notify(

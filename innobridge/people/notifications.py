@@ -17,17 +17,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from innobridge.core.links import site_url
 from innobridge.core.models import Notice
 from innobridge.core.services import mark_notices_read as _mark_read
 from innobridge.core.services import notify_in_app
 
 from .models import Introduction, Person
-
-
-def site_url(path: str) -> str:
-    """``path`` made absolute with ``settings.SITE_URL`` when that is set."""
-    base = str(getattr(settings, "SITE_URL", "") or "").rstrip("/")
-    return f"{base}{path}"
 
 
 def notify(

@@ -15,13 +15,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from innobridge.core.language import display_chinese
+from innobridge.core.links import site_url
 
 logger = logging.getLogger(__name__)
-
-
-def site_url(path: str) -> str:
-    base = str(getattr(settings, "SITE_URL", "") or "").rstrip("/")
-    return f"{base}{path}"
 
 
 def _enqueue_mail(subject: str, body: str, email: str) -> None:
