@@ -18,14 +18,10 @@ and the same papers. Seeding twice adds nothing.
 
 from __future__ import annotations
 
-import functools
-import json
 import os
 import random
 import re
-from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -36,8 +32,16 @@ from innobridge.core.language import to_script
 from innobridge.core.permissions import Role
 
 from . import services
+from .demo_papers import (
+    Paper,
+    Pools,
+    chinese_keywords,
+    english_keywords,
+    load_pools,
+    publication_data,
+    read_jsonl,
+)
 from .models import CareerStage, Organisation, Person, ResearcherProfile
-from .services import PublicationData
 
 DEMO_PASSWORD = "innobridge-demo"
 
@@ -71,10 +75,6 @@ ROLE_ACCOUNTS: list[tuple[str, str, str, str, str, str, bool]] = [
 DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     (label, username, DEMO_PASSWORD) for _r, username, label, *_rest in ROLE_ACCOUNTS
 ]
-
-LICENCE_CSL = "Apache-2.0, CSL (Li et al., COLING 2022)"
-LICENCE_ARXIV = "CC0, arXiv metadata"
-LICENCE_ACL = "CC BY 4.0, ACL Anthology"
 
 # Real institutions by ROR id, with a Chinese name for those whose ROR record has none.
 HK_INSTITUTIONS: dict[str, str] = {
@@ -167,88 +167,6 @@ FIELD_TO_DISCIPLINE = {
     "Quantitative Biology": "生物学/生物科学与工程",
     "Quantitative Finance": "应用经济学",
 }
-ACL_TOPICS: list[tuple[str, str]] = [
-    ("machine translation", r"translat"),
-    ("question answering", r"question|answer|reading comprehension"),
-    ("sentiment analysis", r"sentiment|emotion|opinion|stance"),
-    ("dialogue systems", r"dialog|conversation|chatbot"),
-    ("summarization", r"summar"),
-    ("information extraction", r"extraction|named entit|\bNER\b|relation|event"),
-    ("syntactic parsing", r"pars|syntax|syntactic|dependency|grammar"),
-    ("semantic representation", r"semantic|meaning|AMR"),
-    ("language models", r"language model|pre-?train|BERT|transformer"),
-    ("word embeddings", r"embedding|word vector|representation"),
-    ("knowledge graphs", r"knowledge|graph"),
-    ("multilingual NLP", r"multilingual|cross-lingual|low-resource"),
-    ("text generation", r"generat"),
-    ("text classification", r"classif|detect"),
-]
-STOP_WORDS = set(
-    [
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "among",
-        "based",
-        "using",
-        "which",
-        "their",
-        "there",
-        "these",
-        "those",
-        "from",
-        "into",
-        "with",
-        "without",
-        "within",
-        "between",
-        "through",
-        "under",
-        "over",
-        "paper",
-        "study",
-        "results",
-        "model",
-        "models",
-        "method",
-        "methods",
-        "approach",
-        "analysis",
-        "problem",
-        "problems",
-        "effect",
-        "effects",
-        "case",
-        "cases",
-        "general",
-        "first",
-        "second",
-        "third",
-        "higher",
-        "lower",
-        "large",
-        "small",
-        "properties",
-        "system",
-        "systems",
-        "theory",
-        "their",
-        "other",
-        "some",
-        "such",
-        "than",
-        "then",
-        "when",
-        "where",
-        "while",
-        "the",
-        "and",
-        "for",
-    ]
-)
-
 # Demo population: (region, primary corpus, count).
 POPULATION: list[tuple[str, str, int]] = [
     ("HK", "english", 52),
@@ -256,126 +174,6 @@ POPULATION: list[tuple[str, str, int]] = [
     ("CN", "csl", 60),
     ("CN", "english", 20),
 ]
-
-
-@dataclass
-class Paper:
-    source: str  # csl | arxiv | acl
-    group: str  # discipline / category / topic
-    label: str  # English label of the group
-    record: dict[str, Any]
-
-
-@dataclass
-class Pools:
-    """Papers by (source, group), handed out without replacement."""
-
-    groups: dict[tuple[str, str], list[Paper]] = field(default_factory=dict)
-
-    def take(self, key: tuple[str, str], n: int) -> list[Paper]:
-        pool = self.groups.get(key, [])
-        taken, self.groups[key] = pool[:n], pool[n:]
-        return taken
-
-    def keys_with(self, source: str, at_least: int) -> list[tuple[str, str]]:
-        return sorted(k for k, v in self.groups.items() if k[0] == source and len(v) >= at_least)
-
-
-@functools.lru_cache(maxsize=8)
-def _read_jsonl(path: Path) -> tuple[dict[str, Any], ...]:
-    """The records of a JSON Lines file (read once per process; never mutated)."""
-    if not path.exists():
-        return ()
-    with path.open(encoding="utf-8") as handle:
-        return tuple(json.loads(line) for line in handle if line.strip())
-
-
-def _acl_topic(record: dict[str, Any]) -> str:
-    for text in (record.get("title", ""), record.get("abstract", "")):
-        for topic, pattern in ACL_TOPICS:
-            if re.search(pattern, text, flags=re.IGNORECASE):
-                return topic
-    return "natural language processing"
-
-
-def load_pools(data_dir: Path, rng: random.Random) -> Pools:
-    pools = Pools()
-    grouped: dict[tuple[str, str], list[Paper]] = defaultdict(list)
-    for r in _read_jsonl(data_dir / "csl" / "csl_benchmark_2000.jsonl"):
-        grouped[("csl", r["discipline"])].append(
-            Paper("csl", r["discipline"], r.get("category_en", ""), r)
-        )
-    for r in _read_jsonl(data_dir / "arxiv-0704" / "arxiv_0704_2000.jsonl"):
-        category = (r.get("categories") or [r.get("primary_archive", "physics")])[0]
-        grouped[("arxiv", category)].append(Paper("arxiv", category, r.get("field", ""), r))
-    for r in _read_jsonl(data_dir / "acl-anthology-en" / "acl_main_2016_2021.jsonl"):
-        topic = _acl_topic(r)
-        grouped[("acl", topic)].append(Paper("acl", topic, topic, r))
-    for key in sorted(grouped):
-        papers = grouped[key]
-        rng.shuffle(papers)
-        pools.groups[key] = papers
-    return pools
-
-
-def publication_data(paper: Paper) -> PublicationData:
-    r = paper.record
-    if paper.source == "csl":
-        return PublicationData(
-            title=r["title"],
-            abstract=r.get("abstract", ""),
-            language="zh-hans",
-            keywords=list(r.get("keywords") or []),
-            source="dataset",
-            source_id=r["id"],
-            licence=LICENCE_CSL,
-            venue=f"CSL: {r.get('discipline', '')}",
-        )
-    if paper.source == "arxiv":
-        return PublicationData(
-            title=r["title"],
-            abstract=r.get("abstract", ""),
-            year=2007,
-            venue=r.get("journal_ref") or f"arXiv ({', '.join(r.get('categories') or [])})",
-            doi=r.get("doi") or None,
-            language="en",
-            keywords=list(r.get("categories") or []),
-            author_names=list(r.get("authors") or []),
-            url=r.get("url", ""),
-            source="dataset",
-            source_id=r["id"],
-            licence=LICENCE_ARXIV,
-        )
-    return PublicationData(
-        title=r["title"],
-        abstract=r.get("abstract", ""),
-        year=r.get("year"),
-        venue=r.get("venue", ""),
-        doi=r.get("doi") or None,
-        language="en",
-        author_names=list(r.get("authors") or []),
-        url=r.get("url", ""),
-        source="dataset",
-        source_id=r["id"],
-        licence=LICENCE_ACL,
-    )
-
-
-def _english_keywords(papers: list[Paper], n: int = 4) -> list[str]:
-    words: Counter[str] = Counter()
-    for paper in papers:
-        for word in re.findall(r"[A-Za-z][A-Za-z-]{4,}", paper.record.get("title", "")):
-            lower = word.lower()
-            if lower not in STOP_WORDS:
-                words[lower] += 1
-    return [w for w, _ in words.most_common(n)]
-
-
-def _chinese_keywords(papers: list[Paper], n: int = 5) -> list[str]:
-    counts: Counter[str] = Counter()
-    for paper in papers:
-        counts.update(paper.record.get("keywords") or [])
-    return [k for k, _ in counts.most_common(n)]
 
 
 def _name(region: str, rng: random.Random, used: set[str]) -> tuple[str, str, str]:
@@ -471,14 +269,14 @@ def _role_papers(username: str, n: int = 6) -> list[Paper]:
     if username == "demo-researcher":
         rows = [
             r
-            for r in _read_jsonl(data / "arxiv-0704" / "arxiv_0704_2000.jsonl")
+            for r in read_jsonl(data / "arxiv-0704" / "arxiv_0704_2000.jsonl")
             if (r.get("categories") or [""])[0] == "quant-ph"
         ]
         group, source = "quant-ph", "arxiv"
     else:
         rows = [
             r
-            for r in _read_jsonl(data / "acl-anthology-en" / "acl_main_2016_2021.jsonl")
+            for r in read_jsonl(data / "acl-anthology-en" / "acl_main_2016_2021.jsonl")
             if re.search(r"\btranslation\b", r.get("title", ""), flags=re.IGNORECASE)
         ]
         group, source = "machine translation", "acl"
@@ -656,7 +454,7 @@ def _draw_papers(
         key = rng.choice(keys)
         papers = pools.take(key, rng.randint(4, 8))
         discipline = key[1]
-        topics_zh = [discipline.split("/")[0], *_chinese_keywords(papers, 4)]
+        topics_zh = [discipline.split("/")[0], *chinese_keywords(papers, 4)]
         topics_en = [papers[0].label] if papers and papers[0].label else []
         return papers, topics_en, topics_zh, "zh"
     source = "acl" if rng.random() < 0.45 else "arxiv"
@@ -667,9 +465,9 @@ def _draw_papers(
     papers = pools.take(key, rng.randint(4, 8))
     field_name = papers[0].record.get("field", "") if papers else ""
     if key[0] == "acl":
-        topics_en = [key[1], *_english_keywords(papers, 3)]
+        topics_en = [key[1], *english_keywords(papers, 3)]
     else:
-        topics_en = [field_name, key[1], *_english_keywords(papers, 3)]
+        topics_en = [field_name, key[1], *english_keywords(papers, 3)]
     discipline = next((d for f, d in FIELD_TO_DISCIPLINE.items() if field_name.startswith(f)), "")
     topics_zh = [discipline.split("/")[0]] if discipline else []
     # Some Hong Kong researchers also publish in Chinese, in their own discipline.

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
-from innobridge.people import demo
+from innobridge.people import demo, demo_papers
 from innobridge.people.models import Person, Publication, ResearcherProfile
 
 needs_data = pytest.mark.skipif(
@@ -55,15 +55,15 @@ def test_demo_researchers_have_coherent_real_papers(db: Any) -> None:
         assert len(publications) >= 3
         assert all(p.licence for p in publications)
     licences = set(Publication.objects.values_list("licence", flat=True))
-    assert demo.LICENCE_CSL in licences
-    assert licences <= {demo.LICENCE_CSL, demo.LICENCE_ARXIV, demo.LICENCE_ACL}
+    assert demo_papers.LICENCE_CSL in licences
+    assert licences <= {demo_papers.LICENCE_CSL, demo_papers.LICENCE_ARXIV, demo_papers.LICENCE_ACL}
 
 
 @needs_data
 def test_same_seed_same_papers() -> None:
     def draw(seed: int) -> list[str]:
         rng = random.Random(seed)
-        pools = demo.load_pools(Path(settings.DATA_DIR), rng)
+        pools = demo_papers.load_pools(Path(settings.DATA_DIR), rng)
         ids = []
         for region, corpus in (("HK", "english"), ("CN", "csl"), ("HK", "csl")):
             papers, *_ = demo._draw_papers(pools, region, corpus, rng)
