@@ -246,6 +246,9 @@ class InfoRequestOut(Schema):
     overdue: bool = Field(description="Unanswered after its deadline.")
     answer: str
     answered_at: dt.datetime | None
+    lapsed_at: dt.datetime | None = Field(
+        description="When the officer resumed screening without an answer (deadline missed)."
+    )
 
 
 class ConflictCreatedOut(Schema):
