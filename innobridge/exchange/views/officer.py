@@ -21,6 +21,7 @@ from ..forms import (
     ReviewForm,
     StipendForm,
 )
+from ..matching import pair_level
 from ..models import (
     ApplicationState,
     ChecklistItem,
@@ -220,7 +221,11 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
     for method in MatchingMethod.values:
         latest = runs.get(method)
         if latest is not None:
-            rows = [(a, names.get(a, a), places.get(pl)) for a, pl in latest.pairs]
+            aff = (latest.options or {}).get("affinity", {})
+            rows = [
+                (a, names.get(a, a), places.get(pl), aff.get(f"{a}:{pl}")) for a, pl in latest.pairs
+            ]
+            rows = [(*r, pair_level(r[3])) for r in rows]
             columns.append({"run": latest, "m": latest.metrics, "rows": rows})
     return render(
         request,
