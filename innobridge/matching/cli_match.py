@@ -222,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
 
     emb = E5Embedder() if args.model == "e5" else USEEmbedder()
     idx = SearchIndex(emb, cache_dir=args.cache_dir)
+    if entities:  # the batch affinity has no second opinion: do not embed its vectors
+        idx.second = None
     show = not args.no_progress
     idx.add(docs, progress=show)
     out = sys.stdout
