@@ -223,9 +223,15 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
         if latest is not None:
             aff = (latest.options or {}).get("affinity", {})
             rows = [
-                (a, names.get(a, a), places.get(pl), aff.get(f"{a}:{pl}")) for a, pl in latest.pairs
+                (
+                    a,
+                    names.get(a, a),
+                    places.get(pl),
+                    aff.get(f"{a}:{pl}"),
+                    pair_level(aff.get(f"{a}:{pl}")),
+                )
+                for a, pl in latest.pairs
             ]
-            rows = [(*r, pair_level(r[3])) for r in rows]
             columns.append({"run": latest, "m": latest.metrics, "rows": rows})
     return render(
         request,
