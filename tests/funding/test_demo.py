@@ -6,11 +6,11 @@ import io
 
 import pytest
 
+from innobridge.core.models import Notice
 from innobridge.funding import demo
 from innobridge.funding.models import (
     Call,
     Funder,
-    Notification,
     Project,
     Proposal,
     ReviewAssignment,
@@ -55,7 +55,7 @@ def test_demo_seed_is_complete_and_idempotent(make_person, db):
     out = io.StringIO()
     demo.seed(out)
     assert "open call with 4 submitted" in out.getvalue(), out.getvalue()
-    assert Notification.objects.filter(subject__icontains="decision").exists()
+    assert Notice.objects.filter(source="funding", subject__icontains="decision").exists()
     # the open call: some proposals out to reviewers (the demo reviewer invited), some
     # waiting for screening, the demo researcher's draft
     open_call = Call.objects.get(decided_at__isnull=True)
