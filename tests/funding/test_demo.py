@@ -9,12 +9,11 @@ import io
 import pytest
 from django.utils import timezone
 
-from innobridge.core.models import AuditEvent
+from innobridge.core.models import AuditEvent, Notice
 from innobridge.funding import demo
 from innobridge.funding.models import (
     Call,
     Funder,
-    Notification,
     Project,
     Proposal,
     ProposalState,
@@ -165,7 +164,7 @@ def test_demo_seed_is_complete_coherent_and_idempotent(make_person, db):
     demo.seed(out)
     log = out.getvalue()
     assert "in review with 3 proposals" in log and "open call with 2 submitted" in log, log
-    assert Notification.objects.filter(subject__icontains="decision").exists()
+    assert Notice.objects.filter(source="funding", subject__icontains="decision").exists()
     assert Call.objects.count() == 3
     decided, in_review, open_call = Call.objects.order_by("opens_at")
     assert decided.decided_at is not None and in_review.decided_at is None

@@ -13,10 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from innobridge.core.models import AuditEvent
+from innobridge.core.models import AuditEvent, Notice
 from innobridge.funding import services
 from innobridge.funding.audit import FundingAction
-from innobridge.funding.models import InfoRequest, Notification, ProposalState
+from innobridge.funding.models import InfoRequest, ProposalState
 from innobridge.funding.workflow import allowed_actions
 
 
@@ -40,10 +40,10 @@ def test_officer_asks_team_answers_screening_continues(
     submitted.refresh_from_db()
     assert submitted.state == ProposalState.MORE_INFO
     # each member told in their own language, by mail as well
-    lead_note = Notification.objects.filter(recipient=world.lead).first()
+    lead_note = Notice.objects.filter(source="funding", recipient=world.lead).first()
     assert lead_note.subject == "More information requested"
     assert "Shenzhen technician" in lead_note.body
-    partner_note = Notification.objects.filter(recipient=world.partner).first()
+    partner_note = Notice.objects.filter(source="funding", recipient=world.partner).first()
     assert partner_note.subject == "已要求补充信息"
     assert any("Shenzhen technician" in m.body for m in mail.outbox)
     ev = AuditEvent.objects.get(action=FundingAction.INFORMATION_REQUESTED)
@@ -70,7 +70,7 @@ def test_officer_asks_team_answers_screening_continues(
     assert submitted.state == ProposalState.SUBMITTED
     assert req.answer == "The Shenzhen Institute." and req.answered_by == world.lead
     assert not req.answered_late
-    assert Notification.objects.filter(recipient=world.hk_officer).exists()
+    assert Notice.objects.filter(source="funding", recipient=world.hk_officer).exists()
     assert AuditEvent.objects.filter(action=FundingAction.INFORMATION_PROVIDED).count() == 1
     # screening continues
     services.screen_proposal(world.hk_officer, submitted, eligible=True)
@@ -216,8 +216,8 @@ def test_screening_resumes_after_a_missed_deadline_and_may_screen_out(
     ev = AuditEvent.objects.get(action=FundingAction.PROPOSAL_SCREENING_RESUMED)
     assert ev.before["state"] == "more_info" and ev.after["state"] == "submitted"
     assert AuditEvent.objects.filter(action=FundingAction.INFORMATION_LAPSED).count() == 1
-    assert Notification.objects.filter(
-        recipient=world.lead, subject="Screening continues without your answer"
+    assert Notice.objects.filter(
+        source="funding", recipient=world.lead, subject="Screening continues without your answer"
     ).exists()
     # no late answer any more; no second resume
     with pytest.raises(ValidationError):
