@@ -188,7 +188,8 @@ def take(base: str, out: Path) -> list[tuple[str, Shot, str, int]]:
                         "main form button[type=submit], main form input[type=submit]"
                     ).first.click()
                     page.wait_for_load_state()
-                page.goto(shot.path())
+                # partner search embeds the query with the model: slow on a loaded machine
+                page.goto(shot.path(), timeout=300_000)
                 if shot.prepare:
                     shot.prepare(page)
                 width = int(page.evaluate("document.documentElement.scrollWidth"))
