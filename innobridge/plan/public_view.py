@@ -120,7 +120,7 @@ def _releases(ind: Indicator, periods: list[Figures]) -> list[Release]:
     """The periods as published, protected together; remembered in the cache (the
     snapshots of past quarters do not change, and the key is the figures themselves)."""
     counts = [_counts(ind, f) for f in periods]
-    additive = {d: d in ind.additive for d in PUBLIC_DIMENSIONS}
+    additive: dict[str, bool] = {str(d): d in ind.additive for d in PUBLIC_DIMENSIONS}
     digest = hashlib.sha256(repr((ind.key, counts, ind.historical)).encode()).hexdigest()
     key = f"plan:public:{digest}"
     cached = cache.get(key)
