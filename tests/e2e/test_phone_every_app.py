@@ -1,6 +1,7 @@
 """Every app's main pages on a phone (390 px wide), in the three languages, on the demo's
 data: no page is wider than the screen (wide tables scroll inside their own box), and the
-language switch is on screen. The pages a person reaches first in each app — lists, a
+language switch is on screen; the booking week, which scrolls sideways, says so in a line
+above it (as every wide table does). The pages a person reaches first in each app — lists, a
 detail page of each kind, the manager's, officer's and enterprise's own pages, the plan
 dashboard, an indicator and a funnel with their charts."""
 
@@ -129,7 +130,15 @@ def _session_cookie(username: str, url: str) -> dict[str, str]:
 def test_every_apps_main_pages_fit_a_phone_in_each_language(
     demo: dict[str, Any], browser: Any, live_server: Any, screenshot_dir: Path
 ) -> None:
+    from innobridge.facilities.models import Resource
+
     pages = _pages()
+    week = Resource.objects.order_by("pk").first().get_absolute_url()  # type: ignore[union-attr]
+    hint = {
+        "en": "Scroll sideways to see all of it →",
+        "zh-hant": "左右捲動以查看全部 →",
+        "zh-hans": "左右滚动以查看全部 →",
+    }
     too_wide: list[str] = []
     for language in LANGUAGES:
         contexts: dict[str | None, Any] = {}
@@ -161,6 +170,11 @@ def test_every_apps_main_pages_fit_a_phone_in_each_language(
                         path=str(screenshot_dir / f"phone-{language}-{name}.png"), full_page=True
                     )
                     too_wide.append(f"{language} {who or 'visitor'} {url}: {width}px")
+                if url == week:  # the booking week scrolls sideways, and says so
+                    calendar = page.locator(".fac-week")
+                    calendar_hint = calendar.locator("xpath=preceding-sibling::p[1]")
+                    assert calendar_hint.inner_text() == hint[language]
+                    assert calendar_hint.is_visible()
                 switch = page.locator('[data-testid="language-switcher"] button').first
                 assert switch.is_visible(), (url, language)
         finally:
