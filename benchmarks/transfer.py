@@ -68,6 +68,7 @@ from benchmarks._gsdata import REPO, cache_dir, data_dir
 VIEWS = ("title", "first claim", "title+abstract")
 TOP = 100
 SPLITS = ("tune", "held-out")
+DIRECTIONS = ("patent->paper", "paper->patent")
 RUN: dict[str, Any] = {}  # load average, prewarm and CPU figures of this run
 
 
@@ -264,7 +265,7 @@ def grid() -> tuple[Any, ...]:
     return tuple(
         Fusion("rrf", float(k), share, TOP)
         for k in (10, 30, 60, 100)
-        for share in (0.5, 1.0, 1.5, 2.0, 3.0)
+        for share in (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 10.0)
     )
 
 
@@ -408,6 +409,11 @@ def chosen(tuning: dict[str, list[float]]) -> tuple[int, list[dict[str, Any]]]:
     ]
 
 
+def views_of(results: dict[str, Any]) -> set[str]:
+    """The patent views measured in both directions."""
+    return {v for v in VIEWS if all(f"{d} | {v}" in results for d in DIRECTIONS)}
+
+
 def write(
     args: Any,
     embedder: Any,
@@ -471,7 +477,8 @@ def write(
             "views measured": sorted(held),
         },
     }
-    out["complete"] = complete
+    out["views not measured"] = [v for v in VIEWS if v not in views_of(results)]
+    out["complete"] = complete and not out["views not measured"]
     Path(args.out).write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     if complete:
         print(json.dumps(out["targets (held-out split)"]))
