@@ -51,8 +51,8 @@ from .documents import Document
 from .embed import E5Embedder, Embedder, EmbeddingCache, LanguageCentering
 from .explain import Explanation, Hit, closest_sentence, shared_terms
 from .index import VectorIndex
-from .levels import level as kind_level
 from .levels import Kind, query_kind
+from .levels import level as kind_level
 from .lexical import LexicalIndex
 from .second import SecondOpinion, text_vectors
 from .text import detect_language, fold, language_group, tokenize_folded
