@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data-dir", default=None)
     ap.add_argument("--datasets", type=int, default=10, help="d_20_1..N (10: the protocol)")
+    ap.add_argument("--no-use", action="store_true", help="without the use_long variants")
     ap.add_argument(
         "--out", default=str(REPO / "benchmarks" / "results" / "goldstandard_variants.json")
     )
@@ -133,8 +134,10 @@ def main(argv: list[str] | None = None) -> int:
         eu = [embed_text_units(e.texts, cfg, e5, cache, cen) for e in ents]
         pairs = [unit_pair_similarity(qu, u, cen) for u in eu]
         lex = lexical_affinity(ents, qtexts, cfg.lexical_mode)
-        uq = embed([embedding_text(t) for t in qtexts], "passage", use, cache)
-        ue = [embed([embedding_text(t) for t in e.texts], "passage", use, cache) for e in ents]
+        uq, ue = None, None
+        if not args.no_use:
+            uq = embed([embedding_text(t) for t in qtexts], "passage", use, cache)
+            ue = [embed([embedding_text(t) for t in e.texts], "passage", use, cache) for e in ents]
         data.append((pids, papers, qu, qtok, eu, pairs, lex, uq, ue))
     embed_s = round(time.time() - t0, 1)
     pids, papers = data[0][0], data[0][1]
@@ -167,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     def use_dense() -> list[np.ndarray]:
         mats = []
         for *_x, uq, ue in data:
+            assert uq is not None and ue is not None
             m = np.empty((len(ue), len(uq)), np.float32)
             for i, v in enumerate(ue):
                 s = v @ uq.T  # (texts, queries)
@@ -198,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     record("aggregation=top3 + profile", hybrid(dense(agg="top3")))
     for lw in (0.07, 0.13, 0.15):
         record(f"lexical_weight={lw}", hybrid(base, lw))
+    if args.no_use:
+        Path(args.out).write_text(json.dumps(out, indent=1), encoding="utf-8")
+        return 0
     ud = use_dense()
     for b in (0.05, 0.1, 0.2):
         record(f"use_long={b}", hybrid([x + b * u for x, u in zip(base, ud, strict=True)]))
