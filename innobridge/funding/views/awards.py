@@ -92,3 +92,16 @@ def answer_info(request: HttpRequest, pk: int) -> HttpResponse:
         _("Your answer was sent and the proposal resubmitted."),
         p.get_absolute_url(),
     )
+
+
+@login_required
+@require_POST
+def resume_screening(request: HttpRequest, pk: int) -> HttpResponse:
+    """After a missed deadline: the officer goes on screening without the answer."""
+    p = _proposal(request, pk)
+    return act(
+        request,
+        lambda: services.resume_screening(request.user, p),
+        _("Screening resumed without the applicants' answer."),
+        p.get_absolute_url() + "#screening",
+    )

@@ -138,6 +138,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             f.side_currency = cs.currency
             f.requested = totals.get(cs.side, {}).get("funder", 0)
         ctx["can_request_info"] = "request_info" in actions
+        ctx["can_resume_screening"] = "resume_screening" in actions
         ctx["decided_funders"] = set(p.decisions.values_list("funder_id", flat=True))
         ctx["screen_funders"] = services.screenable_funders(request.user, p)
     if role == ProposalRole.REVIEWER:
