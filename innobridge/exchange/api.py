@@ -20,6 +20,7 @@ from innobridge.people.models import Organisation
 from . import selectors, services
 from .models import (
     Application,
+    ApplicationState,
     ChecklistTemplate,
     MatchingRun,
     Offer,
@@ -189,7 +190,7 @@ class ApplicationOut(Schema):
 
 
 def _application(user: Any, app: Application) -> dict[str, Any]:
-    draft = app.state == "draft" and app.applicant_id == user.pk
+    draft = app.state == ApplicationState.DRAFT and app.applicant_id == user.pk
     return {
         "id": app.pk,
         "programme": app.programme_id,
