@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks._gsdata import REPO, cache_dir
 from innobridge.matching.affinity import (
     DEFAULT_CONFIG,
+    DOCUMENT_TOKENS,
     embed_query_units,
     embed_text_units,
     query_roles,
@@ -51,6 +52,7 @@ from innobridge.matching.embed import (
 )
 from innobridge.matching.rank import SearchIndex
 from innobridge.matching.second import SecondOpinion
+from innobridge.matching.text import fold, tokenize_folded
 
 DEV = REPO / "benchmarks" / "data" / "crosslingual_dev"
 PAIRS = DEV / "pairs.jsonl"
@@ -123,6 +125,9 @@ def ranks_from_scores(
 def summarise(rows: list[dict], ranks: dict[str, list[int]]) -> dict[str, Any]:
     """Recall@1, recall@10 and MRR per split × (all | unit | unit+script) × direction."""
     groups: dict[str, Callable[[dict], bool]] = {"all": lambda r: True}
+    # the pooled figure of the first round (terms and names only), and the new units
+    groups["term+name"] = lambda r: r["unit"] in ("term", "name")
+    groups["title+sentence+paragraph"] = lambda r: r["unit"] in ("title", "sentence", "paragraph")
     for unit in sorted({r["unit"] for r in rows}):
         groups[unit] = lambda r, u=unit: r["unit"] == u
         for script in sorted({r["script"] for r in rows if r["unit"] == unit}):
@@ -234,6 +239,51 @@ def level_bias(
     return float(np.mean(diffs))
 
 
+LENGTH_BINS = ((1, 4), (5, DOCUMENT_TOKENS))  # folded tokens of the query: terms/names, titles
+
+
+def query_bin(text: str) -> int:
+    n = len(tokenize_folded(fold(text)))
+    return next((b for b, (lo, hi) in enumerate(LENGTH_BINS) if lo <= n <= hi), -1)
+
+
+def by_length(rows: list[dict], grid_ranks: dict) -> dict[str, Any]:
+    """The second opinion's weight and top-k chosen per length of the query (bins of
+    :data:`LENGTH_BINS`) on the tune split (mean recall@1 of the two directions, then MRR),
+    and the figures of that choice — a variant, adopted only if it beats one weight."""
+    bins = {d: [query_bin(query_text(r, d)) for r in rows] for d in DIRECTIONS}
+    chosen = {}
+    for b in range(len(LENGTH_BINS)):
+
+        def key(wk: tuple, b: int = b) -> tuple[float, float]:
+            r1, mrr = [], []
+            for d in DIRECTIONS:
+                rk = np.array(
+                    [x for x, r, bb in zip(grid_ranks[wk][d], rows, bins[d], strict=True)
+                     if r["split"] == "tune" and bb == b]
+                )  # fmt: skip
+                if len(rk):
+                    r1.append(float((rk == 1).mean()))
+                    mrr.append(float((1.0 / rk).mean()))
+            return (float(np.mean(r1)) if r1 else 0.0, float(np.mean(mrr)) if mrr else 0.0)
+
+        chosen[b] = max(grid_ranks, key=key)
+    ranks = {
+        d: [
+            grid_ranks[chosen[bb]][d][i] if bb in chosen else grid_ranks[(0.0, 50)][d][i]
+            for i, bb in enumerate(bins[d])
+        ]
+        for d in DIRECTIONS
+    }
+    return {
+        "bins_tokens": [list(x) for x in LENGTH_BINS],
+        "chosen (weight, top_k) per bin": {
+            str(LENGTH_BINS[b]): list(wk) for b, wk in chosen.items()
+        },
+        "figures": summarise(rows, ranks),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "crosslingual_dev.json"))
@@ -247,13 +297,21 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="score matrices only (no run through SearchIndex.search)",
     )
+    ap.add_argument(
+        "--units",
+        default=None,
+        help="only these units, comma-separated (e.g. title): each kind searched on its own",
+    )
     args = ap.parse_args(argv)
     rows = load_pairs()
+    if args.units:
+        rows = [r for r in rows if r["unit"] in set(args.units.split(","))]
     docs, side, by_src = pool(rows)
     cache = EmbeddingCache(cache_dir())
     e5, use = E5Embedder(), USEEmbedder()
     res: dict[str, Any] = {
         "data": [str(p.relative_to(REPO)) for p in PAIR_FILES],
+        "units": args.units or "all",
         "n_pairs": len(rows),
         "n_pool": {"en": len(side["zh->en"]), "zh": len(side["en->zh"])},
         "methods": {},
@@ -274,24 +332,24 @@ def main(argv: list[str] | None = None) -> int:
     engine_m = scores["e5 centred"]
     short = short_queries(rows)
     bias = level_bias(rows, docs, side, by_src, engine_m, scores["use"], short)
-    grid = {}
+    grid, grid_ranks = {}, {}
     for w, k in [(round(x * 0.1, 1), k) for x in range(11) for k in (50, 200)]:
         so = SecondOpinion(USEEmbedder().name, w, bias, k)
-        sm = summarise(
-            rows,
-            ranks_from_scores(
-                rows, docs, side, by_src, blended(engine_m, scores["use"], so, short)
-            ),
+        rk = ranks_from_scores(
+            rows, docs, side, by_src, blended(engine_m, scores["use"], so, short)
         )
+        sm = summarise(rows, rk)
         t = sm["tune"]["all"]
         key = (
             np.mean([t[d]["recall@1"] for d in DIRECTIONS]),
             np.mean([t[d]["mrr"] for d in DIRECTIONS]),
         )
         grid[(w, k)] = (key, sm)
+        grid_ranks[(w, k)] = rk
     best_w, best_k = max(grid, key=lambda wk: grid[wk][0])
+    res["second_opinion_by_length"] = by_length(rows, grid_ranks)
     res["second_opinion_grid"] = {
-        str(w): {
+        f"{w} top {top}": {
             "tune mean recall@1": round(float(k[0]), 4),
             "tune mean mrr": round(float(k[1]), 4),
         }
@@ -304,6 +362,15 @@ def main(argv: list[str] | None = None) -> int:
         "top_k": best_k,
     }
     res["methods"][f"e5 centred + {best_w} x use (top {best_k})"] = grid[(best_w, best_k)][1]
+    shipped = SecondOpinion.for_model(e5.name)
+    if shipped is not None:  # the engine's default as shipped (calibration file), by matrices
+        res["shipped_second_opinion"] = shipped.__dict__
+        res["methods"]["engine default (shipped second opinion)"] = summarise(
+            rows,
+            ranks_from_scores(
+                rows, docs, side, by_src, blended(engine_m, scores["use"], shipped, short)
+            ),
+        )
     if args.calibrate:
         SecondOpinion(USEEmbedder().name, best_w, round(bias, 4), best_k).save(
             e5.name, "chosen by benchmarks/crosslingual_dev.py on the tune split"

@@ -197,9 +197,24 @@ def cli_d_20_1(gs: Path, ratings: dict, tune: set[str]) -> dict[str, Any]:
     ents = [Document(p, profiles[p]) for p in pids]
     m = affinity_matrix(ents, [subs[k] for k in papers], E5Embedder(), EmbeddingCache(cache_dir()))
     batch_scores = to_scores(m, pids, papers)
+    # the platform's search path (partner search): query→entity lexical only, for contrast
+    from innobridge.matching import SearchIndex
+
+    idx = SearchIndex(E5Embedder(), cache_dir=cache_dir())
+    idx.second = None  # long queries: the second opinion never applies
+    idx.add(ents)
+    hits = idx.search_many([subs[k] for k in papers], len(pids))
+    search_scores: dict[str, dict[str, float]] = {p: {} for p in pids}
+    for k, hs in zip(papers, hits, strict=True):
+        for h in hs:
+            search_scores[h.id][k] = h.score
     held = {p: r for p, r in ratings.items() if p not in tune}
     res: dict[str, Any] = {"command": "innobridge match --corpus C --queries Q --top 58 --json"}
-    for name, sc in (("innobridge match", cli_scores), ("affinity_matrix", batch_scores)):
+    for name, sc in (
+        ("innobridge match", cli_scores),
+        ("affinity_matrix", batch_scores),
+        ("SearchIndex.search (partner search's path)", search_scores),
+    ):
         res[name] = {
             "loss all 58": round(evaluate(ratings, sc).loss, 4),
             "loss held-out 29": round(evaluate(held, sc).loss, 4),

@@ -21,6 +21,7 @@ from . import selectors, services
 from .matching import pair_level
 from .models import (
     Application,
+    ApplicationState,
     ChecklistTemplate,
     MatchingRun,
     Offer,
@@ -190,7 +191,7 @@ class ApplicationOut(Schema):
 
 
 def _application(user: Any, app: Application) -> dict[str, Any]:
-    draft = app.state == "draft" and app.applicant_id == user.pk
+    draft = app.state == ApplicationState.DRAFT and app.applicant_id == user.pk
     return {
         "id": app.pk,
         "programme": app.programme_id,

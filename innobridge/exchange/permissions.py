@@ -11,8 +11,15 @@ from django.utils.translation import gettext as _
 from innobridge.core.permissions import Role, can_act_as
 from innobridge.core.workflow import SYSTEM
 
+from .models import ApplicationState, PlacementState, ReviewState
+
 # States after which a supervisor may see the applicants who chose their placement.
-SHORTLISTED_OR_LATER = {"shortlisted", "offered", "accepted", "unsuccessful"}
+SHORTLISTED_OR_LATER = {
+    ApplicationState.SHORTLISTED,
+    ApplicationState.OFFERED,
+    ApplicationState.ACCEPTED,
+    ApplicationState.UNSUCCESSFUL,
+}
 
 
 def _authed(user: Any) -> bool:
@@ -108,7 +115,7 @@ def can_propose_placement(user: Any, programme: Any) -> bool:
 
 
 def can_view_placement(user: Any, placement: Any) -> bool:
-    if placement.state == "approved":
+    if placement.state == PlacementState.APPROVED:
         return True
     return bool(placement_roles(user, placement))
 
@@ -121,9 +128,11 @@ def can_view_application(user: Any, application: Any) -> bool:
         return False
     if application.applicant_id == user.pk or is_officer(user, application.programme):
         return True
-    if application.state != "draft" and coordinates(user, application.home_organisation_id):
+    if application.state != ApplicationState.DRAFT and coordinates(
+        user, application.home_organisation_id
+    ):
         return True
-    if application.reviews.filter(reviewer=user).exclude(state="conflict").exists():
+    if application.reviews.filter(reviewer=user).exclude(state=ReviewState.CONFLICT).exists():
         return True
     return (
         application.state in SHORTLISTED_OR_LATER
@@ -137,7 +146,9 @@ def can_view_letters(user: Any, application: Any) -> bool:
         return False
     if is_officer(user, application.programme):
         return True
-    return application.reviews.filter(reviewer=user, state__in=["assigned", "submitted"]).exists()
+    return application.reviews.filter(
+        reviewer=user, state__in=[ReviewState.ASSIGNED, ReviewState.SUBMITTED]
+    ).exists()
 
 
 def can_see_reviewers(user: Any, application: Any) -> bool:
@@ -146,11 +157,15 @@ def can_see_reviewers(user: Any, application: Any) -> bool:
 
 
 def can_edit_application(user: Any, application: Any) -> bool:
-    return _authed(user) and application.applicant_id == user.pk and application.state == "draft"
+    return (
+        _authed(user)
+        and application.applicant_id == user.pk
+        and application.state == ApplicationState.DRAFT
+    )
 
 
 def can_review(user: Any, review: Any) -> bool:
-    return _authed(user) and review.reviewer_id == user.pk and review.state == "assigned"
+    return _authed(user) and review.reviewer_id == user.pk and review.state == ReviewState.ASSIGNED
 
 
 def can_rank_placement(user: Any, placement: Any) -> bool:

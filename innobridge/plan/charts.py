@@ -4,12 +4,15 @@ from the project's static files). Each chart sits beside its table, the no-JS vi
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from innobridge.core.charts import FONT, plotly_div
 from innobridge.core.figures import Row
@@ -80,7 +83,20 @@ def series_chart(ind: Indicator, series: Series) -> str:
         )
     )
     _layout(fig, ind.name.get(), str(UNIT_LABELS.get(ind.unit, ind.unit)))
+    # Plotly writes a date axis's month names in English: the ticks are the points' own
+    # days, labelled on the server in the reader's language ("31 Mar 2026" / "2026年3月31日").
+    fig.update_xaxes(
+        tickmode="array",
+        tickvals=[p.day.isoformat() for p in pts],
+        ticktext=point_labels([p.day for p in pts]),
+    )
     return plotly_div(fig, f"plan-series-{ind.key}")
+
+
+def point_labels(days: list[dt.date]) -> list[str]:
+    """The series points' dates in the reader's language and usual form."""
+    fmt = pgettext("chart date label", "j M Y")
+    return [date_format(d, fmt) for d in days]
 
 
 def breakdown_chart(

@@ -17,6 +17,9 @@ from typing import TextIO
 
 from django.db import transaction
 
+from innobridge.core.models import ExchangeRate
+from innobridge.core.services import set_exchange_rate
+
 from .indicators import registry
 from .indicators.base import Indicator, Unit
 from .models import IndicatorSnapshot
@@ -26,6 +29,43 @@ from .services.snapshots import snapshot_rows
 
 QUARTERS = 6
 ACTOR = "system:plan_demo"
+
+# Published HKD → CNY rates (one Hong Kong dollar in renminbi), each with its source, so
+# that "funding committed, both sides, in HKD" can convert the Mainland side's renminbi.
+# Real figures, not invented ones: the Inland Revenue Department's average for the
+# year to 31 March 2024 (HK$100 = RMB 90.8419), in force from 1 April 2024, and the
+# China Foreign Exchange Trade System's central parity of 25 February 2025
+# (HK$100 = RMB 92.245), in force from that day. An operator records newer rates in the
+# admin (core.ExchangeRate); the demo adds these only when the pair has no rate yet.
+PUBLISHED_RATES = (
+    (
+        dt.date(2024, 4, 1),
+        Decimal("0.908419"),
+        "HK Inland Revenue Dept, average rate for the year to 31 Mar 2024: HK$100 = "
+        "RMB 90.8419, https://www.ird.gov.hk/eng/tax/bus_aer24.htm",
+    ),
+    (
+        dt.date(2025, 2, 25),
+        Decimal("0.92245"),
+        "CFETS central parity of 25 Feb 2025: HK$100 = RMB 92.245 (Xinhua), "
+        "http://china.org.cn/china/Off_the_Wire/2025-02/25/content_117731713.htm",
+    ),
+)
+
+
+def seed_rates() -> int:
+    """The published HKD/CNY rates above, unless the pair already has a rate (either
+    way round); returns how many were recorded."""
+    pair = ExchangeRate.objects.filter(base="HKD", quote="CNY") | ExchangeRate.objects.filter(
+        base="CNY", quote="HKD"
+    )
+    if pair.exists():
+        return 0
+    for valid_from, rate, source in PUBLISHED_RATES:
+        set_exchange_rate(
+            ACTOR, base="HKD", quote="CNY", rate=rate, valid_from=valid_from, source=source
+        )
+    return len(PUBLISHED_RATES)
 
 
 def past_quarter_ends(today: dt.date, n: int = QUARTERS) -> list[dt.date]:
@@ -77,6 +117,9 @@ def seed(stdout: TextIO, *, seed: int = 2026) -> None:
         f"plan: {len(report.created)} measures created, {report.series} context series, "
         f"{report.values} context values\n"
     )
+    rates = seed_rates()
+    if rates:
+        stdout.write(f"plan: {rates} published HKD/CNY rates recorded (with their sources)\n")
     today = today_hk()
     rows = take_snapshot(ACTOR)
     stdout.write(f"plan: today's snapshot, {rows} values\n")

@@ -283,6 +283,57 @@ def latest_snapshots(keys: list[str], dimensions: tuple[str, ...] = ()) -> dict[
     return out
 
 
+@dataclass
+class Period:
+    """One closed quarter's last snapshot of an indicator: total and cells."""
+
+    day: dt.date
+    total: Decimal | None
+    is_demo: bool
+    cells: dict[str, list[Row]] = field(default_factory=dict)
+
+
+def closed_quarter_snapshots(
+    keys: list[str], dimensions: tuple[str, ...] = (), *, quarters: int = 4
+) -> dict[str, list[Period]]:
+    """Per indicator, the last snapshot of each of its last ``quarters`` closed quarters
+    (before today's), oldest first, with the cells of ``dimensions`` — two queries."""
+    today = today_hk()
+    first = dt.date(today.year, ((today.month - 1) // 3) * 3 + 1, 1)
+    last_days = (
+        IndicatorSnapshot.objects.filter(indicator_key__in=keys, dimension="", taken_on__lt=first)
+        .annotate(q=TruncQuarter("taken_on"))
+        .values("indicator_key", "q")
+        .annotate(day=Max("taken_on"))
+        .values_list("indicator_key", "day")
+    )
+    days: dict[str, list[dt.date]] = {}
+    for key, day in last_days:
+        days.setdefault(key, []).append(day)
+    wanted = {(k, d) for k, ds in days.items() for d in sorted(ds)[-quarters:]}
+    out: dict[str, list[Period]] = {}
+    if not wanted:
+        return out
+    rows = list(
+        IndicatorSnapshot.objects.filter(
+            indicator_key__in=list(days),
+            taken_on__in={d for _, d in wanted},
+            dimension__in=("", *dimensions),
+        ).order_by("indicator_key", "taken_on", "dimension", "-value", "label")
+    )
+    periods: dict[tuple[str, dt.date], Period] = {}
+    for s in rows:
+        if s.dimension == "" and (s.indicator_key, s.taken_on) in wanted:
+            periods[(s.indicator_key, s.taken_on)] = Period(s.taken_on, s.value, s.is_demo)
+    for s in rows:
+        period = periods.get((s.indicator_key, s.taken_on))
+        if s.dimension and period is not None:
+            period.cells.setdefault(s.dimension, []).append(Row(s.key, s.label, s.value))
+    for (key, _day), period in sorted(periods.items(), key=lambda kv: kv[0][1]):
+        out.setdefault(key, []).append(period)
+    return out
+
+
 def latest_total(ind: Indicator) -> Decimal | None:
     """The indicator's total from its latest snapshot, computed now when it has none."""
     snap = (

@@ -24,7 +24,7 @@ from innobridge.people.models import Organisation
 
 from . import matching, selectors, services
 from . import permissions as perm
-from .models import Deal, Demand, Meeting, Offer, SolutionPlan, TermSheet
+from .models import Deal, Demand, Meeting, Offer, OfferStatus, SolutionPlan, TermSheet
 from .workflow import DEAL_FLOW, DEMAND_FLOW, OFFER_FLOW
 
 router = Router(tags=["transfer"])
@@ -280,7 +280,7 @@ class PassReasonOut(Schema):
 
 @router.post("/offers/{offer_id}/pass", response={204: None, **ERRORS}, auth=_auth)
 def pass_offer(request: HttpRequest, offer_id: int, data: PassIn) -> Status:
-    offer = get_object_or_404(Offer, pk=offer_id, state="published")
+    offer = get_object_or_404(Offer, pk=offer_id, state=OfferStatus.PUBLISHED)
     services.pass_offer(request.user, offer, reason=data.reason, other_text=data.other_text)
     return Status(204, None)
 

@@ -24,8 +24,9 @@ from innobridge.plan.services import end_of_day, take_snapshot, today_hk
 
 pytestmark = pytest.mark.django_db
 
-# Measured after the facilities' figures were grouped (269 before): the bound fails if an
-# indicator goes back to one query per breakdown cell or per breakdown of a shared figure.
+# 269 queries before the facilities' figures were grouped, 130 after (benchmarks/plan.py at
+# full volume): the bound fails if an indicator goes back to one query per breakdown cell
+# or per breakdown of a shared figure.
 RECOMPUTE_QUERY_BOUND = 170
 _slot = itertools.count()
 

@@ -118,3 +118,24 @@ def test_grouped_figures_by_quarter_and_missing_keys(officer: Any) -> None:
     assert rows == [Row("", "", Decimal(Person.objects.count()))]
     with pytest.raises(KeyError):
         grouped(Person.objects.all(), {}, "region")
+
+
+def test_series_dates_are_labelled_in_the_readers_language() -> None:
+    """Plotly would write a date axis's month names in English: the ticks are the
+    points' days, labelled on the server (issue 11 §4, chart month labels)."""
+    from django.utils import translation
+
+    ind = registry.get("projects_late")
+    day = previous_quarter_end(today_hk())
+    IndicatorSnapshot.objects.create(indicator_key=ind.key, taken_on=day, value=Decimal(2))
+    for lang, expected in (
+        ("en", f"{day.day} {day.strftime('%b')} {day.year}"),
+        ("zh-hant", f"{day.year}年{day.month}月{day.day}日"),
+        ("zh-hans", f"{day.year}年{day.month}月{day.day}日"),
+    ):
+        with translation.override(lang):
+            fig = figure_data(charts.series_chart(ind, quarterly_series(ind)))
+        axis = fig["layout"]["xaxis"]
+        assert axis["tickmode"] == "array"
+        assert axis["tickvals"][0] == day.isoformat()
+        assert axis["ticktext"][0] == expected, (lang, axis["ticktext"])

@@ -143,3 +143,18 @@ def test_rank_orders_by_fusion_but_grades_by_the_engines_score(
     hits = matching.offers_for_demand(demand, language="zh-hans")
     kind = query_kind(matching.demand_query(demand))
     assert hits and all(h.level == level(h.score, kind) for h in hits)
+
+
+def test_rank_many_orders_as_rank_does(make_offer: Any, make_demand: Any) -> None:
+    from innobridge.transfer.matching import FUSION, Fusion, rank_many
+
+    make_offer()
+    make_offer(**PROTEIN)
+    make_offer(title="Protein folding on a chip", summary="Microfluidic protein folding assay.")
+    demand = make_demand(**{**DEMAND_ZH, "title": "protein structure prediction chip"})
+    index = matching._index("offers")
+    query = matching.demand_query(demand)
+    fused, engine = rank_many(index, [query], top_k=5, fusions=(FUSION, Fusion("engine")))
+    assert [int(i) for i, _ in fused[0]] == [m.id for m in matching.rank(index, query, top_k=5)]
+    assert sorted(fused[0]) == sorted(engine[0])  # the same hits, maybe in another order
+    assert [s for _, s in engine[0]] == sorted((s for _, s in engine[0]), reverse=True)

@@ -13,7 +13,15 @@ from innobridge.core.forms import apply_service_errors, service_error_messages
 
 from .. import selectors, services
 from ..forms import ApplicationForm, DocumentForm, LetterForm, PreferencesForm, RefereeForm
-from ..models import ApplicationDocument, Offer, Programme, Referee
+from ..models import (
+    ApplicationDocument,
+    ApplicationState,
+    Offer,
+    OfferState,
+    Programme,
+    Referee,
+    RefereeState,
+)
 from ..permissions import can_edit_application, can_see_reviewers, can_view_letters, require
 from ..workflow import APPLICATION_FLOW, OFFER_FLOW, actions
 from .common import attempt
@@ -151,13 +159,15 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("exchange:application", app.pk)
     services.log_application_view(request.user, app, "application file")
     editable = can_edit_application(request.user, app)
-    offer = app.offers.filter(state="sent").first()
+    offer = app.offers.filter(state=OfferState.SENT).first()
     is_applicant = app.applicant_id == request.user.pk
     return render(
         request,
         "exchange/application.html",
         {
             "app": app,
+            "ApplicationState": ApplicationState,  # the template compares with members
+            "RefereeState": RefereeState,
             "editable": editable,
             "form": ApplicationForm(instance=app) if editable else None,
             "pref_form": PreferencesForm(

@@ -27,6 +27,7 @@ from ..models import (
     ChecklistItem,
     MatchingMethod,
     MatchingRun,
+    PlacementState,
     Programme,
     Review,
     RubricCriterion,
@@ -103,7 +104,7 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "programme": p,
             "applications": selectors.programme_applications(request.user, p),
-            "proposed": p.placements.exclude(state="approved"),
+            "proposed": p.placements.exclude(state=PlacementState.APPROVED),
             "checklist": p.checklist.all(),
             "checklist_form": form,
             "stipends": p.stipends.all(),

@@ -111,7 +111,7 @@ class Deal(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["offer", "party"],
-                condition=~models.Q(state="closed"),
+                condition=~models.Q(state=DealState.CLOSED),
                 name="transfer_one_open_deal_per_party",
             ),
             models.CheckConstraint(

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..forms import CloseForm, InterestForm, MeetingForm, SignForm, TermSheetForm
-from ..models import Deal, Demand, Offer
+from ..models import Deal, DealState, Demand, Offer
 from ..workflow import DEAL_FLOW
 from .common import attempt
 
@@ -69,6 +69,7 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     nda = services.current_nda(deal.offer)
     ctx: dict[str, Any] = {
         "deal": deal,
+        "DealState": DealState,  # the template compares with members
         "offer": deal.offer,
         "actions": DEAL_FLOW.allowed_actions(request.user, deal),
         "nda": nda,

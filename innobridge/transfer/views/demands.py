@@ -18,7 +18,7 @@ from innobridge.people.models import Organisation, ResearcherProfile
 from .. import matching, selectors, services
 from .. import permissions as perm
 from ..forms import DemandFilterForm, DemandForm, NoteForm, OfferFilterForm, PlanForm
-from ..models import Demand, SolutionPlan
+from ..models import Demand, DemandStatus, PlanStatus, SolutionPlan
 from ..workflow import DEMAND_FLOW
 from .common import attempt
 
@@ -44,6 +44,7 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = perm.is_demand_member(user, demand)
     ctx: dict[str, Any] = {
         "demand": demand,
+        "PlanStatus": PlanStatus,  # the template compares with members
         "company": selectors.demand_company(user, demand),
         "actions": DEMAND_FLOW.allowed(user, demand),
         "member": member,
@@ -51,7 +52,11 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan_form": PlanForm(),
         "plans": demand.plans.select_related("submitted_by") if member else None,
     }
-    if member and demand.state in ("published", "long_term", "submitted"):
+    if member and demand.state in (
+        DemandStatus.PUBLISHED,
+        DemandStatus.LONG_TERM,
+        DemandStatus.SUBMITTED,
+    ):
         fform = OfferFilterForm(request.GET or None)
         f = fform.cleaned_data if fform.is_bound and fform.is_valid() else {}
         hits = matching.offers_for_demand(

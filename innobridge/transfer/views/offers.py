@@ -19,7 +19,7 @@ from innobridge.people.models import Organisation
 from .. import matching, selectors, services
 from .. import permissions as perm
 from ..forms import AttachmentForm, InterestForm, NoteForm, OfferFilterForm, OfferForm, PassForm
-from ..models import ConfidentialFile, Offer
+from ..models import ConfidentialFile, DealState, Offer, OfferStatus
 from ..workflow import OFFER_FLOW
 from .common import attempt
 
@@ -56,13 +56,14 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     is_owner = perm.is_owner_tto(user, offer)
     ctx: dict[str, Any] = {
         "offer": offer,
+        "OfferStatus": OfferStatus,  # the template compares with members
         "actions": OFFER_FLOW.allowed(user, offer),
         "is_owner": is_owner,
         "can_edit": perm.can_edit_offer(user, offer),
         "can_confidential": perm.can_view_confidential_offer(user, offer),
         "can_interest": perm.can_express_interest_offer(user, offer),
         "my_deal": (
-            offer.deals.filter(party=user).exclude(state="closed").first()
+            offer.deals.filter(party=user).exclude(state=DealState.CLOSED).first()
             if user.is_authenticated
             else None
         ),
@@ -75,7 +76,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if is_owner or perm.is_officer(user):
         ctx["deals"] = offer.deals.select_related("party").all()
         ctx["pass_reasons"] = selectors.pass_reasons(offer)
-        if offer.state == "published":
+        if offer.state == OfferStatus.PUBLISHED:
             ctx["demand_matches"] = _demand_rows(request, offer)
             ctx["enterprise_matches"] = _enterprise_rows(offer)
     return render(request, "transfer/offer.html", ctx)
@@ -237,7 +238,7 @@ def offer_attach(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def offer_pass(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = get_object_or_404(Offer, pk=pk, state="published")
+    offer = get_object_or_404(Offer, pk=pk, state=OfferStatus.PUBLISHED)
     form = PassForm(request.POST)
     if form.is_valid() and attempt(
         request, lambda: services.pass_offer(request.user, offer, **form.cleaned_data)
