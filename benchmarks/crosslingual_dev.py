@@ -35,7 +35,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._gsdata import REPO, cache_dir
-from innobridge.matching.affinity import DEFAULT_CONFIG, embed_query_units, embed_text_units
+from innobridge.matching.affinity import (
+    DEFAULT_CONFIG,
+    embed_query_units,
+    embed_text_units,
+    query_roles,
+)
 from innobridge.matching.documents import Document
 from innobridge.matching.embed import (
     E5Embedder,
@@ -47,13 +52,29 @@ from innobridge.matching.embed import (
 from innobridge.matching.rank import SearchIndex
 from innobridge.matching.second import SecondOpinion
 
-PAIRS = REPO / "benchmarks" / "data" / "crosslingual_dev" / "pairs.jsonl"
+DEV = REPO / "benchmarks" / "data" / "crosslingual_dev"
+PAIRS = DEV / "pairs.jsonl"
+# terms and organisation names (pairs.jsonl); titles, sentences and paragraphs of the
+# Debian Reference (pairs_debref.jsonl) — see the folder's README
+PAIR_FILES = (PAIRS, DEV / "pairs_debref.jsonl")
 DIRECTIONS = ("en->zh", "zh->en")
 
 
-def load_pairs(path: Path = PAIRS) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+def load_pairs(paths: tuple[Path, ...] = PAIR_FILES) -> list[dict]:
+    rows = []
+    for path in paths:
+        with path.open(encoding="utf-8") as fh:
+            rows.extend(json.loads(line) for line in fh if line.strip())
+    return rows
+
+
+def short_queries(rows: list[dict]) -> dict[str, np.ndarray]:
+    """{direction: whether each row's query is short} — e5's ``query`` role under the
+    engine's ``auto`` rule, the queries the second opinion re-scores."""
+    return {
+        d: np.array([r == "query" for r in query_roles([query_text(x, d) for x in rows], "auto")])
+        for d in DIRECTIONS
+    }
 
 
 def pool(rows: list[dict]) -> tuple[list[Document], dict[str, list[int]], dict[str, list[int]]]:
@@ -173,17 +194,21 @@ def engine_ranks(rows: list[dict], docs: list[Document], idx: SearchIndex) -> di
 
 
 def blended(
-    engine: dict[str, np.ndarray], second: dict[str, np.ndarray], so: SecondOpinion
-) -> dict[str, np.ndarray]:
+    engine: dict[str, np.ndarray], second: dict[str, np.ndarray], so: SecondOpinion,
+    short: dict[str, np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:  # fmt: skip
     """The engine's scores with its ``top_k`` candidates per query re-scored by the second
     model, as ``SearchIndex`` does for a short query (every candidate here is in the other
-    language)."""
+    language); rows not ``short`` (long queries) keep the engine's scores."""
     out = {}
     for d in DIRECTIONS:
         s = engine[d].copy()
         top = np.argsort(-s, axis=1)[:, : so.top_k]
         rows = np.arange(len(s))[:, None]
-        s[rows, top] = so.blend(s[rows, top], second[d][rows, top])
+        new = so.blend(s[rows, top], second[d][rows, top])
+        if short is not None:
+            new = np.where(short[d][:, None], new, s[rows, top])
+        s[rows, top] = new
         out[d] = s
     return out
 
@@ -191,16 +216,17 @@ def blended(
 def level_bias(
     rows: list[dict], docs: list[Document], side: dict[str, list[int]], by_src: dict,
     engine: dict[str, np.ndarray], second: dict[str, np.ndarray],
+    short: dict[str, np.ndarray] | None = None,
 ) -> float:  # fmt: skip
-    """Mean over the tune pairs of (engine score − second model's cosine) of the right
-    answer: the bias that puts the second model on the level of the engine's cross-language
-    scores."""
+    """Mean over the tune pairs (with a short query, if ``short`` is given) of (engine score
+    − second model's cosine) of the right answer: the bias that puts the second model on the
+    level of the engine's cross-language scores."""
     diffs = []
     for d in DIRECTIONS:
         pos = {p: k for k, p in enumerate(side[d])}
         lang = "zh" if d == "en->zh" else "en"
         for i, r in enumerate(rows):
-            if r["split"] != "tune":
+            if r["split"] != "tune" or (short is not None and not short[d][i]):
                 continue
             for p in by_src[r["source_id"]]:
                 if docs[p].meta["lang"] == lang:
@@ -227,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     cache = EmbeddingCache(cache_dir())
     e5, use = E5Embedder(), USEEmbedder()
     res: dict[str, Any] = {
-        "data": str(PAIRS.relative_to(REPO)),
+        "data": [str(p.relative_to(REPO)) for p in PAIR_FILES],
         "n_pairs": len(rows),
         "n_pool": {"en": len(side["zh->en"]), "zh": len(side["en->zh"])},
         "methods": {},
@@ -246,12 +272,16 @@ def main(argv: list[str] | None = None) -> int:
     # the engine's e5 score + a second opinion from USE: weight chosen on the tune split
     # (mean recall@1 of the two directions, then MRR), bias by level matching on tune
     engine_m = scores["e5 centred"]
-    bias = level_bias(rows, docs, side, by_src, engine_m, scores["use"])
+    short = short_queries(rows)
+    bias = level_bias(rows, docs, side, by_src, engine_m, scores["use"], short)
     grid = {}
     for w, k in [(round(x * 0.1, 1), k) for x in range(11) for k in (50, 200)]:
         so = SecondOpinion(USEEmbedder().name, w, bias, k)
         sm = summarise(
-            rows, ranks_from_scores(rows, docs, side, by_src, blended(engine_m, scores["use"], so))
+            rows,
+            ranks_from_scores(
+                rows, docs, side, by_src, blended(engine_m, scores["use"], so, short)
+            ),
         )
         t = sm["tune"]["all"]
         key = (

@@ -22,6 +22,7 @@ from innobridge.facilities import selectors as facilities_selectors
 from innobridge.funding import selectors as funding_selectors
 from innobridge.funding.models import AssignmentStatus, InvitationStatus, ProposalState
 from innobridge.people import selectors as people_selectors
+from innobridge.transfer import selectors as transfer_selectors
 
 SOON = dt.timedelta(days=45)
 
@@ -219,7 +220,33 @@ def my_work(user: Any, *, now: dt.datetime | None = None) -> list[Panel]:
                 reverse("funding:home"),
             )
         )
+    matches = transfer_enterprise_panel(user)
+    if matches is not None:
+        panels.append(matches)
     return panels
+
+
+def transfer_enterprise_panel(user: Any) -> Panel | None:
+    """For an enterprise member: the strong technology matches pushed for the company's
+    demands (newest first), and the way to all matches of its demands."""
+    if not transfer_selectors.enterprise_demands(user).exists():
+        return None
+    notices = transfer_selectors.my_notices(user).filter(side="demand")[:6]
+    return Panel(
+        "transfer-matches",
+        _("Technology matches for my demands"),
+        [
+            Item(
+                n.match.offer.title,
+                n.match.offer.get_absolute_url(),
+                _("Strong match for: %(demand)s") % {"demand": n.match.demand.title},
+                n.created_at,
+            )
+            for n in notices
+        ],
+        reverse("transfer:matches"),
+        empty=_("No new strong match yet: see how the offers rank for each demand."),
+    )
 
 
 def my_profile(user: Any) -> Any:

@@ -237,17 +237,22 @@ STATIC_ROOT = VAR_DIR / "static"
 # goes out through a view that checks who asks (e.g. a proposal's attachments).
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Static files, served by WhiteNoise. Unless DEBUG is on (a developer editing them), in the
+# embedded mode as in production ``innobridge serve`` collects them into STATIC_ROOT under
+# content-hashed names with gzip and brotli copies (core/staticstorage.py): sent compressed,
+# cached as immutable for a year. With DEBUG on they come straight from the source folders.
+STATIC_COLLECTED = not DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
+            "innobridge.core.staticstorage.StaticStorage"
+            if STATIC_COLLECTED
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 

@@ -20,6 +20,22 @@ def pytest_configure(config: pytest.Config) -> None:
     from tests.audit_recorder import AuditRecorder
 
     config.pluginmanager.register(AuditRecorder(config), "innobridge-audit-recorder")
+    _static_files_from_the_source()
+
+
+def _static_files_from_the_source() -> None:
+    """Tests read static files from the source folders, as with DEBUG on: nothing is
+    collected into STATIC_ROOT before a test run (and a STATIC_ROOT left by an earlier
+    ``innobridge serve`` is not used). tests/core/test_static_files.py collects and serves
+    them the way ``innobridge serve`` does."""
+    from django.conf import settings
+
+    settings.STATIC_COLLECTED = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
 
 
 def pytest_report_header(config: pytest.Config) -> str:

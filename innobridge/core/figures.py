@@ -3,21 +3,66 @@ by one dimension, as rows of (key, label, value). The pillar apps' selectors use
 offer the Action Plan dashboard their counts and sums without the dashboard reaching
 into their models; it is computed in the database (one GROUP BY), so it stays fast at
 a million rows.
+
+Within ``batch()`` (a dashboard snapshot computing every indicator for one moment), a
+figure asked for twice — a percentage re-asking its numerator and denominator, several
+indicators read off one aggregate — is computed once: ``grouped`` remembers its result by
+the query's SQL and parameters, and a selector decorated with ``memoised`` by its
+arguments. Outside ``batch()`` nothing is remembered. Nothing may be written to the data
+the figures read inside the block.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+import functools
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db.models import Aggregate, Count, QuerySet
 from django.db.models.functions import TruncQuarter
 
 HK = ZoneInfo("Asia/Hong_Kong")
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_BATCH: ContextVar[dict[Any, Any] | None] = ContextVar("figures_batch", default=None)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Remember figures computed inside the block (see the module's doc); nested blocks
+    share the outer one's memory."""
+    if _BATCH.get() is not None:
+        yield
+        return
+    token = _BATCH.set({})
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+
+
+def memoised(fn: Callable[P, R]) -> Callable[P, R]:
+    """Inside ``batch()``, call ``fn`` once per distinct (hashable) arguments."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        memory = _BATCH.get()
+        if memory is None:
+            return fn(*args, **kwargs)
+        key = (fn.__module__, fn.__qualname__, args, tuple(sorted(kwargs.items())))
+        if key not in memory:
+            memory[key] = fn(*args, **kwargs)
+        result: R = memory[key]
+        return result
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -64,6 +109,23 @@ def grouped(
     one row with empty key) or per key of dimension ``by`` (one of ``dims``), largest
     first. Rows whose key is empty (no organisation, no city) are grouped under "".
     Raises ``KeyError`` for a dimension the figure does not support."""
+    memory = _BATCH.get()
+    if memory is None:
+        return _grouped(qs, dims, by, value)
+    try:
+        sql, params = qs.query.sql_with_params()
+    except Exception:  # an empty result set (``.none()``): nothing worth remembering
+        return _grouped(qs, dims, by, value)
+    dim = dims[by] if by is not None else None
+    key = ("grouped", sql, repr(params), by, dim, repr(value))
+    if key not in memory:
+        memory[key] = _grouped(qs, dims, by, value)
+    return list(memory[key])
+
+
+def _grouped(
+    qs: QuerySet[Any], dims: Mapping[str, Dim], by: str | None, value: Aggregate | None
+) -> list[Row]:
     agg = value if value is not None else Count("pk", distinct=True)
     if by is None:
         result = qs.aggregate(v=agg)["v"]

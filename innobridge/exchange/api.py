@@ -525,7 +525,13 @@ def withdraw(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _application(request.user, app)
 
 
-@router.post("/reviews/{pk}", response={200: dict, **ERRORS}, auth=_auth)
+class ApplicationReviewOut(Schema):
+    id: int
+    state: str
+    total: str  # the weighted total, a decimal as text
+
+
+@router.post("/reviews/{pk}", response={200: ApplicationReviewOut, **ERRORS}, auth=_auth)
 def submit_review(request: HttpRequest, pk: int, data: ApplicationReviewIn) -> dict[str, Any]:
     review = get_object_or_404(Review, pk=pk, reviewer_id=request.user.pk)
     r = services.submit_review(request.user, review, scores=data.scores, comment=data.comment)
@@ -584,7 +590,12 @@ def accept(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _stay(request.user, services.accept_offer(request.user, offer))
 
 
-@router.post("/offers/{pk}/decline", response={200: dict, **ERRORS}, auth=_auth)
+class OfferDeclinedOut(Schema):
+    id: int
+    state: str
+
+
+@router.post("/offers/{pk}/decline", response={200: OfferDeclinedOut, **ERRORS}, auth=_auth)
 def decline(request: HttpRequest, pk: int) -> dict[str, Any]:
     offer = get_object_or_404(Offer, pk=pk, application__applicant_id=request.user.pk)
     services.decline_offer(request.user, offer)

@@ -668,3 +668,14 @@ class TrainingApproveForm(forms.Form):
 
 class TrainingDeclineForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=1000)
+
+
+class TrainingReturnForm(forms.Form):
+    """Where a manager's training action goes back to: ``from=queue``, their queue."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = forms.CharField(required=False)  # "from" is a Python keyword
+
+    def to_queue(self) -> bool:
+        return self.is_valid() and self.cleaned_data["from"] == "queue"

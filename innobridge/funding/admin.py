@@ -62,4 +62,3 @@ class ProjectAdmin(admin.ModelAdmin):
 
 admin.site.register(models.ConflictOfInterest)
 admin.site.register(models.ReviewAssignment)
-admin.site.register(models.Notification)

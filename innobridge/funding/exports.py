@@ -35,7 +35,7 @@ from .models import (
     ReviewAssignment,
 )
 from .permissions import require_manage_call
-from .services import side_totals
+from .selectors import side_totals
 
 Table = list[list[Any]]
 

@@ -6,12 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.forms import AmountField
 from innobridge.core.models import Region
 from innobridge.core.money import MoneyError, parse_amount, parse_amount_with_currency
-from innobridge.people.models import Person
+from innobridge.people.models import Organisation, Person
 from innobridge.people.selectors import person_by_handle
 
 from .models import (
@@ -400,3 +401,149 @@ class PersonInviteForm(forms.Form):
         field = self.fields["proposal"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = drafts
+
+
+# --------------------------------------------------------------------------- proposal pages
+# The proposal, award and call pages' buttons post plain fields that the services check
+# (with their own messages): these forms only read the post, so a view never reads
+# ``request.POST`` itself. A text left empty is "" (the services say what is missing).
+
+
+def text() -> forms.CharField:
+    """A posted text as typed (not stripped: the services strip and check it)."""
+    return forms.CharField(required=False, strip=False)
+
+
+def object_id() -> forms.IntegerField:
+    """The id of an object the view looks up (a missing or unknown one is the view's 404)."""
+    return forms.IntegerField(required=False)
+
+
+class NextForm(forms.Form):
+    """``next``: the page to go back to (a path on this site; anything else is ignored)."""
+
+    next = forms.CharField(required=False)
+
+    def clean_next(self) -> str:
+        target = self.cleaned_data["next"]
+        return target if url_has_allowed_host_and_scheme(target, allowed_hosts=None) else ""
+
+
+class OrganisationField(forms.ModelChoiceField):
+    """The organisation chosen for a proposal or a team member (none: empty)."""
+
+    def __init__(self) -> None:
+        super().__init__(Organisation.objects.all(), required=False)
+
+
+class ApplyForm(forms.Form):
+    organisation = OrganisationField()
+    title_en = text()
+    title_zh = text()
+
+
+class ProposalTextForm(forms.Form):
+    """The editor's text fields (posted with every button of the editor)."""
+
+    title_en = text()
+    title_zh = text()
+    abstract_en = text()
+    abstract_zh = text()
+    keywords = text()
+    duration_months = forms.CharField(required=False)
+
+    def __init__(self, *args: Any, proposal: Proposal, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.proposal = proposal
+
+    def clean_keywords(self) -> list[str]:
+        """Comma separated (the Chinese comma too)."""
+        raw = self.cleaned_data["keywords"].replace("，", ",")
+        return [k.strip() for k in raw.split(",") if k.strip()]
+
+    def clean_duration_months(self) -> int:
+        """Whole months (left empty: the proposal's duration as it is)."""
+        try:
+            return int(self.cleaned_data["duration_months"] or self.proposal.duration_months)
+        except ValueError as exc:
+            raise forms.ValidationError(_("Give the duration in whole months.")) from exc
+
+
+class MemberInviteForm(forms.Form):
+    """Invite a person (chosen from the lead's contacts by ``person_id``, or typed by user
+    name or e-mail in ``person``) with an organisation and a role."""
+
+    person_id = forms.CharField(required=False)
+    person = text()
+    organisation = OrganisationField()
+    role = forms.CharField(required=False)
+
+    def clean_role(self) -> str:
+        """The role chosen (not posted at all: partner lead, the usual invitation)."""
+        return self.cleaned_data["role"] if "role" in self.data else MemberRole.PARTNER_LEAD
+
+
+class ReasonForm(forms.Form):
+    reason = text()
+
+
+class ScreenForm(NextForm):
+    eligible = flag()
+    funder = object_id()
+    reason = text()
+
+
+class DecisionForm(NextForm):
+    funder = object_id()
+    decision = forms.CharField(required=False)
+    reasons = text()
+    amount = forms.CharField(required=False)  # the service reads amounts ("HK$ 300,000")
+    conditions = text()
+
+
+class ConflictForm(forms.Form):
+    detail = text()
+
+
+class AwardAnswerForm(forms.Form):
+    accept = flag()
+    note = text()
+
+
+class InformationRequestForm(NextForm):
+    funder = object_id()
+    question = text()
+    deadline = forms.DateTimeField(
+        required=False, error_messages={"invalid": _("Give the deadline as a date and time.")}
+    )
+
+
+class InformationAnswerForm(forms.Form):
+    answer = text()
+
+
+class RubricForm(forms.Form):
+    """A funder's rubric: one row per criterion, posted as parallel lists."""
+
+    name = ListField(required=False)
+    name_zh = ListField(required=False)
+    weight = ListField(required=False)
+    max_score = ListField(required=False)
+
+    @staticmethod
+    def rows_of(d: dict[str, Any]) -> list[dict[str, Any]]:
+        """The rows of the cleaned data (a row without a maximum score: 5)."""
+        return [
+            {"name": n, "name_zh": z, "weight": w, "max_score": m or 5}
+            for n, z, w, m in zip(
+                d["name"], d["name_zh"], d["weight"], d["max_score"], strict=False
+            )
+        ]
+
+
+class PoolForm(forms.Form):
+    """A funder's reviewer pool: ``remove`` (a person's id) takes them out, else ``person``
+    (user name or e-mail) is added."""
+
+    remove = object_id()
+    person = text()

@@ -1,23 +1,23 @@
-"""Notifications of the funding app: one in-app message plus an e-mail, in the
-recipient's language."""
+"""Notifications of the funding app: one in-app notice (the platform's ``core.Notice``,
+from ``funding``) plus an e-mail, in the recipient's language."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from innobridge.core.links import site_url
+from innobridge.core.models import Notice
+from innobridge.core.services import mark_notices_read
+from innobridge.people import notifications as people_notifications
 from innobridge.people.models import Person
 
-from .models import Notification, ReviewAssignment
+from .models import ReviewAssignment
+
+SOURCE = "funding"  # the ``source`` of funding's notices
 
 
 def notify(
@@ -27,36 +27,17 @@ def notify(
     params: Mapping[str, Any] | None = None,
     *,
     url: str,
-) -> Notification:
-    """An in-app notification plus an e-mail, in the recipient's language. ``subject`` and
+) -> Notice:
+    """An in-app notice plus an e-mail, in the recipient's language. ``subject`` and
     ``body`` are untranslated messages (marked with gettext_noop) with %(name)s params.
-    ``url`` is the page the message is about: the notification links to it, and the e-mail
+    ``url`` is the page the message is about: the notice links to it, and the e-mail
     ends with it as an absolute address (``settings.SITE_URL``)."""
-    params = dict(params or {})
-    with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
-        subject_text = _(subject) % params
-        body_text = _(body) % params
-    note = Notification.objects.create(
-        recipient=recipient, subject=subject_text[:300], body=body_text, url=url
-    )
-    if recipient.email:
-        email = recipient.email
-
-        mail_body = f"{body_text}\n\n{site_url(url)}\n"
-
-        def _send() -> None:
-            send_mail(subject_text, mail_body, None, [email], fail_silently=True)
-
-        transaction.on_commit(_send)
-    return note
+    return people_notifications.notify(recipient, subject, body, params, url=url, source=SOURCE)
 
 
-@transaction.atomic
 def mark_notifications_read(actor: Any, ids: Iterable[int] | None = None) -> int:
-    qs = Notification.objects.filter(recipient=actor, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=timezone.now())
+    """Mark the actor's unread funding notices (or only ``ids`` of them) read."""
+    return mark_notices_read(actor, source=SOURCE, ids=ids)
 
 
 def notify_invited_reviewer(a: ReviewAssignment) -> None:

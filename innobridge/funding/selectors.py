@@ -19,6 +19,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from innobridge.core.figures import Dim, Row, grouped, region_label
+from innobridge.core.models import Notice
 from innobridge.core.permissions import Role, can_act_as
 
 from .models import (
@@ -31,7 +32,6 @@ from .models import (
     Funder,
     FunderDecision,
     InvitationStatus,
-    Notification,
     Project,
     Proposal,
     ProposalRole,
@@ -42,9 +42,9 @@ from .models import (
     TeamMember,
 )
 from .models import ProjectStatus as ProjectStatus  # for the plan dashboard
+from .notifications import SOURCE as NOTICE_SOURCE
 from .permissions import can_manage_call, can_work_on_proposal
 from .portfolio import Candidate, best_portfolio
-from .services import side_totals
 
 
 def _authed(user: Any) -> bool:
@@ -377,10 +377,26 @@ def public_projects() -> list[dict[str, Any]]:
     return out
 
 
-def unread_notifications(user: Any) -> QuerySet[Notification]:
+def notifications_of(user: Any) -> QuerySet[Notice]:
+    """The user's funding notices, newest first."""
     if not _authed(user):
-        return Notification.objects.none()
-    return Notification.objects.filter(recipient=user, read_at__isnull=True)
+        return Notice.objects.none()
+    return Notice.objects.filter(recipient=user, source=NOTICE_SOURCE)
+
+
+def side_totals(proposal: Proposal) -> dict[str, dict[str, Decimal]]:
+    """{side: {"funder": requested, "industry": sponsorship, "currency": ...}}."""
+    out: dict[str, dict[str, Any]] = {}
+    for cs in proposal.call.sides.all():
+        out[cs.side] = {"funder": Decimal(0), "industry": Decimal(0), "currency": cs.currency}
+    for line in proposal.budget_lines.all():
+        if line.side in out:
+            out[line.side][line.source] += line.amount
+    return out
+
+
+def unread_notifications(user: Any) -> QuerySet[Notice]:
+    return notifications_of(user).filter(read_at__isnull=True)
 
 
 def can_view_project(user: Any, project: Project) -> bool:

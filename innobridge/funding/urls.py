@@ -47,6 +47,7 @@ urlpatterns = [
     path("proposals/<int:pk>/panel/", views.proposal_panel, name="proposal_panel"),
     path("proposals/<int:pk>/decide/", views.proposal_decide, name="proposal_decide"),
     path("proposals/<int:pk>/request-info/", views.request_info, name="request_info"),
+    path("proposals/<int:pk>/resume-screening/", views.resume_screening, name="resume_screening"),
     path("proposals/<int:pk>/answer/", views.answer_info, name="answer_info"),
     path("proposals/<int:pk>/award/letter.pdf", views.award_letter, name="award_letter"),
     path("proposals/<int:pk>/award/respond/", views.award_respond, name="award_respond"),

@@ -87,6 +87,15 @@ PROPOSAL_FLOW = Workflow(
         ),
         Transition(S.MORE_INFO, "revise", S.MORE_INFO, {LEAD}, gettext_lazy("Revise")),
         Transition(S.MORE_INFO, "answer", S.SUBMITTED, {LEAD}, gettext_lazy("Answer and resubmit")),
+        # the deadline passed without an answer: the asking funder's officer goes on
+        # screening without it (and may then screen the proposal out)
+        Transition(
+            S.MORE_INFO,
+            "resume_screening",
+            S.SUBMITTED,
+            {OFFICER},
+            gettext_lazy("Resume screening without an answer"),
+        ),
         # review
         Transition(S.ELIGIBLE, "assign", S.ELIGIBLE, {OFFICER, SYSTEM}),
         Transition(S.IN_REVIEW, "assign", S.IN_REVIEW, {OFFICER, SYSTEM}),
@@ -112,6 +121,7 @@ _REFUSALS = {
     "request_info": gettext_lazy("More information can be requested only at screening."),
     "revise": gettext_lazy("This proposal has been submitted and can no longer be changed."),
     "answer": gettext_lazy("No request for more information is waiting for an answer."),
+    "resume_screening": gettext_lazy("No request for more information is waiting for an answer."),
 }
 
 # Actions the applicants take only while the call is open.
@@ -147,7 +157,21 @@ def allowed_actions(user: Any, proposal: Proposal, now: dt.datetime | None = Non
     actions = PROPOSAL_FLOW.allowed_actions(user, proposal)
     if proposal.state == S.DRAFT and proposal.call.is_closed(now):
         actions = [a for a in actions if a not in _WHILE_OPEN]
+    if "resume_screening" in actions and not _may_resume(user, proposal, now):
+        actions.remove("resume_screening")
     return actions
+
+
+def _may_resume(user: Any, proposal: Proposal, now: dt.datetime | None) -> bool:
+    """Screening resumes without an answer only once the open request's deadline has
+    passed, and only by an officer of the funder that asked."""
+    req = (
+        proposal.info_requests.filter(answered_at__isnull=True, lapsed_at__isnull=True)
+        .select_related("funder")
+        .order_by("-requested_at", "-id")
+        .first()
+    )
+    return req is not None and req.is_overdue(now) and can_act_for_funder(user, req.funder)
 
 
 def transition_proposal(

@@ -405,7 +405,31 @@ def affinity_matrix(
     for e in entities:
         per_entity.append(units.slice(pos, pos + len(e.texts)))
         pos += len(e.texts)
-    out = dense_affinity(per_entity, qunits, config, centering)
-    if config.lexical_weight:
-        out += config.lexical_weight * lexical_affinity(entities, queries, config.lexical_mode)
-    return out
+    dense, lexical = affinity_parts(entities, per_entity, queries, qunits, config, centering)
+    return hybrid(dense, lexical, config)
+
+
+def affinity_parts(
+    entities: Sequence[Document],
+    entity_units: Sequence[Units],
+    queries: Sequence[str],
+    query_units: Units,
+    config: AffinityConfig = DEFAULT_CONFIG,
+    centering: LanguageCentering | None = None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The two parts of the batch affinity from embedded units, each (n_entities,
+    n_queries): the dense affinity (:func:`dense_affinity`) and the lexical one
+    (:func:`lexical_affinity` in ``config.lexical_mode``; ``None`` at weight 0).  The one
+    code path of :func:`affinity_matrix` and of ``innobridge match`` on entity corpora
+    (:meth:`~.rank.SearchIndex.affinity`), which passes the units it has indexed."""
+    dense = dense_affinity(entity_units, query_units, config, centering)
+    if not config.lexical_weight:
+        return dense, None
+    return dense, lexical_affinity(entities, queries, config.lexical_mode)
+
+
+def hybrid(dense: np.ndarray, lexical: np.ndarray | None, config: AffinityConfig) -> np.ndarray:
+    """The affinity: ``dense + lexical_weight × lexical``."""
+    if lexical is None:
+        return dense
+    return np.asarray(dense + config.lexical_weight * lexical, np.float32)

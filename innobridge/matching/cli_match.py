@@ -6,11 +6,14 @@ aggregation over the texts applies).  Corpus lines may carry ``"region"``, ``"or
 and ``"type"`` (kept as filterable metadata); query lines may carry ``"filters"`` (e.g.
 ``{"region": "HK"}``) and ``"exclude": [ids]``.
 
-An entity corpus (any line with ``"texts"``) is scored with the engine's batch affinity
-(:func:`~innobridge.matching.affinity.affinity_matrix`, what reviewer assignment uses): the
-lexical part is the mean of the query→entity and entity→query BM25 directions over the
-queries of the file (``lexical_mode="both"``).  A corpus of single texts is searched as
-the platform's search does (query→entity only).
+An entity corpus (any line with ``"texts"``) is scored by the one code path of the engine's
+batch affinity (:meth:`~innobridge.matching.rank.SearchIndex.affinity`, i.e.
+:func:`~innobridge.matching.affinity.affinity_parts`, what
+:func:`~innobridge.matching.affinity.affinity_matrix` and reviewer assignment use): every
+entity against every query of the file, the lexical part the mean of the query→entity and
+entity→query BM25 directions over the file's queries (``lexical_mode="both"``).  A corpus of
+single texts is searched as the platform's search does (query→entity lexical only, the
+vector index's candidates, and a second model's opinion on short cross-language queries).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 META_FIELDS = ("region", "organisation", "type")
+BATCH = 64  # queries embedded per batch in a search
 
 EPILOG = """output:
   default   a readable table per query: rank, id, score and the shared terms
@@ -153,6 +157,50 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _emit(out: TextIO, qid: str, hits: list[Any], as_json: bool) -> None:
+    if as_json:
+        rec = {"query": qid, "results": [h.to_dict() for h in hits]}
+        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    else:
+        _print_table(out, qid, hits)
+
+
+def _match_texts(idx: Any, queries: list[Any], args: Any, out: TextIO, show: bool) -> None:
+    """A corpus of single texts: each query is a search, as the platform searches."""
+    from tqdm import tqdm
+
+    with tqdm(
+        total=len(queries), desc="queries", unit="q", disable=not show, file=sys.stderr
+    ) as bar:
+        for i in range(0, len(queries), BATCH):
+            chunk = queries[i : i + BATCH]
+            qv = idx.embed_queries([q[1] for q in chunk])
+            for (qid, text, filters), v in zip(chunk, qv, strict=True):
+                _emit(out, qid, idx.search_vector(text, v, args.top, filters or None), args.json)
+            bar.update(len(chunk))
+
+
+def _match_entities(idx: Any, queries: list[Any], args: Any, out: TextIO, show: bool) -> None:
+    """An entity corpus: every entity scored against the file's queries with the batch
+    affinity (:meth:`~.rank.SearchIndex.affinity`, which is ``affinity_matrix``), then each
+    query's best entities passing its filters, with explanations."""
+    from tqdm import tqdm
+
+    texts = [q[1] for q in queries]
+    with tqdm(
+        total=len(queries), desc="queries", unit="q", disable=not show, file=sys.stderr
+    ) as bar:
+        qunits = idx.embed_queries(texts)
+        ids, dense, lexical = idx.affinity(texts, qunits)
+        for j, (qid, text, filters) in enumerate(queries):
+            lex = lexical[:, j] if lexical is not None else None
+            hits = idx.rank_affinity(
+                text, qunits[j], ids, dense[:, j], lex, args.top, filters or None
+            )
+            _emit(out, qid, hits, args.json)
+            bar.update(1)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = build_parser()
     try:
@@ -169,39 +217,23 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    from tqdm import tqdm
-
     from .embed import E5Embedder, USEEmbedder
     from .rank import SearchIndex
 
     emb = E5Embedder() if args.model == "e5" else USEEmbedder()
     idx = SearchIndex(emb, cache_dir=args.cache_dir)
+    if entities:  # the batch affinity has no second opinion: do not embed its vectors
+        idx.second = None
     show = not args.no_progress
     idx.add(docs, progress=show)
-    # an entity corpus gets the batch affinity's lexical mix (both directions) when the
-    # engine's configuration asks for it
-    both = entities and idx.config.lexical_weight and idx.config.lexical_mode == "both"
-    lexical = idx.batch_lexical([q[1] for q in queries]) if both else None
     out = sys.stdout
-    batch = 64
-    bar = tqdm(total=len(queries), desc="queries", unit="q", disable=not show, file=sys.stderr)
     try:
-        for i in range(0, len(queries), batch):
-            chunk = queries[i : i + batch]
-            qv = idx.embed_queries([q[1] for q in chunk])
-            for j, ((qid, text, filters), v) in enumerate(zip(chunk, qv, strict=True), i):
-                extra = lexical.for_query(j) if lexical is not None else None
-                hits = idx.search_vector(text, v, args.top, filters or None, entity_lexical=extra)
-                if args.json:
-                    rec = {"query": qid, "results": [h.to_dict() for h in hits]}
-                    out.write(json.dumps(rec, ensure_ascii=False) + "\n")
-                else:
-                    _print_table(out, qid, hits)
-            bar.update(len(chunk))
+        if entities:
+            _match_entities(idx, queries, args, out, show)
+        else:
+            _match_texts(idx, queries, args, out, show)
     except BrokenPipeError:
         return 0
-    finally:
-        bar.close()
     out.flush()
     return 0
 

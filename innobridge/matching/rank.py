@@ -24,7 +24,7 @@ candidates, so the offset can act.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -35,12 +35,13 @@ from .affinity import (
     DEFAULT_CONFIG,
     AffinityConfig,
     Units,
+    affinity_parts,
     aggregate,
     combine,
     embed_query_units,
     embed_text_units,
     entity_groups,
-    lexical_normalise,
+    hybrid,
     maxsim,
     query_roles,
     split_units,
@@ -50,8 +51,8 @@ from .documents import Document
 from .embed import E5Embedder, Embedder, EmbeddingCache, LanguageCentering
 from .explain import Explanation, Hit, closest_sentence, shared_terms
 from .index import VectorIndex
+from .levels import Kind, query_kind
 from .levels import level as kind_level
-from .levels import query_kind
 from .lexical import LexicalIndex
 from .second import SecondOpinion, text_vectors
 from .text import detect_language, fold, language_group, tokenize_folded
@@ -81,41 +82,6 @@ def matches_filters(doc_id: str, meta: dict[str, Any], filters: dict[str, Any] |
         if not (allowed & have_set):
             return False
     return True
-
-
-class BatchLexical:
-    """The entity→query direction of the batch lexical affinity for a fixed batch of queries
-    (``lexical_mode="entity"`` of :func:`~.affinity.lexical_affinity`): each indexed
-    document's folded tokens search the batch's query texts with BM25, normalised per
-    document by its best query among those in its language groups.  Rows are computed on
-    first use and kept.  Made by :meth:`SearchIndex.batch_lexical`."""
-
-    def __init__(self, index: SearchIndex, queries: Sequence[str]) -> None:
-        self._index = index
-        self._rev = LexicalIndex()
-        self._qids = [f"q{j}" for j in range(len(queries))]
-        self._qgroups = [language_group(detect_language(q)) for q in queries]
-        for qid, q, g in zip(self._qids, queries, self._qgroups, strict=True):
-            self._rev.set(qid, tokenize_folded(fold(q)), g)
-        self._rows: dict[str, np.ndarray] = {}
-
-    def __len__(self) -> int:
-        return len(self._qids)
-
-    def score(self, doc_id: str, j: int) -> float:
-        """The document's entity→query lexical score for query ``j`` of the batch, in [0, 1]."""
-        row = self._rows.get(doc_id)
-        if row is None:
-            groups = self._index._groups[doc_id]
-            same = np.array([g in groups for g in self._qgroups], dtype=bool)
-            toks = self._index.lexical.tokens(doc_id)
-            row = lexical_normalise(self._rev.scores_for(toks, self._qids), same)
-            self._rows[doc_id] = row
-        return float(row[j])
-
-    def for_query(self, j: int) -> Callable[[str], float]:
-        """``doc_id -> score`` for query ``j`` (for :meth:`SearchIndex.search_vector`)."""
-        return lambda doc_id: self.score(doc_id, j)
 
 
 class SearchIndex:
@@ -260,11 +226,6 @@ class SearchIndex:
         ``script`` (default: the query's own script)."""
         return self.search_vector(query, self.embed_queries([query])[0], top_k, filters, script)
 
-    def batch_lexical(self, queries: Sequence[str]) -> BatchLexical:
-        """The entity→query lexical scores of the indexed documents against a batch of
-        queries (see :class:`BatchLexical`)."""
-        return BatchLexical(self, queries)
-
     def embed_queries(self, queries: Sequence[str]) -> Units:
         """The queries' units as :meth:`search` computes them; ``units[i]`` is query ``i``'s
         (for :meth:`search_vector`)."""
@@ -291,15 +252,10 @@ class SearchIndex:
         top_k: int = 10,
         filters: dict[str, Any] | None = None,
         script: str | None = None,
-        entity_lexical: Callable[[str], float] | None = None,
     ) -> list[Hit]:
         """:meth:`search` with the query already embedded (``self.embed_queries([q])[0]``;
-        a single vector is taken as a one-unit query).
-
-        ``entity_lexical`` (``doc_id -> [0, 1]``, e.g. :meth:`BatchLexical.for_query`): when
-        the query belongs to a known batch, the lexical part is the mean of the query→entity
-        score and this entity→query score — the batch affinity's ``lexical_mode="both"``
-        (:func:`~.affinity.affinity_matrix`); without it, the query→entity score alone."""
+        a single vector is taken as a one-unit query).  The lexical part is the
+        query→entity direction (a search has no batch of queries to search back)."""
         if not self.docs or top_k <= 0:
             return []
         qlang = detect_language(query)
@@ -355,34 +311,102 @@ class SearchIndex:
             if n_t > 1:  # with one text the profile MaxSim is the text's own
                 dense = float(combine(np.array([dense], np.float32), mine, qv, self.config)[0])
             lex = lex_of.get(c, 0.0)
-            if entity_lexical is not None:
-                lex = (lex + entity_lexical(c)) / 2
             scored.append((dense + self.config.lexical_weight * lex, c, dense, lex, sims, mine))
             t0 += n_t
             u0 += n_u
         scored.sort(key=lambda x: (-x[0], x[1]))
         if self.second is not None:
             scored = self._second_opinion(query, qgroup, scored)
-        hits = []
         kind = query_kind(query)
-        for score, c, dense, lex, sims, mine in scored[:top_k]:
-            d = self.docs[c]
-            best = int(np.argmax(sims))
-            if len(d.texts) > 1:
-                text = d.texts[best]
-            elif self.config.granularity == "sentence" and mine.shape[1] > 1:
-                parts = split_units([d.texts[0]], "sentence")[0]  # without the whole text
-                text = parts[int(np.argmax(mine[:, : len(parts)].mean(axis=0)))]
-            else:
-                text = closest_sentence(d.texts[0], qtoks)
-            why = Explanation(
-                shared_terms=shared_terms(qtoks, self.lexical.tokens(c), script, self.lexical.idf),
-                closest_text=text,
-                closest_index=best,
-                dense=round(dense, 6),
-                lexical=round(lex, 6),
-            )
-            hits.append(Hit(c, float(score), why, d.meta, kind_level(score, kind)))
+        return [
+            self._hit(c, score, dense, lex, sims, mine, qtoks, script, kind)
+            for score, c, dense, lex, sims, mine in scored[:top_k]
+        ]
+
+    def _hit(
+        self,
+        c: str,
+        score: float,
+        dense: float,
+        lex: float,
+        sims: np.ndarray,
+        mine: np.ndarray,
+        qtoks: list[str],
+        script: str | None,
+        kind: Kind,
+    ) -> Hit:
+        """Document ``c``'s hit with its explanation: ``sims`` are its texts' similarities
+        to the query, ``mine`` the (query units, its units) similarities."""
+        d = self.docs[c]
+        best = int(np.argmax(sims))
+        if len(d.texts) > 1:
+            text = d.texts[best]
+        elif self.config.granularity == "sentence" and mine.shape[1] > 1:
+            parts = split_units([d.texts[0]], "sentence")[0]  # without the whole text
+            text = parts[int(np.argmax(mine[:, : len(parts)].mean(axis=0)))]
+        else:
+            text = closest_sentence(d.texts[0], qtoks)
+        why = Explanation(
+            shared_terms=shared_terms(qtoks, self.lexical.tokens(c), script, self.lexical.idf),
+            closest_text=text,
+            closest_index=best,
+            dense=round(dense, 6),
+            lexical=round(lex, 6),
+        )
+        return Hit(c, float(score), why, d.meta, kind_level(score, kind))
+
+    # ------------------------------------------------------------------ batch affinity
+    def affinity(
+        self, queries: Sequence[str], query_units: Units | None = None
+    ) -> tuple[list[str], np.ndarray, np.ndarray | None]:
+        """The batch affinity of every indexed document to every query — exactly
+        :func:`~.affinity.affinity_matrix` (the same :func:`~.affinity.affinity_parts` on the
+        units this index holds): ``(ids, dense, lexical)``, each matrix (n_docs,
+        n_queries); the score is :func:`~.affinity.hybrid` of the two.  The lexical part
+        depends on the whole batch of queries when ``config.lexical_mode`` is ``"both"``
+        (each entity's words also search the batch), which is what reviewer assignment and
+        ``innobridge match`` on entity corpora score with."""
+        ids = list(self.docs)
+        qu = query_units if query_units is not None else self.embed_queries(queries)
+        dense, lexical = affinity_parts(
+            [self.docs[i] for i in ids],
+            [self._units[i] for i in ids],
+            queries,
+            qu,
+            self.config,
+            self.centering,
+        )
+        return ids, dense, lexical
+
+    def rank_affinity(
+        self,
+        query: str,
+        query_units: Units,
+        ids: Sequence[str],
+        dense: np.ndarray,
+        lexical: np.ndarray | None,
+        top_k: int = 10,
+        filters: dict[str, Any] | None = None,
+    ) -> list[Hit]:
+        """The best ``top_k`` documents passing ``filters`` by one query's column of
+        :meth:`affinity` (``dense``/``lexical`` of shape (n_docs,)), with explanations."""
+        score = hybrid(dense, lexical, self.config)
+        keep = [i for i, c in enumerate(ids) if matches_filters(c, self.docs[c].meta, filters)]
+        keep.sort(key=lambda i: (-float(score[i]), ids[i]))
+        qlang = detect_language(query)
+        script = qlang if qlang.startswith("zh") else None
+        qtoks = tokenize_folded(fold(query))
+        kind = query_kind(query)
+        hits = []
+        for i in keep[:top_k]:
+            u = self._units[ids[i]]
+            mine = unit_pair_similarity(query_units, u, self.centering)
+            sims = maxsim(mine, query_units, u)[:, 0]
+            lex = float(lexical[i]) if lexical is not None else 0.0
+            hits.append(
+                self._hit(ids[i], float(score[i]), float(dense[i]), lex, sims, mine, qtoks,
+                          script, kind)
+            )  # fmt: skip
         return hits
 
     def _second_opinion(self, query: str, qgroup: str, scored: list[Any]) -> list[Any]:

@@ -9,12 +9,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from innobridge.core.figures import Row
+from innobridge.core.figures import Row, batch
 
 from . import selectors
 from .indicators import registry
 from .indicators.base import UNIT_LABELS, Dimension, Indicator, Unit
-from .models import Area, IndicatorSnapshot
+from .models import Area
 from .services.snapshots import end_of_day, today_hk
 from .suppression import THRESHOLD, Status, suppress
 
@@ -82,40 +82,43 @@ def public_table(
     return table.total.text(), cells, table.withheld
 
 
-def _figures(ind: Indicator, as_of: dt.datetime) -> tuple[Decimal | None, dict[str, list[Row]]]:
-    """The total and the public breakdowns of one indicator, all from the same snapshot
-    (the latest), or all computed now when it has never been snapshotted — so that the
-    cells and the total they are checked against belong together."""
-    dims = [d for d in ind.breakdowns if d in PUBLIC_DIMENSIONS]
-    day = selectors.latest_snapshot_day(ind)
-    if day is None:
-        return ind.total(as_of), {d: ind.breakdown(as_of, d) for d in dims}
-    total = (
-        IndicatorSnapshot.objects.filter(indicator_key=ind.key, dimension="", taken_on=day)
-        .values_list("value", flat=True)
-        .first()
-    )
-    return total, {d: selectors.snapshot_cells(ind, d, day) for d in dims}
+def _figures(
+    inds: list[Indicator], as_of: dt.datetime
+) -> dict[str, tuple[Decimal | None, dict[str, list[Row]]]]:
+    """Per indicator, the total and the public breakdowns, all from the same snapshot
+    (its latest), or all computed now when it has never been snapshotted — so that the
+    cells and the total they are checked against belong together. The snapshots of all
+    indicators are read at once (two queries)."""
+    latest = selectors.latest_snapshots([i.key for i in inds], PUBLIC_DIMENSIONS)
+    out: dict[str, tuple[Decimal | None, dict[str, list[Row]]]] = {}
+    for ind in inds:
+        counts = ind.unit == Unit.COUNT  # only counts are broken down in public
+        dims = [d for d in ind.breakdowns if d in PUBLIC_DIMENSIONS] if counts else []
+        snap = latest.get(ind.key)
+        if snap is None:
+            out[ind.key] = (ind.total(as_of), {d: ind.breakdown(as_of, d) for d in dims})
+        else:
+            out[ind.key] = (snap.total, {d: snap.cells.get(d, []) for d in dims})
+    return out
 
 
 def public_indicators() -> list[PublicIndicator]:
     out: list[PublicIndicator] = []
     as_of = end_of_day(today_hk())
     inds = [i for i in registry.all_indicators() if i.public]
-    figures = {i.key: _figures(i, as_of) if i.unit == Unit.COUNT else None for i in inds}
+    with batch():
+        figures = _figures(inds + _denominators(inds), as_of)
     for ind in inds:
         unit = str(UNIT_LABELS.get(ind.unit, ind.unit))
-        fig = figures[ind.key]
-        if fig is None:
-            total = selectors.latest_total(ind)
+        total, breakdowns = figures[ind.key]
+        if ind.unit != Unit.COUNT:
             p = PublicIndicator(ind.key, ind.name.get(), ind.area, unit, fmt(total, ind.unit))
             if ind.denominator:
-                base = selectors.latest_total(registry.get(ind.denominator))
+                base = figures[ind.denominator][0]
                 if _as_int(base) < THRESHOLD:
                     p.value = "—"
             out.append(p)
             continue
-        total, breakdowns = fig
         shown_total = suppress(_as_int(total), [], additive=True).total
         value = fmt(total, ind.unit) if shown_total.status == Status.SHOWN else shown_total.text()
         p = PublicIndicator(ind.key, ind.name.get(), ind.area, unit, value)
@@ -129,6 +132,12 @@ def public_indicators() -> list[PublicIndicator]:
     order = {a.value: i for i, a in enumerate(Area)}
     out.sort(key=lambda x: order.get(x.area, 99))
     return out
+
+
+def _denominators(inds: list[Indicator]) -> list[Indicator]:
+    keys = {i.key for i in inds}
+    extra = {i.denominator for i in inds if i.denominator and i.denominator not in keys}
+    return [registry.get(k) for k in sorted(extra)]
 
 
 def public_context() -> dict[str, object]:

@@ -151,7 +151,7 @@ def _quarter_end_totals(
 
 
 def area_cards(area: str, *, quarters: int = 8) -> list[Card]:
-    """The overview of one area from the snapshots: each indicator's latest value (live
+    """The overview of one area from the snapshots: each indicator's latest value (none
     when it has never been snapshotted), the value at the end of the previous quarter
     and the last quarters' values for a sparkline."""
     return _cards(registry.for_area(area), quarters)
@@ -179,11 +179,10 @@ def _cards(inds: list[Indicator], quarters: int) -> list[Card]:
         latest.update(_latest_totals(missing))
     cards = []
     for ind in inds:
+        # From the snapshots only, never recomputed here: an indicator not snapshotted
+        # yet shows no value (the page says so) until the daily job or an officer takes one.
         snap = latest.get(ind.key)
-        if snap is not None:
-            value, as_of = snap.value, snap.taken_on
-        else:
-            value, as_of = ind.total(end_of_day(today)), today
+        value, as_of = (snap.value, snap.taken_on) if snap is not None else (None, None)
         by_q: dict[str, IndicatorSnapshot] = {}
         previous = previous_day = None
         for s in history[ind.key]:
@@ -240,6 +239,48 @@ def snapshot_cells(ind: Indicator, dimension: str, day: dt.date) -> list[Row]:
             indicator_key=ind.key, dimension=dimension, taken_on=day
         ).order_by("-value", "label")
     ]
+
+
+@dataclass
+class Latest:
+    """An indicator's latest snapshot: its day, total and cells by breakdown."""
+
+    day: dt.date
+    total: Decimal | None
+    is_demo: bool
+    cells: dict[str, list[Row]] = field(default_factory=dict)
+
+
+def latest_snapshots(keys: list[str], dimensions: tuple[str, ...] = ()) -> dict[str, Latest]:
+    """Per indicator with a snapshot, its latest one: the total and the cells of the
+    breakdowns in ``dimensions`` — two queries for all indicators together."""
+    last = (
+        IndicatorSnapshot.objects.filter(indicator_key__in=keys, dimension="")
+        .values("indicator_key")
+        .annotate(day=Max("taken_on"))
+        .values_list("indicator_key", "day")
+    )
+    wanted = dict(last)
+    out: dict[str, Latest] = {}
+    if not wanted:
+        return out
+    rows = list(
+        IndicatorSnapshot.objects.filter(
+            indicator_key__in=list(wanted),
+            taken_on__in=set(wanted.values()),
+            dimension__in=("", *dimensions),
+        ).order_by("indicator_key", "dimension", "-value", "label")
+    )
+    for s in rows:
+        if wanted.get(s.indicator_key) != s.taken_on:
+            continue
+        if s.dimension == "":
+            out[s.indicator_key] = Latest(s.taken_on, s.value, s.is_demo)
+    for s in rows:
+        latest = out.get(s.indicator_key)
+        if s.dimension and latest is not None and latest.day == s.taken_on:
+            latest.cells.setdefault(s.dimension, []).append(Row(s.key, s.label, s.value))
+    return out
 
 
 def latest_total(ind: Indicator) -> Decimal | None:

@@ -73,6 +73,7 @@ class OfferOut(Schema):
     source: str
     actions: list[str]
     score: float | None = None
+    level: str = Field("", description="strong / possible / weak: the engine's calibrated level")
     shared_terms: list[str] = []
     closest_text: str = ""
 
@@ -86,6 +87,7 @@ def _offer_out(user: Any, o: Offer, hit: matching.Match | None = None) -> dict[s
         "inventors": list(o.inventors.values("name", "share")),
         "actions": OFFER_FLOW.allowed_actions(user, o),
         "score": hit.score if hit else None,
+        "level": hit.level if hit else "",
         "shared_terms": hit.shared_terms if hit else [],
         "closest_text": hit.closest_text if hit else "",
     }
@@ -421,6 +423,7 @@ class ExpertOut(Schema):
     name: str
     organisation: str
     score: float
+    level: str = Field("", description="strong / possible / weak: the engine's calibrated level")
     shared_terms: list[str]
     closest_text: str
 
@@ -462,6 +465,7 @@ def demand_matches(request: HttpRequest, demand_id: int, f: Query[OfferFilters])
                 "name": str(profiles[e.profile_id]),
                 "organisation": getattr(profiles[e.profile_id].organisation, "name", ""),
                 "score": e.score,
+                "level": e.level,
                 "shared_terms": e.shared_terms,
                 "closest_text": e.closest_text,
             }
@@ -567,6 +571,7 @@ class EnterpriseMatchOut(Schema):
     region: str
     demands: int = Field(description="its published demands under its own name")
     score: float
+    level: str = Field("", description="strong / possible / weak: the engine's calibrated level")
     shared_terms: list[str]
     closest_text: str
 
@@ -594,6 +599,7 @@ def offer_enterprises(request: HttpRequest, offer_id: int) -> list[dict[str, Any
             "region": orgs[h.id].region,
             "demands": counts.get(h.id, 0),
             "score": h.score,
+            "level": h.level,
             "shared_terms": h.shared_terms,
             "closest_text": h.closest_text,
         }

@@ -18,6 +18,7 @@ from innobridge.core.figures import HK, Dim, Row, grouped, quarter_key, region_l
 from . import permissions as perm
 from .models import (
     Deal,
+    DealState,
     Demand,
     DemandStatus,
     IpType,
@@ -346,3 +347,35 @@ def named_demand_counts(organisation_ids: list[int]) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     return {r["organisation_id"]: r["n"] for r in rows}
+
+
+# States in which a demand's own company sees its matches (as on the demand's page).
+MATCHED_DEMAND_STATES = (*PUBLIC_DEMAND_STATES, DemandStatus.SUBMITTED)
+
+
+def enterprise_demands(user: Any) -> QuerySet[Demand]:
+    """The demands of ``user``'s enterprises that have matches to show (published,
+    long-term, or waiting for triage), newest first."""
+    orgs = perm.enterprise_organisation_ids(user)
+    if not orgs:
+        return Demand.objects.none()
+    return (
+        Demand.objects.filter(organisation_id__in=orgs, state__in=MATCHED_DEMAND_STATES)
+        .select_related("organisation")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def open_deals_by_offer(user: Any) -> dict[int, Deal]:
+    """``user``'s own deals that are not closed, by offer (one per offer)."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    qs = Deal.objects.filter(party=user).exclude(state=DealState.CLOSED).order_by("pk")
+    return {d.offer_id: d for d in qs}
+
+
+def passed_offer_ids(user: Any) -> set[int]:
+    """Offers ``user`` passed on (they leave the user's match lists)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(MatchPass.objects.filter(person=user).values_list("offer_id", flat=True))

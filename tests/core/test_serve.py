@@ -95,6 +95,7 @@ def test_static_files_are_served_on_the_first_production_start(
     monkeypatch.setattr("waitress.serve", lambda app, **kw: captured.update(app=app))
     with override_settings(
         PRODUCTION=True,
+        STATIC_COLLECTED=True,
         STATIC_ROOT=static_root,
         WHITENOISE_USE_FINDERS=False,
         WHITENOISE_AUTOREFRESH=False,

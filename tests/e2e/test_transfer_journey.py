@@ -167,3 +167,66 @@ def test_open_licence_in_one_step(page: Any, live_url: Any, setup: dict[str, Any
         page.locator('[data-testid="take-open"]').click()
     assert "Signed" in page.locator('[data-testid="deal-state"]').inner_text()
     assert "HKD 20000" in page.locator('[data-testid="signed"]').inner_text()
+
+
+def test_enterprise_matches_page(page: Any, live_url: Any, setup: dict[str, Any]) -> None:
+    """The company finds its matches from its start page, sees each graded (strong /
+    possible / weak) and explained, expresses interest there, and later sees the NDA as
+    the deal's next step; the page reads in all three languages."""
+    import datetime as dt
+
+    from innobridge.people.models import Organisation, Person
+    from innobridge.transfer.services import accept_deal, post_demand, triage_demand
+
+    offer = setup["offer"]
+    ent = Person.objects.get(username="ent")
+    demand = post_demand(
+        ent,
+        organisation=Organisation.objects.get(name__startswith="Shenzhen"),
+        data={
+            "title": "蛋白质结构预测", "problem": "我们需要用深度学习做蛋白质结构预测。",
+            "current_solution": "人工实验", "target_spec": "预测时间缩短",
+            "target_value": Decimal(50), "target_unit": "%", "budget_min": Decimal(100000),
+            "budget_max": Decimal(500000), "currency": "CNY",
+            "deadline": dt.date(2027, 6, 30), "region": "CN", "sector": "biomedicine",
+            "preferred_mode": "licence", "is_anonymous": False, "language": "zh-hans",
+        },
+    )  # fmt: skip
+    triage_demand(setup["officer"], demand, "publish")
+
+    login(page, live_url, "ent")
+    page.goto(live_url("home"))
+    panel = page.locator('[data-testid="panel-transfer-matches"]')
+    with page.expect_navigation():
+        panel.locator("footer a").click()
+    group = page.locator(f'[data-testid="matches-demand-{demand.pk}"]')
+    card = group.locator(f'[data-testid="offer-{offer.pk}"]')
+    assert offer.title in card.inner_text()
+    level = card.locator(".level-badge").get_attribute("data-level")
+    assert level in ("strong", "possible", "weak")
+    assert card.locator(f'[data-testid="why-{offer.pk}"]').inner_text().strip()
+    group.locator(f'[data-testid="match-interest-{offer.pk}"] summary').click()
+    group.locator(f"#id_m{demand.pk}_{offer.pk}_message").fill("用于我们的药物研发")
+    with page.expect_navigation():
+        group.locator(f'[data-testid="match-send-interest-{offer.pk}"]').click()
+    assert "/transfer/deals/" in page.url
+    deal_url = page.url
+
+    from innobridge.transfer.models import Deal
+
+    accept_deal(Person.objects.get(username="tto"), Deal.objects.get(party=ent))
+    page.goto(live_url("transfer:mine"))
+    with page.expect_navigation():
+        page.locator('[data-testid="transfer-matches"]').click()
+    step = page.locator(f'[data-testid="match-step-accept_nda-{offer.pk}"]')
+    with page.expect_navigation():
+        step.click()
+    assert page.url == deal_url
+    assert page.locator('[data-testid="deal-accept-nda"]').is_visible()
+
+    for lang, heading in (("zh-hant", "我的需求的匹配成果"), ("zh-hans", "我的需求的匹配成果")):
+        with page.expect_navigation():
+            page.locator(f'[data-testid="language-switcher"] button[value="{lang}"]').click()
+        page.goto(live_url("transfer:matches"))
+        assert heading in page.locator("h1").inner_text()
+        assert "匹配" in page.locator(f'[data-testid="offer-{offer.pk}"] .level-badge').inner_text()

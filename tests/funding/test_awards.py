@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from innobridge.core.models import AuditEvent
+from innobridge.core.models import AuditEvent, Notice
 from innobridge.funding import services
 from innobridge.funding.audit import FundingAction
 from innobridge.funding.models import (
@@ -20,7 +20,6 @@ from innobridge.funding.models import (
     AwardStatus,
     CallSide,
     Disbursement,
-    Notification,
     Project,
 )
 from tests.pdf_text import pdf_embeds_font, pdf_text
@@ -104,7 +103,9 @@ def test_project_starts_only_when_the_lead_accepts(
     award = p.award
     assert award.state == AwardStatus.OFFERED
     assert not Project.objects.filter(proposal=p).exists()
-    assert Notification.objects.filter(recipient=world.lead, subject="Award offered").exists()
+    assert Notice.objects.filter(
+        source="funding", recipient=world.lead, subject="Award offered"
+    ).exists()
     assert AuditEvent.objects.filter(action=FundingAction.AWARD_OFFERED).count() == 1
     with pytest.raises(PermissionDenied):
         services.accept_award(world.partner, award)  # the lead answers
@@ -118,7 +119,9 @@ def test_project_starts_only_when_the_lead_accepts(
     assert ev.before["state"] == "offered" and ev.after["state"] == "accepted"
     with pytest.raises(ValidationError):
         services.decline_award(world.lead, award, note="changed my mind")  # once only
-    assert Notification.objects.filter(recipient=world.hk_officer, subject="Award accepted")
+    assert Notice.objects.filter(
+        source="funding", recipient=world.hk_officer, subject="Award accepted"
+    )
 
 
 def test_declined_award_gives_the_money_back(world, panel):

@@ -13,10 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from innobridge.core.models import AuditEvent
+from innobridge.core.models import AuditEvent, Notice
 from innobridge.funding import services
 from innobridge.funding.audit import FundingAction
-from innobridge.funding.models import InfoRequest, Notification, ProposalState
+from innobridge.funding.models import InfoRequest, ProposalState
+from innobridge.funding.workflow import allowed_actions
 
 
 def soon(days=7):
@@ -39,10 +40,10 @@ def test_officer_asks_team_answers_screening_continues(
     submitted.refresh_from_db()
     assert submitted.state == ProposalState.MORE_INFO
     # each member told in their own language, by mail as well
-    lead_note = Notification.objects.filter(recipient=world.lead).first()
+    lead_note = Notice.objects.filter(source="funding", recipient=world.lead).first()
     assert lead_note.subject == "More information requested"
     assert "Shenzhen technician" in lead_note.body
-    partner_note = Notification.objects.filter(recipient=world.partner).first()
+    partner_note = Notice.objects.filter(source="funding", recipient=world.partner).first()
     assert partner_note.subject == "已要求补充信息"
     assert any("Shenzhen technician" in m.body for m in mail.outbox)
     ev = AuditEvent.objects.get(action=FundingAction.INFORMATION_REQUESTED)
@@ -69,7 +70,7 @@ def test_officer_asks_team_answers_screening_continues(
     assert submitted.state == ProposalState.SUBMITTED
     assert req.answer == "The Shenzhen Institute." and req.answered_by == world.lead
     assert not req.answered_late
-    assert Notification.objects.filter(recipient=world.hk_officer).exists()
+    assert Notice.objects.filter(source="funding", recipient=world.hk_officer).exists()
     assert AuditEvent.objects.filter(action=FundingAction.INFORMATION_PROVIDED).count() == 1
     # screening continues
     services.screen_proposal(world.hk_officer, submitted, eligible=True)
@@ -178,3 +179,93 @@ def test_the_api_asks_and_answers(client, world, submitted):
     assert r.status_code == 200 and r.json()["proposal_state"] == "submitted"
     client.force_login(world.outsider)
     assert client.get(url).status_code == 404
+
+
+def _overdue_request(world, submitted):
+    req = services.request_information(
+        world.hk_officer, submitted, world.hk_funder, question="Letter of support?", deadline=soon()
+    )
+    return req
+
+
+def test_screening_resumes_after_a_missed_deadline_and_may_screen_out(
+    world, submitted, django_capture_on_commit_callbacks
+):
+    req = _overdue_request(world, submitted)
+    submitted.refresh_from_db()
+    # before the deadline: the team still has time; the officer may not resume
+    assert "resume_screening" not in allowed_actions(world.hk_officer, submitted)
+    with pytest.raises(ValidationError, match="have until"):
+        services.resume_screening(world.hk_officer, submitted)
+    InfoRequest.objects.filter(pk=req.pk).update(deadline=timezone.now() - dt.timedelta(hours=2))
+    # only the asking funder's officer, never the team
+    assert "resume_screening" in allowed_actions(world.hk_officer, submitted)
+    assert "resume_screening" not in allowed_actions(world.cn_officer, submitted)
+    assert "resume_screening" not in allowed_actions(world.lead, submitted)
+    with pytest.raises(PermissionDenied):
+        services.resume_screening(world.cn_officer, submitted)
+    with pytest.raises(PermissionDenied):
+        services.resume_screening(world.lead, submitted)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resume_screening(world.hk_officer, submitted)
+    submitted.refresh_from_db()
+    req.refresh_from_db()
+    assert submitted.state == ProposalState.SUBMITTED
+    assert req.lapsed_at is not None and req.lapsed_by == world.hk_officer
+    assert not req.is_overdue() and services.open_info_request(submitted) is None
+    ev = AuditEvent.objects.get(action=FundingAction.PROPOSAL_SCREENING_RESUMED)
+    assert ev.before["state"] == "more_info" and ev.after["state"] == "submitted"
+    assert AuditEvent.objects.filter(action=FundingAction.INFORMATION_LAPSED).count() == 1
+    assert Notice.objects.filter(
+        source="funding", recipient=world.lead, subject="Screening continues without your answer"
+    ).exists()
+    # no late answer any more; no second resume
+    with pytest.raises(ValidationError):
+        services.answer_information(world.lead, submitted, answer="Too late.")
+    with pytest.raises(ValidationError):
+        services.resume_screening(world.hk_officer, submitted)
+    # the officer screens it out for want of the answer
+    services.screen_proposal(
+        world.hk_officer, submitted, eligible=False, reason="No letter of support by the deadline."
+    )
+    submitted.refresh_from_db()
+    assert submitted.state == ProposalState.INELIGIBLE
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant", "zh-hans"])
+def test_the_page_offers_resume_after_the_deadline(client, world, submitted, lang):
+    req = _overdue_request(world, submitted)
+    client.force_login(world.hk_officer)
+    url = reverse("funding:proposal", args=[submitted.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert 'data-testid="resume-screening"' not in page  # not before the deadline
+    InfoRequest.objects.filter(pk=req.pk).update(deadline=timezone.now() - dt.timedelta(hours=2))
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert 'data-testid="resume-screening"' in page
+    label = {"en": "Resume screening without an answer", "zh-hant": "不待回覆，繼續審查"}
+    label["zh-hans"] = "不待回复，继续审查"
+    assert label[lang] in page
+    client.force_login(world.cn_officer)
+    assert 'data-testid="resume-screening"' not in client.get(url).content.decode()
+    client.force_login(world.hk_officer)
+    r = client.post(reverse("funding:resume_screening", args=[submitted.pk]), follow=True)
+    page = r.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.state == ProposalState.SUBMITTED
+    assert 'data-testid="info-lapsed"' in page and 'data-testid="screen-form"' in page
+
+
+def test_the_api_resumes_after_the_deadline(client, world, submitted):
+    req = _overdue_request(world, submitted)
+    url = f"/api/funding/proposals/{submitted.pk}/information-requests/resume-screening"
+    client.force_login(world.hk_officer)
+    assert client.post(url).status_code == 422  # before the deadline
+    InfoRequest.objects.filter(pk=req.pk).update(deadline=timezone.now() - dt.timedelta(hours=2))
+    detail = client.get(f"/api/funding/proposals/{submitted.pk}").json()
+    assert "resume_screening" in detail["actions"]
+    client.force_login(world.cn_officer)
+    assert client.post(url).status_code == 403
+    client.force_login(world.hk_officer)
+    r = client.post(url)
+    assert r.status_code == 200
+    assert r.json()["proposal_state"] == "submitted" and r.json()["lapsed_at"]

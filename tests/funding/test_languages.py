@@ -9,8 +9,10 @@ import json
 import pytest
 from django.urls import reverse
 
+from innobridge.core.models import Notice
+from innobridge.core.services import notify_in_app
 from innobridge.funding import services
-from innobridge.funding.models import Criterion, Notification, Project, ReviewAssignment
+from innobridge.funding.models import Criterion, Project, ReviewAssignment
 
 from .steps import eligible, to_review
 
@@ -110,7 +112,7 @@ def test_notifications_read_through_the_api(client, world, stages):
     )
     assert r.json() == {"marked": 1}
     # someone else's notification cannot be marked
-    other = Notification.objects.exclude(recipient=world.lead).first()
+    other = Notice.objects.filter(source="funding").exclude(recipient=world.lead).first()
     r = client.post(
         "/api/funding/notifications/read",
         json.dumps({"ids": [other.pk]}),
@@ -119,8 +121,13 @@ def test_notifications_read_through_the_api(client, world, stages):
     assert r.json() == {"marked": 0}
     other.refresh_from_db()
     assert other.read_at is None
+    # the lead's notices from other apps are neither listed nor marked here
+    elsewhere = notify_in_app(world.lead, "people", "Introduction requested")
+    assert elsewhere.pk not in {n["id"] for n in client.get("/api/funding/notifications").json()}
     r = client.post("/api/funding/notifications/read", "{}", content_type="application/json")
     assert r.json()["marked"] == len(notes) - 1
+    elsewhere.refresh_from_db()
+    assert elsewhere.read_at is None
 
 
 def test_assignment_removal_through_the_api(client, world, submitted):

@@ -235,7 +235,11 @@ def test_terminate_project_cancels_scheduled_instalments(world, project):
     project.refresh_from_db()
     assert project.status == "terminated" and project.termination_reason == "Partner lab closed"
     assert not project.disbursements.filter(status="scheduled").exists()
-    assert world.lead.funding_notifications.filter(body__contains="Partner lab closed").exists()
+    assert (
+        world.lead.notices.filter(source="funding")
+        .filter(body__contains="Partner lab closed")
+        .exists()
+    )
     with pytest.raises(ValidationError):
         services.request_change(
             world.lead,

@@ -33,7 +33,11 @@ def test_complete_proposal_submits_and_is_audited(world, django_capture_on_commi
     # the team is told (in-app + e-mail)
     from django.core import mail
 
-    assert world.partner.funding_notifications.filter(subject__icontains="submitted").exists()
+    assert (
+        world.partner.notices.filter(source="funding")
+        .filter(subject__icontains="submitted")
+        .exists()
+    )
     assert any("submitted" in m.subject.lower() for m in mail.outbox)
 
 
@@ -236,8 +240,16 @@ def test_screening(submitted, world):
     assert submitted.state == ProposalState.INELIGIBLE
     assert "Lead not employed" in submitted.screening_reason
     assert world.cn_funder.name in submitted.screening_reason
-    assert world.lead.funding_notifications.filter(body__contains="Lead not employed").exists()
-    assert world.partner.funding_notifications.filter(body__contains="Lead not employed").exists()
+    assert (
+        world.lead.notices.filter(source="funding")
+        .filter(body__contains="Lead not employed")
+        .exists()
+    )
+    assert (
+        world.partner.notices.filter(source="funding")
+        .filter(body__contains="Lead not employed")
+        .exists()
+    )
     with pytest.raises(ValidationError):
         services.screen_proposal(world.hk_officer, submitted, eligible=True)
 

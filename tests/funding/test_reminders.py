@@ -22,7 +22,7 @@ from .test_who_sees_what import review
 
 
 def reminded(person) -> int:
-    return person.funding_notifications.filter(subject__icontains="reminder").count()
+    return person.notices.filter(source="funding", subject__icontains="reminder").count()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from .conftest import pdf
 
 
 def notes(person, subject):
-    return person.funding_notifications.filter(subject__icontains=subject)
+    return person.notices.filter(source="funding", subject__icontains=subject)
 
 
 def test_report_with_attachments_and_officers_told(world, project):

@@ -149,7 +149,10 @@ def test_reminders(world, submitted):
     assert n == 4
     assert services.send_reminders(now=near - dt.timedelta(days=1)) == 0  # not twice a day
     assert (
-        world.reviewers_hk[0].funding_notifications.filter(subject__icontains="reminder").exists()
+        world.reviewers_hk[0]
+        .notices.filter(source="funding")
+        .filter(subject__icontains="reminder")
+        .exists()
     )
 
 
@@ -171,7 +174,7 @@ def test_joint_decision_needs_both_funders(world, submitted):
     p.refresh_from_db()
     assert p.state == ProposalState.DECLINED
     assert not Project.objects.filter(proposal=p).exists()
-    note = world.lead.funding_notifications.filter(subject__icontains="decision").first()
+    note = world.lead.notices.filter(source="funding", subject__icontains="decision").first()
     assert note and "Weak on CN side" in note.body
     for r in world.reviewers_hk + world.reviewers_cn:
         assert str(r) not in note.body

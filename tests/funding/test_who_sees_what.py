@@ -91,8 +91,10 @@ def test_decision_notice_in_the_recipients_language(world, submitted):
     services.move_to_panel(world.hk_officer, p)
     services.record_decision(world.hk_officer, p, world.hk_funder, decision="fund", reasons="A")
     services.record_decision(world.cn_officer, p, world.cn_funder, decision="not_fund", reasons="B")
-    en = world.lead.funding_notifications.get(url=p.get_absolute_url(), subject__contains="ecision")
-    zh = world.partner.funding_notifications.filter(url=p.get_absolute_url()).latest("id")
+    en = world.lead.notices.get(
+        source="funding", url=p.get_absolute_url(), subject__contains="ecision"
+    )
+    zh = world.partner.notices.filter(source="funding", url=p.get_absolute_url()).latest("id")
     assert "Do not fund" in en.body and "Not funded" in en.body
     assert "Do not fund" not in zh.body and "Fund" not in zh.body.replace(world.hk_funder.name, "")
     assert "Mainland Science Foundation" in zh.body  # names stay as written

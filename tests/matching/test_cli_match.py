@@ -179,7 +179,7 @@ def test_entity_corpus_scores_as_the_batch_affinity(tmp_path, capsys):
     m = affinity_matrix(docs, QUERIES, FakeEmbedder())
     for i, e in enumerate(ENTITIES):
         for j in range(len(QUERIES)):
-            assert got[(e["id"], f"q{j}")] == pytest.approx(float(m[i, j]), abs=1e-5)
+            assert got[(e["id"], f"q{j}")] == pytest.approx(float(m[i, j]), abs=1e-6)
     # the entity→query direction matters here: the query-only search differs
     from innobridge.matching import SearchIndex
 
@@ -207,3 +207,46 @@ def test_text_corpus_keeps_the_search_scores(tmp_path, capsys):
     want = {h.id: h.score for h in idx.search(QUERIES[0], 4)}
     got = {h["id"]: h["score"] for h in json.loads(out)["results"]}
     assert got == pytest.approx(want, abs=1e-6)
+
+
+def test_index_affinity_is_affinity_matrix():
+    """The entity path of `innobridge match` (SearchIndex.affinity) and affinity_matrix are
+    one code path: the same matrix, bit for bit, on the same units."""
+    import numpy as np
+
+    from innobridge.matching import SearchIndex
+    from innobridge.matching.affinity import affinity_matrix, hybrid
+    from innobridge.matching.documents import Document
+
+    docs = [Document(e["id"], e["texts"]) for e in ENTITIES]
+    idx = SearchIndex(FakeEmbedder())
+    idx.add(docs)
+    ids, dense, lexical = idx.affinity(QUERIES)
+    assert ids == [d.id for d in docs] and lexical is not None
+    assert np.array_equal(
+        hybrid(dense, lexical, idx.config), affinity_matrix(docs, QUERIES, FakeEmbedder())
+    )
+
+
+def test_entity_corpus_filters_and_explanations(tmp_path, capsys):
+    corpus = _write(
+        tmp_path / "c.jsonl",
+        [{**e, "region": "HK" if i % 2 else "CN"} for i, e in enumerate(ENTITIES)],
+    )
+    queries = _write(
+        tmp_path / "q.jsonl",
+        [{"id": "q0", "text": QUERIES[0], "filters": {"region": "CN"}, "exclude": ["r1"]}],
+    )
+    code, out, _ = _run(
+        capsys, "--corpus", corpus, "--queries", queries, "--top", "5", "--json",
+        "--no-progress", "--cache-dir", str(tmp_path / "cache"),
+    )  # fmt: skip
+    assert code == 0
+    hits = json.loads(out)["results"]
+    assert [h["id"] for h in hits] == ["r3"]  # r1 excluded, r2 and r4 in HK
+    assert hits[0]["why"]["closest_text"] == ENTITIES[2]["texts"][0]
+    from innobridge.matching.affinity import DEFAULT_CONFIG
+
+    why = hits[0]["why"]
+    want = why["dense"] + DEFAULT_CONFIG.lexical_weight * why["lexical"]
+    assert hits[0]["score"] == pytest.approx(want, abs=1e-5)

@@ -115,3 +115,31 @@ def test_only_strong_matches_are_pushed(
     assert not SuggestedMatch.objects.filter(demand=demand).exists()
     monkeypatch.setitem(levels.THRESHOLDS, kind, levels.Thresholds(top.score, 0.1))
     assert [m.offer_id for m in find_matches_for_demand(demand)] == [offer.pk]
+
+
+def test_fusion_reorders_only_the_querys_language_and_keeps_engine_scores() -> None:
+    from innobridge.transfer.matching import Fusion, fuse
+
+    ids = ["a", "b", "c", "d"]
+    # the engine's own order when fusion is off
+    assert fuse(ids, {"d": 1}, None, Fusion("engine")) == [0, 1, 2, 3]
+    # BM25's first ("d", engine's 4th) rises; with a small k it overtakes the engine's first
+    assert fuse(ids, {"d": 1}, None, Fusion("rrf", k=1.0, lexical_share=1.0))[0] == 3
+    # "a" and "c" are in another language than the query: they keep the engine's places
+    order = fuse(ids, {"d": 1}, {"b", "d"}, Fusion("rrf", k=1.0, lexical_share=1.0))
+    assert [ids[i] for i in order] == ["a", "d", "c", "b"]
+    # without any BM25 rank the engine's order stands
+    assert fuse(ids, {}, None, Fusion("rrf")) == [0, 1, 2, 3]
+
+
+def test_rank_orders_by_fusion_but_grades_by_the_engines_score(
+    make_offer: Any, make_demand: Any
+) -> None:
+    from innobridge.matching.levels import level, query_kind
+
+    make_offer()
+    make_offer(**PROTEIN)
+    demand = make_demand(**DEMAND_ZH)
+    hits = matching.offers_for_demand(demand, language="zh-hans")
+    kind = query_kind(matching.demand_query(demand))
+    assert hits and all(h.level == level(h.score, kind) for h in hits)

@@ -68,6 +68,8 @@ def test_exports_never_hold_the_confidential_part(make_offer: Any, people: Any) 
         assert SECRET.encode() not in r.content
     csv = c.get(reverse("transfer:offer_funnel", args=[offer.pk]) + "?format=csv").content
     assert csv.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
+    page = c.get(reverse("transfer:offer_funnel", args=[offer.pk])).content.decode()
+    assert "data-plotly-figure=" in page and "vendor/plotly/plotly.min.js" in page
     # nobody else gets the funnel
     assert (
         client_for(people["ent"]).get(reverse("transfer:offer_funnel", args=[offer.pk])).status_code

@@ -103,6 +103,7 @@ def reports(request: HttpRequest) -> HttpResponse:
                     series.booked_hours,
                     series.cross_hours,
                     series.cross_share,
+                    [w > timezone.localdate() for w in series.weeks],
                     strict=True,
                 )
             ),

@@ -19,6 +19,7 @@ from ..forms import (
     TrainingApproveForm,
     TrainingDeclineForm,
     TrainingRequestForm,
+    TrainingReturnForm,
     TrainingScheduleForm,
 )
 from ..models import Resource, TrainingRequest
@@ -91,7 +92,7 @@ def training_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         flash_errors(request, exc)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
-    if MANAGER in roles and request.POST.get("from") == "queue":
+    if MANAGER in roles and TrainingReturnForm(request.POST).to_queue():
         return redirect("facilities:training_queue")
     return redirect(req.resource.get_absolute_url() + "#training")
 

@@ -1,5 +1,5 @@
 """Funding API: the award after a decision (accept or decline; the letter) and requests
-for more information at screening (ask, answer)."""
+for more information at screening (ask, answer, resume screening after a missed deadline)."""
 
 from __future__ import annotations
 
@@ -86,6 +86,7 @@ def info_out(r: InfoRequest) -> dict[str, Any]:
         "overdue": r.is_overdue(),
         "answer": r.answer,
         "answered_at": r.answered_at,
+        "lapsed_at": r.lapsed_at,
     }
 
 
@@ -137,5 +138,20 @@ class InfoAnswerIn(Schema):
 def answer_information(request: HttpRequest, pk: int, data: InfoAnswerIn) -> dict[str, Any]:
     """The lead applicant answers the open question and resubmits (more_info → submitted)."""
     r = services.answer_information(request.user, proposal_visible(request, pk), answer=data.answer)
+    r.proposal.refresh_from_db()
+    return info_out(r)
+
+
+@router.post(
+    "/proposals/{pk}/information-requests/resume-screening",
+    auth=api_auth,
+    response={200: InfoRequestOut, **ERRORS},
+)
+def resume_screening(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """The deadline of the open question passed without an answer: the asking funder's
+    officer resumes screening without it (more_info → submitted); a 422 before the
+    deadline, a 403 for anyone else. The proposal's ``actions`` list
+    ``resume_screening`` when this is possible."""
+    r = services.resume_screening(request.user, proposal_visible(request, pk))
     r.proposal.refresh_from_db()
     return info_out(r)

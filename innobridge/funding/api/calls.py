@@ -51,10 +51,17 @@ def scheme_out(sc: Scheme) -> dict[str, Any]:
         "name_zh": sc.name_zh,
         "description": sc.description,
         "funders": [
-            {"id": f.pk, "name": f.name, "side": f.side, "currency": f.currency}
+            {
+                "id": f.pk,
+                "name": f.name,
+                "side": f.side,
+                "currency": f.currency,
+                "is_demo": f.is_demo,
+            }
             for f in sc.funders.order_by("side")
         ],
         "calls": list(sc.calls.order_by("-opens_at", "id").values_list("pk", flat=True)),
+        "is_demo": sc.is_demo,
     }
 
 

@@ -22,7 +22,6 @@ from ..models import (
     Funder,
     InvitationStatus,
     Milestone,
-    Notification,
     Project,
     Report,
     ReviewAssignment,
@@ -70,11 +69,10 @@ PROJECT_DOC = (
 )
 def get_project(request: HttpRequest, pk: int) -> dict[str, Any]:
     project = _project(request, pk)
-    services.refresh_project_status(project)
     return {
         "id": project.pk,
         "title": project.title,
-        "status": project.status,
+        "status": project.current_status(),  # as of today (the stored one catches up daily)
         "actions": PROJECT_FLOW.allowed_actions(request.user, project),
         "start_date": project.start_date,
         "end_date": project.end_date,
@@ -320,7 +318,7 @@ def notifications(request: HttpRequest) -> list[dict[str, Any]]:
             "created_at": n.created_at,
             "read": bool(n.read_at),
         }
-        for n in Notification.objects.filter(recipient_id=request.user.pk)[:100]
+        for n in selectors.notifications_of(request.user)[:100]
     ]
 
 

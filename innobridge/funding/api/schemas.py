@@ -32,6 +32,7 @@ class CallSideOut(Schema):
     project_cap: Decimal
     reviewers_per_proposal: int
     max_reviewer_load: int
+    funder_is_demo: bool = Field(False, description="The funder is demo data, not a real one.")
 
 
 class CriterionOut(Schema):
@@ -65,6 +66,8 @@ class CallOut(Schema):
     review_deadline: dt.datetime | None
     sides: list[CallSideOut]
     criteria: list[CriterionOut]
+    is_demo: bool = Field(False, description="Demo data, not a real call.")
+    scheme_is_demo: bool = Field(False, description="The scheme is demo data.")
 
 
 class FunderOut(Schema):
@@ -72,6 +75,7 @@ class FunderOut(Schema):
     name: str
     side: str
     currency: str
+    is_demo: bool = Field(False, description="Demo data, not a real funder.")
 
 
 class SchemeOut(Schema):
@@ -81,6 +85,7 @@ class SchemeOut(Schema):
     description: str
     funders: list[FunderOut]
     calls: list[int] = Field(description="Ids of the scheme's calls, newest first.")
+    is_demo: bool = Field(False, description="Demo data, not a real scheme.")
 
 
 class AmountOut(Schema):
@@ -246,6 +251,9 @@ class InfoRequestOut(Schema):
     overdue: bool = Field(description="Unanswered after its deadline.")
     answer: str
     answered_at: dt.datetime | None
+    lapsed_at: dt.datetime | None = Field(
+        description="When the officer resumed screening without an answer (deadline missed)."
+    )
 
 
 class ConflictCreatedOut(Schema):

@@ -45,6 +45,8 @@ def call_out(c: Call) -> dict[str, Any]:
         "max_attachment_mb": c.max_attachment_mb,
         "coi_years": c.coi_years,
         "review_deadline": c.review_deadline,
+        "is_demo": c.is_demo,
+        "scheme_is_demo": c.scheme.is_demo,
         "sides": [
             {
                 "side": s.side,
@@ -55,6 +57,7 @@ def call_out(c: Call) -> dict[str, Any]:
                 "project_cap": s.project_cap,
                 "reviewers_per_proposal": s.reviewers_per_proposal,
                 "max_reviewer_load": s.max_reviewer_load,
+                "funder_is_demo": s.funder.is_demo,
             }
             for s in c.sides.select_related("funder").order_by("side")
         ],

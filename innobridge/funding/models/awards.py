@@ -63,6 +63,13 @@ class InfoRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # The deadline passed without an answer and the officer went on screening without it.
+    lapsed_at = models.DateTimeField(
+        _("screening resumed without an answer"), null=True, blank=True
+    )
+    lapsed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("request for more information")
@@ -73,8 +80,12 @@ class InfoRequest(models.Model):
         return f"{self.proposal}: {self.question[:40]}"
 
     def is_overdue(self, now: dt.datetime | None = None) -> bool:
-        """Unanswered after its deadline."""
-        return self.answered_at is None and (now or timezone.now()) > self.deadline
+        """Unanswered after its deadline (and not closed by resuming the screening)."""
+        return (
+            self.answered_at is None
+            and self.lapsed_at is None
+            and (now or timezone.now()) > self.deadline
+        )
 
     @property
     def answered_late(self) -> bool:

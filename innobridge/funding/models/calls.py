@@ -59,6 +59,8 @@ class Funder(TimeStampedModel):
         related_name="reviewer_pools",
         verbose_name=_("reviewer pool"),
     )
+    # Demo data is marked demo by this flag (a badge beside the name), never in the name.
+    is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
         verbose_name = _("funder")
@@ -79,6 +81,7 @@ class Scheme(TimeStampedModel):
     name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     funders = models.ManyToManyField(Funder, related_name="schemes", verbose_name=_("funders"))
+    is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
         verbose_name = _("scheme")
@@ -136,6 +139,7 @@ class Call(TimeStampedModel):
     review_deadline = models.DateTimeField(_("review deadline"), null=True, blank=True)
     max_attachment_mb = models.PositiveSmallIntegerField(_("largest attachment (MB)"), default=10)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
         verbose_name = _("call")

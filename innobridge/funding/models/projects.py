@@ -46,6 +46,20 @@ class Project(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("funding:project", args=[self.pk])
 
+    def current_status(self, today: dt.date | None = None) -> ProjectStatus:
+        """The status as of ``today`` (a read: nothing is written). Late while a milestone
+        is overdue, completed once the final report is accepted. The stored ``status``
+        catches up through ``services.refresh_project_status`` (the writes that change it,
+        and daily for the days that pass); pages and the API show this one."""
+        if self.status in (ProjectStatus.COMPLETED, ProjectStatus.TERMINATED):
+            return ProjectStatus(self.status)
+        milestones = list(self.milestones.all())
+        if any(m.is_final and m.accepted_report() for m in milestones):
+            return ProjectStatus.COMPLETED
+        if any(m.is_overdue(today) for m in milestones):
+            return ProjectStatus.LATE
+        return ProjectStatus.ON_TRACK
+
 
 class Milestone(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")

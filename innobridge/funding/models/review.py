@@ -1,5 +1,4 @@
-"""Review assignments, affinity scores, reviews and their scores, funders' decisions,
-notifications."""
+"""Review assignments, affinity scores, reviews and their scores, funders' decisions."""
 
 from __future__ import annotations
 
@@ -155,24 +154,3 @@ class FunderDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.funder}: {self.get_decision_display()}"
-
-
-class Notification(models.Model):
-    """An in-app message (each is also sent by e-mail)."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="funding_notifications"
-    )
-    subject = models.CharField(_("subject"), max_length=300)
-    body = models.TextField(_("message"))
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.subject

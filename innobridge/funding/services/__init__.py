@@ -55,7 +55,12 @@ from .decisions import (
     create_project,
     record_decision,
 )
-from .information import answer_information, open_info_request, request_information
+from .information import (
+    answer_information,
+    open_info_request,
+    request_information,
+    resume_screening,
+)
 from .projects import (
     add_milestone,
     rate_report,
@@ -150,6 +155,7 @@ __all__ = [
     "request_information",
     "respond_assignment",
     "respond_invitation",
+    "resume_screening",
     "run_assignment",
     "schedule_disbursement",
     "screen_proposal",

@@ -51,6 +51,7 @@ from ..workflow import ASSIGNMENT_FLOW, CHANGE_FLOW, PROJECT_FLOW, require_allow
 from .calls import _decimal, lock_call_side
 from .conflicts import automatic_conflicts, refill_assignment
 from .decisions import committed_amount
+from .projects import refresh_project_status
 from .proposals import _org_of, side_totals
 
 
@@ -502,6 +503,7 @@ def _settle_change(
         record_event(
             actor, FundingAction.PROJECT_EXTENDED, project, before=pb, after=snapshot(project)
         )
+        refresh_project_status(project)
     elif approve and change.kind == ChangeKind.BUDGET:
         _apply_budget_change(actor, change, cs)
     elif approve and change.kind == ChangeKind.TEAM:

@@ -1,5 +1,6 @@
 """Requests for more information at screening: the officer asks, the team answers and
-resubmits, screening continues."""
+resubmits, screening continues; when the deadline passes without an answer, the asking
+funder's officer resumes screening without it (and may screen the proposal out)."""
 
 from __future__ import annotations
 
@@ -18,13 +19,13 @@ from ..audit import FundingAction
 from ..models import Funder, InfoRequest, InvitationStatus, Proposal
 from ..notifications import notify
 from ..permissions import require_act_for_funder, require_lead_proposal
-from ..workflow import require_proposal_allows, transition_proposal
+from ..workflow import allowed_actions, require_proposal_allows, transition_proposal
 
 
 def open_info_request(proposal: Proposal) -> InfoRequest | None:
     """The request still waiting for the team's answer, if any."""
     return (
-        proposal.info_requests.filter(answered_at__isnull=True)
+        proposal.info_requests.filter(answered_at__isnull=True, lapsed_at__isnull=True)
         .select_related("funder")
         .order_by("-requested_at", "-id")
         .first()
@@ -125,4 +126,50 @@ def answer_information(
         {"title": proposal.title, "answer": req.answer},
         url=proposal.get_absolute_url(),
     )
+    return req
+
+
+@transaction.atomic
+def resume_screening(
+    actor: Any, proposal: Proposal, *, now: dt.datetime | None = None
+) -> InfoRequest:
+    """The open request's deadline has passed without an answer: the officer of the funder
+    that asked closes it and the proposal is back at screening (more_info → submitted),
+    where every funder screens it as usual — eligible, or out for want of the answer. The
+    team is told; a late answer is no longer taken."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    require_proposal_allows(proposal, "resume_screening")
+    req = open_info_request(proposal)
+    if req is None:
+        raise ValidationError(_("No request for more information is waiting for an answer."))
+    require_act_for_funder(actor, req.funder)
+    now = now or timezone.now()
+    if "resume_screening" not in allowed_actions(actor, proposal, now):
+        when = timezone.localtime(req.deadline).strftime("%Y-%m-%d %H:%M")
+        raise ValidationError(
+            _("The applicants have until %(deadline)s (Hong Kong time) to answer.")
+            % {"deadline": when}
+        )
+    before = snapshot(req)
+    req.lapsed_at = now
+    req.lapsed_by = actor
+    req.save(update_fields=["lapsed_at", "lapsed_by"])
+    transition_proposal(
+        actor,
+        proposal,
+        "resume_screening",
+        audit_action=FundingAction.PROPOSAL_SCREENING_RESUMED,
+    )
+    record_event(actor, FundingAction.INFORMATION_LAPSED, req, before=before, after=snapshot(req))
+    for m in proposal.members.filter(status=InvitationStatus.ACCEPTED).select_related("person"):
+        notify(
+            m.person,
+            gettext_noop("Screening continues without your answer"),
+            gettext_noop(
+                "The deadline for answering %(funder)s's question about “%(title)s” has "
+                "passed. Screening continues with the proposal as it stands."
+            ),
+            {"funder": req.funder.name, "title": proposal.title},
+            url=proposal.get_absolute_url(),
+        )
     return req

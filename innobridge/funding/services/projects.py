@@ -58,6 +58,7 @@ def add_milestone(actor: Any, project: Project, *, title: str, due_date: dt.date
         raise ValidationError({"due_date": _("The due date must fall within the project.")})
     m = Milestone.objects.create(project=project, title=title.strip(), due_date=due_date)
     record_event(actor, FundingAction.MILESTONE_CREATED, m, after=snapshot(m))
+    refresh_project_status(project)  # a milestone already past due makes the project late
     return m
 
 
@@ -124,15 +125,11 @@ def _notify_team(project: Project, subject: str, body: str, params: Mapping[str,
 
 
 def refresh_project_status(project: Project, today: dt.date | None = None) -> str:
-    if project.status in (ProjectStatus.COMPLETED, ProjectStatus.TERMINATED):
-        return project.status
-    milestones = list(project.milestones.all())
-    if any(m.is_final and m.accepted_report() for m in milestones):
-        status = ProjectStatus.COMPLETED
-    elif any(m.is_overdue(today) for m in milestones):
-        status = ProjectStatus.LATE
-    else:
-        status = ProjectStatus.ON_TRACK
+    """Bring the project's status up to date (late while a milestone is overdue, completed
+    once the final report is accepted), audited and told to the team. Called by the writes
+    that change it (a report rated, a milestone added, the end date moved) and daily for
+    the days that pass (``refresh_project_statuses``); never by a page or a GET."""
+    status = project.current_status(today)
     action = project_status_action(project.status, status)
     if action is not None:
         apply_transition(
@@ -144,7 +141,7 @@ def refresh_project_status(project: Project, today: dt.date | None = None) -> st
             audit_fields=["status"],
         )
         if status == ProjectStatus.LATE:
-            late = [m.title for m in milestones if m.is_overdue(today)]
+            late = [m.title for m in project.milestones.all() if m.is_overdue(today)]
             _notify_team(
                 project,
                 gettext_noop("Project milestone overdue"),

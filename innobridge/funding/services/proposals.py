@@ -43,6 +43,7 @@ from ..permissions import (
     require_act_for_funder,
     require_lead_proposal,
 )
+from ..selectors import side_totals
 from ..workflow import (
     PROPOSAL_FLOW,
     proposal_allows,
@@ -363,17 +364,6 @@ def remove_attachment(actor: Any, att: Attachment, *, now: dt.datetime | None = 
     record_event(actor, FundingAction.ATTACHMENT_REMOVED, att, before=snapshot(att))
     att.file.delete(save=False)
     att.delete()
-
-
-def side_totals(proposal: Proposal) -> dict[str, dict[str, Decimal]]:
-    """{side: {"funder": requested, "industry": sponsorship, "currency": ...}}."""
-    out: dict[str, dict[str, Any]] = {}
-    for cs in proposal.call.sides.all():
-        out[cs.side] = {"funder": Decimal(0), "industry": Decimal(0), "currency": cs.currency}
-    for line in proposal.budget_lines.all():
-        if line.side in out:
-            out[line.side][line.source] += line.amount
-    return out
 
 
 def submission_problems(proposal: Proposal, now: dt.datetime | None = None) -> list[str]:

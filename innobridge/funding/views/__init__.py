@@ -1,7 +1,7 @@
 """Web pages of the funding app, one module per noun: thin — parse, call a service or
 selector, render."""
 
-from .awards import answer_info, award_letter, award_respond, request_info
+from .awards import answer_info, award_letter, award_respond, request_info, resume_screening
 from .calls import (
     call_create,
     call_detail,
@@ -111,6 +111,7 @@ __all__ = [
     "report_rate",
     "report_submit",
     "request_info",
+    "resume_screening",
     "review_form",
     "scheme_form",
     "scheme_list",

@@ -14,6 +14,35 @@ from innobridge.core.forms import apply_service_errors, service_error_messages
 from innobridge.people.models import Person
 from innobridge.people.selectors import person_by_handle
 
+from ..models import (
+    AssignmentStatus,
+    BudgetSource,
+    DecisionChoice,
+    DisbursementStatus,
+    MemberRole,
+    ProjectStatus,
+    ProposalRole,
+    ProposalState,
+    ReportRating,
+)
+
+# The enums the pages compare with (``{% if p.state == ProposalState.DRAFT %}``), never a
+# bare status string: put into the context of every page whose template compares states.
+CHOICES: dict[str, Any] = {
+    c.__name__: c
+    for c in (
+        AssignmentStatus,
+        BudgetSource,
+        DecisionChoice,
+        DisbursementStatus,
+        MemberRole,
+        ProjectStatus,
+        ProposalRole,
+        ProposalState,
+        ReportRating,
+    )
+}
+
 
 def act(request: HttpRequest, fn: Callable[[], Any], done: str, back: str) -> HttpResponse:
     """Run a service; show its success message or every error it gave, then go back."""
@@ -42,6 +71,11 @@ def act_on_form(
             if done:
                 messages.success(request, done)
             return HttpResponseRedirect(back)
+    return bounce(request, form, back)
+
+
+def bounce(request: HttpRequest, form: Any, back: str) -> HttpResponse:
+    """Show the form's errors as messages and go back."""
     for errors in form.errors.values():
         for m in errors:
             messages.error(request, m)

@@ -3,22 +3,20 @@ more information."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from innobridge.core.forms import service_error_messages
 
 from .. import letters, selectors, services
-from ..models import Award, Funder, Proposal
-from ._helpers import act
+from ..forms import AwardAnswerForm, InformationAnswerForm, InformationRequestForm
+from ..models import Award, Funder, Proposal, ProposalRole
+from ._helpers import act, act_on_form, bounce
 
 
 def _proposal(request: HttpRequest, pk: int) -> Proposal:
@@ -30,7 +28,7 @@ def award_letter(request: HttpRequest, pk: int) -> HttpResponse:
     """The bilingual award letter (PDF) for the team and the call's officers."""
     p = _proposal(request, pk)
     award = get_object_or_404(Award, proposal=p)
-    if selectors.proposal_role(request.user, p) not in ("team", "officer"):
+    if selectors.proposal_role(request.user, p) not in (ProposalRole.TEAM, ProposalRole.OFFICER):
         raise PermissionDenied(_("Only the applicants and the officers see the award letter."))
     data = letters.award_letter_pdf(award)
     response = HttpResponse(data, content_type="application/pdf")
@@ -43,9 +41,13 @@ def award_letter(request: HttpRequest, pk: int) -> HttpResponse:
 def award_respond(request: HttpRequest, pk: int) -> HttpResponse:
     p = _proposal(request, pk)
     award = get_object_or_404(Award, proposal=p)
-    if request.POST.get("accept") == "1":
+    form = AwardAnswerForm(request.POST)
+    if not form.is_valid():
+        return bounce(request, form, p.get_absolute_url())
+    note = form.cleaned_data["note"]
+    if form.cleaned_data["accept"]:
         try:
-            project = services.accept_award(request.user, award, note=request.POST.get("note", ""))
+            project = services.accept_award(request.user, award, note=note)
         except ValidationError as exc:
             for m in service_error_messages(exc):
                 messages.error(request, m)
@@ -54,7 +56,7 @@ def award_respond(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(project)
     return act(
         request,
-        lambda: services.decline_award(request.user, award, note=request.POST.get("note", "")),
+        lambda: services.decline_award(request.user, award, note=note),
         _("You declined the award."),
         p.get_absolute_url(),
     )
@@ -64,23 +66,18 @@ def award_respond(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_info(request: HttpRequest, pk: int) -> HttpResponse:
     p = _proposal(request, pk)
-    funder = get_object_or_404(Funder, pk=request.POST.get("funder") or 0)
-
-    def run() -> None:
-        raw = request.POST.get("deadline", "")
-        try:
-            deadline = timezone.make_aware(dt.datetime.fromisoformat(raw)) if raw else None
-        except ValueError as exc:
-            raise ValidationError({"deadline": _("Give the deadline as a date and time.")}) from exc
-        services.request_information(
-            request.user, p, funder, question=request.POST.get("question", ""), deadline=deadline
-        )
-
+    form = InformationRequestForm(request.POST)
+    if not form.is_valid():
+        return bounce(request, form, p.get_absolute_url())
+    d = form.cleaned_data
+    funder = get_object_or_404(Funder, pk=d["funder"] or 0)
     return act(
         request,
-        run,
+        lambda: services.request_information(
+            request.user, p, funder, question=d["question"], deadline=d["deadline"]
+        ),
         _("The proposal went back to the applicants with your question."),
-        request.POST.get("next") or p.get_absolute_url(),
+        d["next"] or p.get_absolute_url(),
     )
 
 
@@ -88,9 +85,23 @@ def request_info(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def answer_info(request: HttpRequest, pk: int) -> HttpResponse:
     p = _proposal(request, pk)
-    return act(
+    return act_on_form(
         request,
-        lambda: services.answer_information(request.user, p, answer=request.POST.get("answer", "")),
+        InformationAnswerForm(request.POST),
+        lambda d: services.answer_information(request.user, p, answer=d["answer"]),
         _("Your answer was sent and the proposal resubmitted."),
         p.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def resume_screening(request: HttpRequest, pk: int) -> HttpResponse:
+    """After a missed deadline: the officer goes on screening without the answer."""
+    p = _proposal(request, pk)
+    return act(
+        request,
+        lambda: services.resume_screening(request.user, p),
+        _("Screening resumed without the applicants' answer."),
+        p.get_absolute_url() + "#screening",
     )

@@ -21,14 +21,14 @@ from innobridge.core.permissions import Role, can_act_as
 from innobridge.people.models import Person
 
 from .. import permissions, selectors, services
-from ..forms import CallEditForm, CallForm, SchemeForm
+from ..forms import CallEditForm, CallForm, PoolForm, RubricForm, SchemeForm
 from ..models import (
     AssignmentStatus,
     Call,
     Funder,
     ReviewAssignment,
 )
-from ._helpers import act, person_named
+from ._helpers import act, act_on_form, bounce, person_named
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -203,19 +203,10 @@ def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def call_rubric(request: HttpRequest, pk: int, funder_id: int) -> HttpResponse:
     call = get_object_or_404(Call, pk=pk)
     funder = get_object_or_404(Funder, pk=funder_id)
-    rows = [
-        {"name": n, "name_zh": z, "weight": w, "max_score": m or 5}
-        for n, z, w, m in zip(
-            request.POST.getlist("name"),
-            request.POST.getlist("name_zh"),
-            request.POST.getlist("weight"),
-            request.POST.getlist("max_score"),
-            strict=False,
-        )
-    ]
-    return act(
+    return act_on_form(
         request,
-        lambda: services.set_rubric(request.user, call, funder, rows),
+        RubricForm(request.POST),
+        lambda d: services.set_rubric(request.user, call, funder, RubricForm.rows_of(d)),
         _("The rubric of %(funder)s was saved.") % {"funder": funder.name},
         reverse("funding:call_edit", args=[call.pk]) + f"#rubric-{funder.pk}",
     )
@@ -286,8 +277,12 @@ def funder_pool(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.require_act_for_funder(request.user, funder)
     if request.method == "POST":
         back = reverse("funding:funder_pool", args=[funder.pk])
-        if "remove" in request.POST:
-            person = get_object_or_404(Person, pk=request.POST.get("remove") or 0)
+        form = PoolForm(request.POST)
+        if not form.is_valid():
+            return bounce(request, form, back)
+        d = form.cleaned_data
+        if d["remove"] is not None:
+            person = get_object_or_404(Person, pk=d["remove"])
 
             def remove() -> None:
                 left = services.remove_from_pool(request.user, funder, person)
@@ -301,9 +296,7 @@ def funder_pool(request: HttpRequest, pk: int) -> HttpResponse:
             return act(request, remove, "", back)
         return act(
             request,
-            lambda: services.add_to_pool(
-                request.user, funder, person_named(request.POST.get("person", ""))
-            ),
+            lambda: services.add_to_pool(request.user, funder, person_named(d["person"])),
             _("Added to the pool."),
             back,
         )

@@ -33,13 +33,12 @@ from ..models import (
     Disbursement,
     InvitationStatus,
     MemberRole,
-    Notification,
     Project,
     ProjectStatus,
     Report,
 )
 from ..workflow import CHANGE_FLOW, PROJECT_FLOW
-from ._helpers import act, act_on_form
+from ._helpers import CHOICES, act, act_on_form
 
 
 def project_list(request: HttpRequest) -> HttpResponse:
@@ -63,12 +62,12 @@ def _project(request: HttpRequest, pk: int) -> Project:
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    services.refresh_project_status(project)
     call = project.proposal.call
     milestones = list(project.milestones.all())
     today = timezone.localdate()
     ctx = {
         "project": project,
+        "status": project.current_status(today),  # as of today; the stored one catches up daily
         "p": project.proposal,
         "members": project.proposal.members.filter(status=InvitationStatus.ACCEPTED).select_related(
             "person", "organisation"
@@ -113,7 +112,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if permissions.can_act_for_funder(request.user, cs.funder)
         ],
     }
-    return render(request, "funding/project_detail.html", ctx)
+    return render(request, "funding/project_detail.html", CHOICES | ctx)
 
 
 @login_required
@@ -220,7 +219,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         services.mark_notifications_read(request.user)
         return redirect("funding:notifications")
-    items = Notification.objects.filter(recipient_id=request.user.pk)[:100]
+    items = selectors.notifications_of(request.user)[:100]
     return render(request, "funding/notifications.html", {"items": items})
 
 

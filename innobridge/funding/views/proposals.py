@@ -16,10 +16,21 @@ from django.views.decorators.http import require_POST
 
 from innobridge.core.forms import service_error_messages
 from innobridge.people import selectors as people_selectors
-from innobridge.people.models import Organisation, Person
+from innobridge.people.models import Person
 
 from .. import permissions, selectors, services
-from ..forms import BudgetLineForm
+from ..forms import (
+    AnswerForm,
+    ApplyForm,
+    BudgetLineForm,
+    ConflictForm,
+    DecisionForm,
+    MemberInviteForm,
+    NextForm,
+    ProposalTextForm,
+    ReasonForm,
+    ScreenForm,
+)
 from ..models import (
     Attachment,
     Award,
@@ -36,22 +47,24 @@ from ..models import (
     TeamMember,
 )
 from ..workflow import allowed_actions
-from ._helpers import act, person_named
+from ._helpers import CHOICES, act, act_on_form, bounce, person_named
 
 
 @login_required
 @require_POST
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(Call, pk=pk)
+    form = ApplyForm(request.POST)
+    if not form.is_valid():
+        return bounce(request, form, call.get_absolute_url())
+    d = form.cleaned_data
     try:
-        org_id = request.POST.get("organisation")
-        org = Organisation.objects.filter(pk=org_id).first() if org_id else None
         p = services.create_proposal(
             request.user,
             call,
-            organisation=org,
-            title_en=request.POST.get("title_en", ""),
-            title_zh=request.POST.get("title_zh", ""),
+            organisation=d["organisation"],
+            title_en=d["title_en"],
+            title_zh=d["title_zh"],
         )
     except ValidationError as exc:
         for m in service_error_messages(exc):
@@ -125,6 +138,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             f.side_currency = cs.currency
             f.requested = totals.get(cs.side, {}).get("funder", 0)
         ctx["can_request_info"] = "request_info" in actions
+        ctx["can_resume_screening"] = "resume_screening" in actions
         ctx["decided_funders"] = set(p.decisions.values_list("funder_id", flat=True))
         ctx["screen_funders"] = services.screenable_funders(request.user, p)
     if role == ProposalRole.REVIEWER:
@@ -135,30 +149,26 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ctx["award_actions"] = services.award_actions(request.user, award)
     if hasattr(p, "project"):
         ctx["project"] = p.project
-    return render(request, "funding/proposal_detail.html", ctx)
+    return render(request, "funding/proposal_detail.html", CHOICES | ctx)
 
 
 def _save_draft(request: HttpRequest, p: Proposal) -> None:
     """Save the editor's text fields as posted (the one editor form posts them with every
-    button, so adding a budget line never loses what was typed)."""
-    kw = [
-        k.strip()
-        for k in request.POST.get("keywords", "").replace("，", ",").split(",")
-        if k.strip()
-    ]
-    try:
-        duration = int(request.POST.get("duration_months") or p.duration_months)
-    except ValueError as exc:
-        raise ValidationError({"duration_months": _("Give the duration in whole months.")}) from exc
+    button, so adding a budget line never loses what was typed). The form's errors are
+    raised as the service's would be."""
+    form = ProposalTextForm(request.POST, proposal=p)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    d = form.cleaned_data
     services.update_proposal(
         request.user,
         p,
-        title_en=request.POST.get("title_en", ""),
-        title_zh=request.POST.get("title_zh", ""),
-        abstract_en=request.POST.get("abstract_en", ""),
-        abstract_zh=request.POST.get("abstract_zh", ""),
-        keywords=kw,
-        duration_months=duration,
+        title_en=d["title_en"],
+        title_zh=d["title_zh"],
+        abstract_en=d["abstract_en"],
+        abstract_zh=d["abstract_zh"],
+        keywords=d["keywords"],
+        duration_months=d["duration_months"],
     )
 
 
@@ -169,9 +179,8 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return act(request, lambda: _save_draft(request, p), _("Draft saved."), p.get_absolute_url())
 
 
-def _chosen_person(request: HttpRequest) -> Person | None:
+def _chosen_person(request: HttpRequest, raw: str) -> Person | None:
     """The person picked from the lead's shortlist and contacts (``person_id``), if any."""
-    raw = request.POST.get("person_id", "")
     if not raw:
         return None
     for person in people_selectors.contact_choices(request.user):
@@ -185,25 +194,26 @@ def _chosen_person(request: HttpRequest) -> Person | None:
 def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
     p = _proposal(request, pk)
 
-    def run() -> None:
-        person = _chosen_person(request) or person_named(request.POST.get("person", ""))
-        org_id = request.POST.get("organisation")
-        org = Organisation.objects.filter(pk=org_id).first() if org_id else None
+    def run(d: dict[str, Any]) -> None:
+        person = _chosen_person(request, d["person_id"]) or person_named(d["person"])
         services.invite_member(
-            request.user, p, person, organisation=org, role=request.POST.get("role", "partner_lead")
+            request.user, p, person, organisation=d["organisation"], role=d["role"]
         )
 
-    return act(request, run, _("Invitation sent."), p.get_absolute_url())
+    form = MemberInviteForm(request.POST)
+    return act_on_form(request, form, run, _("Invitation sent."), p.get_absolute_url())
 
 
 @login_required
 @require_POST
 def member_respond(request: HttpRequest, pk: int) -> HttpResponse:
     m = get_object_or_404(TeamMember, pk=pk, person_id=request.user.pk)
-    accept = request.POST.get("accept") == "1"
-    return act(
+    form = AnswerForm(request.POST)
+    accept = form.is_valid() and form.cleaned_data["accept"]
+    return act_on_form(
         request,
-        lambda: services.respond_invitation(request.user, m, accept=accept),
+        form,
+        lambda d: services.respond_invitation(request.user, m, accept=d["accept"]),
         _("You joined the team.") if accept else _("You declined the invitation."),
         m.proposal.get_absolute_url() if accept else "/funding/",
     )
@@ -248,7 +258,7 @@ def budget_add(request: HttpRequest, pk: int) -> HttpResponse:
             p,
             side=data["side"],
             category=data["category"],
-            source=data["source"] or "funder",
+            source=data["source"] or BudgetSource.FUNDER,
             amount=data["amount"],
             currency=form.currency(),
             description=data["description"],
@@ -327,9 +337,10 @@ def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     p = _proposal(request, pk)
-    return act(
+    return act_on_form(
         request,
-        lambda: services.withdraw_proposal(request.user, p, reason=request.POST.get("reason", "")),
+        ReasonForm(request.POST),
+        lambda d: services.withdraw_proposal(request.user, p, reason=d["reason"]),
         _("The proposal was withdrawn."),
         p.get_absolute_url(),
     )
@@ -339,16 +350,18 @@ def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_screen(request: HttpRequest, pk: int) -> HttpResponse:
     p = _proposal(request, pk)
-    eligible = request.POST.get("eligible") == "1"
-    funder_id = request.POST.get("funder")
-    funder = get_object_or_404(Funder, pk=funder_id) if funder_id else None
+    form = ScreenForm(request.POST)
+    if not form.is_valid():
+        return bounce(request, form, p.get_absolute_url())
+    d = form.cleaned_data
+    funder = get_object_or_404(Funder, pk=d["funder"]) if d["funder"] else None
     return act(
         request,
         lambda: services.screen_proposal(
-            request.user, p, funder, eligible=eligible, reason=request.POST.get("reason", "")
+            request.user, p, funder, eligible=d["eligible"], reason=d["reason"]
         ),
         _("Screening recorded."),
-        request.POST.get("next") or p.get_absolute_url(),
+        d["next"] or p.get_absolute_url(),
     )
 
 
@@ -356,11 +369,13 @@ def proposal_screen(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_panel(request: HttpRequest, pk: int) -> HttpResponse:
     p = _proposal(request, pk)
+    form = NextForm(request.POST)
+    back = (form.is_valid() and form.cleaned_data["next"]) or p.get_absolute_url()
     return act(
         request,
         lambda: services.move_to_panel(request.user, p),
         _("The proposal is at the panel."),
-        request.POST.get("next") or p.get_absolute_url(),
+        back,
     )
 
 
@@ -368,20 +383,24 @@ def proposal_panel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     p = _proposal(request, pk)
-    funder = get_object_or_404(Funder, pk=request.POST.get("funder") or 0)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return bounce(request, form, p.get_absolute_url())
+    d = form.cleaned_data
+    funder = get_object_or_404(Funder, pk=d["funder"] or 0)
     return act(
         request,
         lambda: services.record_decision(
             request.user,
             p,
             funder,
-            decision=request.POST.get("decision", ""),
-            reasons=request.POST.get("reasons", ""),
-            amount=request.POST.get("amount") or None,
-            conditions=request.POST.get("conditions", ""),
+            decision=d["decision"],
+            reasons=d["reasons"],
+            amount=d["amount"] or None,
+            conditions=d["conditions"],
         ),
         _("Decision recorded."),
-        request.POST.get("next") or p.get_absolute_url(),
+        d["next"] or p.get_absolute_url(),
     )
 
 
@@ -389,9 +408,10 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def conflict_declare(request: HttpRequest, pk: int) -> HttpResponse:
     p = _proposal(request, pk)
-    return act(
+    return act_on_form(
         request,
-        lambda: services.declare_conflict(request.user, p, detail=request.POST.get("detail", "")),
+        ConflictForm(request.POST),
+        lambda d: services.declare_conflict(request.user, p, detail=d["detail"]),
         _("Conflict declared; the proposal is no longer assigned to you."),
         "/funding/reviews/",
     )

@@ -32,7 +32,7 @@ from ..models import (
     ReviewAssignment,
 )
 from ..workflow import ASSIGNMENT_FLOW
-from ._helpers import act, act_on_form
+from ._helpers import CHOICES, act, act_on_form
 
 
 @login_required
@@ -83,7 +83,7 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
         "default_deadline": (call.review_deadline or timezone.now() + dt.timedelta(days=21)),
         "export_tables": exports.sheet_titles(),
     }
-    return render(request, "funding/call_manage.html", ctx)
+    return render(request, "funding/call_manage.html", CHOICES | ctx)
 
 
 @login_required
@@ -185,7 +185,9 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
     for a in assignments:  # the buttons: what the table lets the reviewer do now
         a.actions = ASSIGNMENT_FLOW.allowed_actions(request.user, a)  # type: ignore[attr-defined]
     return render(
-        request, "funding/reviews.html", {"assignments": assignments, "now": timezone.now()}
+        request,
+        "funding/reviews.html",
+        CHOICES | {"assignments": assignments, "now": timezone.now()},
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from innobridge.core.figures import Row
-from innobridge.core.money import Money, NoRateError, convert
+from innobridge.core.money import Money, NoRateError, rate_on
 
 HUNDRED = Decimal(100)
 ONE_DP = Decimal("0.1")
@@ -46,16 +46,16 @@ def converted_total(parts: dict[str, Figure], to: str) -> Figure:
     def compute(as_of: dt.datetime, by: str | None) -> list[Row]:
         cells: dict[str, tuple[str, Decimal | None]] = {}
         for currency, figure in parts.items():
+            try:  # one look-up per currency, as ``convert`` would find for each amount
+                rate: Decimal | None = rate_on(currency, to, as_of.date())
+            except NoRateError:
+                rate = None
             for r in figure(as_of, by):
                 label, acc = cells.get(r.key, (r.label, Decimal(0)))
-                if acc is None or r.value is None:
+                if acc is None or r.value is None or rate is None:
                     cells[r.key] = (label, None)
                     continue
-                try:
-                    amount = convert(Money(r.value, currency), to, as_of.date()).amount
-                except NoRateError:
-                    cells[r.key] = (label, None)
-                    continue
+                amount = Money(r.value * rate, to.upper()).rounded().amount
                 cells[r.key] = (label, acc + amount)
         rows = [Row(k, lbl, v) for k, (lbl, v) in cells.items()]
         if by is None:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from innobridge.core.figures import batch
 from innobridge.core.services import record_event
 
 from ..audit import PlanAction
@@ -86,13 +87,15 @@ def take_snapshot(
     selected = [registry.get(k) for k in keys] if keys is not None else registry.all_indicators()
     if past:
         selected = [i for i in selected if i.historical]
-    written = 0
-    with transaction.atomic():
-        for ind in selected:
-            rows = snapshot_rows(ind, day, is_demo=is_demo)
-            IndicatorSnapshot.objects.filter(indicator_key=ind.key, taken_on=day).delete()
-            IndicatorSnapshot.objects.bulk_create(rows)
-            written += len(rows)
+    # One batch: a figure several indicators read (the facilities' usage, a percentage's
+    # numerator and denominator) is computed once for the day.
+    with transaction.atomic(), batch():
+        rows = [r for ind in selected for r in snapshot_rows(ind, day, is_demo=is_demo)]
+        IndicatorSnapshot.objects.filter(
+            indicator_key__in=[i.key for i in selected], taken_on=day
+        ).delete()
+        IndicatorSnapshot.objects.bulk_create(rows, batch_size=5000)
+        written = len(rows)
         record_event(
             actor,
             PlanAction.SNAPSHOT_TAKEN,

@@ -13,8 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from innobridge.core.figures import batch
+
 from .. import charts, permissions, public_view, selectors, tasks
-from ..indicators.base import DIMENSION_LABELS, UNIT_LABELS
+from ..indicators.base import DIMENSION_LABELS, UNIT_LABELS, Indicator
 from ..models import Area
 
 
@@ -61,6 +63,11 @@ def indicator(request: HttpRequest, key: str) -> HttpResponse:
     ind = selectors.indicator_or_404(key)
     if not permissions.can_view_dashboard(request.user):
         return redirect("plan:public")
+    with batch():  # the live total and every breakdown from the same few aggregates
+        return _indicator_page(request, ind)
+
+
+def _indicator_page(request: HttpRequest, ind: Indicator) -> HttpResponse:
     series = selectors.quarterly_series(ind)
     tables = []
     for dim in ind.breakdowns:

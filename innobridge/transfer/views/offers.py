@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -244,4 +245,7 @@ def offer_pass(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Thank you: the owner sees the reason, never who gave it."))
     elif not form.is_valid():
         messages.error(request, _("Choose a reason from the list."))
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
     return redirect(offer)

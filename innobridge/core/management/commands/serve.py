@@ -1,10 +1,11 @@
 """``innobridge serve``: serve the platform with waitress, a production-grade WSGI
 server in pure Python (static files through WhiteNoise).
 
-In the embedded mode DEBUG is on unless ``DEBUG=0``; in production, static files
-are collected into ``STATIC_ROOT`` first (``--no-collectstatic`` to skip) — before the
-WSGI application is built, because WhiteNoise lists ``STATIC_ROOT`` once, when its
-middleware starts.
+DEBUG is off unless ``DEBUG=1``; with DEBUG off (embedded mode and production alike)
+static files are collected into ``STATIC_ROOT`` first — hashed names, gzip and brotli
+copies (``core/staticstorage.py``; ``--no-collectstatic`` to skip) — before the WSGI
+application is built, because WhiteNoise lists ``STATIC_ROOT`` once, when its middleware
+starts.
 
 Behind a TLS-terminating reverse proxy, name the proxy's address with
 ``--trusted-proxy`` (or ``INNOBRIDGE_TRUSTED_PROXY``; ``*`` trusts any peer — only when
@@ -89,7 +90,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-collectstatic",
             action="store_true",
-            help="Do not collect static files first (production only does it).",
+            help="Do not collect static files first (done whenever DEBUG is off).",
         )
 
     def application(self, collect: bool) -> Any:
@@ -108,7 +109,9 @@ class Command(BaseCommand):
             raise CommandError("--threads, --workers and --trusted-proxy-count must be at least 1")
         if options["workers"] > 1 and not hasattr(os, "fork"):
             raise CommandError("--workers above 1 needs fork (Linux, macOS): use 1 here")
-        application = self.application(settings.PRODUCTION and not options["no_collectstatic"])
+        application = self.application(
+            settings.STATIC_COLLECTED and not options["no_collectstatic"]
+        )
         host, port = options["host"], options["port"]
         shown = f"[{host}]" if ":" in host else host
         proxy = options["trusted_proxy"]
