@@ -26,8 +26,12 @@ Writes ``benchmarks/results/load.json``: requests/s, p50/p95/p99 per endpoint gr
 total, failures, the server's settings, and the machine's load average before and after (the
 machine is shared: figures taken while others run tests are inflated).
 
-    DATABASE_URL=postgres://innobridge:secret@127.0.0.1:54320/innobridge_secure \\
-      .venv/bin/python benchmarks/load.py --users 50 --seconds 60 --threads 8
+    DATABASE_URL=postgres://innobridge:secret@127.0.0.1:54320/innobridge_scale_load \\
+      INNOBRIDGE_VAR_DIR=var/load .venv/bin/python benchmarks/load.py \\
+      --users 50 --seconds 60 --workers 2 --threads 4 --warmup 5
+
+``--server gunicorn`` compares gunicorn's threaded workers (``uv pip install gunicorn``
+first: it is not a dependency of the project).
 """
 
 from __future__ import annotations
