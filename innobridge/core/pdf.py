@@ -10,6 +10,11 @@ forms and Simplified Chinese with the Mainland's. Latin text prints with the sam
 fpdf2 embeds only the glyphs a document uses (a subset), so a one-page PDF stays a few
 kilobytes although the collection is 19 MB.
 
+The face is read once per process: the first document parses it (character map, widths,
+metrics — the slow part of a first PDF on a busy machine), later documents get a copy of
+that parsed face with their own per-document parts (the glyph subset, the font
+descriptor, and a lazily opened font file that fpdf2 cuts down to the subset on output).
+
 Usage::
 
     from innobridge.core.pdf import new_pdf
@@ -25,12 +30,16 @@ tables take ``headings_style=table_headings_style()``.
 
 from __future__ import annotations
 
+import copy
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from fpdf import FPDF
+    from fpdf.fonts import TTFFont
 
 #: The family name under which the CJK face is registered in every document.
 FONT_FAMILY = "notocjk"
@@ -94,12 +103,66 @@ def add_cjk_font(pdf: FPDF, *, lang: str | None = None, font_path: Path | None =
     path = Path(font_path) if font_path is not None else cjk_font_path()
     if not path.is_file():
         raise PdfFontMissing(f"The font file {path} is missing.")
+    index = 0
     if path.suffix.lower() in {".ttc", ".otc"}:
         index = _face_index(str(path), face_for_language(lang))
-        pdf.add_font(FONT_FAMILY, "", str(path), collection_font_number=index)
-    else:
-        pdf.add_font(FONT_FAMILY, "", str(path))
+    _register(pdf, _parsed_face(str(path), index))
     pdf.set_font(FONT_FAMILY, size=10)
+
+
+#: Faces parsed in this process, (path, face index) → fpdf2's font object (a few at most).
+_PARSED: OrderedDict[tuple[str, int], TTFFont] = OrderedDict()
+_PARSED_LOCK = threading.Lock()
+_PARSED_MAX = 4
+
+
+def _parsed_face(path: str, index: int) -> TTFFont:
+    """fpdf2's parsed face of the font file, made once per process (see the module doc)."""
+    key = (path, index)
+    with _PARSED_LOCK:
+        face = _PARSED.get(key)
+        if face is None:
+            from fpdf import FPDF
+            from fpdf.fonts import TTFFont
+
+            scratch = FPDF()
+            scratch.add_font(FONT_FAMILY, "", path, collection_font_number=index)
+            made = scratch.fonts[FONT_FAMILY]
+            assert isinstance(made, TTFFont)
+            _PARSED[key] = face = made
+            while len(_PARSED) > _PARSED_MAX:
+                _PARSED.popitem(last=False)
+        _PARSED.move_to_end(key)
+        return face
+
+
+def _register(pdf: FPDF, parsed: TTFFont) -> None:
+    """Add ``parsed`` to ``pdf`` as :data:`FONT_FAMILY`: what fpdf2 only reads (character
+    map, widths, metrics) is shared; what a document changes is its own — the subset of
+    glyphs it uses, the font descriptor (output fills in its name and font file) and the
+    font file object (output cuts it down to the subset in place)."""
+    from fontTools import ttLib
+    from fpdf.fonts import SubsetMap, TTFFont
+
+    font = TTFFont.__new__(TTFFont)
+    for name in TTFFont.__slots__:
+        if hasattr(parsed, name):
+            setattr(font, name, getattr(parsed, name))
+    font.i = len(pdf.fonts) + 1
+    font.ttfont = ttLib.TTFont(
+        parsed.ttffile,
+        recalcTimestamp=False,
+        fontNumber=parsed.collection_font_number,
+        lazy=True,
+    )
+    font.desc = copy.copy(parsed.desc)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font._hbfont = None
+    font.subset = SubsetMap(font)
+    pdf.fonts[FONT_FAMILY] = font
+    if font.is_cff and font.is_cid_keyed:
+        pdf._set_min_pdf_version("1.6")
 
 
 def new_pdf(

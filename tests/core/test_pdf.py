@@ -53,3 +53,33 @@ def test_a_face_not_in_the_collection_is_reported(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setitem(pdfmod.FACE_FOR_LANGUAGE, "xx", "NoSuchFace-Regular")
     with pytest.raises(pdfmod.PdfFontMissing):
         pdfmod.new_pdf(lang="xx")
+
+
+def test_the_face_is_parsed_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two PDFs in one process: fpdf2 parses the 19 MB collection's face once; each
+    document still embeds its own subset with its own text."""
+    from fpdf.fonts import TTFFont
+
+    parsed: list[int] = []
+    original = TTFFont.__init__
+
+    def counting(self: TTFFont, *args: object, **kwargs: object) -> None:
+        parsed.append(1)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(TTFFont, "__init__", counting)
+    monkeypatch.setattr(pdfmod, "_PARSED", type(pdfmod._PARSED)())
+    outputs = []
+    for text in ("發票號碼 付款條款", "另一份結算單 資訊"):
+        doc = pdfmod.new_pdf(lang="zh-hant")
+        doc.add_page()
+        doc.multi_cell(0, 8, text)
+        outputs.append((text, pdfmod.pdf_bytes(doc)))
+    assert len(parsed) == 1
+    for text, data in outputs:
+        assert text.replace(" ", "") in pdf_text(data).replace(" ", "")
+        assert pdf_embeds_font(data, "NotoSansCJKHK")
+    other, first = outputs[1][1], outputs[0][1]
+    assert "另一份" not in pdf_text(first) and "發票" not in pdf_text(other)
+    pdfmod.new_pdf(lang="zh-hans")  # another face of the collection: parsed once more
+    assert len(parsed) == 2
