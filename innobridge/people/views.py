@@ -23,12 +23,14 @@ from innobridge.core.permissions import Role, can_act_as
 
 from . import permissions, selectors, services
 from .forms import (
+    ActionForm,
     ApiTokenForm,
     ConfirmedAuthenticationForm,
     LanguagePreferenceForm,
     PublicationImportForm,
     ResearcherProfileForm,
     SignUpForm,
+    TokenPickForm,
 )
 from .models import (
     ApiToken,
@@ -421,7 +423,9 @@ def account(request: HttpRequest) -> HttpResponse:
     new_token = new_key = None
     status = 200
     if request.method == "POST":
-        action = request.POST.get("action")
+        action = ActionForm(
+            request.POST, choices=("language", "create_token", "revoke_token")
+        ).chosen()
         if action == "language":
             language_form = LanguagePreferenceForm(request.POST)
             if language_form.is_valid():
@@ -448,9 +452,12 @@ def account(request: HttpRequest) -> HttpResponse:
                     token_form = ApiTokenForm()
                     status = 201
         elif action == "revoke_token":
+            pick = TokenPickForm(request.POST)
+            if not pick.is_valid():
+                raise Http404
             try:
-                token = selectors.api_token_of(person, int(request.POST.get("token", "")))
-            except (ValueError, ApiToken.DoesNotExist) as exc:
+                token = selectors.api_token_of(person, pick.cleaned_data["token"])
+            except ApiToken.DoesNotExist as exc:
                 raise Http404 from exc
             try:
                 services.revoke_api_token(person, token)
