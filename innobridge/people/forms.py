@@ -149,6 +149,16 @@ class LanguagePreferenceForm(forms.Form):
     )
 
 
+class LanguageSwitchForm(forms.Form):
+    """The language chosen in the page's switcher (Django's ``set_language`` field)."""
+
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+
+    def chosen(self) -> str:
+        """The language, or "" when none of the site's was posted."""
+        return str(self.cleaned_data["language"]) if self.is_valid() else ""
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("Token name"),

@@ -27,6 +27,7 @@ from .forms import (
     ApiTokenForm,
     ConfirmedAuthenticationForm,
     LanguagePreferenceForm,
+    LanguageSwitchForm,
     PublicationImportForm,
     ResearcherProfileForm,
     SignUpForm,
@@ -493,8 +494,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
     """Django's language switcher; for a signed-in person it also saves the choice as
     their preferred language, so it follows them to their next log-in."""
     response = i18n_views.set_language(request)
-    language = request.POST.get("language", "") if request.method == "POST" else ""
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+    language = LanguageSwitchForm(request.POST).chosen() if request.method == "POST" else ""
+    if request.user.is_authenticated and language:
         services.set_preferred_language(request.user, language)
     return response
 
