@@ -18,6 +18,7 @@ from innobridge.people.auth import api_auth as _auth
 from innobridge.people.models import Organisation
 
 from . import selectors, services
+from .matching import pair_level
 from .models import (
     Application,
     ApplicationState,
@@ -227,22 +228,43 @@ class MatchingIn(Schema):
     balance: bool = False
 
 
+class MatchedPairOut(Schema):
+    application: int
+    placement: int
+    affinity: float | None
+    level: str = Field(
+        description="Calibrated level of the affinity: strong, possible or weak (not a "
+        "match); empty without an affinity. The thresholds of partner search."
+    )
+
+
 class MatchingOut(Schema):
     id: int
     method: str
     chosen: bool
     adjusted: bool
     pairs: list[list[int]]
+    matched: list[MatchedPairOut] = Field(description="The pairs with their fit levels.")
     metrics: dict[str, Any]
 
 
 def _run(r: MatchingRun) -> dict[str, Any]:
+    aff = (r.options or {}).get("affinity", {})
     return {
         "id": r.pk,
         "method": r.method,
         "chosen": r.chosen,
         "adjusted": r.adjusted,
         "pairs": r.pairs,
+        "matched": [
+            {
+                "application": a,
+                "placement": p,
+                "affinity": aff.get(f"{a}:{p}"),
+                "level": pair_level(aff.get(f"{a}:{p}")),
+            }
+            for a, p in r.pairs
+        ],
         "metrics": r.metrics,
     }
 

@@ -332,3 +332,15 @@ def text_affinities(
     queries = [t or "-" for t in applicant_texts]
     m = affinity_matrix(docs, queries, embedder=embedder, cache=cache)
     return np.asarray(m, dtype=np.float64).T
+
+
+# ------------------------------------------------------------------- levels
+def pair_level(affinity: float | None) -> str:
+    """The calibrated level (strong / possible / weak, :mod:`innobridge.matching.levels`)
+    of an applicant–placement affinity, as partner search shows it; "" without one. An
+    applicant's text (statement, keywords, papers) is a whole text: the ``passage`` scale."""
+    from innobridge.matching.levels import level
+
+    if affinity is None:
+        return ""
+    return level(float(affinity), "passage")

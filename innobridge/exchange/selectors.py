@@ -123,6 +123,16 @@ def placement_applicants(user: Any, placement: Placement) -> QuerySet[Applicatio
     ).select_related("applicant")
 
 
+def latest_affinities(programme: Programme) -> dict[str, float]:
+    """Applicant–placement affinities (``"<application>:<placement>"`` → score) of the
+    programme's newest matching run; empty before any run."""
+    for run in programme.matching_runs.all():
+        aff = (run.options or {}).get("affinity")
+        if aff:
+            return {str(k): float(v) for k, v in aff.items()}
+    return {}
+
+
 def latest_runs(programme: Programme) -> dict[str, MatchingRun]:
     out: dict[str, MatchingRun] = {}
     for run in programme.matching_runs.all():

@@ -33,11 +33,14 @@ from innobridge.core.permissions import Role
 
 from . import services
 from .demo_papers import (
+    DEMO_DISCIPLINES,
+    RICH_PAPERS,
     Paper,
     Pools,
     chinese_keywords,
     english_keywords,
     load_pools,
+    paper_discipline,
     publication_data,
     read_jsonl,
 )
@@ -374,95 +377,141 @@ def _researcher_username(number: int) -> str:
 def _seed_population(
     rng: random.Random, pools: Pools, used_names: set[str], scale: float
 ) -> tuple[int, int]:
-    hk_orgs = _organisations(HK_INSTITUTIONS)
-    cn_orgs = _organisations(MAINLAND_INSTITUTIONS)
-    created = 0
-    papers_added = 0
-    number = 0
-    for region, corpus, count in POPULATION:
-        orgs = hk_orgs if region == "HK" else cn_orgs
-        for _i in range(max(1, round(count * scale))):
-            number += 1
-            papers, topics_en, topics_zh, primary = _draw_papers(pools, region, corpus, rng)
-            if not papers:
-                continue
-            display, first, last = _name(region, rng, used_names)
-            stage, position_en, position_zh = _stage(rng)
-            org = rng.choice(orgs) if orgs else None
-            if org is not None and org.ror_id == "05q8mqd91":  # HKSTP: an industry lab
-                stage, position_en, position_zh = STAGES[-1][0], STAGES[-1][2], STAGES[-1][3]
-            elif org is not None and org.ror_id in RESEARCH_INSTITUTES:
-                # a Chinese Academy of Sciences institute has research ranks, not professors
-                position_en, position_zh = INSTITUTE_POSITIONS.get(
-                    stage, (position_en, position_zh)
-                )
-            org_zh = (
-                HK_INSTITUTIONS.get(org.ror_id or "")
-                or MAINLAND_INSTITUTIONS.get(org.ror_id or "")
-                or org.name_zh
-                if org
-                else ""
-            )
-            english_name = f"{first} {last}" if region == "CN" else f"{last} {first}"
-            biography, bio_language = _biography(
-                region=region,
-                primary=primary,
-                display=display,
-                english_name=english_name,
-                org=org,
-                org_zh=org_zh,
-                position_en=position_en,
-                position_zh=position_zh,
-                topics_en=topics_en,
-                topics_zh=topics_zh,
-            )
-            keywords = list(dict.fromkeys([*topics_en, *topics_zh]))[:12]
-            profile = services.create_researcher(
-                "demo",
-                username=_researcher_username(number),
-                email=f"{_researcher_username(number)}@example.org",
-                password=None,
-                display_name=display,
-                first_name=first,
-                last_name=last,
-                organisation=org,
-                region=org.region if org else region,
-                career_stage=stage,
-                position=position_en,
-                keywords=keywords,
-                biography=biography,
-                biography_language=bio_language,
-                is_demo=True,
-            )
-            result = services.add_publications(
-                "demo", profile, [publication_data(p) for p in papers]
-            )
+    """The demo researchers: at full scale first one *anchor* per discipline and side
+    (:data:`DEMO_DISCIPLINES`, at least ``RICH_PAPERS`` real papers each), then the rest
+    of :data:`POPULATION` drawn at random."""
+    orgs = {"HK": _organisations(HK_INSTITUTIONS), "CN": _organisations(MAINLAND_INSTITUTIONS)}
+    draws: list[tuple[str, Draw]] = []
+    budget = {(region, corpus): count for region, corpus, count in POPULATION}
+    if scale >= 1:
+        for discipline in DEMO_DISCIPLINES:
+            for region in ("HK", "CN"):
+                draw = _draw_anchor(pools, region, discipline, rng)
+                if draw is not None:
+                    draws.append((region, draw))
+                    corpus = "csl" if draw[3] == "zh" else "english"
+                    budget[(region, corpus)] = max(0, budget[(region, corpus)] - 1)
+    for region, corpus, _count in POPULATION:
+        for _i in range(max(1, round(budget[(region, corpus)] * scale))):
+            draws.append((region, _draw_papers(pools, region, corpus, rng)))
+    created = papers_added = 0
+    for number, (region, draw) in enumerate(draws, start=1):
+        added = _create_researcher(number, region, draw, orgs[region], rng, used_names)
+        if added is not None:
             created += 1
-            papers_added += result.created
+            papers_added += added
     return created, papers_added
 
 
-def _draw_papers(
-    pools: Pools, region: str, corpus: str, rng: random.Random
-) -> tuple[list[Paper], list[str], list[str], str]:
+# (papers, English topics, Chinese topics, main language of the profile)
+Draw = tuple[list[Paper], list[str], list[str], str]
+
+
+def _create_researcher(
+    number: int,
+    region: str,
+    draw: Draw,
+    orgs: list[Organisation],
+    rng: random.Random,
+    used_names: set[str],
+) -> int | None:
+    """One demo researcher with the drawn papers; the number of papers added (None: no
+    papers were left to draw)."""
+    papers, topics_en, topics_zh, primary = draw
+    if not papers:
+        return None
+    display, first, last = _name(region, rng, used_names)
+    stage, position_en, position_zh = _stage(rng)
+    org = rng.choice(orgs) if orgs else None
+    if org is not None and org.ror_id == "05q8mqd91":  # HKSTP: an industry lab
+        stage, position_en, position_zh = STAGES[-1][0], STAGES[-1][2], STAGES[-1][3]
+    elif org is not None and org.ror_id in RESEARCH_INSTITUTES:
+        # a Chinese Academy of Sciences institute has research ranks, not professors
+        position_en, position_zh = INSTITUTE_POSITIONS.get(stage, (position_en, position_zh))
+    org_zh = (
+        HK_INSTITUTIONS.get(org.ror_id or "")
+        or MAINLAND_INSTITUTIONS.get(org.ror_id or "")
+        or org.name_zh
+        if org
+        else ""
+    )
+    english_name = f"{first} {last}" if region == "CN" else f"{last} {first}"
+    biography, bio_language = _biography(
+        region=region,
+        primary=primary,
+        display=display,
+        english_name=english_name,
+        org=org,
+        org_zh=org_zh,
+        position_en=position_en,
+        position_zh=position_zh,
+        topics_en=topics_en,
+        topics_zh=topics_zh,
+    )
+    keywords = list(dict.fromkeys([*topics_en, *topics_zh]))[:12]
+    profile = services.create_researcher(
+        "demo",
+        username=_researcher_username(number),
+        email=f"{_researcher_username(number)}@example.org",
+        password=None,
+        display_name=display,
+        first_name=first,
+        last_name=last,
+        organisation=org,
+        region=org.region if org else region,
+        career_stage=stage,
+        position=position_en,
+        keywords=keywords,
+        biography=biography,
+        biography_language=bio_language,
+        is_demo=True,
+    )
+    result = services.add_publications("demo", profile, [publication_data(p) for p in papers])
+    return result.created
+
+
+def _draw_anchor(pools: Pools, region: str, discipline: str, rng: random.Random) -> Draw | None:
+    """A researcher of ``discipline`` with at least ``RICH_PAPERS`` real papers with
+    abstracts from one pool: in English first in Hong Kong, in Chinese first on the
+    Mainland (each side's usual language of publication), else the other."""
+    english = [
+        k
+        for k in pools.keys_with("arxiv", RICH_PAPERS) + pools.keys_with("acl", RICH_PAPERS)
+        if paper_discipline(pools.groups[k][0]) == discipline
+    ]
+    chinese = pools.keys_with("csl", RICH_PAPERS) if ("csl", discipline) in pools.groups else []
+    chinese = [k for k in chinese if k[1] == discipline]
+    for keys in (english, chinese) if region == "HK" else (chinese, english):
+        if keys:
+            key = rng.choice(sorted(keys))
+            return _draw_from(pools, key, region, rng, RICH_PAPERS)
+    return None
+
+
+def _draw_papers(pools: Pools, region: str, corpus: str, rng: random.Random) -> Draw:
     """Papers for one researcher, their English and Chinese topics, and the main
     language of the profile."""
     if corpus == "csl":
         keys = pools.keys_with("csl", 3)
         if not keys:
             return [], [], [], "zh"
-        key = rng.choice(keys)
-        papers = pools.take(key, rng.randint(4, 8))
-        discipline = key[1]
-        topics_zh = [discipline.split("/")[0], *chinese_keywords(papers, 4)]
-        topics_en = [papers[0].label] if papers and papers[0].label else []
-        return papers, topics_en, topics_zh, "zh"
+        return _draw_from(pools, rng.choice(keys), region, rng, 4)
     source = "acl" if rng.random() < 0.45 else "arxiv"
     keys = pools.keys_with(source, 4) or pools.keys_with("arxiv" if source == "acl" else "acl", 4)
     if not keys:
         return [], [], [], "en"
-    key = rng.choice(keys)
-    papers = pools.take(key, rng.randint(4, 8))
+    return _draw_from(pools, rng.choice(keys), region, rng, 4)
+
+
+def _draw_from(
+    pools: Pools, key: tuple[str, str], region: str, rng: random.Random, least: int
+) -> Draw:
+    papers = pools.take(key, rng.randint(least, 8))
+    if key[0] == "csl":
+        discipline = key[1]
+        topics_zh = [discipline.split("/")[0], *chinese_keywords(papers, 4)]
+        topics_en = [papers[0].label] if papers and papers[0].label else []
+        return papers, topics_en, topics_zh, "zh"
     field_name = papers[0].record.get("field", "") if papers else ""
     if key[0] == "acl":
         topics_en = [key[1], *english_keywords(papers, 3)]

@@ -148,6 +148,8 @@ def load_pools(data_dir: Path, rng: random.Random) -> Pools:
     pools = Pools()
     grouped: dict[tuple[str, str], list[Paper]] = defaultdict(list)
     for r in read_jsonl(data_dir / "csl" / "csl_benchmark_2000.jsonl"):
+        if r["discipline"] not in DEMO_DISCIPLINES:  # the demo keeps to its disciplines
+            continue
         grouped[("csl", r["discipline"])].append(
             Paper("csl", r["discipline"], r.get("category_en", ""), r)
         )
@@ -222,3 +224,63 @@ def chinese_keywords(papers: list[Paper], n: int = 5) -> list[str]:
     for paper in papers:
         counts.update(paper.record.get("keywords") or [])
     return [k for k, _ in counts.most_common(n)]
+
+
+# The demo's disciplines (CSL's Chinese discipline names): each has, on each side of the
+# boundary, at least one researcher with RICH_PAPERS or more real papers with abstracts in
+# it (issue 11 §8), so partner search always has a real partner to find across the
+# boundary. English papers count under the discipline their arXiv archive or the ACL
+# Anthology belongs to.
+DEMO_DISCIPLINES: tuple[str, ...] = (
+    "计算机科学与技术",
+    "物理学",
+    "数学",
+    "材料科学与工程",
+    "天文学",
+    "生物学/生物科学与工程",
+    "应用经济学",
+    "化学/化学工程与技术",
+    "基础医学/临床医学",
+    "环境科学与工程",
+    "信息与通信工程",
+    "电子科学与技术",
+    "交通运输工程",
+    "药学",
+    "中医学/中药学",
+    "食品科学与工程",
+    "土木工程",
+    "机械工程",
+    "电气工程",
+)
+RICH_PAPERS = 5
+ARXIV_DISCIPLINES = {
+    "astro-ph": "天文学",
+    "cond-mat": "材料科学与工程",
+    "math": "数学",
+    "stat": "数学",
+    "cs": "计算机科学与技术",
+    "q-bio": "生物学/生物科学与工程",
+    "q-fin": "应用经济学",
+}  # every other arXiv archive (hep, quant-ph, gr-qc, nucl, physics, …): 物理学
+
+
+def paper_discipline(paper: Paper) -> str:
+    """The discipline of a pooled paper."""
+    if paper.source == "csl":
+        return paper.group
+    if paper.source == "acl":
+        return "计算机科学与技术"
+    return ARXIV_DISCIPLINES.get(paper.group.split(".")[0], "物理学")
+
+
+def publication_discipline(licence: str, venue: str, keywords: list[str]) -> str:
+    """The discipline of a stored demo publication (from its licence note, its CSL venue
+    or its arXiv categories); "" for a paper of no demo data set."""
+    if licence == LICENCE_CSL:
+        return venue.removeprefix("CSL: ")
+    if licence == LICENCE_ACL:
+        return "计算机科学与技术"
+    if licence == LICENCE_ARXIV:
+        category = (keywords or [""])[0]
+        return ARXIV_DISCIPLINES.get(category.split(".")[0], "物理学")
+    return ""

@@ -113,6 +113,12 @@ def test_officer_asks_for_more_information_and_the_team_answers_in_chinese(
     assert page.locator('[data-testid="info-overdue"]').is_visible()
     assert page.locator('[data-testid="export-xlsx"]').is_visible()
     page.screenshot(path=str(screenshot_dir / "funding-officer-call-exports.png"), full_page=True)
+    # the team never answers: the officer resumes screening without the answer
+    page.goto(live_url("funding:proposal", p.pk))
+    click(page, '[data-testid="resume-screening"]')
+    assert Proposal.objects.get(pk=p.pk).state == "submitted"
+    assert page.locator('[data-testid="info-lapsed"]').is_visible()
+    assert page.locator('[data-testid="screen-form"]').first.is_visible()
 
 
 def test_officer_downloads_the_calls_papers(page: Any, live_url: Any, setup: Any) -> None:

@@ -24,6 +24,7 @@ from ..forms import (
     StipendForm,
     picked_or_404,
 )
+from ..matching import pair_level
 from ..models import (
     ApplicationState,
     ChecklistItem,
@@ -231,7 +232,17 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
     for method in MatchingMethod.values:
         latest = runs.get(method)
         if latest is not None:
-            rows = [(a, names.get(a, a), places.get(pl)) for a, pl in latest.pairs]
+            aff = (latest.options or {}).get("affinity", {})
+            rows = [
+                (
+                    a,
+                    names.get(a, a),
+                    places.get(pl),
+                    aff.get(f"{a}:{pl}"),
+                    pair_level(aff.get(f"{a}:{pl}")),
+                )
+                for a, pl in latest.pairs
+            ]
             columns.append({"run": latest, "m": latest.metrics, "rows": rows})
     return render(
         request,

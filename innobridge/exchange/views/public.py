@@ -12,6 +12,7 @@ from innobridge.core.services import mark_notices_read
 
 from .. import selectors, services
 from ..forms import ActionForm, PlacementForm, ProgrammeForm, RankForm
+from ..matching import pair_level
 from ..models import Programme
 from ..permissions import (
     can_create_programme,
@@ -118,13 +119,23 @@ def placement(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("exchange:placement", pl.pk)
     applicants = selectors.placement_applicants(request.user, pl)
     ranks = dict(pl.ranks.values_list("application_id", "rank"))
+    aff = selectors.latest_affinities(pl.programme) if applicants else {}
     return render(
         request,
         "exchange/placement.html",
         {
             "placement": pl,
             "actions": actions(PLACEMENT_FLOW, request.user, pl),
-            "applicants": [(a, ranks.get(a.pk)) for a in applicants],
+            # with each applicant's calibrated fit to the placement (the newest run's)
+            "applicants": [
+                (
+                    a,
+                    ranks.get(a.pk),
+                    aff.get(f"{a.pk}:{pl.pk}"),
+                    pair_level(aff.get(f"{a.pk}:{pl.pk}")),
+                )
+                for a in applicants
+            ],
             "rank_form": rank_form,
         },
     )
