@@ -185,6 +185,7 @@ def run_cli(
         "--output",
         str(workdir / "out.csv"),
     ]
+    load_before = os.getloadavg()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -202,7 +203,9 @@ def run_cli(
         "cli_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
         "cli_peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
         "summary": err.strip().splitlines()[-1] if err.strip() else "",
-        "load_average": os.getloadavg(),
+        "when_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     for f in workdir.iterdir():
         f.unlink()

@@ -26,8 +26,12 @@ Writes ``benchmarks/results/load.json``: requests/s, p50/p95/p99 per endpoint gr
 total, failures, the server's settings, and the machine's load average before and after (the
 machine is shared: figures taken while others run tests are inflated).
 
-    DATABASE_URL=postgres://innobridge:secret@127.0.0.1:54320/innobridge_secure \\
-      .venv/bin/python benchmarks/load.py --users 50 --seconds 60 --threads 8
+    DATABASE_URL=postgres://innobridge:secret@127.0.0.1:54320/innobridge_scale_load \\
+      INNOBRIDGE_VAR_DIR=var/load .venv/bin/python benchmarks/load.py \\
+      --users 50 --seconds 60 --workers 2 --threads 4 --warmup 5
+
+``--server gunicorn`` compares gunicorn's threaded workers (``uv pip install gunicorn``
+first: it is not a dependency of the project).
 """
 
 from __future__ import annotations
@@ -53,6 +57,9 @@ from typing import Any
 import gevent
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from benchmarks import _machine  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results"
 INNOBRIDGE = ROOT / ".venv" / "bin" / "innobridge"
 DEMO_PASSWORD = "innobridge-demo"
@@ -76,6 +83,7 @@ import json
 from innobridge.people.models import ApiToken, Person
 from innobridge.people import services
 from innobridge.funding.models import Call, Proposal
+from innobridge.funding import selectors as funding_selectors
 from innobridge.facilities.models import Resource
 researcher = Person.objects.get(username="demo-researcher")
 officer = Person.objects.get(username="demo-officer")
@@ -84,7 +92,10 @@ for old in ApiToken.objects.filter(person=researcher, name="load test", revoked_
 _token, key = services.create_api_token(researcher, "load test")
 calls = list(Call.objects.order_by("pk").values_list("pk", flat=True)[:20])
 own = list(Proposal.objects.filter(lead=researcher).values_list("pk", flat=True)[:10])
-any_proposals = list(Proposal.objects.order_by("pk").values_list("pk", flat=True)[:20])
+# proposals the officer may open (their calls', submitted): a 404 is not the server's
+any_proposals = list(
+    funding_selectors.visible_proposals(officer).order_by("pk").values_list("pk", flat=True)[:20]
+)
 print(json.dumps({
     "token": key,
     "calls": calls,
@@ -140,21 +151,47 @@ def collect_static(env: dict[str, str], var_dir: str) -> None:
         )
 
 
-def start_server(env: dict[str, str], port: int, threads: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        [
-            str(INNOBRIDGE),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
+def server_command(server: str, port: int, threads: int, workers: int) -> list[str]:
+    if server == "gunicorn":
+        # for comparison: gunicorn's threaded workers, X-Forwarded-Proto trusted from
+        # the loopback (its default secure_scheme_headers)
+        return [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "innobridge.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
             "--threads",
             str(threads),
-            "--trusted-proxy",
+            "--forwarded-allow-ips",
             "127.0.0.1",
-            "--no-collectstatic",
-        ],
+            "--log-level",
+            "error",
+        ]
+    cmd = [
+        str(INNOBRIDGE),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--threads",
+        str(threads),
+        "--trusted-proxy",
+        "127.0.0.1",
+        "--no-collectstatic",
+    ]
+    return cmd + (["--workers", str(workers)] if workers > 1 else [])
+
+
+def start_server(
+    env: dict[str, str], port: int, threads: int, server: str = "waitress", workers: int = 1
+) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        server_command(server, port, threads, workers),
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -175,6 +212,28 @@ def start_server(env: dict[str, str], port: int, threads: int) -> subprocess.Pop
             time.sleep(1)
     proc.terminate()
     raise SystemExit("the server did not answer /healthz within 600 s")
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of ``pid`` and its descendants (the server's workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    stats: dict[int, float] = {}
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(d.name))
+        stats[int(d.name)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        total += stats.get(p, 0.0)
+        todo.extend(children.get(p, []))
+    return total
 
 
 # --- The simulated users -------------------------------------------------------------
@@ -334,14 +393,32 @@ def _percentiles(entry: Any) -> dict[str, Any]:
     }
 
 
-def run_load(host: str, users: int, seconds: float, spawn_rate: float, think: float) -> Any:
-    """Run the users against ``host``; returns Locust's stats."""
+WARMUP: dict[str, Any] = {}
+
+
+def run_load(
+    host: str, users: int, seconds: float, spawn_rate: float, think: float, warmup: float = 0
+) -> Any:
+    """Run the users against ``host``; returns Locust's stats.
+
+    ``warmup`` > 0: the stats are reset that many seconds after the last user started (the
+    log-ins, Argon2 password checks, happen while users start), so the figures are the
+    steady state's over the following ``seconds``; what the warm-up measured is kept in
+    ``WARMUP``."""
     for cls in USERS:
         cls.host = host
         cls.wait_time = between(0, think) if think > 0 else constant(0)
     env = Environment(user_classes=USERS, events=locust.events)
     runner = env.create_local_runner()
     runner.start(users, spawn_rate=spawn_rate)
+    if warmup > 0:
+        gevent.sleep(users / spawn_rate + warmup)
+        WARMUP.update(
+            seconds=round(users / spawn_rate + warmup, 1),
+            total=_percentiles(env.stats.total),
+            log_in=_percentiles(env.stats.get("log in", "POST")),
+        )
+        env.stats.reset_all()
     gevent.spawn_later(seconds, runner.quit)
     assert runner.greenlet is not None
     runner.greenlet.join()
@@ -353,8 +430,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second")
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=0,
+        help="seconds after the last user started before the stats are reset (0: none; "
+        "the log-ins then count in the figures)",
+    )
     parser.add_argument("--think", type=float, default=0, help="max think time (s); 0: none")
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument("--threads", type=int, default=8, help="threads per server process")
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument(
+        "--server",
+        choices=["waitress", "gunicorn"],
+        default="waitress",
+        help="waitress: innobridge serve; gunicorn: gthread workers, for comparison",
+    )
     parser.add_argument("--host", help="an already running server (skips starting one)")
     parser.add_argument("--out", default=str(RESULTS / "load.json"))
     parser.add_argument("--label", default="", help="a name for this run in the JSON")
@@ -381,14 +472,16 @@ def main(argv: list[str] | None = None) -> int:
     if host is None:
         collect_static(env, var_dir)
         port = _free_port()
-        proc = start_server(env, port, args.threads)
+        proc = start_server(env, port, args.threads, args.server, args.workers)
         host = f"http://127.0.0.1:{port}"
-    load_before = os.getloadavg()
+    machine_before = _machine.snapshot()
+    server_cpu_before = process_tree_cpu(proc.pid) if proc is not None else 0.0
     started = time.time()
     try:
-        stats = run_load(host, args.users, args.seconds, args.spawn_rate, args.think)
+        stats = run_load(host, args.users, args.seconds, args.spawn_rate, args.think, args.warmup)
     finally:
-        load_after = os.getloadavg()
+        machine = _machine.summary(machine_before, _machine.snapshot())
+        server_cpu = process_tree_cpu(proc.pid) - server_cpu_before if proc is not None else 0.0
         if proc is not None:
             proc.terminate()
             proc.wait(timeout=30)
@@ -402,11 +495,17 @@ def main(argv: list[str] | None = None) -> int:
         "label": args.label,
         "when_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "server": {
-            "software": "waitress (innobridge serve)" if proc is not None else host,
+            "software": (
+                ("waitress (innobridge serve)" if args.server == "waitress" else "gunicorn gthread")
+                if proc is not None
+                else host
+            ),
             "threads": args.threads,
-            "processes": 1,
+            "processes": args.workers,
             "mode": "INNOBRIDGE_ENV=production, X-Forwarded-Proto https from 127.0.0.1",
             "database": "PostgreSQL (demo data)",
+            "cpu_seconds_during_run": round(server_cpu, 1),
+            "cpu_ms_per_request": round(1000 * server_cpu / max(1, stats.total.num_requests), 1),
         },
         "load": {
             "users": args.users,
@@ -415,15 +514,15 @@ def main(argv: list[str] | None = None) -> int:
             "think_time_max_s": args.think,
             "mix": {cls.__name__: cls.weight for cls in USERS},
             "partner_search": not args.without_partner_search,
+            "warmup_excluded": WARMUP or None,
         },
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
-            "load_average_before": [round(x, 2) for x in load_before],
-            "load_average_after": [round(x, 2) for x in load_after],
+            **machine,
             "note": (
-                "shared machine, other engineers' test runs in parallel: figures are "
-                "inflated compared with a quiet machine"
+                "shared machine: cpu_share says how much of the CPUs went to niced work "
+                "(other engineers) during the run"
             ),
         },
         "total": _percentiles(stats.total),
@@ -440,7 +539,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{total['requests']} requests, {total['requests_per_s']} req/s, "
         f"p50 {total['p50_ms']} ms, p95 {total['p95_ms']} ms, p99 {total['p99_ms']} ms, "
-        f"{total['failures']} failures; load average {load_before[0]:.1f} → {load_after[0]:.1f}"
+        f"{total['failures']} failures; load average {machine['load_average_before'][0]:.1f} → "
+        f"{machine['load_average_after'][0]:.1f}, niced share {machine['cpu_share']['niced']}"
     )
     print(f"→ {out}")
     return 0

@@ -12,8 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from innobridge.core.language import display_chinese, script_for_language
@@ -53,9 +54,25 @@ def _call_title(call: Any) -> str:
     return str(call.title or display_chinese(call.title_zh))
 
 
+# The public overview is the same for every visitor of one language: it is kept this many
+# seconds in the cache (per process), so the busiest page does not count the whole
+# directory and the publications table for every request. Nothing personal is in it.
+OVERVIEW_CACHE_SECONDS = 60
+
+
 def public_overview(limit: int = 5) -> dict[str, Any]:
     """Open calls (soonest deadline first), a few facilities, and the directory's counts
-    with the regions that have anything in them."""
+    with the regions that have anything in them (cached for ``OVERVIEW_CACHE_SECONDS``,
+    per language: call titles are shown in the reader's)."""
+    key = f"dashboard:public_overview:{translation.get_language()}:{limit}"
+    overview = cache.get(key)
+    if overview is None:
+        overview = _public_overview(limit)
+        cache.set(key, overview, OVERVIEW_CACHE_SECONDS)
+    return dict(overview)
+
+
+def _public_overview(limit: int) -> dict[str, Any]:
     calls = list(funding_selectors.open_calls().select_related("scheme")[:limit])
     resources = list(facilities_selectors.catalogue()[:limit])
     stats = people_selectors.directory_stats()

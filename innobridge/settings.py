@@ -145,10 +145,14 @@ TEMPLATES = [
 WSGI_APPLICATION = "innobridge.wsgi.application"
 ASGI_APPLICATION = "innobridge.asgi.application"
 
+# Persistent database connections in production (each server thread keeps its own for up
+# to CONN_MAX_AGE seconds, checked before reuse): opening a PostgreSQL connection per
+# request (a new server process and a password exchange) cost more than most pages.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'innobridge.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60" if PRODUCTION else "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -110,6 +110,15 @@ def _two_factor_not_required(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: pages cache what every visitor sees (the home
+    page's public overview), and a test's rolled-back data must not show in the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
     """Each test starts in the default language (English): a test-client request in
     zh-hant/zh-hans leaves that translation active in the thread, which would make

@@ -51,6 +51,19 @@ def make_embedder(spec: str, threads: int | None = None) -> Embedder:
     return cls()
 
 
+_LOADED: dict[tuple[str, int | None], Embedder] = {}
+
+
+def _loaded_embedder(spec: str, threads: int | None) -> Embedder:
+    """One embedder (and so one loaded model) per process, spec and thread count: a Ray
+    worker and the in-process loop run many shards, and loading the model for each shard
+    cost more than embedding a small one."""
+    key = (spec, threads)
+    if key not in _LOADED:
+        _LOADED[key] = make_embedder(spec, threads)
+    return _LOADED[key]
+
+
 def units_to_embed(texts: Sequence[str], config: AffinityConfig = DEFAULT_CONFIG) -> list[str]:
     """The distinct model inputs of ``texts``' units, in order of first appearance."""
     units, _ = split_units(texts, config.granularity, config.whole_text_unit)
@@ -89,6 +102,7 @@ class JobReport:
     mode: str
     out_dir: str
     shard_seconds: list[float] = field(default_factory=list)
+    startup_seconds: float = 0.0  # starting the local Ray (or connecting to a cluster)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -118,7 +132,7 @@ def embed_shard(
 ) -> float:
     """Embed one shard and write it (atomically).  Returns the seconds it took."""
     t0 = time.perf_counter()
-    emb = make_embedder(spec, threads)
+    emb = _loaded_embedder(spec, threads)
     if emb.name != model_name:
         raise ValueError(f"worker model {emb.name!r} is not the job's {model_name!r}")
     vecs = np.asarray(emb.encode(shard.texts, ROLE), np.float32)
@@ -171,6 +185,7 @@ def run_job(
     if progress is not None:
         progress(done, len(shards))
     seconds: list[float] = []
+    startup = 0.0
     if not use_ray:
         for s in todo:
             seconds.append(embed_shard(embedder, model_name, s, str(d), threads=threads))
@@ -182,6 +197,7 @@ def run_job(
         import ray
 
         started_here = not ray.is_initialized()
+        t_start = time.perf_counter()
         if started_here:
             try:
                 if address:
@@ -196,6 +212,7 @@ def run_job(
             except Exception:
                 ray.shutdown()  # stop whatever part of a local Ray had started
                 raise
+        startup = time.perf_counter() - t_start
         try:
             task: Any = ray.remote(num_cpus=1)(embed_shard)
             pending = [task.remote(embedder, model_name, s, str(d.resolve()), 1) for s in todo]
@@ -220,6 +237,7 @@ def run_job(
         mode=mode,
         out_dir=str(d),
         shard_seconds=seconds,
+        startup_seconds=startup,
     )
 
 

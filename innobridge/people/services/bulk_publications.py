@@ -18,7 +18,7 @@ import gzip
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,7 +30,7 @@ from innobridge.core.services import record_event
 from ..audit import PeopleAction
 from ..importers import PublicationData, PublicationFormatError, _openalex_work, parse_orcid
 from ..models import Authorship, Publication, ResearcherProfile
-from .publications import _FILLABLE, _clean_record
+from .publications import _FILLABLE, _clean_record, publication_kwargs
 
 ORCID_IN_URL = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 CHUNK = 2000
@@ -193,7 +193,7 @@ def _write(items: list[_Item], report: BulkReport) -> None:
             r = item.record
             pub = existing.get(r.doi) if r.doi else by_sid.get((r.source, r.source_id))
             if pub is None:
-                new.append(Publication(**asdict(r)))
+                new.append(Publication(**publication_kwargs(r)))
                 pubs_for.append((new[-1], item.orcids))
                 continue
             fill = [n for n in _FILLABLE if not getattr(pub, n) and getattr(r, n)]

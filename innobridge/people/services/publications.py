@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
@@ -52,6 +52,17 @@ class PublicationImportResult:
         return self.created + self.linked + self.unchanged
 
 
+# One validator for every record (building it per record cost a tenth of a bulk import).
+_URL_VALIDATOR = URLValidator(schemes=["http", "https"])
+_FIELDS = tuple(f.name for f in fields(PublicationData))
+
+
+def publication_kwargs(record: PublicationData) -> dict[str, Any]:
+    """``Publication(**…)`` arguments of a cleaned record: a shallow copy of its fields
+    (``dataclasses.asdict`` deep-copies every list and cost a sixth of a bulk import)."""
+    return {name: getattr(record, name) for name in _FIELDS}
+
+
 def _clean_record(record: PublicationData, where: str) -> tuple[PublicationData, list[str]]:
     """A normalised copy of ``record`` and the problems found in it."""
     errors: list[str] = []
@@ -80,9 +91,9 @@ def _clean_record(record: PublicationData, where: str) -> tuple[PublicationData,
     url = (record.url or "").strip()
     if url:
         try:
-            URLValidator(schemes=["http", "https"])(url)
             if len(url) > 500:
                 raise ValidationError("too long")
+            _URL_VALIDATOR(url)
         except ValidationError:
             url = ""  # a broken link is dropped, not fatal
     source = record.source or "manual"
@@ -198,7 +209,7 @@ def add_publications(
         for record in cleaned:
             publication = _find_existing(record, own)
             if publication is None:
-                publication = Publication(**asdict(record))
+                publication = Publication(**publication_kwargs(record))
                 publication.full_clean()
                 publication.save()
                 result.created += 1

@@ -12,11 +12,23 @@ Behind a TLS-terminating reverse proxy, name the proxy's address with
 the server is reachable from the proxy alone): waitress then passes the proxy's
 ``X-Forwarded-Proto`` (and ``X-Forwarded-For``/``-Host``/``-Port``) to Django, which
 knows the request came over HTTPS. From any other peer those headers are removed.
+
+``--workers N`` (or ``INNOBRIDGE_WORKERS``) runs N waitress processes that share the
+listening socket, each with ``--threads`` threads: Python runs one thread at a time per
+process, so one process uses one core; on an N-core server run N workers (measured in
+benchmarks/README.md, "Web tier under load"). The parent process only watches them: a
+worker that dies is started again, and SIGTERM or Ctrl-C stops them all. It needs
+``fork`` (Linux, macOS); with one worker (the default) nothing is forked.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import socket
+import time
+import traceback
 from typing import Any
 
 from django.conf import settings
@@ -56,6 +68,13 @@ class Command(BaseCommand):
             "--threads", type=int, default=int(os.environ.get("INNOBRIDGE_THREADS", "8"))
         )
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("INNOBRIDGE_WORKERS", "1")),
+            help="server processes sharing the port, each with --threads threads "
+            "(default INNOBRIDGE_WORKERS, else 1; use the number of cores)",
+        )
+        parser.add_argument(
             "--trusted-proxy",
             default=os.environ.get("INNOBRIDGE_TRUSTED_PROXY") or None,
             metavar="ADDRESS",
@@ -86,8 +105,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve
 
-        if options["threads"] < 1 or options["trusted_proxy_count"] < 1:
-            raise CommandError("--threads and --trusted-proxy-count must be at least 1")
+        if min(options["threads"], options["trusted_proxy_count"], options["workers"]) < 1:
+            raise CommandError("--threads, --workers and --trusted-proxy-count must be at least 1")
+        if options["workers"] > 1 and not hasattr(os, "fork"):
+            raise CommandError("--workers above 1 needs fork (Linux, macOS): use 1 here")
         application = self.application(
             settings.STATIC_COLLECTED and not options["no_collectstatic"]
         )
@@ -99,13 +120,68 @@ class Command(BaseCommand):
             f"({'production' if settings.PRODUCTION else 'embedded'}, "
             f"DEBUG={'on' if settings.DEBUG else 'off'}, "
             f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
-            f"trusted proxy {proxy or 'none'}). "
-            "Ctrl-C stops it."
+            f"trusted proxy {proxy or 'none'}, {options['workers']} x {options['threads']} "
+            "threads). Ctrl-C stops it."
         )
         self.stdout.flush()
-        serve(
-            application,
-            host=host,
-            port=port,
-            **waitress_options(options["threads"], proxy, options["trusted_proxy_count"]),
-        )
+        opts = waitress_options(options["threads"], proxy, options["trusted_proxy_count"])
+        if options["workers"] == 1:
+            serve(application, host=host, port=port, **opts)
+        else:
+            self.serve_workers(application, host, port, options["workers"], opts)
+
+    def serve_workers(
+        self, application: Any, host: str, port: int, workers: int, opts: dict[str, Any]
+    ) -> None:
+        """``workers`` forked waitress processes accepting on one socket; this process
+        restarts a worker that dies and stops them all on SIGTERM/SIGINT."""
+        from django.db import connections
+        from waitress import serve
+
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.create_server((host, port), family=family, backlog=1024)
+        connections.close_all()  # each worker opens its own database connections
+        children: dict[int, float] = {}
+        stopping = False
+
+        def spawn() -> None:
+            pid = os.fork()
+            if pid == 0:  # the worker
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                code = 0
+                try:
+                    serve(application, sockets=[sock], **opts)
+                except BaseException:
+                    traceback.print_exc()
+                    code = 1
+                os._exit(code)  # never return into the parent's code
+            children[pid] = time.monotonic()
+
+        def stop(signum: int, frame: Any) -> None:
+            nonlocal stopping
+            stopping = True
+            for pid in list(children):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
+
+        previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            for _ in range(workers):
+                spawn()
+            while children:
+                try:
+                    pid, status = os.wait()
+                except ChildProcessError:
+                    break
+                started = children.pop(pid, None)
+                if stopping or started is None:
+                    continue
+                self.stderr.write(f"server worker {pid} ended (status {status}); starting another")
+                if time.monotonic() - started < 1:
+                    time.sleep(1)  # a worker that fails at once is not restarted in a loop
+                spawn()
+        finally:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+            sock.close()
