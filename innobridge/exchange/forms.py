@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
+from django.db.models import Model, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.forms import AmountField
@@ -16,6 +19,7 @@ from innobridge.people.models import CareerStage, Language, Organisation
 from .models import (
     Application,
     DocumentKind,
+    MatchingMethod,
     PaidOn,
     Programme,
     ReportKind,
@@ -23,6 +27,8 @@ from .models import (
     StipendComponent,
 )
 from .services.programmes import EDITABLE_PROGRAMME_FIELDS
+
+M = TypeVar("M", bound=Model)
 
 
 class DateInput(forms.DateInput):
@@ -236,3 +242,74 @@ class CriterionForm(forms.Form):
     weight = forms.DecimalField(
         label=_("weight"), max_digits=5, decimal_places=2, min_value=Decimal("0.01"), initial=1
     )
+
+
+# --------------------------------------------------------------------------- buttons
+# The pages' buttons post an ``action`` and sometimes the id of a row of the page: these
+# forms read them, so a view never reads ``request.POST`` itself.
+
+
+class ActionForm(forms.Form):
+    """``action``: the button pressed, one of those the page offers."""
+
+    action = forms.ChoiceField(required=False)
+
+    def __init__(self, data: Any, *, choices: Iterable[str]) -> None:
+        super().__init__(data)
+        field = self.fields["action"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(c, c) for c in choices]
+
+    def chosen(self, default: str = "") -> str | None:
+        """The button (none posted: ``default``); one the page does not offer: ``None``."""
+        if not self.is_valid():
+            return None
+        return str(self.cleaned_data["action"]) if "action" in self.data else default
+
+
+class PickForm(forms.Form):
+    """The id of one row the page shows (``name``), among ``queryset``."""
+
+    def __init__(self, data: Any, *, name: str, queryset: QuerySet[Any]) -> None:
+        super().__init__(data)
+        self.fields[name] = forms.ModelChoiceField(queryset)
+
+
+def picked_or_404(data: Any, name: str, queryset: QuerySet[M]) -> M:
+    """The row whose id is posted as ``name``; a missing, malformed or foreign id is a 404."""
+    form = PickForm(data, name=name, queryset=queryset)
+    if not form.is_valid():
+        raise Http404
+    row: M = form.cleaned_data[name]
+    return row
+
+
+class NoteForm(forms.Form):
+    """The coordinator's note on a nomination (at most 5,000 characters kept)."""
+
+    note = forms.CharField(required=False, strip=False)
+
+    def clean_note(self) -> str:
+        return str(self.cleaned_data["note"])[:5000]
+
+
+class ReviewerForm(forms.Form):
+    """The handle of the reviewer to assign (an unknown one: the view says so)."""
+
+    reviewer = forms.CharField(required=False, strip=False)
+
+
+class RunMatchingForm(forms.Form):
+    """The matching methods to run (ticked) and whether to balance the regions."""
+
+    balance = forms.BooleanField(required=False)
+
+    def __init__(self, data: Any) -> None:
+        super().__init__(data)
+        for method in MatchingMethod.values:
+            self.fields[f"m_{method}"] = forms.BooleanField(required=False)
+
+    def methods(self) -> list[str]:
+        if not self.is_valid():
+            return []
+        return [m for m in MatchingMethod.values if self.cleaned_data[f"m_{m}"]]

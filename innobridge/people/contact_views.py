@@ -18,7 +18,13 @@ from innobridge.core.exports import csv_response
 from innobridge.core.forms import apply_service_errors, service_error_messages
 
 from . import permissions, selectors, services
-from .forms import DisclosureFilterForm, IntroductionRequestForm, ShortlistNoteForm
+from .forms import (
+    BlockForm,
+    DisclosureFilterForm,
+    IntroductionRequestForm,
+    NextForm,
+    ShortlistNoteForm,
+)
 from .models import Introduction, IntroductionStatus, Person, ShortlistEntry
 from .notifications import mark_notices_read
 from .workflow import INTRODUCTION_FLOW
@@ -26,7 +32,7 @@ from .workflow import INTRODUCTION_FLOW
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
     """Back to the page the form was on (``next``), if it is on this site."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
+    target = NextForm(request.POST).posted() or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -126,7 +132,7 @@ def introduction_act(request: HttpRequest, pk: int, action: str) -> HttpResponse
 @require_POST
 def block(request: HttpRequest, person_pk: int) -> HttpResponse:
     person = _person(person_pk)
-    unblock = request.POST.get("unblock") == "1"
+    unblock = BlockForm(request.POST).unblocking()
     try:
         if unblock:
             services.unblock_person(request.user, person)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -146,6 +147,16 @@ class LanguagePreferenceForm(forms.Form):
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"), choices=settings.LANGUAGES
     )
+
+
+class LanguageSwitchForm(forms.Form):
+    """The language chosen in the page's switcher (Django's ``set_language`` field)."""
+
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+
+    def chosen(self) -> str:
+        """The language, or "" when none of the site's was posted."""
+        return str(self.cleaned_data["language"]) if self.is_valid() else ""
 
 
 class ApiTokenForm(forms.Form):
@@ -389,3 +400,51 @@ class DisclosureFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+
+# --------------------------------------------------------------------------- buttons
+# The pages' buttons post an ``action``, a ``next`` page or a flag: these forms read them,
+# so a view never reads ``request.POST`` itself.
+
+
+class ActionForm(forms.Form):
+    """``action``: the button pressed, one of those the page offers."""
+
+    action = forms.ChoiceField(required=False)
+
+    def __init__(self, data: Any, *, choices: Iterable[str]) -> None:
+        super().__init__(data)
+        field = self.fields["action"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(c, c) for c in choices]
+
+    def chosen(self) -> str | None:
+        """The button; none, or one the page does not offer: ``None``."""
+        if not self.is_valid():
+            return None
+        return str(self.cleaned_data["action"]) or None
+
+
+class NextForm(forms.Form):
+    """``next``: the page to go back to, as posted. The view checks that it is on this
+    site (with the request's host) before it redirects there."""
+
+    next = forms.CharField(required=False, strip=False)
+
+    def posted(self) -> str:
+        return str(self.cleaned_data["next"]) if self.is_valid() else ""
+
+
+class BlockForm(forms.Form):
+    """``unblock=1``: lift a block (anything else: block)."""
+
+    unblock = forms.ChoiceField(choices=[("1", "1")], required=False)
+
+    def unblocking(self) -> bool:
+        return self.is_valid() and self.cleaned_data["unblock"] == "1"
+
+
+class TokenPickForm(forms.Form):
+    """The id of one of the person's API tokens (not a number: the view's 404)."""
+
+    token = forms.IntegerField(min_value=1, max_value=2**63 - 1)

@@ -31,7 +31,7 @@ from django_otp import login as otp_login
 from innobridge.core.forms import apply_service_errors
 
 from . import selectors, services
-from .forms import PasswordCheckForm, TwoFactorCodeForm
+from .forms import ActionForm, NextForm, PasswordCheckForm, TwoFactorCodeForm
 
 PENDING_KEY = "innobridge_2fa_pending"
 PENDING_SECONDS = 300
@@ -84,7 +84,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         if not selectors.has_two_factor(request.user):
             return redirect("home")
         user, data = request.user, {}
-        next_url = request.GET.get("next") or request.POST.get("next") or ""
+        next_url = request.GET.get("next") or NextForm(request.POST).posted() or ""
     else:
         return redirect("login")
 
@@ -148,7 +148,8 @@ def _secret_groups(device: Any) -> str:
 
 def _codes_page(request: HttpRequest, codes: list[str], *, status: int = 200) -> HttpResponse:
     """The recovery codes, this once (not cached anywhere)."""
-    next_url = _safe_next(request, request.POST.get("next")) if request.POST.get("next") else ""
+    posted = NextForm(request.POST).posted()
+    next_url = _safe_next(request, posted) if posted else ""
     response = render(
         request,
         "registration/two_factor_recovery_codes.html",
@@ -172,7 +173,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     disable_form = PasswordCheckForm(prefix="disable")
     status = 200
     if request.method == "POST":
-        action = request.POST.get("action")
+        action = ActionForm(request.POST, choices=("confirm", "regenerate", "disable")).chosen()
         if action == "confirm" and not enabled:
             code_form = TwoFactorCodeForm(request.POST)
             if code_form.is_valid():

@@ -23,12 +23,15 @@ from innobridge.core.permissions import Role, can_act_as
 
 from . import permissions, selectors, services
 from .forms import (
+    ActionForm,
     ApiTokenForm,
     ConfirmedAuthenticationForm,
     LanguagePreferenceForm,
+    LanguageSwitchForm,
     PublicationImportForm,
     ResearcherProfileForm,
     SignUpForm,
+    TokenPickForm,
 )
 from .models import (
     ApiToken,
@@ -421,7 +424,9 @@ def account(request: HttpRequest) -> HttpResponse:
     new_token = new_key = None
     status = 200
     if request.method == "POST":
-        action = request.POST.get("action")
+        action = ActionForm(
+            request.POST, choices=("language", "create_token", "revoke_token")
+        ).chosen()
         if action == "language":
             language_form = LanguagePreferenceForm(request.POST)
             if language_form.is_valid():
@@ -448,9 +453,12 @@ def account(request: HttpRequest) -> HttpResponse:
                     token_form = ApiTokenForm()
                     status = 201
         elif action == "revoke_token":
+            pick = TokenPickForm(request.POST)
+            if not pick.is_valid():
+                raise Http404
             try:
-                token = selectors.api_token_of(person, int(request.POST.get("token", "")))
-            except (ValueError, ApiToken.DoesNotExist) as exc:
+                token = selectors.api_token_of(person, pick.cleaned_data["token"])
+            except ApiToken.DoesNotExist as exc:
                 raise Http404 from exc
             try:
                 services.revoke_api_token(person, token)
@@ -486,8 +494,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
     """Django's language switcher; for a signed-in person it also saves the choice as
     their preferred language, so it follows them to their next log-in."""
     response = i18n_views.set_language(request)
-    language = request.POST.get("language", "") if request.method == "POST" else ""
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+    language = LanguageSwitchForm(request.POST).chosen() if request.method == "POST" else ""
+    if request.user.is_authenticated and language:
         services.set_preferred_language(request.user, language)
     return response
 

@@ -13,6 +13,7 @@ from innobridge.core.models import Currency, Region
 from innobridge.people.models import Organisation
 
 from .models import (
+    Demand,
     DemandMode,
     DevelopmentStage,
     IpType,
@@ -317,3 +318,41 @@ class NdaForm(forms.Form):
 class AttachmentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     file = forms.FileField(label=_("PDF file"))
+
+
+# --------------------------------------------------------------------------- buttons
+# The fields the pages' buttons post besides a form's own: these forms read them, so a
+# view never reads ``request.POST`` itself.
+
+
+class InterestDemandForm(forms.Form):
+    """The demand an interest answers (optional; not a number or no such demand: the
+    view's 404; a demand the person is not a member of is dropped by the service)."""
+
+    demand = forms.ModelChoiceField(Demand.objects.all(), required=False)
+
+
+class TakeTermsForm(forms.Form):
+    """The licence mode chosen from the published terms (the service checks it)."""
+
+    mode = forms.CharField(required=False, strip=False)
+
+
+class NdaVersionForm(forms.Form):
+    """The NDA version the person read (missing or malformed: 0, which the service
+    refuses with "the NDA has changed: read it again")."""
+
+    version = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+
+    def read(self) -> int:
+        return int(self.cleaned_data["version"] or 0) if self.is_valid() else 0
+
+
+class NextForm(forms.Form):
+    """``next``: the page to go back to, as posted. The view checks that it is on this
+    site (with the request's host) before it redirects there."""
+
+    next = forms.CharField(required=False, strip=False)
+
+    def posted(self) -> str:
+        return str(self.cleaned_data["next"]) if self.is_valid() else ""

@@ -12,7 +12,17 @@ from django.utils.translation import gettext as _
 from innobridge.core.forms import apply_service_errors, service_error_messages
 
 from .. import selectors, services
-from ..forms import ApplicationForm, DocumentForm, LetterForm, PreferencesForm, RefereeForm
+from ..forms import (
+    ActionForm,
+    ApplicationForm,
+    DocumentForm,
+    LetterForm,
+    NoteForm,
+    PreferencesForm,
+    RefereeForm,
+    ReviewerForm,
+    picked_or_404,
+)
 from ..models import (
     ApplicationDocument,
     ApplicationState,
@@ -55,12 +65,29 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+APPLICATION_ACTIONS = (
+    "save",
+    "preferences",
+    "document",
+    "referee",
+    "resend",
+    "submit",
+    "withdraw",
+    "nominate",
+    "decline_nomination",
+    "close",
+    "shortlist",
+    "not_shortlist",
+    "assign_reviewer",
+)
+
+
 def _post(request: HttpRequest, app: object) -> None:
     from ..models import Application
 
     assert isinstance(app, Application)
     user = request.user
-    action = request.POST.get("action", "")
+    action = ActionForm(request.POST, choices=APPLICATION_ACTIONS).chosen() or ""
     if action == "save":
         form = ApplicationForm(request.POST, instance=None)
         if form.is_valid():
@@ -108,7 +135,7 @@ def _post(request: HttpRequest, app: object) -> None:
         else:
             messages.error(request, _("Give the referee's name and e-mail."))
     elif action == "resend":
-        ref = get_object_or_404(Referee, pk=request.POST.get("referee"), application=app)
+        ref = picked_or_404(request.POST, "referee", Referee.objects.filter(application=app))
         attempt(
             request, lambda: services.resend_invitation(user, ref), _("A new link has been sent.")
         )
@@ -121,7 +148,8 @@ def _post(request: HttpRequest, app: object) -> None:
             request, lambda: services.withdraw_application(user, app), _("Application withdrawn.")
         )
     elif action in {"nominate", "decline_nomination"}:
-        note = request.POST.get("note", "")[:5000]
+        nform = NoteForm(request.POST)
+        note = nform.cleaned_data["note"] if nform.is_valid() else ""
         attempt(
             request,
             lambda: services.nominate(user, app, yes=action == "nominate", note=note),
@@ -140,8 +168,10 @@ def _post(request: HttpRequest, app: object) -> None:
     elif action == "assign_reviewer":
         from innobridge.people.selectors import person_by_handle
 
+        rvform = ReviewerForm(request.POST)
+        handle = rvform.cleaned_data["reviewer"] if rvform.is_valid() else ""
         try:
-            reviewer = person_by_handle(request.POST.get("reviewer", ""))
+            reviewer = person_by_handle(handle)
         except Exception:
             messages.error(request, _("No such person."))
         else:
@@ -227,13 +257,14 @@ def offer_reply(request: HttpRequest, pk: int) -> HttpResponse:
     offer = get_object_or_404(Offer.objects.select_related("application"), pk=pk)
     require(offer.application.applicant_id == request.user.pk)
     if request.method == "POST":
-        if request.POST.get("action") == "accept":
+        action = ActionForm(request.POST, choices=("accept", "decline")).chosen()
+        if action == "accept":
             stay = attempt(
                 request, lambda: services.accept_offer(request.user, offer), _("Offer accepted.")
             )
             if stay:
                 return redirect("exchange:stay", stay.pk)
-        elif request.POST.get("action") == "decline":
+        elif action == "decline":
             attempt(
                 request, lambda: services.decline_offer(request.user, offer), _("Offer declined.")
             )

@@ -13,13 +13,16 @@ from innobridge.core.forms import apply_service_errors, service_error_messages
 
 from .. import selectors, services
 from ..forms import (
+    ActionForm,
     AdjustForm,
     ChecklistStepForm,
     ConflictForm,
     CriterionForm,
     ReportForm,
     ReviewForm,
+    RunMatchingForm,
     StipendForm,
+    picked_or_404,
 )
 from ..matching import pair_level
 from ..models import (
@@ -37,6 +40,10 @@ from ..models import (
 from ..permissions import can_review, require, require_manage_programme
 from ..workflow import REPORT_FLOW, STAY_FLOW, actions
 from .common import attempt
+
+MANAGE_ACTIONS = ("checklist", "stipend", "criterion", "remove_stipend", "remove_criterion")
+MATCHING_ACTIONS = ("run", "close_waiting_list", "choose", "send", "adjust")
+STAY_ACTIONS = (*STAY_FLOW.actions, "tick", "report", "accept_report", "return_report")
 
 
 def _save(request: HttpRequest, form: Any, fn: Any) -> bool:
@@ -56,7 +63,9 @@ def _save(request: HttpRequest, form: Any, fn: Any) -> bool:
 def manage(request: HttpRequest, pk: int) -> HttpResponse:
     p = get_object_or_404(Programme, pk=pk)
     require_manage_programme(request.user, p)
-    action = request.POST.get("action", "checklist") if request.method == "POST" else ""
+    action: str | None = ""
+    if request.method == "POST":
+        action = ActionForm(request.POST, choices=MANAGE_ACTIONS).chosen(default="checklist")
     post = request.POST or None
     form = ChecklistStepForm(post if action == "checklist" else None)
     stipend_form = StipendForm(post if action == "stipend" else None, prefix="stipend")
@@ -86,18 +95,18 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
             lambda f: services.add_criterion(request.user, p, **f.cleaned_data),
         )
     elif action == "remove_stipend":
-        comp = get_object_or_404(StipendComponent, pk=request.POST.get("item"), programme=p)
+        comp = picked_or_404(request.POST, "item", StipendComponent.objects.filter(programme=p))
         done = bool(
             attempt(request, lambda: services.remove_stipend(request.user, comp), _("Removed."))
         )
     elif action == "remove_criterion":
-        crit = get_object_or_404(RubricCriterion, pk=request.POST.get("item"), programme=p)
+        crit = picked_or_404(request.POST, "item", RubricCriterion.objects.filter(programme=p))
         done = bool(
             attempt(request, lambda: services.remove_criterion(request.user, crit), _("Removed."))
         )
-    if done or action.startswith("remove_"):
+    if done or (action or "").startswith("remove_"):
         return redirect("exchange:manage", p.pk)
-    status = 400 if action else 200
+    status = 200 if action == "" else 400
     return render(
         request,
         "exchange/manage.html",
@@ -170,10 +179,11 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
     p = get_object_or_404(Programme, pk=pk)
     require_manage_programme(request.user, p)
     if request.method == "POST":
-        action = request.POST.get("action", "")
+        action = ActionForm(request.POST, choices=MATCHING_ACTIONS).chosen()
         if action == "run":
-            balance = request.POST.get("balance") == "on"
-            chosen = [m for m in MatchingMethod.values if request.POST.get(f"m_{m}") == "on"]
+            run_form = RunMatchingForm(request.POST)
+            balance = bool(run_form.is_valid() and run_form.cleaned_data["balance"])
+            chosen = run_form.methods()
             if not chosen:
                 messages.error(request, _("Choose at least one method."))
             for method in chosen:
@@ -187,7 +197,7 @@ def matching(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"n": len(closed) if isinstance(closed, list) else 0},
                 )
         elif action in {"choose", "send", "adjust"}:
-            run = get_object_or_404(MatchingRun, pk=request.POST.get("run"), programme=p)
+            run = picked_or_404(request.POST, "run", MatchingRun.objects.filter(programme=p))
             if action == "choose":
                 attempt(
                     request, lambda: services.choose_run(request.user, run), _("Result chosen.")
@@ -260,7 +270,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST or None, criteria=criteria)
     conflict_form = ConflictForm(request.POST or None)
     if request.method == "POST" and can_review(request.user, r):
-        if request.POST.get("action") == "conflict" and conflict_form.is_valid():
+        action = ActionForm(request.POST, choices=("conflict", "score")).chosen()
+        if action == "conflict" and conflict_form.is_valid():
             attempt(
                 request,
                 lambda: services.declare_conflict(
@@ -270,7 +281,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("exchange:home")
         if (
-            request.POST.get("action") == "score"
+            action == "score"
             and form.is_valid()
             and attempt(
                 request,
@@ -299,11 +310,11 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def stay(request: HttpRequest, pk: int) -> HttpResponse:
     s = selectors.stay_for(request.user, pk)
     if request.method == "POST":
-        action = request.POST.get("action", "")
+        action = ActionForm(request.POST, choices=STAY_ACTIONS).chosen() or ""
         if action in STAY_FLOW.actions:
             attempt(request, lambda: services.move_stay(request.user, s, action), _("Saved."))
         elif action == "tick":
-            item = get_object_or_404(ChecklistItem, pk=request.POST.get("item"), stay=s)
+            item = picked_or_404(request.POST, "item", ChecklistItem.objects.filter(stay=s))
             attempt(request, lambda: services.tick_checklist(request.user, item), _("Saved."))
         elif action == "report":
             form = ReportForm(request.POST)
@@ -316,7 +327,7 @@ def stay(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.error(request, _("Write the report."))
         elif action in {"accept_report", "return_report"}:
-            rep = get_object_or_404(StayReport, pk=request.POST.get("report"), stay=s)
+            rep = picked_or_404(request.POST, "report", StayReport.objects.filter(stay=s))
             attempt(
                 request,
                 lambda: services.review_report(request.user, rep, accept=action == "accept_report"),

@@ -11,7 +11,7 @@ from innobridge.core.forms import apply_service_errors
 from innobridge.core.services import mark_notices_read
 
 from .. import selectors, services
-from ..forms import PlacementForm, ProgrammeForm, RankForm
+from ..forms import ActionForm, PlacementForm, ProgrammeForm, RankForm
 from ..matching import pair_level
 from ..models import Programme
 from ..permissions import (
@@ -28,7 +28,7 @@ from .common import attempt
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST" and user.is_authenticated:
-        if request.POST.get("action") == "read_notices":
+        if ActionForm(request.POST, choices=("read_notices",)).chosen() == "read_notices":
             mark_notices_read(user, "exchange")
         return redirect("exchange:home")
     ctx = {"programmes": selectors.programmes(), "can_create": can_create_programme(user)}
@@ -97,11 +97,14 @@ def placement_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "exchange/form.html", {"form": form, "title": _("Post a placement")})
 
 
+PLACEMENT_ACTIONS = ("rank", "approve", "reject", "close")
+
+
 def placement(request: HttpRequest, pk: int) -> HttpResponse:
     pl = selectors.placement_for(request.user, pk)
     rank_form = RankForm(request.POST or None) if can_rank_placement(request.user, pl) else None
     if request.method == "POST":
-        action = request.POST.get("action", "")
+        action = ActionForm(request.POST, choices=PLACEMENT_ACTIONS).chosen()
         if action == "rank" and rank_form is not None and rank_form.is_valid():
             try:
                 ids = rank_form.ids()

@@ -15,8 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
-from ..forms import CloseForm, InterestForm, MeetingForm, SignForm, TermSheetForm
-from ..models import Deal, DealState, Demand, Offer
+from ..forms import (
+    CloseForm,
+    InterestDemandForm,
+    InterestForm,
+    MeetingForm,
+    NdaVersionForm,
+    SignForm,
+    TakeTermsForm,
+    TermSheetForm,
+)
+from ..models import Deal, DealState, Offer
 from ..workflow import DEAL_FLOW
 from .common import attempt
 
@@ -26,9 +35,10 @@ from .common import attempt
 def interest(request: HttpRequest, pk: int) -> HttpResponse:
     offer = get_object_or_404(Offer, pk=pk)
     form = InterestForm(request.POST)
-    demand = None
-    if request.POST.get("demand"):
-        demand = Demand.objects.filter(pk=request.POST["demand"]).first()
+    demand_form = InterestDemandForm(request.POST)
+    if not demand_form.is_valid():
+        raise Http404
+    demand = demand_form.cleaned_data["demand"]
     if not form.is_valid():
         messages.error(request, _("Tell the owner what you would use it for."))
         return redirect(offer)
@@ -48,7 +58,8 @@ def interest(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def take_terms(request: HttpRequest, pk: int) -> HttpResponse:
     offer = get_object_or_404(Offer, pk=pk)
-    mode = request.POST.get("mode", "")
+    terms = TakeTermsForm(request.POST)
+    mode = terms.cleaned_data["mode"] if terms.is_valid() else ""
     deal = attempt(request, lambda: services.take_published_terms(request.user, offer, mode=mode))
     if deal is None:
         return redirect(offer)
@@ -96,7 +107,7 @@ def deal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action == "accept":
         attempt(request, lambda: services.accept_deal(user, deal))
     elif action == "accept_nda":
-        version = int(request.POST.get("version") or 0)
+        version = NdaVersionForm(request.POST).read()
         attempt(
             request,
             lambda: services.accept_nda(user, deal, version=version, language=get_language()),

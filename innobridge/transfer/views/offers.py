@@ -18,7 +18,15 @@ from innobridge.people.models import Organisation
 
 from .. import matching, selectors, services
 from .. import permissions as perm
-from ..forms import AttachmentForm, InterestForm, NoteForm, OfferFilterForm, OfferForm, PassForm
+from ..forms import (
+    AttachmentForm,
+    InterestForm,
+    NextForm,
+    NoteForm,
+    OfferFilterForm,
+    OfferForm,
+    PassForm,
+)
 from ..models import ConfidentialFile, DealState, Offer, OfferStatus
 from ..workflow import OFFER_FLOW
 from .common import attempt
@@ -246,7 +254,7 @@ def offer_pass(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Thank you: the owner sees the reason, never who gave it."))
     elif not form.is_valid():
         messages.error(request, _("Choose a reason from the list."))
-    back = request.POST.get("next", "")
+    back = NextForm(request.POST).posted()
     if back and url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         return redirect(back)
     return redirect(offer)
