@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -49,3 +50,36 @@ class AmountField(forms.DecimalField):
             return parse_amount(str(value))
         except MoneyError as exc:
             raise ValidationError(str(exc), code="invalid") from exc
+
+
+# --------------------------------------------------------------------------- buttons
+# The pages' buttons post an ``action`` and sometimes a ``next`` page: these forms read
+# them, so a view never reads ``request.POST`` itself.
+
+
+class ActionForm(forms.Form):
+    """``action``: the button pressed, one of those the page offers."""
+
+    action = forms.ChoiceField(required=False)
+
+    def __init__(self, data: Any, *, choices: Iterable[str]) -> None:
+        super().__init__(data)
+        field = self.fields["action"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(c, c) for c in choices]
+
+    def chosen(self, default: str = "") -> str | None:
+        """The button (none posted: ``default``); one the page does not offer: ``None``."""
+        if not self.is_valid():
+            return None
+        return str(self.cleaned_data["action"]) if "action" in self.data else default
+
+
+class NextForm(forms.Form):
+    """``next``: the page to go back to, as posted. The view checks that it is on this
+    site (with the request's host) before it redirects there."""
+
+    next = forms.CharField(required=False, strip=False)
+
+    def posted(self) -> str:
+        return str(self.cleaned_data["next"]) if self.is_valid() else ""

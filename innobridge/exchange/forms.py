@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -247,24 +246,6 @@ class CriterionForm(forms.Form):
 # --------------------------------------------------------------------------- buttons
 # The pages' buttons post an ``action`` and sometimes the id of a row of the page: these
 # forms read them, so a view never reads ``request.POST`` itself.
-
-
-class ActionForm(forms.Form):
-    """``action``: the button pressed, one of those the page offers."""
-
-    action = forms.ChoiceField(required=False)
-
-    def __init__(self, data: Any, *, choices: Iterable[str]) -> None:
-        super().__init__(data)
-        field = self.fields["action"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(c, c) for c in choices]
-
-    def chosen(self, default: str = "") -> str | None:
-        """The button (none posted: ``default``); one the page does not offer: ``None``."""
-        if not self.is_valid():
-            return None
-        return str(self.cleaned_data["action"]) if "action" in self.data else default
 
 
 class PickForm(forms.Form):

@@ -15,14 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from innobridge.core.exports import csv_response
-from innobridge.core.forms import apply_service_errors, service_error_messages
+from innobridge.core.forms import NextForm, apply_service_errors, service_error_messages
 
 from . import permissions, selectors, services
 from .forms import (
     BlockForm,
     DisclosureFilterForm,
     IntroductionRequestForm,
-    NextForm,
     ShortlistNoteForm,
 )
 from .models import Introduction, IntroductionStatus, Person, ShortlistEntry

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -405,34 +404,6 @@ class DisclosureFilterForm(forms.Form):
 # --------------------------------------------------------------------------- buttons
 # The pages' buttons post an ``action``, a ``next`` page or a flag: these forms read them,
 # so a view never reads ``request.POST`` itself.
-
-
-class ActionForm(forms.Form):
-    """``action``: the button pressed, one of those the page offers."""
-
-    action = forms.ChoiceField(required=False)
-
-    def __init__(self, data: Any, *, choices: Iterable[str]) -> None:
-        super().__init__(data)
-        field = self.fields["action"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(c, c) for c in choices]
-
-    def chosen(self) -> str | None:
-        """The button; none, or one the page does not offer: ``None``."""
-        if not self.is_valid():
-            return None
-        return str(self.cleaned_data["action"]) or None
-
-
-class NextForm(forms.Form):
-    """``next``: the page to go back to, as posted. The view checks that it is on this
-    site (with the request's host) before it redirects there."""
-
-    next = forms.CharField(required=False, strip=False)
-
-    def posted(self) -> str:
-        return str(self.cleaned_data["next"]) if self.is_valid() else ""
 
 
 class BlockForm(forms.Form):

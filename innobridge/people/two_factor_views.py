@@ -28,10 +28,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 
-from innobridge.core.forms import apply_service_errors
+from innobridge.core.forms import ActionForm, NextForm, apply_service_errors
 
 from . import selectors, services
-from .forms import ActionForm, NextForm, PasswordCheckForm, TwoFactorCodeForm
+from .forms import PasswordCheckForm, TwoFactorCodeForm
 
 PENDING_KEY = "innobridge_2fa_pending"
 PENDING_SECONDS = 300

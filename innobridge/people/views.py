@@ -17,13 +17,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 
-from innobridge.core.forms import apply_service_errors
+from innobridge.core.forms import ActionForm, apply_service_errors
 from innobridge.core.models import Region
 from innobridge.core.permissions import Role, can_act_as
 
 from . import permissions, selectors, services
 from .forms import (
-    ActionForm,
     ApiTokenForm,
     ConfirmedAuthenticationForm,
     LanguagePreferenceForm,

@@ -346,13 +346,3 @@ class NdaVersionForm(forms.Form):
 
     def read(self) -> int:
         return int(self.cleaned_data["version"] or 0) if self.is_valid() else 0
-
-
-class NextForm(forms.Form):
-    """``next``: the page to go back to, as posted. The view checks that it is on this
-    site (with the request's host) before it redirects there."""
-
-    next = forms.CharField(required=False, strip=False)
-
-    def posted(self) -> str:
-        return str(self.cleaned_data["next"]) if self.is_valid() else ""

@@ -9,11 +9,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from innobridge.core.forms import apply_service_errors, service_error_messages
+from innobridge.core.forms import ActionForm, apply_service_errors, service_error_messages
 
 from .. import selectors, services
 from ..forms import (
-    ActionForm,
     ApplicationForm,
     DocumentForm,
     LetterForm,

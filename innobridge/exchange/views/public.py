@@ -7,11 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from innobridge.core.forms import apply_service_errors
+from innobridge.core.forms import ActionForm, apply_service_errors
 from innobridge.core.services import mark_notices_read
 
 from .. import selectors, services
-from ..forms import ActionForm, PlacementForm, ProgrammeForm, RankForm
+from ..forms import PlacementForm, ProgrammeForm, RankForm
 from ..matching import pair_level
 from ..models import Programme
 from ..permissions import (

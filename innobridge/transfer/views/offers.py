@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from innobridge.core.forms import NextForm
 from innobridge.people.models import Organisation
 
 from .. import matching, selectors, services
@@ -21,7 +22,6 @@ from .. import permissions as perm
 from ..forms import (
     AttachmentForm,
     InterestForm,
-    NextForm,
     NoteForm,
     OfferFilterForm,
     OfferForm,
