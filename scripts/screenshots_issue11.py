@@ -237,12 +237,21 @@ def take(
     return rows
 
 
-def record(out: Path, rows: list[tuple[str, Shot, str, int]], *, before: bool) -> None:
-    """Add this run's files to ``shots.json`` (file → page width and what it shows)."""
+def record(
+    out: Path,
+    rows: list[tuple[str, Shot, str, int]],
+    *,
+    before: bool,
+    notes: dict[str, str] | None = None,
+) -> None:
+    """Add this run's files to ``shots.json`` (file → page width, what it shows, and a
+    note on the state of the run, e.g. an index still being built)."""
     index = out / "shots.json"
     known = json.loads(index.read_text(encoding="utf-8")) if index.exists() else {}
     for file, shot, _label, width in rows:
-        known[file] = {"width": width, "shows": shot.before if before and shot.before else ""}
+        shows = shot.before if before and shot.before else ""
+        note = (notes or {}).get(shot.name, "")
+        known[file] = {"width": width, "shows": "; ".join(t for t in (shows, note) if t)}
     index.write_text(json.dumps(known, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -276,11 +285,19 @@ def write_index(out: Path, commit: str) -> None:
                 f"| {shot.sections} | {shot.what} | {shot.lang} | {label} | "
                 f"{cell(before)} | {cell(after)} |"
             )
-            shows = known.get(before, {}).get("shows")
-            if shows and label == "desktop":
-                notes.append(f"- *{shot.what}*, before: {shows}.")
+            for when, file in (("before", before), ("after", after)):
+                shows = known.get(file, {}).get("shows")
+                if shows and label == "desktop":
+                    notes.append(f"- *{shot.what}*, {when}: {shows}.")
     if notes:
         lines += ["", *notes]
+    lines += [
+        "",
+        "Sections 8 and 9 name no single page: the call page shows §8's names and demo "
+        "badges; the officer's pages (demo timeline, badges, exports, award, requests for "
+        "more information) are checked in a browser by `tests/e2e/test_demo_data.py` and "
+        "`tests/e2e/test_funding_officer_tools.py`.",
+    ]
     (out / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -304,10 +321,18 @@ def main() -> int:
         help="the checkout whose models look up the demo's ids (the one being served)",
     )
     parser.add_argument("--commit", default="1bccb59", help="the 'before' commit, for README")
+    parser.add_argument(
+        "--note",
+        action="append",
+        default=[],
+        metavar="NAME=TEXT",
+        help="a note on one page's shots in this run (README), e.g. partner-search=...",
+    )
     args = parser.parse_args()
     prefix = args.prefix if args.prefix is not None else ("before-" if args.before else "")
     rows = take(args.base.rstrip("/"), args.out, prefix=prefix, code=args.code, before=args.before)
-    record(args.out, rows, before=args.before)
+    notes = dict(n.split("=", 1) for n in args.note)
+    record(args.out, rows, before=args.before, notes=notes)
     write_index(args.out, args.commit)
     total = sum((args.out / f).stat().st_size for f, *_ in rows)
     print(f"{len(rows)} screenshots, {total / 1e6:.2f} MB in {args.out}")
