@@ -41,6 +41,21 @@ OUT = ROOT / "docs" / "screenshots" / "issue-11"
 CHROMIUM = os.environ.get("INNOBRIDGE_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "innobridge-demo"
 DESKTOP = {"width": 1280, "height": 900}
+SET_LANGUAGE = """lang => {
+  const token = document.querySelector('input[name=csrfmiddlewaretoken]').value;
+  const form = document.createElement('form');
+  form.method = 'post';
+  form.action = '/i18n/setlang/';
+  for (const [name, value] of [['csrfmiddlewaretoken', token], ['language', lang],
+                               ['next', '/']]) {
+    const input = document.createElement('input');
+    input.name = name;
+    input.value = value;
+    form.appendChild(input);
+  }
+  document.body.appendChild(form);
+  form.submit();
+}"""
 PHONE = {"width": 390, "height": 844}
 
 
@@ -99,6 +114,12 @@ def shots(ids: dict[str, Any], *, before: bool = False) -> list[Shot]:
         if results.count():
             results.scroll_into_view_if_needed()
 
+    def booking_form(page: Any) -> None:
+        # the form and its date field (blank in the Chinese UIs before the fix)
+        date = page.locator("form input[name=date]").first
+        if date.count():
+            date.evaluate("e => e.scrollIntoView({block: 'center'})")
+
     introduction = (
         f"/people/researchers/{ids['partner_profile']}/"
         if before
@@ -135,11 +156,12 @@ def shots(ids: dict[str, Any], *, before: bool = False) -> list[Shot]:
         ),
         Shot(
             "facility-booking-zh-hant",
-            "facility booking (繁體中文)",
+            "facility booking (繁體中文), scrolled to the booking form",
             "demo-researcher",
             "zh-hant",
             lambda: f"/facilities/r/{ids['resource']}/",
             "§3, §4",
+            prepare=booking_form,
         ),
         Shot(
             "call-zh-hans",
@@ -180,7 +202,13 @@ def optimise(png: bytes) -> bytes:
 
 
 def take(
-    base: str, out: Path, *, prefix: str = "", code: Path = ROOT, before: bool = False
+    base: str,
+    out: Path,
+    *,
+    prefix: str = "",
+    code: Path = ROOT,
+    before: bool = False,
+    only: tuple[str, ...] = (),
 ) -> list[tuple[str, Shot, str, int]]:
     from playwright.sync_api import sync_playwright
 
@@ -192,6 +220,8 @@ def take(
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
         )
         for shot in shots(ids, before=before):
+            if only and shot.name not in only:
+                continue
             for label, viewport in (("desktop", DESKTOP), ("390", PHONE)):
                 if label == "390" and not shot.phone:
                     continue
@@ -223,6 +253,10 @@ def take(
                         "main form button[type=submit], main form input[type=submit]"
                     ).first.click()
                     page.wait_for_load_state()
+                    # signing in restores the account's language over the cookie: choose
+                    # the shot's language as a user does (the switch's own form, posted)
+                    with page.expect_navigation():
+                        page.evaluate(SET_LANGUAGE, shot.lang)
                 # partner search embeds the query with the model: slow on a loaded machine
                 page.goto(shot.path(), timeout=300_000)
                 if shot.prepare:
@@ -328,9 +362,17 @@ def main() -> int:
         metavar="NAME=TEXT",
         help="a note on one page's shots in this run (README), e.g. partner-search=...",
     )
+    parser.add_argument("--only", action="append", default=[], help="retake this page only")
     args = parser.parse_args()
     prefix = args.prefix if args.prefix is not None else ("before-" if args.before else "")
-    rows = take(args.base.rstrip("/"), args.out, prefix=prefix, code=args.code, before=args.before)
+    rows = take(
+        args.base.rstrip("/"),
+        args.out,
+        prefix=prefix,
+        code=args.code,
+        before=args.before,
+        only=tuple(args.only),
+    )
     notes = dict(n.split("=", 1) for n in args.note)
     record(args.out, rows, before=args.before, notes=notes)
     write_index(args.out, args.commit)
