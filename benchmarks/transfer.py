@@ -67,6 +67,8 @@ from benchmarks._gsdata import REPO, cache_dir, data_dir
 # cheapest first, so that a bounded run on a busy machine reports the most views
 VIEWS = ("title", "first claim", "title+abstract")
 TOP = 100
+# how deep the engine's order is kept per query (the fusions re-order up to this many hits)
+DEPTH = 300
 SPLITS = ("tune", "held-out")
 DIRECTIONS = ("patent->paper", "paper->patent")
 RUN: dict[str, Any] = {}  # load average, prewarm and CPU figures of this run
@@ -120,12 +122,15 @@ def by_split(pos: list[int | None], splits: list[str]) -> dict[str, dict[str, fl
     }
 
 
-Run = list[tuple[list[str], dict[str, int], set[str]]]
+# per query: the engine's ids (best first), their engine scores, the BM25 ranks and the
+# query's language group among them
+Run = list[tuple[list[str], list[float], dict[str, int], set[str]]]
 
 
 def engine_run(make_index: Any, queries: list[str], key: str, args: Any) -> tuple[Run, bool]:
     """Per query, what the adapter's :func:`~innobridge.transfer.matching.rank_many`
-    fuses: the engine's top ``TOP`` ids (``search_many``) and the engine's BM25 ranks and
+    fuses: the engine's top ``DEPTH`` ids and scores (``search_many`` on the adapter's
+    :func:`~innobridge.transfer.matching.listing_text` of each query) and the BM25 ranks and
     language group (:func:`~innobridge.transfer.matching.lexical_ranks`), restricted to
     those ids. Kept in ``$INNOBRIDGE_BENCH_CACHE/transfer-runs`` under a fingerprint of the
     engine (model, configuration, index format), the texts and the queries, so that
@@ -135,12 +140,14 @@ def engine_run(make_index: Any, queries: list[str], key: str, args: Any) -> tupl
 
     from innobridge.matching.affinity import DEFAULT_CONFIG
     from innobridge.matching.rank import FORMAT
-    from innobridge.transfer.matching import lexical_ranks
+    from innobridge.transfer.matching import lexical_ranks, listing_text
 
+    queries = [listing_text(q.strip()) for q in queries]
     index_docs, embedder = make_index(None)
+    engine = ["scores", key, embedder.name, repr(DEFAULT_CONFIG), FORMAT, DEPTH]
     fp = hashlib.sha256(
         json.dumps(
-            [key, embedder.name, repr(DEFAULT_CONFIG), FORMAT, TOP, index_docs, queries],
+            [engine, index_docs, queries],
             ensure_ascii=False,
         ).encode()
     ).hexdigest()[:24]
@@ -152,10 +159,17 @@ def engine_run(make_index: Any, queries: list[str], key: str, args: Any) -> tupl
     run: Run = []
     for a in range(0, len(queries), 100):
         chunk = queries[a : a + 100]
-        for q, hits in zip(chunk, index.search_many(chunk, top_k=TOP), strict=True):
+        for q, hits in zip(chunk, index.search_many(chunk, top_k=DEPTH), strict=True):
             ids = [h.id for h in hits]
             lexical, same = lexical_ranks(index, q)
-            run.append((ids, {d: lexical[d] for d in ids if d in lexical}, set(ids) & same))
+            run.append(
+                (
+                    ids,
+                    [h.score for h in hits],
+                    {d: lexical[d] for d in ids if d in lexical},
+                    set(ids) & same,
+                )
+            )
     store.parent.mkdir(parents=True, exist_ok=True)
     with store.open("wb") as fh:
         pickle.dump(run, fh)
@@ -168,7 +182,13 @@ def fused_positions(run: Run, gold: list[str], fusions: tuple[Any, ...]) -> list
     from innobridge.transfer.matching import fuse
 
     return [
-        positions([[ids[i] for i in fuse(ids, lex, same, f)[:TOP]] for ids, lex, same in run], gold)
+        positions(
+            [
+                [ids[i] for i in fuse(ids[: f.depth], lex, same, f)[:TOP]]
+                for ids, _scores, lex, same in run
+            ],
+            gold,
+        )
         for f in fusions
     ]
 

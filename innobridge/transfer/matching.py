@@ -14,6 +14,7 @@ functions (:func:`listing_document`, :func:`new_index`, :func:`rank`) on real pa
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,34 @@ _EMBEDDER: dict[str, Any] = {"embedder": None, "setting": None}
 
 
 # ----------------------------------------------------------------- pure engine use
+# A claim's own number ("1.", "1)", "1、", Chinese "1．"), at the very start of a text.
+_CLAIM_NUMBER = re.compile(r"^\s*\d{1,3}\s*[.)、:：．]\s*(?!\d)")
+# A claim's reference to other claims: "of claim 1", "according to any one of claims 1-3".
+_CLAIM_REFERENCE = re.compile(
+    r"\s*,?\s*\b(?:according\s+to|as\s+claimed\s+in|as\s+recited\s+in|as\s+defined\s+in|"
+    r"as\s+set\s+forth\s+in|of|in)\s+(?:any\s+(?:one\s+)?of\s+)?claims?\s+\d+"
+    r"(?:\s*(?:-|–|to|or|and|,)\s*\d+)*",
+    re.IGNORECASE,
+)
+
+
+def listing_text(text: str) -> str:
+    """A listing's or a query's text as the adapter gives it to the engine: claim language
+    loses its numbering and its references to other claims ("1. A method of claim 3,
+    comprising" → "A method, comprising"); any other text is unchanged.
+
+    Why: the engine cuts a text into sentences, and a claim's leading "1." is a sentence of
+    its own; as a query it is half of a two-sentence claim's dense score, and it is closest
+    to whichever stored sentence is also only numbers (a paper's "59, 5506–5520 (2020)."):
+    on the Pap2Pat first-claim view that one paper was the engine's first hit for 821 of 900
+    patents (benchmarks/README.md). A claim's number and its claim references name no
+    technology, so dropping them loses nothing."""
+    t = _CLAIM_NUMBER.sub("", text, count=1)
+    if t is text or t == text:
+        return text
+    return _CLAIM_REFERENCE.sub("", t).strip()
+
+
 def listing_document(
     doc_id: str,
     title: str,
@@ -40,9 +69,12 @@ def listing_document(
 ) -> Document:
     """A listing as the engine sees it: its title with its main text as the first text,
     then any further texts (problem, benefit, target specification …)."""
-    head = f"{title.strip()}. {body.strip()}" if body.strip() else title.strip()
+    title, body = listing_text(title.strip()), listing_text(body.strip())
+    head = f"{title}. {body}" if title and body else (title or body)
     return Document(
-        id=doc_id, texts=[head, *[e for e in extra if e and e.strip()]], meta=meta or {}
+        id=doc_id,
+        texts=[head, *[listing_text(e.strip()) for e in extra if e and e.strip()]],
+        meta=meta or {},
     )
 
 
@@ -158,12 +190,12 @@ def rank(
     ``language`` (the reader's UI language)."""
     from innobridge.core.language import script_for_language
 
-    query = query.strip()
+    query = listing_text(query.strip())
     if not query or not len(index):
         return []
     depth = max(top_k, FUSION.depth) if FUSION.method != "engine" else top_k
     hits = index.search(query, top_k=depth, filters=filters, script=script_for_language(language))
-    order = fuse([h.id for h in hits], *lexical_ranks(index, query))
+    order = fuse([h.id for h in hits], *lexical_ranks(index, query), fusion=FUSION)
     kind = query_kind(query)
     return [
         Match(
@@ -185,6 +217,7 @@ def rank_many(
     engine hits, BM25 ranks and :func:`fuse` as :func:`rank`, from one engine pass."""
     depth = max([top_k, *(f.depth for f in fusions if f.method != "engine")])
     out: list[list[list[tuple[str, float]]]] = [[] for _ in fusions]
+    queries = [listing_text(q.strip()) for q in queries]
     for q, hits in zip(queries, index.search_many(queries, top_k=depth), strict=True):
         lexical, same = lexical_ranks(index, q)
         for row, fusion in zip(out, fusions, strict=True):
