@@ -118,18 +118,55 @@ def test_only_strong_matches_are_pushed(
 
 
 def test_fusion_reorders_only_the_querys_language_and_keeps_engine_scores() -> None:
-    from innobridge.transfer.matching import Fusion, fuse
+    from innobridge.transfer.matching import Fusion, Lexical, fuse
 
     ids = ["a", "b", "c", "d"]
+    scores = [0.9, 0.8, 0.7, 0.6]
+    every = set(ids)
+    d_first = Lexical({"d": 1}, {"d": 1.0}, every)
     # the engine's own order when fusion is off
-    assert fuse(ids, {"d": 1}, None, Fusion("engine")) == [0, 1, 2, 3]
-    # BM25's first ("d", engine's 4th) rises; with a small k it overtakes the engine's first
-    assert fuse(ids, {"d": 1}, None, Fusion("rrf", k=1.0, lexical_share=1.0))[0] == 3
+    assert fuse(ids, scores, d_first, Fusion("engine")) == [0, 1, 2, 3]
+    # BM25's first ("d", engine's 4th) rises: by score only with enough lexical weight
+    assert fuse(ids, scores, d_first, Fusion("scores", lexical_weight=0.5))[0] == 3
+    assert fuse(ids, scores, d_first, Fusion("scores", lexical_weight=0.2)) == [0, 1, 3, 2]
+    # by reciprocal ranks, with a small k it overtakes the engine's first
+    assert fuse(ids, scores, d_first, Fusion("rrf", k=1.0, lexical_share=1.0))[0] == 3
     # "a" and "c" are in another language than the query: they keep the engine's places
-    order = fuse(ids, {"d": 1}, {"b", "d"}, Fusion("rrf", k=1.0, lexical_share=1.0))
-    assert [ids[i] for i in order] == ["a", "d", "c", "b"]
-    # without any BM25 rank the engine's order stands
-    assert fuse(ids, {}, None, Fusion("rrf")) == [0, 1, 2, 3]
+    other = Lexical({"d": 1}, {"d": 1.0}, {"b", "d"})
+    for method in ("rrf", "scores"):
+        order = fuse(ids, scores, other, Fusion(method, k=1.0, lexical_share=1.0))
+        assert [ids[i] for i in order] == ["a", "d", "c", "b"]
+    # without any BM25 evidence the engine's order stands
+    assert fuse(ids, scores, Lexical({}, {}, every), Fusion("scores")) == [0, 1, 2, 3]
+
+
+def test_lexical_evidence_is_gated_normalised_and_kept_per_index(make_offer: Any) -> None:
+    from innobridge.transfer.matching import (
+        FUSION,
+        index_lexical,
+        lexical_evidence,
+        listing_lexical,
+    )
+
+    make_offer()
+    protein = make_offer(**PROTEIN)
+    index = matching._index("offers")
+    lex = index_lexical(index)
+    assert index_lexical(index) is lex  # kept while the documents stay
+    assert (lex.k1, lex.b) == (FUSION.k1, FUSION.b)
+    ev = lexical_evidence(lex, "protein structure prediction")
+    assert ev.ranks[str(protein.pk)] == 1 and ev.scores[str(protein.pk)] == 1.0
+    assert all(0 < v <= 1.0 for v in ev.scores.values())
+    # the benchmark's BM25 over the same documents is the same BM25
+    again = lexical_evidence(listing_lexical(index.docs.values()), "protein structure prediction")
+    assert again == ev
+    # a Chinese query is scored only against listings in Chinese (none here)
+    assert lexical_evidence(lex, "蛋白质结构预测").ranks == {}
+    # a changed index gets a new BM25
+    other = make_offer(title="Protein assay kit", summary="A protein assay.")
+    index.add([matching.offer_document(other)])
+    assert index_lexical(index) is not lex
+    assert str(other.pk) in lexical_evidence(index_lexical(index), "protein assay").ranks
 
 
 def test_rank_orders_by_fusion_but_grades_by_the_engines_score(
