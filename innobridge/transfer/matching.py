@@ -109,10 +109,9 @@ class Fusion:
     only decides the order. The defaults were chosen on the tune split of the Pap2Pat
     development pairs (``benchmarks/transfer.py``: the grid, every view, both directions;
     the criterion is the smallest margin over plain BM25 on any view and measure, then the
-    mean MRR): the score fusion at weight 0.2 with BM25 k1 = 1.5, b = 0.9. Re-ordering the
-    engine's best 300 instead of 100 tied on tune (mean MRR +0.0003) for three times the
-    engine's work per search, so the adapter keeps 100. The figures to quote are the
-    held-out split's (benchmarks/README.md).
+    mean MRR, a tie going to the shallower re-ordering): the score fusion at weight 0.2 with
+    BM25 k1 = 1.5, b = 0.9 on the engine's best 100. The figures to quote are the held-out
+    split's (benchmarks/README.md).
     """
 
     method: str = "scores"
