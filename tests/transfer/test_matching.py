@@ -134,7 +134,7 @@ def test_fusion_reorders_only_the_querys_language_and_keeps_engine_scores() -> N
     # "a" and "c" are in another language than the query: they keep the engine's places
     other = Lexical({"d": 1}, {"d": 1.0}, {"b", "d"})
     for method in ("rrf", "scores"):
-        order = fuse(ids, scores, other, Fusion(method, k=1.0, lexical_share=1.0))
+        order = fuse(ids, scores, other, Fusion(method, 0.5, k=1.0, lexical_share=1.0))
         assert [ids[i] for i in order] == ["a", "d", "c", "b"]
     # without any BM25 evidence the engine's order stands
     assert fuse(ids, scores, Lexical({}, {}, every), Fusion("scores")) == [0, 1, 2, 3]
