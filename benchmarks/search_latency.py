@@ -45,6 +45,7 @@ from innobridge.matching.affinity import Units
 from innobridge.matching.documents import Document
 from innobridge.matching.embed import E5Embedder, USEEmbedder, cache_key
 from innobridge.matching.rank import SearchIndex
+from innobridge.matching.second import SecondOpinion
 from innobridge.matching.text import embedding_text, fold, tokenize_folded
 
 
@@ -110,10 +111,17 @@ def pct(xs: list[float]) -> dict[str, float]:
     }
 
 
-def time_searches(directory: Path, n_queries: int, seed: int) -> dict[str, Any]:
+def time_searches(
+    directory: Path, n_queries: int, seed: int, second: Path | None = None
+) -> dict[str, Any]:
     t0 = time.perf_counter()
     idx = SearchIndex.load(directory / "index", cache_dir=directory / "cache")
     load_s = time.perf_counter() - t0
+    if second is not None:  # a calibration to try before shipping it
+        d = json.loads(second.read_text(encoding="utf-8"))
+        idx.second = SecondOpinion(
+            d["model"], d["weight"], d["bias"], d["top_k"], d.get("lexicon_weight", 0.0)
+        )
     rows = [r for r in load_pairs() if r["split"] == "held-out" and r["unit"] != "paragraph"]
     rows = [r for r in rows if r["unit"] != "sentence"]
     rng = np.random.default_rng(seed)
@@ -133,9 +141,28 @@ def time_searches(directory: Path, n_queries: int, seed: int) -> dict[str, Any]:
         return out
 
     idx._second_opinion = timed  # type: ignore[method-assign]
+    # the second opinion's parts: USE on the query, the candidates' USE vectors from the cache
+    import innobridge.matching.rank as rank_mod
+
+    parts: dict[str, list[float]] = {"use_query": [], "candidate_vectors": []}
+    orig_tv = rank_mod.text_vectors
+
+    def tv(texts: Any, emb: Any, cache: Any) -> np.ndarray:
+        t = time.perf_counter()
+        out = orig_tv(texts, emb, cache)
+        key = (
+            "use_query"
+            if len(texts) == 1 and len(parts["use_query"]) == len(parts["candidate_vectors"])
+            else "candidate_vectors"
+        )
+        parts[key].append((time.perf_counter() - t) * 1000)
+        return out
+
+    rank_mod.text_vectors = tv  # type: ignore[assignment]
     shipped = idx.second
     before = _machine.snapshot()
-    with_so, without = [], []
+    with_so: list[float] = []
+    without: list[float] = []
     for k, q in enumerate(queries):
         idx.second = shipped if k % 2 == 0 else None
         t = time.perf_counter()
@@ -151,6 +178,13 @@ def time_searches(directory: Path, n_queries: int, seed: int) -> dict[str, Any]:
         "search_with_second_opinion": pct(with_so),
         "search_without_second_opinion": pct(without),
         "second_opinion_step": pct(second_ms),
+        "second_opinion_use_query_embedding": pct(parts["use_query"])
+        if parts["use_query"]
+        else None,
+        "second_opinion_candidate_vectors": (
+            pct(parts["candidate_vectors"]) if parts["candidate_vectors"] else None
+        ),
+        "second_opinion": None if shipped is None else shipped.__dict__,
         "machine": _machine.summary(before, after),
     }
 
@@ -164,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=200, help="per setting")
     ap.add_argument("--seed", type=int, default=1, help="query sample (a new seed: new queries)")
     ap.add_argument("--label", default=None)
+    ap.add_argument("--second", type=Path, default=None, help="a second-opinion JSON to try")
     ap.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "search_latency.json"))
     args = ap.parse_args(argv)
     if args.build:
@@ -172,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         (args.build / "build.json").write_text(json.dumps(info), encoding="utf-8")
         print(info, flush=True)
     if args.time:
-        res = time_searches(args.time, args.queries, args.seed)
+        res = time_searches(args.time, args.queries, args.seed, args.second)
         info_f = args.time / "build.json"
         res["build"] = json.loads(info_f.read_text()) if info_f.is_file() else None
         out = Path(args.out)
