@@ -111,3 +111,11 @@ def test_a_short_query_gathers_as_many_candidates_as_the_second_opinion_rescores
     asked.clear()
     idx.search("spectrometer", 1)
     assert asked[0] == 200
+
+
+def test_the_shipped_e5_calibration_counts_the_term_list():
+    from innobridge.matching.embed import E5Embedder
+
+    so = SecondOpinion.for_model(E5Embedder().name)
+    assert so is not None and so.lexicon_weight > 0 and so.top_k >= 200
+    assert Lexicon.load() is not None
