@@ -278,8 +278,12 @@ class SearchIndex:
         if not isinstance(qv, Units):
             qv = Units(np.atleast_2d(qv).astype(np.float32), [qgroup], np.ones(1, np.int64))
 
-        # lexical over all docs (sparse; cheap), normalised within the query's group
-        order, raw = self.lexical.scores(qtoks)
+        # lexical over all docs (sparse; cheap), normalised within the query's group; only
+        # the documents with a score are looked at (not every document of the index)
+        all_ids, all_raw = self.lexical.scores(qtoks)
+        nz = np.flatnonzero(all_raw)
+        order = [all_ids[i] for i in nz]
+        raw = all_raw[nz]
         same = np.array([qgroup in self._groups[d] for d in order], dtype=bool)
         gated = np.where(same, raw, 0.0)
         lmax = float(gated.max()) if gated.size else 0.0
@@ -436,7 +440,7 @@ class SearchIndex:
         emb = self.second_embedder()
         if not top or emb is None:
             return scored
-        qv = text_vectors([query], emb, self.cache)[0]
+        qv = text_vectors([query], emb, None)[0]  # not cached: a cache write costs as much
         texts = [t for i in top for t in self.docs[scored[i][1]].texts]
         sims = text_vectors(texts, emb, self.cache) @ qv
         lex = self.lexicon() if so.lexicon_weight else None
