@@ -392,3 +392,26 @@ def test_titles_and_placeholders_are_no_evidence(world):
     assert "protein folding" in text
     query = partner_query_for(me)
     assert "Associate Professor" not in query and "demo" not in query.lower().split(", ")
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown", "hidden"),
+    [
+        ("en", "蛋白质结构预测", None),
+        ("zh-hant", "蛋白質結構預測", "蛋白质结构预测"),
+        ("zh-hans", "蛋白质结构预测", None),
+    ],
+)
+def test_quotes_and_terms_in_the_ui_script(
+    world, make_person, client, settings, lang, shown, hidden
+):
+    # A Mainland researcher's publication written in Simplified: the quoted closest
+    # sentence is shown in the reader's script.
+    org = Organisation.objects.get(name="Tsinghua University")
+    researcher(make_person, "zhang", org, ["蛋白质结构"], [("蛋白质结构预测", "蛋白质结构预测")])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    page = client.get("/people/partners/", {"q": "蛋白质结构预测"}).content.decode()
+    results = page.split('data-testid="partner-results"', 1)[1]
+    assert shown in results
+    if hidden:
+        assert hidden not in results

@@ -226,3 +226,43 @@ def test_profile_without_organisation_needs_a_region(make_person: Any, client: C
     response = client.post(url, {"display_name": "Lone Researcher", "region": "MO"})
     assert response.status_code == 302
     assert ResearcherProfile.objects.get(person=person).region == "MO"
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "hidden"),
+    [
+        ("en", ["材料科學", "图神经网络"], []),
+        ("zh-hant", ["材料科學", "圖神經網絡"], ["图神经网络"]),
+        ("zh-hans", ["材料科学", "图神经网络"], ["材料科學"]),
+    ],
+)
+def test_keywords_and_publications_in_the_ui_script(
+    demo: Any, language: str, shown: list[str], hidden: list[str]
+) -> None:
+    # The keyword is stored in Traditional, the title and abstract in Simplified: each is
+    # shown in the reader's script (as stored in English), on the listing and the profile.
+    add_publications(
+        None,
+        demo["chan"],
+        [PublicationData(title="图神经网络", abstract="我们提出图神经网络。", year=2022)],
+    )
+    client = _client(language)
+    listing = client.get(reverse("people:researchers")).content.decode()
+    keyword = shown[0]
+    assert f"<span>{keyword}</span>" in listing
+    profile = client.get(demo["chan"].get_absolute_url()).content.decode()
+    for text in shown:
+        assert text in profile
+    for text in hidden:
+        assert text not in profile.split("<main", 1)[-1].split('name="keywords"')[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "option"),
+    [("en", ">Guangzhou</option>"), ("zh-hant", ">廣州</option>"), ("zh-hans", ">广州</option>")],
+)
+def test_organisation_city_choices_in_the_ui_language(
+    cn_org: Any, language: str, option: str
+) -> None:
+    html = _client(language).get(reverse("people:organisations")).content.decode()
+    assert 'value="Guangzhou"' in html and option in html

@@ -31,8 +31,11 @@ register = template.Library()
 
 
 @register.filter
-def in_script(value: Any) -> str:
-    """User content in the UI's script (Traditional for 繁體中文, Simplified for 简体中文)."""
+def in_script(value: Any) -> Any:
+    """User content in the UI's script (Traditional for 繁體中文, Simplified for 简体中文);
+    a list (keywords, shared terms) item by item, so ``terms|in_script|join:", "`` works."""
+    if isinstance(value, (list, tuple)):
+        return [language.display_chinese("" if v is None else str(v)) for v in value]
     return language.display_chinese("" if value is None else str(value))
 
 
