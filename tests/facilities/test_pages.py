@@ -197,3 +197,21 @@ def test_host_organisation_named_in_the_ui_language(
     ):
         body = client_for(people["mainland"], language).get(url).content.decode()
         assert shown in body, url
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "<span>电子衍射</span>"),
+        ("zh-hant", "<span>電子衍射</span>"),
+        ("zh-hans", "<span>电子衍射</span>"),
+    ],
+)
+def test_techniques_in_the_ui_script(resource: Any, people: Any, language: str, shown: str) -> None:
+    # A technique stored in Simplified is shown in the reader's script (as stored in
+    # English) on the catalogue and the resource page.
+    resource.techniques = [*resource.techniques, "电子衍射"]
+    resource.save()
+    for url in (resource.get_absolute_url(), reverse("facilities:home")):
+        body = client_for(people["mainland"], language).get(url).content.decode()
+        assert shown in body, url
