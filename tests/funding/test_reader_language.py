@@ -60,3 +60,32 @@ def test_officer_pages_name_funders_in_chinese(client, chinese_names):
     html = client.get(reverse("funding:call_manage", args=[w.call.pk])).content.decode()
     assert _h1(html) == "联合研究征集"
     assert "创新科技基金" in html and "HK Innovation Fund" not in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown", "hidden"),
+    [
+        ("en", ["石墨烯电池", "锂离子"], []),
+        ("zh-hant", ["石墨烯電池", "鋰離子"], ["石墨烯电池", "锂离子"]),
+        ("zh-hans", ["石墨烯电池", "锂离子"], []),
+    ],
+)
+def test_reviewer_explanations_in_the_ui_script(client, world, submitted, lang, shown, hidden):
+    # The officer's assignment table quotes the reviewer's closest sentence and the
+    # shared terms, stored as written (Simplified here), in the reader's script.
+    from innobridge.funding.models import ReviewAssignment
+
+    from .steps import eligible, to_review
+
+    proposal = to_review(world, eligible(world, submitted))
+    assignment = ReviewAssignment.objects.filter(proposal=proposal).order_by("pk").first()
+    assignment.explanation = {"shared_terms": ["锂离子"], "closest_text": "石墨烯电池的研究"}
+    assignment.save()
+    client.force_login(world.hk_officer)
+    client.cookies["innobridge_language"] = lang
+    page = client.get(reverse("funding:call_manage", args=[world.call.pk])).content.decode()
+    why = "".join(re.findall(r'<td class="why">(.*?)</td>', page, re.S))
+    for text in shown:
+        assert text in why
+    for text in hidden:
+        assert text not in why
