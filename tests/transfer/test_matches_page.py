@@ -171,3 +171,20 @@ def test_levels_on_the_tto_match_lists(make_offer: Any, make_demand: Any, people
     # and in the API
     api = _client(people["tto"]).get(f"/api/transfer/offers/{protein.pk}/enterprises").json()
     assert api and api[0]["level"] in ("strong", "possible", "weak")
+
+
+def test_match_explanation_in_the_ui_script(make_offer: Any, make_demand: Any, people: Any) -> None:
+    # An offer written in Simplified: the quoted sentence and the shared terms of the
+    # explanation are shown in the reader's script.
+    zh = {**PROTEIN, "summary": "一种预测蛋白质结构的神经网络。", "problem": "蛋白质结构预测很慢。"}
+    offer = make_offer(**zh)
+    make_demand(**DEMAND_ZH)
+    for lang, shown, hidden in (
+        ("zh-hant", "蛋白質", "蛋白质"),
+        ("zh-hans", "蛋白质", "蛋白質"),
+        ("en", "蛋白质", "蛋白質"),
+    ):
+        with translation.override(lang):
+            html = _page(people["ent"], lang)
+        why = html.split(f'data-testid="why-{offer.pk}"', 1)[1].split("</p>", 1)[0]
+        assert shown in why and hidden not in why, (lang, why)
