@@ -123,6 +123,25 @@ _CITIES_ZH = {
     "kowloon": "九龙", "sha tin": "沙田", "shatin": "沙田", "tai po": "大埔",
     "pok fu lam": "薄扶林", "clear water bay": "清水湾", "hung hom": "红磡",
     "kowloon tong": "九龙塘", "tsuen wan": "荃湾", "tuen mun": "屯门", "taipa": "氹仔",
+    # the rest of the Hong Kong districts in ROR, and the Mainland cities it names most
+    "wan chai": "湾仔", "kwun tong": "观塘", "kwun tong district": "观塘",
+    "wong chuk hang": "黄竹坑", "aberdeen": "香港仔", "mong kok": "旺角", "chai wan": "柴湾",
+    "sheung wan": "上环", "central": "中环", "sai kung": "西贡", "yuen long": "元朗",
+    "tseung kwan o": "将军澳", "cotai": "路氹",
+    "amoy": "厦门", "changzhou": "常州", "huainan": "淮南", "liuzhou": "柳州",
+    "ganzhou": "赣州", "kaifeng": "开封", "jining": "济宁", "luzhou": "泸州",
+    "baotou": "包头", "yantai": "烟台", "handan": "邯郸", "daqing": "大庆",
+    "zhaoqing": "肇庆", "kunshan": "昆山", "hengyang": "衡阳", "jiaxing": "嘉兴",
+    "zhanjiang": "湛江", "shiyan": "十堰", "lianyungang": "连云港", "pingdingshan": "平顶山",
+    "jiaozuo": "焦作", "luoyang": "洛阳", "huai'an": "淮安", "huzhou": "湖州",
+    "yangling": "杨凌", "zhenjiang": "镇江", "jinhua": "金华", "liaocheng": "聊城",
+    "tangshan": "唐山", "qinhuangdao": "秦皇岛", "tai'an": "泰安", "tai\u2019an": "泰安",
+    "xinyang": "信阳", "zhaotong": "昭通", "zunyi": "遵义", "chuzhou": "滁州",
+    "anyang": "安阳", "sanya": "三亚", "qinzhou": "钦州", "chaozhou": "潮州",
+    "nanchong": "南充", "huizhou": "惠州", "dalian shi": "大连", "fushun": "抚顺",
+    "fuyang": "阜阳", "yichang": "宜昌", "wuzhou": "梧州", "zhangjiakou": "张家口",
+    "mudanjiang": "牡丹江", "enshi": "恩施", "xuhui": "徐汇", "yangzhou": "扬州",
+    "yancheng": "盐城", "zhongshan": "中山", "jiangmen": "江门", "shaoguan": "韶关",
 }  # fmt: skip
 
 _COUNTRIES = {"HK": _("Hong Kong"), "CN": _("Mainland"), "MO": _("Macao")}

@@ -266,3 +266,14 @@ def test_organisation_city_choices_in_the_ui_language(
 ) -> None:
     html = _client(language).get(reverse("people:organisations")).content.decode()
     assert 'value="Guangzhou"' in html and option in html
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("en", "Wan Chai"), ("zh-hant", "灣仔"), ("zh-hans", "湾仔")]
+)
+def test_hong_kong_district_city_in_the_ui_language(db: Any, language: str, shown: str) -> None:
+    from innobridge.people.models import Organisation
+
+    org = Organisation.objects.create(name="Harbour Institute", region="HK", city="Wan Chai")
+    html = _client(language).get(org.get_absolute_url()).content.decode()
+    assert shown in html
