@@ -102,6 +102,29 @@ def derived_text_units(how: str) -> Any:
     return embed_text_units
 
 
+def load_cut_dataset(
+    gs: Path, i: int, abstract_chars: int | None
+) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """:func:`load_dataset` with the researchers' papers as the platform's indexer stores
+    them: title + the first ``abstract_chars`` characters of the abstract
+    (``people.matching.ABSTRACT_CHARS``); the submissions (the queries) stay whole."""
+    profiles, subs = load_dataset(gs, i)
+    if abstract_chars is None:
+        return profiles, subs
+    base = gs / "evaluation_datasets" / f"d_20_{i}"
+    for f in sorted((base / "archives").glob("~*.jsonl")):
+        texts = []
+        with f.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    c = json.loads(line)["content"]
+                    title = (c.get("title") or "").strip()
+                    abstract = (c.get("abstract") or "").strip()[:abstract_chars]
+                    texts.append(f"{title}. {abstract}" if abstract else title)
+        profiles[f.stem.lstrip("~")] = texts
+    return profiles, subs
+
+
 def parse_set(items: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for it in items:
@@ -128,20 +151,69 @@ def token_counts(texts: list[str], cfg: Any) -> dict[str, int]:
     return out
 
 
+def crosslingual_dev_engine(settings: list[dict[str, Any]]) -> dict[str, Any]:
+    """The platform's search on the cross-lingual development set (``crosslingual_dev.py``'s
+    "engine" rows: ``SearchIndex`` with its second opinion, target-language filter, top 10)
+    for each setting, one index per setting over the same pool."""
+    from benchmarks.crosslingual_dev import engine_ranks, load_pairs, pool, summarise
+    from innobridge.matching.rank import SearchIndex
+
+    rows = load_pairs()
+    docs, _side, _by_src = pool(rows)
+    _units, counts = split_units([d.texts[0] for d in docs], "sentence", True)
+    out: dict[str, Any] = {
+        "pool_texts": len(docs),
+        "pool_texts_with_a_whole_text_unit": int(sum(c > 1 for c in counts)),
+    }
+    for change in settings:
+        idx = SearchIndex(
+            E5Embedder(), cache_dir=cache_dir(), config=replace(DEFAULT_CONFIG, **change)
+        )
+        idx.add(docs)
+        res = summarise(rows, engine_ranks(rows, docs, idx))
+        name = ", ".join(f"{k}={v}" for k, v in change.items()) or "default"
+        out[name] = {
+            split: {
+                d: {k: res[split]["all"][d][k] for k in ("recall@1", "recall@10", "mrr")}
+                for d in ("en->zh", "zh->en")
+            }
+            for split in ("tune", "held-out")
+        }
+        print(name, out[name], flush=True)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data-dir", default=None)
     ap.add_argument("--variants", default=",".join(VARIANTS))
     ap.add_argument("--set", action="append", default=[], help="FIELD=VALUE of AffinityConfig")
+    ap.add_argument(
+        "--abstract-chars",
+        type=int,
+        default=None,
+        help="cut the researchers' abstracts as the platform's indexer does (default: whole)",
+    )
     ap.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "index_quality.json"))
+    ap.add_argument(
+        "--crosslingual-dev",
+        action="store_true",
+        help="instead: the platform's search on crosslingual_dev.py's set, default vs --set",
+    )
     args = ap.parse_args(argv)
+    if args.crosslingual_dev:
+        out_path = Path(args.out)
+        res0 = json.loads(out_path.read_text(encoding="utf-8")) if out_path.is_file() else {}
+        res0["crosslingual_dev_engine"] = crosslingual_dev_engine([{}, parse_set(args.set)])
+        out_path.write_text(json.dumps(res0, indent=1), encoding="utf-8")
+        return 0
     gs = data_dir(args.data_dir) / "goldstandard"
     ratings = load_ratings(gs / "data" / "evaluations.csv")
     pids_all = sorted(ratings)
     rng = np.random.default_rng(2024)  # goldstandard.py's split
     tune = set(rng.choice(pids_all, size=len(pids_all) // 2, replace=False).tolist())
     r_held = {p: r for p, r in ratings.items() if p not in tune}
-    datasets = [load_dataset(gs, i) for i in range(1, 11)]
+    datasets = [load_cut_dataset(gs, i, args.abstract_chars) for i in range(1, 11)]
     cache, e5 = EmbeddingCache(cache_dir()), E5Embedder()
     base = replace(DEFAULT_CONFIG, **parse_set(args.set))
     out_path = Path(args.out)
@@ -170,11 +242,13 @@ def main(argv: list[str] | None = None) -> int:
         affinity.embed_text_units = _engine_embed_text_units
         name = ", ".join(
             [f"{k}={v}" for k, v in asdict(cfg).items() if v != asdict(DEFAULT_CONFIG)[k]]
+            + ([f"abstracts cut at {args.abstract_chars}"] if args.abstract_chars else [])
             + ([f"whole-text vector={how}"] if how != "model" and cfg.whole_text_unit else [])
         )
         res["goldstandard"][name or "default"] = {
             "config": asdict(cfg),
             "whole_text_vector": how if cfg.whole_text_unit else None,
+            "abstract_chars": args.abstract_chars,
             "loss_all_58": round(full.loss, 4),
             "loss_all_58_ci95": [round(x, 4) for x in full.loss_ci],
             "loss_held_out_29": round(held.loss, 4),

@@ -29,7 +29,7 @@ from benchmarks import _machine  # noqa: E402
 from benchmarks._gsdata import data_dir  # noqa: E402
 
 
-def publication_texts(n: int) -> list[str]:
+def publication_texts(n: int, abstract_chars: int = 400) -> list[str]:
     files = [
         ("csl/csl_benchmark_2000.jsonl", n // 3),
         ("arxiv-0704/arxiv_0704_2000.jsonl", n // 3),
@@ -42,7 +42,7 @@ def publication_texts(n: int) -> list[str]:
                 if i >= k:
                     break
                 o = json.loads(line)
-                a = (o.get("abstract") or "")[:400]
+                a = (o.get("abstract") or "")[:abstract_chars]
                 out.append(f"{o['title']}. {a}" if a else o["title"])
     return out
 
@@ -239,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
         "specs of whole=model|drop,procs=N,threads=T,use=0|1; the first is "
         "the baseline of the ratios; results under 'variants' in --out",
     )
+    ap.add_argument(
+        "--abstract-chars", type=int, default=400, help="the indexer's abstract cut (--variants)"
+    )
     ap.add_argument("--repeat", type=int, default=1, help="rounds over --variants")
     ap.add_argument("--import-works", type=int, help="measure bulk import of N works instead")
     ap.add_argument(
@@ -372,7 +375,7 @@ def run_variants(args: argparse.Namespace) -> int:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    texts = publication_texts(args.texts)
+    texts = publication_texts(args.texts, args.abstract_chars)
     specs = [x.strip() for x in args.variants.split(";") if x.strip()]
     out_path = Path(args.out)
     result = json.loads(out_path.read_text()) if out_path.is_file() else {}
@@ -399,6 +402,7 @@ def run_variants(args: argparse.Namespace) -> int:
         "texts": len(texts),
         "shard_size": args.shard_size,
         "baseline": specs[0],
+        "abstract_chars": args.abstract_chars,
         "summary": summary,
         "runs": rows,
         "machine": {
