@@ -42,6 +42,7 @@ from innobridge.matching.affinity import (
     embed_text_units,
     query_roles,
 )
+from innobridge.matching.bilingual import Lexicon
 from innobridge.matching.documents import Document
 from innobridge.matching.embed import (
     E5Embedder,
@@ -201,16 +202,24 @@ def engine_ranks(rows: list[dict], docs: list[Document], idx: SearchIndex) -> di
 def blended(
     engine: dict[str, np.ndarray], second: dict[str, np.ndarray], so: SecondOpinion,
     short: dict[str, np.ndarray] | None = None,
+    evidence: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> dict[str, np.ndarray]:  # fmt: skip
     """The engine's scores with its ``top_k`` candidates per query re-scored by the second
-    model, as ``SearchIndex`` does for a short query (every candidate here is in the other
-    language); rows not ``short`` (long queries) keep the engine's scores."""
+    model (and the bilingual term list's ``evidence`` on those candidates, from
+    :func:`lexicon_scores` on ``engine``), as ``SearchIndex`` does for a short query (every
+    candidate here is in the other language); rows not ``short`` (long queries) keep the
+    engine's scores."""
     out = {}
     for d in DIRECTIONS:
         s = engine[d].copy()
         top = np.argsort(-s, axis=1)[:, : so.top_k]
         rows = np.arange(len(s))[:, None]
-        new = so.blend(s[rows, top], second[d][rows, top])
+        ev: np.ndarray | float = 0.0
+        if evidence is not None and so.lexicon_weight:
+            etop, e = evidence[d]
+            assert etop.shape[1] >= so.top_k and (etop[:, : so.top_k] == top).all()
+            ev = e[:, : so.top_k]
+        new = so.blend(s[rows, top], second[d][rows, top], ev)
         if short is not None:
             new = np.where(short[d][:, None], new, s[rows, top])
         s[rows, top] = new
@@ -237,6 +246,73 @@ def level_bias(
                 if docs[p].meta["lang"] == lang:
                     diffs.append(engine[d][i, pos[p]] - second[d][i, pos[p]])
     return float(np.mean(diffs))
+
+
+def rrf(
+    engine: dict[str, np.ndarray], second: dict[str, np.ndarray], top_k: int, k: float,
+    short: dict[str, np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:  # fmt: skip
+    """The engine's ``top_k`` candidates per short query re-ordered by reciprocal rank
+    fusion of the engine's rank and the second model's (``1/(k + r_engine) + 1/(k +
+    r_second)``); they keep the engine's score values in their new order, so the scale of
+    the scores (and a mixed pool) is unchanged."""
+    out = {}
+    for d in DIRECTIONS:
+        s = engine[d].copy()
+        top = np.argsort(-s, axis=1)[:, :top_k]
+        rows = np.arange(len(s))[:, None]
+        vals = s[rows, top]  # best first
+        u = second[d][rows, top]
+        r_sec = np.argsort(np.argsort(-u, axis=1), axis=1) + 1
+        fused = 1.0 / (k + np.arange(1, top.shape[1] + 1))[None, :] + 1.0 / (k + r_sec)
+        order = np.argsort(-fused, axis=1, kind="stable")
+        new = np.empty_like(vals)
+        np.put_along_axis(new, order, vals, axis=1)
+        if short is not None:
+            new = np.where(short[d][:, None], new, vals)
+        s[rows, top] = new
+        out[d] = s
+    return out
+
+
+def lexicon_scores(
+    rows: list[dict], docs: list[Document], side: dict[str, list[int]],
+    scores: dict[str, np.ndarray], lex: Lexicon, top_k: int,
+    short: dict[str, np.ndarray] | None = None,
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:  # fmt: skip
+    """{direction: (top candidates, their bilingual-lexicon evidence)} for each query's
+    ``top_k`` candidates by ``scores`` (zero evidence for queries not ``short``)."""
+    out = {}
+    for d in DIRECTIONS:
+        top = np.argsort(-scores[d], axis=1)[:, :top_k]
+        ev = np.zeros(top.shape, np.float32)
+        for i, r in enumerate(rows):
+            if short is not None and not short[d][i]:
+                continue
+            q = query_text(r, d)
+            ev[i] = [lex.score(q, docs[side[d][j]].texts[0]) for j in top[i]]
+        out[d] = (top, ev)
+    return out
+
+
+def choose_on_tune(
+    rows: list[dict], candidates: dict[Any, dict[str, list[int]]]
+) -> tuple[Any, dict[str, Any]]:
+    """The candidate with the best tune mean recall@1 of the two directions (then MRR), and
+    every candidate's tune key."""
+    keys = {}
+    for c, rk in candidates.items():
+        t = summarise(rows, rk)["tune"]["all"]
+        keys[c] = (
+            float(np.mean([t[d]["recall@1"] for d in DIRECTIONS])),
+            float(np.mean([t[d]["mrr"] for d in DIRECTIONS])),
+        )
+    best = max(keys, key=lambda c: keys[c])
+    grid = {
+        str(c): {"tune mean recall@1": round(k[0], 4), "tune mean mrr": round(k[1], 4)}
+        for c, k in keys.items()
+    }
+    return best, grid
 
 
 LENGTH_BINS = ((1, 4), (5, DOCUMENT_TOKENS))  # folded tokens of the query: terms/names, titles
@@ -362,19 +438,52 @@ def main(argv: list[str] | None = None) -> int:
         "top_k": best_k,
     }
     res["methods"][f"e5 centred + {best_w} x use (top {best_k})"] = grid[(best_w, best_k)][1]
+    # + the bilingual term list's evidence: second-opinion weight, top-k and lexicon weight
+    # chosen together on the tune split (mean recall@1 of the two directions, then MRR)
+    lex = Lexicon.load()
+    joint_so = None
+    if lex is not None:
+        ev = lexicon_scores(rows, docs, side, engine_m, lex, 500, short)
+        cands, sos = {}, {}
+        for w in (0.4, 0.5, 0.6):
+            for k in (200, 500):
+                for lw in (0.0, 0.1, 0.15, 0.2, 0.3):
+                    so = SecondOpinion(USEEmbedder().name, w, round(bias, 4), k, lw)
+                    sos[(w, k, lw)] = so
+                    cands[(w, k, lw)] = ranks_from_scores(
+                        rows, docs, side, by_src, blended(engine_m, scores["use"], so, short, ev)
+                    )
+        best, res["second_opinion_lexicon_grid"] = choose_on_tune(rows, cands)
+        joint_so = sos[best]
+        res["second_opinion_lexicon_chosen"] = joint_so.__dict__
+        w, k, lw = best
+        res["methods"][f"e5 centred + {w} x use (top {k}) + {lw} x bilingual terms"] = summarise(
+            rows, cands[best]
+        )
     shipped = SecondOpinion.for_model(e5.name)
     if shipped is not None:  # the engine's default as shipped (calibration file), by matrices
         res["shipped_second_opinion"] = shipped.__dict__
+        ev = lexicon_scores(rows, docs, side, engine_m, lex, shipped.top_k, short) if lex else None
         res["methods"]["engine default (shipped second opinion)"] = summarise(
             rows,
             ranks_from_scores(
-                rows, docs, side, by_src, blended(engine_m, scores["use"], shipped, short)
+                rows, docs, side, by_src, blended(engine_m, scores["use"], shipped, short, ev)
             ),
         )
-    if args.calibrate:
-        SecondOpinion(USEEmbedder().name, best_w, round(bias, 4), best_k).save(
-            e5.name, "chosen by benchmarks/crosslingual_dev.py on the tune split"
+        # re-ranking by reciprocal rank fusion instead of a weighted sum (k chosen on tune)
+        cands = {
+            k: ranks_from_scores(
+                rows, docs, side, by_src, rrf(engine_m, scores["use"], shipped.top_k, k, short)
+            )
+            for k in (1, 5, 10, 30, 60)
+        }
+        best_k_rrf, res["rrf_grid"] = choose_on_tune(rows, cands)
+        res["methods"][f"e5 centred, top {shipped.top_k} by RRF with use (k={best_k_rrf})"] = (
+            summarise(rows, cands[best_k_rrf])
         )
+    if args.calibrate:
+        chosen = joint_so or SecondOpinion(USEEmbedder().name, best_w, round(bias, 4), best_k)
+        chosen.save(e5.name, "chosen by benchmarks/crosslingual_dev.py on the tune split")
     if args.no_search:
         Path(args.out).write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
         return 0

@@ -16,7 +16,9 @@ held-out, all 58; mean over the ten d_20_* data sets) to
 * ``profile_weight=w`` — a finer grid around the chosen 0.5;
 * ``lexical_weight=w`` — a finer grid around the chosen 0.1;
 * ``use_long=b`` — USE-multilingual's opinion on long texts too: ``+ b ×`` USE's
-  whole-text affinity (mean over texts + profile max, the same mix);
+  whole-text affinity (0.5 × mean over texts + 0.5 × best text, the engine's mix);
+  ``use_long_mean`` / ``use_long_max``: USE's mean or best text alone; ``use_mix=b``:
+  ``(1 - b) ×`` the engine's dense part ``+ b ×`` USE's (the lexical weight unchanged);
 * ``aggregation=top3`` — the top-3 mean over texts instead of the mean, with the profile.
 
 A variant is adopted only if it lowers the *tune* loss; the held-out and all-58 figures
@@ -167,14 +169,16 @@ def main(argv: list[str] | None = None) -> int:
             mats.append(m)
         return mats
 
-    def use_dense() -> list[np.ndarray]:
+    def use_dense(profile: float = cfg.profile_weight) -> list[np.ndarray]:
+        """USE's whole-text affinity: ``(1 - profile)`` × mean over the researcher's texts
+        + ``profile`` × the best text (the engine's mix, on whole-text vectors)."""
         mats = []
         for *_x, uq, ue in data:
             assert uq is not None and ue is not None
             m = np.empty((len(ue), len(uq)), np.float32)
             for i, v in enumerate(ue):
                 s = v @ uq.T  # (texts, queries)
-                m[i] = (1 - cfg.profile_weight) * s.mean(0) + cfg.profile_weight * s.max(0)
+                m[i] = (1 - profile) * s.mean(0) + profile * s.max(0)
             mats.append(m)
         return mats
 
@@ -206,8 +210,17 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.out).write_text(json.dumps(out, indent=1), encoding="utf-8")
         return 0
     ud = use_dense()
-    for b in (0.05, 0.1, 0.2):
+    for b in (0.05, 0.1, 0.15, 0.2, 0.3):
         record(f"use_long={b}", hybrid([x + b * u for x, u in zip(base, ud, strict=True)]))
+    um = use_dense(profile=0.0)  # USE's mean over the researcher's texts only
+    for b in (0.1, 0.2):
+        record(f"use_long_mean={b}", hybrid([x + b * u for x, u in zip(base, um, strict=True)]))
+    up = use_dense(profile=1.0)  # USE's best text only
+    for b in (0.1, 0.2):
+        record(f"use_long_max={b}", hybrid([x + b * u for x, u in zip(base, up, strict=True)]))
+    for b in (0.1, 0.2, 0.3):  # a convex mix: the lexical part keeps its weight
+        mix = [(1 - b) * x + b * u for x, u in zip(base, ud, strict=True)]
+        record(f"use_mix={b}", hybrid(mix))
     Path(args.out).write_text(json.dumps(out, indent=1), encoding="utf-8")
     return 0
 

@@ -47,6 +47,7 @@ from .affinity import (
     split_units,
     unit_pair_similarity,
 )
+from .bilingual import Lexicon
 from .documents import Document
 from .embed import E5Embedder, Embedder, EmbeddingCache, LanguageCentering
 from .explain import Explanation, Hit, closest_sentence, shared_terms
@@ -107,6 +108,18 @@ class SearchIndex:
         # a second model re-scores short queries' candidates in another language
         self.second = SecondOpinion.for_model(self.embedder.name)
         self._second_embedder: Embedder | None = None
+        self._lexicon: Lexicon | None = None
+
+    def lexicon(self) -> Lexicon | None:
+        """The bilingual term list (:mod:`.bilingual`), loaded on first use."""
+        if self._lexicon is None:
+            self._lexicon = Lexicon.load()
+        return self._lexicon
+
+    def _is_short(self, query: str) -> bool:
+        """A search phrase (e5's ``query`` role), not a document: what the second opinion
+        re-scores."""
+        return query_roles([query], self.config.query_role)[0] == "query"
 
     def second_embedder(self) -> Embedder | None:
         """The second model (:mod:`.second`), loaded on first use; ``None`` without one."""
@@ -265,15 +278,22 @@ class SearchIndex:
         if not isinstance(qv, Units):
             qv = Units(np.atleast_2d(qv).astype(np.float32), [qgroup], np.ones(1, np.int64))
 
-        # lexical over all docs (sparse; cheap), normalised within the query's group
-        order, raw = self.lexical.scores(qtoks)
+        # lexical over all docs (sparse; cheap), normalised within the query's group; only
+        # the documents with a score are looked at (not every document of the index)
+        all_ids, all_raw = self.lexical.scores(qtoks)
+        nz = np.flatnonzero(all_raw)
+        order = [all_ids[i] for i in nz]
+        raw = all_raw[nz]
         same = np.array([qgroup in self._groups[d] for d in order], dtype=bool)
         gated = np.where(same, raw, 0.0)
         lmax = float(gated.max()) if gated.size else 0.0
         lex_of = dict(zip(order, (gated / lmax if lmax > 0 else gated).tolist(), strict=True))
 
         n_total = self._n_units()
-        n_units = min(n_total, max(200, 20 * top_k))
+        n_units = max(200, 20 * top_k)
+        if self.second is not None and self._is_short(query):  # all it re-scores are found
+            n_units = max(n_units, self.second.top_k)
+        n_units = min(n_total, n_units)
         while True:
             seen = self._candidates(qv, n_units)
             cands = list(seen)
@@ -414,22 +434,24 @@ class SearchIndex:
         the second model (:class:`~.second.SecondOpinion`); long queries are left alone."""
         so = self.second
         assert so is not None
-        if query_roles([query], self.config.query_role)[0] != "query":
+        if not self._is_short(query):
             return scored
         top = [i for i, x in enumerate(scored[: so.top_k]) if qgroup not in self._groups[x[1]]]
         emb = self.second_embedder()
         if not top or emb is None:
             return scored
-        qv = text_vectors([query], emb, self.cache)[0]
+        qv = text_vectors([query], emb, None)[0]  # not cached: a cache write costs as much
         texts = [t for i in top for t in self.docs[scored[i][1]].texts]
         sims = text_vectors(texts, emb, self.cache) @ qv
+        lex = self.lexicon() if so.lexicon_weight else None
         out = list(scored)
         pos = 0
         for i in top:
             n = len(self.docs[scored[i][1]].texts)
             best = float(sims[pos : pos + n].max())
+            ev = max(lex.score(query, t) for t in texts[pos : pos + n]) if lex else 0.0
             pos += n
-            blended = so.blend(np.asarray(scored[i][0]), np.asarray(best))
+            blended = so.blend(np.asarray(scored[i][0]), np.asarray(best), ev)
             out[i] = (float(blended), *scored[i][1:])
         out.sort(key=lambda x: (-x[0], x[1]))
         return out

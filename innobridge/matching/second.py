@@ -9,7 +9,10 @@ the query's are therefore re-scored with a blend of the engine's score and the s
 model's cosine::
 
     score' = (1 - weight) * score + weight * (cosine_second + bias)
+             + lexicon_weight * evidence
 
+``evidence`` is the bilingual term list's (:mod:`.bilingual`: the share of the query's words
+whose translation occurs in the candidate, and of the candidate's characters so covered).
 ``bias`` puts the second model's cosines on the level of the engine's cross-language scores,
 so a blended candidate stays comparable with same-language candidates in a mixed pool.  The
 pairing, weight and bias are a calibration of the engine's model, shipped beside its language
@@ -43,6 +46,7 @@ class SecondOpinion:
     weight: float
     bias: float
     top_k: int = 50
+    lexicon_weight: float = 0.0  # the bilingual term list's evidence (:mod:`.bilingual`)
 
     @staticmethod
     def file_for(model_name: str) -> Path:
@@ -54,11 +58,23 @@ class SecondOpinion:
         if not f.is_file():
             return None
         d = json.loads(f.read_text(encoding="utf-8"))
-        return cls(d["model"], float(d["weight"]), float(d["bias"]), int(d["top_k"]))
+        return cls(
+            d["model"],
+            float(d["weight"]),
+            float(d["bias"]),
+            int(d["top_k"]),
+            float(d.get("lexicon_weight", 0.0)),
+        )
 
     def save(self, model_name: str, note: str = "") -> Path:
         f = self.file_for(model_name)
-        row = {"model": self.model, "weight": self.weight, "bias": self.bias, "top_k": self.top_k}
+        row: dict[str, object] = {
+            "model": self.model,
+            "weight": self.weight,
+            "bias": self.bias,
+            "top_k": self.top_k,
+            "lexicon_weight": self.lexicon_weight,
+        }
         if note:
             row["note"] = note
         f.write_text(json.dumps(row, indent=1) + "\n", encoding="utf-8")
@@ -67,10 +83,14 @@ class SecondOpinion:
     def embedder(self) -> Embedder:
         return SECOND_MODELS[self.model]()
 
-    def blend(self, score: np.ndarray, second: np.ndarray) -> np.ndarray:
-        """The blended score of candidates from the engine's ``score`` and the second model's
-        cosine ``second``."""
-        return np.asarray((1 - self.weight) * score + self.weight * (second + self.bias))
+    def blend(
+        self, score: np.ndarray, second: np.ndarray, evidence: np.ndarray | float = 0.0
+    ) -> np.ndarray:
+        """The blended score of candidates from the engine's ``score``, the second model's
+        cosine ``second`` and the bilingual term list's ``evidence`` (weighted by
+        ``lexicon_weight``)."""
+        out = (1 - self.weight) * score + self.weight * (second + self.bias)
+        return np.asarray(out + self.lexicon_weight * np.asarray(evidence))
 
 
 def text_vectors(

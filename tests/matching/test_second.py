@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from innobridge.matching import Document, SearchIndex
+from innobridge.matching.bilingual import Lexicon
 from innobridge.matching.second import SecondOpinion
 
 from ._fakes import FakeEmbedder
@@ -62,3 +63,59 @@ def test_calibration_is_per_model():
     assert SearchIndex(FakeEmbedder()).second is None
     so = SecondOpinion("m", 0.5, 0.1)
     assert so.blend(np.array([0.4]), np.array([0.6]))[0] == pytest.approx(0.55)
+
+
+def test_the_bilingual_term_list_adds_its_evidence_to_other_language_candidates():
+    idx = _index(0.5)
+    idx.second = SecondOpinion("oracle", 0.5, 0.0, top_k=10, lexicon_weight=0.3)
+    # a term list that knows 'spectrometer' -> 光谱仪 (folded) only
+    idx._lexicon = Lexicon({"spectrometer": ["光谱仪"]})
+    without = _index(0.5)
+    base = {h.id: h.score for h in without.search("spectrometer", 3, {"exclude_ids": ["en-a"]})}
+    got = {h.id: h.score for h in idx.search("spectrometer", 3, {"exclude_ids": ["en-a"]})}
+    # 光譜儀 folds to 光谱仪: every word and every character covered -> evidence 1.0
+    assert got["zh-a"] == pytest.approx(base["zh-a"] + 0.3, abs=1e-5)
+    assert got["zh-b"] == pytest.approx(base["zh-b"], abs=1e-5)  # no evidence for 分光計
+    # a long query is left to the engine: no evidence either
+    q = " ".join(["spectrometer design for optical measurements of samples"] * 10)
+    assert {h.id: h.score for h in idx.search(q, 3)} == pytest.approx(
+        {h.id: h.score for h in _index(0.0).search(q, 3)}, abs=1e-6
+    )
+
+
+def test_calibration_round_trip_keeps_the_lexicon_weight(tmp_path, monkeypatch):
+    monkeypatch.setattr(SecondOpinion, "file_for", staticmethod(lambda m: tmp_path / "x.json"))
+    SecondOpinion("oracle", 0.5, -0.1, 500, 0.2).save("m")
+    assert SecondOpinion.for_model("m") == SecondOpinion("oracle", 0.5, -0.1, 500, 0.2)
+    so = SecondOpinion.for_model("m")
+    assert so is not None
+    assert so.blend(np.array([0.4]), np.array([0.6]), 0.5)[0] == pytest.approx(0.45 + 0.1)
+
+
+def test_a_short_query_gathers_as_many_candidates_as_the_second_opinion_rescores():
+    idx = SearchIndex(FakeEmbedder())
+    idx.second = SecondOpinion("oracle", 0.5, 0.0, top_k=300)
+    idx._second_embedder = Oracle()
+    idx.add([Document(f"zh{i}", [f"光譜儀 {i}"]) for i in range(260)])
+    asked = []
+    orig = idx._candidates
+
+    def spy(query, n_units):
+        asked.append(n_units)
+        return orig(query, n_units)
+
+    idx._candidates = spy
+    idx.search("spectrometer", 1)
+    assert asked[0] == 260  # all units: more than 200 (the default for top 1), capped
+    idx.second = None
+    asked.clear()
+    idx.search("spectrometer", 1)
+    assert asked[0] == 200
+
+
+def test_the_shipped_e5_calibration_counts_the_term_list():
+    from innobridge.matching.embed import E5Embedder
+
+    so = SecondOpinion.for_model(E5Embedder().name)
+    assert so is not None and so.lexicon_weight > 0 and so.top_k >= 200
+    assert Lexicon.load() is not None
