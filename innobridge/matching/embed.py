@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -157,9 +158,13 @@ def cache_key(model: str, role: str, text: str) -> bytes:
 
 class EmbeddingCache:
     """On-disk store ``{sha256(model, role, text): float32 vector}`` in
-    ``DIR/embeddings.sqlite``."""
+    ``DIR/embeddings.sqlite``, with the ``memory`` most recently used vectors also kept in
+    memory (a web server's repeated search phrases and the texts they are compared with are
+    then answered without SQLite). The vectors handed out are read-only."""
 
-    def __init__(self, directory: str | Path) -> None:
+    def __init__(self, directory: str | Path, memory: int = 8192) -> None:
+        self._memory = memory
+        self._recent: OrderedDict[bytes, np.ndarray] = OrderedDict()
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
         self.path = d / "embeddings.sqlite"
@@ -170,17 +175,38 @@ class EmbeddingCache:
         self._db.execute("CREATE TABLE IF NOT EXISTS emb (k BLOB PRIMARY KEY, v BLOB NOT NULL)")
         self._db.commit()
 
+    def _remember(self, items: Sequence[tuple[bytes, np.ndarray]]) -> None:
+        """Call with the lock held."""
+        if self._memory <= 0:
+            return
+        for k, v in items:
+            v.setflags(write=False)
+            self._recent[k] = v
+            self._recent.move_to_end(k)
+        while len(self._recent) > self._memory:
+            self._recent.popitem(last=False)
+
     def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         found: dict[bytes, np.ndarray] = {}
-        keys = list(keys)
+        missing: list[bytes] = []
+        with self._lock:
+            for k in keys:
+                v = self._recent.get(k)
+                if v is None:
+                    missing.append(k)
+                else:
+                    self._recent.move_to_end(k)
+                    found[k] = v
+        keys = missing
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
             marks = ",".join("?" * len(chunk))
             q = f"SELECT k, v FROM emb WHERE k IN ({marks})"
             with self._lock:
                 rows = self._db.execute(q, chunk).fetchall()
-            for k, v in rows:
-                found[bytes(k)] = np.frombuffer(v, dtype=np.float32).copy()
+                read = [(bytes(k), np.frombuffer(v, dtype=np.float32).copy()) for k, v in rows]
+                self._remember(read)
+            found.update(read)
         return found
 
     def put_many(self, items: Sequence[tuple[bytes, np.ndarray]]) -> None:
@@ -188,6 +214,7 @@ class EmbeddingCache:
         with self._lock:
             self._db.executemany("INSERT OR REPLACE INTO emb (k, v) VALUES (?, ?)", rows)
             self._db.commit()
+            self._remember([(k, np.frombuffer(b, dtype=np.float32).copy()) for k, b in rows])
 
     def __len__(self) -> int:
         with self._lock:
