@@ -275,3 +275,50 @@ class TariffFactory(DjangoModelFactory):
     unit = fac.TariffUnit.HOUR
     price = Decimal("100.00")
     currency = "HKD"
+
+
+def demo_organisations(*, macao: bool = False) -> None:
+    """The organisations the pillars' demos name (the people demo's ROR institutions with
+    their Chinese names, the facilities' host organisations), without importing ROR; with
+    ``macao`` also a Macao university (the plan counts the three regions)."""
+    from innobridge.facilities import demo as facilities_demo
+    from innobridge.people import demo as people_demo
+
+    cities = {"HK": "Hong Kong", "CN": "Shenzhen"}
+    for ror, zh in {**people_demo.HK_INSTITUTIONS, **people_demo.MAINLAND_INSTITUTIONS}.items():
+        region = "HK" if ror in people_demo.HK_INSTITUTIONS else "CN"
+        ppl.Organisation.objects.create(
+            ror_id=ror, name=f"Org {ror}", name_zh=zh, region=region, city=cities[region]
+        )
+    for spec in facilities_demo.FACILITIES:
+        region = "HK" if "Hong Kong" in spec["org"] else "CN"
+        ppl.Organisation.objects.get_or_create(
+            name=spec["org"], defaults={"region": region, "city": cities[region]}
+        )
+    if macao:
+        ppl.Organisation.objects.create(name="Universidade de Macau", region="MO", city="Macao")
+
+
+def seed_pillar_demos(*, macao: bool = False) -> str:
+    """Every pillar's demo seeded as ``innobridge demo`` does (a tenth of the researchers,
+    organisations from :func:`demo_organisations`, a CNY→HKD rate); returns the seeders'
+    log."""
+    import io
+
+    from innobridge.core.services import set_exchange_rate
+    from innobridge.exchange import demo as exchange_demo
+    from innobridge.facilities import demo as facilities_demo
+    from innobridge.funding import demo as funding_demo
+    from innobridge.people import demo as people_demo
+    from innobridge.transfer import demo as transfer_demo
+
+    demo_organisations(macao=macao)
+    out = io.StringIO()
+    people_demo.seed_role_accounts()
+    people_demo.seed_researchers(scale=0.1)
+    for module in (funding_demo, facilities_demo, transfer_demo, exchange_demo):
+        module.seed(out)
+    set_exchange_rate(
+        "test", base="CNY", quote="HKD", rate=Decimal("1.08"), valid_from=dt.date(2020, 1, 1)
+    )
+    return out.getvalue()

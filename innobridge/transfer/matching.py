@@ -14,7 +14,9 @@ functions (:func:`listing_document`, :func:`new_index`, :func:`rank`) on real pa
 
 from __future__ import annotations
 
+import re
 import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,7 @@ from typing import Any
 from innobridge.matching import Document, SearchIndex
 from innobridge.matching.embed import Embedder
 from innobridge.matching.levels import STRONG, level, query_kind, thresholds
+from innobridge.matching.lexical import LexicalIndex
 
 _LOCK = threading.RLock()
 _STATE: dict[str, dict[str, Any]] = {"offers": {}, "demands": {}, "enterprises": {}}
@@ -30,6 +33,34 @@ _EMBEDDER: dict[str, Any] = {"embedder": None, "setting": None}
 
 
 # ----------------------------------------------------------------- pure engine use
+# A claim's own number ("1.", "1)", "1、", Chinese "1．"), at the very start of a text.
+_CLAIM_NUMBER = re.compile(r"^\s*\d{1,3}\s*[.)、:：．]\s*(?!\d)")
+# A claim's reference to other claims: "of claim 1", "according to any one of claims 1-3".
+_CLAIM_REFERENCE = re.compile(
+    r"\s*,?\s*\b(?:according\s+to|as\s+claimed\s+in|as\s+recited\s+in|as\s+defined\s+in|"
+    r"as\s+set\s+forth\s+in|of|in)\s+(?:any\s+(?:one\s+)?of\s+)?claims?\s+\d+"
+    r"(?:\s*(?:-|–|to|or|and|,)\s*\d+)*",
+    re.IGNORECASE,
+)
+
+
+def listing_text(text: str) -> str:
+    """A listing's or a query's text as the adapter gives it to the engine: claim language
+    loses its numbering and its references to other claims ("1. A method of claim 3,
+    comprising" → "A method, comprising"); any other text is unchanged.
+
+    Why: the engine cuts a text into sentences, and a claim's leading "1." is a sentence of
+    its own; as a query it is half of a two-sentence claim's dense score, and it is closest
+    to whichever stored sentence is also only numbers (a paper's "59, 5506–5520 (2020)."):
+    on the Pap2Pat first-claim view that one paper was the engine's first hit for 821 of 900
+    patents (benchmarks/README.md). A claim's number and its claim references name no
+    technology, so dropping them loses nothing."""
+    t = _CLAIM_NUMBER.sub("", text, count=1)
+    if t is text or t == text:
+        return text
+    return _CLAIM_REFERENCE.sub("", t).strip()
+
+
 def listing_document(
     doc_id: str,
     title: str,
@@ -40,9 +71,12 @@ def listing_document(
 ) -> Document:
     """A listing as the engine sees it: its title with its main text as the first text,
     then any further texts (problem, benefit, target specification …)."""
-    head = f"{title.strip()}. {body.strip()}" if body.strip() else title.strip()
+    title, body = listing_text(title.strip()), listing_text(body.strip())
+    head = f"{title}. {body}" if title and body else (title or body)
     return Document(
-        id=doc_id, texts=[head, *[e for e in extra if e and e.strip()]], meta=meta or {}
+        id=doc_id,
+        texts=[head, *[listing_text(e.strip()) for e in extra if e and e.strip()]],
+        meta=meta or {},
     )
 
 
@@ -57,23 +91,33 @@ class Fusion:
 
     The engine's score is its dense similarity plus 0.1 × its language-gated BM25 (weights
     chosen on researcher profiles). Listings are different: a patent or an offer is often a
-    one-line title, and the exact technical terms it shares with a paper or a demand are
-    what tell the right one from its neighbours, which the dense part dilutes. So the
-    adapter re-orders the engine's best ``depth`` hits by reciprocal rank fusion of the
-    engine's order and the order of the engine's own BM25 over the same texts (gated to the
-    query's language group, as the engine gates it, so a query in one language does not
-    pull listings in its own language above better ones in the other):
-    ``1 / (k + engine rank) + lexical_share × 1 / (k + BM25 rank)``; a hit without a BM25
-    score gets no lexical term. ``method="engine"`` keeps the engine's order.
+    one-line title or a claim, and the exact technical terms it shares with a paper or a
+    demand are what tell the right one from its neighbours, which the dense part dilutes.
+    So the adapter re-orders the engine's best ``depth`` hits with more lexical evidence:
+    the adapter's own BM25 (``k1``, ``b``; the engine's folded tokens and language groups)
+    of the query against each hit, divided by the best such score among the listings in
+    the query's language group (as the engine normalises its own), and gated the same way:
+    only the hits in the query's language group are re-ordered, among the places they
+    hold, so a listing in another language keeps the engine's place.
+
+    * ``method="scores"``: by engine score + ``lexical_weight`` × that normalised BM25;
+    * ``method="rrf"``: reciprocal rank fusion, ``1 / (k + engine rank) + lexical_share ×
+      1 / (k + BM25 rank)`` (a hit without a BM25 score gets no lexical term);
+    * ``method="engine"``: the engine's order.
 
     Scores and levels stay the engine's (its calibrated strong / possible / weak): fusion
-    only decides the order. k = 30 and a lexical share of 3 had the best mean MRR on the
-    tune split of the Pap2Pat development pairs (title view, both directions; grid of k ×
-    share in ``benchmarks/transfer.py``); the figures to quote are the held-out split's
-    (benchmarks/README.md).
+    only decides the order. The defaults were chosen on the tune split of the Pap2Pat
+    development pairs (``benchmarks/transfer.py``: the grid, every view, both directions;
+    the criterion is the smallest margin over plain BM25 on any view and measure, then the
+    mean MRR, a tie going to the shallower re-ordering): the score fusion at weight 0.2 with
+    BM25 k1 = 1.5, b = 0.9 on the engine's best 100. The figures to quote are the held-out
+    split's (benchmarks/README.md).
     """
 
-    method: str = "rrf"
+    method: str = "scores"
+    lexical_weight: float = 0.2
+    k1: float = 1.5
+    b: float = 0.9
     k: float = 30.0
     lexical_share: float = 3.0
     depth: int = 100
@@ -82,44 +126,100 @@ class Fusion:
 FUSION = Fusion()
 
 
-def lexical_ranks(index: SearchIndex, query: str) -> tuple[dict[str, int], set[str]]:
-    """The engine's BM25 for ``query`` over the index's texts, among the documents in the
-    query's language group (as the engine gates it): the rank (1 = best) of each with a
-    positive score, and the set of all documents in that group."""
+@dataclass
+class Lexical:
+    """The adapter's BM25 evidence for one query: each listing's rank (1 = best) and its
+    score divided by the best one, among the listings in the query's language group with a
+    positive score, and the ids of all listings in that group."""
+
+    ranks: dict[str, int]
+    scores: dict[str, float]
+    same: set[str]
+
+
+_LEXICAL: weakref.WeakKeyDictionary[SearchIndex, tuple[Any, Any, LexicalIndex]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def listing_lexical(docs: Iterable[Document], fusion: Fusion = FUSION) -> LexicalIndex:
+    """The adapter's BM25 over listings (``fusion.k1``, ``fusion.b``), with the engine's
+    tokens and language groups (as :meth:`SearchIndex.add` makes them)."""
+    from innobridge.matching.affinity import entity_groups
+    from innobridge.matching.text import fold, tokenize_folded
+
+    lex = LexicalIndex(k1=fusion.k1, b=fusion.b)
+    for d in docs:
+        toks = [t for text in d.texts for t in tokenize_folded(fold(text))]
+        lex.set(d.id, toks, ",".join(sorted(entity_groups(d.texts))))
+    return lex
+
+
+def index_lexical(index: SearchIndex, fusion: Fusion = FUSION) -> LexicalIndex:
+    """:func:`listing_lexical` of an engine index's documents, from the engine's own
+    tokens; kept per index until its documents change."""
+    engine = index.lexical
+    state = engine.state()
+    key = (fusion.k1, fusion.b)
+    mark = (len(engine), id(state["tokens"]), key)
+    with _LOCK:
+        cached = _LEXICAL.get(index)
+        if cached is not None and cached[0] == mark and cached[1] is engine._model:
+            return cached[2]
+        engine.scores([])  # builds the engine's BM25 if its documents changed
+        lex = LexicalIndex.from_state({**state, "k1": fusion.k1, "b": fusion.b})
+        _LEXICAL[index] = (mark, engine._model, lex)
+        return lex
+
+
+def lexical_evidence(lex: LexicalIndex, query: str) -> Lexical:
+    """The BM25 of ``query`` against every listing of ``lex`` in the query's language
+    group (as the engine gates it)."""
     from innobridge.matching.text import detect_language, fold, language_group, tokenize_folded
 
-    if not len(index):
-        return {}, set()
+    if not len(lex):
+        return Lexical({}, {}, set())
     group = language_group(detect_language(query))
-    order, raw = index.lexical.scores(tokenize_folded(fold(query)))
-    same = {d for d in order if group in index.lexical.group(d).split(",")}
+    order, raw = lex.scores(tokenize_folded(fold(query)))
+    same = {d for d in order if group in lex.group(d).split(",")}
     keep = sorted(
         ((float(s), d) for d, s in zip(order, raw.tolist(), strict=True) if s > 0 and d in same),
         key=lambda x: (-x[0], x[1]),
     )
-    return {d: i + 1 for i, (_s, d) in enumerate(keep)}, same
+    best = keep[0][0] if keep else 1.0
+    return Lexical(
+        {d: i + 1 for i, (_s, d) in enumerate(keep)}, {d: s / best for s, d in keep}, same
+    )
 
 
 def fuse(
     ids: Sequence[str],
-    lexical: dict[str, int],
-    same: set[str] | None = None,
+    scores: Sequence[float],
+    lexical: Lexical,
     fusion: Fusion = FUSION,
 ) -> list[int]:
-    """Positions into ``ids`` (the engine's hits, best first) in the fused order. Only the
-    hits in the query's language group (``same``; all when ``None``) are re-ordered, among
-    the places they hold: a listing in another language keeps the engine's place."""
+    """Positions into ``ids`` (the engine's hits, best first, with their engine
+    ``scores``) in the fused order. Only the hits in the query's language group
+    (``lexical.same``) are re-ordered, among the places they hold: a listing in another
+    language keeps the engine's place."""
     if fusion.method == "engine":
         return list(range(len(ids)))
-    if fusion.method != "rrf":
-        raise ValueError(f"unknown fusion method {fusion.method!r}")
-    k, share = fusion.k, fusion.lexical_share
+    k, share, w = fusion.k, fusion.lexical_share, fusion.lexical_weight
 
-    def fused(i: int) -> float:
-        r = lexical.get(ids[i])
+    def by_rrf(i: int) -> float:
+        r = lexical.ranks.get(ids[i])
         return 1.0 / (k + i + 1) + (share / (k + r) if r else 0.0)
 
-    slots = [i for i, d in enumerate(ids) if same is None or d in same]
+    def by_scores(i: int) -> float:
+        return float(scores[i]) + w * lexical.scores.get(ids[i], 0.0)
+
+    if fusion.method == "rrf":
+        fused = by_rrf
+    elif fusion.method == "scores":
+        fused = by_scores
+    else:
+        raise ValueError(f"unknown fusion method {fusion.method!r}")
+    slots = [i for i, d in enumerate(ids) if d in lexical.same]
     order = list(range(len(ids)))
     for slot, i in zip(slots, sorted(slots, key=lambda i: (-fused(i), i)), strict=True):
         order[slot] = i
@@ -158,12 +258,14 @@ def rank(
     ``language`` (the reader's UI language)."""
     from innobridge.core.language import script_for_language
 
-    query = query.strip()
+    query = listing_text(query.strip())
     if not query or not len(index):
         return []
-    depth = max(top_k, FUSION.depth) if FUSION.method != "engine" else top_k
+    fusion = FUSION
+    depth = max(top_k, fusion.depth) if fusion.method != "engine" else top_k
     hits = index.search(query, top_k=depth, filters=filters, script=script_for_language(language))
-    order = fuse([h.id for h in hits], *lexical_ranks(index, query))
+    evidence = lexical_evidence(index_lexical(index, fusion), query)
+    order = fuse([h.id for h in hits], [h.score for h in hits], evidence, fusion)
     kind = query_kind(query)
     return [
         Match(
@@ -185,11 +287,12 @@ def rank_many(
     engine hits, BM25 ranks and :func:`fuse` as :func:`rank`, from one engine pass."""
     depth = max([top_k, *(f.depth for f in fusions if f.method != "engine")])
     out: list[list[list[tuple[str, float]]]] = [[] for _ in fusions]
+    queries = [listing_text(q.strip()) for q in queries]
     for q, hits in zip(queries, index.search_many(queries, top_k=depth), strict=True):
-        lexical, same = lexical_ranks(index, q)
         for row, fusion in zip(out, fusions, strict=True):
             mine = hits[: max(top_k, fusion.depth)]
-            order = fuse([h.id for h in mine], lexical, same, fusion)
+            evidence = lexical_evidence(index_lexical(index, fusion), q)
+            order = fuse([h.id for h in mine], [h.score for h in mine], evidence, fusion)
             row.append([(mine[i].id, mine[i].score) for i in order[:top_k]])
     return out
 

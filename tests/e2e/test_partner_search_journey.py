@@ -73,6 +73,14 @@ def test_hong_kong_researcher_finds_a_mainland_partner(
     # Shared terms are shown in the script of the UI (Traditional).
     assert "育種" in first or "水稻" in first
     assert "李桥" not in first
+    # The hit's contact steps sit in one row of ordinary buttons (they were stacked, the
+    # shortlist button the whole width of the page).
+    actions = results.first.locator('[data-testid="contact-actions"]')
+    intro = actions.locator('[data-testid="request-intro"]').bounding_box()
+    shortlist = actions.locator('[data-testid="shortlist-add"]').bounding_box()
+    assert intro and shortlist
+    assert abs(intro["y"] - shortlist["y"]) < 4 and shortlist["x"] > intro["x"] + intro["width"]
+    assert shortlist["width"] < 400
     page.screenshot(path=str(screenshot_dir / "partners-zh-hant.png"), full_page=True)
 
     # The own profile as the query: the researcher is never their own partner.

@@ -7,7 +7,6 @@ dashboard, an indicator and a funnel with their charts."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
@@ -20,40 +19,13 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def demo(transactional_db: Any, settings: Any) -> dict[str, Any]:
     """The pillars' demos seeded as ``innobridge demo`` does (a tenth of the researchers)."""
-    import datetime as dt
-    from decimal import Decimal
-
-    from innobridge.core.services import set_exchange_rate
-    from innobridge.exchange import demo as exchange_demo
-    from innobridge.facilities import demo as facilities_demo
-    from innobridge.funding import demo as funding_demo
-    from innobridge.people import demo as people_demo
-    from innobridge.people.models import Organisation
     from innobridge.plan.services import seed_all, take_snapshot
-    from innobridge.transfer import demo as transfer_demo
+    from tests.factories import seed_pillar_demos
 
     settings.INNOBRIDGE_2FA_REQUIRED_ROLES = []
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    cities = {"HK": "Hong Kong", "CN": "Shenzhen"}
-    for ror, zh in {**people_demo.HK_INSTITUTIONS, **people_demo.MAINLAND_INSTITUTIONS}.items():
-        region = "HK" if ror in people_demo.HK_INSTITUTIONS else "CN"
-        Organisation.objects.create(
-            ror_id=ror, name=f"Org {ror}", name_zh=zh, region=region, city=cities[region]
-        )
-    for spec in facilities_demo.FACILITIES:
-        region = "HK" if "Hong Kong" in spec["org"] else "CN"
-        Organisation.objects.get_or_create(
-            name=spec["org"], defaults={"region": region, "city": cities[region]}
-        )
-    out = io.StringIO()
-    people_demo.seed_role_accounts()
-    people_demo.seed_researchers(scale=0.1)
-    for module in (funding_demo, facilities_demo, transfer_demo, exchange_demo):
-        module.seed(out)
-    set_exchange_rate(
-        "test", base="CNY", quote="HKD", rate=Decimal("1.08"), valid_from=dt.date(2020, 1, 1)
-    )
+    seed_pillar_demos()
     seed_all()
     take_snapshot("test")
     return {}

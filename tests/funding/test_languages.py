@@ -160,3 +160,24 @@ def test_conflicts_through_the_api(client, world, submitted):
         {"proposal": c["proposal"], "reviewer": c["reviewer"]} for c in rows
     ]
     assert client.post(url).json() == {"new_conflicts": 0}  # recorded once
+
+
+@pytest.mark.parametrize(
+    ("lang", "region", "org"),
+    [("zh-hant", "香港", "香港大學"), ("zh-hans", "香港", "香港大学"), ("en", "Hong Kong", "HKU")],
+)
+def test_project_partners_in_the_readers_language(client, world, stages, lang, region, org):
+    """The project page's partners: organisation and region in the reader's language, not
+    the English name and a raw region code (issue 11 §4)."""
+    from innobridge.people.models import Organisation
+
+    project = Project.objects.get(proposal=stages)
+    member = stages.members.filter(side="HK").first()
+    assert member is not None
+    Organisation.objects.filter(pk=member.organisation_id).update(name="HKU", name_zh="香港大學")
+    client.force_login(world.lead)
+    html = client.get(
+        reverse("funding:project", args=[project.pk]), HTTP_ACCEPT_LANGUAGE=lang
+    ).content.decode()
+    rows = [r for r in html.split('data-testid="project-member"')[1:]]
+    assert any(f">{region}</span>" in r and f"— {org} (" in r for r in rows), rows

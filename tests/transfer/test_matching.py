@@ -118,18 +118,55 @@ def test_only_strong_matches_are_pushed(
 
 
 def test_fusion_reorders_only_the_querys_language_and_keeps_engine_scores() -> None:
-    from innobridge.transfer.matching import Fusion, fuse
+    from innobridge.transfer.matching import Fusion, Lexical, fuse
 
     ids = ["a", "b", "c", "d"]
+    scores = [0.9, 0.8, 0.7, 0.6]
+    every = set(ids)
+    d_first = Lexical({"d": 1}, {"d": 1.0}, every)
     # the engine's own order when fusion is off
-    assert fuse(ids, {"d": 1}, None, Fusion("engine")) == [0, 1, 2, 3]
-    # BM25's first ("d", engine's 4th) rises; with a small k it overtakes the engine's first
-    assert fuse(ids, {"d": 1}, None, Fusion("rrf", k=1.0, lexical_share=1.0))[0] == 3
+    assert fuse(ids, scores, d_first, Fusion("engine")) == [0, 1, 2, 3]
+    # BM25's first ("d", engine's 4th) rises: by score only with enough lexical weight
+    assert fuse(ids, scores, d_first, Fusion("scores", lexical_weight=0.5))[0] == 3
+    assert fuse(ids, scores, d_first, Fusion("scores", lexical_weight=0.2)) == [0, 1, 3, 2]
+    # by reciprocal ranks, with a small k it overtakes the engine's first
+    assert fuse(ids, scores, d_first, Fusion("rrf", k=1.0, lexical_share=1.0))[0] == 3
     # "a" and "c" are in another language than the query: they keep the engine's places
-    order = fuse(ids, {"d": 1}, {"b", "d"}, Fusion("rrf", k=1.0, lexical_share=1.0))
-    assert [ids[i] for i in order] == ["a", "d", "c", "b"]
-    # without any BM25 rank the engine's order stands
-    assert fuse(ids, {}, None, Fusion("rrf")) == [0, 1, 2, 3]
+    other = Lexical({"d": 1}, {"d": 1.0}, {"b", "d"})
+    for method in ("rrf", "scores"):
+        order = fuse(ids, scores, other, Fusion(method, 0.5, k=1.0, lexical_share=1.0))
+        assert [ids[i] for i in order] == ["a", "d", "c", "b"]
+    # without any BM25 evidence the engine's order stands
+    assert fuse(ids, scores, Lexical({}, {}, every), Fusion("scores")) == [0, 1, 2, 3]
+
+
+def test_lexical_evidence_is_gated_normalised_and_kept_per_index(make_offer: Any) -> None:
+    from innobridge.transfer.matching import (
+        FUSION,
+        index_lexical,
+        lexical_evidence,
+        listing_lexical,
+    )
+
+    make_offer()
+    protein = make_offer(**PROTEIN)
+    index = matching._index("offers")
+    lex = index_lexical(index)
+    assert index_lexical(index) is lex  # kept while the documents stay
+    assert (lex.k1, lex.b) == (FUSION.k1, FUSION.b)
+    ev = lexical_evidence(lex, "protein structure prediction")
+    assert ev.ranks[str(protein.pk)] == 1 and ev.scores[str(protein.pk)] == 1.0
+    assert all(0 < v <= 1.0 for v in ev.scores.values())
+    # the benchmark's BM25 over the same documents is the same BM25
+    again = lexical_evidence(listing_lexical(index.docs.values()), "protein structure prediction")
+    assert again == ev
+    # a Chinese query is scored only against listings in Chinese (none here)
+    assert lexical_evidence(lex, "蛋白质结构预测").ranks == {}
+    # a changed index gets a new BM25
+    other = make_offer(title="Protein assay kit", summary="A protein assay.")
+    index.add([matching.offer_document(other)])
+    assert index_lexical(index) is not lex
+    assert str(other.pk) in lexical_evidence(index_lexical(index), "protein assay").ranks
 
 
 def test_rank_orders_by_fusion_but_grades_by_the_engines_score(
@@ -158,3 +195,88 @@ def test_rank_many_orders_as_rank_does(make_offer: Any, make_demand: Any) -> Non
     assert [int(i) for i, _ in fused[0]] == [m.id for m in matching.rank(index, query, top_k=5)]
     assert sorted(fused[0]) == sorted(engine[0])  # the same hits, maybe in another order
     assert [s for _, s in engine[0]] == sorted((s for _, s in engine[0]), reverse=True)
+
+
+def test_listing_text_drops_claim_numbers_and_claim_references_only() -> None:
+    from innobridge.transfer.matching import listing_document, listing_text
+
+    assert listing_text("1. A method of claim 3, comprising: a sensor.") == (
+        "A method, comprising: a sensor."
+    )
+    assert listing_text("12) An isolated polypeptide according to any one of claims 1-3.") == (
+        "An isolated polypeptide."
+    )
+    assert listing_text("1、一种锂电池正极材料") == "一种锂电池正极材料"
+    # not claim language: unchanged (a number that starts a text, a mid-text "1.")
+    for text in ("3.5 GHz antenna array", "Deep learning. 1. Results", "The device of claim 1"):
+        assert listing_text(text) == text
+    # a listing's every text passes through it; the engine never sees a lone "1." sentence
+    doc = listing_document("p", "", "1. A solar cell, comprising a perovskite layer.")
+    assert doc.texts == ["A solar cell, comprising a perovskite layer."]
+
+
+def test_a_claim_reaches_the_engine_without_a_numbers_only_sentence() -> None:
+    """The engine cuts "1. A ..." into the sentences "1." and "A ...": as a query the "1."
+    is half of the dense score and lands closest to any stored sentence of bare numbers (a
+    paper's "59, 5506–5520 (2020)."); on Pap2Pat's first claims one such paper was the
+    engine's first hit for 821 of 900 patents. Through the adapter it is gone."""
+    from innobridge.matching.affinity import split_units
+    from innobridge.transfer.matching import listing_document, listing_text
+
+    claim = "1. A method of predicting protein structure, wherein a neural network is used."
+    raw, _ = split_units([claim], "sentence")
+    assert raw[0] == "1."  # what the engine alone would embed as a sentence
+    units, _ = split_units([listing_text(claim)], "sentence")
+    assert units == ["A method of predicting protein structure, wherein a neural network is used."]
+    units, _ = split_units(listing_document("p", "", claim).texts, "sentence")
+    assert not any(u.strip(" .0123456789") == "" for u in units)
+
+
+def test_the_pages_order_matches_with_the_measured_adapter(
+    make_offer: Any, make_demand: Any, people: Any, monkeypatch: Any
+) -> None:
+    """The demand page, the enterprise's matches page and the offer page list what
+    ``matching.rank`` returns, in its order: the fusion benchmarks/transfer.py measures
+    (:func:`matching.fuse`). A fuse that reverses its order reverses the pages' lists."""
+    from django.test import Client
+    from django.urls import reverse
+
+    offers = [
+        make_offer(**PROTEIN),
+        make_offer(title="Protein folding on a chip", summary="Microfluidic protein folding."),
+        make_offer(title="Protein structure assay", summary="A protein structure assay kit."),
+    ]
+    demand = make_demand(**DEMAND_ZH)
+    real = matching.fuse
+    calls: list[int] = []
+
+    def reversed_fuse(*args: Any, **kwargs: Any) -> list[int]:
+        calls.append(1)
+        return real(*args, **kwargs)[::-1]
+
+    def order_in(html: str, marks: dict[int, str]) -> list[int]:
+        found = {pk: html.find(mark) for pk, mark in marks.items() if mark in html}
+        return sorted(found, key=found.__getitem__)
+
+    c = Client()
+    c.force_login(people["ent"])
+    marks = {o.pk: f'data-testid="offer-{o.pk}"' for o in offers}
+    pages = (reverse("transfer:demand", args=[demand.pk]), reverse("transfer:matches"))
+    wants = []
+    for flip in (False, True):
+        if flip:
+            monkeypatch.setattr(matching, "fuse", reversed_fuse)
+        want = [m.id for m in matching.offers_for_demand(demand, top_k=15)]
+        assert sorted(want) == sorted(o.pk for o in offers)
+        wants.append(want)
+        for url in pages:
+            html = c.get(url).content.decode()
+            assert order_in(html, marks) == want, (url, flip)
+    assert wants[1] == wants[0][::-1]
+    # the offer page's matching demands come from the same path
+    before = len(calls)
+    tto = Client()
+    tto.force_login(people["tto"])
+    html = tto.get(offers[0].get_absolute_url()).content.decode()
+    assert demand.get_absolute_url() in html.split('data-testid="demand-matches"')[1]
+    assert len(calls) > before
