@@ -22,8 +22,12 @@ from 127.0.0.1 only (``--trusted-proxy``), and every simulated request carries
 pages, and a TOTP code is single-use, so 50 sessions of one demo officer could not all log
 in within one 30-second step.
 
+The users are Locust's ``FastHttpUser`` (geventhttpclient, several times cheaper per
+request than ``HttpUser``'s requests): Locust runs on the same cores as the server.
+
 Writes ``benchmarks/results/load.json``: requests/s, p50/p95/p99 per endpoint group and in
-total, failures, the server's settings, and the machine's load average before and after (the
+total, failures, the server's settings, CPU ms per request of the server, of PostgreSQL and
+of Locust itself, and the machine's load average before and after and its CPU split (the
 machine is shared: figures taken while others run tests are inflated).
 
     DATABASE_URL=postgres://innobridge:secret@127.0.0.1:54320/innobridge_scale_load \\
@@ -38,7 +42,7 @@ from __future__ import annotations
 
 # Locust patches the standard library for gevent: it is imported before anything else.
 import locust
-from locust import HttpUser, between, constant, task
+from locust import FastHttpUser, between, constant, task
 from locust.env import Environment
 
 import argparse
@@ -46,10 +50,12 @@ import json
 import os
 import platform
 import random
+import resource
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -236,43 +242,78 @@ def process_tree_cpu(pid: int) -> float:
     return total
 
 
+def command_cpu(name: str) -> float:
+    """CPU seconds of every process whose command is ``name`` (the PostgreSQL server's
+    processes: shared with other databases on this machine, so an upper bound)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            head, tail = (d / "stat").read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if head.split("(", 1)[1] == name:
+            fields = tail.split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 # --- The simulated users -------------------------------------------------------------
 
 
-class _Base(HttpUser):
+class _Base(FastHttpUser):
+    """Locust's cheaper HTTP client (geventhttpclient): the load generator shares the two
+    cores with the server, so its own CPU per request counts (``locust.cpu_ms_per_request``
+    in the JSON)."""
+
     abstract = True
     wait_time = constant(0)
 
     def get(self, path: str, name: str, **kwargs: Any) -> None:
         headers = {**PROXY_HEADERS, **kwargs.pop("headers", {})}
-        with self.client.get(path, name=name, headers=headers, catch_response=True) as r:
+        # Redirects are not followed: a page that sends the user to the log-in page (or
+        # anywhere else) is a failure, not the log-in page's 200.
+        with self.client.get(
+            path, name=name, headers=headers, catch_response=True, allow_redirects=False
+        ) as r:
             if r.status_code != 200:
-                r.failure(f"HTTP {r.status_code}")
-            elif "/accounts/login/" in r.url and "login" not in name:
-                r.failure("sent to the log-in page")
+                where = (r.headers or {}).get("Location", "")
+                r.failure(f"HTTP {r.status_code}" + (f" to {where}" if where else ""))
 
     def login(self, username: str) -> None:
         page = self.client.get("/accounts/login/", name="log in", headers=PROXY_HEADERS)
         self._plain_cookies()
-        token = self.client.cookies.get("csrftoken", "")
+        token = self._cookie("csrftoken")
+        body = urllib.parse.urlencode(
+            {"username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token}
+        )
         response = self.client.post(
             "/accounts/login/",
-            data={"username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token},
-            headers={**PROXY_HEADERS, "Referer": f"https://{self._host()}/accounts/login/"},
+            data=body,
+            headers={
+                **PROXY_HEADERS,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"https://{self._host()}/accounts/login/",
+            },
             name="log in",
             allow_redirects=False,
         )
         self._plain_cookies()
-        if response.status_code != 302 or not page.ok:
+        if response.status_code != 302 or page.status_code != 200:
             raise locust.exception.StopUser(f"log-in as {username}: {response.status_code}")
 
     def _host(self) -> str:
         return str(self.host).split("://", 1)[1].rstrip("/")
 
+    def _cookie(self, name: str) -> str:
+        return next((c.value or "" for c in self.client.cookiejar if c.name == name), "")
+
     def _plain_cookies(self) -> None:
         # The production cookies are Secure (the proxy speaks HTTPS to browsers); this
         # client talks plain HTTP to the loopback, so it sends them anyway.
-        for cookie in self.client.cookies:
+        for cookie in self.client.cookiejar:
             cookie.secure = False
 
 
@@ -380,6 +421,12 @@ class ApiScript(_Base):
 USERS = [AnonymousVisitor, Researcher, Officer, ApiScript]
 
 
+def _own_cpu() -> float:
+    """CPU seconds (user + system) of this process: Locust itself."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _percentiles(entry: Any) -> dict[str, Any]:
     return {
         "requests": entry.num_requests,
@@ -397,14 +444,20 @@ WARMUP: dict[str, Any] = {}
 
 
 def run_load(
-    host: str, users: int, seconds: float, spawn_rate: float, think: float, warmup: float = 0
+    host: str,
+    users: int,
+    seconds: float,
+    spawn_rate: float,
+    think: float,
+    warmup: float = 0,
+    on_reset: Any = None,
 ) -> Any:
     """Run the users against ``host``; returns Locust's stats.
 
     ``warmup`` > 0: the stats are reset that many seconds after the last user started (the
     log-ins, Argon2 password checks, happen while users start), so the figures are the
     steady state's over the following ``seconds``; what the warm-up measured is kept in
-    ``WARMUP``."""
+    ``WARMUP``, and ``on_reset()`` is called then (to take the CPU counters again)."""
     for cls in USERS:
         cls.host = host
         cls.wait_time = between(0, think) if think > 0 else constant(0)
@@ -419,6 +472,8 @@ def run_load(
             log_in=_percentiles(env.stats.get("log in", "POST")),
         )
         env.stats.reset_all()
+        if on_reset is not None:
+            on_reset()
     gevent.spawn_later(seconds, runner.quit)
     assert runner.greenlet is not None
     runner.greenlet.join()
@@ -474,14 +529,28 @@ def main(argv: list[str] | None = None) -> int:
         port = _free_port()
         proc = start_server(env, port, args.threads, args.server, args.workers)
         host = f"http://127.0.0.1:{port}"
-    machine_before = _machine.snapshot()
-    server_cpu_before = process_tree_cpu(proc.pid) if proc is not None else 0.0
+    # CPU counters from here, or from the end of the warm-up when it is excluded.
+    mark: dict[str, Any] = {}
+
+    def take_mark() -> None:
+        mark.update(
+            machine=_machine.snapshot(),
+            server=process_tree_cpu(proc.pid) if proc is not None else 0.0,
+            locust=_own_cpu(),
+            postgres=command_cpu("postgres"),
+        )
+
+    take_mark()
     started = time.time()
     try:
-        stats = run_load(host, args.users, args.seconds, args.spawn_rate, args.think, args.warmup)
+        stats = run_load(
+            host, args.users, args.seconds, args.spawn_rate, args.think, args.warmup, take_mark
+        )
     finally:
-        machine = _machine.summary(machine_before, _machine.snapshot())
-        server_cpu = process_tree_cpu(proc.pid) - server_cpu_before if proc is not None else 0.0
+        machine = _machine.summary(mark["machine"], _machine.snapshot())
+        server_cpu = process_tree_cpu(proc.pid) - mark["server"] if proc is not None else 0.0
+        locust_cpu = _own_cpu() - mark["locust"]
+        postgres_cpu = command_cpu("postgres") - mark["postgres"]
         if proc is not None:
             proc.terminate()
             proc.wait(timeout=30)
@@ -506,6 +575,18 @@ def main(argv: list[str] | None = None) -> int:
             "database": "PostgreSQL (demo data)",
             "cpu_seconds_during_run": round(server_cpu, 1),
             "cpu_ms_per_request": round(1000 * server_cpu / max(1, stats.total.num_requests), 1),
+        },
+        "postgres": {
+            "cpu_seconds_during_run": round(postgres_cpu, 1),
+            "cpu_ms_per_request": round(1000 * postgres_cpu / max(1, stats.total.num_requests), 2),
+            "note": "every process named postgres on the machine (other databases too)",
+        },
+        "locust": {
+            "user_class": "FastHttpUser (geventhttpclient)",
+            "cpu_seconds_during_run": round(locust_cpu, 1),
+            "cpu_ms_per_request": round(1000 * locust_cpu / max(1, stats.total.num_requests), 2),
+            "note": "Locust's own process; like the server's figure and the machine's CPU "
+            "split, counted over the steady state when --warmup is given",
         },
         "load": {
             "users": args.users,
@@ -540,7 +621,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{total['requests']} requests, {total['requests_per_s']} req/s, "
         f"p50 {total['p50_ms']} ms, p95 {total['p95_ms']} ms, p99 {total['p99_ms']} ms, "
         f"{total['failures']} failures; load average {machine['load_average_before'][0]:.1f} → "
-        f"{machine['load_average_after'][0]:.1f}, niced share {machine['cpu_share']['niced']}"
+        f"{machine['load_average_after'][0]:.1f}, niced share {machine['cpu_share']['niced']}; "
+        f"CPU ms/request: server {result['server']['cpu_ms_per_request']}, "
+        f"PostgreSQL {result['postgres']['cpu_ms_per_request']}, "
+        f"Locust {result['locust']['cpu_ms_per_request']}"
     )
     print(f"→ {out}")
     return 0

@@ -29,7 +29,7 @@ from benchmarks import _machine  # noqa: E402
 from benchmarks._gsdata import data_dir  # noqa: E402
 
 
-def publication_texts(n: int) -> list[str]:
+def publication_texts(n: int, abstract_chars: int = 400) -> list[str]:
     files = [
         ("csl/csl_benchmark_2000.jsonl", n // 3),
         ("arxiv-0704/arxiv_0704_2000.jsonl", n // 3),
@@ -42,7 +42,7 @@ def publication_texts(n: int) -> list[str]:
                 if i >= k:
                     break
                 o = json.loads(line)
-                a = (o.get("abstract") or "")[:400]
+                a = (o.get("abstract") or "")[:abstract_chars]
                 out.append(f"{o['title']}. {a}" if a else o["title"])
     return out
 
@@ -101,6 +101,89 @@ def measure(
     }
 
 
+VARIANT_KEYS = {"whole": "model", "procs": "0", "threads": "", "use": "1"}
+
+
+def parse_variant(spec: str) -> dict[str, str]:
+    """``whole=model|drop,procs=N,threads=T,use=0|1`` (missing: defaults:
+    the engine's whole-text unit embedded by the model, one process on all cores, USE's
+    second-opinion vectors of the whole texts counted)."""
+    out = dict(VARIANT_KEYS)
+    for part in filter(None, spec.split(",")):
+        k, _, v = part.partition("=")
+        if k not in out:
+            raise SystemExit(f"unknown variant key {k!r} in {spec!r}")
+        out[k] = v
+    return out
+
+
+def measure_variant(texts: list[str], spec: str, shard_size: int) -> dict:
+    """Indexing as the engine does it for one setting, in this (fresh) process: the e5 shard
+    job over the distinct units the setting embeds (:func:`~innobridge.matching.shards.run_job`
+    without Ray, the path of the ``process`` mode) and then, with ``use=1``, the second
+    opinion's USE vectors of the whole texts (what ``SearchIndex.add`` also embeds)."""
+    from dataclasses import replace
+
+    from innobridge.matching.affinity import DEFAULT_CONFIG
+    from innobridge.matching.embed import USEEmbedder
+    from innobridge.matching.second import text_vectors
+    from innobridge.matching.shards import run_job, units_to_embed
+
+    v = parse_variant(spec)
+    if v["whole"] not in ("model", "drop"):
+        raise SystemExit("whole= model (the engine embeds the whole-text unit) or drop")
+    # a whole-text vector derived from the sentences (benchmarks/index_quality.py) embeds
+    # exactly what "drop" embeds
+    cfg = replace(DEFAULT_CONFIG, whole_text_unit=v["whole"] == "model")
+    threads = int(v["threads"]) if v["threads"] else None
+    procs = int(v["procs"])
+    machine_before = _machine.snapshot()
+    when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    with tempfile.TemporaryDirectory() as tmp:
+        c0, s0, t0 = cpu_children(), cpu_self(), time.perf_counter()
+        run_job(
+            texts,
+            Path(tmp) / "shards",
+            embedder="e5",
+            shard_size=shard_size,
+            use_ray=False,
+            threads=threads,
+            processes=procs,
+            config=cfg,
+        )
+        e5_wall = time.perf_counter() - t0
+        use_wall = 0.0
+        if v["use"] == "1":
+            t1 = time.perf_counter()
+            text_vectors(texts, USEEmbedder(), None)
+            use_wall = time.perf_counter() - t1
+        wall = time.perf_counter() - t0
+        from innobridge.matching.shards import _LOADED
+
+        for emb in _LOADED.values():  # stop the model processes (their CPU is counted)
+            close = getattr(emb, "close", None)
+            if close is not None:
+                close()
+        cpu = (cpu_children() - c0) + (cpu_self() - s0)
+    machine = _machine.summary(machine_before, _machine.snapshot())
+    units = units_to_embed(texts, cfg)
+    return {
+        "variant": spec,
+        "setting": {k: v[k] for k in VARIANT_KEYS},
+        "texts": len(texts),
+        "units_embedded": len(units),
+        "chars_embedded": sum(len(u) for u in units),
+        "e5_wall_seconds": round(e5_wall, 2),
+        "use_wall_seconds": round(use_wall, 2),
+        "wall_seconds": round(wall, 2),
+        "texts_per_s": round(len(texts) / wall, 3),
+        "texts_per_s_e5_only": round(len(texts) / e5_wall, 3),
+        "cpu_seconds_incl_model_processes": round(cpu, 2),
+        "when_utc": when,
+        **machine,
+    }
+
+
 def bulk_import(n_works: int, database_url: str, label: str) -> dict:
     """``innobridge import_works`` of ``n_works`` generated OpenAlex works (the snapshot's
     JSON Lines format) into a freshly migrated database; the import alone is timed."""
@@ -150,6 +233,16 @@ def main(argv: list[str] | None = None) -> int:
         default="process,process1,ray",
         help="process (model threads: all cores), process1 (one thread), ray (1 and 2 workers)",
     )
+    ap.add_argument(
+        "--variants",
+        help="compare indexing settings instead (each in a fresh process), ';'-separated "
+        "specs of whole=model|drop,procs=N,threads=T,use=0|1; the first is "
+        "the baseline of the ratios; results under 'variants' in --out",
+    )
+    ap.add_argument(
+        "--abstract-chars", type=int, default=400, help="the indexer's abstract cut (--variants)"
+    )
+    ap.add_argument("--repeat", type=int, default=1, help="rounds over --variants")
     ap.add_argument("--import-works", type=int, help="measure bulk import of N works instead")
     ap.add_argument(
         "--postgres-url",
@@ -182,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         out_path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         return 0
+    if args.variants:
+        return run_variants(args)
     from innobridge.matching.shards import units_to_embed
 
     texts = publication_texts(args.texts)
@@ -273,6 +368,51 @@ def main(argv: list[str] | None = None) -> int:
         result = {**{k: v for k, v in old.items() if k.startswith("bulk_import")}, **result}
     out_path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def run_variants(args: argparse.Namespace) -> int:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    texts = publication_texts(args.texts, args.abstract_chars)
+    specs = [x.strip() for x in args.variants.split(";") if x.strip()]
+    out_path = Path(args.out)
+    result = json.loads(out_path.read_text()) if out_path.is_file() else {}
+    rows = []
+    ctx = multiprocessing.get_context("spawn")
+    for r in range(args.repeat):
+        for spec in specs:
+            # a fresh process each: OpenMP's thread count is fixed when the runtime starts
+            with ProcessPoolExecutor(1, mp_context=ctx) as pool:
+                row = pool.submit(measure_variant, texts, spec, args.shard_size).result()
+            row["round"] = r
+            rows.append(row)
+            print(json.dumps(row), file=sys.stderr, flush=True)
+    base = [x["wall_seconds"] for x in rows if x["variant"] == specs[0]]
+    summary = {}
+    for spec in specs:
+        walls = [x["wall_seconds"] for x in rows if x["variant"] == spec]
+        summary[spec] = {
+            "wall_seconds_best": min(walls),
+            "texts_per_s_best": round(len(texts) / min(walls), 3),
+            "vs_first_variant_best": round(min(base) / min(walls), 2),
+        }
+    result["variants"] = {
+        "texts": len(texts),
+        "shard_size": args.shard_size,
+        "baseline": specs[0],
+        "abstract_chars": args.abstract_chars,
+        "summary": summary,
+        "runs": rows,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        },
+    }
+    out_path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(summary, indent=1), file=sys.stderr)
     return 0
 
 

@@ -1,3 +1,4 @@
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -5,18 +6,28 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 
+@functools.cache
+def _url_of(url_name: str) -> str | None:
+    """A navigation entry's URL, resolved once per process (URLs do not depend on the
+    request or its language); None when it does not exist."""
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
+
+
 def site(request: HttpRequest) -> dict[str, Any]:
     """Site-wide template context: demo flag and the pillar navigation.
 
-    ``settings.NAVIGATION`` lists (url name, label) pairs; an entry whose URL does
-    not exist (a pillar not installed) is left out, so no link leads to an empty page.
+    ``settings.NAVIGATION`` lists (url name, label) pairs; an entry whose URL does not
+    exist (a pillar not installed) is left out, so no link leads to an empty page.
     """
-    items = []
     path = request.path
+    items = []
     for url_name, label in settings.NAVIGATION:
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            continue
-        items.append({"url": url, "label": label, "active": url != "/" and path.startswith(url)})
+        url = _url_of(url_name)
+        if url is not None:
+            items.append(
+                {"url": url, "label": label, "active": url != "/" and path.startswith(url)}
+            )
     return {"INNOBRIDGE_DEMO": settings.INNOBRIDGE_DEMO, "NAVIGATION": items}

@@ -15,7 +15,7 @@ import statistics
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
 
 from innobridge.core.figures import Dim, Row, grouped, region_label
@@ -259,21 +259,28 @@ def decisions_for(user: Any, proposal: Proposal) -> list[dict[str, Any]]:
 def ranking(call: Call, funder: Funder) -> list[dict[str, Any]]:
     """Proposals ranked by this funder's reviewers' weighted scores, with the spread."""
     rows: list[dict[str, Any]] = []
-    proposals = call.proposals.filter(
-        state__in=[
-            ProposalState.IN_REVIEW,
-            ProposalState.PANEL,
-            ProposalState.AWARDED,
-            ProposalState.DECLINED,
-        ]
+    proposals = list(
+        call.proposals.filter(
+            state__in=[
+                ProposalState.IN_REVIEW,
+                ProposalState.PANEL,
+                ProposalState.AWARDED,
+                ProposalState.DECLINED,
+            ]
+        )
     )
+    ids = [p.pk for p in proposals]
+    # every score and decision of the funder on these proposals in two reads, not two each
+    scores_of: dict[int, list[float]] = {}
+    for pid, score in Review.objects.filter(
+        assignment__proposal_id__in=ids, assignment__funder=funder, submitted_at__isnull=False
+    ).values_list("assignment__proposal_id", "weighted_score"):
+        scores_of.setdefault(pid, []).append(float(score))
+    decision_of = {
+        d.proposal_id: d for d in FunderDecision.objects.filter(proposal_id__in=ids, funder=funder)
+    }  # one per proposal and funder (a constraint)
     for p in proposals:
-        scores = [
-            float(s)
-            for s in Review.objects.filter(
-                assignment__proposal=p, assignment__funder=funder, submitted_at__isnull=False
-            ).values_list("weighted_score", flat=True)
-        ]
+        scores = scores_of.get(p.pk, [])
         rows.append(
             {
                 "proposal": p,
@@ -282,7 +289,7 @@ def ranking(call: Call, funder: Funder) -> list[dict[str, Any]]:
                 "min": min(scores) if scores else None,
                 "max": max(scores) if scores else None,
                 "stdev": round(statistics.pstdev(scores), 2) if len(scores) > 1 else 0.0,
-                "decision": p.decisions.filter(funder=funder).first(),
+                "decision": decision_of.get(p.pk),
             }
         )
     rows.sort(key=lambda r: (-(r["mean"] if r["mean"] is not None else -1), r["proposal"].pk))
@@ -309,7 +316,7 @@ def combined_score(proposal: Proposal) -> float:
 def suggested_portfolio(call: Call) -> dict[str, Any]:
     """Proposals at the panel (or already decided) chosen to maximise the total combined
     score within every side's budget."""
-    sides: list[CallSide] = list(call.sides.order_by("side"))
+    sides: list[CallSide] = call_sides(call)
     proposals = list(
         call.proposals.filter(state__in=[ProposalState.PANEL, ProposalState.AWARDED]).order_by("pk")
     )
@@ -382,6 +389,48 @@ def notifications_of(user: Any) -> QuerySet[Notice]:
     if not _authed(user):
         return Notice.objects.none()
     return Notice.objects.filter(recipient=user, source=NOTICE_SOURCE)
+
+
+def _prefetched(obj: Any, name: str) -> bool:
+    return name in getattr(obj, "_prefetched_objects_cache", {})
+
+
+def call_sides(call: Call) -> list[CallSide]:
+    """The call's sides with their funders, in side order: from memory when the page
+    prefetched them (:func:`prefetch_call_sides`), else read now."""
+    if _prefetched(call, "sides"):
+        return list(call.sides.all())
+    return list(call.sides.select_related("funder"))
+
+
+def prefetch_call_sides(call: Call) -> Call:
+    """Read the call's sides (with funders) once for a page that asks about them several
+    times: ``call.sides.all()`` and :func:`call_sides` are then answered from memory (for
+    this call object, i.e. this request)."""
+    if not _prefetched(call, "sides"):
+        prefetch_related_objects(
+            [call], Prefetch("sides", queryset=CallSide.objects.select_related("funder"))
+        )
+    return call
+
+
+def prefetch_proposal_page(proposal: Proposal) -> Proposal:
+    """Read once what a proposal's page and its checks ask for repeatedly: the call's sides
+    (with funders), the budget lines and the team (with people and organisations)."""
+    prefetch_call_sides(proposal.call)
+    prefetch_related_objects(
+        [proposal],
+        "budget_lines",
+        Prefetch("members", queryset=TeamMember.objects.select_related("person", "organisation")),
+    )
+    return proposal
+
+
+def team_of(proposal: Proposal) -> list[TeamMember]:
+    """The proposal's team with people and organisations (prefetched or read now)."""
+    if _prefetched(proposal, "members"):
+        return list(proposal.members.all())
+    return list(proposal.members.select_related("person", "organisation"))
 
 
 def side_totals(proposal: Proposal) -> dict[str, dict[str, Decimal]]:

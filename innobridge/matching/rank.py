@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,20 +49,41 @@ from .affinity import (
 )
 from .bilingual import Lexicon
 from .documents import Document
-from .embed import E5Embedder, Embedder, EmbeddingCache, LanguageCentering
+from .embed import E5Embedder, Embedder, EmbeddingCache, LanguageCentering, cache_key
 from .explain import Explanation, Hit, closest_sentence, shared_terms
 from .index import VectorIndex
 from .levels import Kind, query_kind
 from .levels import level as kind_level
 from .lexical import LexicalIndex
 from .second import SecondOpinion, text_vectors
-from .text import detect_language, fold, language_group, tokenize_folded
+from .text import detect_language, embedding_text, fold, language_group, tokenize_folded
 
 _SEP = "\x1f"
 _PROBES = 8
 # 2: one vector index per language group; 3: one vector per unit (sentence); 4: a text of
 # several sentences also has its whole-text unit
 FORMAT = 4
+
+
+@dataclass
+class _Scored:
+    """A search's candidates scored at once (:meth:`SearchIndex._score_candidates`)."""
+
+    dense: np.ndarray  # (candidates,) float32
+    sims: np.ndarray  # (candidate texts,) each text's similarity to the query
+    unit_sims: np.ndarray  # (query units, candidate units)
+    t_off: np.ndarray  # each candidate's first text in ``sims``
+    n_t: np.ndarray  # its number of texts
+    u_off: np.ndarray  # its first unit in ``unit_sims``
+    n_u: np.ndarray  # its number of units
+
+    def parts(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate ``i``'s text similarities and (query units, its units) similarities."""
+        t, u = int(self.t_off[i]), int(self.u_off[i])
+        return (
+            self.sims[t : t + int(self.n_t[i])],
+            self.unit_sims[:, u : u + int(self.n_u[i])],
+        )
 
 
 def matches_filters(doc_id: str, meta: dict[str, Any], filters: dict[str, Any] | None) -> bool:
@@ -108,6 +129,8 @@ class SearchIndex:
         # a second model re-scores short queries' candidates in another language
         self.second = SecondOpinion.for_model(self.embedder.name)
         self._second_embedder: Embedder | None = None
+        # its whole-text vectors of each document's texts, kept beside the index
+        self._second_vecs: dict[str, np.ndarray] = {}
         self._lexicon: Lexicon | None = None
 
     def lexicon(self) -> Lexicon | None:
@@ -153,8 +176,12 @@ class SearchIndex:
             pos += len(d.texts)
         self._index_units(docs)
         second = self.second_embedder()
-        if second is not None and self.cache is not None:  # its vectors wait in the cache
-            text_vectors(raw, second, self.cache)
+        if second is not None:  # its vectors, kept in memory (and in the cache)
+            svecs = text_vectors(raw, second, self.cache)
+            pos = 0
+            for d in docs:
+                self._second_vecs[d.id] = svecs[pos : pos + len(d.texts)]
+                pos += len(d.texts)
         for d in docs:
             self.docs[d.id] = d
             g = entity_groups(d.texts)
@@ -196,6 +223,7 @@ class SearchIndex:
             for g, uids in by_group.items():
                 self.vectors[g].remove(uids)
             del self._units[doc_id]
+            self._second_vecs.pop(doc_id, None)
             self.lexical.remove(doc_id)
             self._groups.pop(doc_id, None)
             n += 1
@@ -307,41 +335,72 @@ class SearchIndex:
         if not cands:
             return []
 
-        # every candidate's text similarities in one pass over their concatenated units
+        # every candidate's score in one NumPy pass over their concatenated units
+        ids = np.array(cands)
+        lex = np.fromiter((lex_of.get(c, 0.0) for c in cands), np.float64, len(cands))
+        sc = self._score_candidates(cands, qv)
+        score = sc.dense.astype(np.float64) + self.config.lexical_weight * lex
+        rank = np.lexsort((ids, -score))  # best first, ties by id
+        if self.second is not None:
+            head = rank[: self.second.top_k]
+            rescored = self._second_opinion(query, qgroup, [cands[i] for i in head], score[head])
+            if rescored is not None:
+                score = score.copy()
+                score[head] = rescored
+                rank = np.lexsort((ids, -score))
+        kind = query_kind(query)
+        hits = []
+        for i in rank[:top_k].tolist():
+            sims, mine = sc.parts(i)
+            hits.append(
+                self._hit(cands[i], float(score[i]), float(sc.dense[i]), float(lex[i]), sims,
+                          mine, qtoks, script, kind)
+            )  # fmt: skip
+        return hits
+
+    def _score_candidates(self, cands: Sequence[str], qv: Units) -> _Scored:
+        """The dense affinity of every candidate to the query (one query's units ``qv``),
+        computed at once over the candidates' concatenated units: exactly the per-entity
+        :func:`~.affinity.dense_affinity` (one text: its own similarity; several: the
+        aggregation over texts combined with the profile MaxSim)."""
         units = [self._units[c] for c in cands]
         allu = Units(
             np.concatenate([u.vecs for u in units]),
             [g for u in units for g in u.groups],
             np.concatenate([u.counts for u in units]),
         )
+        n_t = np.fromiter((len(u.counts) for u in units), np.int64, len(units))
+        t_off = np.concatenate([[0], np.cumsum(n_t)[:-1]]).astype(np.int64)
+        u_all = allu.offsets
+        u_off = u_all[t_off]
         unit_sims = unit_pair_similarity(qv, allu, self.centering)  # (query units, cand. units)
         sims_all = maxsim(unit_sims, qv, allu)[:, 0]  # (candidate texts,)
-        scored = []
-        t0 = u0 = 0
-        for c, u in zip(cands, units, strict=True):
-            n_t, n_u = len(u.counts), int(u.counts.sum())
-            sims = sims_all[t0 : t0 + n_t]
-            if n_t == 1:
-                dense = float(sims[0])
+        dense = np.array(sims_all[t_off], np.float32)  # one text: its own similarity
+        multi = np.flatnonzero(n_t > 1)
+        cfg = self.config
+        if multi.size and cfg.aggregation in ("mean", "max"):
+            if cfg.aggregation == "mean":
+                agg = np.add.reduceat(sims_all, t_off) / n_t.astype(np.float32)
             else:
-                tv = u.text_vectors() if self.config.aggregation == "centroid" else None
-                qt = qv.text_vectors() if tv is not None else None
-                dense = float(aggregate(sims[:, None], self.config, tv, qt)[0])
-            mine = unit_sims[:, u0 : u0 + n_u]
-            if n_t > 1:  # with one text the profile MaxSim is the text's own
-                dense = float(combine(np.array([dense], np.float32), mine, qv, self.config)[0])
-            lex = lex_of.get(c, 0.0)
-            scored.append((dense + self.config.lexical_weight * lex, c, dense, lex, sims, mine))
-            t0 += n_t
-            u0 += n_u
-        scored.sort(key=lambda x: (-x[0], x[1]))
-        if self.second is not None:
-            scored = self._second_opinion(query, qgroup, scored)
-        kind = query_kind(query)
-        return [
-            self._hit(c, score, dense, lex, sims, mine, qtoks, script, kind)
-            for score, c, dense, lex, sims, mine in scored[:top_k]
-        ]
+                agg = np.maximum.reduceat(sims_all, t_off)
+            agg = agg.astype(np.float32)
+            if cfg.profile_weight:  # :func:`~.affinity.combine` for every candidate at once
+                w = cfg.profile_weight
+                best = np.maximum.reduceat(unit_sims, u_off, axis=1)  # (query units, cands)
+                prof = np.add.reduceat(best, qv.offsets, axis=0) / qv.counts[:, None]
+                agg = np.asarray((1 - w) * agg + w * np.asarray(prof[0], np.float32), np.float32)
+            dense[multi] = agg[multi]
+        elif multi.size:  # the other aggregations, candidate by candidate
+            qt = qv.text_vectors() if cfg.aggregation == "centroid" else None
+            for i in multi.tolist():
+                u = units[i]
+                sims = sims_all[t_off[i] : t_off[i] + n_t[i]]
+                tv = u.text_vectors() if qt is not None else None
+                d = aggregate(sims[:, None], cfg, tv, qt)
+                mine = unit_sims[:, u_off[i] : u_off[i] + int(u.counts.sum())]
+                dense[i] = float(combine(np.asarray(d, np.float32), mine, qv, cfg)[0])
+        n_u = np.add.reduceat(allu.counts, t_off)
+        return _Scored(dense, sims_all, unit_sims, t_off, n_t, u_off, n_u)
 
     def _hit(
         self,
@@ -429,32 +488,53 @@ class SearchIndex:
             )  # fmt: skip
         return hits
 
-    def _second_opinion(self, query: str, qgroup: str, scored: list[Any]) -> list[Any]:
-        """Re-score the best candidates in another language group than a short query's with
-        the second model (:class:`~.second.SecondOpinion`); long queries are left alone."""
+    def _second_opinion(
+        self, query: str, qgroup: str, ids: Sequence[str], score: np.ndarray
+    ) -> np.ndarray | None:
+        """The best candidates' scores (``ids`` best first, ``score`` theirs) with those in
+        another language group than a short query's re-scored by the second model
+        (:class:`~.second.SecondOpinion`); ``None`` when nothing changes (a long query, no
+        candidate in another group, no second model)."""
         so = self.second
         assert so is not None
         if not self._is_short(query):
-            return scored
-        top = [i for i, x in enumerate(scored[: so.top_k]) if qgroup not in self._groups[x[1]]]
+            return None
+        top = [i for i, c in enumerate(ids) if qgroup not in self._groups[c]]
         emb = self.second_embedder()
         if not top or emb is None:
-            return scored
+            return None
         qv = text_vectors([query], emb, None)[0]  # not cached: a cache write costs as much
-        texts = [t for i in top for t in self.docs[scored[i][1]].texts]
-        sims = text_vectors(texts, emb, self.cache) @ qv
+        others = [ids[i] for i in top]
+        vecs = self.second_vectors(others)
+        n = np.fromiter((len(v) for v in vecs), np.int64, len(vecs))
+        sims = np.concatenate(vecs) @ qv
+        best = np.maximum.reduceat(sims, np.concatenate([[0], np.cumsum(n)[:-1]]))
         lex = self.lexicon() if so.lexicon_weight else None
-        out = list(scored)
-        pos = 0
-        for i in top:
-            n = len(self.docs[scored[i][1]].texts)
-            best = float(sims[pos : pos + n].max())
-            ev = max(lex.score(query, t) for t in texts[pos : pos + n]) if lex else 0.0
-            pos += n
-            blended = so.blend(np.asarray(scored[i][0]), np.asarray(best), ev)
-            out[i] = (float(blended), *scored[i][1:])
-        out.sort(key=lambda x: (-x[0], x[1]))
+        ev: np.ndarray | float = 0.0
+        if lex is not None:
+            ev = np.array(
+                [max(lex.score(query, t) for t in self.docs[c].texts) for c in others],
+                np.float64,
+            )
+        out = np.array(score, np.float64)
+        out[top] = so.blend(out[top], best.astype(np.float64), ev)
         return out
+
+    def second_vectors(self, doc_ids: Sequence[str]) -> list[np.ndarray]:
+        """The second model's whole-text vectors of each document's texts (n_texts, dim),
+        kept in memory beside the index; a document without them (indexed before the second
+        model was set) gets them from the embedding cache or the model, once."""
+        missing = [c for c in doc_ids if c not in self._second_vecs]
+        emb = self.second_embedder()
+        if missing and emb is not None:
+            texts = [t for c in missing for t in self.docs[c].texts]
+            vecs = text_vectors(texts, emb, self.cache)
+            pos = 0
+            for c in missing:
+                n = len(self.docs[c].texts)
+                self._second_vecs[c] = vecs[pos : pos + n]
+                pos += n
+        return [self._second_vecs[c] for c in doc_ids]
 
     # ------------------------------------------------------------------ persistence
     def save(self, directory: str | Path) -> None:
@@ -477,6 +557,14 @@ class SearchIndex:
         (d / "lexical.json").write_text(
             json.dumps(self.lexical.state(), ensure_ascii=False), encoding="utf-8"
         )
+        second_model = None
+        sv = d / "second.npy"
+        if self.second is not None and self.docs and all(c in self._second_vecs for c in self.docs):
+            # the second model's vectors, one row per text in the documents' order
+            np.save(sv, np.concatenate([self._second_vecs[c] for c in self.docs]))
+            second_model = self.second.model
+        elif sv.exists():
+            sv.unlink()
         (d / "config.json").write_text(
             json.dumps(
                 {
@@ -487,6 +575,7 @@ class SearchIndex:
                     "format": FORMAT,
                     "groups": sorted(self.vectors),
                     "hnsw_threshold": self.hnsw_threshold,
+                    "second_model": second_model,
                 }
             ),
             encoding="utf-8",
@@ -538,7 +627,39 @@ class SearchIndex:
             json.loads((d / "lexical.json").read_text(encoding="utf-8"))
         )
         self._groups = {k: set(g.split(",")) for k, g in self.lexical._group.items()}
+        self._load_second_vectors(d, cfg.get("second_model"))
         return self
+
+    def _load_second_vectors(self, d: Path, model: str | None) -> None:
+        """The second model's vectors saved beside the index (memory-mapped), or for an
+        index saved without them, those its embedding cache holds (one read at load)."""
+        if self.second is None or not self.docs:
+            return
+        n = [len(doc.texts) for doc in self.docs.values()]
+        sv = d / "second.npy"
+        if model == self.second.model and sv.is_file():
+            arr = np.asarray(np.load(sv, mmap_mode="r"))
+            if arr.shape[0] == sum(n):
+                pos = 0
+                for c, k in zip(self.docs, n, strict=True):
+                    self._second_vecs[c] = arr[pos : pos + k]
+                    pos += k
+                return
+        emb = self.second_embedder()
+        if self.cache is None or emb is None:
+            return
+        keys = [
+            cache_key(emb.name, "passage", embedding_text(t))
+            for doc in self.docs.values()
+            for t in doc.texts
+        ]
+        have = self.cache.get_many(sorted(set(keys)))
+        pos = 0
+        for c, k in zip(self.docs, n, strict=True):
+            ks = keys[pos : pos + k]
+            pos += k
+            if all(x in have for x in ks):
+                self._second_vecs[c] = np.stack([have[x] for x in ks])
 
 
 Engine = SearchIndex

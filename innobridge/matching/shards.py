@@ -38,10 +38,11 @@ ROLE: Role = "passage"
 MANIFEST = "manifest.json"
 
 
-def make_embedder(spec: str, threads: int | None = None) -> Embedder:
-    """``e5`` / ``use`` / a dotted path to a class (tests); ``threads`` for the model."""
+def make_embedder(spec: str, threads: int | None = None, processes: int = 0) -> Embedder:
+    """``e5`` / ``use`` / a dotted path to a class (tests); ``threads`` for the model, or
+    ``processes`` single-threaded model processes (e5, see :class:`~.embed.E5Embedder`)."""
     if spec == "e5":
-        return E5Embedder(num_threads=threads)
+        return E5Embedder(num_threads=threads, processes=processes)
     if spec == "use":
         return USEEmbedder(threads=threads or 1)
     module, _, name = spec.rpartition(".")
@@ -51,16 +52,16 @@ def make_embedder(spec: str, threads: int | None = None) -> Embedder:
     return cls()
 
 
-_LOADED: dict[tuple[str, int | None], Embedder] = {}
+_LOADED: dict[tuple[str, int | None, int], Embedder] = {}
 
 
-def _loaded_embedder(spec: str, threads: int | None) -> Embedder:
+def _loaded_embedder(spec: str, threads: int | None, processes: int = 0) -> Embedder:
     """One embedder (and so one loaded model) per process, spec and thread count: a Ray
     worker and the in-process loop run many shards, and loading the model for each shard
     cost more than embedding a small one."""
-    key = (spec, threads)
+    key = (spec, threads, processes)
     if key not in _LOADED:
-        _LOADED[key] = make_embedder(spec, threads)
+        _LOADED[key] = make_embedder(spec, threads, processes)
     return _LOADED[key]
 
 
@@ -128,11 +129,16 @@ def _done(out_dir: Path, shard: Shard) -> bool:
 
 
 def embed_shard(
-    spec: str, model_name: str, shard: Shard, out_dir: str, threads: int | None = 1
+    spec: str,
+    model_name: str,
+    shard: Shard,
+    out_dir: str,
+    threads: int | None = 1,
+    processes: int = 0,
 ) -> float:
     """Embed one shard and write it (atomically).  Returns the seconds it took."""
     t0 = time.perf_counter()
-    emb = _loaded_embedder(spec, threads)
+    emb = _loaded_embedder(spec, threads, processes)
     if emb.name != model_name:
         raise ValueError(f"worker model {emb.name!r} is not the job's {model_name!r}")
     vecs = np.asarray(emb.encode(shard.texts, ROLE), np.float32)
@@ -157,13 +163,15 @@ def run_job(
     shard_size: int = 256,
     use_ray: bool = True,
     threads: int | None = None,
+    processes: int = 0,
     config: AffinityConfig = DEFAULT_CONFIG,
     progress: Callable[[int, int], None] | None = None,
 ) -> JobReport:
     """Embed ``texts``' units into vector shards under ``out_dir`` (see the module doc).
 
     ``use_ray=False`` runs the shards one after another in this process (the model with
-    ``threads`` threads, default all cores): the single-machine reference."""
+    ``threads`` threads, default all cores; or, with ``processes`` >= 2, that many
+    single-threaded model processes): the single-machine reference."""
     t0 = time.perf_counter()
     d = Path(out_dir)
     d.mkdir(parents=True, exist_ok=True)
@@ -188,11 +196,15 @@ def run_job(
     startup = 0.0
     if not use_ray:
         for s in todo:
-            seconds.append(embed_shard(embedder, model_name, s, str(d), threads=threads))
+            seconds.append(
+                embed_shard(embedder, model_name, s, str(d), threads=threads, processes=processes)
+            )
             done += 1
             if progress is not None:
                 progress(done, len(shards))
         mode = "local process" + (f", {threads} thread" if threads else "")
+        if processes > 1:
+            mode = f"local, {processes} model processes"
     else:
         import ray
 

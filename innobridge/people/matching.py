@@ -16,8 +16,10 @@ level (:mod:`innobridge.matching.levels`), re-exported here for the app.
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,28 @@ ABSTRACT_CHARS = 400
 
 _lock = threading.RLock()
 _state: dict[str, Any] = {"index": None, "version": None, "progress": None, "rebuilding": None}
+
+# The latest searches' results, per process: a repeated search (the same words, filters and
+# script — people page back, share links, retry a popular topic) is answered without the
+# engine. A search's result depends on the index and its arguments only, never on who asks
+# (the views filter what each viewer may see afterwards). Emptied whenever the index in
+# use changes (a re-index, a rebuild, a newer index saved by another process).
+RESULT_CACHE_SIZE = 256
+_results: OrderedDict[tuple[Any, ...], list[Hit]] = OrderedDict()
+
+
+def _forget_results() -> None:
+    """Call with ``_lock`` held, whenever the index in use changes or is changed."""
+    _results.clear()
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_frozen(v) for v in value]
+        return tuple(sorted(items, key=repr) if isinstance(value, set | frozenset) else items)
+    return value
 
 
 def index_dir() -> Path:
@@ -191,6 +215,7 @@ def _build(docs: list[Document], batch: int, on_batch: Any = None) -> SearchInde
         live = _state["index"] is None and _read_version() is None
         if live:
             _state.update(index=index, version=None, progress=(0, len(docs)))
+            _forget_results()
         _state["rebuilding"] = (0, len(docs))
     try:
         for start in range(0, len(docs), batch):
@@ -207,6 +232,7 @@ def _build(docs: list[Document], batch: int, on_batch: Any = None) -> SearchInde
         with _lock:
             _save(index)
             _state["index"] = index
+            _forget_results()
     finally:
         with _lock:
             _state["progress"] = None
@@ -321,6 +347,7 @@ def get_index() -> SearchIndex:
                 index = None
             if index is not None:
                 _state.update(index=index, version=on_disk)
+                _forget_results()
                 return index
     rebuild()
     return _state["index"]
@@ -339,6 +366,7 @@ def reindex(profile_ids: Iterable[int]) -> None:
         gone = [str(pk) for pk in ids if str(pk) not in {d.id for d in docs}]
         index.remove(gone)
         index.add(docs)
+        _forget_results()
         if not _state.get("progress"):
             _save(index)
 
@@ -350,11 +378,28 @@ def search(
     filters: dict[str, Any] | None = None,
     script: str | None = None,
 ) -> list[Hit]:
+    """The index's best ``top_k`` researchers for ``query`` (see :data:`RESULT_CACHE_SIZE`:
+    a repeated search is answered from the latest results while the index is unchanged).
+    Callers get their own copies of the hits (their explanations are shared: read them
+    only)."""
+    key = (query, top_k, _frozen(filters or {}), script)
     # The index is shared by the server's threads; a search never sees a half-applied update.
     with _lock:
-        return get_index().search(query, top_k=top_k, filters=filters, script=script)
+        index = get_index()
+        building = _state.get("progress") is not None  # the live index is still growing
+        hits = None if building else _results.get(key)
+        if hits is None:
+            hits = index.search(query, top_k=top_k, filters=filters, script=script)
+            if not building:
+                _results[key] = hits
+                while len(_results) > RESULT_CACHE_SIZE:
+                    _results.popitem(last=False)
+        else:
+            _results.move_to_end(key)
+        return [copy.copy(h) for h in hits]
 
 
 def reset_for_tests() -> None:
     with _lock:
         _state.update(index=None, version=None, progress=None, rebuilding=None)
+        _forget_results()

@@ -96,3 +96,12 @@ def test_dates_are_shown_in_each_locales_usual_form() -> None:
     assert render("{{ d|date }}", "zh-hant", d=day) == "2026年12月7日"
     assert render("{{ d|date }}", "zh-hans", d=day) == "2026年12月7日"
     assert render("{{ d|date }}", "en", d=day) == "7 Dec 2026"
+
+
+def test_the_navigation_marks_the_current_pillar_in_every_language(db, client, settings):
+    # the pillar URLs are resolved once per process; labels follow each request's language
+    for lang, label in [("en", "Facilities"), ("zh-hant", "設施"), ("zh-hans", "设施")]:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+        page = client.get("/facilities/").content.decode()
+        assert f'<a href="/facilities/" aria-current="page">{label}' in page
+        assert 'href="/funding/" aria-current' not in page

@@ -22,6 +22,43 @@ def test_cache_never_embeds_unchanged_text_twice(tmp_path):
     assert len(cache2) == 4
 
 
+class _CountingDb:
+    """Stands in for the cache's SQLite connection and counts its reads."""
+
+    def __init__(self, db):
+        self.db = db
+        self.reads = 0
+
+    def execute(self, sql, *args):
+        if sql.startswith("SELECT k, v"):
+            self.reads += 1
+        return self.db.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self.db, name)
+
+
+def test_recent_vectors_are_answered_from_memory(tmp_path):
+    """A repeated search phrase (keyed by model, role and text) is read from memory, not
+    SQLite, nor embedded again; the memory is bounded and what it hands out is read-only."""
+    fake = FakeEmbedder()
+    cache = EmbeddingCache(tmp_path, memory=2)
+    db = cache._db = _CountingDb(cache._db)
+    first = embed(["deep learning"], "query", fake, cache)
+    assert fake.calls == [1] and db.reads == 1  # looked up, not there, embedded
+    again = embed(["deep learning"], "query", fake, cache)
+    assert fake.calls == [1] and db.reads == 1  # from memory
+    np.testing.assert_array_equal(first, again)
+    embed(["deep learning"], "passage", fake, cache)  # another role: another vector
+    assert fake.calls == [1, 1]
+    embed(["catalysis"], "query", fake, cache)  # a third vector pushes out the oldest
+    embed(["deep learning"], "query", fake, cache)
+    assert db.reads == 4 and fake.calls == [1, 1, 1]  # read back from SQLite, not embedded
+    k = cache_key(fake.name, "query", "deep learning")
+    with pytest.raises(ValueError):
+        cache.get_many([k])[k][0] = 1.0
+
+
 def test_cache_key_separates_fields():
     assert cache_key("m", "query", "x") != cache_key("m", "passage", "x")
     assert cache_key("ab", "c", "d") != cache_key("a", "bc", "d")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from io import StringIO
 from typing import Any
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 
@@ -118,3 +119,34 @@ def test_rebuild_index_command_shows_progress(people, capsys) -> None:
     assert "Indexed 8 researchers" in out.getvalue()
     err = capsys.readouterr().err
     assert "index researchers" in err and "8/8" in err and "researcher/s" in err
+
+
+def test_an_index_of_other_units_is_rebuilt_when_the_engine_default_changes(
+    people, settings
+) -> None:
+    """The speed setting of issue 17 (``whole_text_unit=False``: no whole-text unit, half the
+    model's tokens) changes the units: an index built before the change is not current, and
+    a rebuild gives the new units, embedding only what is new (here: nothing)."""
+    from innobridge.matching import DEFAULT_CONFIG
+
+    settings.MATCHING_EMBEDDER = COUNTING
+    assert DEFAULT_CONFIG.whole_text_unit
+    matching.rebuild()
+    old = matching.get_index()
+    assert matching.index_is_current()
+    old_counts = np.concatenate([u.counts for u in old._units.values()])
+    assert old_counts.max() > 2  # texts of several sentences, each with its whole-text unit
+    try:
+        object.__setattr__(DEFAULT_CONFIG, "whole_text_unit", False)
+        assert not matching.index_is_current()
+        _counting.EMBEDDED.clear()
+        matching.rebuild()
+        new = matching.get_index()
+        assert matching.index_is_current() and not new.config.whole_text_unit
+        new_counts = np.concatenate([u.counts for u in new._units.values()])
+        # the same texts, each without its whole-text unit
+        assert new_counts.tolist() == [c - 1 if c > 1 else c for c in old_counts.tolist()]
+        assert _counting.EMBEDDED == []  # the sentences come from the cache
+    finally:
+        object.__setattr__(DEFAULT_CONFIG, "whole_text_unit", True)
+    assert not matching.index_is_current()

@@ -394,6 +394,90 @@ def test_titles_and_placeholders_are_no_evidence(world):
     assert "Associate Professor" not in query and "demo" not in query.lower().split(", ")
 
 
+# --- The latest searches' results (per process, emptied when the index changes) ------
+
+
+def _count_engine_searches(monkeypatch: Any) -> list[str]:
+    from innobridge.matching import SearchIndex
+
+    calls: list[str] = []
+    original = SearchIndex.search
+
+    def counted(self: Any, query: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(query)
+        return original(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(SearchIndex, "search", counted)
+    return calls
+
+
+def test_a_repeated_search_is_answered_without_the_engine(world, monkeypatch):
+    matching.rebuild()
+    calls = _count_engine_searches(monkeypatch)
+    first = matching.search("protein structure", top_k=3, filters={"region": ["CN"]})
+    again = matching.search("protein structure", top_k=3, filters={"region": ["CN"]})
+    assert len(calls) == 1
+    assert [(h.id, h.score) for h in again] == [(h.id, h.score) for h in first]
+    # each caller has its own hits: changing one changes nothing for the next caller
+    again[0].level = "changed"
+    assert matching.search("protein structure", top_k=3, filters={"region": ["CN"]})[0].level != (
+        "changed"
+    )
+    # other words, filters, sizes or scripts are other searches
+    matching.search("protein structure", top_k=3, filters={"region": ["HK"]})
+    matching.search("protein structure", top_k=2, filters={"region": ["CN"]})
+    matching.search("protein structure", top_k=3, filters={"region": ["CN"]}, script="zh-hant")
+    matching.search("machine translation", top_k=3, filters={"region": ["CN"]})
+    assert len(calls) == 5
+
+
+def test_the_remembered_results_follow_the_index(world, django_capture_on_commit_callbacks):
+    matching.rebuild()
+    before = matching.search("quantum error correction", top_k=1)  # remembered
+    assert before[0].id != str(world["translation"].pk)
+    with django_capture_on_commit_callbacks(execute=True):  # re-indexed on commit
+        pub = Publication.objects.create(title="Quantum error correction codes", year=2024)
+        Authorship.objects.create(researcher=world["translation"], publication=pub)
+    assert matching.search("quantum error correction", top_k=1)[0].id == str(
+        world["translation"].pk
+    )
+    # withdrawn from the directory: gone from the next search at once
+    with django_capture_on_commit_callbacks(execute=True):
+        world["translation"].is_public = False
+        world["translation"].save()
+    ids = [h.id for h in matching.search("quantum error correction", top_k=5)]
+    assert str(world["translation"].pk) not in ids
+
+
+def test_a_rebuild_or_a_newer_saved_index_empties_the_remembered_results(world, monkeypatch):
+    matching.rebuild()
+    calls = _count_engine_searches(monkeypatch)
+    matching.search("protein structure", top_k=3)
+    matching.rebuild()  # this process's new index
+    matching.search("protein structure", top_k=3)
+    assert len(calls) == 2
+    # another process saves a newer index: this one loads it on the next search
+    with matching._lock:
+        matching._state["version"] = "v-older"
+    matching.search("protein structure", top_k=3)
+    assert len(calls) == 3
+
+
+def test_the_same_search_by_two_researchers_shows_each_their_own_page(world, client):
+    # The engine's result is shared; who is excluded (the viewer) and what each may see
+    # are the viewer's: the other researcher's page must not leak into this one's.
+    peer = world["hk_peer"]
+    client.force_login(world["me"].person)
+    mine = client.get("/people/partners/", {"q": "protein structure", "region": ["HK", "CN"]})
+    ids = [row["profile"].pk for row in mine.context["result"]["researchers"]]
+    assert world["me"].pk not in ids and peer.pk in ids
+    other = Client()
+    other.force_login(peer.person)
+    theirs = other.get("/people/partners/", {"q": "protein structure", "region": ["HK", "CN"]})
+    ids = [row["profile"].pk for row in theirs.context["result"]["researchers"]]
+    assert peer.pk not in ids and world["me"].pk in ids
+
+
 @pytest.mark.parametrize(
     ("lang", "shown", "hidden"),
     [

@@ -43,7 +43,7 @@ from ..permissions import (
     require_act_for_funder,
     require_lead_proposal,
 )
-from ..selectors import side_totals
+from ..selectors import call_sides, side_totals, team_of
 from ..workflow import (
     PROPOSAL_FLOW,
     proposal_allows,
@@ -395,7 +395,7 @@ def submission_problems(proposal: Proposal, now: dt.datetime | None = None) -> l
             _("The duration must be between %(a)s and %(b)s months.")
             % {"a": call.min_duration_months, "b": call.max_duration_months}
         )
-    members = list(proposal.members.select_related("person", "organisation"))
+    members = team_of(proposal)
     accepted = [m for m in members if m.status == InvitationStatus.ACCEPTED]
     for m in members:
         if m.status == InvitationStatus.INVITED:
@@ -537,7 +537,7 @@ def screenable_funders(actor: Any, proposal: Proposal) -> list[Funder]:
     done = set(proposal.screenings.values_list("funder_id", flat=True))
     return [
         cs.funder
-        for cs in proposal.call.sides.select_related("funder").order_by("side")
+        for cs in call_sides(proposal.call)
         if cs.funder_id not in done and can_act_for_funder(actor, cs.funder)
     ]
 

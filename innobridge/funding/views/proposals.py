@@ -84,21 +84,23 @@ def _proposal(request: HttpRequest, pk: int) -> Proposal:
 
 @login_required
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    p = _proposal(request, pk)
+    p = selectors.prefetch_proposal_page(_proposal(request, pk))
     role = selectors.proposal_role(request.user, p)
     call = p.call
+    sides = selectors.call_sides(call)
+    totals = services.side_totals(p)
     actions = allowed_actions(request.user, p)
     ctx: dict[str, Any] = {
         "p": p,
         "role": role,
         "call": call,
-        "members": p.members.select_related("person", "organisation"),
+        "members": selectors.team_of(p),
         "my_invitation": p.members.filter(
             person_id=request.user.pk or 0, status=InvitationStatus.INVITED
         ).first(),
         "budget": p.budget_lines.all(),
-        "totals": services.side_totals(p),
-        "sides": call.sides.select_related("funder"),
+        "totals": totals,
+        "sides": sides,
         "attachments": p.attachments.all(),
         "actions": actions,
         "editable": "edit" in actions,
@@ -126,14 +128,12 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if role == ProposalRole.OFFICER:
         ctx["assignments"] = p.assignments.select_related("reviewer", "funder")
         ctx["conflicts"] = p.conflicts.select_related("reviewer")
-        ctx["officer_funders"] = [
-            cs.funder
-            for cs in call.sides.select_related("funder")
-            if permissions.can_act_for_funder(request.user, cs.funder)
+        officer_sides = [
+            cs for cs in sides if permissions.can_act_for_funder(request.user, cs.funder)
         ]
-        totals = services.side_totals(p)
-        for f in ctx["officer_funders"]:  # what is left of the budget, beside the decision
-            cs = call.sides.get(funder=f)
+        ctx["officer_funders"] = [cs.funder for cs in officer_sides]
+        for cs in officer_sides:  # what is left of the budget, beside the decision
+            f: Any = cs.funder
             f.budget_left = cs.budget - services.committed_amount(call, f)
             f.side_currency = cs.currency
             f.requested = totals.get(cs.side, {}).get("funder", 0)

@@ -37,7 +37,7 @@ from ._helpers import CHOICES, act, act_on_form
 
 @login_required
 def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
-    call = get_object_or_404(Call, pk=pk)
+    call = selectors.prefetch_call_sides(get_object_or_404(Call, pk=pk))
     permissions.require_manage_call(request.user, call)
     proposals = list(
         call.proposals.exclude(state=ProposalState.DRAFT).select_related("lead").order_by("pk")
@@ -47,7 +47,7 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
         p.open_request = (  # type: ignore[attr-defined]
             services.open_info_request(p) if p.state == ProposalState.MORE_INFO else None
         )
-    sides = list(call.sides.select_related("funder"))
+    sides = selectors.call_sides(call)
     assignments = (
         ReviewAssignment.objects.filter(proposal__call=call)
         .exclude(status=AssignmentStatus.DECLINED)

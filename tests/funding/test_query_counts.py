@@ -1,0 +1,75 @@
+"""How many database reads the busiest funding pages make (issue #17: the web tier under
+load). Bounds, not exact figures: a page may read a little more as it grows, but reading
+the call's sides, the budget or the team again per use (or per proposal) fails here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from innobridge.funding import services
+from innobridge.funding.models import Proposal, ProposalState
+
+from .conftest import complete_proposal
+from .steps import to_panel
+
+
+def _get(client: Client, url: str) -> tuple[Any, list[str]]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, [q["sql"] for q in ctx.captured_queries]
+
+
+def _reads_of(queries: list[str], table: str) -> int:
+    """Reads of the rows of ``table`` (not an EXISTS check that joins it)."""
+    return sum(1 for q in queries if q.startswith(f'SELECT "{table}"."id"'))
+
+
+def test_a_draft_proposal_page_reads_the_sides_budget_and_team_once(world):
+    p = complete_proposal(world)
+    client = Client()
+    client.force_login(world.lead)
+    response, queries = _get(client, f"/funding/proposals/{p.pk}/")
+    assert "Graphene batteries" in response.content.decode()
+    assert _reads_of(queries, "funding_callside") == 1
+    assert _reads_of(queries, "funding_budgetline") == 1
+    # the team: once for the page and its checks; the viewer's own invitation and who may
+    # edit are questions of their own
+    assert _reads_of(queries, "funding_teammember") <= 3
+    assert len(queries) <= 22, "\n".join(queries)
+
+
+def test_an_officer_proposal_page_at_the_panel_reads_the_sides_once(world, submitted):
+    p = to_panel(world, submitted)
+    client = Client()
+    client.force_login(world.hk_officer)
+    _response, queries = _get(client, f"/funding/proposals/{p.pk}/")
+    assert _reads_of(queries, "funding_callside") == 1
+    assert _reads_of(queries, "funding_budgetline") == 1
+    assert len(queries) <= 34, "\n".join(queries)
+
+
+def test_the_call_management_page_does_not_read_per_proposal_and_funder(world, submitted):
+    to_panel(world, submitted)
+    client = Client()
+    client.force_login(world.hk_officer)
+    _response, one = _get(client, f"/funding/calls/{world.call.pk}/manage/")
+    # two more proposals in review (put there directly: this is about reading them)
+    world.call.one_application_per_person = False
+    world.call.save()
+    for title in ("Second", "Third"):
+        p = services.submit_proposal(world.lead, complete_proposal(world, title=title))
+        Proposal.objects.filter(pk=p.pk).update(state=ProposalState.IN_REVIEW)
+    _response, three = _get(client, f"/funding/calls/{world.call.pk}/manage/")
+    # the ranking reads each funder's scores and decisions once, whatever the number of
+    # proposals; the call's sides once
+    assert _reads_of(three, "funding_funderdecision") == _reads_of(one, "funding_funderdecision")
+    assert sum('FROM "funding_review"' in q for q in three) == sum(
+        'FROM "funding_review"' in q for q in one
+    )
+    assert _reads_of(three, "funding_callside") == 1
+    assert len(three) - len(one) <= 2 * 3, "\n".join(three)
