@@ -11,8 +11,10 @@ from django.template import loader
 from django.utils import translation
 
 from innobridge import dashboard
+from innobridge.core.caching import public_page
 
 
+@public_page("home")
 def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = dashboard.public_overview()
     if request.user.is_authenticated:

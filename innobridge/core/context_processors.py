@@ -30,4 +30,11 @@ def site(request: HttpRequest) -> dict[str, Any]:
             items.append(
                 {"url": url, "label": label, "active": url != "/" and path.startswith(url)}
             )
-    return {"INNOBRIDGE_DEMO": settings.INNOBRIDGE_DEMO, "NAVIGATION": items}
+    context = {"INNOBRIDGE_DEMO": settings.INNOBRIDGE_DEMO, "NAVIGATION": items}
+    if getattr(request, "csrf_placeholder", False):
+        # A page rendered for the shared cache (core.caching.public_page): each visitor's
+        # own token replaces this when the page is sent.
+        from innobridge.core.caching import CSRF_PLACEHOLDER
+
+        context["csrf_token"] = CSRF_PLACEHOLDER
+    return context

@@ -17,6 +17,7 @@ from django.db.models import (
     When,
 )
 
+from innobridge.core.caching import person_fact
 from innobridge.core.figures import Dim, Row, grouped, region_label
 from innobridge.core.language import fold, to_script
 from innobridge.core.models import Notice, Region
@@ -469,7 +470,15 @@ def has_two_factor(person: Any) -> bool:
 
     if not getattr(person, "is_authenticated", False):
         return False
-    return TOTPDevice.objects.filter(user_id=person.pk, confirmed=True).exists()
+    # Read on every signed-in request: kept in the shared cache, emptied when a device of
+    # the person is saved or deleted (core/caching.py).
+    return bool(
+        person_fact(
+            person.pk,
+            "two_factor",
+            lambda: TOTPDevice.objects.filter(user_id=person.pk, confirmed=True).exists(),
+        )
+    )
 
 
 def recovery_codes_left(person: Any) -> int:
@@ -580,7 +589,15 @@ def contact_choices(user: Any) -> list[Any]:
 def unread_notice_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+    # The header's count on every signed-in page: kept in the shared cache, emptied when a
+    # notice of the person is created, deleted or marked read (core/caching.py).
+    return int(
+        person_fact(
+            user.pk,
+            "unread_notices",
+            lambda: Notice.objects.filter(recipient=user, read_at__isnull=True).count(),
+        )
+    )
 
 
 def notices_of(user: Any) -> Any:
