@@ -13,10 +13,11 @@ server process, so an entry deleted by one process is gone for all. Besides the 
   (``QuerySet.update``, bulk inserts) shows within :data:`PUBLIC_FRAGMENT_SECONDS`.
   Signed-in people's pages are always rendered for them.
 * **Person facts** — per signed-in person, what every page reads (their role names, whether
-  two-factor sign-in is on, the unread notices): keyed by the person's id; deleted when a
-  role is given or taken, a two-factor device is saved or deleted, a notice is created,
-  deleted or marked read — at once and again when the transaction commits, so a concurrent
-  request cannot put back what it read before — and kept :data:`PERSON_FACTS_SECONDS` at most.
+  two-factor sign-in is on, the unread notices, their profile's address): keyed by the
+  person's id; deleted when a role is given or taken, a two-factor device or their profile
+  is saved or deleted, a notice is created, deleted or marked read — at once and again when
+  the transaction commits, so a concurrent request cannot put back what it read before —
+  and kept :data:`PERSON_FACTS_SECONDS` at most.
 """
 
 from __future__ import annotations
@@ -196,8 +197,9 @@ def _with_token(request: HttpRequest, body: str) -> str:
 
 
 # What is kept per person: the role names (core.permissions.can_act_as), whether two-factor
-# sign-in is on (people.selectors.has_two_factor), the unread notices (the header's count).
-PERSON_FACTS = ("roles", "two_factor", "unread_notices")
+# sign-in is on (people.selectors.has_two_factor), the unread notices (the header's count)
+# and their researcher profile's address (the header's "My profile").
+PERSON_FACTS = ("roles", "two_factor", "unread_notices", "profile_url")
 
 
 def _person_key(generation: str, person_id: Any, name: str) -> str:
@@ -299,6 +301,7 @@ def connect() -> None:
                 dispatch_uid=f"innobridge.caching.device.{device._meta.label_lower}",
             )
         signal.connect(_group_changed, sender=Group, dispatch_uid="innobridge.caching.group")
+
     person_groups = apps.get_model(settings.AUTH_USER_MODEL)._meta.get_field("groups")
     m2m_changed.connect(
         _groups_changed,

@@ -16,6 +16,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.urls import reverse
 
 from innobridge.core.caching import person_fact
 from innobridge.core.figures import Dim, Row, grouped, region_label
@@ -584,6 +585,19 @@ def contact_choices(user: Any) -> list[Any]:
         "researcher_profile__organisation"
     )
     return sorted(people, key=lambda p: str(p).casefold())
+
+
+def own_profile_url(user: Any) -> str:
+    """The address of ``user``'s researcher profile, or "" (none, or not signed in)."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+
+    def compute() -> str:
+        pk = ResearcherProfile.objects.filter(person_id=user.pk).values_list("pk", flat=True)
+        found = pk.first()
+        return reverse("people:researcher", args=[found]) if found is not None else ""
+
+    return str(person_fact(user.pk, "profile_url", compute))
 
 
 def unread_notice_count(user: Any) -> int:

@@ -222,3 +222,17 @@ def test_turning_two_factor_on_elsewhere_stops_an_open_session_at_once(
     response = client.get(reverse("account"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("two_factor_verify"))
+
+
+def test_the_my_profile_link_follows_the_profile(make_person: Any) -> None:
+    person = make_person("cy", roles=(Role.RESEARCHER,))
+    client = Client()
+    client.force_login(person)
+    assert "My profile" not in client.get(reverse("account")).content.decode()
+    org = Organisation.objects.create(name="Delta Institute", region="CN")
+    profile = ResearcherProfile.objects.create(person=person, organisation=org, region="CN")
+    html = client.get(reverse("account")).content.decode()
+    assert f'href="{profile.get_absolute_url()}">My profile' in html
+    profile.delete()
+    assert "My profile" not in client.get(reverse("account")).content.decode()
+    assert selectors.own_profile_url(person) == ""

@@ -49,6 +49,14 @@ def contact_actions(
 
 
 @register.simple_tag(takes_context=True)
+def my_profile_url(context: template.Context) -> str:
+    """The signed-in person's researcher profile's address ("" without one), for the
+    header on every page: kept per person in the shared cache (core/caching.py)."""
+    request = context.get("request")
+    return selectors.own_profile_url(getattr(request, "user", None))
+
+
+@register.simple_tag(takes_context=True)
 def unread_notices(context: template.Context) -> int:
     request = context.get("request")
     return selectors.unread_notice_count(getattr(request, "user", None))
