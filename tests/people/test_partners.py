@@ -4,6 +4,7 @@ tests/matching)."""
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -524,6 +525,22 @@ def test_cached_hits_keep_each_readers_actions_and_follow_changes(world, client)
     assert 'data-testid="on-shortlist"' in theirs
     mine = client.get("/people/partners/", query).content.decode()
     assert 'data-testid="on-shortlist"' not in mine
+
+    # The cached buttons carry each reader's own CSRF token: the shortlist form posts.
+    from innobridge.core.caching import CSRF_PLACEHOLDER
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(world["me"].person)
+    page = strict.get("/people/partners/", query).content.decode()
+    assert CSRF_PLACEHOLDER not in page + theirs + mine
+    form = re.search(
+        r'<form method="post" action="([^"]+)" class="inline-form">\s*'
+        r'<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)">',
+        page,
+    )
+    assert form is not None
+    added = strict.post(form.group(1), {"csrfmiddlewaretoken": form.group(2), "next": "/"})
+    assert added.status_code == 302
 
     # A renamed researcher shows renamed at once (the public generation changed).
     person = world["protein"].person
