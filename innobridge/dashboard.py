@@ -251,6 +251,7 @@ def transfer_enterprise_panel(user: Any) -> Panel | None:
     )
 
 
-def my_profile(user: Any) -> Any:
-    """The user's researcher profile, if any (its partner search is the "new matches")."""
-    return getattr(user, "researcher_profile", None)
+def my_profile(user: Any) -> str:
+    """The address of the user's researcher profile, or "" (its partner search is the "new
+    matches"); kept per person in the shared cache, as for the header's link."""
+    return people_selectors.own_profile_url(user)
