@@ -193,7 +193,7 @@ class Rule:
         if self.ev_min:
             s += f", evidence >= {self.ev_min}"
         if self.ev_min_zh != self.ev_min:
-            s += f" (zh query {self.ev_min_zh})"
+            s += f", zh query evidence >= {self.ev_min_zh}"
         if self.lex_top_k:
             s += f", terms on top {self.lex_top_k}"
         if self.ev_zh != "mean":
@@ -334,6 +334,9 @@ def main(argv: list[str] | None = None) -> int:
         ),
     }  # fmt: skip
     rules = list(baselines.values())
+    # what made target-filter zh -> en fall in the third round: one change at a time
+    rules += [Rule(0.5, bias, 200, 0.0), Rule(0.5, bias, 500, 0.0), Rule(0.6, bias, 500, 0.0)]
+    rules += [Rule(0.5, bias, 500, lw) for lw in (0.05, 0.15)]
     for w, wz, lw, lwz, ez in itertools.product(
         (0.5, 0.6), (0.5, 0.6), (0.1, 0.2, 0.3, 0.4), (0.0, 0.05, 0.1, 0.15, 0.2, None),
         ("mean", "min"),
