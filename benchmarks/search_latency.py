@@ -112,7 +112,11 @@ def pct(xs: list[float]) -> dict[str, float]:
 
 
 def time_searches(
-    directory: Path, n_queries: int, seed: int, second: Path | None = None
+    directory: Path,
+    n_queries: int,
+    seed: int,
+    second: Path | None = None,
+    threads_as_before: bool = False,
 ) -> dict[str, Any]:
     t0 = time.perf_counter()
     idx = SearchIndex.load(directory / "index", cache_dir=directory / "cache")
@@ -146,7 +150,17 @@ def time_searches(
             pool.append(q)
     queries = pool[(seed - 1) * 2 * n_queries : seed * 2 * n_queries]
     filters = {"region": ["HK", "CN"]}
-    # warm up the models (loaded once per process) on texts not in the query set
+    if threads_as_before:  # the code before the fix of .threads, for a same-window comparison
+        import innobridge.matching.rank as rank_before
+
+        rank_before.one_blas_thread = lambda: None  # type: ignore[assignment]
+        emb2 = idx.second_embedder()
+        if emb2 is not None:
+            emb2._threads = 2  # type: ignore[attr-defined]
+    # warm up the models (loaded once per process) on texts not in the query set, and what
+    # the first search would load on demand (word lists, dictionaries)
+    if not threads_as_before:
+        idx.warm_up()
     idx.search("warm up the engine", 20, filters)
     idx.search("暖機查詢", 20, filters)
     second_ms: list[float] = []
@@ -208,6 +222,9 @@ def time_searches(
             pct(parts["candidate_vectors"]) if parts["candidate_vectors"] else None
         ),
         "second_opinion": None if shipped is None else shipped.__dict__,
+        "threads": "as before: BLAS at its default threads (2), USE on 2"
+        if threads_as_before
+        else "BLAS on one thread from the first search on, USE on 1 (matching/threads.py)",
         "documents_without_second_vectors_in_memory": len(missing),
         "machine": _machine.summary(before, after),
     }
@@ -227,6 +244,11 @@ def main(argv: list[str] | None = None) -> int:
         help="which slice of the queries (1, 2, …: a new slice, new queries)",
     )
     ap.add_argument("--label", default=None)
+    ap.add_argument(
+        "--threads-as-before",
+        action="store_true",
+        help="BLAS threads as before the fix (default threads, USE on 2), for a comparison",
+    )
     ap.add_argument("--second", type=Path, default=None, help="a second-opinion JSON to try")
     ap.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "search_latency.json"))
     args = ap.parse_args(argv)
@@ -236,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         (args.build / "build.json").write_text(json.dumps(info), encoding="utf-8")
         print(info, flush=True)
     if args.time:
-        res = time_searches(args.time, args.queries, args.seed, args.second)
+        res = time_searches(args.time, args.queries, args.seed, args.second, args.threads_as_before)
         info_f = args.time / "build.json"
         res["build"] = json.loads(info_f.read_text()) if info_f.is_file() else None
         out = Path(args.out)

@@ -24,7 +24,15 @@ from typing import Literal
 import numpy as np
 
 from .documents import Document
-from .embed import E5Embedder, Embedder, EmbeddingCache, LanguageCentering, Role, embed
+from .embed import (
+    E5Embedder,
+    Embedder,
+    EmbeddingCache,
+    LanguageCentering,
+    Role,
+    VectorCache,
+    embed,
+)
 from .lexical import LexicalIndex
 from .text import (
     detect_language,
@@ -156,7 +164,7 @@ def embed_units(
     texts: Sequence[str],
     roles: Sequence[Role],
     embedder: Embedder,
-    cache: EmbeddingCache | None = None,
+    cache: VectorCache | None = None,
     centering: LanguageCentering | None = None,
     granularity: Granularity = DEFAULT_CONFIG.granularity,
     progress: bool = False,
@@ -205,7 +213,7 @@ def embed_query_units(
     queries: Sequence[str],
     config: AffinityConfig,
     embedder: Embedder,
-    cache: EmbeddingCache | None = None,
+    cache: VectorCache | None = None,
     centering: LanguageCentering | None = None,
     progress: bool = False,
 ) -> Units:

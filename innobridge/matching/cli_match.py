@@ -26,6 +26,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from .threads import one_blas_thread
+
 META_FIELDS = ("region", "organisation", "type")
 BATCH = 64  # queries embedded per batch in a search
 
@@ -174,6 +176,7 @@ def _match_texts(idx: Any, queries: list[Any], args: Any, out: TextIO, show: boo
     ) as bar:
         for i in range(0, len(queries), BATCH):
             chunk = queries[i : i + BATCH]
+            one_blas_thread()  # small products, as in a search (.threads)
             qv = idx.embed_queries([q[1] for q in chunk])
             for (qid, text, filters), v in zip(chunk, qv, strict=True):
                 _emit(out, qid, idx.search_vector(text, v, args.top, filters or None), args.json)

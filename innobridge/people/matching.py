@@ -348,7 +348,9 @@ def get_index() -> SearchIndex:
             if index is not None:
                 _state.update(index=index, version=on_disk)
                 _forget_results()
-                return index
+    if index is not None and on_disk is not None:
+        index.warm_up()  # the models and word lists, so the searches after this one don't pay
+        return index
     rebuild()
     return _state["index"]
 

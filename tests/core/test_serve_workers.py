@@ -64,7 +64,10 @@ def test_two_workers_serve_restart_and_stop(tmp_path: Path) -> None:
     env.pop("INNOBRIDGE_ENV", None)
     exe = [sys.executable, "-m", "django"]
     env["DJANGO_SETTINGS_MODULE"] = "innobridge.settings"
+    # static files are not what this test is about (tests/core/test_static_files.py): their
+    # first collection compresses everything, a minute of CPU on a loaded machine
     cmd = [*exe, "serve", "--port", str(port), "--workers", "2", "--threads", "2"]
+    cmd.append("--no-collectstatic")
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         _wait_for(lambda: _get(port) == 200)
