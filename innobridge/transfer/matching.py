@@ -20,7 +20,7 @@ import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from innobridge.matching import Document, SearchIndex
 from innobridge.matching.embed import Embedder
@@ -112,6 +112,11 @@ class Fusion:
     mean MRR, a tie going to the shallower re-ordering): the score fusion at weight 0.2 with
     BM25 k1 = 1.5, b = 0.9 on the engine's best 100. The figures to quote are the held-out
     split's (benchmarks/README.md).
+
+    ``stop_words``: tokens the adapter's BM25 leaves out of listings and queries alike.
+    The app's are :data:`CLAIM_WORDS`, claim boilerplate ("wherein", "comprising",
+    "said", "plurality", …) that every claim repeats and that names no technology; chosen
+    on the same tune split under this fusion (benchmarks/README.md).
     """
 
     method: str = "scores"
@@ -121,9 +126,36 @@ class Fusion:
     k: float = 30.0
     lexical_share: float = 3.0
     depth: int = 100
+    stop_words: tuple[str, ...] = ()
 
 
-FUSION = Fusion()
+# Claim boilerplate (folded tokens, as the engine's tokenizer gives them; its own stop
+# words such as "the", "of", "at" are gone already): the words of the phrases ("at least
+# one", "a first … a second", "the method of claim 1, wherein") that a patent claim
+# repeats whatever its technology. The adapter's BM25 ignores them (``Fusion.stop_words``);
+# the engine's dense and lexical scores are unchanged.
+CLAIM_WORDS: tuple[str, ...] = (
+    "claim",
+    "claimed",
+    "claims",
+    "comprise",
+    "comprises",
+    "comprising",
+    "configured",
+    "first",
+    "least",
+    "method",
+    "one",
+    "plurality",
+    "said",
+    "second",
+    "therein",
+    "thereof",
+    "whereby",
+    "wherein",
+)
+
+FUSION = Fusion(stop_words=CLAIM_WORDS)
 
 
 @dataclass
@@ -148,9 +180,10 @@ def listing_lexical(docs: Iterable[Document], fusion: Fusion = FUSION) -> Lexica
     from innobridge.matching.affinity import entity_groups
     from innobridge.matching.text import fold, tokenize_folded
 
+    stop = set(fusion.stop_words)
     lex = LexicalIndex(k1=fusion.k1, b=fusion.b)
     for d in docs:
-        toks = [t for text in d.texts for t in tokenize_folded(fold(text))]
+        toks = [t for text in d.texts for t in tokenize_folded(fold(text)) if t not in stop]
         lex.set(d.id, toks, ",".join(sorted(entity_groups(d.texts))))
     return lex
 
@@ -160,27 +193,31 @@ def index_lexical(index: SearchIndex, fusion: Fusion = FUSION) -> LexicalIndex:
     tokens; kept per index until its documents change."""
     engine = index.lexical
     state = engine.state()
-    key = (fusion.k1, fusion.b)
+    key = (fusion.k1, fusion.b, fusion.stop_words)
     mark = (len(engine), id(state["tokens"]), key)
     with _LOCK:
         cached = _LEXICAL.get(index)
         if cached is not None and cached[0] == mark and cached[1] is engine._model:
             return cached[2]
         engine.scores([])  # builds the engine's BM25 if its documents changed
-        lex = LexicalIndex.from_state({**state, "k1": fusion.k1, "b": fusion.b})
+        stop = set(fusion.stop_words)
+        engine_tokens = cast(dict[str, list[str]], state["tokens"])
+        tokens = {d: [t for t in ts if t not in stop] for d, ts in engine_tokens.items()}
+        lex = LexicalIndex.from_state({**state, "tokens": tokens, "k1": fusion.k1, "b": fusion.b})
         _LEXICAL[index] = (mark, engine._model, lex)
         return lex
 
 
-def lexical_evidence(lex: LexicalIndex, query: str) -> Lexical:
-    """The BM25 of ``query`` against every listing of ``lex`` in the query's language
-    group (as the engine gates it)."""
+def lexical_evidence(lex: LexicalIndex, query: str, fusion: Fusion = FUSION) -> Lexical:
+    """The BM25 of ``query`` (without ``fusion.stop_words``) against every listing of
+    ``lex`` in the query's language group (as the engine gates it)."""
     from innobridge.matching.text import detect_language, fold, language_group, tokenize_folded
 
     if not len(lex):
         return Lexical({}, {}, set())
     group = language_group(detect_language(query))
-    order, raw = lex.scores(tokenize_folded(fold(query)))
+    stop = set(fusion.stop_words)
+    order, raw = lex.scores([t for t in tokenize_folded(fold(query)) if t not in stop])
     same = {d for d in order if group in lex.group(d).split(",")}
     keep = sorted(
         ((float(s), d) for d, s in zip(order, raw.tolist(), strict=True) if s > 0 and d in same),
@@ -264,7 +301,7 @@ def rank(
     fusion = FUSION
     depth = max(top_k, fusion.depth) if fusion.method != "engine" else top_k
     hits = index.search(query, top_k=depth, filters=filters, script=script_for_language(language))
-    evidence = lexical_evidence(index_lexical(index, fusion), query)
+    evidence = lexical_evidence(index_lexical(index, fusion), query, fusion)
     order = fuse([h.id for h in hits], [h.score for h in hits], evidence, fusion)
     kind = query_kind(query)
     return [
@@ -291,7 +328,7 @@ def rank_many(
     for q, hits in zip(queries, index.search_many(queries, top_k=depth), strict=True):
         for row, fusion in zip(out, fusions, strict=True):
             mine = hits[: max(top_k, fusion.depth)]
-            evidence = lexical_evidence(index_lexical(index, fusion), q)
+            evidence = lexical_evidence(index_lexical(index, fusion), q, fusion)
             order = fuse([h.id for h in mine], [h.score for h in mine], evidence, fusion)
             row.append([(mine[i].id, mine[i].score) for i in order[:top_k]])
     return out

@@ -169,6 +169,41 @@ def test_lexical_evidence_is_gated_normalised_and_kept_per_index(make_offer: Any
     assert str(other.pk) in lexical_evidence(index_lexical(index), "protein assay").ranks
 
 
+def test_the_adapters_bm25_ignores_claim_boilerplate(make_offer: Any) -> None:
+    """Claim words ("wherein", "comprising", "said", "plurality", …) name no technology:
+    the adapter's BM25 (what ``rank`` fuses) leaves them out of listings and queries."""
+    from innobridge.transfer.matching import (
+        CLAIM_WORDS,
+        FUSION,
+        Fusion,
+        index_lexical,
+        lexical_evidence,
+        listing_lexical,
+    )
+
+    assert FUSION.stop_words == CLAIM_WORDS
+    claim = make_offer(
+        title="A sensor wherein said plurality",
+        summary="The method of claim 1, comprising a plurality thereof, wherein said graphene.",
+    )
+    other = make_offer(title="Perovskite solar cell", summary="A flexible perovskite cell.")
+    index = matching._index("offers")
+    lex = index_lexical(index)
+    assert not set(CLAIM_WORDS) & set(lex.tokens(str(claim.pk)))
+    assert "graphene" in lex.tokens(str(claim.pk))
+    # boilerplate alone is no evidence; without the stop words it was
+    boiler = "wherein said plurality, comprising"
+    assert lexical_evidence(lex, boiler).ranks == {}
+    plain = index_lexical(index, Fusion())
+    assert str(claim.pk) in lexical_evidence(plain, boiler, Fusion()).ranks
+    # a claim query's evidence comes from its technical words only
+    query = "A cell comprising perovskite, wherein said cell is flexible"
+    ev = lexical_evidence(lex, query)
+    assert ev.ranks[str(other.pk)] == 1
+    # the benchmark's BM25 over the same listings drops the same words
+    assert lexical_evidence(listing_lexical(index.docs.values()), query) == ev
+
+
 def test_rank_orders_by_fusion_but_grades_by_the_engines_score(
     make_offer: Any, make_demand: Any
 ) -> None:
