@@ -264,6 +264,13 @@ def _groups_changed(sender: type[Any], instance: Any, **kwargs: Any) -> None:
         forget_person_facts(instance.pk)
 
 
+def _person_created_or_deleted(sender: type[Any], instance: Any, **kwargs: Any) -> None:
+    # A new account must not inherit what was kept for an earlier one with the same id
+    # (SQLite may give a deleted row's id again).
+    if kwargs.get("created", True):
+        forget_person_facts(instance.pk)
+
+
 def _group_changed(sender: type[Any], **kwargs: Any) -> None:
     forget_all_person_facts()
 
@@ -302,7 +309,14 @@ def connect() -> None:
             )
         signal.connect(_group_changed, sender=Group, dispatch_uid="innobridge.caching.group")
 
-    person_groups = apps.get_model(settings.AUTH_USER_MODEL)._meta.get_field("groups")
+    person_model = apps.get_model(settings.AUTH_USER_MODEL)
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _person_created_or_deleted,
+            sender=person_model,
+            dispatch_uid="innobridge.caching.person",
+        )
+    person_groups = person_model._meta.get_field("groups")
     m2m_changed.connect(
         _groups_changed,
         sender=person_groups.remote_field.through,

@@ -236,3 +236,12 @@ def test_the_my_profile_link_follows_the_profile(make_person: Any) -> None:
     profile.delete()
     assert "My profile" not in client.get(reverse("account")).content.decode()
     assert selectors.own_profile_url(person) == ""
+
+
+def test_a_new_account_never_inherits_what_was_kept_for_a_deleted_one(make_person: Any) -> None:
+    officer = make_person("old", roles=(Role.PROGRAMME_OFFICER,))
+    assert can_act_as(Person.objects.get(pk=officer.pk), Role.PROGRAMME_OFFICER)  # kept
+    pk = officer.pk
+    officer.delete()
+    newcomer = Person.objects.create_user(username="new", password="a-Strong-passw0rd!", pk=pk)
+    assert not can_act_as(Person.objects.get(pk=newcomer.pk), Role.PROGRAMME_OFFICER)
