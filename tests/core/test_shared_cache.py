@@ -245,3 +245,23 @@ def test_a_new_account_never_inherits_what_was_kept_for_a_deleted_one(make_perso
     officer.delete()
     newcomer = Person.objects.create_user(username="new", password="a-Strong-passw0rd!", pk=pk)
     assert not can_act_as(Person.objects.get(pk=newcomer.pk), Role.PROGRAMME_OFFICER)
+
+
+def test_a_signed_in_home_pages_public_part_is_shared_and_follows_changes(
+    researcher: Person, make_person: Any
+) -> None:
+    def organisations(client: Client) -> str:
+        html = client.get("/").content.decode()
+        return re.search(r"<strong>([\d,]+)</strong> organisations", html).group(1)  # type: ignore[union-attr]
+
+    dee = make_person("dee")  # (a new account changes the directory: before the first visit)
+    client = Client()
+    client.force_login(researcher)
+    before = organisations(client)
+    other = Client()
+    other.force_login(dee)
+    with CaptureQueriesContext(connection) as ctx:
+        assert organisations(other) == before
+    assert "people_organisation" not in " ".join(q["sql"] for q in ctx.captured_queries)
+    Organisation.objects.create(name="Another Institute", region="MO")
+    assert int(organisations(client).replace(",", "")) == int(before.replace(",", "")) + 1
