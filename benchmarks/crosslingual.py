@@ -106,10 +106,7 @@ def second_opinion_run(topics: list[dict], subsets: dict[str, set[str]], second:
     or ``second``: a JSON calibration to try before shipping it) and without."""
     idx = SearchIndex(E5Embedder(), cache_dir=cache_dir())
     if second:
-        d = json.loads(Path(second).read_text(encoding="utf-8"))
-        idx.second = SecondOpinion(
-            d["model"], d["weight"], d["bias"], d["top_k"], d.get("lexicon_weight", 0.0)
-        )
+        idx.second = SecondOpinion.from_json(json.loads(Path(second).read_text(encoding="utf-8")))
     idx.add(
         Document(f"{t['id']}:{lang}", [t[lang]], {"lang": lang, "topic": t["id"]})
         for t in topics

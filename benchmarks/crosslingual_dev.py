@@ -215,11 +215,11 @@ def blended(
         top = np.argsort(-s, axis=1)[:, : so.top_k]
         rows = np.arange(len(s))[:, None]
         ev: np.ndarray | float = 0.0
-        if evidence is not None and so.lexicon_weight:
+        if evidence is not None and so.term_weight(d == "zh->en"):
             etop, e = evidence[d]
             assert etop.shape[1] >= so.top_k and (etop[:, : so.top_k] == top).all()
             ev = e[:, : so.top_k]
-        new = so.blend(s[rows, top], second[d][rows, top], ev)
+        new = so.blend(s[rows, top], second[d][rows, top], ev, d == "zh->en")
         if short is not None:
             new = np.where(short[d][:, None], new, s[rows, top])
         s[rows, top] = new

@@ -122,10 +122,7 @@ def time_searches(
     idx = SearchIndex.load(directory / "index", cache_dir=directory / "cache")
     load_s = time.perf_counter() - t0
     if second is not None:  # a calibration to try before shipping it
-        d = json.loads(second.read_text(encoding="utf-8"))
-        idx.second = SecondOpinion(
-            d["model"], d["weight"], d["bias"], d["top_k"], d.get("lexicon_weight", 0.0)
-        )
+        idx.second = SecondOpinion.from_json(json.loads(second.read_text(encoding="utf-8")))
     rows = [r for r in load_pairs() if r["split"] == "held-out" and r["unit"] != "paragraph"]
     rows = [r for r in rows if r["unit"] != "sentence"]
     # one fixed order of distinct texts, English and Chinese alternating; run ``seed`` takes

@@ -9,11 +9,13 @@ Chinese character strings that translate it across the list (:func:`align`: "mag
 single-word entries taken as they are).  The evidence for an English text and a Chinese text
 (:meth:`Lexicon.pair_score`, in [0, 1]) is the mean of the share of the English text's words
 whose translation occurs in the Chinese text and the share of the Chinese characters so
-covered.  A term the list never held can still be matched by its parts: "ion exchange
-resin" ↔ 离子交换树脂 from the entries of 离子, 交换 and 树脂.
+covered (for a Chinese query the smaller of the two: :meth:`Lexicon.score`).  A term the
+list never held can still be matched by its parts: "ion exchange resin" ↔ 离子交换树脂 from
+the entries of 离子, 交换 and 树脂.
 
 The search uses it with the second opinion (:mod:`.second`): a short query's candidates in
-the other language group get ``lexicon_weight × pair_score`` on top of the blended score.
+the other language group get the term weight × :meth:`Lexicon.score` on top of the blended
+score (the weight is lower for a Chinese query: :class:`~.second.SecondOpinion`).
 """
 
 from __future__ import annotations
@@ -98,15 +100,15 @@ class Lexicon:
             return None
         return cls(json.loads(path.read_text(encoding="utf-8"))["table"])
 
-    def pair_score(self, english_words: list[str], chinese_folded: str) -> float:
-        """Evidence in [0, 1] that an English text (its :func:`words`) and a folded Chinese
-        text say the same: the mean of the share of English words whose translation occurs
-        in the Chinese and the share of Chinese characters covered by those translations."""
+    def pair_shares(self, english_words: list[str], chinese_folded: str) -> tuple[float, float]:
+        """(the share of an English text's words — its :func:`words` — whose translation
+        occurs in a folded Chinese text, the share of the Chinese characters covered by
+        those translations)."""
         if not english_words:
-            return 0.0
+            return 0.0, 0.0
         n_cjk = len(_CJK.findall(chinese_folded))
         if not n_cjk:
-            return 0.0
+            return 0.0, 0.0
         hit = 0
         covered: set[int] = set()
         for w in english_words:
@@ -116,11 +118,21 @@ class Lexicon:
                     hit += 1
                     covered.update(range(at, at + len(g)))
                     break
-        return 0.5 * hit / len(english_words) + 0.5 * len(covered) / n_cjk
+        return hit / len(english_words), len(covered) / n_cjk
+
+    def pair_score(self, english_words: list[str], chinese_folded: str) -> float:
+        """Evidence in [0, 1] that an English text (its :func:`words`) and a folded Chinese
+        text say the same: the mean of the two :meth:`pair_shares`."""
+        w, c = self.pair_shares(english_words, chinese_folded)
+        return 0.5 * w + 0.5 * c
 
     def score(self, query: str, text: str) -> float:
-        """:meth:`pair_score` of a query and a text in the other language (either way
-        round); 0 when both or neither have Chinese characters."""
+        """The evidence for a query and a text in the other language; 0 when both or
+        neither have Chinese characters.  For an English query it is :meth:`pair_score`
+        (the English words are the query's, the same for every candidate).  For a Chinese
+        query the English words are each candidate's, and a short candidate whose one word
+        the list knows would count fully while it covers part of the query ("Biology" → 物学
+        in 植物学, botany); so the weaker of the two shares counts."""
         return _score(self, query, text)
 
 
@@ -138,4 +150,6 @@ def _score(lex: Lexicon, query: str, text: str) -> float:
         return 0.0
     en, zh = (t, q) if qz else (q, t)
     assert isinstance(en, list) and isinstance(zh, str)
+    if qz:
+        return min(lex.pair_shares(en, zh))
     return lex.pair_score(en, zh)

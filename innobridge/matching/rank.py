@@ -546,7 +546,7 @@ class SearchIndex:
         n = np.fromiter((len(v) for v in vecs), np.int64, len(vecs))
         sims = np.concatenate(vecs) @ qv
         best = np.maximum.reduceat(sims, np.concatenate([[0], np.cumsum(n)[:-1]]))
-        lex = self.lexicon() if so.lexicon_weight else None
+        lex = self.lexicon() if so.term_weight(qgroup == "zh") else None
         ev: np.ndarray | float = 0.0
         if lex is not None:
             ev = np.array(
@@ -554,7 +554,7 @@ class SearchIndex:
                 np.float64,
             )
         out = np.array(score, np.float64)
-        out[top] = so.blend(out[top], best.astype(np.float64), ev)
+        out[top] = so.blend(out[top], best.astype(np.float64), ev, qgroup == "zh")
         return out
 
     def second_vectors(self, doc_ids: Sequence[str]) -> list[np.ndarray]:

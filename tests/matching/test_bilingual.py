@@ -39,6 +39,15 @@ def test_pair_score_counts_words_and_characters_covered():
     assert lex.score("magnetic field", "electric field") == 0.0
 
 
+def test_a_chinese_query_counts_the_weaker_of_the_two_shares():
+    lex = Lexicon({"biology": ["物学", "生物学"], "magnetic": ["磁"], "field": ["场"]})
+    # "Biology" has its one word translated but covers 2 of 植物学's 3 characters (botany)
+    assert lex.pair_shares(["biology"], "植物学") == pytest.approx((1.0, 2 / 3))
+    assert lex.score("植物学", "Biology") == pytest.approx(2 / 3)  # min, not the mean 5/6
+    assert lex.score("Biology", "植物学") == pytest.approx(5 / 6)  # an English query: mean
+    assert lex.score("磁场", "magnetic field") == pytest.approx(1.0)
+
+
 def test_the_shipped_table_is_documented():
     lex = Lexicon.load()
     assert lex is not None and len(lex.table) > 1000

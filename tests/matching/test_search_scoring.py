@@ -91,7 +91,9 @@ def _index(second: bool, aggregation: str = "mean", cache_dir: Any = None) -> Se
     # cross-language offsets, so the calibration's bonus takes part in the scores
     idx.centering = LanguageCentering({}, {("en", "zh"): 0.04, ("zh", "en"): 0.07})
     if second:
-        idx.second = SecondOpinion("oracle", 0.5, -0.1, top_k=40, lexicon_weight=0.1)
+        idx.second = SecondOpinion(
+            "oracle", 0.5, -0.1, top_k=40, lexicon_weight=0.1, lexicon_weight_zh=0.05
+        )
         idx._second_embedder = Oracle()
         idx._lexicon = Lexicon({"protein": ["蛋白"], "spectrometer": ["光谱仪"], "deep": ["深度"]})
     idx.add(_docs())
@@ -136,12 +138,13 @@ def reference_search(
         top = [i for i, x in enumerate(scored[: so.top_k]) if qgroup not in idx._groups[x[1]]]
         if top:
             q2 = text_vectors([query], emb, None)[0]
-            lexicon = idx._lexicon if so.lexicon_weight else None
+            zh = qgroup == "zh"
+            lexicon = idx._lexicon if so.term_weight(zh) else None
             for i in top:
                 texts = idx.docs[scored[i][1]].texts
                 best = float((text_vectors(texts, emb, None) @ q2).max())
                 ev = max(lexicon.score(query, t) for t in texts) if lexicon else 0.0
-                blended = so.blend(np.asarray(scored[i][0]), np.asarray(best), ev)
+                blended = so.blend(np.asarray(scored[i][0]), np.asarray(best), ev, zh)
                 scored[i] = (float(blended), *scored[i][1:])
             scored.sort(key=lambda x: (-x[0], x[1]))
     return [(c, s, d, lx) for s, c, d, lx in scored[:top_k]]

@@ -92,6 +92,36 @@ def test_calibration_round_trip_keeps_the_lexicon_weight(tmp_path, monkeypatch):
     assert so.blend(np.array([0.4]), np.array([0.6]), 0.5)[0] == pytest.approx(0.45 + 0.1)
 
 
+def test_the_term_list_weight_depends_on_the_querys_language(tmp_path, monkeypatch):
+    monkeypatch.setattr(SecondOpinion, "file_for", staticmethod(lambda m: tmp_path / "x.json"))
+    so = SecondOpinion("oracle", 0.5, 0.0, 500, 0.3, lexicon_weight_zh=0.05)
+    so.save("m")
+    assert SecondOpinion.for_model("m") == so
+    s, u = np.array([0.4]), np.array([0.6])
+    assert so.blend(s, u, 1.0)[0] == pytest.approx(0.5 + 0.3)
+    assert so.blend(s, u, 1.0, chinese_query=True)[0] == pytest.approx(0.5 + 0.05)
+    # without a weight of its own a Chinese query takes the one weight
+    assert SecondOpinion("o", 0.5, 0.0, 500, 0.3).term_weight(True) == 0.3
+
+
+def test_a_chinese_query_gets_the_term_lists_evidence_at_its_own_weight():
+    lexicon = Lexicon({"spectrometer": ["光谱仪"]})
+    docs = [Document("en-a", ["spectrometer"]), Document("en-b", ["thermometer"])]
+
+    def scores(so: SecondOpinion) -> dict[str, float]:
+        idx = SearchIndex(FakeEmbedder())
+        idx.second = so
+        idx._second_embedder = Oracle()
+        idx._lexicon = lexicon
+        idx.add(docs)
+        return {h.id: h.score for h in idx.search("光譜儀", 2)}
+
+    base = scores(SecondOpinion("oracle", 0.5, 0.0, 10, 0.0))
+    got = scores(SecondOpinion("oracle", 0.5, 0.0, 10, 0.3, lexicon_weight_zh=0.1))
+    assert got["en-a"] == pytest.approx(base["en-a"] + 0.1, abs=1e-5)  # evidence 1.0 x 0.1
+    assert got["en-b"] == pytest.approx(base["en-b"], abs=1e-5)  # no evidence
+
+
 def test_a_short_query_gathers_as_many_candidates_as_the_second_opinion_rescores():
     idx = SearchIndex(FakeEmbedder())
     idx.second = SecondOpinion("oracle", 0.5, 0.0, top_k=300)
@@ -118,4 +148,6 @@ def test_the_shipped_e5_calibration_counts_the_term_list():
 
     so = SecondOpinion.for_model(E5Embedder().name)
     assert so is not None and so.lexicon_weight > 0 and so.top_k >= 200
+    # the term list speaks less for a Chinese query (the topic set's recalls, issue 16)
+    assert so.lexicon_weight_zh is not None and 0 < so.lexicon_weight_zh < so.lexicon_weight
     assert Lexicon.load() is not None
