@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from innobridge.core.caching import public_generation
 from innobridge.core.language import display_chinese, script_for_language
 from innobridge.facilities import selectors as facilities_selectors
 from innobridge.funding import selectors as funding_selectors
@@ -55,8 +56,9 @@ def _call_title(call: Any) -> str:
 
 
 # The public overview is the same for every visitor of one language: it is kept this many
-# seconds in the cache (per process), so the busiest page does not count the whole
-# directory and the publications table for every request. Nothing personal is in it.
+# seconds in the shared cache, so the busiest page does not count the whole directory and
+# the publications table for every request, and dropped with the public pages when the
+# data they show changes (core/caching.py, the public generation). Nothing personal is in it.
 OVERVIEW_CACHE_SECONDS = 60
 
 
@@ -64,7 +66,7 @@ def public_overview(limit: int = 5) -> dict[str, Any]:
     """Open calls (soonest deadline first), a few facilities, and the directory's counts
     with the regions that have anything in them (cached for ``OVERVIEW_CACHE_SECONDS``,
     per language: call titles are shown in the reader's)."""
-    key = f"dashboard:public_overview:{translation.get_language()}:{limit}"
+    key = f"dashboard:public_overview:{public_generation()}:{translation.get_language()}:{limit}"
     overview = cache.get(key)
     if overview is None:
         overview = _public_overview(limit)
@@ -249,6 +251,7 @@ def transfer_enterprise_panel(user: Any) -> Panel | None:
     )
 
 
-def my_profile(user: Any) -> Any:
-    """The user's researcher profile, if any (its partner search is the "new matches")."""
-    return getattr(user, "researcher_profile", None)
+def my_profile(user: Any) -> str:
+    """The address of the user's researcher profile, or "" (its partner search is the "new
+    matches"); kept per person in the shared cache, as for the header's link."""
+    return people_selectors.own_profile_url(user)

@@ -167,6 +167,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
+# One cache shared by every server process on this machine (``innobridge serve --workers N``):
+# files in VAR_DIR/cache (or INNOBRIDGE_CACHE_DIR), written atomically, so what one process
+# stores or deletes the others see at once. It holds the signed-in sessions (in front of the
+# database), the public pages' rendered parts and each person's header counters (see
+# core/caching.py: keys per language and per person, emptied on writes, short lifetimes).
+# Several machines behind one proxy need a cache all of them reach (a shared directory, or
+# another Django cache backend in their settings).
+CACHE_DIR = Path(os.environ.get("INNOBRIDGE_CACHE_DIR", VAR_DIR / "cache"))
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CACHE_DIR),
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+    }
+}
+# Sessions are read from the shared cache and written through to the database: a signed-in
+# page no longer reads django_session, and a log-out (which deletes both) ends the session in
+# every process at once.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.Person"
 

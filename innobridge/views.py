@@ -9,12 +9,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 
 from innobridge import dashboard
+from innobridge.core.caching import public_page
 
 
+@public_page("home")
 def home(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = dashboard.public_overview()
+    # Read only when the page's public part is rendered (it is kept rendered per language).
+    context: dict[str, Any] = {"overview": SimpleLazyObject(dashboard.public_overview)}
     if request.user.is_authenticated:
         context["panels"] = dashboard.my_work(request.user)
         context["profile"] = dashboard.my_profile(request.user)

@@ -21,6 +21,32 @@ def pytest_configure(config: pytest.Config) -> None:
 
     config.pluginmanager.register(AuditRecorder(config), "innobridge-audit-recorder")
     _static_files_from_the_source()
+    _own_cache_directory()
+
+
+_CACHE_DIRS: list[str] = []
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import shutil
+
+    for location in _CACHE_DIRS:
+        shutil.rmtree(location, ignore_errors=True)
+
+
+def _own_cache_directory() -> None:
+    """The shared cache (a FileBasedCache, as in production) lives in a directory of this
+    test run's own, so two runs (SQLite and PostgreSQL, or a developer's server) never
+    empty or read each other's entries."""
+    import tempfile
+
+    from django.conf import settings
+
+    location = tempfile.mkdtemp(prefix="innobridge-test-cache-")
+    _CACHE_DIRS.append(location)
+    settings.CACHES = {
+        alias: {**config, "LOCATION": location} for alias, config in settings.CACHES.items()
+    }
 
 
 def _static_files_from_the_source() -> None:

@@ -12,3 +12,7 @@ class CoreConfig(AppConfig):
         from innobridge.core.admin import autocomplete_large_relations
 
         autocomplete_large_relations()
+
+        from innobridge.core import caching
+
+        caching.connect()  # the receivers that empty the shared cache's entries on writes

@@ -4,6 +4,16 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import lazy
+
+
+def _public_generation() -> str:
+    from innobridge.core.caching import public_generation
+
+    return public_generation()
+
+
+_lazy_public_generation = lazy(_public_generation, str)
 
 
 @functools.cache
@@ -30,4 +40,17 @@ def site(request: HttpRequest) -> dict[str, Any]:
             items.append(
                 {"url": url, "label": label, "active": url != "/" and path.startswith(url)}
             )
-    return {"INNOBRIDGE_DEMO": settings.INNOBRIDGE_DEMO, "NAVIGATION": items}
+    context = {
+        "INNOBRIDGE_DEMO": settings.INNOBRIDGE_DEMO,
+        "NAVIGATION": items,
+        # For {% cache %} fragments of public data: changes whenever that data does
+        # (core/caching.py); read from the cache only when a template uses it.
+        "PUBLIC_GENERATION": _lazy_public_generation(),
+    }
+    if getattr(request, "csrf_placeholder", False):
+        # A page rendered for the shared cache (core.caching.public_page): each visitor's
+        # own token replaces this when the page is sent.
+        from innobridge.core.caching import CSRF_PLACEHOLDER
+
+        context["csrf_token"] = CSRF_PLACEHOLDER
+    return context

@@ -31,7 +31,12 @@ def can_act_as(user: Any, role: str) -> bool:
         return True
     cache = getattr(user, "_role_cache", None)
     if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))
+        from innobridge.core.caching import person_fact
+
+        # Kept in the shared cache per person (emptied when their groups change).
+        cache = set(
+            person_fact(user.pk, "roles", lambda: list(user.groups.values_list("name", flat=True)))
+        )
         user._role_cache = cache
     return role in cache
 

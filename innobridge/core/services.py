@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from .audit import CoreAction
+from .caching import forget_person_facts
 from .models import AuditEvent, Currency, ExchangeRate, Notice, PersonalDataView
 
 
@@ -200,4 +201,6 @@ def mark_notices_read(
         qs = qs.filter(source=source)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=timezone.now())
+    count = qs.update(read_at=timezone.now())
+    forget_person_facts(actor.pk)  # the header's unread count (an update sends no signal)
+    return count

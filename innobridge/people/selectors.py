@@ -16,7 +16,9 @@ from django.db.models import (
     Value,
     When,
 )
+from django.urls import reverse
 
+from innobridge.core.caching import person_fact
 from innobridge.core.figures import Dim, Row, grouped, region_label
 from innobridge.core.language import fold, to_script
 from innobridge.core.models import Notice, Region
@@ -469,7 +471,15 @@ def has_two_factor(person: Any) -> bool:
 
     if not getattr(person, "is_authenticated", False):
         return False
-    return TOTPDevice.objects.filter(user_id=person.pk, confirmed=True).exists()
+    # Read on every signed-in request: kept in the shared cache, emptied when a device of
+    # the person is saved or deleted (core/caching.py).
+    return bool(
+        person_fact(
+            person.pk,
+            "two_factor",
+            lambda: TOTPDevice.objects.filter(user_id=person.pk, confirmed=True).exists(),
+        )
+    )
 
 
 def recovery_codes_left(person: Any) -> int:
@@ -577,10 +587,31 @@ def contact_choices(user: Any) -> list[Any]:
     return sorted(people, key=lambda p: str(p).casefold())
 
 
+def own_profile_url(user: Any) -> str:
+    """The address of ``user``'s researcher profile, or "" (none, or not signed in)."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+
+    def compute() -> str:
+        pk = ResearcherProfile.objects.filter(person_id=user.pk).values_list("pk", flat=True)
+        found = pk.first()
+        return reverse("people:researcher", args=[found]) if found is not None else ""
+
+    return str(person_fact(user.pk, "profile_url", compute))
+
+
 def unread_notice_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+    # The header's count on every signed-in page: kept in the shared cache, emptied when a
+    # notice of the person is created, deleted or marked read (core/caching.py).
+    return int(
+        person_fact(
+            user.pk,
+            "unread_notices",
+            lambda: Notice.objects.filter(recipient=user, read_at__isnull=True).count(),
+        )
+    )
 
 
 def notices_of(user: Any) -> Any:

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from innobridge.core.caching import forget_person_facts
+
 from .models import Authorship, Publication, ResearcherProfile
 
 
@@ -33,6 +35,8 @@ def _enqueue(profile_ids: set[int]) -> None:
 @receiver(post_delete, sender=ResearcherProfile)
 def _profile_changed(sender: Any, instance: ResearcherProfile, **kwargs: Any) -> None:
     _enqueue({instance.pk})
+    # The header's "My profile" link (kept per person in the shared cache).
+    forget_person_facts(instance.person_id)
 
 
 @receiver(post_save, sender=Publication)

@@ -17,6 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 
+from innobridge.core.caching import public_page
 from innobridge.core.forms import ActionForm, apply_service_errors
 from innobridge.core.models import Region
 from innobridge.core.permissions import Role, can_act_as
@@ -159,6 +160,7 @@ def _is_htmx_partial(request: HttpRequest) -> bool:
     )
 
 
+@public_page("people.researchers")
 def researcher_list(request: HttpRequest) -> HttpResponse:
     filters = _researcher_filters(request)
     qs = selectors.search_researchers(request.user, **filters).annotate(

@@ -124,3 +124,33 @@ def test_static_files_are_served_on_the_first_production_start(
         body = b"".join(app(environ, start_response))
     assert seen["status"].startswith("200"), seen
     assert b"{" in body  # CSS
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collection_restored() -> Any:
+    """``serve`` tunes the collector of the process it runs in: not the test run's."""
+    import gc
+
+    before = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*before)
+
+
+def test_serve_freezes_what_it_loaded_and_collects_less_often(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    from innobridge.core.management.commands import serve
+
+    captured: dict[str, Any] = {}
+    monkeypatch.setattr(
+        "waitress.serve",
+        lambda app, **kw: captured.update(
+            threshold=gc.get_threshold(), frozen=gc.get_freeze_count()
+        ),
+    )
+    call_command("serve", "--no-collectstatic", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert captured["threshold"] == serve.GC_THRESHOLDS
+    assert captured["frozen"] > 10_000  # Django and the apps, out of the collector's sight

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from innobridge.core import caching
 from innobridge.funding.models import Call, Funder, Scheme
 
 BADGE = 'data-testid="demo-badge"'
@@ -19,6 +20,9 @@ def test_demo_call_scheme_and_funders_carry_the_badge(client, world, lang):
     Call.objects.filter(pk=world.call.pk).update(is_demo=True)
     Scheme.objects.filter(pk=world.call.scheme_id).update(is_demo=True)
     Funder.objects.update(is_demo=True)
+    # update() sends no signal: the anonymous page cached above would show it within a
+    # minute (core/caching.py); here it is dropped at once.
+    caching.forget_public_fragments()
     page = client.get(world.call.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=lang).content.decode()
     # the call, its scheme and its two funders
     assert page.count(BADGE) == 4 and LABEL[lang] in page

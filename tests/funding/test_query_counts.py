@@ -73,3 +73,30 @@ def test_the_call_management_page_does_not_read_per_proposal_and_funder(world, s
     )
     assert _reads_of(three, "funding_callside") == 1
     assert len(three) - len(one) <= 2 * 3, "\n".join(three)
+
+
+def test_the_public_calls_list_reads_sides_and_criteria_once_for_all_calls(world: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client = Client()
+    _response, one = _get(client, "/api/funding/calls")
+    now = timezone.now()
+    for n in range(2):
+        services.create_call(
+            world.hk_officer,
+            world.scheme,
+            title=f"Another call {n}",
+            opens_at=now - dt.timedelta(days=1),
+            closes_at=now + dt.timedelta(days=20),
+            sides=[
+                {"funder": world.hk_funder, "budget": "1000000", "project_cap": "500000"},
+                {"funder": world.cn_funder, "budget": "1000000", "project_cap": "500000"},
+            ],
+        )
+    response, three = _get(client, "/api/funding/calls")
+    assert len(response.json()) == 3
+    assert len(three) == len(one)  # not per call
+    assert _reads_of(three, "funding_callside") == 1
+    assert [s["side"] for s in response.json()[0]["sides"]] == ["CN", "HK"]

@@ -4,6 +4,7 @@ tests/matching)."""
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -499,3 +500,70 @@ def test_quotes_and_terms_in_the_ui_script(
     assert shown in results
     if hidden:
         assert hidden not in results
+
+
+def test_cached_hits_keep_each_readers_actions_and_follow_changes(world, client):
+    """A hit's public part is rendered once per language and kept in the shared cache (issue
+    #17); the contact buttons are the reader's own, and a change to a profile shows at once."""
+    from django.core.cache import cache
+
+    query = {"q": "protein structure", "region": ["HK", "CN"]}
+    peer = world["hk_peer"]
+    client.force_login(world["me"].person)
+    first = client.get("/people/partners/", query).content.decode()
+    assert 'data-testid="request-intro"' in first
+    assert _cached_hits(cache) >= 2
+
+    # Another reader, same query: their own buttons (nobody's shortlist leaks), not the hit
+    # of themselves, and the other researcher's hit served from the cache.
+    from innobridge.people import services
+
+    other = Client()
+    other.force_login(peer.person)
+    services.add_to_shortlist(peer.person, world["protein"].person)
+    theirs = other.get("/people/partners/", query).content.decode()
+    assert 'data-testid="on-shortlist"' in theirs
+    mine = client.get("/people/partners/", query).content.decode()
+    assert 'data-testid="on-shortlist"' not in mine
+
+    # The cached buttons carry each reader's own CSRF token: the shortlist form posts.
+    from innobridge.core.caching import CSRF_PLACEHOLDER
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(world["me"].person)
+    page = strict.get("/people/partners/", query).content.decode()
+    assert CSRF_PLACEHOLDER not in page + theirs + mine
+    form = re.search(
+        r'<form method="post" action="([^"]+)" class="inline-form">\s*'
+        r'<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)">',
+        page,
+    )
+    assert form is not None
+    added = strict.post(form.group(1), {"csrfmiddlewaretoken": form.group(2), "next": "/"})
+    assert added.status_code == 302
+
+    # A renamed researcher shows renamed at once (the public generation changed).
+    person = world["protein"].person
+    person.display_name = "Renamed Biologist"
+    person.save()
+    assert "Renamed Biologist" in client.get("/people/partners/", query).content.decode()
+
+    # Each language has its own hits and form.
+    client.post("/i18n/setlang/", {"language": "zh-hant"})
+    chinese = client.get("/people/partners/", query).content.decode()
+    assert "蛋白質結構預測" in chinese and "蛋白质结构预测" not in chinese
+
+
+def _cached_hits(cache: Any) -> int:
+    """How many rendered hits the shared cache (a FileBasedCache) holds."""
+    import glob
+    import pickle
+    import zlib
+
+    count = 0
+    for path in glob.glob(f"{cache._dir}/*.djcache"):
+        with open(path, "rb") as f:
+            pickle.load(f)  # the expiry
+            value = pickle.loads(zlib.decompress(f.read()))
+        count += isinstance(value, str) and "data-level=" in value
+    return count

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from innobridge.core.caching import public_page
 from innobridge.core.schemas import DATE_MAX, DATE_MIN
 
 from .. import matching, permissions, selectors
@@ -27,6 +28,7 @@ from ..models import (
 from .common import HKT
 
 
+@public_page("facilities.catalogue")
 def home(request: HttpRequest) -> HttpResponse:
     """The catalogue: filters and "describe your need"."""
     opts = selectors.catalogue_filters()
@@ -181,6 +183,7 @@ def booking_initial(request: HttpRequest) -> dict[str, Any]:
     return initial
 
 
+@public_page("facilities.resource")
 def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     resource = get_object_or_404(
         Resource.objects.select_related("facility__organisation"), pk=pk, is_active=True

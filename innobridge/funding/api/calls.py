@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -33,7 +34,15 @@ router = Router(tags=["funding"])
 
 @router.get("/calls", response=list[CallOut])
 def list_calls(request: HttpRequest) -> list[dict[str, Any]]:
-    return [call_out(c) for c in selectors.visible_calls(request.user)]
+    # Schemes, sides (with funders) and criteria read once for the whole list.
+    calls = (
+        selectors.visible_calls(request.user)
+        .select_related("scheme")
+        .prefetch_related(
+            Prefetch("sides", queryset=CallSide.objects.select_related("funder")), "criteria"
+        )
+    )
+    return [call_out(c) for c in calls]
 
 
 @router.get("/calls/{call_id}", response={200: CallOut, **PUBLIC_ERRORS})

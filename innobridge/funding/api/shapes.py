@@ -59,7 +59,7 @@ def call_out(c: Call) -> dict[str, Any]:
                 "max_reviewer_load": s.max_reviewer_load,
                 "funder_is_demo": s.funder.is_demo,
             }
-            for s in c.sides.select_related("funder").order_by("side")
+            for s in sorted(selectors.call_sides(c), key=lambda side: side.side)
         ],
         "criteria": [
             {

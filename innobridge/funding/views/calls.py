@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from innobridge.core.caching import public_page
 from innobridge.core.forms import apply_service_errors
 from innobridge.core.permissions import Role, can_act_as
 from innobridge.people.models import Person
@@ -49,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "funding/home.html", ctx)
 
 
+@public_page("funding.call")
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(selectors.visible_calls(request.user), pk=pk)
     return render(

@@ -5,11 +5,17 @@ a proposal") come through ``innobridge.core.hooks.person_actions``."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django import template
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
+from innobridge.core.caching import CSRF_PLACEHOLDER
 from innobridge.core.hooks import person_actions
 from innobridge.core.models import Region
 
@@ -18,10 +24,36 @@ from .. import permissions, selectors
 register = template.Library()
 
 
-@register.inclusion_tag("people/partials/contact_actions.html", takes_context=True)
-def contact_actions(
-    context: template.Context, person: Any, compact: bool = False
-) -> dict[str, Any]:
+@register.simple_tag(takes_context=True)
+def contact_actions(context: template.Context, person: Any, compact: bool = False) -> str:
+    """The contact buttons. A search hit's (``compact``) are rendered once per language for
+    each combination of what decides them — the person, whether the reader has them on
+    their shortlist, the other apps' actions, the page's address — and kept in the shared
+    cache with a placeholder for the reader's CSRF token (issue #17: a search page shows 20)."""
+    data = _contact_actions(context, person, compact)
+    request = context.get("request")
+    if not (compact and data.get("relation") is not None and request is not None):
+        return render_to_string(CONTACT_ACTIONS, data)
+    signature = (
+        translation.get_language(),
+        person.pk,
+        data["relation"]["shortlisted"],
+        [(a.key, str(a.label), a.url) for a in data["extra"]],
+        data["next"],
+    )
+    digest = hashlib.sha256(repr(signature).encode("utf-8", "surrogatepass")).hexdigest()
+    key = f"people:contact_actions:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(CONTACT_ACTIONS, {**data, "csrf_token": CSRF_PLACEHOLDER})
+        cache.set(key, html, 300)
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, str(data["csrf_token"])))
+
+
+CONTACT_ACTIONS = "people/partials/contact_actions.html"
+
+
+def _contact_actions(context: template.Context, person: Any, compact: bool) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
     signed_in = bool(getattr(user, "is_authenticated", False))
@@ -46,6 +78,14 @@ def contact_actions(
         result["relation"] = selectors.relationship(user, person)
     result["extra"] = person_actions(user, person)
     return result
+
+
+@register.simple_tag(takes_context=True)
+def my_profile_url(context: template.Context) -> str:
+    """The signed-in person's researcher profile's address ("" without one), for the
+    header on every page: kept per person in the shared cache (core/caching.py)."""
+    request = context.get("request")
+    return selectors.own_profile_url(getattr(request, "user", None))
 
 
 @register.simple_tag(takes_context=True)
