@@ -88,6 +88,11 @@ def run(idx: SearchIndex, topics: list[dict], subsets: dict[str, set[str]]) -> d
                 ids = [h.id for h in idx.search_vector(t[a], qv[(tid, a)], 10, filters)]
                 target = f"{tid}:{b}"
                 ranks[name][tid] = ids.index(target) + 1 if target in ids else 999
+    return recalls(ranks, subsets)
+
+
+def recalls(ranks: dict[str, dict[str, int]], subsets: dict[str, set[str]]) -> dict:
+    """{subset: {setting: {recall@1, recall@10, n}}} from each setting's rank per topic."""
     out: dict[str, dict] = {}
     for sname, members in subsets.items():
         out[sname] = {}

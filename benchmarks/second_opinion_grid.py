@@ -146,17 +146,7 @@ def topic_figures(recs: list[dict], rule: Rule, subsets: dict[str, set[str]]) ->
     ranks: dict[str, dict[str, int]] = {}
     for r in recs:
         ranks.setdefault(r["name"], {})[r["topic"]] = replay_rank(r, rule)
-    out: dict[str, Any] = {}
-    for sname, members in subsets.items():
-        out[sname] = {}
-        for name, per in ranks.items():
-            rs = [k for tid, k in per.items() if tid in members]
-            out[sname][name] = {
-                "recall@1": round(sum(k == 1 for k in rs) / len(rs), 4),
-                "recall@10": round(sum(k <= 10 for k in rs) / len(rs), 4),
-                "n": len(rs),
-            }
-    return out
+    return cl.recalls(ranks, subsets)
 
 
 # ------------------------------------------------------------------ rules
