@@ -213,11 +213,13 @@ class EmbeddingCache:
             found.update(read)
         return found
 
-    def put_many(self, items: Sequence[tuple[bytes, np.ndarray]]) -> None:
+    def put_many(self, items: Sequence[tuple[bytes, np.ndarray]], persist: bool = True) -> None:
+        """Store the vectors: in SQLite and memory, or in memory only with ``persist=False``."""
         rows = [(k, np.asarray(v, np.float32).tobytes()) for k, v in items]
         with self._lock:
-            self._db.executemany("INSERT OR REPLACE INTO emb (k, v) VALUES (?, ?)", rows)
-            self._db.commit()
+            if persist:
+                self._db.executemany("INSERT OR REPLACE INTO emb (k, v) VALUES (?, ?)", rows)
+                self._db.commit()
             self._remember([(k, np.frombuffer(b, dtype=np.float32).copy()) for k, b in rows])
 
     def __len__(self) -> int:
@@ -245,9 +247,7 @@ class MemoryWrites:
         return self.cache.get_many(keys)
 
     def put_many(self, items: Sequence[tuple[bytes, np.ndarray]]) -> None:
-        vecs = [(k, np.asarray(v, np.float32).copy()) for k, v in items]
-        with self.cache._lock:
-            self.cache._remember(vecs)
+        self.cache.put_many(items, persist=False)
 
 
 class VectorCache(Protocol):
