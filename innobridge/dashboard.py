@@ -21,7 +21,7 @@ from innobridge.core.caching import public_generation
 from innobridge.core.language import display_chinese, script_for_language
 from innobridge.facilities import selectors as facilities_selectors
 from innobridge.funding import selectors as funding_selectors
-from innobridge.funding.models import AssignmentStatus, InvitationStatus, ProposalState
+from innobridge.funding.models import AssignmentStatus, ProposalState
 from innobridge.people import selectors as people_selectors
 from innobridge.transfer import selectors as transfer_selectors
 
@@ -37,6 +37,11 @@ class Item:
     note: str = ""
     when: dt.datetime | dt.date | None = None
     urgent: bool = False
+
+    @property
+    def when_is_date(self) -> bool:
+        """A day (a report's due date), shown without a time (a time format fails on it)."""
+        return isinstance(self.when, dt.date) and not isinstance(self.when, dt.datetime)
 
 
 @dataclass
@@ -104,7 +109,13 @@ def my_work(user: Any, *, now: dt.datetime | None = None) -> list[Panel]:
     today = timezone.localdate(now)
     panels: list[Panel] = []
 
-    proposals = list(funding_selectors.my_proposals(user)[:20])
+    # Each panel reads only the rows and columns it shows (issue #17: the busiest
+    # signed-in page; tests/test_dashboard_queries.py bounds its reads).
+    proposals = list(
+        funding_selectors.my_proposals(user).only(
+            "id", "state", "title_en", "title_zh", "created_at", "call__id", "call__closes_at"
+        )[:20]
+    )
     drafts = [p for p in proposals if p.state == ProposalState.DRAFT]
     submitted = [p for p in proposals if p.state != ProposalState.DRAFT]
     if drafts or submitted:
@@ -121,11 +132,15 @@ def my_work(user: Any, *, now: dt.datetime | None = None) -> list[Panel]:
         ]
         panels.append(Panel("proposals", _("My proposals"), items, reverse("funding:home")))
 
-    reviews = [
-        a
-        for a in funding_selectors.my_assignments(user)
-        if a.status in (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
-    ]
+    reviews = list(
+        funding_selectors.my_assignments(user)
+        .filter(status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED])
+        .select_related(None)
+        .select_related("proposal")
+        .only(
+            "id", "status", "deadline", "proposal__id", "proposal__title_en", "proposal__title_zh"
+        )[:8]
+    )
     if reviews:
         panels.append(
             Panel(
@@ -148,11 +163,7 @@ def my_work(user: Any, *, now: dt.datetime | None = None) -> list[Panel]:
         )
 
     reports = []
-    for project in funding_selectors.visible_projects(user)[:20]:
-        if not project.proposal.members.filter(
-            person=user, status=InvitationStatus.ACCEPTED
-        ).exists():
-            continue
+    for project in funding_selectors.team_projects(user)[:20]:
         for m in project.milestones.all():
             if m.accepted_report() is None and m.due_date - today <= dt.timedelta(days=60):
                 reports.append(
@@ -167,8 +178,8 @@ def my_work(user: Any, *, now: dt.datetime | None = None) -> list[Panel]:
     if reports:
         panels.append(Panel("reports", _("Reports due"), reports[:8], reverse("funding:projects")))
 
-    bookings = facilities_selectors.my_bookings_by_state(user, now=now, limit=50)
-    if bookings.pending or bookings.upcoming:
+    bookings = facilities_selectors.my_open_bookings(user, now=now, limit=8)
+    if bookings:
         panels.append(
             Panel(
                 "bookings",
@@ -180,7 +191,7 @@ def my_work(user: Any, *, now: dt.datetime | None = None) -> list[Panel]:
                         b.get_status_display(),
                         b.starts_at,
                     )
-                    for b in (bookings.pending + bookings.upcoming)[:8]
+                    for b in bookings
                 ],
                 reverse("facilities:my_bookings"),
             )

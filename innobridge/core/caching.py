@@ -199,7 +199,15 @@ def _with_token(request: HttpRequest, body: str) -> str:
 # What is kept per person: the role names (core.permissions.can_act_as), whether two-factor
 # sign-in is on (people.selectors.has_two_factor), the unread notices (the header's count)
 # and their researcher profile's address (the header's "My profile").
-PERSON_FACTS = ("roles", "two_factor", "unread_notices", "profile_url")
+# Apps add their own facts with :func:`register_person_fact` (and empty them with
+# :func:`forget_person_facts` from their receivers), e.g. funding's "officer_funders".
+PERSON_FACTS = {"roles", "two_factor", "unread_notices", "profile_url"}
+
+
+def register_person_fact(name: str) -> None:
+    """Let an app keep ``name`` per person (emptied with the others by
+    :func:`forget_person_facts`); called from the app's ``ready()``."""
+    PERSON_FACTS.add(name)
 
 
 def _person_key(generation: str, person_id: Any, name: str) -> str:
@@ -221,7 +229,7 @@ def person_fact(person_id: Any, name: str, compute: Callable[[], Any]) -> Any:
 def _delete_person_facts(person_ids: tuple[Any, ...]) -> None:
     generation = _generation(PERSON_GENERATION_KEY)
     cache.delete_many(
-        [_person_key(generation, pk, name) for pk in person_ids for name in PERSON_FACTS]
+        [_person_key(generation, pk, name) for pk in person_ids for name in sorted(PERSON_FACTS)]
     )
 
 

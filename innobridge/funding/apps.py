@@ -11,5 +11,7 @@ class FundingConfig(AppConfig):
         from innobridge.core.hooks import register_person_action
 
         from .hooks import invite_to_proposal
+        from .permissions import connect_cache_receivers
 
+        connect_cache_receivers()
         register_person_action("funding.invite_to_proposal", invite_to_proposal)

@@ -26,6 +26,67 @@ from .models import (
     ReviewAssignment,
 )
 
+OFFICER_FUNDERS_FACT = "officer_funders"
+
+
+def officer_funder_ids(user: Any) -> frozenset[int]:
+    """The ids of the funders ``user`` is a programme officer of: asked several times by
+    every officer's page, so kept per person in the shared cache (core/caching.py) and
+    emptied when a funder's officers change (:func:`connect_cache_receivers`)."""
+    from innobridge.core.caching import person_fact
+
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    through = Funder.officers.through
+    return frozenset(
+        person_fact(
+            user.pk,
+            OFFICER_FUNDERS_FACT,
+            lambda: list(
+                through.objects.filter(person_id=user.pk).values_list("funder_id", flat=True)
+            ),
+        )
+    )
+
+
+def _officers_changed(sender: type[Any], instance: Any, **kwargs: Any) -> None:
+    from innobridge.core.caching import forget_all_person_facts, forget_person_facts
+
+    if not str(kwargs.get("action")).startswith("post_"):
+        return
+    if isinstance(instance, Funder):  # funder.officers.add(...), .remove(...), .clear()
+        pk_set = kwargs.get("pk_set")
+        if pk_set is None:
+            forget_all_person_facts()
+        else:
+            forget_person_facts(*pk_set)
+    else:  # from the person's side
+        forget_person_facts(instance.pk)
+
+
+def _funder_deleted(sender: type[Any], instance: Any, **kwargs: Any) -> None:
+    # its officers' rows go with it (no m2m signal); a later funder may reuse the id
+    from innobridge.core.caching import forget_all_person_facts
+
+    forget_all_person_facts()
+
+
+def connect_cache_receivers() -> None:
+    """Keep :func:`officer_funder_ids` in step with the officers (FundingConfig.ready)."""
+    from django.db.models.signals import m2m_changed, post_delete
+
+    from innobridge.core.caching import register_person_fact
+
+    register_person_fact(OFFICER_FUNDERS_FACT)
+    m2m_changed.connect(
+        _officers_changed,
+        sender=Funder.officers.through,
+        dispatch_uid="innobridge.funding.officer_funders",
+    )
+    post_delete.connect(
+        _funder_deleted, sender=Funder, dispatch_uid="innobridge.funding.officer_funders.funder"
+    )
+
 
 def can_act_for_funder(user: Any, funder: Funder) -> bool:
     """A programme officer of ``funder`` (or a superuser)."""
@@ -33,7 +94,7 @@ def can_act_for_funder(user: Any, funder: Funder) -> bool:
         return False
     if getattr(user, "is_superuser", False):
         return True
-    return funder.officers.filter(pk=user.pk).exists()
+    return funder.pk in officer_funder_ids(user)
 
 
 def require_act_for_funder(user: Any, funder: Funder) -> None:
@@ -49,7 +110,10 @@ def can_manage_call(user: Any, call: Call) -> bool:
         return True
     if not can_act_as(user, Role.PROGRAMME_OFFICER):
         return False
-    return call.sides.filter(funder__officers=user).exists()
+    funders = officer_funder_ids(user)
+    if "sides" in getattr(call, "_prefetched_objects_cache", {}):  # read once by the page
+        return any(cs.funder_id in funders for cs in call.sides.all())
+    return bool(funders) and call.sides.filter(funder_id__in=funders).exists()
 
 
 def require_manage_call(user: Any, call: Call) -> None:

@@ -5,6 +5,7 @@ SciPy)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,10 +24,19 @@ class Candidate:
 def best_portfolio(candidates: Sequence[Candidate], budgets: Sequence[Decimal]) -> list[int]:
     """Keys of the chosen candidates (exact optimum; ties broken towards fewer, earlier keys).
 
-    Costs are compared in whole cents, so the budget constraints hold exactly."""
+    Costs are compared in whole cents, so the budget constraints hold exactly. A pure
+    function of its arguments, so the last answers are remembered (the call management
+    page asks it on every view; the solver costs more than the rest of the portfolio)."""
+    return list(_best_portfolio(tuple(candidates), tuple(budgets)))
+
+
+@functools.lru_cache(maxsize=256)
+def _best_portfolio(
+    candidates: tuple[Candidate, ...], budgets: tuple[Decimal, ...]
+) -> tuple[int, ...]:
     cands = [c for c in candidates if c.score > 0]
     if not cands:
-        return []
+        return ()
     n, m = len(cands), len(budgets)
     cents = np.array([[int(c.costs[j] * 100) for j in range(m)] for c in cands], dtype=np.float64).T
     caps = np.array([int(b * 100) for b in budgets], dtype=np.float64)
@@ -40,5 +50,5 @@ def best_portfolio(candidates: Sequence[Candidate], budgets: Sequence[Decimal]) 
         bounds=Bounds(0, 1),
     )
     if res.x is None:
-        return []
-    return [cands[i].key for i in range(n) if res.x[i] > 0.5]
+        return ()
+    return tuple(cands[i].key for i in range(n) if res.x[i] > 0.5)

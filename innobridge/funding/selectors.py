@@ -258,7 +258,12 @@ def decisions_for(user: Any, proposal: Proposal) -> list[dict[str, Any]]:
 
 def ranking(call: Call, funder: Funder) -> list[dict[str, Any]]:
     """Proposals ranked by this funder's reviewers' weighted scores, with the spread."""
-    rows: list[dict[str, Any]] = []
+    return rankings(call, [funder])[funder.pk]
+
+
+def rankings(call: Call, funders: list[Funder]) -> dict[int, list[dict[str, Any]]]:
+    """:func:`ranking` for each of ``funders`` (by id), reading the proposals, the scores
+    and the decisions once for all of them (three reads, whatever the numbers)."""
     proposals = list(
         call.proposals.filter(
             state__in=[
@@ -270,47 +275,64 @@ def ranking(call: Call, funder: Funder) -> list[dict[str, Any]]:
         )
     )
     ids = [p.pk for p in proposals]
-    # every score and decision of the funder on these proposals in two reads, not two each
-    scores_of: dict[int, list[float]] = {}
-    for pid, score in Review.objects.filter(
-        assignment__proposal_id__in=ids, assignment__funder=funder, submitted_at__isnull=False
-    ).values_list("assignment__proposal_id", "weighted_score"):
-        scores_of.setdefault(pid, []).append(float(score))
+    funder_ids = [f.pk for f in funders]
+    scores_of: dict[tuple[int, int], list[float]] = {}
+    for fid, pid, score in Review.objects.filter(
+        assignment__proposal_id__in=ids,
+        assignment__funder_id__in=funder_ids,
+        submitted_at__isnull=False,
+    ).values_list("assignment__funder_id", "assignment__proposal_id", "weighted_score"):
+        scores_of.setdefault((fid, pid), []).append(float(score))
     decision_of = {
-        d.proposal_id: d for d in FunderDecision.objects.filter(proposal_id__in=ids, funder=funder)
+        (d.funder_id, d.proposal_id): d
+        for d in FunderDecision.objects.filter(proposal_id__in=ids, funder_id__in=funder_ids)
     }  # one per proposal and funder (a constraint)
-    for p in proposals:
-        scores = scores_of.get(p.pk, [])
-        rows.append(
-            {
-                "proposal": p,
-                "n": len(scores),
-                "mean": round(statistics.fmean(scores), 2) if scores else None,
-                "min": min(scores) if scores else None,
-                "max": max(scores) if scores else None,
-                "stdev": round(statistics.pstdev(scores), 2) if len(scores) > 1 else 0.0,
-                "decision": decision_of.get(p.pk),
-            }
-        )
-    rows.sort(key=lambda r: (-(r["mean"] if r["mean"] is not None else -1), r["proposal"].pk))
-    return rows
+    out: dict[int, list[dict[str, Any]]] = {}
+    for fid in funder_ids:
+        rows: list[dict[str, Any]] = []
+        for p in proposals:
+            scores = scores_of.get((fid, p.pk), [])
+            rows.append(
+                {
+                    "proposal": p,
+                    "n": len(scores),
+                    "mean": round(statistics.fmean(scores), 2) if scores else None,
+                    "min": min(scores) if scores else None,
+                    "max": max(scores) if scores else None,
+                    "stdev": round(statistics.pstdev(scores), 2) if len(scores) > 1 else 0.0,
+                    "decision": decision_of.get((fid, p.pk)),
+                }
+            )
+        rows.sort(key=lambda r: (-(r["mean"] if r["mean"] is not None else -1), r["proposal"].pk))
+        out[fid] = rows
+    return out
+
+
+def _combined(means_by_funder: dict[int, list[float]], sides: list[CallSide]) -> float:
+    means = [
+        statistics.fmean(means_by_funder[cs.funder_id])
+        for cs in sides
+        if means_by_funder.get(cs.funder_id)
+    ]
+    return round(statistics.fmean(means), 4) if means else 0.0
 
 
 def combined_score(proposal: Proposal) -> float:
     """The mean of each funder's mean weighted score (each side counts equally)."""
-    means = []
-    for cs in proposal.call.sides.all():
-        s = [
-            float(x)
-            for x in Review.objects.filter(
-                assignment__proposal=proposal,
-                assignment__funder=cs.funder,
-                submitted_at__isnull=False,
-            ).values_list("weighted_score", flat=True)
-        ]
-        if s:
-            means.append(statistics.fmean(s))
-    return round(statistics.fmean(means), 4) if means else 0.0
+    return combined_scores(list(proposal.call.sides.all()), [proposal])[proposal.pk]
+
+
+def combined_scores(sides: list[CallSide], proposals: list[Proposal]) -> dict[int, float]:
+    """:func:`combined_score` of each proposal (of one call, whose ``sides`` are given),
+    by id, in one read of the submitted reviews' scores."""
+    scores: dict[int, dict[int, list[float]]] = {p.pk: {} for p in proposals}
+    for pid, fid, score in Review.objects.filter(
+        assignment__proposal__in=[p.pk for p in proposals],
+        assignment__funder_id__in=[cs.funder_id for cs in sides],
+        submitted_at__isnull=False,
+    ).values_list("assignment__proposal_id", "assignment__funder_id", "weighted_score"):
+        scores[pid].setdefault(fid, []).append(float(score))
+    return {pid: _combined(by_funder, sides) for pid, by_funder in scores.items()}
 
 
 def suggested_portfolio(call: Call) -> dict[str, Any]:
@@ -318,14 +340,17 @@ def suggested_portfolio(call: Call) -> dict[str, Any]:
     score within every side's budget."""
     sides: list[CallSide] = call_sides(call)
     proposals = list(
-        call.proposals.filter(state__in=[ProposalState.PANEL, ProposalState.AWARDED]).order_by("pk")
+        call.proposals.filter(state__in=[ProposalState.PANEL, ProposalState.AWARDED])
+        .prefetch_related("budget_lines")
+        .order_by("pk")
     )
+    scores = combined_scores(sides, proposals)
     cands: list[Candidate] = []
     info: dict[int, dict[str, Any]] = {}
     for p in proposals:
         totals = side_totals(p)
         costs = tuple(totals[cs.side]["funder"] for cs in sides)
-        score = combined_score(p)
+        score = scores[p.pk]
         cands.append(Candidate(p.pk, score, costs))
         info[p.pk] = {"proposal": p, "score": score, "costs": costs}
     chosen = set(best_portfolio(cands, [cs.budget for cs in sides]))
@@ -350,6 +375,21 @@ def visible_projects(user: Any) -> QuerySet[Project]:
     q = Q(proposal__members__person=user, proposal__members__status=InvitationStatus.ACCEPTED)
     q |= Q(proposal__call__in=officer_calls(user))
     return Project.objects.filter(q).distinct().order_by("-start_date", "id")
+
+
+def team_projects(user: Any) -> QuerySet[Project]:
+    """Projects whose team ``user`` is an accepted member of (the reports are theirs to
+    file), newest first, with their milestones."""
+    if not _authed(user):
+        return Project.objects.none()
+    return (
+        Project.objects.filter(
+            proposal__members__person=user, proposal__members__status=InvitationStatus.ACCEPTED
+        )
+        .distinct()
+        .prefetch_related("milestones")
+        .order_by("-start_date", "id")
+    )
 
 
 def public_projects() -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from innobridge.core.permissions import Role, can_act_as
@@ -63,6 +63,28 @@ def my_bookings_by_state(
     out.pending.reverse()
     out.upcoming.reverse()
     return out
+
+
+def my_open_bookings(user: Any, *, now: dt.datetime | None = None, limit: int = 8) -> list[Booking]:
+    """The booker's requests waiting for a manager, then their approved bookings not yet
+    over, each soonest first — the first ``limit`` of them, in one read (the home page's
+    panel; :func:`my_bookings_by_state` splits all of them)."""
+    now = now or timezone.now()
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Booking.objects.filter(booker=user)
+        .filter(
+            Q(status=BookingStatus.REQUESTED) | Q(status=BookingStatus.APPROVED, ends_at__gt=now)
+        )
+        .select_related("resource")
+        .only("id", "status", "starts_at", "resource__id", "resource__name", "resource__name_zh")
+        .order_by(
+            Case(When(status=BookingStatus.REQUESTED, then=Value(0)), default=Value(1)),
+            "starts_at",
+            "id",
+        )[:limit]
+    )
 
 
 def calendar_feed_of(user: Any) -> CalendarFeed | None:

@@ -52,6 +52,7 @@ from .conflicts import (
 )
 from .decisions import (
     committed_amount,
+    committed_amounts,
     create_project,
     record_decision,
 )
@@ -123,6 +124,7 @@ __all__ = [
     "check_pdf",
     "clean_rubric",
     "committed_amount",
+    "committed_amounts",
     "create_call",
     "create_project",
     "create_proposal",

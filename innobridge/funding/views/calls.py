@@ -34,6 +34,7 @@ from ._helpers import act, act_on_form, bounce, person_named
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    my_funders = list(selectors.officer_funders(user).order_by("side", "name"))
     ctx = {
         "open_calls": selectors.open_calls(),
         "calls": selectors.visible_calls(user)[:20],
@@ -41,8 +42,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "my_assignments": selectors.my_assignments(user).exclude(status=AssignmentStatus.SUBMITTED),
         "officer_calls": selectors.officer_calls(user),
         "officer_schemes": selectors.officer_schemes(user),
-        "is_officer": selectors.officer_funders(user).exists(),
-        "my_funders": list(selectors.officer_funders(user).order_by("side", "name")),
+        "my_funders": my_funders,
+        "is_officer": bool(my_funders),
         "my_projects": selectors.visible_projects(user)[:20],
         "unread": selectors.unread_notifications(user).count(),
         "is_researcher": can_act_as(user, Role.RESEARCHER),

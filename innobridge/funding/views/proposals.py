@@ -3,6 +3,7 @@ screening, the panel and the decision."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -132,9 +133,14 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             cs for cs in sides if permissions.can_act_for_funder(request.user, cs.funder)
         ]
         ctx["officer_funders"] = [cs.funder for cs in officer_sides]
+        committed = (
+            services.committed_amounts(call, [cs.funder for cs in officer_sides])
+            if officer_sides
+            else {}
+        )
         for cs in officer_sides:  # what is left of the budget, beside the decision
             f: Any = cs.funder
-            f.budget_left = cs.budget - services.committed_amount(call, f)
+            f.budget_left = cs.budget - committed.get(cs.funder_id, Decimal(0))
             f.side_currency = cs.currency
             f.requested = totals.get(cs.side, {}).get("funder", 0)
         ctx["can_request_info"] = "request_info" in actions

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -48,7 +49,7 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
             services.open_info_request(p) if p.state == ProposalState.MORE_INFO else None
         )
     sides = selectors.call_sides(call)
-    assignments = (
+    assignments = list(
         ReviewAssignment.objects.filter(proposal__call=call)
         .exclude(status=AssignmentStatus.DECLINED)
         .select_related("proposal", "reviewer", "funder")
@@ -58,22 +59,26 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
         a.pk for a in assignments if ASSIGNMENT_FLOW.can(request.user, a, "remove")
     }  # the Remove buttons (the table: not yet accepted, an officer of its funder)
     pools = {cs.side: cs.funder.reviewer_pool.order_by("username") for cs in sides}
+    # every funder's ranking and commitments in a few reads for all of them (issue #17)
+    rankings = selectors.rankings(call, [cs.funder for cs in sides])
+    committed = services.committed_amounts(call)
     ctx = {
         "call": call,
         "proposals": proposals,
         "sides": sides,
         "assignments": assignments,
         "removable": removable,
-        "has_proposed": assignments.filter(status=AssignmentStatus.PROPOSED).exists(),
-        "outstanding": assignments.filter(
-            status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED],
-            proposal__state=ProposalState.IN_REVIEW,
-        ).count(),
+        "has_proposed": any(a.status == AssignmentStatus.PROPOSED for a in assignments),
+        "outstanding": sum(
+            1
+            for a in assignments
+            if a.status in (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
+            and a.proposal.state == ProposalState.IN_REVIEW
+        ),
         "now": timezone.now(),
         "pools": pools,
         "rankings": [
-            (cs, selectors.ranking(call, cs.funder), services.committed_amount(call, cs.funder))
-            for cs in sides
+            (cs, rankings[cs.funder_id], committed.get(cs.funder_id, Decimal(0))) for cs in sides
         ],
         "portfolio": selectors.suggested_portfolio(call),
         "obstacles": request.session.pop(f"funding_obstacles_{call.pk}", None),
