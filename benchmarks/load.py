@@ -273,6 +273,7 @@ class _Base(FastHttpUser):
 
     def get(self, path: str, name: str, **kwargs: Any) -> None:
         headers = {**PROXY_HEADERS, **kwargs.pop("headers", {})}
+        started = time.perf_counter()
         # Redirects are not followed: a page that sends the user to the log-in page (or
         # anywhere else) is a failure, not the log-in page's 200.
         with self.client.get(
@@ -281,6 +282,9 @@ class _Base(FastHttpUser):
             if r.status_code != 200:
                 where = (r.headers or {}).get("Location", "")
                 r.failure(f"HTTP {r.status_code}" + (f" to {where}" if where else ""))
+        seen = PER_USER.setdefault(id(self), [type(self).__name__, 0, 0.0])
+        seen[1] += 1
+        seen[2] += time.perf_counter() - started
 
     def login(self, username: str) -> None:
         page = self.client.get("/accounts/login/", name="log in", headers=PROXY_HEADERS)
@@ -442,6 +446,31 @@ def _percentiles(entry: Any) -> dict[str, Any]:
 
 WARMUP: dict[str, Any] = {}
 
+# Per simulated user (one keep-alive connection each, held by the server process that
+# accepted it): [class, requests, seconds waited] over the steady state. The spread of
+# the users' mean latencies shows how evenly the server's processes share the load.
+PER_USER: dict[int, list[Any]] = {}
+
+
+def per_user_spread() -> dict[str, Any]:
+    """Each user class's users' mean latencies (ms): min, median, max, and how many
+    users; what makes one user wait longer than another of the same class is the queue
+    of the process holding their connection."""
+    by_class: dict[str, list[float]] = {}
+    for cls, n, waited in PER_USER.values():
+        if n:
+            by_class.setdefault(cls, []).append(1000 * waited / n)
+    out: dict[str, Any] = {}
+    for cls, means in sorted(by_class.items()):
+        means.sort()
+        out[cls] = {
+            "users": len(means),
+            "min_ms": round(means[0], 1),
+            "median_ms": round(means[len(means) // 2], 1),
+            "max_ms": round(means[-1], 1),
+        }
+    return out
+
 
 def run_load(
     host: str,
@@ -472,6 +501,7 @@ def run_load(
             log_in=_percentiles(env.stats.get("log in", "POST")),
         )
         env.stats.reset_all()
+        PER_USER.clear()
         if on_reset is not None:
             on_reset()
     gevent.spawn_later(seconds, runner.quit)
@@ -596,6 +626,7 @@ def main(argv: list[str] | None = None) -> int:
             "mix": {cls.__name__: cls.weight for cls in USERS},
             "partner_search": not args.without_partner_search,
             "warmup_excluded": WARMUP or None,
+            "per_user_mean_latency": per_user_spread(),
         },
         "machine": {
             "cpus": os.cpu_count(),

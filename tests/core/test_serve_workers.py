@@ -3,6 +3,7 @@ restarts a worker that dies and stops them all on SIGTERM."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import socket
@@ -31,6 +32,45 @@ def _children(pid: int) -> set[int]:
             if ppid == pid:
                 found.add(int(d.name))
     return found
+
+
+def _held_connections(pids: set[int], port: int) -> dict[int, int]:
+    """How many established TCP connections to ``port`` each process holds (Linux)."""
+    established = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == "01":
+            established.add(fields[9])  # the socket's inode
+    held = {}
+    for pid in pids:
+        links = [os.readlink(f) for f in Path(f"/proc/{pid}/fd").iterdir()]
+        held[pid] = sum(1 for link in links if link[8:-1] in established)
+    return held
+
+
+def test_a_worker_takes_connections_only_while_it_is_among_the_least_busy() -> None:
+    class FakeServer:
+        def __init__(self, connections: int) -> None:
+            self.active_channels = dict.fromkeys(range(connections))
+            self.open = True
+
+        def readable(self) -> bool:
+            return self.open
+
+    counts = [serve_cmd.NOT_ACCEPTING] * 2
+    busy, idle = FakeServer(3), FakeServer(1)
+    serve_cmd.balance_connections(busy, counts, 0)
+    serve_cmd.balance_connections(idle, counts, 1)
+    assert busy.readable()  # the other worker has not counted itself yet: no hold-back
+    assert idle.readable() and counts == [3, 1]
+    assert not busy.readable()  # 3 > 1 + 1
+    idle.active_channels.update(dict.fromkeys(range(1, 3)))
+    assert idle.readable() and busy.readable()  # 3 and 3
+    idle.open = False  # waitress's own reasons (closing, its connection limit) still count
+    assert not idle.readable()
+    counts[1] = serve_cmd.NOT_ACCEPTING  # a dead worker's slot never holds the others back
+    busy.active_channels.update(dict.fromkeys(range(3, 50)))
+    assert busy.readable()
 
 
 def _get(port: int) -> int:
@@ -79,6 +119,23 @@ def test_two_workers_serve_restart_and_stop(tmp_path: Path) -> None:
         os.kill(victim, signal.SIGKILL)  # a worker dies: the parent starts another
         _wait_for(lambda: len(_children(proc.pid) - {victim}) == 2)
         assert _get(port) == 200
+
+        # Keep-alive clients are shared out between the workers (the new one included):
+        # no worker holds more than two above the other.
+        now = _children(proc.pid)
+        clients = []
+        try:
+            for _ in range(10):
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                c.request("GET", "/healthz")
+                assert c.getresponse().read() is not None
+                clients.append(c)
+            held = _held_connections(now, port)
+            assert sum(held.values()) == 10, held
+            assert max(held.values()) - min(held.values()) <= 2, held
+        finally:
+            for c in clients:
+                c.close()
 
         proc.send_signal(signal.SIGTERM)  # stops the workers, then itself
         assert proc.wait(timeout=60) == 0

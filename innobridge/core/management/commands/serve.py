@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import os
 import signal
 import socket
@@ -71,6 +72,34 @@ def waitress_options(
             trusted_proxy_headers=" ".join(TRUSTED_PROXY_HEADERS),
         )
     return opts
+
+
+# Each worker's open connections, in memory the workers share (multiprocessing.RawArray,
+# made before the fork): a worker takes a new connection only while it holds no more than
+# BALANCE_SLACK above the least busy worker. Without it the first worker to wake takes it,
+# and keep-alive clients stay with the worker that accepted them: one worker could hold 30
+# of 50 clients and keep them waiting 1.5x as long as the other's (issue #17, measured in
+# benchmarks/README.md). A dead worker's slot reads NOT_ACCEPTING until its replacement
+# counts itself, so it never holds the others back.
+BALANCE_SLACK = 1
+NOT_ACCEPTING = 2**30
+
+
+def balance_connections(server: Any, counts: Any, slot: int, slack: int = BALANCE_SLACK) -> None:
+    """Make ``server`` (a waitress server of one worker) accept only while its open
+    connections are at most ``slack`` above the fewest any worker holds (``counts``:
+    one shared integer per worker, this worker's at ``slot``). waitress asks ``readable()``
+    on every turn of its loop (at least once a second), so the counts stay current."""
+    readable = server.readable
+
+    def balanced_readable() -> bool:
+        mine = len(server.active_channels)
+        counts[slot] = mine
+        if not readable():  # closed, or over waitress's own connection limit
+            return False
+        return bool(mine <= min(counts) + slack)
+
+    server.readable = balanced_readable
 
 
 class Command(BaseCommand):
@@ -153,28 +182,38 @@ class Command(BaseCommand):
     ) -> None:
         """``workers`` forked waitress processes accepting on one socket; this process
         restarts a worker that dies and stops them all on SIGTERM/SIGINT."""
+        from multiprocessing.sharedctypes import RawArray
+
         from django.db import connections
-        from waitress import serve
+        from waitress import create_server
 
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         sock = socket.create_server((host, port), family=family, backlog=1024)
         connections.close_all()  # each worker opens its own database connections
-        children: dict[int, float] = {}
+        children: dict[int, tuple[float, int]] = {}  # pid: (started, slot)
         stopping = False
+        balanced = os.environ.get("INNOBRIDGE_BALANCE_CONNECTIONS", "1") != "0"
+        counts = RawArray("l", [NOT_ACCEPTING] * workers)
 
-        def spawn() -> None:
+        def spawn(slot: int) -> None:
+            counts[slot] = NOT_ACCEPTING  # until the new worker counts its connections
             pid = os.fork()
             if pid == 0:  # the worker
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
                 code = 0
                 try:
-                    serve(application, sockets=[sock], **opts)
+                    logging.basicConfig()  # as waitress.serve() does: its warnings show
+                    server = create_server(application, sockets=[sock], **opts)
+                    if balanced:
+                        balance_connections(server, counts, slot)
+                    server.print_listen("Serving on http://{}:{}")
+                    server.run()
                 except BaseException:
                     traceback.print_exc()
                     code = 1
                 os._exit(code)  # never return into the parent's code
-            children[pid] = time.monotonic()
+            children[pid] = (time.monotonic(), slot)
 
         def stop(signum: int, frame: Any) -> None:
             nonlocal stopping
@@ -185,20 +224,24 @@ class Command(BaseCommand):
 
         previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
         try:
-            for _ in range(workers):
-                spawn()
+            for slot in range(workers):
+                spawn(slot)
             while children:
                 try:
                     pid, status = os.wait()
                 except ChildProcessError:
                     break
-                started = children.pop(pid, None)
-                if stopping or started is None:
+                ended = children.pop(pid, None)
+                if ended is None:
+                    continue
+                started, slot = ended
+                counts[slot] = NOT_ACCEPTING  # its connections are gone with it
+                if stopping:
                     continue
                 self.stderr.write(f"server worker {pid} ended (status {status}); starting another")
                 if time.monotonic() - started < 1:
                     time.sleep(1)  # a worker that fails at once is not restarted in a loop
-                spawn()
+                spawn(slot)
         finally:
             for s, handler in previous.items():
                 signal.signal(s, handler)
