@@ -150,25 +150,10 @@ class Fusion:
 # repeats whatever its technology. The adapter's BM25 ignores them (``Fusion.stop_words``);
 # the engine's dense and lexical scores are unchanged.
 CLAIM_WORDS: tuple[str, ...] = (
-    "claim",
-    "claimed",
-    "claims",
-    "comprise",
-    "comprises",
-    "comprising",
-    "configured",
-    "first",
-    "least",
-    "method",
-    "one",
-    "plurality",
-    "said",
-    "second",
-    "therein",
-    "thereof",
-    "whereby",
-    "wherein",
-)
+    "claim", "claimed", "claims", "comprise", "comprises", "comprising", "configured",
+    "first", "least", "method", "one", "plurality", "said", "second", "therein", "thereof",
+    "whereby", "wherein",
+)  # fmt: skip
 
 FUSION = Fusion(stop_words=CLAIM_WORDS, hub_weight=1.25, hub_k=3, hub_depth=100)
 
@@ -241,8 +226,7 @@ def set_reference(index: SearchIndex, texts: Iterable[str], fusion: Fusion = FUS
 
 
 def index_hubness(index: SearchIndex) -> Hubness | None:
-    """The :class:`Hubness` kept for ``index`` by :func:`set_reference`, if any."""
-    with _LOCK:
+    with _LOCK:  # what set_reference keeps for the index
         return _HUBNESS.get(index)
 
 
@@ -542,17 +526,29 @@ def _reference_texts(kind: str) -> list[str]:
     return [offer_query(o) for o in matchable_offers()]
 
 
+def _stale(then: tuple[int, int] | None, now: tuple[int, int], known: bool) -> bool:
+    """Whether an index's :class:`Hubness` computed when the (index, other side) had
+    ``then`` listings is due at ``now``: a refresh searches every listing of the other
+    side, so with a statistic ``known`` it waits until a count moves by over a tenth (a
+    listing added meanwhile counts the floor); without one, any change is due."""
+    if then is None or (then != now and not known):
+        return True
+    return any(abs(b - a) > max(1, a // 10) for a, b in zip(then, now, strict=True))
+
+
 def _index(kind: str) -> SearchIndex:
     """The index of ``kind``, rebuilt when its listings change; its :class:`Hubness`
-    against the other side's listings is refreshed when either side changes."""
+    against the other side's listings (:func:`set_reference`) is kept across rebuilds and
+    refreshed when either side's number of listings has moved (:func:`_stale`)."""
     from .selectors import matchable_demands, matchable_offers
 
     sig = _signature(kind)
-    reference = (sig, _signature(_OTHER_SIDE[kind]))
+    counts = (sig[0], _signature(_OTHER_SIDE[kind])[0])
     with _LOCK:
         state = _STATE[kind]
         index = state.get("index")
         if state.get("signature") != sig or index is None:
+            old = index_hubness(index) if index is not None else None
             index = new_index(cache_dir=_cache_dir())
             if kind == "offers":
                 docs = [offer_document(o) for o in matchable_offers().select_related("owner")]
@@ -561,10 +557,12 @@ def _index(kind: str) -> SearchIndex:
             else:
                 docs = [demand_document(d) for d in matchable_demands()]
             index.add(docs)
-            state.update(signature=sig, index=index, reference=None)
-        if state.get("reference") != reference:
+            if old is not None:
+                _HUBNESS[index] = old
+            state.update(signature=sig, index=index)
+        if _stale(state.get("reference"), counts, index_hubness(index) is not None):
             set_reference(index, _reference_texts(kind))
-            state["reference"] = reference
+            state["reference"] = counts
         return index
 
 

@@ -398,3 +398,21 @@ def test_the_offer_index_keeps_its_hubness_against_the_published_demands(
     monkeypatch.setattr(matching, "fuse", spy)
     matching.offers_for_demand(demands[0])
     assert seen == [hub]
+    # one more demand or offer is not a tenth: the statistic is kept (across the rebuild)
+    make_demand(title="Graphene sensor for water quality")
+    assert index_hubness(matching._index("offers")) is hub
+    make_offer(title="Protein assay kit", summary="A protein assay.")
+    rebuilt = matching._index("offers")
+    assert rebuilt is not index and index_hubness(rebuilt) is hub
+
+
+def test_a_hubness_is_refreshed_when_a_side_moves_by_a_tenth() -> None:
+    from innobridge.transfer.matching import _stale
+
+    assert _stale(None, (5, 5), known=False)
+    assert _stale((2, 9), (2, 10), known=False)  # none yet: any change is due
+    assert not _stale((2, 9), (2, 9), known=False)
+    assert not _stale((100, 50), (110, 55), known=True)
+    assert _stale((100, 50), (111, 50), known=True)
+    assert _stale((100, 50), (100, 44), known=True)
+    assert _stale((3, 12), (3, 14), known=True)  # at least one listing
