@@ -566,6 +566,14 @@ def _index(kind: str) -> SearchIndex:
         return index
 
 
+def warm() -> None:
+    """Build every index and its :class:`Hubness` now (the demo's background preparation):
+    the first refresh embeds each listing of the other side as a query (then cached), which
+    the first page that matches should not pay for."""
+    for kind in _STATE:
+        _index(kind)
+
+
 def _enterprise_documents() -> list[Document]:
     """One document per enterprise from its published demands posted under its own name;
     a demand posted anonymously never points at its company."""

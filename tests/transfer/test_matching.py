@@ -416,3 +416,24 @@ def test_a_hubness_is_refreshed_when_a_side_moves_by_a_tenth() -> None:
     assert _stale((100, 50), (111, 50), known=True)
     assert _stale((100, 50), (100, 44), known=True)
     assert _stale((3, 12), (3, 14), known=True)  # at least one listing
+
+
+def test_the_demos_preparation_builds_every_index_with_its_hubness(
+    make_offer: Any, make_demand: Any
+) -> None:
+    """``demo.prepare`` builds the three indexes and their hubness (the offers, searched as
+    queries against the demands' index, are embedded then, not on the first offer page)."""
+    from io import StringIO
+
+    from innobridge.transfer import demo
+    from innobridge.transfer.matching import _STATE, FUSION, index_hubness
+
+    for i in range(FUSION.hub_min_reference):
+        make_offer(title=f"Protein structure prediction {i}", summary="Neural networks.")
+    make_demand(**DEMAND_ZH)
+    matching.reset_for_tests()
+    demo.prepare(StringIO(), background=False)
+    assert all(_STATE[kind].get("index") is not None for kind in ("offers", "demands"))
+    assert _STATE["enterprises"].get("index") is not None
+    hub = index_hubness(_STATE["demands"]["index"])
+    assert hub is not None and hub.n_reference == FUSION.hub_min_reference
