@@ -8,8 +8,10 @@ that ``people`` keeps (:func:`innobridge.people.matching.search`).
 
 The two indexes live in memory per process and are rebuilt when the published listings
 change (the database stays the source of truth); embeddings are cached on disk by text
-hash, so a rebuild only embeds what changed. ``benchmarks/transfer.py`` measures the same
-functions (:func:`listing_document`, :func:`new_index`, :func:`rank`) on real patents.
+hash, so a rebuild only embeds what changed. Each index keeps its listings' hubness
+against the other side (:class:`Hubness`), which :func:`rank` subtracts. ``benchmarks/
+transfer.py`` measures the same functions (:func:`listing_document`, :func:`new_index`,
+:func:`rank`, :func:`hubness_from_hits`) on real patents.
 """
 
 from __future__ import annotations
