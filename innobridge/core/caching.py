@@ -12,6 +12,9 @@ server process, so an entry deleted by one process is gone for all. Besides the 
   so a change through the ORM shows at once; one that bypasses its signals
   (``QuerySet.update``, bulk inserts) shows within :data:`PUBLIC_FRAGMENT_SECONDS`.
   Signed-in people's pages are always rendered for them.
+* **Public API lists** — what a public list endpoint returns (the calls, the facilities
+  catalogue, the organisations) for readers who all get the same answer
+  (:func:`public_result`), keyed and emptied like the public pages.
 * **Person facts** — per signed-in person, what every page reads (their role names, whether
   two-factor sign-in is on, the unread notices, their profile's address): keyed by the
   person's id; deleted when a role is given or taken, a two-factor device or their profile
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import inspect
 import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -182,6 +186,40 @@ def public_page(name: str) -> Callable[[ViewFunc], ViewFunc]:
             response.content = _with_token(request, body).encode(response.charset)
             return response
 
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def public_result(
+    name: str, shared: Callable[[HttpRequest], bool] | None = None
+) -> Callable[[ViewFunc], ViewFunc]:
+    """API endpoint decorator (Django Ninja): what a public list endpoint returns — before
+    its output schema and JSON — is kept in the shared cache per language, address (path
+    and query) and public generation, like :func:`public_page`, for every GET whose reader
+    ``shared(request)`` accepts (default: any reader). ``shared`` must refuse the readers
+    for whom the endpoint answers differently (an officer who also sees unopened calls, a
+    query the public generation does not follow). Errors (``HttpError``) are not kept."""
+
+    def decorator(func: ViewFunc) -> ViewFunc:
+        @functools.wraps(func)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if request.method != "GET" or (shared is not None and not shared(request)):
+                return func(request, *args, **kwargs)
+            key = public_fragment_key(
+                f"api:{name}", translation.get_language() or "", request.get_full_path()
+            )
+            entry = cache.get(key)
+            if entry is not None:
+                return entry[0]
+            result = func(request, *args, **kwargs)
+            if not isinstance(result, tuple | HttpResponse):  # (status, body): not a list
+                cache.set(key, (result,), PUBLIC_FRAGMENT_SECONDS)
+            return result
+
+        # Ninja reads the parameters from the signature, resolving string annotations in
+        # the function's own module (``from __future__ import annotations``), not this one.
+        wrapped.__signature__ = inspect.signature(func, eval_str=True)  # type: ignore[attr-defined]
         return wrapped  # type: ignore[return-value]
 
     return decorator

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
+from innobridge.core.caching import public_result
 from innobridge.core.models import Region
 from innobridge.core.schemas import MAX_PAGE_OFFSET, TEXT_MAX, FromModel
 
@@ -129,6 +130,7 @@ def _organisation_detail(request: HttpRequest, org: Organisation) -> dict[str, A
 
 
 @router.get("/organisations", response=OrganisationPage, summary="Search organisations")
+@public_result("people.organisations")
 def list_organisations(
     request: HttpRequest,
     filters: Query[OrganisationFilters],

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 from ninja.errors import HttpError
 
+from innobridge.core.caching import public_result
 from innobridge.people.auth import api_auth as _auth
 
 from .. import availability, matching, permissions, selectors, services
@@ -71,7 +72,13 @@ class CatalogueQuery(Schema):
     free_to: dt.datetime | None = None
 
 
+def _plain_catalogue(request: HttpRequest) -> bool:
+    # a ranking by need follows the matching index, free slots the clock: not kept
+    return not any(request.GET.get(k) for k in ("need", "free_from", "free_to"))
+
+
 @router.get("/resources", response=list[ResourceOut])
+@public_result("facilities.resources", shared=_plain_catalogue)
 def list_resources(request: HttpRequest, filters: Query[CatalogueQuery]) -> list[dict[str, Any]]:
     """The catalogue with filters; ``need`` ranks by the matching engine (any language);
     ``free_from``/``free_to`` (with a time zone, at most 31 days apart) keep the

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from innobridge.core.caching import public_result
+from innobridge.core.permissions import Role, can_act_as
 from innobridge.core.schemas import FromModel
 from innobridge.people.auth import api_auth
 
@@ -32,7 +34,13 @@ router = Router(tags=["funding"])
 # --------------------------------------------------------------------------- calls (public)
 
 
+def _sees_only_opened_calls(request: HttpRequest) -> bool:
+    user = request.user
+    return not (getattr(user, "is_superuser", False) or can_act_as(user, Role.PROGRAMME_OFFICER))
+
+
 @router.get("/calls", response=list[CallOut])
+@public_result("funding.calls", shared=_sees_only_opened_calls)
 def list_calls(request: HttpRequest) -> list[dict[str, Any]]:
     # Schemes, sides (with funders) and criteria read once for the whole list.
     calls = (
