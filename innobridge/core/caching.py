@@ -40,6 +40,7 @@ from django.middleware.csrf import get_token
 from django.utils import translation
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+EndpointFunc = TypeVar("EndpointFunc", bound=Callable[..., Any])
 
 PUBLIC_FRAGMENT_SECONDS = 60
 PUBLIC_GENERATION_KEY = "public:generation"
@@ -193,7 +194,7 @@ def public_page(name: str) -> Callable[[ViewFunc], ViewFunc]:
 
 def public_result(
     name: str, shared: Callable[[HttpRequest], bool] | None = None
-) -> Callable[[ViewFunc], ViewFunc]:
+) -> Callable[[EndpointFunc], EndpointFunc]:
     """API endpoint decorator (Django Ninja): what a public list endpoint returns — before
     its output schema and JSON — is kept in the shared cache per language, address (path
     and query) and public generation, like :func:`public_page`, for every GET whose reader
@@ -201,7 +202,7 @@ def public_result(
     for whom the endpoint answers differently (an officer who also sees unopened calls, a
     query the public generation does not follow). Errors (``HttpError``) are not kept."""
 
-    def decorator(func: ViewFunc) -> ViewFunc:
+    def decorator(func: EndpointFunc) -> EndpointFunc:
         @functools.wraps(func)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if request.method != "GET" or (shared is not None and not shared(request)):
