@@ -293,6 +293,24 @@ def partner_query_for(profile: ResearcherProfile) -> str:
     return "\n".join(p for p in parts if p)
 
 
+# What the partner search page shows of a hit (its name, demo badge, region and
+# organisation; the contact buttons need the person's id): reading only these of 20
+# profiles with their people and organisations costs 1.3 ms instead of 2.1 (issue #17).
+PARTNER_PAGE_FIELDS = (
+    "id",
+    "region",
+    "person__id",
+    "person__username",
+    "person__first_name",
+    "person__last_name",
+    "person__display_name",
+    "person__is_demo",
+    "organisation__id",
+    "organisation__name",
+    "organisation__name_zh",
+)
+
+
 def find_partners(
     viewer: Any,
     *,
@@ -302,9 +320,12 @@ def find_partners(
     organisation_type: str = "",
     career_stage: str = "",
     top_k: int = 20,
+    fields: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
     """Researchers (and their organisations) whose work matches a topic, on the other
-    side of the boundary by default, ranked, with why each one matches.
+    side of the boundary by default, ranked, with why each one matches. ``fields``: read
+    only these of each hit's profile (with its person and organisation), e.g.
+    :data:`PARTNER_PAGE_FIELDS`; all of them when None.
 
     ``regions`` None means "the other side" of the viewer's own region (Mainland for a
     Hong Kong researcher, Hong Kong for a Mainland one; both for others)."""
@@ -344,7 +365,10 @@ def find_partners(
     if own is not None:
         filters["exclude_ids"] = [str(own.pk)]
     hits = matching.search(q, top_k=top_k, filters=filters, script=script_for_language())
-    profiles = visible_researchers(viewer).in_bulk([int(h.id) for h in hits])
+    found = visible_researchers(viewer)
+    if fields is not None:
+        found = found.only(*fields)
+    profiles = found.in_bulk([int(h.id) for h in hits])
     hits = [h for h in hits if int(h.id) in profiles]  # hidden since it was indexed
     graded = grade(hits, lambda h: h.score, query_kind(q))
     # Nearer to the opposite of the query than to it: ranked, but never shown.

@@ -520,6 +520,7 @@ def partner_search(request: HttpRequest) -> HttpResponse:
             regions=data["region"] or None,
             organisation_type=data["organisation_type"],
             career_stage=data["career_stage"],
+            fields=selectors.PARTNER_PAGE_FIELDS,
         )
     template = (
         "people/partials/partner_results.html"

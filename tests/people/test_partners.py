@@ -567,3 +567,27 @@ def _cached_hits(cache: Any) -> int:
             value = pickle.loads(zlib.decompress(f.read()))
         count += isinstance(value, str) and "data-level=" in value
     return count
+
+
+def test_a_hit_is_shown_from_the_page_fields_alone(world, client):
+    """The page reads each hit's profile, person and organisation once, only the fields it
+    shows (issue #17), and never goes back for one it left out."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world["me"].person)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/people/partners/", {"q": "protein structure deep learning"})
+    rows = response.context["result"]["researchers"]
+    assert len(rows) >= 2
+    page = response.content.decode()
+    for row in rows:
+        assert f'href="{row["profile"].get_absolute_url()}"' in page
+        assert row["profile"].person.display_name in page
+    assert "Tsinghua University" in page
+    queries = [q["sql"] for q in ctx.captured_queries]
+    hits = [q for q in queries if '"people_researcherprofile"."id" IN (' in q]
+    assert len(hits) == 1  # every hit with its person and organisation, at once
+    assert not any('"people_researcherprofile"."id" = ' in q for q in queries), queries
+    assert sum(q.startswith('SELECT "people_person"') for q in queries) <= 1  # the reader
+    assert not any(q.startswith('SELECT "people_organisation"') for q in queries), queries
