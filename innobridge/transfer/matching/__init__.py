@@ -9,337 +9,93 @@ that ``people`` keeps (:func:`innobridge.people.matching.search`).
 The two indexes live in memory per process and are rebuilt when the published listings
 change (the database stays the source of truth); embeddings are cached on disk by text
 hash, so a rebuild only embeds what changed. Each index keeps its listings' hubness
-against the other side (:class:`Hubness`), which :func:`rank` subtracts. ``benchmarks/
-transfer.py`` measures the same functions (:func:`listing_document`, :func:`new_index`,
-:func:`rank`, :func:`hubness_from_hits`) on real patents.
+against the other side (the engine's :mod:`innobridge.matching.hubness`), which
+:func:`rank` subtracts in the adapter's fusion.
+
+A package, as the house splits a module that outgrew one concern: this ``__init__`` is the
+platform half (documents from models, each index's lifecycle, :func:`rank` and the
+``*_for_*`` functions the services and views call) and re-exports :mod:`.fusion`, the
+retrieval half without Django (listing texts, claim words, :class:`Fusion`, :func:`fuse`).
+``benchmarks/transfer.py`` measures the same functions (:func:`listing_document`,
+:func:`new_index`, :func:`rank_many`, :func:`fusion_hubness`) on real patents.
 """
 
 from __future__ import annotations
 
-import heapq
-import re
-import statistics
 import threading
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from innobridge.matching import Document, SearchIndex
 from innobridge.matching.embed import Embedder
 from innobridge.matching.levels import STRONG, level, query_kind, thresholds
-from innobridge.matching.lexical import LexicalIndex
+
+from .fusion import (
+    CLAIM_WORDS,
+    FUSION,
+    Fusion,
+    Lexical,
+    fuse,
+    fusion_hubness,
+    index_hubness,
+    index_lexical,
+    keep_hubness,
+    lexical_evidence,
+    listing_document,
+    listing_hubness,
+    listing_lexical,
+    listing_text,
+    set_reference,
+)
+
+__all__ = [
+    "CLAIM_WORDS",
+    "FUSION",
+    "ExpertMatch",
+    "Fusion",
+    "Lexical",
+    "Match",
+    "demand_document",
+    "demand_query",
+    "demands_for_offer",
+    "enterprise_document",
+    "enterprises_for_offer",
+    "experts_for_demand",
+    "fuse",
+    "fusion_hubness",
+    "get_embedder",
+    "index_hubness",
+    "index_lexical",
+    "lexical_evidence",
+    "listing_document",
+    "listing_hubness",
+    "listing_lexical",
+    "listing_text",
+    "new_index",
+    "offer_document",
+    "offer_filters",
+    "offer_query",
+    "offers_for_demand",
+    "offers_for_enterprise",
+    "offers_for_text",
+    "rank",
+    "rank_many",
+    "reset_for_tests",
+    "set_reference",
+    "strong_threshold",
+    "warm",
+]
 
 _LOCK = threading.RLock()
 _STATE: dict[str, dict[str, Any]] = {"offers": {}, "demands": {}, "enterprises": {}}
 _EMBEDDER: dict[str, Any] = {"embedder": None, "setting": None}
 
 
-# ----------------------------------------------------------------- pure engine use
-# A claim's own number ("1.", "1)", "1、", Chinese "1．"), at the very start of a text.
-_CLAIM_NUMBER = re.compile(r"^\s*\d{1,3}\s*[.)、:：．]\s*(?!\d)")
-# A claim's reference to other claims: "of claim 1", "according to any one of claims 1-3".
-_CLAIM_REFERENCE = re.compile(
-    r"\s*,?\s*\b(?:according\s+to|as\s+claimed\s+in|as\s+recited\s+in|as\s+defined\s+in|"
-    r"as\s+set\s+forth\s+in|of|in)\s+(?:any\s+(?:one\s+)?of\s+)?claims?\s+\d+"
-    r"(?:\s*(?:-|–|to|or|and|,)\s*\d+)*",
-    re.IGNORECASE,
-)
-
-
-def listing_text(text: str) -> str:
-    """A listing's or a query's text as the adapter gives it to the engine: claim language
-    loses its numbering and its references to other claims ("1. A method of claim 3,
-    comprising" → "A method, comprising"); any other text is unchanged.
-
-    Why: the engine cuts a text into sentences, and a claim's leading "1." is a sentence of
-    its own; as a query it is half of a two-sentence claim's dense score, and it is closest
-    to whichever stored sentence is also only numbers (a paper's "59, 5506–5520 (2020)."):
-    on the Pap2Pat first-claim view that one paper was the engine's first hit for 821 of 900
-    patents (benchmarks/README.md). A claim's number and its claim references name no
-    technology, so dropping them loses nothing."""
-    t = _CLAIM_NUMBER.sub("", text, count=1)
-    if t is text or t == text:
-        return text
-    return _CLAIM_REFERENCE.sub("", t).strip()
-
-
-def listing_document(
-    doc_id: str,
-    title: str,
-    body: str = "",
-    *,
-    extra: Sequence[str] = (),
-    meta: dict[str, Any] | None = None,
-) -> Document:
-    """A listing as the engine sees it: its title with its main text as the first text,
-    then any further texts (problem, benefit, target specification …)."""
-    title, body = listing_text(title.strip()), listing_text(body.strip())
-    head = f"{title}. {body}" if title and body else (title or body)
-    return Document(
-        id=doc_id,
-        texts=[head, *[listing_text(e.strip()) for e in extra if e and e.strip()]],
-        meta=meta or {},
-    )
-
-
 def new_index(embedder: Embedder | None = None, cache_dir: str | Path | None = None) -> SearchIndex:
     """An empty engine index with the platform's embedder and embedding cache."""
     return SearchIndex(embedder=embedder or get_embedder(), cache_dir=cache_dir)
-
-
-@dataclass(frozen=True)
-class Fusion:
-    """How the adapter orders the engine's hits (the engine itself is unchanged).
-
-    The engine's score is its dense similarity plus 0.1 × its language-gated BM25 (weights
-    chosen on researcher profiles). Listings are different: a patent or an offer is often a
-    one-line title or a claim, and the exact technical terms it shares with a paper or a
-    demand are what tell the right one from its neighbours, which the dense part dilutes.
-    So the adapter re-orders the engine's best ``depth`` hits with more lexical evidence:
-    the adapter's own BM25 (``k1``, ``b``; the engine's folded tokens and language groups)
-    of the query against each hit, divided by the best such score among the listings in
-    the query's language group (as the engine normalises its own), and gated the same way:
-    only the hits in the query's language group are re-ordered, among the places they
-    hold, so a listing in another language keeps the engine's place.
-
-    * ``method="scores"``: by engine score + ``lexical_weight`` × that normalised BM25;
-    * ``method="rrf"``: reciprocal rank fusion, ``1 / (k + engine rank) + lexical_share ×
-      1 / (k + BM25 rank)`` (a hit without a BM25 score gets no lexical term);
-    * ``method="engine"``: the engine's order.
-
-    Scores and levels stay the engine's (its calibrated strong / possible / weak): fusion
-    only decides the order. The defaults were chosen on the tune split of the Pap2Pat
-    development pairs (``benchmarks/transfer.py``: the grid, every view, both directions;
-    the criterion is the smallest margin over plain BM25 on any view and measure, then the
-    mean MRR, a tie going to the shallower re-ordering): the score fusion at weight 0.2 with
-    BM25 k1 = 1.5, b = 0.9 on the engine's best 100, less 1.25 × the hubness (k = 3). The
-    figures to quote are the held-out split's (benchmarks/README.md).
-
-    ``stop_words``: tokens the adapter's BM25 leaves out of listings and queries alike.
-    The app's are :data:`CLAIM_WORDS`, claim boilerplate ("wherein", "comprising",
-    "said", "plurality", …) that every claim repeats and that names no technology; chosen
-    on the same tune split under this fusion (benchmarks/README.md).
-
-    ``hub_weight``, ``hub_k``, ``hub_depth``, ``hub_min_reference``: the listing-side
-    hubness correction (:class:`Hubness`): under ``method="scores"`` each hit's fused score
-    loses ``hub_weight`` × its mean engine score for the ``hub_k`` texts of the *other*
-    side it is nearest (each reference text searched ``hub_depth`` deep when the index or
-    the other side changes); off below ``hub_min_reference`` reference texts. A listing
-    written like the queries (an abstract, for a paper's query) is near every query and
-    crowds out one written otherwise (a claim); chosen on the same tune split
-    (benchmarks/README.md, "Hubness correction").
-    """
-
-    method: str = "scores"
-    lexical_weight: float = 0.2
-    k1: float = 1.5
-    b: float = 0.9
-    k: float = 30.0
-    lexical_share: float = 3.0
-    depth: int = 100
-    stop_words: tuple[str, ...] = ()
-    hub_weight: float = 0.0
-    hub_k: int = 3
-    hub_depth: int = 100
-    hub_min_reference: int = 10
-
-
-# Claim boilerplate (folded tokens, as the engine's tokenizer gives them; its own stop
-# words such as "the", "of", "at" are gone already): the words of the phrases ("at least
-# one", "a first … a second", "the method of claim 1, wherein") that a patent claim
-# repeats whatever its technology. The adapter's BM25 ignores them (``Fusion.stop_words``);
-# the engine's dense and lexical scores are unchanged.
-CLAIM_WORDS: tuple[str, ...] = (
-    "claim", "claimed", "claims", "comprise", "comprises", "comprising", "configured",
-    "first", "least", "method", "one", "plurality", "said", "second", "therein", "thereof",
-    "whereby", "wherein",
-)  # fmt: skip
-
-FUSION = Fusion(stop_words=CLAIM_WORDS, hub_weight=1.25, hub_k=3, hub_depth=100)
-
-
-@dataclass
-class Hubness:
-    """Each listing's mean engine score for the ``k`` texts of the other side (demands for
-    offers, offers for demands; papers for patents) that score it highest, each reference
-    text searched ``depth`` deep; a listing missing from a search counts the median of the
-    searches' last scores (``floor``). Computed at index time from the other side's
-    listings (:func:`reference_hubness`), so a live query needs nothing more."""
-
-    mean: dict[str, float]
-    floor: float
-    n_reference: int
-
-    def of(self, doc_id: str) -> float:
-        return self.mean.get(doc_id, self.floor)
-
-
-_HUBNESS: weakref.WeakKeyDictionary[SearchIndex, Hubness] = weakref.WeakKeyDictionary()
-
-
-def hubness_from_hits(
-    searches: Iterable[Sequence[tuple[str, float]]], fusion: Fusion = FUSION
-) -> Hubness | None:
-    """:class:`Hubness` from the reference texts' searches (each its hits as (id, engine
-    score), best first); ``None`` when the fusion has no hubness correction or there are
-    fewer than ``fusion.hub_min_reference`` searches."""
-    runs = [list(s)[: fusion.hub_depth] for s in searches]
-    if fusion.method != "scores" or fusion.hub_weight <= 0:
-        return None
-    if len(runs) < max(1, fusion.hub_min_reference):
-        return None
-    lasts = [r[-1][1] for r in runs if r]
-    floor = float(statistics.median(lasts)) if lasts else 0.0
-    got: dict[str, list[float]] = {}
-    for r in runs:
-        for doc_id, score in r:
-            got.setdefault(doc_id, []).append(float(score))
-    k = max(1, fusion.hub_k)
-    mean = {}
-    for doc_id, scores in got.items():
-        top = heapq.nlargest(k, scores)
-        mean[doc_id] = (sum(top) + floor * (k - len(top))) / k
-    return Hubness(mean, floor, len(runs))
-
-
-def reference_hubness(
-    index: SearchIndex, texts: Iterable[str], fusion: Fusion = FUSION
-) -> Hubness | None:
-    """The index's :class:`Hubness` against ``texts`` of the other side (each searched as a
-    query, ``fusion.hub_depth`` deep, through :func:`listing_text`)."""
-    queries = [listing_text(t.strip()) for t in texts if t and t.strip()]
-    if fusion.hub_weight <= 0 or len(queries) < fusion.hub_min_reference or not len(index):
-        return None
-    hits = index.search_many(queries, top_k=fusion.hub_depth)
-    return hubness_from_hits([[(h.id, h.score) for h in hs] for hs in hits], fusion)
-
-
-def set_reference(index: SearchIndex, texts: Iterable[str], fusion: Fusion = FUSION) -> None:
-    """Compute and keep the index's :class:`Hubness` against the other side's ``texts``
-    (what :func:`rank` applies); fewer than ``fusion.hub_min_reference`` texts: none."""
-    hub = reference_hubness(index, texts, fusion)
-    with _LOCK:
-        if hub is None:
-            _HUBNESS.pop(index, None)
-        else:
-            _HUBNESS[index] = hub
-
-
-def index_hubness(index: SearchIndex) -> Hubness | None:
-    with _LOCK:  # what set_reference keeps for the index
-        return _HUBNESS.get(index)
-
-
-@dataclass
-class Lexical:
-    """The adapter's BM25 evidence for one query: each listing's rank (1 = best) and its
-    score divided by the best one, among the listings in the query's language group with a
-    positive score, and the ids of all listings in that group."""
-
-    ranks: dict[str, int]
-    scores: dict[str, float]
-    same: set[str]
-
-
-_LEXICAL: weakref.WeakKeyDictionary[SearchIndex, tuple[Any, Any, LexicalIndex]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def listing_lexical(docs: Iterable[Document], fusion: Fusion = FUSION) -> LexicalIndex:
-    """The adapter's BM25 over listings (``fusion.k1``, ``fusion.b``), with the engine's
-    tokens and language groups (as :meth:`SearchIndex.add` makes them)."""
-    from innobridge.matching.affinity import entity_groups
-    from innobridge.matching.text import fold, tokenize_folded
-
-    stop = set(fusion.stop_words)
-    lex = LexicalIndex(k1=fusion.k1, b=fusion.b)
-    for d in docs:
-        toks = [t for text in d.texts for t in tokenize_folded(fold(text)) if t not in stop]
-        lex.set(d.id, toks, ",".join(sorted(entity_groups(d.texts))))
-    return lex
-
-
-def index_lexical(index: SearchIndex, fusion: Fusion = FUSION) -> LexicalIndex:
-    """:func:`listing_lexical` of an engine index's documents, from the engine's own
-    tokens; kept per index until its documents change."""
-    engine = index.lexical
-    state = engine.state()
-    key = (fusion.k1, fusion.b, fusion.stop_words)
-    mark = (len(engine), id(state["tokens"]), key)
-    with _LOCK:
-        cached = _LEXICAL.get(index)
-        if cached is not None and cached[0] == mark and cached[1] is engine._model:
-            return cached[2]
-        engine.scores([])  # builds the engine's BM25 if its documents changed
-        stop = set(fusion.stop_words)
-        engine_tokens = cast(dict[str, list[str]], state["tokens"])
-        tokens = {d: [t for t in ts if t not in stop] for d, ts in engine_tokens.items()}
-        lex = LexicalIndex.from_state({**state, "tokens": tokens, "k1": fusion.k1, "b": fusion.b})
-        _LEXICAL[index] = (mark, engine._model, lex)
-        return lex
-
-
-def lexical_evidence(lex: LexicalIndex, query: str, fusion: Fusion = FUSION) -> Lexical:
-    """The BM25 of ``query`` (without ``fusion.stop_words``) against every listing of
-    ``lex`` in the query's language group (as the engine gates it)."""
-    from innobridge.matching.text import detect_language, fold, language_group, tokenize_folded
-
-    if not len(lex):
-        return Lexical({}, {}, set())
-    group = language_group(detect_language(query))
-    stop = set(fusion.stop_words)
-    order, raw = lex.scores([t for t in tokenize_folded(fold(query)) if t not in stop])
-    same = {d for d in order if group in lex.group(d).split(",")}
-    keep = sorted(
-        ((float(s), d) for d, s in zip(order, raw.tolist(), strict=True) if s > 0 and d in same),
-        key=lambda x: (-x[0], x[1]),
-    )
-    best = keep[0][0] if keep else 1.0
-    return Lexical(
-        {d: i + 1 for i, (_s, d) in enumerate(keep)}, {d: s / best for s, d in keep}, same
-    )
-
-
-def fuse(
-    ids: Sequence[str],
-    scores: Sequence[float],
-    lexical: Lexical,
-    fusion: Fusion = FUSION,
-    hubness: Hubness | None = None,
-) -> list[int]:
-    """Positions into ``ids`` (the engine's hits, best first, with their engine
-    ``scores``) in the fused order. Only the hits in the query's language group
-    (``lexical.same``) are re-ordered, among the places they hold: a listing in another
-    language keeps the engine's place. With ``hubness`` (and ``method="scores"``) each
-    hit's fused score loses ``fusion.hub_weight`` × its :meth:`Hubness.of`."""
-    if fusion.method == "engine":
-        return list(range(len(ids)))
-    k, share, w = fusion.k, fusion.lexical_share, fusion.lexical_weight
-
-    def by_rrf(i: int) -> float:
-        r = lexical.ranks.get(ids[i])
-        return 1.0 / (k + i + 1) + (share / (k + r) if r else 0.0)
-
-    hub_w = fusion.hub_weight if hubness is not None else 0.0
-
-    def by_scores(i: int) -> float:
-        fused = float(scores[i]) + w * lexical.scores.get(ids[i], 0.0)
-        return fused - hub_w * hubness.of(ids[i]) if hubness is not None and hub_w else fused
-
-    if fusion.method == "rrf":
-        fused = by_rrf
-    elif fusion.method == "scores":
-        fused = by_scores
-    else:
-        raise ValueError(f"unknown fusion method {fusion.method!r}")
-    slots = [i for i, d in enumerate(ids) if d in lexical.same]
-    order = list(range(len(ids)))
-    for slot, i in zip(slots, sorted(slots, key=lambda i: (-fused(i), i)), strict=True):
-        order[slot] = i
-    return order
 
 
 @dataclass
@@ -504,7 +260,7 @@ def offer_query(offer: Any) -> str:
 def _signature(kind: str) -> tuple[Any, ...]:
     from django.db.models import Count, Max
 
-    from .selectors import matchable_demands, matchable_offers
+    from ..selectors import matchable_demands, matchable_offers
 
     qs: Any = matchable_offers() if kind == "offers" else matchable_demands()
     if kind == "enterprises":
@@ -521,7 +277,7 @@ def _reference_texts(kind: str) -> list[str]:
     """The other side's listings as the queries they send to this index (a demand's
     :func:`demand_query` for the offers; an offer's :func:`offer_query` for the demands
     and the enterprises)."""
-    from .selectors import matchable_demands, matchable_offers
+    from ..selectors import matchable_demands, matchable_offers
 
     if _OTHER_SIDE[kind] == "demands":
         return [demand_query(d) for d in matchable_demands()]
@@ -529,20 +285,20 @@ def _reference_texts(kind: str) -> list[str]:
 
 
 def _stale(then: tuple[int, int] | None, now: tuple[int, int], known: bool) -> bool:
-    """Whether an index's :class:`Hubness` computed when the (index, other side) had
-    ``then`` listings is due at ``now``: a refresh searches every listing of the other
-    side, so with a statistic ``known`` it waits until a count moves by over a tenth (a
-    listing added meanwhile counts the floor); without one, any change is due."""
+    """Whether an index's hubness computed when the (index, other side) had ``then``
+    listings is due at ``now``: a refresh searches every listing of the other side, so
+    with a statistic ``known`` it waits until a count moves by over a tenth (a listing
+    added meanwhile counts the floor); without one, any change is due."""
     if then is None or (then != now and not known):
         return True
     return any(abs(b - a) > max(1, a // 10) for a, b in zip(then, now, strict=True))
 
 
 def _index(kind: str) -> SearchIndex:
-    """The index of ``kind``, rebuilt when its listings change; its :class:`Hubness`
-    against the other side's listings (:func:`set_reference`) is kept across rebuilds and
-    refreshed when either side's number of listings has moved (:func:`_stale`)."""
-    from .selectors import matchable_demands, matchable_offers
+    """The index of ``kind``, rebuilt when its listings change; its hubness against the
+    other side's listings (:func:`set_reference`) is kept across rebuilds and refreshed
+    when either side's number of listings has moved (:func:`_stale`)."""
+    from ..selectors import matchable_demands, matchable_offers
 
     sig = _signature(kind)
     counts = (sig[0], _signature(_OTHER_SIDE[kind])[0])
@@ -560,7 +316,7 @@ def _index(kind: str) -> SearchIndex:
                 docs = [demand_document(d) for d in matchable_demands()]
             index.add(docs)
             if old is not None:
-                _HUBNESS[index] = old
+                keep_hubness(index, old)
             state.update(signature=sig, index=index)
         if _stale(state.get("reference"), counts, index_hubness(index) is not None):
             set_reference(index, _reference_texts(kind))
@@ -569,8 +325,8 @@ def _index(kind: str) -> SearchIndex:
 
 
 def warm() -> None:
-    """Build every index and its :class:`Hubness` now (the demo's background preparation):
-    the first refresh embeds each listing of the other side as a query (then cached), which
+    """Build every index and its hubness now (the demo's background preparation): the
+    first refresh embeds each listing of the other side as a query (then cached), which
     the first page that matches should not pay for."""
     for kind in _STATE:
         _index(kind)
@@ -579,7 +335,7 @@ def warm() -> None:
 def _enterprise_documents() -> list[Document]:
     """One document per enterprise from its published demands posted under its own name;
     a demand posted anonymously never points at its company."""
-    from .selectors import matchable_demands
+    from ..selectors import matchable_demands
 
     by_org: dict[int, tuple[Any, list[Any]]] = {}
     qs = matchable_demands().filter(is_anonymous=False).select_related("organisation")
