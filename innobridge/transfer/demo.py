@@ -399,14 +399,18 @@ def seed(stdout: TextIO, *, seed: int = 2026) -> None:
 
 
 def prepare(stdout: TextIO, *, background: bool) -> None:
-    """Match the demo demands to the offers (embeds the listings; slow on first run)."""
+    """Match the demo demands to the offers and build every matching index with its
+    hubness (embeds the listings; slow on first run)."""
 
     def run() -> None:
         from django.db import connection
 
+        from . import matching
+
         try:
             for demand in Demand.objects.filter(is_demo=True):
                 services.find_matches_for_demand(demand)
+            matching.warm()
         finally:
             if background:
                 connection.close()

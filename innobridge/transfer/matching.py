@@ -8,13 +8,17 @@ that ``people`` keeps (:func:`innobridge.people.matching.search`).
 
 The two indexes live in memory per process and are rebuilt when the published listings
 change (the database stays the source of truth); embeddings are cached on disk by text
-hash, so a rebuild only embeds what changed. ``benchmarks/transfer.py`` measures the same
-functions (:func:`listing_document`, :func:`new_index`, :func:`rank`) on real patents.
+hash, so a rebuild only embeds what changed. Each index keeps its listings' hubness
+against the other side (:class:`Hubness`), which :func:`rank` subtracts. ``benchmarks/
+transfer.py`` measures the same functions (:func:`listing_document`, :func:`new_index`,
+:func:`rank`, :func:`hubness_from_hits`) on real patents.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
+import statistics
 import threading
 import weakref
 from collections.abc import Iterable, Sequence
@@ -110,13 +114,22 @@ class Fusion:
     development pairs (``benchmarks/transfer.py``: the grid, every view, both directions;
     the criterion is the smallest margin over plain BM25 on any view and measure, then the
     mean MRR, a tie going to the shallower re-ordering): the score fusion at weight 0.2 with
-    BM25 k1 = 1.5, b = 0.9 on the engine's best 100. The figures to quote are the held-out
-    split's (benchmarks/README.md).
+    BM25 k1 = 1.5, b = 0.9 on the engine's best 100, less 1.25 × the hubness (k = 3). The
+    figures to quote are the held-out split's (benchmarks/README.md).
 
     ``stop_words``: tokens the adapter's BM25 leaves out of listings and queries alike.
     The app's are :data:`CLAIM_WORDS`, claim boilerplate ("wherein", "comprising",
     "said", "plurality", …) that every claim repeats and that names no technology; chosen
     on the same tune split under this fusion (benchmarks/README.md).
+
+    ``hub_weight``, ``hub_k``, ``hub_depth``, ``hub_min_reference``: the listing-side
+    hubness correction (:class:`Hubness`): under ``method="scores"`` each hit's fused score
+    loses ``hub_weight`` × its mean engine score for the ``hub_k`` texts of the *other*
+    side it is nearest (each reference text searched ``hub_depth`` deep when the index or
+    the other side changes); off below ``hub_min_reference`` reference texts. A listing
+    written like the queries (an abstract, for a paper's query) is near every query and
+    crowds out one written otherwise (a claim); chosen on the same tune split
+    (benchmarks/README.md, "Hubness correction").
     """
 
     method: str = "scores"
@@ -127,6 +140,10 @@ class Fusion:
     lexical_share: float = 3.0
     depth: int = 100
     stop_words: tuple[str, ...] = ()
+    hub_weight: float = 0.0
+    hub_k: int = 3
+    hub_depth: int = 100
+    hub_min_reference: int = 10
 
 
 # Claim boilerplate (folded tokens, as the engine's tokenizer gives them; its own stop
@@ -135,27 +152,84 @@ class Fusion:
 # repeats whatever its technology. The adapter's BM25 ignores them (``Fusion.stop_words``);
 # the engine's dense and lexical scores are unchanged.
 CLAIM_WORDS: tuple[str, ...] = (
-    "claim",
-    "claimed",
-    "claims",
-    "comprise",
-    "comprises",
-    "comprising",
-    "configured",
-    "first",
-    "least",
-    "method",
-    "one",
-    "plurality",
-    "said",
-    "second",
-    "therein",
-    "thereof",
-    "whereby",
-    "wherein",
-)
+    "claim", "claimed", "claims", "comprise", "comprises", "comprising", "configured",
+    "first", "least", "method", "one", "plurality", "said", "second", "therein", "thereof",
+    "whereby", "wherein",
+)  # fmt: skip
 
-FUSION = Fusion(stop_words=CLAIM_WORDS)
+FUSION = Fusion(stop_words=CLAIM_WORDS, hub_weight=1.25, hub_k=3, hub_depth=100)
+
+
+@dataclass
+class Hubness:
+    """Each listing's mean engine score for the ``k`` texts of the other side (demands for
+    offers, offers for demands; papers for patents) that score it highest, each reference
+    text searched ``depth`` deep; a listing missing from a search counts the median of the
+    searches' last scores (``floor``). Computed at index time from the other side's
+    listings (:func:`reference_hubness`), so a live query needs nothing more."""
+
+    mean: dict[str, float]
+    floor: float
+    n_reference: int
+
+    def of(self, doc_id: str) -> float:
+        return self.mean.get(doc_id, self.floor)
+
+
+_HUBNESS: weakref.WeakKeyDictionary[SearchIndex, Hubness] = weakref.WeakKeyDictionary()
+
+
+def hubness_from_hits(
+    searches: Iterable[Sequence[tuple[str, float]]], fusion: Fusion = FUSION
+) -> Hubness | None:
+    """:class:`Hubness` from the reference texts' searches (each its hits as (id, engine
+    score), best first); ``None`` when the fusion has no hubness correction or there are
+    fewer than ``fusion.hub_min_reference`` searches."""
+    runs = [list(s)[: fusion.hub_depth] for s in searches]
+    if fusion.method != "scores" or fusion.hub_weight <= 0:
+        return None
+    if len(runs) < max(1, fusion.hub_min_reference):
+        return None
+    lasts = [r[-1][1] for r in runs if r]
+    floor = float(statistics.median(lasts)) if lasts else 0.0
+    got: dict[str, list[float]] = {}
+    for r in runs:
+        for doc_id, score in r:
+            got.setdefault(doc_id, []).append(float(score))
+    k = max(1, fusion.hub_k)
+    mean = {}
+    for doc_id, scores in got.items():
+        top = heapq.nlargest(k, scores)
+        mean[doc_id] = (sum(top) + floor * (k - len(top))) / k
+    return Hubness(mean, floor, len(runs))
+
+
+def reference_hubness(
+    index: SearchIndex, texts: Iterable[str], fusion: Fusion = FUSION
+) -> Hubness | None:
+    """The index's :class:`Hubness` against ``texts`` of the other side (each searched as a
+    query, ``fusion.hub_depth`` deep, through :func:`listing_text`)."""
+    queries = [listing_text(t.strip()) for t in texts if t and t.strip()]
+    if fusion.hub_weight <= 0 or len(queries) < fusion.hub_min_reference or not len(index):
+        return None
+    hits = index.search_many(queries, top_k=fusion.hub_depth)
+    return hubness_from_hits([[(h.id, h.score) for h in hs] for hs in hits], fusion)
+
+
+def set_reference(index: SearchIndex, texts: Iterable[str], fusion: Fusion = FUSION) -> None:
+    """Compute and keep the index's :class:`Hubness` against the other side's ``texts``
+    (what :func:`rank` applies); fewer than ``fusion.hub_min_reference`` texts: none."""
+    hub = reference_hubness(index, texts, fusion)
+    with _LOCK:
+        if hub is None:
+            _HUBNESS.pop(index, None)
+        else:
+            _HUBNESS[index] = hub
+
+
+def index_hubness(index: SearchIndex) -> Hubness | None:
+    with _LOCK:  # what set_reference keeps for the index
+        return _HUBNESS.get(index)
 
 
 @dataclass
@@ -234,11 +308,13 @@ def fuse(
     scores: Sequence[float],
     lexical: Lexical,
     fusion: Fusion = FUSION,
+    hubness: Hubness | None = None,
 ) -> list[int]:
     """Positions into ``ids`` (the engine's hits, best first, with their engine
     ``scores``) in the fused order. Only the hits in the query's language group
     (``lexical.same``) are re-ordered, among the places they hold: a listing in another
-    language keeps the engine's place."""
+    language keeps the engine's place. With ``hubness`` (and ``method="scores"``) each
+    hit's fused score loses ``fusion.hub_weight`` × its :meth:`Hubness.of`."""
     if fusion.method == "engine":
         return list(range(len(ids)))
     k, share, w = fusion.k, fusion.lexical_share, fusion.lexical_weight
@@ -247,8 +323,11 @@ def fuse(
         r = lexical.ranks.get(ids[i])
         return 1.0 / (k + i + 1) + (share / (k + r) if r else 0.0)
 
+    hub_w = fusion.hub_weight if hubness is not None else 0.0
+
     def by_scores(i: int) -> float:
-        return float(scores[i]) + w * lexical.scores.get(ids[i], 0.0)
+        fused = float(scores[i]) + w * lexical.scores.get(ids[i], 0.0)
+        return fused - hub_w * hubness.of(ids[i]) if hubness is not None and hub_w else fused
 
     if fusion.method == "rrf":
         fused = by_rrf
@@ -302,7 +381,8 @@ def rank(
     depth = max(top_k, fusion.depth) if fusion.method != "engine" else top_k
     hits = index.search(query, top_k=depth, filters=filters, script=script_for_language(language))
     evidence = lexical_evidence(index_lexical(index, fusion), query, fusion)
-    order = fuse([h.id for h in hits], [h.score for h in hits], evidence, fusion)
+    hub = index_hubness(index)
+    order = fuse([h.id for h in hits], [h.score for h in hits], evidence, fusion, hub)
     kind = query_kind(query)
     return [
         Match(
@@ -321,15 +401,17 @@ def rank_many(
 ) -> list[list[list[tuple[str, float]]]]:
     """Batch ranking for measurements (queries embedded in batches): for each of
     ``fusions``, each query's ids and engine scores in that fusion's order — the same
-    engine hits, BM25 ranks and :func:`fuse` as :func:`rank`, from one engine pass."""
+    engine hits, BM25 ranks, hubness and :func:`fuse` as :func:`rank`, from one engine
+    pass."""
     depth = max([top_k, *(f.depth for f in fusions if f.method != "engine")])
+    hub = index_hubness(index)
     out: list[list[list[tuple[str, float]]]] = [[] for _ in fusions]
     queries = [listing_text(q.strip()) for q in queries]
     for q, hits in zip(queries, index.search_many(queries, top_k=depth), strict=True):
         for row, fusion in zip(out, fusions, strict=True):
             mine = hits[: max(top_k, fusion.depth)]
             evidence = lexical_evidence(index_lexical(index, fusion), q, fusion)
-            order = fuse([h.id for h in mine], [h.score for h in mine], evidence, fusion)
+            order = fuse([h.id for h in mine], [h.score for h in mine], evidence, fusion, hub)
             row.append([(mine[i].id, mine[i].score) for i in order[:top_k]])
     return out
 
@@ -431,24 +513,67 @@ def _signature(kind: str) -> tuple[Any, ...]:
     return (agg["n"], agg["last"], agg["top"], id(get_embedder()))
 
 
+# the other side of each index: its listings are the reference of the index's hubness
+_OTHER_SIDE = {"offers": "demands", "demands": "offers", "enterprises": "offers"}
+
+
+def _reference_texts(kind: str) -> list[str]:
+    """The other side's listings as the queries they send to this index (a demand's
+    :func:`demand_query` for the offers; an offer's :func:`offer_query` for the demands
+    and the enterprises)."""
+    from .selectors import matchable_demands, matchable_offers
+
+    if _OTHER_SIDE[kind] == "demands":
+        return [demand_query(d) for d in matchable_demands()]
+    return [offer_query(o) for o in matchable_offers()]
+
+
+def _stale(then: tuple[int, int] | None, now: tuple[int, int], known: bool) -> bool:
+    """Whether an index's :class:`Hubness` computed when the (index, other side) had
+    ``then`` listings is due at ``now``: a refresh searches every listing of the other
+    side, so with a statistic ``known`` it waits until a count moves by over a tenth (a
+    listing added meanwhile counts the floor); without one, any change is due."""
+    if then is None or (then != now and not known):
+        return True
+    return any(abs(b - a) > max(1, a // 10) for a, b in zip(then, now, strict=True))
+
+
 def _index(kind: str) -> SearchIndex:
+    """The index of ``kind``, rebuilt when its listings change; its :class:`Hubness`
+    against the other side's listings (:func:`set_reference`) is kept across rebuilds and
+    refreshed when either side's number of listings has moved (:func:`_stale`)."""
     from .selectors import matchable_demands, matchable_offers
 
     sig = _signature(kind)
+    counts = (sig[0], _signature(_OTHER_SIDE[kind])[0])
     with _LOCK:
         state = _STATE[kind]
-        if state.get("signature") == sig and state.get("index") is not None:
-            return state["index"]
-        index = new_index(cache_dir=_cache_dir())
-        if kind == "offers":
-            docs = [offer_document(o) for o in matchable_offers().select_related("owner")]
-        elif kind == "enterprises":
-            docs = _enterprise_documents()
-        else:
-            docs = [demand_document(d) for d in matchable_demands()]
-        index.add(docs)
-        state.update(signature=sig, index=index)
+        index = state.get("index")
+        if state.get("signature") != sig or index is None:
+            old = index_hubness(index) if index is not None else None
+            index = new_index(cache_dir=_cache_dir())
+            if kind == "offers":
+                docs = [offer_document(o) for o in matchable_offers().select_related("owner")]
+            elif kind == "enterprises":
+                docs = _enterprise_documents()
+            else:
+                docs = [demand_document(d) for d in matchable_demands()]
+            index.add(docs)
+            if old is not None:
+                _HUBNESS[index] = old
+            state.update(signature=sig, index=index)
+        if _stale(state.get("reference"), counts, index_hubness(index) is not None):
+            set_reference(index, _reference_texts(kind))
+            state["reference"] = counts
         return index
+
+
+def warm() -> None:
+    """Build every index and its :class:`Hubness` now (the demo's background preparation):
+    the first refresh embeds each listing of the other side as a query (then cached), which
+    the first page that matches should not pay for."""
+    for kind in _STATE:
+        _index(kind)
 
 
 def _enterprise_documents() -> list[Document]:

@@ -315,3 +315,125 @@ def test_the_pages_order_matches_with_the_measured_adapter(
     html = tto.get(offers[0].get_absolute_url()).content.decode()
     assert demand.get_absolute_url() in html.split('data-testid="demand-matches"')[1]
     assert len(calls) > before
+
+
+def test_hubness_is_the_mean_of_a_listings_k_best_reference_scores() -> None:
+    """A listing's hubness: its mean engine score for the ``hub_k`` reference texts (the
+    other side's listings) that score it highest; one missing from a search counts the
+    median of the searches' last scores; off below ``hub_min_reference`` searches."""
+    from innobridge.transfer.matching import FUSION, Fusion, hubness_from_hits
+
+    f = Fusion(hub_weight=1.0, hub_k=2, hub_depth=2, hub_min_reference=3)
+    searches = [
+        [("hub", 0.9), ("a", 0.5), ("deep", 0.1)],  # cut at hub_depth: "deep" not counted
+        [("hub", 0.8), ("b", 0.4)],
+        [("hub", 0.7), ("a", 0.3)],
+    ]
+    hub = hubness_from_hits(searches, f)
+    assert hub is not None and hub.n_reference == 3
+    assert hub.floor == 0.4  # median of the last scores 0.5, 0.4, 0.3
+    assert hub.of("hub") == (0.9 + 0.8) / 2
+    assert hub.of("a") == (0.5 + 0.3) / 2
+    assert hub.of("b") == (0.4 + 0.4) / 2  # one search, padded with the floor
+    assert hub.of("deep") == hub.of("never") == 0.4
+    assert hubness_from_hits(searches[:2], f) is None  # too few reference texts
+    assert hubness_from_hits(searches, Fusion(hub_min_reference=3)) is None  # weight 0
+    assert FUSION.hub_weight > 0 and FUSION.method == "scores"
+
+
+def test_fusion_lowers_a_listing_near_every_reference_text() -> None:
+    """The hubness correction: a listing that every text of the other side finds (an
+    abstract among claims) loses its place to one only this query finds."""
+    from innobridge.transfer.matching import Fusion, Hubness, Lexical, fuse
+
+    ids, scores = ["hub", "mine", "c"], [0.90, 0.86, 0.30]
+    none = Lexical({}, {}, set(ids))
+    hub = Hubness({"hub": 0.85, "mine": 0.70}, floor=0.40, n_reference=50)
+    f = Fusion(hub_weight=1.25)
+    assert fuse(ids, scores, none, f) == [0, 1, 2]  # no hubness known: the engine's order
+    assert fuse(ids, scores, none, f, hub) == [1, 0, 2]
+    assert fuse(ids, scores, none, Fusion(), hub) == [0, 1, 2]  # weight 0: off
+    assert fuse(ids, scores, none, Fusion("engine", hub_weight=1.25), hub) == [0, 1, 2]
+    # another language's listing keeps its place
+    other = Lexical({}, {}, {"mine", "c"})
+    assert fuse(ids, scores, other, f, hub) == [0, 1, 2]
+
+
+def test_the_offer_index_keeps_its_hubness_against_the_published_demands(
+    make_offer: Any, make_demand: Any, monkeypatch: Any
+) -> None:
+    """The offers' hubness comes from the published demands (each searched as the query it
+    sends), is refreshed when a demand is published, and ``rank`` applies it; with fewer
+    demands than ``hub_min_reference`` there is none."""
+    from innobridge.transfer.matching import (
+        FUSION,
+        demand_query,
+        index_hubness,
+        reference_hubness,
+    )
+
+    make_offer()
+    make_offer(**PROTEIN)
+    demands = [
+        make_demand(**{**DEMAND_ZH, "title": f"蛋白质结构预测 {i}"})
+        for i in range(FUSION.hub_min_reference - 1)
+    ]
+    index = matching._index("offers")
+    assert index_hubness(index) is None
+    demands.append(make_demand(title="Perovskite solar cell that stays efficient"))
+    assert matching._index("offers") is index  # the offers did not change …
+    hub = index_hubness(index)  # … but their reference did
+    assert hub is not None and hub.n_reference == FUSION.hub_min_reference
+    again = reference_hubness(index, [demand_query(d) for d in demands])
+    assert again is not None and again.mean == hub.mean
+    # the demands' index has the offers as its reference: two, too few
+    assert index_hubness(matching._index("demands")) is None
+    seen: list[Any] = []
+    real = matching.fuse
+
+    def spy(*args: Any, **kwargs: Any) -> list[int]:
+        seen.append(args[4] if len(args) > 4 else kwargs.get("hubness"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(matching, "fuse", spy)
+    matching.offers_for_demand(demands[0])
+    assert seen == [hub]
+    # one more demand or offer is not a tenth: the statistic is kept (across the rebuild)
+    make_demand(title="Graphene sensor for water quality")
+    assert index_hubness(matching._index("offers")) is hub
+    make_offer(title="Protein assay kit", summary="A protein assay.")
+    rebuilt = matching._index("offers")
+    assert rebuilt is not index and index_hubness(rebuilt) is hub
+
+
+def test_a_hubness_is_refreshed_when_a_side_moves_by_a_tenth() -> None:
+    from innobridge.transfer.matching import _stale
+
+    assert _stale(None, (5, 5), known=False)
+    assert _stale((2, 9), (2, 10), known=False)  # none yet: any change is due
+    assert not _stale((2, 9), (2, 9), known=False)
+    assert not _stale((100, 50), (110, 55), known=True)
+    assert _stale((100, 50), (111, 50), known=True)
+    assert _stale((100, 50), (100, 44), known=True)
+    assert _stale((3, 12), (3, 14), known=True)  # at least one listing
+
+
+def test_the_demos_preparation_builds_every_index_with_its_hubness(
+    make_offer: Any, make_demand: Any
+) -> None:
+    """``demo.prepare`` builds the three indexes and their hubness (the offers, searched as
+    queries against the demands' index, are embedded then, not on the first offer page)."""
+    from io import StringIO
+
+    from innobridge.transfer import demo
+    from innobridge.transfer.matching import _STATE, FUSION, index_hubness
+
+    for i in range(FUSION.hub_min_reference):
+        make_offer(title=f"Protein structure prediction {i}", summary="Neural networks.")
+    make_demand(**DEMAND_ZH)
+    matching.reset_for_tests()
+    demo.prepare(StringIO(), background=False)
+    assert all(_STATE[kind].get("index") is not None for kind in ("offers", "demands"))
+    assert _STATE["enterprises"].get("index") is not None
+    hub = index_hubness(_STATE["demands"]["index"])
+    assert hub is not None and hub.n_reference == FUSION.hub_min_reference
