@@ -184,13 +184,14 @@ def fused_positions(
     """For each fusion, the gold's position per query in the adapter's fused order: the
     adapter's BM25 evidence over the indexed ``docs`` (:func:`listing_lexical`, the same
     tokens and groups as :func:`index_lexical` of the engine's index), the pool's
-    hubness against the other side (:func:`hubness_from_hits` over the searches of the
-    reference texts, which here are the queries themselves — the other side's listings,
-    as the app's ``set_reference`` searches them; ``reference`` keeps only some) and
+    hubness against the other side (:func:`fusion_hubness`, the engine's statistic, over
+    the searches of the reference texts, which here are the queries themselves — the other
+    side's listings, as the app's ``set_reference`` searches them; ``reference`` keeps
+    only some) and
     :func:`~innobridge.transfer.matching.fuse`, as ``rank`` and ``rank_many`` apply them."""
     from innobridge.transfer.matching import (
         fuse,
-        hubness_from_hits,
+        fusion_hubness,
         lexical_evidence,
         listing_lexical,
         listing_text,
@@ -209,7 +210,7 @@ def fused_positions(
             searches = [
                 list(zip(ids, sc, strict=True)) for (ids, sc), k in zip(run, keep, strict=True) if k
             ]
-            hubs[hub_key] = hubness_from_hits(searches, f)
+            hubs[hub_key] = fusion_hubness(searches, f)
     out = []
     for f in fusions:
         if f.method == "engine":

@@ -317,34 +317,28 @@ def test_the_pages_order_matches_with_the_measured_adapter(
     assert len(calls) > before
 
 
-def test_hubness_is_the_mean_of_a_listings_k_best_reference_scores() -> None:
-    """A listing's hubness: its mean engine score for the ``hub_k`` reference texts (the
-    other side's listings) that score it highest; one missing from a search counts the
-    median of the searches' last scores; off below ``hub_min_reference`` searches."""
-    from innobridge.transfer.matching import FUSION, Fusion, hubness_from_hits
+def test_the_fusions_hubness_is_the_engines_under_its_settings() -> None:
+    """The adapter's hubness is the engine's statistic with the fusion's ``hub_k``,
+    ``hub_depth`` and ``hub_min_reference``; none when the fusion makes no correction."""
+    from innobridge.matching.hubness import hubness_from_hits
+    from innobridge.transfer.matching import FUSION, Fusion, fusion_hubness
 
     f = Fusion(hub_weight=1.0, hub_k=2, hub_depth=2, hub_min_reference=3)
-    searches = [
-        [("hub", 0.9), ("a", 0.5), ("deep", 0.1)],  # cut at hub_depth: "deep" not counted
-        [("hub", 0.8), ("b", 0.4)],
-        [("hub", 0.7), ("a", 0.3)],
-    ]
-    hub = hubness_from_hits(searches, f)
-    assert hub is not None and hub.n_reference == 3
-    assert hub.floor == 0.4  # median of the last scores 0.5, 0.4, 0.3
-    assert hub.of("hub") == (0.9 + 0.8) / 2
-    assert hub.of("a") == (0.5 + 0.3) / 2
-    assert hub.of("b") == (0.4 + 0.4) / 2  # one search, padded with the floor
-    assert hub.of("deep") == hub.of("never") == 0.4
-    assert hubness_from_hits(searches[:2], f) is None  # too few reference texts
-    assert hubness_from_hits(searches, Fusion(hub_min_reference=3)) is None  # weight 0
+    searches = [[("hub", 0.9), ("a", 0.5), ("deep", 0.1)], [("hub", 0.8)], [("a", 0.3)]]
+    hub = fusion_hubness(searches, f)
+    assert hub == hubness_from_hits(searches, k=2, depth=2, min_reference=3)
+    assert hub is not None and hub.of("hub") == (0.9 + 0.8) / 2 and hub.of("deep") == hub.floor
+    assert fusion_hubness(searches[:2], f) is None  # too few reference texts
+    assert fusion_hubness(searches, Fusion(hub_min_reference=3)) is None  # weight 0
+    assert fusion_hubness(searches, Fusion("rrf", hub_weight=1.0, hub_min_reference=3)) is None
     assert FUSION.hub_weight > 0 and FUSION.method == "scores"
 
 
 def test_fusion_lowers_a_listing_near_every_reference_text() -> None:
     """The hubness correction: a listing that every text of the other side finds (an
     abstract among claims) loses its place to one only this query finds."""
-    from innobridge.transfer.matching import Fusion, Hubness, Lexical, fuse
+    from innobridge.matching.hubness import Hubness
+    from innobridge.transfer.matching import Fusion, Lexical, fuse
 
     ids, scores = ["hub", "mine", "c"], [0.90, 0.86, 0.30]
     none = Lexical({}, {}, set(ids))
@@ -369,7 +363,7 @@ def test_the_offer_index_keeps_its_hubness_against_the_published_demands(
         FUSION,
         demand_query,
         index_hubness,
-        reference_hubness,
+        listing_hubness,
     )
 
     make_offer()
@@ -384,7 +378,7 @@ def test_the_offer_index_keeps_its_hubness_against_the_published_demands(
     assert matching._index("offers") is index  # the offers did not change …
     hub = index_hubness(index)  # … but their reference did
     assert hub is not None and hub.n_reference == FUSION.hub_min_reference
-    again = reference_hubness(index, [demand_query(d) for d in demands])
+    again = listing_hubness(index, [demand_query(d) for d in demands])
     assert again is not None and again.mean == hub.mean
     # the demands' index has the offers as its reference: two, too few
     assert index_hubness(matching._index("demands")) is None
