@@ -24,6 +24,8 @@ points at them). Recall@1, recall@10 and MRR (over the top 100) for
   language group as the engine's, less a weight × each hit's hubness: its mean engine
   score for its ``hub_k`` nearest texts of the other side — here the direction's queries,
   the other side's listings, as the app's ``set_reference`` searches them —
+  and less a weight × ln(each hit's number of engine units), undoing MaxSim's edge of
+  many-sentence listings over one-sentence claims —
   :func:`innobridge.transfer.matching.fuse`; the JSON also gives the adapter with the
   hubness taken from the tune queries only, no held-out text in it);
 * ``bm25``: plain BM25 (``bm25s``, Lucene variant, k1 = 1.5, b = 0.75, English stop words,
@@ -195,10 +197,12 @@ def fused_positions(
         lexical_evidence,
         listing_lexical,
         listing_text,
+        listing_units,
     )
 
     queries = [listing_text(q.strip()) for q in queries]
     keep = reference or [True] * len(run)
+    units = {d.id: listing_units(d) for d in docs} if any(f.unit_weight for f in fusions) else {}
     evidence: dict[tuple[float, float, tuple[str, ...]], list[Any]] = {}
     hubs: dict[tuple[Any, ...], Any] = {}
     for f in fusions:
@@ -219,7 +223,7 @@ def fused_positions(
         ev = evidence[(f.k1, f.b, f.stop_words)]
         hub = hubs[(f.method, f.hub_weight > 0, f.hub_k, f.hub_depth, f.hub_min_reference)]
         ranked = [
-            [ids[i] for i in fuse(ids[: f.depth], scores[: f.depth], e, f, hub)[:TOP]]
+            [ids[i] for i in fuse(ids[: f.depth], scores[: f.depth], e, f, hub, units)[:TOP]]
             for (ids, scores), e in zip(run, ev, strict=True)
         ]
         out.append(positions(ranked, gold))
@@ -317,7 +321,8 @@ def grid() -> tuple[Any, ...]:
     title views' tune queries among (k1, b) = (1.2, 0.75), (1.5, 0.75), (1.5, 0.9), (2, 0.75)),
     the
     same at the engine's k1 = 1.2, b = 0.75, and the previous adapter (reciprocal rank
-    fusion, k = 30, share 3, the engine's BM25). Kept small: the grid is re-fused in pure
+    fusion, k = 30, share 3, the engine's BM25), then the hubness correction and the
+    unit-count correction on the claim-word fusion. Kept small: the grid is re-fused in pure
     Python on a shared 2-core machine."""
     from innobridge.transfer.matching import CLAIM_WORDS, Fusion
 
@@ -371,6 +376,26 @@ def grid() -> tuple[Any, ...]:
             )
             for hw in (1.0, 1.25, 1.5)
             for hd in (TOP, DEPTH)
+        ),
+        # the unit-count correction (each hit less unit_weight x ln of its number of
+        # engine units: MaxSim's best of many units is higher by chance) on the hubness
+        # fusion, re-ordering the engine's best 100 or 300
+        *(
+            Fusion(
+                "scores",
+                0.2,
+                1.5,
+                0.9,
+                depth=depth,
+                stop_words=CLAIM_WORDS,
+                hub_weight=hw,
+                hub_k=3,
+                hub_depth=TOP,
+                unit_weight=uw,
+            )
+            for hw in (1.0, 1.25)
+            for uw in (0.01, 0.02, 0.03, 0.04, 0.05)
+            for depth in (TOP, DEPTH)
         ),
     )
 
@@ -618,7 +643,8 @@ def write(
         "re-ordered by the adapter's Fusion (its own BM25 over the engine's tokens without "
         "claim boilerplate, Fusion.stop_words, gated to the query's language group; less "
         "hub_weight x each hit's hubness, its mean engine score for its hub_k nearest texts "
-        "of the other side, here the direction's queries, searched hub_depth deep). "
+        "of the other side, here the direction's queries, searched hub_depth deep; less "
+        "unit_weight x ln of each hit's number of engine units). "
         f"'{TUNE_REFERENCE}': the same with the hubness from the tune queries only",
         "adapter_fusion": asdict(FUSION),
         "bm25": "bm25s lucene k1=1.5 b=0.75, English stop words, bm25s default tokenizer",

@@ -2,7 +2,12 @@ import numpy as np
 import pytest
 
 from innobridge.matching import AffinityConfig, Document, affinity_matrix
-from innobridge.matching.affinity import aggregate, lexical_affinity, lexical_normalise
+from innobridge.matching.affinity import (
+    DEFAULT_CONFIG,
+    aggregate,
+    lexical_affinity,
+    lexical_normalise,
+)
 
 from ._fakes import FakeEmbedder
 
@@ -152,3 +157,54 @@ def test_search_and_batch_affinity_agree_with_the_profile_maxsim():
     m = affinity_matrix(docs, [q], FakeEmbedder(), config=cfg)
     assert got["a"] == pytest.approx(float(m[0, 0]), abs=1e-5)
     assert got["b"] == pytest.approx(float(m[1, 0]), abs=1e-5)
+
+
+def test_a_proposal_loses_its_contentless_sentences_a_search_phrase_keeps_everything():
+    """A sentence of fewer than three content tokens in a proposal ("Why this gap?", a
+    catchy title) says nothing of its topic: it is not one of the proposal's units, so its
+    arbitrary best match does not move the proposal's affinities (gold standard: tune loss
+    0.2064 → 0.1988).  A short search phrase keeps every part."""
+    from innobridge.matching.affinity import (
+        DOCUMENT_TOKENS,
+        embed_query_units,
+        split_query_units,
+        split_units,
+    )
+
+    body = " ".join(
+        f"We measure how protein{i} folds under stress{i}." for i in range(DOCUMENT_TOKENS // 3)
+    )
+    proposal = f"Get Your Vitamin C! Why this gap? {body}"
+    assert DEFAULT_CONFIG.query_min_unit_tokens == 3
+    units, counts = split_query_units([proposal, "Raman spectra. Why this gap?"])
+    every = split_units([proposal], "sentence")[0]
+    assert "Why this gap?" in every and "Get Your Vitamin C!" in every
+    assert counts == [len(every) - 2, 2]  # the search phrase keeps both parts
+    assert units[: counts[0]] == every[2:]
+    assert units[counts[0] :] == ["Raman spectra.", "Why this gap?"]
+    # a proposal of nothing but short sentences keeps them (it has no other units)
+    only_short = " ".join(["Why this gap?"] * (DOCUMENT_TOKENS + 1))
+    assert split_query_units([only_short])[1] == [DOCUMENT_TOKENS + 1]
+    assert embed_query_units([proposal], DEFAULT_CONFIG, FakeEmbedder()).counts.tolist() == [
+        len(every) - 2
+    ]
+    keep_all = AffinityConfig(query_min_unit_tokens=0)
+    assert split_query_units([proposal], keep_all)[1] == [len(every)]
+    with pytest.raises(ValueError, match="query_min_unit_tokens"):
+        AffinityConfig(query_min_unit_tokens=-1)
+
+
+def test_a_contentless_proposal_sentence_no_longer_moves_the_ranking():
+    """Researcher "hub" has a paper whose only match with the proposal is its catchy
+    one-line question; without the rule that sentence lifts "hub" above the researcher
+    whose work meets the proposal's topic."""
+    topic = " ".join(f"We model enzyme{i} kinetics in cells{i}." for i in range(12))
+    proposal = f"Why this gap? {topic}"
+    expert = Document("expert", [" ".join(f"Enzyme{i} kinetics in yeast." for i in range(6))])
+    hub = Document("hub", ["Why this gap?", "Superconducting qubits."])
+    plain = AffinityConfig(lexical_weight=0.0)
+    before = AffinityConfig(lexical_weight=0.0, query_min_unit_tokens=0)
+    with_rule = affinity_matrix([expert, hub], [proposal], FakeEmbedder(), config=plain)[:, 0]
+    without = affinity_matrix([expert, hub], [proposal], FakeEmbedder(), config=before)[:, 0]
+    assert without[1] > with_rule[1] + 0.01  # the question's exact match counted before
+    assert with_rule[1] == pytest.approx(0.0, abs=0.2)

@@ -249,3 +249,20 @@ def test_a_long_query_probes_with_a_sample_and_still_finds_its_match():
     )
     assert len(i.embed_queries([query])[0].vecs) > rank._PROBES
     assert i.search(query, 3)[0].id == "target"
+
+
+def test_an_index_saved_before_the_query_sentence_rule_loads_without_a_rebuild(idx, tmp_path):
+    """The rule that drops a proposal's contentless sentences works on queries only: the
+    stored units are unchanged, so an index saved without the setting loads (with the
+    engine's default) instead of asking for a rebuild."""
+    import json
+
+    idx.save(tmp_path / "ix")
+    cfg_file = tmp_path / "ix" / "config.json"
+    cfg = json.loads(cfg_file.read_text(encoding="utf-8"))
+    assert cfg["affinity"].pop("query_min_unit_tokens") == 3
+    cfg_file.write_text(json.dumps(cfg), encoding="utf-8")
+    back = SearchIndex.load(tmp_path / "ix", embedder=FakeEmbedder())
+    assert back.config.query_min_unit_tokens == 3
+    a = [(h.id, round(h.score, 5)) for h in idx.search("quantum error correction", 4)]
+    assert a == [(h.id, round(h.score, 5)) for h in back.search("quantum error correction", 4)]

@@ -431,3 +431,73 @@ def test_the_demos_preparation_builds_every_index_with_its_hubness(
     assert _STATE["enterprises"].get("index") is not None
     hub = index_hubness(_STATE["demands"]["index"])
     assert hub is not None and hub.n_reference == FUSION.hub_min_reference
+
+
+def test_fusion_lowers_a_listing_of_many_units_against_a_one_unit_claim() -> None:
+    """The unit-count correction: the engine's MaxSim takes the best of a listing's units,
+    so an abstract of many sentences outscores a one-sentence claim by chance; each hit
+    loses ``unit_weight`` × ln(its units), a one-unit listing nothing."""
+    from innobridge.transfer.matching import FUSION, Fusion, Lexical, fuse
+
+    ids, scores = ["abstract", "claim", "c"], [0.80, 0.78, 0.30]
+    units = {"abstract": 8, "claim": 1, "c": 1}
+    none = Lexical({}, {}, set(ids))
+    f = Fusion(unit_weight=0.04)
+    assert fuse(ids, scores, none, f) == [0, 1, 2]  # units unknown: the engine's order
+    assert fuse(ids, scores, none, f, None, units) == [1, 0, 2]  # 0.80 - 0.04 ln 8 < 0.78
+    assert fuse(ids, scores, none, Fusion(), None, units) == [0, 1, 2]  # weight 0: off
+    assert fuse(ids, scores, none, Fusion(unit_weight=0.001), None, units) == [0, 1, 2]
+    assert fuse(ids, scores, none, Fusion("engine", unit_weight=0.04), None, units) == [0, 1, 2]
+    # another language's listing keeps its place
+    assert fuse(ids, scores, Lexical({}, {}, {"claim", "c"}), f, None, units) == [0, 1, 2]
+    assert FUSION.unit_weight > 0 and FUSION.method == "scores"
+
+
+def test_listing_units_are_the_units_the_engine_embeds() -> None:
+    """A listing's units are each text's sentences plus the text whole when it has several
+    (the engine's ``split_units`` under its default configuration)."""
+    from innobridge.matching import Document
+    from innobridge.matching.affinity import DEFAULT_CONFIG, split_units
+    from innobridge.transfer.matching import listing_document, listing_units
+
+    claim = listing_document("c", "", "1. A sensor comprising a graphene layer and an electrode.")
+    assert listing_units(claim) == 1
+    abstract = listing_document(
+        "a", "Graphene sensor", "A graphene layer senses ions. It is cheap. It lasts years."
+    )
+    parts, counts = split_units(abstract.texts, "sentence", whole=DEFAULT_CONFIG.whole_text_unit)
+    assert listing_units(abstract) == sum(counts) == len(parts) > 3
+    two = Document("t", [abstract.texts[0], "A second text."])
+    assert listing_units(two) == listing_units(abstract) + 1
+
+
+def test_rank_gives_fuse_each_hits_units_from_the_index(
+    make_offer: Any, make_demand: Any, monkeypatch: Any
+) -> None:
+    """``rank`` (what the pages order by) passes each hit's unit count, counted from the
+    index's document and counted again when the listing changes."""
+    from innobridge.transfer.matching import index_units, listing_units
+
+    offers = [
+        make_offer(**PROTEIN),
+        make_offer(title="Protein chip", summary="A chip. It folds proteins. It is fast."),
+    ]
+    demand = make_demand(**{**DEMAND_ZH, "title": "protein structure prediction chip"})
+    seen: list[Any] = []
+    real = matching.fuse
+
+    def spy(*args: Any, **kwargs: Any) -> list[int]:
+        seen.append(args[5] if len(args) > 5 else kwargs.get("units"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(matching, "fuse", spy)
+    matching.offers_for_demand(demand)
+    index = matching._index("offers")
+    want = {str(o.pk): listing_units(index.docs[str(o.pk)]) for o in offers}
+    assert seen and seen[-1] == want
+    assert len(set(want.values())) == 2
+    short = index_units(index, [str(offers[1].pk)])
+    offers[1].summary = "A protein chip."
+    offers[1].save()
+    index = matching._index("offers")
+    assert index_units(index, [str(offers[1].pk)]) != short

@@ -41,12 +41,14 @@ from .fusion import (
     fusion_hubness,
     index_hubness,
     index_lexical,
+    index_units,
     keep_hubness,
     lexical_evidence,
     listing_document,
     listing_hubness,
     listing_lexical,
     listing_text,
+    listing_units,
     set_reference,
 )
 
@@ -68,11 +70,13 @@ __all__ = [
     "get_embedder",
     "index_hubness",
     "index_lexical",
+    "index_units",
     "lexical_evidence",
     "listing_document",
     "listing_hubness",
     "listing_lexical",
     "listing_text",
+    "listing_units",
     "new_index",
     "offer_document",
     "offer_filters",
@@ -138,7 +142,9 @@ def rank(
     hits = index.search(query, top_k=depth, filters=filters, script=script_for_language(language))
     evidence = lexical_evidence(index_lexical(index, fusion), query, fusion)
     hub = index_hubness(index)
-    order = fuse([h.id for h in hits], [h.score for h in hits], evidence, fusion, hub)
+    ids = [h.id for h in hits]
+    units = index_units(index, ids) if fusion.unit_weight else None
+    order = fuse(ids, [h.score for h in hits], evidence, fusion, hub, units)
     kind = query_kind(query)
     return [
         Match(
@@ -167,7 +173,9 @@ def rank_many(
         for row, fusion in zip(out, fusions, strict=True):
             mine = hits[: max(top_k, fusion.depth)]
             evidence = lexical_evidence(index_lexical(index, fusion), q, fusion)
-            order = fuse([h.id for h in mine], [h.score for h in mine], evidence, fusion, hub)
+            ids = [h.id for h in mine]
+            units = index_units(index, ids) if fusion.unit_weight else None
+            order = fuse(ids, [h.score for h in mine], evidence, fusion, hub, units)
             row.append([(mine[i].id, mine[i].score) for i in order[:top_k]])
     return out
 

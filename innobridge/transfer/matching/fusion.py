@@ -11,10 +11,11 @@ every public name; ``benchmarks/transfer.py`` measures these functions on real p
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -96,8 +97,9 @@ class Fusion:
     development pairs (``benchmarks/transfer.py``: the grid, every view, both directions;
     the criterion is the smallest margin over plain BM25 on any view and measure, then the
     mean MRR, a tie going to the shallower re-ordering): the score fusion at weight 0.2 with
-    BM25 k1 = 1.5, b = 0.9 on the engine's best 100, less 1.25 × the hubness (k = 3). The
-    figures to quote are the held-out split's (benchmarks/README.md).
+    BM25 k1 = 1.5, b = 0.9 on the engine's best 300, less 1.0 × the hubness (k = 3, each
+    reference text searched 100 deep) and less 0.04 × ln(the hit's units). The figures to
+    quote are the held-out split's (benchmarks/README.md).
 
     ``stop_words``: tokens the adapter's BM25 leaves out of listings and queries alike.
     The app's are :data:`CLAIM_WORDS`, claim boilerplate ("wherein", "comprising",
@@ -112,6 +114,14 @@ class Fusion:
     written like the queries (an abstract, for a paper's query) is near every query and
     crowds out one written otherwise (a claim); chosen on the same tune split
     (benchmarks/README.md, "Hubness correction").
+
+    ``unit_weight``: the unit-count correction. The engine scores a query against a
+    listing as the mean over the query's sentences of the best of the listing's units
+    (MaxSim): the best of many units is higher by chance, so a listing of many sentences
+    (an abstract) wins ties against one of a single sentence (a patent claim). Under
+    ``method="scores"`` each hit's fused score loses ``unit_weight`` × ln(its number of
+    units) (:func:`listing_units`; a one-unit listing loses nothing); chosen on the same
+    tune split (benchmarks/README.md, "Unit-count correction").
     """
 
     method: str = "scores"
@@ -126,6 +136,7 @@ class Fusion:
     hub_k: int = 3
     hub_depth: int = 100
     hub_min_reference: int = 10
+    unit_weight: float = 0.0
 
 
 # Claim boilerplate (folded tokens, as the engine's tokenizer gives them; its own stop
@@ -154,7 +165,41 @@ CLAIM_WORDS: tuple[str, ...] = (
     "wherein",
 )
 
-FUSION = Fusion(stop_words=CLAIM_WORDS, hub_weight=1.25, hub_k=3, hub_depth=100)
+FUSION = Fusion(
+    depth=300, stop_words=CLAIM_WORDS, hub_weight=1.0, hub_k=3, hub_depth=100, unit_weight=0.04
+)
+
+
+def listing_units(doc: Document) -> int:
+    """How many units the engine embeds for ``doc`` under its default configuration
+    (each text's sentences, plus the text whole when it has several): what its MaxSim
+    takes the best of."""
+    from innobridge.matching.affinity import DEFAULT_CONFIG, split_units
+
+    cfg = DEFAULT_CONFIG
+    return max(1, sum(split_units(doc.texts, cfg.granularity, cfg.whole_text_unit)[1]))
+
+
+_UNITS: weakref.WeakKeyDictionary[SearchIndex, dict[str, tuple[Document, int]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def index_units(index: SearchIndex, ids: Iterable[str]) -> dict[str, int]:
+    """:func:`listing_units` of the index's documents ``ids``, kept per index and document
+    (counted again when a document is replaced)."""
+    out: dict[str, int] = {}
+    with _LOCK:
+        known = _UNITS.setdefault(index, {})
+        for d in ids:
+            doc = index.docs.get(d)
+            if doc is None:
+                continue
+            seen = known.get(d)
+            if seen is None or seen[0] is not doc:
+                seen = known[d] = (doc, listing_units(doc))
+            out[d] = seen[1]
+    return out
 
 
 def fusion_hubness(
@@ -290,13 +335,15 @@ def fuse(
     lexical: Lexical,
     fusion: Fusion = FUSION,
     hubness: Hubness | None = None,
+    units: Mapping[str, int] | None = None,
 ) -> list[int]:
     """Positions into ``ids`` (the engine's hits, best first, with their engine
     ``scores``) in the fused order. Only the hits in the query's language group
     (``lexical.same``) are re-ordered, among the places they hold: a listing in another
     language keeps the engine's place. With ``hubness`` (and ``method="scores"``) each
     hit's fused score loses ``fusion.hub_weight`` × its hubness
-    (:meth:`~innobridge.matching.hubness.Hubness.corrected`)."""
+    (:meth:`~innobridge.matching.hubness.Hubness.corrected`), and with ``units`` (each
+    hit's number of units, :func:`index_units`) ``fusion.unit_weight`` × ln(that number)."""
     if fusion.method == "engine":
         return list(range(len(ids)))
     k, share, w = fusion.k, fusion.lexical_share, fusion.lexical_weight
@@ -311,6 +358,11 @@ def fuse(
         ]
         if hubness is not None and fusion.hub_weight:
             fused = hubness.corrected(ids, fused, fusion.hub_weight)
+        if units is not None and fusion.unit_weight:
+            c = fusion.unit_weight
+            fused = [
+                f - c * math.log(max(1, units.get(d, 1))) for d, f in zip(ids, fused, strict=True)
+            ]
     else:
         raise ValueError(f"unknown fusion method {fusion.method!r}")
     slots = [i for i, d in enumerate(ids) if d in lexical.same]
