@@ -28,7 +28,8 @@ bootstrap over participants for each variant lower than the default on tune):
   submission scaled by (its folded tokens / the median)^x, a calibration for long queries;
 * ``query role both sides`` — e5's documented use for symmetric tasks ("query: " on both
   texts): the stored units re-embedded in the query role too (``, mix=a``: averaged with the
-  default's similarities);
+  default's similarities); ``query role stored side only`` — the reverse asymmetry (the
+  stored units as queries, the submission's sentences as passages);
 * ``corpus centring`` / ``corpus whitening alpha=…`` — every unit centred on the mean of
   the data set's stored units (after the language centring), or also whitened partially
   (their covariance^(-alpha/2)), then re-normalised (anisotropy, as in BERT-whitening);
@@ -271,6 +272,10 @@ def main(argv: list[str] | None = None) -> int:
     for w in (0.1, 0.05, 0.15):
         record("query role both sides" + ("" if w == 0.1 else f", lexical_w={w}"),
                plus(sym, lex(w / 2, w / 2)))  # fmt: skip
+    # the reverse asymmetry: the stored units as e5 queries, the submission's sentences as
+    # passages
+    rev = dense(pair=lambda di, i: data[di]["qu"].vecs @ data[di]["eu_q"][i].vecs.T)
+    record("query role stored side only", plus(rev, lex()))
     for a in (0.25, 0.5):
 
         def both(di: int, i: int, a: float = a) -> np.ndarray:
