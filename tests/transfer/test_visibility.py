@@ -147,3 +147,17 @@ def test_name_revealed_when_both_sides_agree_to_talk(
     assert demand_company(people["tto"], demand) == demand.anonymous_description
     accept_deal(people["tto"], deal)
     assert demand_company(people["tto"], demand) == demand.organisation.name
+
+
+def test_offer_page_shows_licensing_modes_by_label_in_each_language(make_offer: Any) -> None:
+    """The modes are stored as codes ("non_exclusive"); the page shows their labels."""
+    offer = make_offer(modes=["non_exclusive", "exclusive"])
+    url = reverse("transfer:offer", args=[offer.pk])
+    english = client_for().get(url).content.decode()
+    assert "Non-exclusive licence" in english and "Exclusive licence" in english
+    assert 'class="badge">non_exclusive<' not in english
+    c = client_for()
+    c.cookies["innobridge_language"] = "zh-hant"
+    chinese = c.get(url).content.decode()
+    assert 'class="badge">exclusive<' not in chinese
+    assert "Exclusive licence" not in chinese

@@ -21,6 +21,7 @@ from .vocabulary import (
     DevelopmentStage,
     IpType,
     Jurisdiction,
+    LicensingMode,
     MembershipKind,
     PatentStatus,
 )
@@ -162,6 +163,11 @@ class Offer(TimeStampedModel):
     @property
     def has_published_terms(self) -> bool:
         return bool({"open", "express"} & set(self.modes or []))
+
+    def get_modes_display(self) -> list[str]:
+        """The licensing modes as their translated labels (``modes`` holds the codes)."""
+        labels = dict(LicensingMode.choices)
+        return [str(labels.get(m, m)) for m in self.modes or []]
 
 
 class PatentRight(models.Model):
