@@ -178,8 +178,11 @@ def booking_initial(request: HttpRequest) -> dict[str, Any]:
     # A refused request comes back with what the user typed, not only the slot.
     if request.GET.get("purpose"):
         initial["purpose"] = request.GET["purpose"][:2000]
-    if request.GET.get("samples", "").isdigit():
-        initial["samples"] = int(request.GET["samples"])
+    # ASCII digits only, and not so many that int() refuses them (or "²", a digit to
+    # isdigit() but not to int()): anything else leaves the field empty, not a 500.
+    samples = request.GET.get("samples", "")
+    if samples.isascii() and samples.isdigit() and len(samples) <= 9:
+        initial["samples"] = int(samples)
     return initial
 
 
