@@ -364,3 +364,38 @@ def test_project_api(client, world, project):
     client.force_login(world.cn_officer)
     r = post(f"{base}/terminate", {"reason": "Ended by both funders"})
     assert r.status_code == 200 and r.json()["status"] == "terminated"
+
+
+def test_automatic_milestones_show_in_the_readers_language(client, world, submitted):
+    """The report milestones a project starts with were stored in the language of whoever
+    started it; they are stored untranslated and shown in each reader's language."""
+    from django.utils import translation
+
+    from .steps import to_panel
+
+    with translation.override("zh-hant"):  # the officers and the lead work in Chinese
+        p = to_panel(world, submitted)
+        services.record_decision(
+            world.hk_officer, p, world.hk_funder, decision="fund", reasons="ok"
+        )
+        services.record_decision(
+            world.cn_officer, p, world.cn_funder, decision="fund", reasons="ok"
+        )
+        p.refresh_from_db()
+        project = services.accept_award(world.lead, p.award)
+    final = project.milestones.get(is_final=True)
+    assert final.title == "Final report"
+    client.force_login(world.lead)
+    english = client.get(project.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content
+    assert "Final report" in english.decode() and "最終報告" not in english.decode()
+    simplified = client.get(project.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "结题报告" in simplified.content.decode()
+    assert "Final report" not in simplified.content.decode()
+    # a title stored in Chinese before (and one someone typed) still reads right
+    final.title = "最終報告"
+    final.save()
+    assert "Final report" in client.get(project.get_absolute_url()).content.decode()
+    final.title = "Kick-off report"
+    final.save()
+    with translation.override("zh-hans"):
+        assert final.display_title == "Kick-off report"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.models import Currency, TimeStampedModel
@@ -61,6 +63,25 @@ class Project(TimeStampedModel):
         return ProjectStatus.ON_TRACK
 
 
+# The titles of the milestones a project gets when it starts, stored untranslated (the
+# English message) and shown in the reader's language (``Milestone.display_title``).
+PROGRESS_REPORT_TITLE = "Progress report"
+FINAL_REPORT_TITLE = "Final report"
+
+
+@functools.cache
+def _automatic_titles() -> dict[str, str]:
+    """Every language's form of the automatic titles -> the untranslated message (titles
+    stored before they were kept untranslated hold the deciding officer's language)."""
+    forms: dict[str, str] = {}
+    for message in (PROGRESS_REPORT_TITLE, FINAL_REPORT_TITLE):
+        forms[message] = message
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                forms[translation.gettext(message)] = message
+    return forms
+
+
 class Milestone(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("milestone"), max_length=300)
@@ -73,6 +94,18 @@ class Milestone(models.Model):
         ordering = ["project", "due_date", "id"]
 
     def __str__(self) -> str:
+        return self.title
+
+    @property
+    def display_title(self) -> str | Promise:
+        """The title in the reader's language: the automatic report milestones are
+        translated (lazily, so a notice renders it in its recipient's language); a title
+        someone typed is shown as typed."""
+        message = _automatic_titles().get(self.title)
+        if message == PROGRESS_REPORT_TITLE:
+            return ReportKind.PROGRESS.label
+        if message == FINAL_REPORT_TITLE:
+            return ReportKind.FINAL.label
         return self.title
 
     def accepted_report(self) -> Report | None:

@@ -35,6 +35,7 @@ from ..models import (
     Proposal,
     ProposalState,
 )
+from ..models.projects import FINAL_REPORT_TITLE, PROGRESS_REPORT_TITLE
 from ..notifications import notify
 from ..permissions import require_act_for_funder
 from ..workflow import require_proposal_allows, transition_proposal
@@ -236,11 +237,11 @@ def create_project(actor: Any, proposal: Proposal) -> Project:
     if proposal.duration_months >= 12:
         mid = Milestone.objects.create(
             project=project,
-            title=_("Progress report"),
+            title=PROGRESS_REPORT_TITLE,
             due_date=_add_months(start, proposal.duration_months // 2),
         )
     final = Milestone.objects.create(
-        project=project, title=_("Final report"), due_date=end, is_final=True
+        project=project, title=FINAL_REPORT_TITLE, due_date=end, is_final=True
     )
     for d in decisions:
         first = (d.amount / 2).quantize(Decimal("0.01"))

@@ -111,7 +111,7 @@ def submit_report(
             officer,
             gettext_noop("Report to assess"),
             gettext_noop("A report on “%(milestone)s” of “%(title)s” awaits your assessment."),
-            {"milestone": milestone.title, "title": project.title},
+            {"milestone": milestone.display_title, "title": project.title},
             url=project.get_absolute_url(),
         )
     return report
@@ -187,7 +187,7 @@ def rate_report(actor: Any, report: Report, *, rating: str, comment: str = "") -
         gettext_noop("Report assessed"),
         gettext_noop("Your report on “%(milestone)s” was assessed: %(rating)s. %(comment)s"),
         {
-            "milestone": report.milestone.title,
+            "milestone": report.milestone.display_title,
             "rating": ReportRating(rating).label,  # lazy: in each member's language
             "comment": report.rating_comment,
         },
