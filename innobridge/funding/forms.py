@@ -445,8 +445,12 @@ class ApplyForm(forms.Form):
 class ProposalTextForm(forms.Form):
     """The editor's text fields (posted with every button of the editor)."""
 
-    title_en = text()
-    title_zh = text()
+    title_en = forms.CharField(
+        required=False, strip=False, max_length=Proposal._meta.get_field("title_en").max_length
+    )
+    title_zh = forms.CharField(
+        required=False, strip=False, max_length=Proposal._meta.get_field("title_zh").max_length
+    )
     abstract_en = text()
     abstract_zh = text()
     keywords = text()
@@ -462,11 +466,15 @@ class ProposalTextForm(forms.Form):
         return [k.strip() for k in raw.split(",") if k.strip()]
 
     def clean_duration_months(self) -> int:
-        """Whole months (left empty: the proposal's duration as it is)."""
+        """Whole months within the model's limits (left empty: the proposal's duration as
+        it is) — a negative or huge number is a form error, not a database error."""
         try:
-            return int(self.cleaned_data["duration_months"] or self.proposal.duration_months)
+            months = int(self.cleaned_data["duration_months"] or self.proposal.duration_months)
         except ValueError as exc:
             raise forms.ValidationError(_("Give the duration in whole months.")) from exc
+        for validator in Proposal._meta.get_field("duration_months").validators:
+            validator(months)
+        return months
 
 
 class MemberInviteForm(forms.Form):

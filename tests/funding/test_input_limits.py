@@ -106,3 +106,31 @@ def test_over_long_title_when_applying_is_refused_and_nothing_written(client, wo
     assert r.status_code == 200
     assert 'class="message error"' in r.content.decode()
     assert Proposal.objects.count() == n
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"duration_months": "-5"},
+        {"duration_months": "0"},
+        {"duration_months": "5000"},  # over the model's 1,200
+        {"duration_months": "99999999999"},  # over PostgreSQL's smallint
+        {"title_en": "x" * 301},
+        {"title_zh": "x" * 10_000},
+    ],
+)
+def test_editor_form_out_of_range_is_a_form_error(client, world, data):
+    """The proposal editor's fields: a negative or huge duration or an over-long title is
+    a message on the page, never a 500 (a CHECK constraint, PostgreSQL's column types) and
+    never a value outside the model's limits written (SQLite)."""
+    p = complete_proposal(world)
+    client.force_login(world.lead)
+    before = Proposal.objects.values().get(pk=p.pk)
+    r = client.post(
+        f"/funding/proposals/{p.pk}/edit/",
+        {"title_en": p.title_en, "title_zh": p.title_zh, "duration_months": "24", **data},
+        follow=True,
+    )
+    assert r.status_code == 200
+    assert 'class="message error"' in r.content.decode()
+    assert Proposal.objects.values().get(pk=p.pk) == before
