@@ -489,6 +489,14 @@ def two_factor_required(person: Any) -> bool:
     return any(can_act_as(person, role) for role in required if role != "staff")
 
 
+def two_factor_available(person: Any) -> bool:
+    """Whether ``person`` may turn two-factor sign-in on: not the demo's shared accounts,
+    whose passwords are published (one visitor's authenticator would lock out the rest)."""
+    from django.conf import settings
+
+    return not (settings.INNOBRIDGE_DEMO and getattr(person, "is_demo", False))
+
+
 def has_two_factor(person: Any) -> bool:
     """Whether ``person`` has turned two-factor sign-in on (a confirmed authenticator)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice

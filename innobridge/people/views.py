@@ -481,6 +481,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "language_form": language_form,
             "token_form": token_form,
             "tokens": selectors.active_api_tokens(person),
+            "two_factor_available": selectors.two_factor_available(person),
             "new_token": new_token,
             "new_key": new_key,
         },

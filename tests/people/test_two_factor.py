@@ -353,3 +353,14 @@ def test_shared_demo_accounts_cannot_turn_it_on_in_the_demo(
     assert not TOTPDevice.objects.filter(user=person).exists()
     # Nobody is required to use it in the demo, so the account works by password.
     assert client.get(reverse("funding:home")).status_code == 200
+    # Its account page says so instead of linking to a page that refuses it.
+    page = client.get(reverse("account")).content.decode()
+    assert 'data-testid="two-factor-link"' not in page
+    assert 'data-testid="two-factor-unavailable"' in page
+    # An account someone signed up for in the demo can try it.
+    own = make_person("visitor")
+    client.force_login(own)
+    page = client.get(reverse("account")).content.decode()
+    assert 'data-testid="two-factor-link"' in page
+    assert 'data-testid="two-factor-unavailable"' not in page
+    assert client.get(reverse("two_factor_setup")).status_code == 200

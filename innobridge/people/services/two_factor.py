@@ -14,7 +14,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.crypto import salted_hmac
@@ -27,6 +26,7 @@ from innobridge.core.services import record_event
 
 from ..audit import PeopleAction
 from ..models import Person
+from ..selectors import two_factor_available
 
 RECOVERY_CODE_COUNT = 10
 # Ten characters of Crockford-like base32 without look-alikes (0/O, 1/I/L): 50 bits.
@@ -95,7 +95,7 @@ def start_totp_setup(actor: Any, person: Person) -> TOTPDevice:
     """The unconfirmed authenticator device whose QR code the set-up page shows (made on
     first visit, the same one after). Refused when two-factor sign-in is already on."""
     _require_self(actor, person)
-    if settings.INNOBRIDGE_DEMO and person.is_demo:
+    if not two_factor_available(person):
         # The demo's accounts are shared and their password published: one visitor's
         # authenticator would lock every other visitor out.
         raise PermissionDenied(
