@@ -80,3 +80,13 @@ def test_extension_brings_a_late_project_back_on_track(world, project):
         {"status": ProjectStatus.LATE},
         {"status": ProjectStatus.ON_TRACK},
     ]
+
+
+def test_overdue_notice_names_the_report_milestone_in_each_members_language(world, project):
+    world.partner.preferred_language = "zh-hans"
+    world.partner.save()
+    project.milestones.filter(is_final=False).update(due_date=dt.date(2000, 1, 1))
+    assert services.refresh_project_statuses() == 1
+    assert "Progress report" in overdue_notices(world.lead).get().body
+    body = world.partner.notices.filter(source="funding").latest("pk").body  # in Chinese
+    assert "进展报告" in body and "Progress report" not in body

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -141,12 +142,16 @@ def refresh_project_status(project: Project, today: dt.date | None = None) -> st
             audit_fields=["status"],
         )
         if status == ProjectStatus.LATE:
-            late = [m.title for m in project.milestones.all() if m.is_overdue(today)]
+            # lazy titles: each member reads them in their own language
+            late = [m.display_title for m in project.milestones.all() if m.is_overdue(today)]
             _notify_team(
                 project,
                 gettext_noop("Project milestone overdue"),
                 gettext_noop("“%(title)s” is late: %(milestones)s. Submit the report now."),
-                {"title": project.title, "milestones": ", ".join(late)},
+                {
+                    "title": project.title,
+                    "milestones": format_lazy(", ".join(["{}"] * len(late)), *late),
+                },
             )
     return status
 
