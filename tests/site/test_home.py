@@ -29,6 +29,7 @@ def test_a_newcomer_sees_what_the_platform_is_for_open_calls_and_how_to_start(
         assert f'data-testid="{testid}"' in page
     assert "Joint call 2026" in page and world.call.get_absolute_url() in page
     assert "closes" in page
+    assert "{#" not in page and "#}" not in page  # no template comment shown as text
     # A region with nothing in it is not a row of zeros.
     assert (
         "International" not in page.split('data-testid="home-directory"')[1].split("</article>")[0]
@@ -123,3 +124,19 @@ def test_a_crash_is_a_localised_500_without_context_processors(language: str, te
     assert response.status_code == 500
     body = response.content.decode()
     assert text in body and 'data-testid="error-500"' in body
+
+
+def test_no_template_comment_spans_lines() -> None:
+    """Django's ``{# … #}`` is one line only: spread over two, it is shown to the reader
+    (the home page showed one); longer notes go in ``{% comment %}``."""
+    import re
+    from pathlib import Path
+
+    root = Path(views.__file__).resolve().parent
+    found = [
+        f"{template.relative_to(root)}:{text[: match.start()].count(chr(10)) + 1}"
+        for template in root.rglob("*.html")
+        for text in [template.read_text(encoding="utf-8")]
+        for match in re.finditer(r"\{#(?:(?!#\}).)*\n", text)
+    ]
+    assert not found, found
