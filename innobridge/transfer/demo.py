@@ -121,9 +121,12 @@ def seed_nasa(stdout: TextIO, limit: int = NASA_LIMIT) -> int:
     ):
         if made >= limit:
             break
-        if r["title"].lower() in seen or not r.get("abstract"):
+        # A few titles of the snapshot end with the portfolio page's link script, scraped
+        # with them ("…Applicationsjavascript:save_record();"): not part of the title.
+        title = r["title"].replace("javascript:save_record();", "").strip()
+        if title.lower() in seen or not r.get("abstract"):
             continue
-        seen.add(r["title"].lower())
+        seen.add(title.lower())
         category = r["classes"][0].split(":", 1)[1] if r["classes"] else ""
         first = r["abstract"].split(". ")[0].strip().rstrip(".") + "."
         number = r.get("us_patent_number")
@@ -131,7 +134,7 @@ def seed_nasa(stdout: TextIO, limit: int = NASA_LIMIT) -> int:
         services.import_offer(
             owner=owner,
             data={
-                "title": r["title"][:300],
+                "title": title[:300],
                 "summary": r["abstract"][:6000],
                 "problem": first[:4000],
                 "commercial_route": (

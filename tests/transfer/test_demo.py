@@ -40,6 +40,7 @@ def test_demo_seeds_every_stage_idempotently(db: Any) -> None:
     assert not nasa.filter(is_demo=True).exists()
     assert all(o.benefit_value is None and o.trl is None for o in nasa)  # nothing invented
     assert not nasa.filter(inventors__isnull=False).exists()
+    assert not nasa.filter(title__contains="javascript:").exists()  # a scraping artefact
     own = Offer.objects.filter(is_demo=True)
     assert own.exists() and all(o.publications.exists() for o in own)
     assert any("open" in o.modes for o in own)
