@@ -131,12 +131,13 @@ def proposal_role(user: Any, proposal: Proposal) -> ProposalRole:
         return ProposalRole.NONE
     if can_manage_call(user, proposal.call) and proposal.state != ProposalState.DRAFT:
         return ProposalRole.OFFICER
-    if (
-        proposal.lead_id == user.pk
-        or proposal.members.filter(
-            person=user, status__in=[InvitationStatus.ACCEPTED, InvitationStatus.INVITED]
-        ).exists()
-    ):
+    team = (InvitationStatus.ACCEPTED, InvitationStatus.INVITED)
+    if proposal.lead_id == user.pk:
+        return ProposalRole.TEAM
+    if _prefetched(proposal, "members"):  # read once by the page
+        if any(m.person_id == user.pk and m.status in team for m in proposal.members.all()):
+            return ProposalRole.TEAM
+    elif proposal.members.filter(person=user, status__in=team).exists():
         return ProposalRole.TEAM
     if proposal.assignments.filter(
         reviewer=user,
@@ -174,13 +175,18 @@ def visible_reviews(user: Any, proposal: Proposal) -> list[dict[str, Any]]:
     once their own is submitted. Applicants: after the decision, the comments of the
     reviews for each funder whose side of the call shares them (never who wrote them;
     scores only when that funder also shares scores); otherwise none."""
+    role = proposal_role(user, proposal)
+    if role == ProposalRole.NONE or (
+        role == ProposalRole.TEAM
+        and proposal.state not in (ProposalState.AWARDED, ProposalState.DECLINED)
+    ):
+        return []  # nothing to show: the reviews are not read
     reviews = list(
         Review.objects.filter(assignment__proposal=proposal, submitted_at__isnull=False)
         .select_related("assignment__reviewer", "assignment__funder")
         .prefetch_related("scores__criterion")
         .order_by("assignment__funder__side", "id")
     )
-    role = proposal_role(user, proposal)
     if role == ProposalRole.OFFICER:
         return [_review_dict(r, named=True) for r in reviews]
     if role == ProposalRole.REVIEWER:
