@@ -18,6 +18,7 @@ changes measured under load (issue #17, benchmarks/README.md):
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -47,7 +48,7 @@ class SharedFileCache(FileBasedCache):
         if self._writes < self._cull_every:
             return
         self._writes = 0
-        super()._cull()
+        super()._cull()  # type: ignore[misc]  # (django-stubs leave the private method out)
 
 
 class LocalFirstFileCache(SharedFileCache):
@@ -62,7 +63,7 @@ class LocalFirstFileCache(SharedFileCache):
         # Django makes a backend object per thread: the copies are the process's.
         with _COPIES_LOCK:
             self._local, self._lock = _COPIES.setdefault(
-                f"{self._dir}|{self.key_prefix}", (OrderedDict(), threading.Lock())
+                f"{os.path.abspath(dir)}|{self.key_prefix}", (OrderedDict(), threading.Lock())
             )
 
     def _keep(self, made_key: str, expiry: float | None, value: Any) -> None:
