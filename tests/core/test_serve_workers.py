@@ -84,6 +84,9 @@ def test_the_meter_keeps_each_connections_cost_per_request() -> None:
     assert meter.costs[heavy] >= 0.02 > meter.costs[light]
     meter.record(heavy, 0.0)  # a moving average: one cheap request does not erase it
     assert 0.0 < meter.costs[heavy] < 0.02
+    before = meter.costs[heavy]
+    meter.record(heavy, 1.0)  # a one-off (a log-in's hash): counts as 3x the average at most
+    assert meter.costs[heavy] == pytest.approx(before + serve_cmd.COST_WEIGHT * 2 * before)
     overhead = serve_cmd.PER_REQUEST_OVERHEAD
     load, typical = meter.load([heavy, light])
     assert load == pytest.approx(meter.costs[heavy] + meter.costs[light] + 2 * overhead)

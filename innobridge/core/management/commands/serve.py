@@ -93,6 +93,7 @@ def waitress_options(
 NOT_ACCEPTING = float(2**30)
 PER_REQUEST_OVERHEAD = 0.0005  # seconds
 COST_WEIGHT = 0.2  # the newest request's weight in a connection's moving average
+SPIKE_LIMIT = 3.0  # a request counts for at most this many times the connection's average
 
 
 class WorkMeter:
@@ -116,9 +117,14 @@ class WorkMeter:
 
     def record(self, channel: Any, seconds: float) -> None:
         before = self.costs.get(channel)
-        self.costs[channel] = (
-            seconds if before is None else before + COST_WEIGHT * (seconds - before)
-        )
+        if before is None:
+            self.costs[channel] = seconds
+            return
+        # One-off costs (a log-in's password hash, a search phrase embedded for the first
+        # time, a template compiled) must not make a connection look like a heavy one for
+        # long: a request counts for at most SPIKE_LIMIT times the connection's estimate.
+        seconds = min(seconds, SPIKE_LIMIT * max(before, PER_REQUEST_OVERHEAD))
+        self.costs[channel] = before + COST_WEIGHT * (seconds - before)
 
     def load(self, channels: Any) -> tuple[float, float]:
         """(the load of these connections, one typical connection's share of it): a
