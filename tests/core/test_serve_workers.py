@@ -3,7 +3,6 @@ restarts a worker that dies and stops them all on SIGTERM."""
 
 from __future__ import annotations
 
-import gc
 import http.client
 import os
 import signal
@@ -49,87 +48,28 @@ def _held_connections(pids: set[int], port: int) -> dict[int, int]:
     return held
 
 
-class _Channel:
-    """Stands in for a waitress channel (one client connection)."""
+def test_a_worker_takes_connections_only_while_it_is_among_the_least_busy() -> None:
+    class FakeServer:
+        def __init__(self, connections: int) -> None:
+            self.active_channels = dict.fromkeys(range(connections))
+            self.open = True
 
-    def check_client_disconnected(self) -> bool:
-        return False
+        def readable(self) -> bool:
+            return self.open
 
-
-class _FakeServer:
-    def __init__(self, *channels: _Channel) -> None:
-        self.active_channels = {id(ch): ch for ch in channels}
-        self.open = True
-
-    def readable(self) -> bool:
-        return self.open
-
-
-def test_the_meter_keeps_each_connections_cost_per_request() -> None:
-    spent = {"seconds": 0.0}
-
-    def app(environ: dict[str, object], start_response: object) -> list[bytes]:
-        deadline = time.thread_time() + spent["seconds"]
-        while time.thread_time() < deadline:
-            pass
-        return [b"ok"]
-
-    meter = serve_cmd.WorkMeter(app)
-    heavy, light = _Channel(), _Channel()
-    spent["seconds"] = 0.02
-    assert meter({"waitress.client_disconnected": heavy.check_client_disconnected}, None) == [b"ok"]
-    spent["seconds"] = 0.0
-    meter({"waitress.client_disconnected": light.check_client_disconnected}, None)
-    meter({}, None)  # not from waitress: measured for no connection
-    assert meter.costs[heavy] >= 0.02 > meter.costs[light]
-    meter.record(heavy, 0.0)  # a moving average: one cheap request does not erase it
-    assert 0.0 < meter.costs[heavy] < 0.02
-    before = meter.costs[heavy]
-    meter.record(heavy, 1.0)  # a one-off (a log-in's hash): counts as 3x the average at most
-    assert meter.costs[heavy] == pytest.approx(before + serve_cmd.COST_WEIGHT * 2 * before)
-    overhead = serve_cmd.PER_REQUEST_OVERHEAD
-    load, typical = meter.load([heavy, light])
-    assert load == pytest.approx(meter.costs[heavy] + meter.costs[light] + 2 * overhead)
-    assert typical == pytest.approx(load / 2)
-    new = _Channel()  # not measured yet: counts as a typical connection
-    assert meter.load([heavy, light, new])[0] == pytest.approx(load + typical)
-    assert meter.load([new]) == (overhead, overhead)
-    del heavy  # a closed connection is forgotten
-    gc.collect()
-    assert list(meter.costs.keys()) == [light]
-
-
-def test_a_worker_takes_connections_only_while_it_is_among_the_least_loaded() -> None:
-    loads = [serve_cmd.NOT_ACCEPTING] * 2
-    meters = [serve_cmd.WorkMeter(lambda e, s: []), serve_cmd.WorkMeter(lambda e, s: [])]
-    officers = [_Channel(), _Channel()]
-    visitors = [_Channel() for _ in range(6)]
-    for ch in officers:
-        meters[0].record(ch, 0.025)
-    for ch in visitors:
-        meters[1].record(ch, 0.0005)
-    busy, light = _FakeServer(*officers), _FakeServer(*visitors)
-    serve_cmd.balance_connections(busy, loads, 0, meters[0])
+    counts = [serve_cmd.NOT_ACCEPTING] * 2
+    busy, idle = FakeServer(3), FakeServer(1)
+    serve_cmd.balance_connections(busy, counts, 0)
+    serve_cmd.balance_connections(idle, counts, 1)
     assert busy.readable()  # the other worker has not counted itself yet: no hold-back
-    serve_cmd.balance_connections(light, loads, 1, meters[1])
-    assert light.readable()
-    # two officers' pages are more work than six visitors' cached pages: the worker with
-    # fewer connections but more work waits, the other takes the next connection
-    assert not busy.readable()
-    assert loads[0] > loads[1]
-    for _ in range(40):  # the light worker takes connections until it is as loaded
-        if not light.readable():
-            break
-        ch = _Channel()
-        meters[1].record(ch, 0.0005)
-        light.active_channels[id(ch)] = ch
-        visitors.append(ch)
-    assert busy.readable()  # level again: within one officer's connection
-    assert abs(loads[0] - loads[1]) < 0.03
-    busy.open = False  # waitress's own reasons (closing, its connection limit) still count
-    assert not busy.readable()
-    loads[1] = serve_cmd.NOT_ACCEPTING  # a dead worker's slot never holds the others back
-    busy.open = True
+    assert idle.readable() and counts == [3, 1]
+    assert not busy.readable()  # 3 > 1 + 1
+    idle.active_channels.update(dict.fromkeys(range(1, 3)))
+    assert idle.readable() and busy.readable()  # 3 and 3
+    idle.open = False  # waitress's own reasons (closing, its connection limit) still count
+    assert not idle.readable()
+    counts[1] = serve_cmd.NOT_ACCEPTING  # a dead worker's slot never holds the others back
+    busy.active_channels.update(dict.fromkeys(range(3, 50)))
     assert busy.readable()
 
 
@@ -181,8 +121,7 @@ def test_two_workers_serve_restart_and_stop(tmp_path: Path) -> None:
         assert _get(port) == 200
 
         # Keep-alive clients are shared out between the workers (the new one included):
-        # both take some (how many each takes follows what their requests cost: the test
-        # above).
+        # no worker holds more than two above the other.
         now = _children(proc.pid)
         clients = []
         try:
@@ -193,7 +132,7 @@ def test_two_workers_serve_restart_and_stop(tmp_path: Path) -> None:
                 clients.append(c)
             held = _held_connections(now, port)
             assert sum(held.values()) == 10, held
-            assert min(held.values()) >= 1, held
+            assert max(held.values()) - min(held.values()) <= 2, held
         finally:
             for c in clients:
                 c.close()

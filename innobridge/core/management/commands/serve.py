@@ -31,7 +31,6 @@ import signal
 import socket
 import time
 import traceback
-import weakref
 from typing import Any
 
 from django.conf import settings
@@ -75,81 +74,30 @@ def waitress_options(
     return opts
 
 
-# Each worker's load, in memory the workers share (multiprocessing.RawArray, made before the
-# fork): a worker takes a new connection only while its load is at most half a typical
-# connection's above the least loaded worker's. Without it the first worker to wake takes
-# it, and keep-alive clients stay with the worker that accepted them: one worker could hold
-# 30 of 50 clients and keep them waiting 1.5x as long as the other's (issue #17, measured
-# in benchmarks/README.md). A dead worker's slot reads NOT_ACCEPTING until its replacement
+# Each worker's open connections, in memory the workers share (multiprocessing.RawArray,
+# made before the fork): a worker takes a new connection only while it holds no more than
+# BALANCE_SLACK above the least busy worker. Without it the first worker to wake takes it,
+# and keep-alive clients stay with the worker that accepted them: one worker could hold 30
+# of 50 clients and keep them waiting 1.5x as long as the other's (issue #17, measured in
+# benchmarks/README.md). A dead worker's slot reads NOT_ACCEPTING until its replacement
 # counts itself, so it never holds the others back.
-#
-# The load is what the worker's connections ask of it, not how many they are: every
-# request's CPU time (time.thread_time around the application) is kept per connection as a
-# moving average, and the load is the sum over the open connections of that average plus
-# PER_REQUEST_OVERHEAD (waitress's own work per request, outside the application). Equal
-# numbers of connections were not equal work: a signed-in officer's page costs 20-30 ms, an
-# anonymous visitor's cached page 0.5 ms, and when most signed-in clients landed on one
-# worker its clients waited twice as long as the other's (load_web4_w2_after_w2t2_third.json).
-NOT_ACCEPTING = float(2**30)
-PER_REQUEST_OVERHEAD = 0.0005  # seconds
-COST_WEIGHT = 0.2  # the newest request's weight in a connection's moving average
-SPIKE_LIMIT = 3.0  # a request counts for at most this many times the connection's average
+BALANCE_SLACK = 1
+NOT_ACCEPTING = 2**30
 
 
-class WorkMeter:
-    """WSGI middleware of one worker: the CPU time each connection's requests take (a
-    moving average per waitress channel, forgotten with the channel)."""
-
-    def __init__(self, application: Any) -> None:
-        self.application = application
-        self.costs: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        started = time.thread_time()
-        try:
-            return self.application(environ, start_response)
-        finally:
-            # waitress puts the channel's check_client_disconnected in the environ: its
-            # channel is the connection the request came on.
-            channel = getattr(environ.get("waitress.client_disconnected"), "__self__", None)
-            if channel is not None:
-                self.record(channel, time.thread_time() - started)
-
-    def record(self, channel: Any, seconds: float) -> None:
-        before = self.costs.get(channel)
-        if before is None:
-            self.costs[channel] = seconds
-            return
-        # One-off costs (a log-in's password hash, a search phrase embedded for the first
-        # time, a template compiled) must not make a connection look like a heavy one for
-        # long: a request counts for at most SPIKE_LIMIT times the connection's estimate.
-        seconds = min(seconds, SPIKE_LIMIT * max(before, PER_REQUEST_OVERHEAD))
-        self.costs[channel] = before + COST_WEIGHT * (seconds - before)
-
-    def load(self, channels: Any) -> tuple[float, float]:
-        """(the load of these connections, one typical connection's share of it): a
-        connection not measured yet counts as the mean of the measured ones."""
-        channels = list(channels)
-        known = [c for c in (self.costs.get(ch) for ch in channels) if c is not None]
-        typical = (sum(known) / len(known) if known else 0.0) + PER_REQUEST_OVERHEAD
-        load = sum(known) + PER_REQUEST_OVERHEAD * len(known)
-        return load + typical * (len(channels) - len(known)), typical
-
-
-def balance_connections(server: Any, loads: Any, slot: int, meter: WorkMeter) -> None:
-    """Make ``server`` (a waitress server of one worker) accept only while its load
-    (:class:`WorkMeter`) is at most half a typical connection's above the least any worker
-    has (``loads``: one shared float per worker, this worker's at ``slot``). waitress asks
-    ``readable()`` on every turn of its loop (at least once a second), so the loads stay
-    current."""
+def balance_connections(server: Any, counts: Any, slot: int, slack: int = BALANCE_SLACK) -> None:
+    """Make ``server`` (a waitress server of one worker) accept only while its open
+    connections are at most ``slack`` above the fewest any worker holds (``counts``:
+    one shared integer per worker, this worker's at ``slot``). waitress asks ``readable()``
+    on every turn of its loop (at least once a second), so the counts stay current."""
     readable = server.readable
 
     def balanced_readable() -> bool:
-        mine, typical = meter.load(server.active_channels.values())
-        loads[slot] = mine
+        mine = len(server.active_channels)
+        counts[slot] = mine
         if not readable():  # closed, or over waitress's own connection limit
             return False
-        return bool(mine <= min(loads) + typical / 2)
+        return bool(mine <= min(counts) + slack)
 
     server.readable = balanced_readable
 
@@ -245,10 +193,10 @@ class Command(BaseCommand):
         children: dict[int, tuple[float, int]] = {}  # pid: (started, slot)
         stopping = False
         balanced = os.environ.get("INNOBRIDGE_BALANCE_CONNECTIONS", "1") != "0"
-        loads = RawArray("d", [NOT_ACCEPTING] * workers)
+        counts = RawArray("l", [NOT_ACCEPTING] * workers)
 
         def spawn(slot: int) -> None:
-            loads[slot] = NOT_ACCEPTING  # until the new worker counts its connections
+            counts[slot] = NOT_ACCEPTING  # until the new worker counts its connections
             pid = os.fork()
             if pid == 0:  # the worker
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -256,12 +204,9 @@ class Command(BaseCommand):
                 code = 0
                 try:
                     logging.basicConfig()  # as waitress.serve() does: its warnings show
+                    server = create_server(application, sockets=[sock], **opts)
                     if balanced:
-                        meter = WorkMeter(application)
-                        server = create_server(meter, sockets=[sock], **opts)
-                        balance_connections(server, loads, slot, meter)
-                    else:
-                        server = create_server(application, sockets=[sock], **opts)
+                        balance_connections(server, counts, slot)
                     server.print_listen("Serving on http://{}:{}")
                     server.run()
                 except BaseException:
@@ -290,7 +235,7 @@ class Command(BaseCommand):
                 if ended is None:
                     continue
                 started, slot = ended
-                loads[slot] = NOT_ACCEPTING  # its connections are gone with it
+                counts[slot] = NOT_ACCEPTING  # its connections are gone with it
                 if stopping:
                     continue
                 self.stderr.write(f"server worker {pid} ended (status {status}); starting another")
