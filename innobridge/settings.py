@@ -175,13 +175,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Several machines behind one proxy need a cache all of them reach (a shared directory, or
 # another Django cache backend in their settings).
 CACHE_DIR = Path(os.environ.get("INNOBRIDGE_CACHE_DIR", VAR_DIR / "cache"))
+# ``template_fragments`` (Django's {% cache %} tag uses it; core/caching.py puts the public
+# pages and API lists there) keeps copies of what each process read in front of the same
+# files: only entries whose key names their content (core/cachebackend.py).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "innobridge.core.cachebackend.SharedFileCache",
         "LOCATION": str(CACHE_DIR),
         "TIMEOUT": 300,
-        "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
-    }
+        "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4, "CULL_EVERY": 100},
+    },
+    "template_fragments": {
+        "BACKEND": "innobridge.core.cachebackend.LocalFirstFileCache",
+        "LOCATION": str(CACHE_DIR),
+        "KEY_PREFIX": "fragment",
+        "TIMEOUT": 300,
+        "OPTIONS": {
+            "MAX_ENTRIES": 20000,
+            "CULL_FREQUENCY": 4,
+            "CULL_EVERY": 100,
+            "LOCAL_ENTRIES": 4096,
+        },
+    },
 }
 # Sessions are read from the shared cache and written through to the database: a signed-in
 # page no longer reads django_session, and a log-out (which deletes both) ends the session in

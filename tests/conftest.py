@@ -139,9 +139,10 @@ def _two_factor_not_required(settings: Any) -> None:
 def _empty_cache() -> None:
     """Each test starts with an empty cache: pages cache what every visitor sees (the home
     page's public overview), and a test's rolled-back data must not show in the next."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in caches:  # the fragments' cache keeps copies in this process too
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -43,6 +43,10 @@ ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 EndpointFunc = TypeVar("EndpointFunc", bound=Callable[..., Any])
 
 PUBLIC_FRAGMENT_SECONDS = 60
+# What is rendered once for many readers (public pages and API lists, {% cache %} fragments,
+# the contact buttons) is kept in this cache: its keys name their content (the public
+# generation or a digest), so each process may keep copies (core/cachebackend.py).
+FRAGMENTS = "template_fragments"
 PUBLIC_GENERATION_KEY = "public:generation"
 PERSON_FACTS_SECONDS = 60
 PERSON_GENERATION_KEY = "person:generation"
@@ -161,7 +165,7 @@ def public_page(name: str) -> Callable[[ViewFunc], ViewFunc]:
             if not _cacheable(request):
                 return view(request, *args, **kwargs)
             key = public_page_key(name, request)
-            entry = cache.get(key)
+            entry = caches[FRAGMENTS].get(key)
             if entry is not None:
                 headers, body = entry
                 response = HttpResponse(_with_token(request, body))
@@ -183,7 +187,7 @@ def public_page(name: str) -> Callable[[ViewFunc], ViewFunc]:
                 return response
             body = response.content.decode(response.charset)
             headers = [(h, v) for h, v in response.headers.items() if h != "Content-Length"]
-            cache.set(key, (headers, body), PUBLIC_FRAGMENT_SECONDS)
+            caches[FRAGMENTS].set(key, (headers, body), PUBLIC_FRAGMENT_SECONDS)
             response.content = _with_token(request, body).encode(response.charset)
             return response
 
@@ -210,12 +214,12 @@ def public_result(
             key = public_fragment_key(
                 f"api:{name}", translation.get_language() or "", request.get_full_path()
             )
-            entry = cache.get(key)
+            entry = caches[FRAGMENTS].get(key)
             if entry is not None:
                 return entry[0]
             result = func(request, *args, **kwargs)
             if not isinstance(result, tuple | HttpResponse):  # (status, body): not a list
-                cache.set(key, (result,), PUBLIC_FRAGMENT_SECONDS)
+                caches[FRAGMENTS].set(key, (result,), PUBLIC_FRAGMENT_SECONDS)
             return result
 
         # Ninja reads the parameters from the signature, resolving string annotations in

@@ -125,6 +125,11 @@ def can_work_on_proposal(user: Any, proposal: Proposal) -> bool:
     """An accepted member of the proposal's team (the lead included)."""
     if not getattr(user, "is_authenticated", False):
         return False
+    if "members" in getattr(proposal, "_prefetched_objects_cache", {}):  # read once by the page
+        return any(
+            m.person_id == user.pk and m.status == InvitationStatus.ACCEPTED
+            for m in proposal.members.all()
+        )
     return proposal.members.filter(person=user, status=InvitationStatus.ACCEPTED).exists()
 
 

@@ -43,7 +43,7 @@ from .models import (
 )
 from .models import ProjectStatus as ProjectStatus  # for the plan dashboard
 from .notifications import SOURCE as NOTICE_SOURCE
-from .permissions import can_manage_call, can_work_on_proposal
+from .permissions import can_manage_call, can_work_on_proposal, officer_funder_ids
 from .portfolio import Candidate, best_portfolio
 
 
@@ -60,13 +60,15 @@ def officer_funders(user: Any) -> QuerySet[Funder]:
 
 
 def officer_calls(user: Any) -> QuerySet[Call]:
-    if not getattr(user, "is_superuser", False) and not can_act_as(user, Role.PROGRAMME_OFFICER):
+    if getattr(user, "is_superuser", False):
+        funders: Any = officer_funders(user)
+    elif can_act_as(user, Role.PROGRAMME_OFFICER):
+        # the officer's funders as kept per person (permissions.officer_funder_ids): a
+        # list of ids instead of a subquery, for every page that asks (issue #17)
+        funders = sorted(officer_funder_ids(user))
+    else:
         return Call.objects.none()  # (building the query with its subquery costs 0.5 ms)
-    return (
-        Call.objects.filter(sides__funder__in=officer_funders(user))
-        .distinct()
-        .order_by("-opens_at", "id")
-    )
+    return Call.objects.filter(sides__funder__in=funders).distinct().order_by("-opens_at", "id")
 
 
 def officer_schemes(user: Any) -> QuerySet[Scheme]:
@@ -131,12 +133,13 @@ def proposal_role(user: Any, proposal: Proposal) -> ProposalRole:
         return ProposalRole.NONE
     if can_manage_call(user, proposal.call) and proposal.state != ProposalState.DRAFT:
         return ProposalRole.OFFICER
-    if (
-        proposal.lead_id == user.pk
-        or proposal.members.filter(
-            person=user, status__in=[InvitationStatus.ACCEPTED, InvitationStatus.INVITED]
-        ).exists()
-    ):
+    team = (InvitationStatus.ACCEPTED, InvitationStatus.INVITED)
+    if proposal.lead_id == user.pk:
+        return ProposalRole.TEAM
+    if _prefetched(proposal, "members"):  # read once by the page
+        if any(m.person_id == user.pk and m.status in team for m in proposal.members.all()):
+            return ProposalRole.TEAM
+    elif proposal.members.filter(person=user, status__in=team).exists():
         return ProposalRole.TEAM
     if proposal.assignments.filter(
         reviewer=user,
@@ -174,13 +177,18 @@ def visible_reviews(user: Any, proposal: Proposal) -> list[dict[str, Any]]:
     once their own is submitted. Applicants: after the decision, the comments of the
     reviews for each funder whose side of the call shares them (never who wrote them;
     scores only when that funder also shares scores); otherwise none."""
+    role = proposal_role(user, proposal)
+    if role == ProposalRole.NONE or (
+        role == ProposalRole.TEAM
+        and proposal.state not in (ProposalState.AWARDED, ProposalState.DECLINED)
+    ):
+        return []  # nothing to show: the reviews are not read
     reviews = list(
         Review.objects.filter(assignment__proposal=proposal, submitted_at__isnull=False)
         .select_related("assignment__reviewer", "assignment__funder")
         .prefetch_related("scores__criterion")
         .order_by("assignment__funder__side", "id")
     )
-    role = proposal_role(user, proposal)
     if role == ProposalRole.OFFICER:
         return [_review_dict(r, named=True) for r in reviews]
     if role == ProposalRole.REVIEWER:
@@ -263,19 +271,24 @@ def ranking(call: Call, funder: Funder) -> list[dict[str, Any]]:
     return rankings(call, [funder])[funder.pk]
 
 
-def rankings(call: Call, funders: list[Funder]) -> dict[int, list[dict[str, Any]]]:
+RANKED_STATES = (
+    ProposalState.IN_REVIEW,
+    ProposalState.PANEL,
+    ProposalState.AWARDED,
+    ProposalState.DECLINED,
+)
+
+
+def rankings(
+    call: Call, funders: list[Funder], proposals: list[Proposal] | None = None
+) -> dict[int, list[dict[str, Any]]]:
     """:func:`ranking` for each of ``funders`` (by id), reading the proposals, the scores
-    and the decisions once for all of them (three reads, whatever the numbers)."""
-    proposals = list(
-        call.proposals.filter(
-            state__in=[
-                ProposalState.IN_REVIEW,
-                ProposalState.PANEL,
-                ProposalState.AWARDED,
-                ProposalState.DECLINED,
-            ]
-        )
-    )
+    and the decisions once for all of them (three reads, whatever the numbers; two when
+    the page has read the call's ``proposals`` already — all of them, any state)."""
+    if proposals is None:
+        proposals = list(call.proposals.filter(state__in=RANKED_STATES))
+    else:
+        proposals = [p for p in proposals if p.state in RANKED_STATES]
     ids = [p.pk for p in proposals]
     funder_ids = [f.pk for f in funders]
     scores_of: dict[tuple[int, int], list[float]] = {}
@@ -337,15 +350,19 @@ def combined_scores(sides: list[CallSide], proposals: list[Proposal]) -> dict[in
     return {pid: _combined(by_funder, sides) for pid, by_funder in scores.items()}
 
 
-def suggested_portfolio(call: Call) -> dict[str, Any]:
+def suggested_portfolio(call: Call, proposals: list[Proposal] | None = None) -> dict[str, Any]:
     """Proposals at the panel (or already decided) chosen to maximise the total combined
-    score within every side's budget."""
+    score within every side's budget. ``proposals``: the call's proposals (any state) when
+    the page has read them already."""
     sides: list[CallSide] = call_sides(call)
-    proposals = list(
-        call.proposals.filter(state__in=[ProposalState.PANEL, ProposalState.AWARDED])
-        .prefetch_related("budget_lines")
-        .order_by("pk")
-    )
+    states = (ProposalState.PANEL, ProposalState.AWARDED)
+    if proposals is None:
+        proposals = list(
+            call.proposals.filter(state__in=states).prefetch_related("budget_lines").order_by("pk")
+        )
+    else:
+        proposals = sorted((p for p in proposals if p.state in states), key=lambda p: p.pk)
+        prefetch_related_objects(proposals, "budget_lines")
     scores = combined_scores(sides, proposals)
     cands: list[Candidate] = []
     info: dict[int, dict[str, Any]] = {}

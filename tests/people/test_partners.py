@@ -565,6 +565,8 @@ def _cached_hits(cache: Any) -> int:
         with open(path, "rb") as f:
             pickle.load(f)  # the expiry
             value = pickle.loads(zlib.decompress(f.read()))
+        if isinstance(value, tuple) and len(value) == 2:
+            value = value[1]  # the fragments' cache keeps (expiry, value): core/cachebackend.py
         count += isinstance(value, str) and "data-level=" in value
     return count
 

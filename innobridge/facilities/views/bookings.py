@@ -183,12 +183,14 @@ def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def my_bookings(request: HttpRequest) -> HttpResponse:
+    # The page shows each charge's own fields and disputes (not its booking), and the same
+    # dispute field in every open charge's form: rendered once (issue #17).
     charges = (
         Charge.objects.filter(payer_id=request.user.pk)
-        .select_related("booking__resource")
         .prefetch_related("disputes")
         .order_by("-incurred_on", "-id")[:100]
     )
+    dispute_form = DisputeForm()
     return render(
         request,
         "facilities/my_bookings.html",
@@ -197,7 +199,8 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
             "feed": (feed := selectors.calendar_feed_of(request.user)),
             "feed_urls": feed_urls(request, feed),
             "charges": charges,
-            "dispute_form": DisputeForm(),
+            "dispute_form": dispute_form,
+            "dispute_reason": str(dispute_form["reason"]),
             "month": timezone.localdate().strftime("%Y-%m"),
         },
     )

@@ -9,13 +9,13 @@ import hashlib
 from typing import Any
 
 from django import template
-from django.core.cache import cache
+from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from innobridge.core.caching import CSRF_PLACEHOLDER
+from innobridge.core.caching import CSRF_PLACEHOLDER, FRAGMENTS
 from innobridge.core.hooks import person_actions
 from innobridge.core.models import Region
 
@@ -43,10 +43,11 @@ def contact_actions(context: template.Context, person: Any, compact: bool = Fals
     )
     digest = hashlib.sha256(repr(signature).encode("utf-8", "surrogatepass")).hexdigest()
     key = f"people:contact_actions:{digest}"
-    html = cache.get(key)
+    fragments = caches[FRAGMENTS]  # the key names its content: copies kept per process
+    html = fragments.get(key)
     if html is None:
         html = render_to_string(CONTACT_ACTIONS, {**data, "csrf_token": CSRF_PLACEHOLDER})
-        cache.set(key, html, 300)
+        fragments.set(key, html, 300)
     return mark_safe(html.replace(CSRF_PLACEHOLDER, str(data["csrf_token"])))
 
 
