@@ -399,3 +399,15 @@ def test_automatic_milestones_show_in_the_readers_language(client, world, submit
     final.save()
     with translation.override("zh-hans"):
         assert final.display_title == "Kick-off report"
+
+
+def test_the_proposal_page_links_the_project_only_for_who_may_open_it(client, world, project):
+    """A reviewer reads the funded proposal but not its project: no link to a 404."""
+    proposal = project.proposal
+    reviewer = proposal.assignments.first().reviewer
+    for user, sees in ((world.lead, True), (world.hk_officer, True), (reviewer, False)):
+        client.force_login(user)
+        body = client.get(proposal.get_absolute_url()).content.decode()
+        assert (project.get_absolute_url() in body) is sees, user
+        r = client.get(project.get_absolute_url())
+        assert (r.status_code == 200) is sees, user

@@ -168,8 +168,8 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ctx["award"] = award
         ctx["award_actions"] = services.award_actions(request.user, award)
     project = _related_or_none(p, "project")
-    if project is not None:
-        ctx["project"] = project
+    if project is not None and selectors.can_view_project(request.user, project):
+        ctx["project"] = project  # a reviewer sees the proposal, not the project
     return render(request, "funding/proposal_detail.html", CHOICES | ctx)
 
 
