@@ -411,3 +411,19 @@ def test_the_proposal_page_links_the_project_only_for_who_may_open_it(client, wo
         assert (project.get_absolute_url() in body) is sees, user
         r = client.get(project.get_absolute_url())
         assert (r.status_code == 200) is sees, user
+
+
+def test_the_api_gives_automatic_milestones_in_the_readers_language(client, world, project):
+    """The API's project gives the report milestones as the page does, in the language the
+    request asks for; a typed title as typed."""
+    due = project.start_date + dt.timedelta(days=60)
+    services.add_milestone(world.hk_officer, project, title="原型", due_date=due)
+    client.force_login(world.lead)
+    url = f"/api/funding/projects/{project.pk}"
+    titles = {
+        lang: {m["title"] for m in client.get(url, HTTP_ACCEPT_LANGUAGE=lang).json()["milestones"]}
+        for lang in ("en", "zh-hant", "zh-hans")
+    }
+    assert {"Final report", "原型"} <= titles["en"]
+    assert {"最終報告", "原型"} <= titles["zh-hant"] and "Final report" not in titles["zh-hant"]
+    assert {"结题报告", "原型"} <= titles["zh-hans"] and "Final report" not in titles["zh-hans"]

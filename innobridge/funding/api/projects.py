@@ -79,7 +79,7 @@ def get_project(request: HttpRequest, pk: int) -> dict[str, Any]:
         "milestones": [
             {
                 "id": m.pk,
-                "title": m.title,
+                "title": str(m.display_title),  # in the reader's language, as on the page
                 "due_date": m.due_date,
                 "overdue": m.is_overdue(),
                 "reports": [

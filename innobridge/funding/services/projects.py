@@ -261,7 +261,7 @@ def release_disbursement(actor: Any, disbursement: Disbursement) -> Disbursement
     if disbursement.depends_on is not None and disbursement.depends_on.accepted_report() is None:
         raise ValidationError(
             _("This instalment is released only after the report for “%(m)s” is accepted.")
-            % {"m": disbursement.depends_on.title}
+            % {"m": disbursement.depends_on.display_title}
         )
     before = snapshot(disbursement)
     disbursement.status = DisbursementStatus.RELEASED
