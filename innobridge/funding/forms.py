@@ -409,9 +409,11 @@ class PersonInviteForm(forms.Form):
 # ``request.POST`` itself. A text left empty is "" (the services say what is missing).
 
 
-def text() -> forms.CharField:
-    """A posted text as typed (not stripped: the services strip and check it)."""
-    return forms.CharField(required=False, strip=False)
+def text(max_length: int | None = None) -> forms.CharField:
+    """A posted text as typed (not stripped: the services strip and check it), at most
+    ``max_length`` characters when given (a model field's limit: a form error, not a
+    database error)."""
+    return forms.CharField(required=False, strip=False, max_length=max_length)
 
 
 def object_id() -> forms.IntegerField:
@@ -445,12 +447,8 @@ class ApplyForm(forms.Form):
 class ProposalTextForm(forms.Form):
     """The editor's text fields (posted with every button of the editor)."""
 
-    title_en = forms.CharField(
-        required=False, strip=False, max_length=Proposal._meta.get_field("title_en").max_length
-    )
-    title_zh = forms.CharField(
-        required=False, strip=False, max_length=Proposal._meta.get_field("title_zh").max_length
-    )
+    title_en = text(Proposal._meta.get_field("title_en").max_length)
+    title_zh = text(Proposal._meta.get_field("title_zh").max_length)
     abstract_en = text()
     abstract_zh = text()
     keywords = text()
