@@ -104,6 +104,12 @@ def require_act_for_funder(user: Any, funder: Funder) -> None:
         )
 
 
+def prefetched(obj: Any, name: str) -> bool:
+    """Whether the page has read ``obj``'s relation ``name`` already (prefetch_related):
+    then a check looks through it instead of asking the database again."""
+    return name in getattr(obj, "_prefetched_objects_cache", {})
+
+
 def can_manage_call(user: Any, call: Call) -> bool:
     """A programme officer of any funder of ``call`` (or a superuser)."""
     if getattr(user, "is_superuser", False):
@@ -111,7 +117,7 @@ def can_manage_call(user: Any, call: Call) -> bool:
     if not can_act_as(user, Role.PROGRAMME_OFFICER):
         return False
     funders = officer_funder_ids(user)
-    if "sides" in getattr(call, "_prefetched_objects_cache", {}):  # read once by the page
+    if prefetched(call, "sides"):
         return any(cs.funder_id in funders for cs in call.sides.all())
     return bool(funders) and call.sides.filter(funder_id__in=funders).exists()
 
@@ -125,7 +131,7 @@ def can_work_on_proposal(user: Any, proposal: Proposal) -> bool:
     """An accepted member of the proposal's team (the lead included)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if "members" in getattr(proposal, "_prefetched_objects_cache", {}):  # read once by the page
+    if prefetched(proposal, "members"):
         return any(
             m.person_id == user.pk and m.status == InvitationStatus.ACCEPTED
             for m in proposal.members.all()

@@ -43,7 +43,7 @@ from .models import (
 )
 from .models import ProjectStatus as ProjectStatus  # for the plan dashboard
 from .notifications import SOURCE as NOTICE_SOURCE
-from .permissions import can_manage_call, can_work_on_proposal, officer_funder_ids
+from .permissions import can_manage_call, can_work_on_proposal, officer_funder_ids, prefetched
 from .portfolio import Candidate, best_portfolio
 
 
@@ -136,7 +136,7 @@ def proposal_role(user: Any, proposal: Proposal) -> ProposalRole:
     team = (InvitationStatus.ACCEPTED, InvitationStatus.INVITED)
     if proposal.lead_id == user.pk:
         return ProposalRole.TEAM
-    if _prefetched(proposal, "members"):  # read once by the page
+    if prefetched(proposal, "members"):  # read once by the page
         if any(m.person_id == user.pk and m.status in team for m in proposal.members.all()):
             return ProposalRole.TEAM
     elif proposal.members.filter(person=user, status__in=team).exists():
@@ -450,14 +450,10 @@ def notifications_of(user: Any) -> QuerySet[Notice]:
     return Notice.objects.filter(recipient=user, source=NOTICE_SOURCE)
 
 
-def _prefetched(obj: Any, name: str) -> bool:
-    return name in getattr(obj, "_prefetched_objects_cache", {})
-
-
 def call_sides(call: Call) -> list[CallSide]:
     """The call's sides with their funders, in side order: from memory when the page
     prefetched them (:func:`prefetch_call_sides`), else read now."""
-    if _prefetched(call, "sides"):
+    if prefetched(call, "sides"):
         return list(call.sides.all())
     return list(call.sides.select_related("funder"))
 
@@ -466,7 +462,7 @@ def prefetch_call_sides(call: Call) -> Call:
     """Read the call's sides (with funders) once for a page that asks about them several
     times: ``call.sides.all()`` and :func:`call_sides` are then answered from memory (for
     this call object, i.e. this request)."""
-    if not _prefetched(call, "sides"):
+    if not prefetched(call, "sides"):
         prefetch_related_objects(
             [call], Prefetch("sides", queryset=CallSide.objects.select_related("funder"))
         )
@@ -487,7 +483,7 @@ def prefetch_proposal_page(proposal: Proposal) -> Proposal:
 
 def team_of(proposal: Proposal) -> list[TeamMember]:
     """The proposal's team with people and organisations (prefetched or read now)."""
-    if _prefetched(proposal, "members"):
+    if prefetched(proposal, "members"):
         return list(proposal.members.all())
     return list(proposal.members.select_related("person", "organisation"))
 
