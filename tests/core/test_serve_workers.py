@@ -1,5 +1,7 @@
 """``innobridge serve --workers N``: N waitress processes share the port; the parent
-restarts a worker that dies and stops them all on SIGTERM."""
+restarts a worker that dies and stops them all on SIGTERM. Each connection carries one
+request and a worker accepts only with a free thread (``--keep-alive``: connections stay
+open, shared out by their number)."""
 
 from __future__ import annotations
 
@@ -73,6 +75,55 @@ def test_a_worker_takes_connections_only_while_it_is_among_the_least_busy() -> N
     assert busy.readable()
 
 
+class FakeChannel:
+    def __init__(self, age: float, requests: int = 0, closing: bool = False) -> None:
+        self.creation_time = 1000.0 - age
+        self.requests = [object()] * requests
+        self.will_close = False
+        self.close_when_flushed = closing
+
+
+def test_occupied_threads_count_requests_and_fresh_connections_only() -> None:
+    class Server:
+        active_channels = {
+            1: FakeChannel(age=5, requests=1),  # a request being served
+            2: FakeChannel(age=0.2),  # just accepted: its request is on its way
+            3: FakeChannel(age=30),  # idle or slow for 30 s: claims no thread
+            4: FakeChannel(age=0.1, requests=1, closing=True),  # response done, flushing
+        }
+
+    assert serve_cmd.occupied_threads(Server(), now=1000.0) == 2
+
+
+def test_one_request_per_connection_accepts_only_with_a_free_thread() -> None:
+    class FakeServer:
+        channel_class = None
+
+        def __init__(self) -> None:
+            self.active_channels: dict[int, FakeChannel] = {}
+            self.open = True
+
+        def readable(self) -> bool:
+            return self.open
+
+    server = FakeServer()
+    serve_cmd.one_request_per_connection(server, threads=2)
+    assert server.readable()
+    server.active_channels[1] = FakeChannel(age=0, requests=1)
+    server.active_channels[1].creation_time = time.time()
+    assert server.readable()  # one of two threads taken
+    server.active_channels[2] = FakeChannel(age=0, requests=1)
+    assert not server.readable()  # both taken: the next request waits in the shared queue
+    server.active_channels[2].close_when_flushed = True
+    assert server.readable()  # its response is written: the thread is free again
+    server.open = False  # waitress's own reasons (closing, its connection limit) still count
+    assert not server.readable()
+    # every response closes its connection
+    from waitress.task import WSGITask
+
+    assert issubclass(server.channel_class.task_class, WSGITask)  # type: ignore[attr-defined]
+
+
 def _get(port: int) -> int:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as r:
         return int(r.status)
@@ -91,7 +142,8 @@ def _wait_for(condition: Callable[[], bool], seconds: float = 120) -> None:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
-def test_two_workers_serve_restart_and_stop(tmp_path: Path) -> None:
+@pytest.mark.parametrize("keep_alive", [False, True], ids=["one-request-each", "keep-alive"])
+def test_two_workers_serve_restart_and_stop(tmp_path: Path, keep_alive: bool) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -108,6 +160,8 @@ def test_two_workers_serve_restart_and_stop(tmp_path: Path) -> None:
     # first collection compresses everything, a minute of CPU on a loaded machine
     cmd = [*exe, "serve", "--port", str(port), "--workers", "2", "--threads", "2"]
     cmd.append("--no-collectstatic")
+    if keep_alive:
+        cmd.append("--keep-alive")
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         _wait_for(lambda: _get(port) == 200)
@@ -120,22 +174,39 @@ def test_two_workers_serve_restart_and_stop(tmp_path: Path) -> None:
         _wait_for(lambda: len(_children(proc.pid) - {victim}) == 2)
         assert _get(port) == 200
 
-        # Keep-alive clients are shared out between the workers (the new one included):
-        # no worker holds more than two above the other.
         now = _children(proc.pid)
-        clients = []
-        try:
-            for _ in range(10):
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                c.request("GET", "/healthz")
-                assert c.getresponse().read() is not None
-                clients.append(c)
-            held = _held_connections(now, port)
-            assert sum(held.values()) == 10, held
-            assert max(held.values()) - min(held.values()) <= 2, held
-        finally:
-            for c in clients:
+        if keep_alive:
+            # Keep-alive clients are shared out between the workers (the new one
+            # included): no worker holds more than two above the other.
+            clients = []
+            try:
+                for _ in range(10):
+                    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    c.request("GET", "/healthz")
+                    response = c.getresponse()
+                    assert response.read() is not None
+                    assert response.getheader("Connection") != "close"
+                    clients.append(c)
+                held = _held_connections(now, port)
+                assert sum(held.values()) == 10, held
+                assert max(held.values()) - min(held.values()) <= 2, held
+            finally:
+                for c in clients:
+                    c.close()
+        else:
+            # One request per connection: the response says so and the server closes it,
+            # so no client stays with one worker.
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                for _ in range(3):
+                    c.request("GET", "/healthz")
+                    response = c.getresponse()
+                    assert response.status == 200 and response.read() is not None
+                    assert response.getheader("Connection") == "close"
+                    # http.client reconnects for the next request
+            finally:
                 c.close()
+            _wait_for(lambda: sum(_held_connections(now, port).values()) == 0, 30)
 
         proc.send_signal(signal.SIGTERM)  # stops the workers, then itself
         assert proc.wait(timeout=60) == 0

@@ -19,6 +19,14 @@ process, so one process uses one core; on an N-core server run N workers (measur
 benchmarks/README.md, "Web tier under load"). The parent process only watches them: a
 worker that dies is started again, and SIGTERM or Ctrl-C stops them all. It needs
 ``fork`` (Linux, macOS); with one worker (the default) nothing is forked.
+
+With several workers each connection carries one request (the response closes it, as
+behind a reverse proxy that does not keep its upstream connections open) and a worker
+accepts a connection only while one of its threads is free: requests wait in the
+listening socket's queue, which the workers share, so each goes to the first worker that
+can run it and no client waits behind another worker's heavier clients.
+``--keep-alive`` (``INNOBRIDGE_KEEP_ALIVE=1``) keeps connections open instead, shared out
+by their number (measured in benchmarks/README.md, "Web tier under load", sixth round).
 """
 
 from __future__ import annotations
@@ -102,6 +110,50 @@ def balance_connections(server: Any, counts: Any, slot: int, slack: int = BALANC
     server.readable = balanced_readable
 
 
+# A connection just accepted counts as a thread's work for this long before its request
+# has arrived (on the loopback or a LAN it arrives within milliseconds); after that only a
+# complete request counts, so slow or idle clients cannot keep a worker from accepting.
+FRESH_CONNECTION_S = 1.0
+
+
+def occupied_threads(server: Any, now: float) -> int:
+    """How many of ``server``'s threads its connections claim: a request waiting or being
+    served, or a connection accepted within FRESH_CONNECTION_S whose request is on its
+    way. A connection whose response is done and being flushed claims none."""
+    return sum(
+        1
+        for channel in list(server.active_channels.values())
+        if not (channel.will_close or channel.close_when_flushed)
+        and (channel.requests or now - channel.creation_time < FRESH_CONNECTION_S)
+    )
+
+
+def one_request_per_connection(server: Any, threads: int) -> None:
+    """Make ``server`` (a waitress server of one worker) close every connection after its
+    response and accept a new one only while fewer than ``threads`` are occupied
+    (:func:`occupied_threads`), so requests queue in the socket the workers share."""
+    from waitress.channel import HTTPChannel
+    from waitress.task import WSGITask
+
+    class OneRequestTask(WSGITask):
+        def build_response_header(self) -> Any:
+            self.set_close_on_finish()  # adds "Connection: close" to the response
+            return super().build_response_header()
+
+    class OneRequestChannel(HTTPChannel):
+        task_class = OneRequestTask
+
+    server.channel_class = OneRequestChannel
+    readable = server.readable
+
+    def readable_with_a_free_thread() -> bool:
+        if not readable():  # closed, or over waitress's own connection limit
+            return False
+        return occupied_threads(server, time.time()) < threads
+
+    server.readable = readable_with_a_free_thread
+
+
 class Command(BaseCommand):
     help = "Serve InnoBridge over HTTP with waitress (static files included)."
 
@@ -119,6 +171,14 @@ class Command(BaseCommand):
             default=int(os.environ.get("INNOBRIDGE_WORKERS", "1")),
             help="server processes sharing the port, each with --threads threads "
             "(default INNOBRIDGE_WORKERS, else 1; use the number of cores)",
+        )
+        parser.add_argument(
+            "--keep-alive",
+            action="store_true",
+            default=os.environ.get("INNOBRIDGE_KEEP_ALIVE", "0") == "1",
+            help="with --workers above 1, keep connections open (shared out between the "
+            "workers by their number) instead of one request per connection "
+            "(default INNOBRIDGE_KEEP_ALIVE=1, else off)",
         )
         parser.add_argument(
             "--trusted-proxy",
@@ -162,26 +222,37 @@ class Command(BaseCommand):
         host, port = options["host"], options["port"]
         shown = f"[{host}]" if ":" in host else host
         proxy = options["trusted_proxy"]
+        one_each = options["workers"] > 1 and not options["keep_alive"]
+        per_request = ", one request per connection" if one_each else ""
         self.stdout.write(
             f"InnoBridge at http://{shown}:{port}/ "
             f"({'production' if settings.PRODUCTION else 'embedded'}, "
             f"DEBUG={'on' if settings.DEBUG else 'off'}, "
             f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
             f"trusted proxy {proxy or 'none'}, {options['workers']} x {options['threads']} "
-            "threads). Ctrl-C stops it."
+            f"threads{per_request}). Ctrl-C stops it."
         )
         self.stdout.flush()
         opts = waitress_options(options["threads"], proxy, options["trusted_proxy_count"])
         if options["workers"] == 1:
             serve(application, host=host, port=port, **opts)
         else:
-            self.serve_workers(application, host, port, options["workers"], opts)
+            self.serve_workers(
+                application, host, port, options["workers"], opts, options["keep_alive"]
+            )
 
     def serve_workers(
-        self, application: Any, host: str, port: int, workers: int, opts: dict[str, Any]
+        self,
+        application: Any,
+        host: str,
+        port: int,
+        workers: int,
+        opts: dict[str, Any],
+        keep_alive: bool = False,
     ) -> None:
         """``workers`` forked waitress processes accepting on one socket; this process
-        restarts a worker that dies and stops them all on SIGTERM/SIGINT."""
+        restarts a worker that dies and stops them all on SIGTERM/SIGINT. Each connection
+        carries one request unless ``keep_alive``."""
         from multiprocessing.sharedctypes import RawArray
 
         from django.db import connections
@@ -205,7 +276,9 @@ class Command(BaseCommand):
                 try:
                     logging.basicConfig()  # as waitress.serve() does: its warnings show
                     server = create_server(application, sockets=[sock], **opts)
-                    if balanced:
+                    if not keep_alive:
+                        one_request_per_connection(server, opts["threads"])
+                    elif balanced:
                         balance_connections(server, counts, slot)
                     server.print_listen("Serving on http://{}:{}")
                     server.run()
