@@ -61,3 +61,22 @@ def test_a_referee_of_another_application_or_not_a_number_is_a_404(
     for referee in ("abc", str(foreign.pk)):
         r = c.post(f"/exchange/applications/{app.pk}/", {"action": "resend", "referee": referee})
         assert r.status_code == 404
+
+
+@pytest.mark.parametrize("handle", ["nobody-by-this-name", "", "x" * 10_001])
+def test_assigning_an_unknown_reviewer_is_a_message_not_a_500(world: Any, handle: str) -> None:
+    from innobridge.exchange.models import Review
+
+    from .conftest import submitted
+
+    app = submitted(world)
+    c = Client(raise_request_exception=False)
+    c.force_login(world.officer)
+    r = c.post(
+        f"/exchange/applications/{app.pk}/",
+        {"action": "assign_reviewer", "reviewer": handle},
+        follow=True,
+    )
+    assert r.status_code == 200
+    assert "No such person." in [str(m) for m in r.context["messages"]]
+    assert not Review.objects.filter(application=app).exists()

@@ -169,9 +169,8 @@ def _post(request: HttpRequest, app: object) -> None:
 
         rvform = ReviewerForm(request.POST)
         handle = rvform.cleaned_data["reviewer"] if rvform.is_valid() else ""
-        try:
-            reviewer = person_by_handle(handle)
-        except Exception:
+        reviewer = person_by_handle(handle)  # None when nobody has this handle
+        if reviewer is None:
             messages.error(request, _("No such person."))
         else:
             attempt(
