@@ -163,3 +163,57 @@ def test_api_removes_a_stipend_part_and_a_criterion(world: Any) -> None:
     assert (
         c.delete(f"/api/exchange/programmes/{world.programme.pk}/rubric/999999").status_code == 404
     )
+
+
+def _programme_form(**over: str) -> dict[str, str]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    day = timezone.localdate()
+
+    def d(n: int) -> str:
+        return (day + dt.timedelta(days=n)).isoformat()
+
+    form = dict(
+        title="Far-dated programme",
+        kind="postdoc",
+        direction="CN>HK",
+        places="3",
+        min_months="1",
+        max_months="24",
+        max_preferences="2",
+        referees_required="1",
+        reply_days="14",
+        placements_open=d(1),
+        applications_open=d(2),
+        applications_close=d(3),
+        review_until=d(4),
+        results_on=d(5),
+        earliest_start=d(6),
+    )
+    form.update(over)
+    return form
+
+
+@pytest.mark.parametrize(
+    "over",
+    [
+        {"earliest_start": "9999-12-31"},  # a stay from it would end in year 10001
+        {"placements_open": "0001-01-01"},
+        {"results_on": "9999-12-30", "earliest_start": "9999-12-31"},
+    ],
+)
+def test_a_programme_date_outside_the_apis_range_is_a_form_error(
+    world: Any, over: dict[str, str]
+) -> None:
+    from innobridge.exchange.models import Programme
+
+    c = Client(raise_request_exception=False)
+    c.force_login(world.officer)
+    n = Programme.objects.count()
+    r = c.post("/exchange/programmes/new/", _programme_form(**over))
+    assert r.status_code == 200 and "errorlist" in r.content.decode()
+    assert Programme.objects.count() == n
+    r = c.post("/exchange/programmes/new/", _programme_form())
+    assert r.status_code == 302 and Programme.objects.count() == n + 1
