@@ -116,7 +116,7 @@ class ApplicationForm(forms.ModelForm):
         widgets = {"birth_date": DateInput(), "phd_date": DateInput()}
 
 
-def _bound_dates(*form_classes: type[forms.BaseForm]) -> None:
+def _bound_dates(*form_classes: type[forms.Form | forms.ModelForm]) -> None:
     """The forms' dates take the API's range (``core.schemas``): a year 9999 or 0001 is a
     form error, not a programme whose stays' dates overflow when an offer is accepted."""
     for cls in form_classes:
