@@ -185,7 +185,10 @@ class UsageForm(forms.Form):
     )
     samples = forms.IntegerField(label=_("Samples"), min_value=0, initial=0, required=False)
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Notes"),
+        required=False,
+        max_length=PURPOSE_MAX,  # as the usage API (UsageIn.notes)
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def interval(self, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:

@@ -165,3 +165,25 @@ def test_bulk_usage_page(resource: Any, people: Any, manager: Any, language: str
     assert set(UsageRecord.objects.values_list("booking_id", flat=True)) == {a.pk, b.pk}
     assert Booking.objects.get(pk=c.pk).status == "approved"
     assert Charge.objects.get(booking=a).amount == Decimal("1125.00")
+
+
+def test_overlong_usage_notes_are_refused_on_both_pages(
+    resource: Any, people: Any, manager: Any
+) -> None:
+    """The pages take notes up to the API's limit (2,000 characters): longer is a form
+    error and nothing is recorded."""
+    a = past_booking(resource, people["mainland"], 3)
+    mc = client_for(manager)
+    long_notes = "x" * 10_001
+    r = mc.post(
+        reverse("facilities:booking_action", args=[a.pk, "usage"]),
+        {**{k.split("-", 1)[1]: v for k, v in _row(a).items()}, "notes": long_notes},
+        follow=True,
+    )
+    assert r.status_code == 200
+    assert any("2000" in str(m) for m in r.context["messages"])
+    assert not UsageRecord.objects.exists() and not Charge.objects.exists()
+    r = mc.post(reverse("facilities:usage_bulk"), {**_row(a), f"b{a.pk}-notes": long_notes})
+    assert r.status_code == 200 and 'data-testid="form-errors"' in r.content.decode()
+    assert not UsageRecord.objects.exists() and not Charge.objects.exists()
+    assert Booking.objects.get(pk=a.pk).status == "approved"
