@@ -8,8 +8,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from .money import MoneyError, parse_amount
+from .schemas import DATE_MAX, DATE_MIN, DATETIME_MAX, DATETIME_MIN
 
 
 def service_error_messages(exc: ValidationError) -> list[str]:
@@ -83,3 +85,15 @@ class NextForm(forms.Form):
 
     def posted(self) -> str:
         return str(self.cleaned_data["next"]) if self.is_valid() else ""
+
+
+def bound_dates(*form_classes: type[forms.BaseForm]) -> None:
+    """Every date and date-time field of these forms takes the API's range
+    (``core.schemas``): a year 9999 or 0001 is a form error, never an overflow later (a
+    stay's end, a calendar day). Called once per forms module, after its classes."""
+    for cls in form_classes:
+        for fld in cls.base_fields.values():  # type: ignore[attr-defined]
+            if isinstance(fld, forms.DateTimeField):
+                fld.validators += [MinValueValidator(DATETIME_MIN), MaxValueValidator(DATETIME_MAX)]
+            elif isinstance(fld, forms.DateField):
+                fld.validators += [MinValueValidator(DATE_MIN), MaxValueValidator(DATE_MAX)]

@@ -7,14 +7,12 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from innobridge.core.forms import AmountField
+from innobridge.core.forms import AmountField, bound_dates
 from innobridge.core.models import Currency, Region
-from innobridge.core.schemas import DATE_MAX, DATE_MIN
 from innobridge.people.models import CareerStage, Language, Organisation
 
 from .models import (
@@ -116,16 +114,7 @@ class ApplicationForm(forms.ModelForm):
         widgets = {"birth_date": DateInput(), "phd_date": DateInput()}
 
 
-def _bound_dates(*form_classes: type[forms.Form | forms.ModelForm]) -> None:
-    """The forms' dates take the API's range (``core.schemas``): a year 9999 or 0001 is a
-    form error, not a programme whose stays' dates overflow when an offer is accepted."""
-    for cls in form_classes:
-        for fld in cls.base_fields.values():
-            if isinstance(fld, forms.DateField):
-                fld.validators += [MinValueValidator(DATE_MIN), MaxValueValidator(DATE_MAX)]
-
-
-_bound_dates(ProgrammeForm, ApplicationForm)
+bound_dates(ProgrammeForm, ApplicationForm)
 
 
 class PreferencesForm(forms.Form):

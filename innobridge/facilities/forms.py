@@ -5,11 +5,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from innobridge.core.forms import bound_dates
 from innobridge.core.models import Region
-from innobridge.core.schemas import DATE_MAX, DATE_MIN, DATETIME_MAX, DATETIME_MIN
 
 from .models import (
     Facility,
@@ -617,21 +616,7 @@ class QuotaForm(forms.Form):
     )
 
 
-def _bound_dates(*form_classes: type[forms.Form]) -> None:
-    """Every date and time field of the facilities forms takes the same range as the API
-    (``core.schemas``): a year 9999 or 0001 is a form error, never an overflow."""
-    for cls in form_classes:
-        for fld in cls.base_fields.values():
-            if isinstance(fld, forms.DateTimeField):
-                fld.validators += [
-                    MinValueValidator(DATETIME_MIN),
-                    MaxValueValidator(DATETIME_MAX),
-                ]
-            elif isinstance(fld, forms.DateField):
-                fld.validators += [MinValueValidator(DATE_MIN), MaxValueValidator(DATE_MAX)]
-
-
-_bound_dates(
+bound_dates(
     *[
         v
         for v in list(globals().values())
