@@ -68,6 +68,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._gsdata import REPO, cache_dir, data_dir, load_dataset
 from benchmarks.goldstandard import FastLoss
+from benchmarks.goldstandard_variants import over_query as variants_over_query
 from innobridge.matching.affinity import (
     DEFAULT_CONFIG,
     Units,
@@ -104,12 +105,9 @@ def idf_sum(tokens: list[str], table: dict[str, float], unseen: float) -> float:
 
 
 def over_query(best: np.ndarray, qu: Units, w: np.ndarray | None = None) -> np.ndarray:
-    """(queries, …) from (query units, …): the (weighted) mean over each query's units."""
-    if w is None:
-        return np.add.reduceat(best, qu.offsets, axis=0) / qu.counts[:, None]
-    w = np.maximum(w, 1e-6)
-    num = np.add.reduceat(best * w[:, None], qu.offsets, axis=0)
-    return num / np.add.reduceat(w, qu.offsets)[:, None]
+    """(queries, …) from (query units, …): the (weighted) mean over each query's units —
+    ``goldstandard_variants.over_query``, with weights kept above zero."""
+    return variants_over_query(best, qu, w=None if w is None else np.maximum(w, 1e-6))
 
 
 def fit_pairwise(feats: list[np.ndarray], loss: FastLoss, l2: float = 1e-3) -> np.ndarray:
