@@ -164,6 +164,25 @@ class FastLoss:
         return float(lost.sum() / w.sum())
 
 
+def tune_participants(ratings: dict) -> set[str]:
+    """The *tune* half of the participants, on which every choice is made: a fixed random
+    half (seed 2024); the others are the held-out half."""
+    pids_all = sorted(ratings)
+    rng = np.random.default_rng(2024)
+    return set(rng.choice(pids_all, size=len(pids_all) // 2, replace=False).tolist())
+
+
+def split_losses(
+    ratings: dict, tune: set[str], pids: list[str], papers: list[str]
+) -> dict[str, FastLoss]:
+    """The loss on the tune half, the held-out half and all participants."""
+    return {
+        "tune": FastLoss({p: r for p, r in ratings.items() if p in tune}, pids, papers),
+        "held_out": FastLoss({p: r for p, r in ratings.items() if p not in tune}, pids, papers),
+        "all_58": FastLoss(ratings, pids, papers),
+    }
+
+
 def cli_d_20_1(gs: Path, ratings: dict, tune: set[str]) -> dict[str, Any]:
     """Loss on d_20_1 through ``innobridge match`` (entity corpus, ``--top 58 --json``) and
     through ``affinity_matrix`` with the engine's default configuration."""
@@ -234,9 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     gs = data_dir(args.data_dir) / "goldstandard"
     ratings = load_ratings(gs / "data" / "evaluations.csv")
-    pids_all = sorted(ratings)
-    rng = np.random.default_rng(2024)
-    tune = set(rng.choice(pids_all, size=len(pids_all) // 2, replace=False).tolist())
+    tune = tune_participants(ratings)
     if args.cli_only:
         out_path = Path(args.out)
         prev = json.loads(out_path.read_text(encoding="utf-8")) if out_path.is_file() else {}

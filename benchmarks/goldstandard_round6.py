@@ -57,7 +57,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._gsdata import REPO, cache_dir, data_dir, load_dataset
-from benchmarks.goldstandard import FastLoss
+from benchmarks.goldstandard import split_losses, tune_participants
 from innobridge.matching.affinity import (
     DEFAULT_CONFIG,
     Units,
@@ -116,9 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     gs = data_dir(args.data_dir) / "goldstandard"
     ratings = load_ratings(gs / "data" / "evaluations.csv")
-    pids_all = sorted(ratings)
-    rng = np.random.default_rng(2024)  # the split of goldstandard.py
-    tune = set(rng.choice(pids_all, size=len(pids_all) // 2, replace=False).tolist())
+    tune = tune_participants(ratings)
     cfg = DEFAULT_CONFIG
     e5 = E5Embedder()
     cen = LanguageCentering.for_model(e5.name)
@@ -156,11 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     load_s = round(time.time() - t0, 1)
     pids, papers = data[0]["pids"], data[0]["papers"]
     assert all(d["pids"] == pids and d["papers"] == papers for d in data)
-    losses = {
-        "tune": FastLoss({p: r for p, r in ratings.items() if p in tune}, pids, papers),
-        "held_out": FastLoss({p: r for p, r in ratings.items() if p not in tune}, pids, papers),
-        "all_58": FastLoss(ratings, pids, papers),
-    }
+    losses = split_losses(ratings, tune, pids, papers)
 
     def dense(
         pair: PairFn | None = None,

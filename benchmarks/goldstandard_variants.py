@@ -61,7 +61,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import _gsround5
 from benchmarks._gsdata import REPO, cache_dir, data_dir, load_dataset
-from benchmarks.goldstandard import FastLoss
+from benchmarks.goldstandard import split_losses, tune_participants
 from innobridge.matching.affinity import (
     DEFAULT_CONFIG,
     Units,
@@ -133,11 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     gs = data_dir(args.data_dir) / "goldstandard"
     ratings = load_ratings(gs / "data" / "evaluations.csv")
-    pids_all = sorted(ratings)
-    rng = np.random.default_rng(2024)  # the split of goldstandard.py
-    tune = set(rng.choice(pids_all, size=len(pids_all) // 2, replace=False).tolist())
-    r_tune = {p: r for p, r in ratings.items() if p in tune}
-    r_held = {p: r for p, r in ratings.items() if p not in tune}
+    tune = tune_participants(ratings)
     cfg = DEFAULT_CONFIG
     e5, use = E5Embedder(), USEEmbedder()
     cen = LanguageCentering.for_model(e5.name)
@@ -164,11 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         docs.append((ents, qtexts))
     embed_s = round(time.time() - t0, 1)
     pids, papers = data[0][0], data[0][1]
-    losses = {
-        "tune": FastLoss(r_tune, pids, papers),
-        "held_out": FastLoss(r_held, pids, papers),
-        "all_58": FastLoss(ratings, pids, papers),
-    }
+    losses = split_losses(ratings, tune, pids, papers)
 
     def dense(
         trim: float = 1.0, weights: bool = False, top2: bool = False,
