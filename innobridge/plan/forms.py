@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from innobridge.core.forms import bound_dates
 from innobridge.core.models import Region
 
 from .indicators import registry
@@ -54,6 +55,9 @@ class MeasureForm(forms.ModelForm):
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+
+
+bound_dates(MeasureForm)
 
 
 class ReportForm(forms.Form):

@@ -211,6 +211,33 @@ def test_bad_measure_input_is_a_form_error_and_writes_nothing(officer: Any) -> N
     assert not Measure.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("period_start", "0001-01-01"),
+        ("period_start", "9999-12-31"),
+        ("period_end", "9999-12-31"),
+        ("period_end", "1899-12-31"),
+    ],
+)
+def test_a_measure_date_beyond_the_apis_range_is_a_form_error(
+    officer: Any, field: str, value: str
+) -> None:
+    """The period takes the API's dates (1900-2199): a clear error beside the field,
+    nothing written."""
+    c = Client(raise_request_exception=False, headers={"accept-language": "en"})
+    c.force_login(officer)
+    base = {**measure_data(), "responsible_sides": ["HK"], "indicator_keys": []}
+    r = c.post("/plan/measures/new/", {**base, field: value})
+    assert r.status_code == 200
+    assert r.context["form"].errors.get(field), r.context["form"].errors
+    assert not Measure.objects.exists()
+    m = create_measure(officer, **measure_data())
+    r = c.post(f"/plan/measures/{m.pk}/edit/", {**base, field: value})
+    assert r.status_code == 200 and r.context["form"].errors.get(field)
+    assert Measure.objects.values().get(pk=m.pk)[field] in (None, 1)
+
+
 def test_deleting_a_measure_is_audited(officer: Any, researcher: Any) -> None:
     from django.core.exceptions import PermissionDenied
 
