@@ -7,11 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 
 from .money import MoneyError, parse_amount
-from .schemas import DATE_MAX, DATE_MIN, DATETIME_MAX, DATETIME_MIN
+from .schemas import DATE_MAX, DATE_MIN, DATETIME_MAX, DATETIME_MIN, field_limits
 
 
 def service_error_messages(exc: ValidationError) -> list[str]:
@@ -97,3 +98,29 @@ def bound_dates(*form_classes: type[forms.BaseForm]) -> None:
                 fld.validators += [MinValueValidator(DATETIME_MIN), MaxValueValidator(DATETIME_MAX)]
             elif isinstance(fld, forms.DateField):
                 fld.validators += [MinValueValidator(DATE_MIN), MaxValueValidator(DATE_MAX)]
+
+
+def bound_integers(
+    *form_classes: type[forms.BaseForm], model: type[models.Model] | None = None
+) -> None:
+    """Every integer field of these forms named as a field of the model (a model form's
+    own, or ``model`` for a plain form) takes that model field's range on every database
+    — PostgreSQL's, as the API's ``FromModel`` (``core.schemas.field_limits``): 32768 in a
+    small integer is a form error on SQLite too, never a 500 on PostgreSQL. Called once
+    per forms module, after its classes."""
+    for cls in form_classes:
+        meta = getattr(cls, "_meta", None)
+        source = model or getattr(meta, "model", None)
+        if source is None:
+            continue
+        for name, fld in cls.base_fields.items():  # type: ignore[attr-defined]
+            if not isinstance(fld, forms.IntegerField):
+                continue
+            try:
+                limits = field_limits(source, name)
+            except FieldDoesNotExist:
+                continue
+            if "ge" in limits:
+                fld.validators.append(MinValueValidator(limits["ge"]))
+            if "le" in limits:
+                fld.validators.append(MaxValueValidator(limits["le"]))

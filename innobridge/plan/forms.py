@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from innobridge.core.forms import bound_dates
+from innobridge.core.forms import bound_dates, bound_integers
 from innobridge.core.models import Region
 
 from .indicators import registry
@@ -58,6 +58,7 @@ class MeasureForm(forms.ModelForm):
 
 
 bound_dates(MeasureForm)
+bound_integers(MeasureForm)
 
 
 class ReportForm(forms.Form):

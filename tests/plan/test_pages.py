@@ -218,13 +218,17 @@ def test_bad_measure_input_is_a_form_error_and_writes_nothing(officer: Any) -> N
         ("period_start", "9999-12-31"),
         ("period_end", "9999-12-31"),
         ("period_end", "1899-12-31"),
+        ("order", "32768"),  # PostgreSQL's smallint refuses it; SQLite would store it
+        ("order", str(2**63)),
+        ("order", "-1"),
+        ("order", "1e20"),
     ],
 )
-def test_a_measure_date_beyond_the_apis_range_is_a_form_error(
+def test_a_measure_date_or_order_beyond_the_models_range_is_a_form_error(
     officer: Any, field: str, value: str
 ) -> None:
-    """The period takes the API's dates (1900-2199): a clear error beside the field,
-    nothing written."""
+    """The period takes the API's dates (1900-2199) and the order the model's range
+    (0-32767) on every database: a clear error beside the field, nothing written."""
     c = Client(raise_request_exception=False, headers={"accept-language": "en"})
     c.force_login(officer)
     base = {**measure_data(), "responsible_sides": ["HK"], "indicator_keys": []}
@@ -236,6 +240,8 @@ def test_a_measure_date_beyond_the_apis_range_is_a_form_error(
     r = c.post(f"/plan/measures/{m.pk}/edit/", {**base, field: value})
     assert r.status_code == 200 and r.context["form"].errors.get(field)
     assert Measure.objects.values().get(pk=m.pk)[field] in (None, 1)
+    r = c.post("/plan/measures/new/", {**base, "code": "T-2", "order": "32767"})
+    assert r.status_code == 302 and Measure.objects.get(code="T-2").order == 32767
 
 
 def test_deleting_a_measure_is_audited(officer: Any, researcher: Any) -> None:
