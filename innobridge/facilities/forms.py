@@ -7,13 +7,14 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from innobridge.core.forms import bound_dates
+from innobridge.core.forms import bound_dates, bound_integers
 from innobridge.core.models import Region
 
 from .models import (
     Facility,
     Resource,
     ResourceKind,
+    Tariff,
     TariffUnit,
     UserCategory,
     default_opening_hours,
@@ -623,6 +624,8 @@ bound_dates(
         if isinstance(v, type) and issubclass(v, forms.Form) and v.__module__ == __name__
     ]
 )
+bound_integers(ResourceForm)
+bound_integers(TariffForm, model=Tariff)
 
 
 # --- Training ----------------------------------------------------------------------
