@@ -5,10 +5,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.forms import bound_dates, bound_integers
 from innobridge.core.models import Region
+from innobridge.core.schemas import TEXT_MAX
 
 from .models import (
     Facility,
@@ -277,6 +279,16 @@ def _find_person(text: str) -> Any:
     return person_by_handle(text)
 
 
+def _description(model: Any, name: str) -> forms.CharField:
+    """A description (an unbounded text column) bounded as in the API: ``TEXT_MAX``."""
+    return forms.CharField(
+        label=capfirst(model._meta.get_field(name).verbose_name),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class FacilityForm(forms.ModelForm):
     organisation = forms.CharField(
         label=_("Host organisation"),
@@ -293,6 +305,8 @@ class FacilityForm(forms.ModelForm):
         max_length=PURPOSE_MAX,
         help_text=_("User names or e-mail addresses, separated by commas."),
     )
+    description = _description(Facility, "description")
+    description_zh = _description(Facility, "description_zh")
 
     class Meta:
         model = Facility
@@ -309,10 +323,6 @@ class FacilityForm(forms.ModelForm):
             "description_zh",
             "is_active",
         ]
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "description_zh": forms.Textarea(attrs={"rows": 3}),
-        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -384,6 +394,8 @@ class ResourceForm(forms.ModelForm):
     """A resource with its rules. Specifications: one "name: value" a line; techniques:
     separated by commas; opening hours: per weekday, e.g. "09:00-12:00, 13:00-18:00"."""
 
+    description = _description(Resource, "description")
+    description_zh = _description(Resource, "description_zh")
     specifications_text = forms.CharField(
         label=_("Specifications"),
         required=False,
@@ -431,10 +443,6 @@ class ResourceForm(forms.ModelForm):
             "monthly_quota_hours",
             "is_active",
         ]
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "description_zh": forms.Textarea(attrs={"rows": 3}),
-        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

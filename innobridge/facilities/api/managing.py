@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 from ninja.errors import HttpError
 
-from innobridge.core.schemas import FromModel
+from innobridge.core.schemas import TEXT_MAX, FromModel
 from innobridge.people.auth import api_auth as _auth
 from innobridge.people.models import Organisation, Person
 from innobridge.people.selectors import person_by_handle
@@ -40,7 +40,7 @@ def _managed_resource(request: HttpRequest, resource_id: int) -> Resource:
     return r
 
 
-DESCRIPTION_MAX = 20_000  # an unbounded description still has a bound in the API
+DESCRIPTION_MAX = TEXT_MAX  # an unbounded description still has a bound (as on the pages)
 LIST_MAX = 50  # items in a list (managers, techniques, categories, specifications)
 ShortText = Annotated[str, Field(max_length=300)]
 ShortList = Annotated[list[ShortText], Field(max_length=LIST_MAX)]
