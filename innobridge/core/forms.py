@@ -22,6 +22,18 @@ def service_error_messages(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+def form_error_messages(form: Any) -> list[str]:
+    """A bound form's errors, flat, for ``messages.error`` on the page a view goes back
+    to: each field's error names its field ("Date of birth: Ensure this value …"), a
+    form-wide error stays as it is."""
+    out: list[str] = []
+    for name, errors in form.errors.items():
+        fld = form.fields.get(name)
+        label = (fld.label or name) if fld is not None else ""
+        out += [f"{label}: {e}" if label else str(e) for e in errors]
+    return out
+
+
 def apply_service_errors(form: Any, exc: ValidationError) -> None:
     """Put a service's ``ValidationError`` on ``form``: beside its field when the form
     has that field (and it is not disabled), else as a form-wide error."""

@@ -517,7 +517,8 @@ def test_a_bad_dispute_reason_is_refused_on_the_page_and_in_the_api(
     c = _client(people["hk"])
     r = c.post(reverse("facilities:dispute", args=[charge.pk]), {"reason": reason}, follow=True)
     assert r.status_code == 200
-    assert any(m.level_tag == "error" for m in r.context["messages"])
+    shown = [str(m) for m in r.context["messages"]]
+    assert any(m.startswith("What is wrong with this charge?: ") for m in shown), shown
     r = c.post(
         f"{API}/charges/{charge.pk}/dispute",
         json.dumps({"reason": reason}),
@@ -593,7 +594,9 @@ def test_a_bad_resolution_on_the_page_changes_nothing(
         reverse("facilities:resolve_dispute", args=[dispute.pk]), form, follow=True
     )
     assert r.status_code == 200
-    assert any(m.level_tag == "error" for m in r.context["messages"])
+    shown = [str(m) for m in r.context["messages"] if m.level_tag == "error"]
+    label = {"new_amount": "Corrected amount", "resolution": "Explanation", "decision": "Decision"}
+    assert any(m.startswith(label[field]) for m in shown), shown
     dispute.refresh_from_db()
     assert dispute.status == "open" and _rows(Charge) == charge_before
 

@@ -9,7 +9,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from innobridge.core.forms import ActionForm, apply_service_errors, service_error_messages
+from innobridge.core.forms import (
+    ActionForm,
+    apply_service_errors,
+    form_error_messages,
+    service_error_messages,
+)
 
 from .. import selectors, services
 from ..forms import (
@@ -96,9 +101,8 @@ def _post(request: HttpRequest, app: object) -> None:
                 _("Draft saved."),
             )
         else:
-            for errs in form.errors.values():
-                for e in errs:
-                    messages.error(request, str(e))
+            for m in form_error_messages(form):
+                messages.error(request, m)
     elif action == "preferences":
         pform = PreferencesForm(
             request.POST,

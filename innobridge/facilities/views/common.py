@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from innobridge.core.forms import service_error_messages
+from innobridge.core.forms import form_error_messages, service_error_messages
 
 HKT = ZoneInfo("Asia/Hong_Kong")
 
@@ -22,7 +22,7 @@ def flash_errors(request: HttpRequest, exc: ValidationError) -> None:
 
 def flash_form_errors(request: HttpRequest, form: Any) -> None:
     """A bound form's errors (its own and a service's put on it with
-    ``core.forms.apply_service_errors``) as messages on the next page."""
-    for errs in form.errors.values():
-        for m in errs:
-            messages.error(request, m)
+    ``core.forms.apply_service_errors``) as messages on the next page, each naming its
+    field."""
+    for m in form_error_messages(form):
+        messages.error(request, m)
