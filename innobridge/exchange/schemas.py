@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import Field
 
-from innobridge.core.schemas import FromModel
+from innobridge.core.schemas import FromModel, field_limits
 
 from .models import (
     Application,
@@ -70,7 +70,12 @@ class ApplicationIn(Schema):
 
 
 class PreferencesIn(Schema):
-    placement_ids: list[int]
+    # best first; at most the most any programme allows (each programme's own limit is
+    # the service's), each an id the database can hold
+    placement_ids: Annotated[
+        list[Annotated[int, FromModel(Placement, "id")]],
+        Field(max_length=field_limits(Programme, "max_preferences")["le"]),
+    ]
 
 
 class RefereeIn(Schema):
