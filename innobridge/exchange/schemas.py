@@ -11,6 +11,7 @@ from ninja import Schema
 from pydantic import Field
 
 from innobridge.core.schemas import FromModel, field_limits
+from innobridge.people.models import Language
 
 from .models import (
     Application,
@@ -65,7 +66,9 @@ class ApplicationIn(Schema):
     career_stage: Annotated[str, FromModel(Application, "career_stage")] = ""
     home_region: Annotated[str, FromModel(Application, "home_region")]
     home_organisation_id: int
-    languages: list[Annotated[str, FromModel(Application, "career_stage")]] = []
+    languages: Annotated[
+        list[Annotated[str, Field(max_length=10)]], Field(max_length=len(Language))
+    ] = []
     public_consent: bool = False
 
 

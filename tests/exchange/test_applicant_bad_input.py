@@ -128,8 +128,13 @@ def test_the_apply_page_takes_good_input(world: Any) -> None:
         ("home_organisation_id", 999_999),
         ("home_region", "XX"),
         ("home_region", LONG),
+        ("career_stage", "astronaut"),
         ("career_stage", LONG),
+        ("languages", ["tlh"]),
         ("languages", "en"),
+        ("languages", ["en"] * 10_001),
+        ("languages", ["en", "en"]),
+        ("languages", [["en"]]),
         ("public_consent", "maybe"),
     ],
 )

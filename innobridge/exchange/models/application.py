@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.models import Region, TimeStampedModel
+from innobridge.people.models import CareerStage, Language
 
 from .programme import Placement, Programme
 
@@ -70,6 +73,21 @@ class Application(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.applicant} → {self.programme}"
+
+    def clean(self) -> None:
+        """The career stage and languages are the lists' own (the API sends free text)."""
+        errors: dict[str, Any] = {}
+        if self.career_stage and self.career_stage not in CareerStage.values:
+            errors["career_stage"] = _("Choose a career stage from the list.")
+        langs = self.languages
+        if (
+            not isinstance(langs, list)
+            or any(not isinstance(x, str) or x not in Language.values for x in langs)
+            or len(set(langs)) != len(langs)
+        ):
+            errors["languages"] = _("Choose languages from the list, each at most once.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Preference(models.Model):
