@@ -12,24 +12,24 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from innobridge.facilities import services
-from innobridge.facilities.models import (
-    Charge,
-    Dispute,
-    Facility,
-    MaintenanceBlock,
-    Resource,
-    Tariff,
-)
+from innobridge.facilities import models, services
 
 from .conftest import hk
-from .steps import book
+from .steps import RESOURCE_POST, book
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/facilities"
 LONG = "x" * 10_001
 BAD_INTS = ["-1", "1e20", str(2**63), "NaN", "inf", "", "2147483648", "1.5"]
+RESOURCE_INTS = (
+    "granularity_minutes",
+    "min_duration_minutes",
+    "max_duration_minutes",
+    "lead_time_hours",
+    "max_advance_days",
+    "monthly_quota_hours",
+)
 BAD_DATES = ["0000-01-01T09:00", "0001-01-01T09:00", "9999-12-31T09:00", "2030-02-30T09:00", ""]
 
 
@@ -39,9 +39,20 @@ def _client(person: Any) -> Client:
     return c
 
 
+def _send(c: Client, method: str, url: str, body: Any) -> Any:
+    """``body`` as JSON (NaN and inf as Python's json writes them)."""
+    return getattr(c, method)(url, json.dumps(body), content_type="application/json")
+
+
 def _names(r: Any, field: str) -> bool:
     """The API's error answer names ``field`` (in a ``loc`` or as "field: message")."""
     return field in json.dumps(r.json()["detail"])
+
+
+def _refused_naming(r: Any, field: str | None) -> None:
+    """A 422 whose answer names ``field`` (None: any 422)."""
+    assert r.status_code == 422, (r.status_code, r.content[:300])
+    assert field is None or _names(r, field), r.json()
 
 
 def _rows(model: Any) -> list[dict[str, Any]]:
@@ -80,14 +91,14 @@ TARIFF_FORM = {
 def test_a_bad_tariff_on_the_page_is_a_form_error_and_changes_nothing(
     resource: Any, manager: Any, field: str, value: str
 ) -> None:
-    before = _rows(Tariff)
+    before = _rows(models.Tariff)
     r = _client(manager).post(
         reverse("facilities:resource_action", args=[resource.pk, "tariff"]),
         {**TARIFF_FORM, field: value},
     )
     assert r.status_code == 200, r.status_code
     assert r.context["forms"]["tariff"].errors.get(field), r.context["forms"]["tariff"].errors
-    assert _rows(Tariff) == before
+    assert _rows(models.Tariff) == before
 
 
 TARIFF_JSON: dict[str, Any] = {
@@ -121,37 +132,33 @@ TARIFF_JSON: dict[str, Any] = {
 def test_a_bad_tariff_in_the_api_is_a_422_naming_the_field(
     resource: Any, manager: Any, field: str, value: Any
 ) -> None:
-    before = _rows(Tariff)
-    r = _client(manager).put(
+    before = _rows(models.Tariff)
+    r = _send(
+        _client(manager),
+        "put",
         f"{API}/resources/{resource.pk}/tariffs/industry",
-        json.dumps({**TARIFF_JSON, field: value}),
-        content_type="application/json",
+        {**TARIFF_JSON, field: value},
     )
-    assert r.status_code == 422, (r.status_code, r.content[:300])
-    assert _names(r, field), r.json()
-    assert _rows(Tariff) == before
+    _refused_naming(r, field)
+    assert _rows(models.Tariff) == before
 
 
 @pytest.mark.parametrize("category", ["nobody", "x" * 300, "a\x00b"])
 def test_an_unknown_tariff_category_in_the_api_is_a_4xx(
     resource: Any, manager: Any, category: str
 ) -> None:
-    before = _rows(Tariff)
+    before = _rows(models.Tariff)
     c = _client(manager)
-    r = c.put(
-        f"{API}/resources/{resource.pk}/tariffs/{category}",
-        TARIFF_JSON,
-        content_type="application/json",
-    )
+    r = _send(c, "put", f"{API}/resources/{resource.pk}/tariffs/{category}", TARIFF_JSON)
     assert r.status_code in (404, 422), r.status_code
     assert c.delete(f"{API}/resources/{resource.pk}/tariffs/{category}").status_code in (404, 422)
-    assert _rows(Tariff) == before
+    assert _rows(models.Tariff) == before
 
 
 def test_a_missing_field_a_huge_body_and_a_deep_body_are_refused(
     resource: Any, manager: Any
 ) -> None:
-    before = _rows(Tariff)
+    before = _rows(models.Tariff)
     c = _client(manager)
     url = f"{API}/resources/{resource.pk}/tariffs/industry"
     body = dict(TARIFF_JSON)
@@ -162,27 +169,23 @@ def test_a_missing_field_a_huge_body_and_a_deep_body_are_refused(
     assert c.put(url, huge, content_type="application/json").status_code == 413
     deep = '{"unit": ' + "[" * 10_000 + "]" * 10_000 + "}"
     assert c.put(url, deep, content_type="application/json").status_code == 400
-    assert _rows(Tariff) == before
+    assert _rows(models.Tariff) == before
 
 
 def test_another_facilitys_resource_and_tariff_are_out_of_reach(
     resource: Any, manager: Any, orgs: Any, make_person: Any
 ) -> None:
     other_manager = make_person("other-manager", roles=("facility_manager",))
-    other = Facility.objects.create(name="Other", organisation=orgs["hku"], region="HK")
+    other = models.Facility.objects.create(name="Other", organisation=orgs["hku"], region="HK")
     other.managers.add(other_manager)
-    before = _rows(Tariff)
+    before = _rows(models.Tariff)
     c = _client(other_manager)
-    r = c.put(
-        f"{API}/resources/{resource.pk}/tariffs/industry",
-        TARIFF_JSON,
-        content_type="application/json",
-    )
+    r = _send(c, "put", f"{API}/resources/{resource.pk}/tariffs/industry", TARIFF_JSON)
     assert r.status_code == 403
     assert c.delete(f"{API}/resources/{resource.pk}/tariffs/industry").status_code == 403
     r = c.post(reverse("facilities:resource_action", args=[resource.pk, "tariff"]), TARIFF_FORM)
     assert r.status_code == 403
-    mine = Resource.objects.create(facility=other, kind="instrument", name="Mine")
+    mine = models.Resource.objects.create(facility=other, kind="instrument", name="Mine")
     t = resource.tariffs.first()
     r = c.post(
         reverse("facilities:resource_action", args=[mine.pk, "tariff_delete"]), {"id": str(t.pk)}
@@ -193,7 +196,7 @@ def test_another_facilitys_resource_and_tariff_are_out_of_reach(
             reverse("facilities:resource_action", args=[mine.pk, "tariff_delete"]), {"id": bad}
         )
         assert r.status_code == 404
-    assert _rows(Tariff) == before
+    assert _rows(models.Tariff) == before
 
 
 @pytest.mark.parametrize("pk", [0, -1, 2**31, 2**63, 2**64])
@@ -210,7 +213,7 @@ def test_a_resource_id_out_of_range_is_a_4xx(manager: Any, pk: int) -> None:
     )
     assert r.status_code in (404, 422), r.status_code
     assert c.get(f"/facilities/manage/r/{pk}/").status_code == 404
-    assert not Tariff.objects.exists() and not MaintenanceBlock.objects.exists()
+    assert not models.Tariff.objects.exists() and not models.MaintenanceBlock.objects.exists()
 
 
 # --------------------------------------------------------------------------- maintenance
@@ -242,7 +245,7 @@ def test_a_bad_maintenance_window_on_the_page_is_a_form_error(
     assert r.context["forms"]["maintenance"].errors.get(field), r.context["forms"][
         "maintenance"
     ].errors
-    assert not MaintenanceBlock.objects.exists()
+    assert not models.MaintenanceBlock.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -273,15 +276,9 @@ def test_a_bad_maintenance_window_in_the_api_is_a_422_naming_the_field(
     resource: Any, manager: Any, field: str, value: Any
 ) -> None:
     body = {"start": "2030-03-04T09:00:00+08:00", "end": "2030-03-04T12:00:00+08:00", field: value}
-    r = _client(manager).post(
-        f"{API}/resources/{resource.pk}/maintenance",
-        json.dumps(body),
-        content_type="application/json",
-    )
-    assert r.status_code == 422, (r.status_code, r.content[:300])
-    if field != "end" or value != "2030-03-04T08:00:00+08:00":
-        assert _names(r, field), r.json()
-    assert not MaintenanceBlock.objects.exists()
+    r = _send(_client(manager), "post", f"{API}/resources/{resource.pk}/maintenance", body)
+    _refused_naming(r, None if value == "2030-03-04T08:00:00+08:00" else field)
+    assert not models.MaintenanceBlock.objects.exists()
 
 
 def test_another_facilitys_maintenance_block_is_out_of_reach(
@@ -291,9 +288,9 @@ def test_another_facilitys_maintenance_block_is_out_of_reach(
         manager, resource, hk(2030, 3, 4, 9), hk(2030, 3, 4, 12), "service"
     )
     other_manager = make_person("other-manager", roles=("facility_manager",))
-    other = Facility.objects.create(name="Other", organisation=orgs["hku"], region="HK")
+    other = models.Facility.objects.create(name="Other", organisation=orgs["hku"], region="HK")
     other.managers.add(other_manager)
-    mine = Resource.objects.create(facility=other, kind="instrument", name="Mine")
+    mine = models.Resource.objects.create(facility=other, kind="instrument", name="Mine")
     c = _client(other_manager)
     r = c.post(
         reverse("facilities:resource_action", args=[mine.pk, "maintenance_delete"]),
@@ -306,7 +303,7 @@ def test_another_facilitys_maintenance_block_is_out_of_reach(
         content_type="application/json",
     )
     assert r.status_code == 403
-    assert list(MaintenanceBlock.objects.values_list("pk", flat=True)) == [block.pk]
+    assert list(models.MaintenanceBlock.objects.values_list("pk", flat=True)) == [block.pk]
 
 
 # --------------------------------------------------------------------------- publishing
@@ -351,7 +348,7 @@ def test_a_bad_facility_on_the_page_is_a_form_error_and_nothing_is_published(
     r = _client(boss).post(reverse("facilities:facility_new"), {**FACILITY_FORM, field: value})
     assert r.status_code == 200, r.status_code
     assert r.context["form"].errors.get(field), r.context["form"].errors
-    assert not Facility.objects.exists()
+    assert not models.Facility.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -378,11 +375,11 @@ def test_a_bad_facility_in_the_api_is_a_422_naming_the_field(
 ) -> None:
     boss = make_person("boss", roles=("facility_manager",))
     body = {"name": "Cryo-EM Centre", "organisation_id": orgs["tsinghua"].pk, field: value}
-    r = _client(boss).post(f"{API}/facilities", json.dumps(body), content_type="application/json")
+    r = _send(_client(boss), "post", f"{API}/facilities", body)
     assert r.status_code in (404, 422), (r.status_code, r.content[:300])
     if r.status_code == 422 and field != "managers":
         assert _names(r, field), r.json()
-    assert not Facility.objects.exists()
+    assert not models.Facility.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -390,14 +387,7 @@ def test_a_bad_facility_in_the_api_is_a_422_naming_the_field(
     [
         *[
             (f, v)
-            for f in (
-                "granularity_minutes",
-                "min_duration_minutes",
-                "max_duration_minutes",
-                "lead_time_hours",
-                "max_advance_days",
-                "monthly_quota_hours",
-            )
+            for f in RESOURCE_INTS
             for v in ("-1", "1e20", str(2**63), "2147483648", "NaN", "inf", "1.5")
         ],
         ("granularity_minutes", "32768"),
@@ -419,31 +409,18 @@ def test_a_bad_facility_in_the_api_is_a_422_naming_the_field(
 def test_a_bad_resource_on_the_page_is_a_form_error_and_nothing_is_saved(
     facility: Any, manager: Any, field: str, value: str
 ) -> None:
-    from .test_publishing import RESOURCE_POST
-
     r = _client(manager).post(
         reverse("facilities:resource_new", args=[facility.pk]), {**RESOURCE_POST, field: value}
     )
     assert r.status_code == 200, r.status_code
     assert r.context["form"].errors.get(field), r.context["form"].errors
-    assert not Resource.objects.exists()
+    assert not models.Resource.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        *[
-            (f, v)
-            for f in (
-                "granularity_minutes",
-                "min_duration_minutes",
-                "max_duration_minutes",
-                "lead_time_hours",
-                "max_advance_days",
-                "monthly_quota_hours",
-            )
-            for v in (-1, 1e20, 2**63, 2**31, "NaN", "inf", 1.5)
-        ],
+        *[(f, v) for f in RESOURCE_INTS for v in (-1, 1e20, 2**63, 2**31, "NaN", "inf", 1.5)],
         ("granularity_minutes", 32768),
         ("kind", "spaceship"),
         ("name", LONG),
@@ -461,14 +438,9 @@ def test_a_bad_resource_in_the_api_is_a_422_naming_the_field(
     facility: Any, manager: Any, field: str, value: Any
 ) -> None:
     body = {"kind": "instrument", "name": "Confocal microscope", field: value}
-    r = _client(manager).post(
-        f"{API}/facilities/{facility.pk}/resources",
-        json.dumps(body),
-        content_type="application/json",
-    )
-    assert r.status_code == 422, (r.status_code, r.content[:300])
-    assert _names(r, field), r.json()
-    assert not Resource.objects.exists()
+    r = _send(_client(manager), "post", f"{API}/facilities/{facility.pk}/resources", body)
+    _refused_naming(r, field)
+    assert not models.Resource.objects.exists()
 
 
 def test_publishing_to_another_managers_facility_is_refused(
@@ -491,14 +463,16 @@ def test_publishing_to_another_managers_facility_is_refused(
     )
     assert r.status_code == 403
     facility.refresh_from_db()
-    assert facility.name != "Mine now" and not Resource.objects.filter(name="Sneaky").exists()
+    assert (
+        facility.name != "Mine now" and not models.Resource.objects.filter(name="Sneaky").exists()
+    )
 
 
 # --------------------------------------------------------------------------- disputes
 
 
 @pytest.fixture
-def charge(resource: Any, people: Any, manager: Any) -> Charge:
+def charge(resource: Any, people: Any, manager: Any) -> models.Charge:
     b = book(people["hk"], resource, hk(2026, 3, 4, 10), hk(2026, 3, 4, 12))
     services.approve_booking(manager, b)
     return services.record_usage(
@@ -512,34 +486,26 @@ def charge(resource: Any, people: Any, manager: Any) -> Charge:
 
 @pytest.mark.parametrize("reason", ["", "   ", "x" * 2001, LONG])
 def test_a_bad_dispute_reason_is_refused_on_the_page_and_in_the_api(
-    charge: Charge, people: Any, reason: str
+    charge: models.Charge, people: Any, reason: str
 ) -> None:
     c = _client(people["hk"])
     r = c.post(reverse("facilities:dispute", args=[charge.pk]), {"reason": reason}, follow=True)
     assert r.status_code == 200
     shown = [str(m) for m in r.context["messages"]]
     assert any(m.startswith("What is wrong with this charge?: ") for m in shown), shown
-    r = c.post(
-        f"{API}/charges/{charge.pk}/dispute",
-        json.dumps({"reason": reason}),
-        content_type="application/json",
-    )
+    r = _send(c, "post", f"{API}/charges/{charge.pk}/dispute", {"reason": reason})
     assert r.status_code == 422 and _names(r, "reason"), r.content[:300]
-    assert not Dispute.objects.exists()
+    assert not models.Dispute.objects.exists()
     charge.refresh_from_db()
     assert charge.status != "disputed"
 
 
 @pytest.mark.parametrize("text", ["a\x00b", "a\ud800b"])
 def test_nul_and_surrogates_in_a_dispute_are_refused(
-    charge: Charge, people: Any, text: str
+    charge: models.Charge, people: Any, text: str
 ) -> None:
     c = _client(people["hk"])
-    r = c.post(
-        f"{API}/charges/{charge.pk}/dispute",
-        json.dumps({"reason": text}),
-        content_type="application/json",
-    )
+    r = _send(c, "post", f"{API}/charges/{charge.pk}/dispute", {"reason": text})
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "reason"]
     r = c.post(
         reverse("facilities:dispute", args=[charge.pk]),
@@ -547,12 +513,12 @@ def test_nul_and_surrogates_in_a_dispute_are_refused(
         content_type="application/x-www-form-urlencoded",
     )
     assert r.status_code == 400
-    assert not Dispute.objects.exists()
+    assert not models.Dispute.objects.exists()
 
 
 @pytest.mark.parametrize("pk", ["999999", str(2**63), "-1"])
 def test_disputing_someone_elses_or_no_charge_is_a_404(
-    charge: Charge, people: Any, pk: str
+    charge: models.Charge, people: Any, pk: str
 ) -> None:
     c = _client(people["mainland"])  # not the payer
     assert (
@@ -564,11 +530,11 @@ def test_disputing_someone_elses_or_no_charge_is_a_404(
     assert r.status_code == 404
     r = c.post(f"{API}/charges/{pk}/dispute", {"reason": "no"}, content_type="application/json")
     assert r.status_code in (404, 422)
-    assert not Dispute.objects.exists()
+    assert not models.Dispute.objects.exists()
 
 
 @pytest.fixture
-def dispute(charge: Charge, people: Any) -> Dispute:
+def dispute(charge: models.Charge, people: Any) -> models.Dispute:
     return services.raise_dispute(people["hk"], charge, "The beam was down for an hour.")
 
 
@@ -586,9 +552,9 @@ def dispute(charge: Charge, people: Any) -> Dispute:
     ],
 )
 def test_a_bad_resolution_on_the_page_changes_nothing(
-    dispute: Dispute, manager: Any, field: str, value: str
+    dispute: models.Dispute, manager: Any, field: str, value: str
 ) -> None:
-    charge_before = _rows(Charge)
+    charge_before = _rows(models.Charge)
     form = {"decision": "uphold", "new_amount": "800", "resolution": "Beam fault", field: value}
     r = _client(manager).post(
         reverse("facilities:resolve_dispute", args=[dispute.pk]), form, follow=True
@@ -598,7 +564,7 @@ def test_a_bad_resolution_on_the_page_changes_nothing(
     label = {"new_amount": "Corrected amount", "resolution": "Explanation", "decision": "Decision"}
     assert any(m.startswith(label[field]) for m in shown), shown
     dispute.refresh_from_db()
-    assert dispute.status == "open" and _rows(Charge) == charge_before
+    assert dispute.status == "open" and _rows(models.Charge) == charge_before
 
 
 @pytest.mark.parametrize(
@@ -612,26 +578,23 @@ def test_a_bad_resolution_on_the_page_changes_nothing(
     ],
 )
 def test_a_bad_resolution_in_the_api_is_a_422_naming_the_field(
-    dispute: Dispute, manager: Any, field: str, value: Any
+    dispute: models.Dispute, manager: Any, field: str, value: Any
 ) -> None:
-    charge_before = _rows(Charge)
+    charge_before = _rows(models.Charge)
     body = {"upheld": True, "new_amount": "800", "resolution": "Beam fault", field: value}
-    r = _client(manager).post(
-        f"{API}/disputes/{dispute.pk}/resolve", json.dumps(body), content_type="application/json"
-    )
-    assert r.status_code == 422, (r.status_code, r.content[:300])
-    assert _names(r, field), r.json()
+    r = _send(_client(manager), "post", f"{API}/disputes/{dispute.pk}/resolve", body)
+    _refused_naming(r, field)
     dispute.refresh_from_db()
-    assert dispute.status == "open" and _rows(Charge) == charge_before
+    assert dispute.status == "open" and _rows(models.Charge) == charge_before
 
 
 def test_only_the_resources_manager_resolves_and_only_once(
-    dispute: Dispute, manager: Any, people: Any, orgs: Any, make_person: Any
+    dispute: models.Dispute, manager: Any, people: Any, orgs: Any, make_person: Any
 ) -> None:
     other_manager = make_person("other-manager", roles=("facility_manager",))
-    Facility.objects.create(name="Other", organisation=orgs["hku"], region="HK").managers.add(
-        other_manager
-    )
+    models.Facility.objects.create(
+        name="Other", organisation=orgs["hku"], region="HK"
+    ).managers.add(other_manager)
     body = {"upheld": True, "new_amount": "0", "resolution": "Free"}
     for who in (people["hk"], other_manager):
         r = _client(who).post(
@@ -659,7 +622,7 @@ def test_only_the_resources_manager_resolves_and_only_once(
         content_type="application/json",
     )
     assert again.status_code == 422
-    assert Charge.objects.get(pk=dispute.charge_id).amount == Decimal("800.00")
+    assert models.Charge.objects.get(pk=dispute.charge_id).amount == Decimal("800.00")
     for pk in (999_999, 2**63, -1):
         r = c.post(f"{API}/disputes/{pk}/resolve", body, content_type="application/json")
         assert r.status_code in (404, 422)

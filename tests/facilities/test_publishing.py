@@ -27,6 +27,7 @@ from innobridge.facilities.models import (
 )
 
 from .conftest import NOW, hk
+from .steps import RESOURCE_POST
 
 
 def client_for(person: Any, language: str = "en") -> Client:
@@ -42,36 +43,6 @@ def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(buf, format="PNG")
     return buf.getvalue()
-
-
-RESOURCE_POST = {
-    "kind": "instrument",
-    "name": "Confocal microscope",
-    "name_zh": "共聚焦顯微鏡",
-    "manufacturer": "Zeiss LSM 980",
-    "description": "Live-cell confocal imaging.",
-    "description_zh": "活細胞共聚焦成像。",
-    "specifications_text": "Lasers: 405, 488, 561 nm\nObjectives: 10x-63x",
-    "techniques_text": "confocal, FRET，live-cell",
-    "training_required": "on",
-    "approval_required": "on",
-    "allowed_categories": ["internal", "mainland_academic"],
-    "granularity_minutes": "30",
-    "min_duration_minutes": "60",
-    "max_duration_minutes": "240",
-    "lead_time_hours": "24",
-    "max_advance_days": "90",
-    "holiday_calendar": "HK",
-    "monthly_quota_hours": "20",
-    "is_active": "on",
-    "hours_0": "09:00-12:00, 13:00-18:00",
-    "hours_1": "09:00-18:00",
-    "hours_2": "",
-    "hours_3": "09:00-18:00",
-    "hours_4": "09:00-18:00",
-    "hours_5": "",
-    "hours_6": "",
-}
 
 
 # --- Services ----------------------------------------------------------------
