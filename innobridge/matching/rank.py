@@ -193,25 +193,67 @@ class SearchIndex:
         docs = list(docs)
         if not docs:
             return
-        stale = [d.id for d in docs if d.id in self.docs]
-        if stale:
-            self.remove(stale)
         raw = [t for d in docs for t in d.texts]
         units = embed_text_units(
             raw, self.config, self.embedder, self.cache, self.centering, progress
         )
-        pos = 0
-        for d in docs:
-            self._units[d.id] = units.slice(pos, pos + len(d.texts))
-            pos += len(d.texts)
-        self._index_units(docs)
         second = self.second_embedder()
-        if second is not None:  # its vectors, kept in memory (and in the cache)
-            svecs = text_vectors(raw, second, self.cache)
-            pos = 0
-            for d in docs:
-                self._second_vecs[d.id] = svecs[pos : pos + len(d.texts)]
-                pos += len(d.texts)
+        # the second model's vectors, kept in memory (and in the cache)
+        svecs = text_vectors(raw, second, self.cache) if second is not None else None
+        self.add_embedded(docs, units, svecs)
+
+    update = add
+
+    def add_embedded(
+        self,
+        docs: Iterable[Document],
+        units: Units,
+        second_vectors: np.ndarray | None = None,
+    ) -> None:
+        """Index documents whose texts are already embedded, in one pass (what :meth:`add`
+        does after embedding; a rebuild from stored vectors).  ``units``: the units of all the
+        documents' texts in order, as :func:`~.affinity.embed_text_units` returns them;
+        ``second_vectors``: the second model's vector of each text in the same order
+        (``None``: read from the cache or the model on first use).  An existing id is
+        replaced.  Each language group's vectors go to its index in one call, each
+        document's units are views of ``units`` found from running offsets (slicing the
+        whole set per document was quadratic in the number of documents)."""
+        docs = list(docs)
+        if not docs:
+            return
+        if len({d.id for d in docs}) != len(docs):
+            raise ValueError("duplicate document ids in one add")
+        n_t = np.fromiter((len(d.texts) for d in docs), np.int64, len(docs))
+        if len(units) != int(n_t.sum()):
+            raise ValueError(f"{len(units)} texts' units for {int(n_t.sum())} texts")
+        if second_vectors is not None and len(second_vectors) != len(units):
+            raise ValueError("one second-model vector per text expected")
+        stale = [d.id for d in docs if d.id in self.docs]
+        if stale:
+            self.remove(stale)
+        t_end = np.cumsum(n_t)
+        u_end = np.cumsum(units.counts)
+        by_group: dict[str, tuple[list[str], list[int]]] = {}
+        t0 = u0 = 0
+        for d, t1 in zip(docs, t_end.tolist(), strict=True):
+            u1 = int(u_end[t1 - 1]) if t1 > t0 else u0
+            counts = units.counts[t0:t1]
+            groups = units.groups[u0:u1]
+            self._units[d.id] = Units(units.vecs[u0:u1], groups, counts)
+            row = u0
+            for i, c in enumerate(counts.tolist()):
+                for j in range(c):
+                    ids, rows = by_group.setdefault(groups[row - u0], ([], []))
+                    ids.append(f"{d.id}{_SEP}{i}{_SEP}{j}")
+                    rows.append(row)
+                    row += 1
+            if second_vectors is not None:
+                self._second_vecs[d.id] = second_vectors[t0:t1]
+            t0, u0 = t1, u1
+        for g, (ids, rows) in sorted(by_group.items()):
+            if g not in self.vectors:
+                self.vectors[g] = VectorIndex(self.embedder.dim, hnsw_threshold=self.hnsw_threshold)
+            self.vectors[g].add(ids, units.vecs[np.asarray(rows, np.int64)])
         for d in docs:
             self.docs[d.id] = d
             g = entity_groups(d.texts)
@@ -221,25 +263,9 @@ class SearchIndex:
                 toks.extend(tokenize_folded(fold(t)))
             self.lexical.set(d.id, toks, ",".join(sorted(g)))
 
-    update = add
-
     def _unit_ids(self, doc_id: str) -> list[str]:
         u = self._units[doc_id]
         return [f"{doc_id}{_SEP}{i}{_SEP}{j}" for i, c in enumerate(u.counts) for j in range(c)]
-
-    def _index_units(self, docs: Sequence[Document]) -> None:
-        """Put the documents' unit vectors into the vector index of each unit's group."""
-        by_group: dict[str, tuple[list[str], list[np.ndarray]]] = {}
-        for d in docs:
-            u = self._units[d.id]
-            for uid, g, v in zip(self._unit_ids(d.id), u.groups, u.vecs, strict=True):
-                ids, vecs = by_group.setdefault(g, ([], []))
-                ids.append(uid)
-                vecs.append(v)
-        for g, (ids, vecs) in sorted(by_group.items()):
-            if g not in self.vectors:
-                self.vectors[g] = VectorIndex(self.embedder.dim, hnsw_threshold=self.hnsw_threshold)
-            self.vectors[g].add(ids, np.stack(vecs))
 
     def remove(self, ids: Iterable[str]) -> int:
         n = 0
