@@ -153,22 +153,13 @@ def pct(xs: list[float]) -> dict[str, float]:
     }
 
 
-def time_searches(
-    directory: Path,
-    n_queries: int,
-    seed: int,
-    second: Path | None = None,
-    threads_as_before: bool = False,
-) -> dict[str, Any]:
-    t0 = time.perf_counter()
-    idx = SearchIndex.load(directory / "index", cache_dir=directory / "cache")
-    load_s = time.perf_counter() - t0
-    if second is not None:  # a calibration to try before shipping it
-        idx.second = SecondOpinion.from_json(json.loads(second.read_text(encoding="utf-8")))
+def query_pool() -> list[str]:
+    """Distinct short queries in one fixed order (English and Chinese alternating): the
+    held-out terms, names and titles, then the tune split's (the documents hold those only
+    with a number appended, so they are new queries too).  Run ``seed`` of ``n`` queries
+    per setting takes ``pool[(seed - 1) * 2n : seed * 2n]``."""
     rows = [r for r in load_pairs() if r["split"] == "held-out" and r["unit"] != "paragraph"]
     rows = [r for r in rows if r["unit"] != "sentence"]
-    # one fixed order of distinct texts, English and Chinese alternating; run ``seed`` takes
-    # its own slice, so no query of one run is in the cache of the next
     order = np.random.default_rng(0).permutation(len(rows))
     seen: set[str] = set()
     pool = []
@@ -187,7 +178,22 @@ def time_searches(
         if q not in seen:
             seen.add(q)
             pool.append(q)
-    queries = pool[(seed - 1) * 2 * n_queries : seed * 2 * n_queries]
+    return pool
+
+
+def time_searches(
+    directory: Path,
+    n_queries: int,
+    seed: int,
+    second: Path | None = None,
+    threads_as_before: bool = False,
+) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    idx = SearchIndex.load(directory / "index", cache_dir=directory / "cache")
+    load_s = time.perf_counter() - t0
+    if second is not None:  # a calibration to try before shipping it
+        idx.second = SecondOpinion.from_json(json.loads(second.read_text(encoding="utf-8")))
+    queries = query_pool()[(seed - 1) * 2 * n_queries : seed * 2 * n_queries]
     filters = {"region": ["HK", "CN"]}
     if threads_as_before:  # the code before the fix of .threads, for a same-window comparison
         import innobridge.matching.rank as rank_before
@@ -298,6 +304,102 @@ def time_searches(
     }
 
 
+def quality(
+    directory: Path, n_queries: int, seed: int, efs: list[int], dump: Path | None = None
+) -> dict[str, Any]:
+    """What the HNSW candidates miss, untimed: for ``n_queries`` queries (slice ``seed``,
+    none of the timed runs'), each language group's neighbours at each expansion_search in
+    ``efs`` against exact search (recall of the exact top 500 and top 50), and the whole
+    search's top 20 (second opinion on) with candidates from HNSW at each expansion against
+    candidates from exact search.  Queries are embedded without the cache (nothing is
+    written).  ``dump``: the default search's top 20 per query (ids, scores) to a JSON file,
+    to compare two versions of the code."""
+    from innobridge.matching import rank as rank_mod
+
+    idx = SearchIndex.load(directory / "index", cache_dir=directory / "cache")
+    queries = query_pool()[(seed - 1) * n_queries : seed * n_queries]
+    qv = rank_mod.embed_query_units(queries, idx.config, idx.embedder, None, idx.centering)
+    filters = {"region": ["HK", "CN"]}
+    n = max(idx.second.top_k if idx.second else 0, 400)
+    recall: dict[str, dict[str, list[float]]] = {}
+    for g, vi in idx.vectors.items():
+        default_ef = vi._hnsw.expansion_search if vi.is_hnsw else None
+        for u in qv:
+            exact = [i for i, _ in vi.search(u.vecs[0], n, exact=True)]
+            for ef in efs:
+                if vi.is_hnsw:
+                    vi._hnsw.expansion_search = ef
+                got = {i for i, _ in vi.search(u.vecs[0], n)}
+                r = recall.setdefault(f"{g} ef={ef}", {"at_500": [], "at_50": []})
+                r["at_500"].append(len(got.intersection(exact)) / len(exact))
+                r["at_50"].append(len(got.intersection(exact[:50])) / min(50, len(exact)))
+        if default_ef is not None:
+            vi._hnsw.expansion_search = default_ef
+
+    def top20(mode: str | int) -> list[list[tuple[str, float]]]:
+        orig = VectorIndex.search
+        saved = {g: vi._hnsw.expansion_search for g, vi in idx.vectors.items() if vi.is_hnsw}
+        if mode == "exact":
+            VectorIndex.search = lambda self, q, k=10, exact=False: orig(self, q, k, True)  # type: ignore[method-assign]
+        else:
+            for vi in idx.vectors.values():
+                if vi.is_hnsw:
+                    vi._hnsw.expansion_search = mode
+        try:
+            return [
+                [(h.id, round(h.score, 6)) for h in idx.search_vector(q, u, 20, filters)]
+                for q, u in zip(queries, qv, strict=True)
+            ]
+        finally:
+            VectorIndex.search = orig  # type: ignore[method-assign]
+            for g, ef in saved.items():
+                idx.vectors[g]._hnsw.expansion_search = ef
+
+    ref = top20("exact")
+    agree = {}
+    for ef in efs:
+        got = top20(ef)
+        agree[f"ef={ef}"] = {
+            "top20_overlap_mean": round(
+                float(
+                    np.mean(
+                        [
+                            len({a for a, _ in x} & {b for b, _ in y}) / max(1, len(y))
+                            for x, y in zip(got, ref, strict=True)
+                        ]
+                    )
+                ),
+                4,
+            ),
+            "top20_identical_share": round(
+                float(
+                    np.mean(
+                        [
+                            [a for a, _ in x] == [b for b, _ in y]
+                            for x, y in zip(got, ref, strict=True)
+                        ]
+                    )
+                ),
+                4,
+            ),
+            "top1_same_share": round(
+                float(np.mean([x[:1] == y[:1] for x, y in zip(got, ref, strict=True)])), 4
+            ),
+        }
+    if dump is not None:
+        dump.write_text(json.dumps(dict(zip(queries, top20(efs[0]), strict=True)),
+                                   ensure_ascii=False), encoding="utf-8")  # fmt: skip
+    return {
+        "docs": len(idx),
+        "queries": len(queries),
+        "neighbours": n,
+        "candidate_recall_vs_exact": {
+            k: {m: round(float(np.mean(v)), 4) for m, v in r.items()} for k, r in recall.items()
+        },
+        "top20_vs_exact_candidates": agree,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--build", type=Path)
@@ -312,6 +414,9 @@ def main(argv: list[str] | None = None) -> int:
         help="which slice of the queries (1, 2, …: a new slice, new queries)",
     )
     ap.add_argument("--label", default=None)
+    ap.add_argument("--quality", type=Path, help="candidate recall and top-20 vs exact search")
+    ap.add_argument("--efs", default="1024,512", help="expansion_search values for --quality")
+    ap.add_argument("--dump", type=Path, default=None, help="--quality: top 20 per query")
     ap.add_argument(
         "--twin",
         action="store_true",
@@ -330,6 +435,15 @@ def main(argv: list[str] | None = None) -> int:
         info = build(args.build, args.docs, args.texts, twin=args.twin)
         (args.build / "build.json").write_text(json.dumps(info), encoding="utf-8")
         print(info, flush=True)
+    if args.quality:
+        res = quality(
+            args.quality, args.queries, args.seed, [int(x) for x in args.efs.split(",")], args.dump
+        )
+        out = Path(args.out)
+        prev = json.loads(out.read_text()) if out.is_file() else {}
+        prev[args.label or f"quality {res['docs']} docs"] = res
+        out.write_text(json.dumps(prev, indent=1, ensure_ascii=False), encoding="utf-8")
+        print(json.dumps(res, indent=1), flush=True)
     if args.time:
         res = time_searches(args.time, args.queries, args.seed, args.second, args.threads_as_before)
         info_f = args.time / "build.json"
