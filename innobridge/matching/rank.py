@@ -24,7 +24,9 @@ candidates, so the offset can act.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -114,6 +116,21 @@ def matches_filters(doc_id: str, meta: dict[str, Any], filters: dict[str, Any] |
     return True
 
 
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _group_pool() -> ThreadPoolExecutor:
+    """The threads that search the other language groups' graphs during a search (one
+    process-wide pool: a server's request threads share it)."""
+    global _POOL
+    if _POOL is None:
+        with _POOL_LOCK:
+            if _POOL is None:
+                _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="innobridge-groups")
+    return _POOL
+
+
 def top_rows(scores: np.ndarray, k: int) -> np.ndarray:
     """The rows of the (at most) ``k`` highest positive ``scores``, best first, ties by row
     (a partition, then a sort of those ``k`` only)."""
@@ -152,6 +169,8 @@ class SearchIndex:
         # its whole-text vectors of each document's texts, kept beside the index
         self._second_vecs: dict[str, np.ndarray] = {}
         self._lexicon: Lexicon | None = None
+        # search the language groups' HNSW graphs on threads at once (same candidates)
+        self.parallel_groups = True
 
     def lexicon(self) -> Lexicon | None:
         """The bilingual term list (:mod:`.bilingual`), loaded on first use."""
@@ -316,11 +335,22 @@ class SearchIndex:
             pick = np.linspace(0, len(probes) - 1, _PROBES - 1).round().astype(int)
             probes = np.vstack([query.text_vectors(), probes[pick]])
         per = max(50, n_units // len(probes))
-        for vi in self.vectors.values():
-            if not len(vi):
-                continue
-            for qv in probes:
-                for uid, _sim in vi.search(qv, min(per, len(vi))):
+        groups = [vi for vi in self.vectors.values() if len(vi)]
+
+        def neighbours(vi: VectorIndex) -> list[list[tuple[str, float]]]:
+            return [vi.search(qv, min(per, len(vi))) for qv in probes]
+
+        if self.parallel_groups and len(groups) > 1 and any(vi.is_hnsw for vi in groups):
+            # the groups' graphs searched at once (usearch releases the GIL): the same
+            # neighbours, merged in the same order as one after the other
+            pool = _group_pool()
+            futures = [pool.submit(neighbours, vi) for vi in groups[1:]]
+            found = [neighbours(groups[0])] + [f.result() for f in futures]
+        else:
+            found = [neighbours(vi) for vi in groups]
+        for per_probe in found:
+            for hits in per_probe:
+                for uid, _sim in hits:
                     seen.setdefault(uid.split(_SEP, 1)[0], None)
         return seen
 
