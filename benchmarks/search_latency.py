@@ -181,19 +181,31 @@ def query_pool() -> list[str]:
     return pool
 
 
+def parse_runs(spec: str) -> list[tuple[int, bool, int | None]]:
+    """``"1,2:seq,3:ef512"``: each run's query slice (seed), the groups' graphs searched at
+    once (default) or one after the other (``seq``), an expansion_search (``efN``)."""
+    runs = []
+    for item in spec.split(","):
+        seed, *opts = item.split(":")
+        ef = next((int(o[2:]) for o in opts if o.startswith("ef")), None)
+        runs.append((int(seed), "seq" not in opts, ef))
+    return runs
+
+
 def time_searches(
     directory: Path,
     n_queries: int,
-    seed: int,
+    runs: list[tuple[int, bool, int | None]],
     second: Path | None = None,
     threads_as_before: bool = False,
-) -> dict[str, Any]:
+) -> list[dict[str, Any]]:
+    """Load the index once, warm it up, then time each run (its own slice of new queries,
+    its settings); one result per run."""
     t0 = time.perf_counter()
     idx = SearchIndex.load(directory / "index", cache_dir=directory / "cache")
     load_s = time.perf_counter() - t0
     if second is not None:  # a calibration to try before shipping it
         idx.second = SecondOpinion.from_json(json.loads(second.read_text(encoding="utf-8")))
-    queries = query_pool()[(seed - 1) * 2 * n_queries : seed * 2 * n_queries]
     filters = {"region": ["HK", "CN"]}
     if threads_as_before:  # the code before the fix of .threads, for a same-window comparison
         import innobridge.matching.rank as rank_before
@@ -262,46 +274,66 @@ def time_searches(
     parts_of: dict[str, list[float]] = {}
     missing = [c for c in idx.docs if c not in idx._second_vecs]
     shipped = idx.second
-    before = _machine.snapshot()
-    with_so: list[float] = []
-    without: list[float] = []
-    for k, q in enumerate(queries):
-        idx.second = shipped if k % 2 == 0 else None
-        spent.clear()
-        n_so = len(second_ms)
-        t = time.perf_counter()
-        idx.search(q, 20, filters)
-        total = (time.perf_counter() - t) * 1000
-        (with_so if k % 2 == 0 else without).append(total)
-        spent["second_opinion"] = sum(second_ms[n_so:])
-        spent["other"] = total - sum(spent.values())
-        key = "with" if k % 2 == 0 else "without"
-        for name, ms in spent.items():
-            parts_of.setdefault(f"{key}:{name}", []).append(ms)
-    after = _machine.snapshot()
-    return {
-        "index_load_s": round(load_s, 1),
-        "docs": len(idx),
-        "units": idx._n_units(),
-        "hnsw": idx.uses_hnsw(),
-        "queries": "held-out terms, names and titles of the development set, en and zh",
-        "search_with_second_opinion": pct(with_so),
-        "search_without_second_opinion": pct(without),
-        "second_opinion_step": pct(second_ms),
-        "second_opinion_use_query_embedding": pct(parts["use_query"])
-        if parts["use_query"]
-        else None,
-        "second_opinion_candidate_vectors": (
-            pct(parts["candidate_vectors"]) if parts["candidate_vectors"] else None
-        ),
-        "parts": {name: pct(ms) for name, ms in sorted(parts_of.items())},
-        "second_opinion": None if shipped is None else shipped.__dict__,
-        "threads": "as before: BLAS at its default threads (2), USE on 2"
-        if threads_as_before
-        else "BLAS on one thread from the first search on, USE on 1 (matching/threads.py)",
-        "documents_without_second_vectors_in_memory": len(missing),
-        "machine": _machine.summary(before, after),
-    }
+    default_ef = {g: vi._hnsw.expansion_search for g, vi in idx.vectors.items() if vi.is_hnsw}
+    results = []
+    for seed, parallel, ef in runs:
+        queries = query_pool()[(seed - 1) * 2 * n_queries : seed * 2 * n_queries]
+        idx.parallel_groups = parallel
+        for g, d_ef in default_ef.items():
+            idx.vectors[g]._hnsw.expansion_search = ef or d_ef
+        second_ms.clear()
+        parts_of.clear()
+        for v in parts.values():
+            v.clear()
+        before = _machine.snapshot()
+        with_so: list[float] = []
+        without: list[float] = []
+        for k, q in enumerate(queries):
+            idx.second = shipped if k % 2 == 0 else None
+            spent.clear()
+            n_so = len(second_ms)
+            t = time.perf_counter()
+            idx.search(q, 20, filters)
+            total = (time.perf_counter() - t) * 1000
+            (with_so if k % 2 == 0 else without).append(total)
+            spent["second_opinion"] = sum(second_ms[n_so:])
+            spent["other"] = total - sum(spent.values())
+            key = "with" if k % 2 == 0 else "without"
+            for name, ms in spent.items():
+                parts_of.setdefault(f"{key}:{name}", []).append(ms)
+        after = _machine.snapshot()
+        results.append(
+            {
+                "index_load_s": round(load_s, 1),
+                "docs": len(idx),
+                "units": idx._n_units(),
+                "hnsw": idx.uses_hnsw(),
+                "queries": "held-out terms, names and titles of the development set, en and zh",
+                "seed": seed,
+                "groups_searched": "at once (threads)" if parallel else "one after the other",
+                "expansion_search": {g: idx.vectors[g]._hnsw.expansion_search for g in default_ef},
+                "search_with_second_opinion": pct(with_so),
+                "search_without_second_opinion": pct(without),
+                "second_opinion_step": pct(second_ms),
+                "second_opinion_use_query_embedding": pct(parts["use_query"])
+                if parts["use_query"]
+                else None,
+                "second_opinion_candidate_vectors": (
+                    pct(parts["candidate_vectors"]) if parts["candidate_vectors"] else None
+                ),
+                "parts": {name: pct(ms) for name, ms in sorted(parts_of.items())},
+                "second_opinion": None if shipped is None else shipped.__dict__,
+                "threads": "as before: BLAS at its default threads (2), USE on 2"
+                if threads_as_before
+                else "BLAS on one thread from the first search on, USE on 1 (matching/threads.py)",
+                "documents_without_second_vectors_in_memory": len(missing),
+                "machine": _machine.summary(before, after),
+                "utc": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
+            }
+        )
+        print(json.dumps(results[-1]["search_with_second_opinion"]),
+              json.dumps(results[-1]["search_without_second_opinion"]), flush=True)  # fmt: skip
+    return results
 
 
 def quality(
@@ -414,6 +446,7 @@ def main(argv: list[str] | None = None) -> int:
         help="which slice of the queries (1, 2, …: a new slice, new queries)",
     )
     ap.add_argument("--label", default=None)
+    ap.add_argument("--runs", default=None, help="several timed runs in one load, see parse_runs")
     ap.add_argument("--quality", type=Path, help="candidate recall and top-20 vs exact search")
     ap.add_argument("--efs", default="1024,512", help="expansion_search values for --quality")
     ap.add_argument("--dump", type=Path, default=None, help="--quality: top 20 per query")
@@ -445,14 +478,20 @@ def main(argv: list[str] | None = None) -> int:
         out.write_text(json.dumps(prev, indent=1, ensure_ascii=False), encoding="utf-8")
         print(json.dumps(res, indent=1), flush=True)
     if args.time:
-        res = time_searches(args.time, args.queries, args.seed, args.second, args.threads_as_before)
+        runs = parse_runs(args.runs or str(args.seed))
+        results = time_searches(args.time, args.queries, runs, args.second, args.threads_as_before)
         info_f = args.time / "build.json"
-        res["build"] = json.loads(info_f.read_text()) if info_f.is_file() else None
+        build_info = json.loads(info_f.read_text()) if info_f.is_file() else None
         out = Path(args.out)
         prev = json.loads(out.read_text()) if out.is_file() else {}
-        prev[args.label or f"{res['docs']} docs"] = res
+        for (seed, parallel, ef), res in zip(runs, results, strict=True):
+            res["build"] = build_info
+            label = args.label or f"{res['docs']} docs"
+            if len(runs) > 1:
+                label += f", run {seed}" + ("" if parallel else ", groups one after the other")
+                label += f", expansion_search {ef}" if ef else ""
+            prev[label] = res
         out.write_text(json.dumps(prev, indent=1, ensure_ascii=False), encoding="utf-8")
-        print(json.dumps(res, indent=1), flush=True)
     return 0
 
 
