@@ -71,14 +71,21 @@ def centres(limit: int = 6000) -> np.ndarray:
 
 
 def build(
-    directory: Path, n_docs: int, n_texts: int, seed: int = 0, twin: bool = False
+    directory: Path,
+    n_docs: int,
+    n_texts: int,
+    seed: int = 0,
+    twin: bool = False,
+    expansion_add: int | None = None,
 ) -> dict[str, Any]:
     """The index (see the module's docstring).  ``twin``: each Chinese document's e5 vectors
     are those of the English document before it, and the Chinese group's HNSW graph is a copy
     of the English group's (same keys, the Chinese units' ids): one graph built instead of
     two, with the engine's settings and the same size per group — what a search costs is the
     same, the build half (at 1M documents one 500k graph takes ~25 min of a quiet machine's
-    two cores, ~2 h niced beside other work)."""
+    two cores, ~2 h niced beside other work).  ``expansion_add``: the graphs' construction
+    width instead of the engine's (128); a narrower one builds faster, and a search through
+    it still walks ``expansion_search`` candidates (the README compares both at 100k)."""
     if twin and n_docs % 2:
         raise ValueError("--twin needs an even number of documents")
     rng = np.random.default_rng(seed)
@@ -99,6 +106,9 @@ def build(
     e5 = E5Embedder()
     idx = SearchIndex(e5, cache_dir=directory / "cache")
     cen = centres(6000)
+    if expansion_add is not None:
+        for g in ("en", "zh"):
+            idx.vectors[g] = VectorIndex(e5.dim, expansion_add=expansion_add)
     if twin:  # one vector per English text; its Chinese twin document gets the same
         half = gauss(cen, len(texts_all) // 2, rng).reshape(n_docs // 2, n_texts, -1)
         vecs = np.repeat(half, 2, axis=0).reshape(len(texts_all), -1)
@@ -131,7 +141,9 @@ def build(
         shutil.copyfile(vd / "en" / "hnsw.usearch", vd / "zh" / "hnsw.usearch")
         for f in ("vectors.npy", "row_keys.npy"):
             (vd / "zh" / f).unlink()
-        meta.update(mode="hnsw", hnsw_threshold=en_meta["hnsw_threshold"])
+        for k in ("hnsw_threshold", "connectivity", "expansion_add", "expansion_search", "dtype"):
+            meta[k] = en_meta[k]
+        meta["mode"] = "hnsw"
         (vd / "zh" / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     return {
         "docs": n_docs,
@@ -141,6 +153,7 @@ def build(
         "save_s": round(time.perf_counter() - t1, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "twin_groups": twin,
+        "expansion_add": idx.vectors["en"].expansion_add,
     }
 
 
@@ -446,6 +459,7 @@ def main(argv: list[str] | None = None) -> int:
         help="which slice of the queries (1, 2, …: a new slice, new queries)",
     )
     ap.add_argument("--label", default=None)
+    ap.add_argument("--expansion-add", type=int, default=None, help="--build: see build()")
     ap.add_argument("--runs", default=None, help="several timed runs in one load, see parse_runs")
     ap.add_argument("--quality", type=Path, help="candidate recall and top-20 vs exact search")
     ap.add_argument("--efs", default="1024,512", help="expansion_search values for --quality")
@@ -465,7 +479,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.build:
         args.build.mkdir(parents=True, exist_ok=True)
-        info = build(args.build, args.docs, args.texts, twin=args.twin)
+        info = build(args.build, args.docs, args.texts, twin=args.twin,
+                     expansion_add=args.expansion_add)  # fmt: skip
         (args.build / "build.json").write_text(json.dumps(info), encoding="utf-8")
         print(info, flush=True)
     if args.quality:
