@@ -445,6 +445,29 @@ def quality(
     }
 
 
+def compare_dumps(a: Path, b: Path) -> dict[str, Any]:
+    """Two ``--quality --dump`` files (the same queries and index, two versions of the
+    code): how many queries have the same top 20 (ids and order), the same ids, and the
+    largest score difference."""
+    x = json.loads(a.read_text(encoding="utf-8"))
+    y = json.loads(b.read_text(encoding="utf-8"))
+    assert x.keys() == y.keys()
+    same_order = sum([i for i, _ in x[q]] == [i for i, _ in y[q]] for q in x)
+    same_ids = sum({i for i, _ in x[q]} == {i for i, _ in y[q]} for q in x)
+    diff = max(
+        (abs(s - t) for q in x for (i, s), (j, t) in zip(x[q], y[q], strict=False) if i == j),
+        default=0.0,
+    )
+    return {
+        "a": a.name,
+        "b": b.name,
+        "queries": len(x),
+        "same_top20_in_order": same_order,
+        "same_top20_ids": same_ids,
+        "max_score_difference_same_id_same_place": round(diff, 6),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--build", type=Path)
@@ -464,6 +487,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quality", type=Path, help="candidate recall and top-20 vs exact search")
     ap.add_argument("--efs", default="1024,512", help="expansion_search values for --quality")
     ap.add_argument("--dump", type=Path, default=None, help="--quality: top 20 per query")
+    ap.add_argument("--compare", nargs=2, type=Path, help="two --dump files (see compare_dumps)")
     ap.add_argument(
         "--twin",
         action="store_true",
@@ -483,6 +507,13 @@ def main(argv: list[str] | None = None) -> int:
                      expansion_add=args.expansion_add)  # fmt: skip
         (args.build / "build.json").write_text(json.dumps(info), encoding="utf-8")
         print(info, flush=True)
+    if args.compare:
+        res = compare_dumps(*args.compare)
+        out = Path(args.out)
+        prev = json.loads(out.read_text()) if out.is_file() else {}
+        prev[args.label or "compare"] = res
+        out.write_text(json.dumps(prev, indent=1, ensure_ascii=False), encoding="utf-8")
+        print(json.dumps(res, indent=1), flush=True)
     if args.quality:
         res = quality(
             args.quality, args.queries, args.seed, [int(x) for x in args.efs.split(",")], args.dump
