@@ -281,10 +281,12 @@ class SearchIndex:
             if second_vectors is not None:
                 self._second_vecs[d.id] = second_vectors[t0:t1]
             t0, u0 = t1, u1
-        for g, (ids, rows) in sorted(by_group.items()):
-            if g not in self.vectors:
-                self.vectors[g] = VectorIndex(self.embedder.dim, hnsw_threshold=self.hnsw_threshold)
-            self.vectors[g].add(ids, units.vecs[np.asarray(rows, np.int64)])
+        for group, (ids, rows) in sorted(by_group.items()):
+            if group not in self.vectors:
+                self.vectors[group] = VectorIndex(
+                    self.embedder.dim, hnsw_threshold=self.hnsw_threshold
+                )
+            self.vectors[group].add(ids, units.vecs[np.asarray(rows, np.int64)])
         for d in docs:
             self.docs[d.id] = d
             g = entity_groups(d.texts)
