@@ -28,6 +28,7 @@ class LexicalIndex:
         self._row: dict[str, int] = {}
         self._groups_arr = np.zeros(0, dtype=object)
         self._df: dict[str, int] = {}
+        self._in_group: dict[str, np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self._tokens)
@@ -66,7 +67,27 @@ class LexicalIndex:
         model.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
         self._vocab, self._df, self._model = vocab, df, model
         self._groups_arr = np.array([self._group[d] for d in self._order], dtype=object)
+        self._in_group = {}
         return model
+
+    def in_group(self, group: str) -> np.ndarray:
+        """(documents,) bool in index order (:meth:`scores`' order): whether a document's
+        groups include ``group`` (a document of several groups has them comma-joined)."""
+        self._build()
+        mask = self._in_group.get(group)
+        if mask is None:
+            of: dict[str, bool] = {}
+            for g in set(self._group.values()):
+                of[g] = group in g.split(",")
+            mask = np.fromiter((of[g] for g in self._groups_arr), bool, len(self._order))
+            self._in_group[group] = mask
+        return mask
+
+    def rows(self, doc_ids: Sequence[str]) -> np.ndarray:
+        """Each document's row in :meth:`scores`' arrays (KeyError for an unknown id)."""
+        self._build()
+        row = self._row
+        return np.fromiter((row[d] for d in doc_ids), np.int64, len(doc_ids))
 
     def idf(self, token: str) -> float:
         """Lucene-style idf of a token (0 if unseen) — used to order explanation terms."""

@@ -24,7 +24,9 @@ candidates, so the offset can act.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -114,6 +116,33 @@ def matches_filters(doc_id: str, meta: dict[str, Any], filters: dict[str, Any] |
     return True
 
 
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _group_pool() -> ThreadPoolExecutor:
+    """The threads that search the other language groups' graphs during a search (one
+    process-wide pool: a server's request threads share it)."""
+    global _POOL
+    if _POOL is None:
+        with _POOL_LOCK:
+            if _POOL is None:
+                _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="innobridge-groups")
+    return _POOL
+
+
+def top_rows(scores: np.ndarray, k: int) -> np.ndarray:
+    """The rows of the (at most) ``k`` highest positive ``scores``, best first, ties by row
+    (a partition, then a sort of those ``k`` only)."""
+    pos = np.flatnonzero(scores > 0)
+    if len(pos) > k:
+        pos = pos[np.argpartition(-scores[pos], k - 1)[:k]]
+        cut = scores[pos].min()  # every row tied with the k-th best competes on its row
+        pos = np.flatnonzero(scores >= cut)
+    best = pos[np.lexsort((pos, -scores[pos]))]
+    return best[:k]
+
+
 class SearchIndex:
     """The matching engine's searchable index of :class:`Document` entities."""
 
@@ -140,6 +169,8 @@ class SearchIndex:
         # its whole-text vectors of each document's texts, kept beside the index
         self._second_vecs: dict[str, np.ndarray] = {}
         self._lexicon: Lexicon | None = None
+        # search the language groups' HNSW graphs on threads at once (same candidates)
+        self.parallel_groups = True
 
     def lexicon(self) -> Lexicon | None:
         """The bilingual term list (:mod:`.bilingual`), loaded on first use."""
@@ -193,25 +224,69 @@ class SearchIndex:
         docs = list(docs)
         if not docs:
             return
-        stale = [d.id for d in docs if d.id in self.docs]
-        if stale:
-            self.remove(stale)
         raw = [t for d in docs for t in d.texts]
         units = embed_text_units(
             raw, self.config, self.embedder, self.cache, self.centering, progress
         )
-        pos = 0
-        for d in docs:
-            self._units[d.id] = units.slice(pos, pos + len(d.texts))
-            pos += len(d.texts)
-        self._index_units(docs)
         second = self.second_embedder()
-        if second is not None:  # its vectors, kept in memory (and in the cache)
-            svecs = text_vectors(raw, second, self.cache)
-            pos = 0
-            for d in docs:
-                self._second_vecs[d.id] = svecs[pos : pos + len(d.texts)]
-                pos += len(d.texts)
+        # the second model's vectors, kept in memory (and in the cache)
+        svecs = text_vectors(raw, second, self.cache) if second is not None else None
+        self.add_embedded(docs, units, svecs)
+
+    update = add
+
+    def add_embedded(
+        self,
+        docs: Iterable[Document],
+        units: Units,
+        second_vectors: np.ndarray | None = None,
+    ) -> None:
+        """Index documents whose texts are already embedded, in one pass (what :meth:`add`
+        does after embedding; a rebuild from stored vectors).  ``units``: the units of all the
+        documents' texts in order, as :func:`~.affinity.embed_text_units` returns them;
+        ``second_vectors``: the second model's vector of each text in the same order
+        (``None``: read from the cache or the model on first use).  An existing id is
+        replaced.  Each language group's vectors go to its index in one call, each
+        document's units are views of ``units`` found from running offsets (slicing the
+        whole set per document was quadratic in the number of documents)."""
+        docs = list(docs)
+        if not docs:
+            return
+        if len({d.id for d in docs}) != len(docs):
+            raise ValueError("duplicate document ids in one add")
+        n_t = np.fromiter((len(d.texts) for d in docs), np.int64, len(docs))
+        if len(units) != int(n_t.sum()):
+            raise ValueError(f"{len(units)} texts' units for {int(n_t.sum())} texts")
+        if second_vectors is not None and len(second_vectors) != len(units):
+            raise ValueError("one second-model vector per text expected")
+        stale = [d.id for d in docs if d.id in self.docs]
+        if stale:
+            self.remove(stale)
+        t_end = np.cumsum(n_t)
+        u_end = np.cumsum(units.counts)
+        by_group: dict[str, tuple[list[str], list[int]]] = {}
+        t0 = u0 = 0
+        for d, t1 in zip(docs, t_end.tolist(), strict=True):
+            u1 = int(u_end[t1 - 1]) if t1 > t0 else u0
+            counts = units.counts[t0:t1]
+            groups = units.groups[u0:u1]
+            self._units[d.id] = Units(units.vecs[u0:u1], groups, counts)
+            row = u0
+            for i, c in enumerate(counts.tolist()):
+                for j in range(c):
+                    ids, rows = by_group.setdefault(groups[row - u0], ([], []))
+                    ids.append(f"{d.id}{_SEP}{i}{_SEP}{j}")
+                    rows.append(row)
+                    row += 1
+            if second_vectors is not None:
+                self._second_vecs[d.id] = second_vectors[t0:t1]
+            t0, u0 = t1, u1
+        for group, (ids, rows) in sorted(by_group.items()):
+            if group not in self.vectors:
+                self.vectors[group] = VectorIndex(
+                    self.embedder.dim, hnsw_threshold=self.hnsw_threshold
+                )
+            self.vectors[group].add(ids, units.vecs[np.asarray(rows, np.int64)])
         for d in docs:
             self.docs[d.id] = d
             g = entity_groups(d.texts)
@@ -221,25 +296,9 @@ class SearchIndex:
                 toks.extend(tokenize_folded(fold(t)))
             self.lexical.set(d.id, toks, ",".join(sorted(g)))
 
-    update = add
-
     def _unit_ids(self, doc_id: str) -> list[str]:
         u = self._units[doc_id]
         return [f"{doc_id}{_SEP}{i}{_SEP}{j}" for i, c in enumerate(u.counts) for j in range(c)]
-
-    def _index_units(self, docs: Sequence[Document]) -> None:
-        """Put the documents' unit vectors into the vector index of each unit's group."""
-        by_group: dict[str, tuple[list[str], list[np.ndarray]]] = {}
-        for d in docs:
-            u = self._units[d.id]
-            for uid, g, v in zip(self._unit_ids(d.id), u.groups, u.vecs, strict=True):
-                ids, vecs = by_group.setdefault(g, ([], []))
-                ids.append(uid)
-                vecs.append(v)
-        for g, (ids, vecs) in sorted(by_group.items()):
-            if g not in self.vectors:
-                self.vectors[g] = VectorIndex(self.embedder.dim, hnsw_threshold=self.hnsw_threshold)
-            self.vectors[g].add(ids, np.stack(vecs))
 
     def remove(self, ids: Iterable[str]) -> int:
         n = 0
@@ -278,11 +337,22 @@ class SearchIndex:
             pick = np.linspace(0, len(probes) - 1, _PROBES - 1).round().astype(int)
             probes = np.vstack([query.text_vectors(), probes[pick]])
         per = max(50, n_units // len(probes))
-        for vi in self.vectors.values():
-            if not len(vi):
-                continue
-            for qv in probes:
-                for uid, _sim in vi.search(qv, min(per, len(vi))):
+        groups = [vi for vi in self.vectors.values() if len(vi)]
+
+        def neighbours(vi: VectorIndex) -> list[list[tuple[str, float]]]:
+            return [vi.search(qv, min(per, len(vi))) for qv in probes]
+
+        if self.parallel_groups and len(groups) > 1 and any(vi.is_hnsw for vi in groups):
+            # the groups' graphs searched at once (usearch releases the GIL): the same
+            # neighbours, merged in the same order as one after the other
+            pool = _group_pool()
+            futures = [pool.submit(neighbours, vi) for vi in groups[1:]]
+            found = [neighbours(groups[0])] + [f.result() for f in futures]
+        else:
+            found = [neighbours(vi) for vi in groups]
+        for per_probe in found:
+            for hits in per_probe:
+                for uid, _sim in hits:
                     seen.setdefault(uid.split(_SEP, 1)[0], None)
         return seen
 
@@ -343,16 +413,14 @@ class SearchIndex:
         if not isinstance(qv, Units):
             qv = Units(np.atleast_2d(qv).astype(np.float32), [qgroup], np.ones(1, np.int64))
 
-        # lexical over all docs (sparse; cheap), normalised within the query's group; only
-        # the documents with a score are looked at (not every document of the index)
-        all_ids, all_raw = self.lexical.scores(qtoks)
-        nz = np.flatnonzero(all_raw)
-        order = [all_ids[i] for i in nz]
-        raw = all_raw[nz]
-        same = np.array([qgroup in self._groups[d] for d in order], dtype=bool)
-        gated = np.where(same, raw, 0.0)
+        # lexical over all docs (sparse), normalised within the query's group; the gate and
+        # the normalisation are whole-array operations over the index's rows (a Python loop
+        # over the documents BM25 scored was ~10 ms at 100k and grows with the index)
+        lex_ids, all_raw = self.lexical.scores(qtoks)
+        gated = all_raw * self.lexical.in_group(qgroup) if all_raw.size else all_raw
         lmax = float(gated.max()) if gated.size else 0.0
-        lex_of = dict(zip(order, (gated / lmax if lmax > 0 else gated).tolist(), strict=True))
+        if lmax > 0:
+            gated = gated / np.float32(lmax)
 
         n_total = self._n_units()
         n_units = max(200, 20 * top_k)
@@ -363,8 +431,8 @@ class SearchIndex:
             seen = self._candidates(qv, n_units)
             cands = list(seen)
             if self.config.lexical_weight and lmax > 0:
-                top_lex = np.argsort(-gated)[: max(50, 5 * top_k)]
-                cands += [order[i] for i in top_lex if gated[i] > 0 and order[i] not in seen]
+                cands += [lex_ids[i] for i in top_rows(gated, max(50, 5 * top_k))
+                          if lex_ids[i] not in seen]  # fmt: skip
             cands = [c for c in cands if matches_filters(c, self.docs[c].meta, filters)]
             if len(cands) >= top_k or n_units >= n_total:
                 break
@@ -374,7 +442,11 @@ class SearchIndex:
 
         # every candidate's score in one NumPy pass over their concatenated units
         ids = np.array(cands)
-        lex = np.fromiter((lex_of.get(c, 0.0) for c in cands), np.float64, len(cands))
+        lex = (
+            gated[self.lexical.rows(cands)].astype(np.float64)
+            if lmax > 0
+            else np.zeros(len(cands), np.float64)
+        )
         sc = self._score_candidates(cands, qv)
         score = sc.dense.astype(np.float64) + self.config.lexical_weight * lex
         rank = np.lexsort((ids, -score))  # best first, ties by id
