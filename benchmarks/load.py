@@ -157,6 +157,14 @@ def collect_static(env: dict[str, str], var_dir: str) -> None:
         )
 
 
+# What each ``--server`` starts, as the JSON names it (a server not listed here has no
+# command in ``server_command`` either).
+SERVER_SOFTWARE = {
+    "waitress": "waitress (innobridge serve)",
+    "gunicorn": "gunicorn gthread",
+}
+
+
 def server_command(server: str, port: int, threads: int, workers: int) -> list[str]:
     if server == "gunicorn":
         # for comparison: gunicorn's threaded workers, X-Forwarded-Proto trusted from
@@ -527,7 +535,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument(
         "--server",
-        choices=["waitress", "gunicorn"],
+        choices=sorted(SERVER_SOFTWARE),
         default="waitress",
         help="waitress: innobridge serve; gunicorn: gthread workers, for comparison",
     )
@@ -595,9 +603,7 @@ def main(argv: list[str] | None = None) -> int:
         "when_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "server": {
             "software": (
-                ("waitress (innobridge serve)" if args.server == "waitress" else "gunicorn gthread")
-                if proc is not None
-                else host
+                SERVER_SOFTWARE[args.server] if proc is not None else f"already running: {host}"
             ),
             "threads": args.threads,
             "processes": args.workers,
