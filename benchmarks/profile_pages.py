@@ -48,6 +48,30 @@ from benchmarks import _machine  # noqa: E402
 
 TERMS = ["catalysis", "machine learning", "深度學習"]
 
+# Each page's share of the requests of ``load.py``'s mix, per 1,080 requests: without think
+# time every user waits about as long as every other, so each class sends about as many
+# requests as it has users (anonymous 3/9, researchers 3/9, officers 1/9, API 2/9), split
+# by its tasks' weights (e.g. the dashboard: 3/9 × 3/8 = 135 of 1,080).
+MIX = {
+    "anonymous: home": 120,
+    "anonymous: researcher search": 80,
+    "anonymous: call page": 80,
+    "anonymous: facilities": 40,
+    "anonymous: resource page": 40,
+    "researcher: dashboard": 135,
+    "researcher: partner search": 135,
+    "researcher: own proposal": 45,
+    "researcher: my bookings": 45,
+    "officer: funding home": 40,
+    "officer: call management": 40,
+    "officer: proposal": 20,
+    "officer: projects": 20,
+    "api: researchers": 96,
+    "api: calls": 48,
+    "api: resources": 48,
+    "api: organisations": 48,
+}
+
 
 def pages() -> tuple[list[tuple[str, str, str, dict[str, str]]], dict[str, Any]]:
     """(name, who, path, headers) of the load mix's pages."""
@@ -98,6 +122,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sql", action="append", default=[], help="print a page's queries")
     parser.add_argument("--out", help="write the figures as JSON here")
     parser.add_argument("--label", default="")
+    parser.add_argument("--only", action="append", default=[], help="pages named so (substring)")
+    parser.add_argument("--skip", action="append", default=[], help="leave these pages out")
+    parser.add_argument(
+        "--mix",
+        type=int,
+        default=0,
+        help="then run this many rounds of the load mix (1,080 requests each, pages in "
+        "their shares of load.py's requests, shuffled): CPU ms per request of the mix",
+    )
     args = parser.parse_args(argv)
 
     listing, people = pages()
@@ -107,6 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     before = _machine.snapshot()
     rows: dict[str, Any] = {}
     for name, who, path, headers in listing:
+        if (args.only and not any(p in name for p in args.only)) or any(
+            p in name for p in args.skip
+        ):
+            continue
         client = clients[who]
         cpu: list[float] = []
         wall: list[float] = []
@@ -149,6 +186,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     mean_cpu = statistics.mean(r["cpu_ms_median"] for r in rows.values())
     print(f"mean over pages: cpu {mean_cpu:.1f} ms")
+    weighted = None
+    if set(MIX) <= set(rows):
+        weighted = sum(MIX[n] * rows[n]["cpu_ms_median"] for n in MIX) / sum(MIX.values())
+        print(f"pages' medians weighted by the load mix: cpu {weighted:.2f} ms per request")
+    mix = run_mix(listing, clients, args.mix) if args.mix else None
     if args.out:
         result = {
             "benchmark": "CPU and queries per page, in process (issue #17)",
@@ -158,9 +200,58 @@ def main(argv: list[str] | None = None) -> int:
             "machine": _machine.summary(before, _machine.snapshot()),
             "pages": rows,
             "mean_cpu_ms": round(mean_cpu, 1),
+            "mix_weighted_median_cpu_ms": None if weighted is None else round(weighted, 2),
+            "mix": mix,
         }
         Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     return 0
+
+
+def run_mix(
+    listing: list[tuple[str, str, str, dict[str, str]]], clients: dict[str, Any], rounds: int
+) -> dict[str, Any]:
+    """``rounds`` × 1,080 requests in the load mix's shares, in a seeded random order, with
+    the server's garbage-collector settings: CPU (``time.process_time``, the collector's
+    included) per request, and how many queries each request ran on average."""
+    import random
+
+    from innobridge.core.management.commands.serve import tune_garbage_collection
+
+    tune_garbage_collection()  # as the server's workers run (after the pages' warm-up)
+    order = [entry for entry in listing for _ in range(MIX[entry[0]])]
+    rng = random.Random(17)
+    cpu = 0.0
+    failures = 0
+    n = 0
+    counted = [0]
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        counted[0] += 1  # cheaper than CaptureQueriesContext's debug cursor
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        for _ in range(rounds):
+            rng.shuffle(order)
+            for _name, who, path, headers in order:
+                url = path.format(term=TERMS[n % len(TERMS)])
+                c0 = time.process_time()
+                response = clients[who].get(url, secure=True, **headers)
+                cpu += time.process_time() - c0
+                failures += response.status_code != 200
+                n += 1
+    queries = counted[0]
+    out = {
+        "rounds": rounds,
+        "requests": n,
+        "failures": failures,
+        "cpu_ms_per_request": round(1000 * cpu / n, 2),
+        "queries_per_request": round(queries / n, 2),
+    }
+    print(
+        f"load mix, {n} requests: cpu {out['cpu_ms_per_request']} ms per request, "
+        f"{out['queries_per_request']} queries per request, {failures} not 200"
+    )
+    return out
 
 
 if __name__ == "__main__":
