@@ -150,3 +150,28 @@ def test_an_index_of_other_units_is_rebuilt_when_the_engine_default_changes(
     finally:
         object.__setattr__(DEFAULT_CONFIG, "whole_text_unit", True)
     assert not matching.index_is_current()
+
+
+def test_an_index_saved_in_an_older_format_is_rebuilt_on_first_use(people) -> None:
+    """A saved index whose format the engine no longer reads (an index format change) is
+    not used: the first search after the upgrade builds a current one from the database."""
+    import json
+
+    from innobridge.matching import rank
+
+    matching.rebuild()
+    old = matching._read_version()
+    assert old
+    config = matching.index_dir() / old / "config.json"
+    cfg = json.loads(config.read_text(encoding="utf-8"))
+    cfg["format"] = rank.FORMAT - 1
+    config.write_text(json.dumps(cfg), encoding="utf-8")
+    matching.reset_for_tests()  # a new process after the upgrade
+    assert not matching.index_is_current()
+    assert len(matching.get_index()) == 8
+    new = matching._read_version()
+    assert new and new != old
+    saved = json.loads((matching.index_dir() / new / "config.json").read_text(encoding="utf-8"))
+    assert saved["format"] == rank.FORMAT
+    assert matching.index_is_current()
+    assert matching.search("protein structure", top_k=1)
