@@ -278,6 +278,28 @@ def test_resource_form_creates_with_photo(
     assert "Lasers: 405, 488, 561 nm" in body and "09:00-12:00, 13:00-18:00" in body
 
 
+def test_a_resource_whose_audit_fails_leaves_no_photo(
+    facility: Any, manager: Any, settings: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    from innobridge.facilities.services import resources
+
+    def boom(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the audit failed")
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(resources, "record_event", boom)
+    with pytest.raises(RuntimeError):
+        services.save_resource(
+            manager,
+            facility,
+            kind="instrument",
+            name="Confocal microscope",
+            photo=SimpleUploadedFile("lsm.png", png_bytes(), "image/png"),
+        )
+    assert not Resource.objects.filter(name="Confocal microscope").exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
 def test_resource_form_rejects_non_images_and_bad_hours(
     facility: Any, manager: Any, settings: Any, tmp_path: Any
 ) -> None:

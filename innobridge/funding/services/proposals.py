@@ -18,6 +18,7 @@ from innobridge.core.models import Region
 from innobridge.core.money import Money
 from innobridge.core.permissions import Role, can_act_as
 from innobridge.core.services import record_event, snapshot
+from innobridge.core.uploads import uploads_kept_if_saved
 from innobridge.people.models import Organisation, Person
 
 from ..audit import FundingAction
@@ -348,9 +349,10 @@ def add_attachment(
         size=upload.size or 0,
         uploaded_by=actor,
     )
-    att.file.save("upload.pdf", upload, save=False)
-    att.save()
-    record_event(actor, FundingAction.ATTACHMENT_ADDED, att, after=snapshot(att))
+    with uploads_kept_if_saved() as uploads:
+        uploads.write(att.file, "upload.pdf", upload)
+        att.save()
+        record_event(actor, FundingAction.ATTACHMENT_ADDED, att, after=snapshot(att))
     return att
 
 
