@@ -5,6 +5,7 @@ audit events, nothing half-written, pages in three languages."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 from decimal import Decimal
 from typing import Any
@@ -327,6 +328,37 @@ def test_resource_form_rejects_non_images_and_bad_hours(
     )
     assert r.status_code == 200
     assert "must not be shorter than the shortest" in r.content.decode()
+    assert not Resource.objects.filter(name="Confocal microscope").exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("18:00-09:00", "“18:00-09:00” does not run forward within one day."),
+        ("09:00-12:00, 23:00-24:30", "“23:00-24:30” does not run forward within one day."),
+        ("09:75-10:00", "“09:75-10:00” is not a time interval."),
+        ("nine to five", "“nine to five” is not a time interval."),
+    ],
+)
+def test_a_bad_weekday_is_reported_at_its_field(
+    facility: Any, manager: Any, typed: str, message: str
+) -> None:
+    """The error sits beside Wednesday's field (hours_2), names what was typed, and
+    nothing is saved."""
+    c = client_for(manager)
+    r = c.post(
+        reverse("facilities:resource_new", args=[facility.pk]), {**RESOURCE_POST, "hours_2": typed}
+    )
+    assert r.status_code == 200
+    form = r.context["form"]
+    assert message in " ".join(form.errors["hours_2"]) and not form.non_field_errors()
+    body = r.content.decode()
+    field, error, next_field = (
+        body.index('name="hours_2"'),
+        body.index(html.escape(message, quote=False)),
+        body.index('name="hours_3"'),
+    )
+    assert field < error < next_field
     assert not Resource.objects.filter(name="Confocal microscope").exists()
 
 
