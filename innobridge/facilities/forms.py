@@ -14,6 +14,7 @@ from innobridge.core.schemas import TEXT_MAX
 
 from . import availability
 from .models import (
+    MONTHLY_QUOTA_MAX_HOURS,
     Facility,
     Resource,
     ResourceKind,
@@ -21,6 +22,7 @@ from .models import (
     TariffUnit,
     UserCategory,
     default_opening_hours,
+    monthly_quota_validator,
 )
 
 # The longest free text a person writes on a booking, usage, rejection or dispute (the
@@ -449,6 +451,9 @@ class ResourceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         cats: Any = self.fields["allowed_categories"]
         cats.choices = UserCategory.choices
+        quota: Any = self.fields["monthly_quota_hours"]
+        quota.validators.append(monthly_quota_validator)
+        quota.widget.attrs["max"] = MONTHLY_QUOTA_MAX_HOURS
         hours = self.instance.opening_hours if self.instance.pk else None
         if hours is None:
             hours = default_opening_hours()
@@ -639,9 +644,10 @@ class QuotaForm(forms.Form):
     monthly_hours = forms.IntegerField(
         label=_("Hours per month"),
         min_value=0,
-        max_value=10000,
         required=False,
         help_text=_("Empty: back to the resource's default."),
+        validators=[monthly_quota_validator],
+        widget=forms.NumberInput(attrs={"max": MONTHLY_QUOTA_MAX_HOURS}),
     )
 
 
