@@ -156,6 +156,26 @@ def test_the_apply_api_refuses_each_bad_value_naming_the_field(
     assert not Application.objects.exists()
 
 
+@pytest.mark.parametrize("code", ["tlh", "zh-hantx", "x" * 11, "EN"])
+def test_an_unknown_language_code_is_a_422_naming_languages(world: Any, code: str) -> None:
+    """The schema bounds each code at the longest ``Language`` value and the list at one
+    of each; the model's check refuses a code that is not one of them."""
+    from innobridge.exchange.schemas import ApplicationIn
+    from innobridge.people.models import Language
+
+    prop = ApplicationIn.model_json_schema()["properties"]["languages"]
+    assert prop["items"]["maxLength"] == max(len(v) for v in Language.values) == 7
+    assert prop["maxItems"] == len(Language) == 3
+    r = _client(world.applicant).post(
+        f"/api/exchange/programmes/{world.programme.pk}/applications",
+        _apply_json(world, languages=["en", code]),
+        content_type="application/json",
+    )
+    assert r.status_code == 422, r.content[:300]
+    assert any("languages" in e["loc"] for e in r.json()["detail"]), r.json()
+    assert not Application.objects.exists()
+
+
 @pytest.mark.parametrize("field", ["home_region", "home_organisation_id"])
 def test_the_apply_api_refuses_a_missing_required_field(world: Any, field: str) -> None:
     body = _apply_json(world)
