@@ -16,6 +16,10 @@ becomes a ``ValidationError`` at the file's field (nothing is written then).
 
 Not covered: a caller that wraps the service in its own ``transaction.atomic()`` and
 rolls that back later (Django has no on-rollback hook); no view or endpoint does so.
+
+The other way round, a file a row stops pointing at (a removed attachment, a replaced
+photo) is deleted with ``delete_file_on_commit``: only once the change is committed, so a
+rolled-back change keeps both the row and its file.
 """
 
 from __future__ import annotations
@@ -80,3 +84,18 @@ def uploads_kept_if_saved() -> Iterator[WrittenUploads]:
     except BaseException:
         written.discard()
         raise
+
+
+def delete_file_on_commit(storage: Storage, name: str | None) -> None:
+    """Delete ``name`` from ``storage`` once the current transaction commits (never if
+    it rolls back: the row that still points at the file keeps it)."""
+    if not name:
+        return
+
+    def delete() -> None:
+        try:
+            storage.delete(name)
+        except Exception:  # the change is committed; a stray file is only logged
+            logger.exception("could not delete the replaced upload %s", name)
+
+    transaction.on_commit(delete)

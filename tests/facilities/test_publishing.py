@@ -301,6 +301,30 @@ def test_a_resource_whose_audit_fails_leaves_no_photo(
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
 
 
+def test_a_replaced_photo_is_deleted_once_the_change_commits(
+    facility: Any,
+    manager: Any,
+    settings: Any,
+    tmp_path: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        res = services.save_resource(
+            manager,
+            facility,
+            kind="instrument",
+            name="Confocal microscope",
+            photo=SimpleUploadedFile("old.png", png_bytes(), "image/png"),
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_resource(
+            manager, facility, res, photo=SimpleUploadedFile("new.png", png_bytes(), "image/png")
+        )
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["new.png"]
+    assert Resource.objects.get(pk=res.pk).photo.name == "facilities/new.png"
+
+
 def test_resource_form_rejects_non_images_and_bad_hours(
     facility: Any, manager: Any, settings: Any, tmp_path: Any
 ) -> None:

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from innobridge.core.services import record_event, snapshot
-from innobridge.core.uploads import uploads_kept_if_saved
+from innobridge.core.uploads import delete_file_on_commit, uploads_kept_if_saved
 
 from .. import availability
 from ..audit import FacilitiesAction
@@ -97,6 +97,7 @@ def save_resource(
         else:
             obj = Resource.objects.select_for_update().get(pk=resource.pk)
             before = snapshot(obj)
+        old_photo = obj.photo.name
         for key, value in fields.items():
             if key == "photo" and value is None:
                 continue
@@ -104,6 +105,8 @@ def save_resource(
         _validate_resource(obj)
         uploads.write_pending(obj)  # a new photo, once everything else is valid
         obj.save()
+        if old_photo and obj.photo.name != old_photo:  # the replaced one, once committed
+            delete_file_on_commit(obj.photo.storage, old_photo)
         record_event(
             actor,
             FacilitiesAction.RESOURCE_CREATED
