@@ -7,9 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import HttpRequest
 
 from .money import MoneyError, parse_amount
 from .schemas import DATE_MAX, DATE_MIN, DATETIME_MAX, DATETIME_MIN, field_limits
@@ -32,6 +34,14 @@ def form_error_messages(form: Any) -> list[str]:
         label = (fld.label or name) if fld is not None else ""
         out += [f"{label}: {e}" if label else str(e) for e in errors]
     return out
+
+
+def flash_form_errors(request: HttpRequest, form: Any) -> None:
+    """A bound form's errors (its own and a service's put on it with
+    ``apply_service_errors``) as messages on the page a view goes back to, each naming
+    its field (``form_error_messages``)."""
+    for m in form_error_messages(form):
+        messages.error(request, m)
 
 
 def apply_service_errors(form: Any, exc: ValidationError) -> None:

@@ -59,6 +59,11 @@ class PlacementIn(Schema):
     requirements: Annotated[str, FromModel(Placement, "requirements")] = ""
 
 
+# An application's languages: each a ``Language`` code (the longest bounds an item; the
+# model's check refuses an unknown one), each at most once.
+LANGUAGE_CODE_MAX = max(len(code) for code in Language.values)
+
+
 class ApplicationIn(Schema):
     statement: Annotated[str, FromModel(Application, "statement")] = ""
     birth_date: Annotated[dt.date | None, FromModel(Application, "birth_date")] = None
@@ -67,7 +72,7 @@ class ApplicationIn(Schema):
     home_region: Annotated[str, FromModel(Application, "home_region")]
     home_organisation_id: int
     languages: Annotated[
-        list[Annotated[str, Field(max_length=10)]], Field(max_length=len(Language))
+        list[Annotated[str, Field(max_length=LANGUAGE_CODE_MAX)]], Field(max_length=len(Language))
     ] = []
     public_consent: bool = False
 

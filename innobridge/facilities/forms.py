@@ -12,7 +12,9 @@ from innobridge.core.forms import bound_dates, bound_integers
 from innobridge.core.models import Region
 from innobridge.core.schemas import TEXT_MAX
 
+from . import availability
 from .models import (
+    MONTHLY_QUOTA_MAX_HOURS,
     Facility,
     Resource,
     ResourceKind,
@@ -20,6 +22,7 @@ from .models import (
     TariffUnit,
     UserCategory,
     default_opening_hours,
+    monthly_quota_validator,
 )
 
 # The longest free text a person writes on a booking, usage, rejection or dispute (the
@@ -384,7 +387,7 @@ def _parse_spans(text: str) -> list[list[str]]:
         a, b = a.strip(), b.strip()
         for t in (a, b):
             hh, _sep, mm = t.partition(":")
-            if not (hh.isdigit() and mm.isdigit() and len(mm) == 2):
+            if not (hh.isdigit() and mm.isdigit() and len(mm) == 2 and int(mm) < 60):
                 raise ValueError(part)
         spans.append([a.zfill(5), b.zfill(5)])
     return spans
@@ -448,6 +451,9 @@ class ResourceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         cats: Any = self.fields["allowed_categories"]
         cats.choices = UserCategory.choices
+        quota: Any = self.fields["monthly_quota_hours"]
+        quota.validators.append(monthly_quota_validator)
+        quota.widget.attrs["max"] = MONTHLY_QUOTA_MAX_HOURS
         hours = self.instance.opening_hours if self.instance.pk else None
         if hours is None:
             hours = default_opening_hours()
@@ -522,8 +528,27 @@ class ResourceForm(forms.ModelForm):
             name = f"hours_{i}"
             try:
                 spans = _parse_spans(data.get(name) or "")
-            except ValueError:
-                self.add_error(name, _("Write intervals like 09:00-12:00, 13:00-18:00."))
+            except ValueError as exc:
+                self.add_error(
+                    name,
+                    _(
+                        "“%(value)s” is not a time interval. Write intervals like "
+                        "09:00-12:00, 13:00-18:00."
+                    )
+                    % {"value": exc.args[0]},
+                )
+                continue
+            # The service's rule (each interval runs forward within one day), at this
+            # weekday's field and naming the interval as it was typed.
+            backwards = [
+                f"{a}-{b}" for a, b in spans if availability.validate_opening_hours({"0": [[a, b]]})
+            ]
+            if backwards:
+                for span in backwards:
+                    self.add_error(
+                        name,
+                        _("“%(span)s” does not run forward within one day.") % {"span": span},
+                    )
                 continue
             if spans:
                 hours[str(i)] = spans
@@ -619,9 +644,10 @@ class QuotaForm(forms.Form):
     monthly_hours = forms.IntegerField(
         label=_("Hours per month"),
         min_value=0,
-        max_value=10000,
         required=False,
         help_text=_("Empty: back to the resource's default."),
+        validators=[monthly_quota_validator],
+        widget=forms.NumberInput(attrs={"max": MONTHLY_QUOTA_MAX_HOURS}),
     )
 
 

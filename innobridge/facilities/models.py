@@ -107,6 +107,16 @@ class Facility(TimeStampedModel):
         return self.name
 
 
+# A monthly booking quota (a resource's default and a person's own): at most the hours of
+# the longest month, 31 × 24. The model fields, the forms and the API schemas (through
+# ``FromModel``) all take this one bound.
+MONTHLY_QUOTA_MAX_HOURS = 31 * 24
+monthly_quota_validator = MaxValueValidator(
+    MONTHLY_QUOTA_MAX_HOURS,
+    message=_("A month has at most %(limit_value)s hours: a quota cannot be higher."),
+)
+
+
 def default_opening_hours() -> dict[str, list[list[str]]]:
     """Monday to Friday 09:00–18:00 (weekday 0 = Monday)."""
     return {str(d): [["09:00", "18:00"]] for d in range(5)}
@@ -157,7 +167,10 @@ class Resource(TimeStampedModel):
         default=HolidayCalendar.HONG_KONG,
     )
     monthly_quota_hours = models.PositiveIntegerField(
-        _("quota per user (hours per month)"), null=True, blank=True
+        _("quota per user (hours per month)"),
+        null=True,
+        blank=True,
+        validators=[monthly_quota_validator],
     )
     allowed_categories = models.JSONField(
         _("user groups that may book"),
@@ -402,7 +415,9 @@ class UserQuota(models.Model):
     resource = models.ForeignKey(
         Resource, verbose_name=_("resource"), on_delete=models.CASCADE, related_name="user_quotas"
     )
-    monthly_hours = models.PositiveIntegerField(_("hours per month"))
+    monthly_hours = models.PositiveIntegerField(
+        _("hours per month"), validators=[monthly_quota_validator]
+    )
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -152,6 +153,26 @@ def test_the_apply_api_refuses_each_bad_value_naming_the_field(
     if r.status_code == 422:
         locs = [e["loc"] for e in r.json()["detail"]]
         assert any(field in loc or field.removesuffix("_id") in loc for loc in locs), locs
+    assert not Application.objects.exists()
+
+
+@pytest.mark.parametrize("code", ["tlh", "zh-hantx", "x" * 11, "EN"])
+def test_an_unknown_language_code_is_a_422_naming_languages(world: Any, code: str) -> None:
+    """The schema bounds each code at the longest ``Language`` value and the list at one
+    of each; the model's check refuses a code that is not one of them."""
+    from innobridge.exchange.schemas import ApplicationIn
+    from innobridge.people.models import Language
+
+    prop = ApplicationIn.model_json_schema()["properties"]["languages"]
+    assert prop["items"]["maxLength"] == max(len(v) for v in Language.values) == 7
+    assert prop["maxItems"] == len(Language) == 3
+    r = _client(world.applicant).post(
+        f"/api/exchange/programmes/{world.programme.pk}/applications",
+        _apply_json(world, languages=["en", code]),
+        content_type="application/json",
+    )
+    assert r.status_code == 422, r.content[:300]
+    assert any("languages" in e["loc"] for e in r.json()["detail"]), r.json()
     assert not Application.objects.exists()
 
 
@@ -346,6 +367,44 @@ def test_a_bad_document_is_refused_with_a_message_and_nothing_is_kept(
     assert message in [str(m) for m in r.context["messages"]]
     assert not ApplicationDocument.objects.exists()
     assert _files() == before
+
+
+def test_a_document_the_service_refuses_leaves_no_file_and_no_row(world: Any) -> None:
+    """The row's own checks (here a kind the API or another caller may pass) run before
+    the file is written."""
+    app = draft(world)
+    with pytest.raises(ValidationError) as exc:
+        services.add_document(world.applicant, app, kind="passport", upload=pdf("cv.pdf"))
+    assert "kind" in exc.value.message_dict
+    assert not ApplicationDocument.objects.exists() and _files() == []
+
+
+def test_a_failure_after_the_file_is_written_leaves_no_file(world: Any, monkeypatch: Any) -> None:
+    from innobridge.exchange.services import applications
+
+    def boom(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the audit failed")
+
+    app = draft(world)
+    monkeypatch.setattr(applications, "record_event", boom)
+    with pytest.raises(RuntimeError):
+        services.add_document(world.applicant, app, kind="cv", upload=pdf("cv.pdf"))
+    assert not ApplicationDocument.objects.exists() and _files() == []
+
+
+def test_a_letter_whose_audit_fails_leaves_no_file(world: Any, monkeypatch: Any) -> None:
+    from innobridge.exchange.services import referees
+
+    def boom(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the audit failed")
+
+    app = draft(world)
+    ref, token = services.invite_referee(world.applicant, app, name="R", email="r@example.org")
+    monkeypatch.setattr(referees, "record_event", boom)
+    with pytest.raises(RuntimeError):
+        services.upload_letter(token, pdf())
+    ref.refresh_from_db()
+    assert ref.state == RefereeState.INVITED and not ref.letter and _files() == []
 
 
 def test_a_nul_in_the_document_name_never_reaches_a_file_name(world: Any) -> None:

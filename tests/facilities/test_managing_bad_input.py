@@ -627,3 +627,66 @@ def test_only_the_resources_manager_resolves_and_only_once(
         r = c.post(f"{API}/disputes/{pk}/resolve", body, content_type="application/json")
         assert r.status_code in (404, 422)
     assert c.post(reverse("facilities:resolve_dispute", args=[999_999]), {}).status_code == 404
+
+
+# --------------------------------------------------------------------------- quotas
+# One bound everywhere: a month has at most 744 hours (31 × 24).
+
+MONTH_MESSAGE = "A month has at most 744 hours"
+
+
+def test_a_quota_of_744_hours_is_the_most_on_the_quota_page(
+    resource: Any, manager: Any, people: Any
+) -> None:
+    c = _client(manager)
+    url = reverse("facilities:resource_action", args=[resource.pk, "quota"])
+    r = c.post(url, {"person": "li", "monthly_hours": "745"})
+    assert r.status_code == 200
+    form = r.context["forms"]["quota"]
+    assert any(MONTH_MESSAGE in e for e in form.errors["monthly_hours"]), form.errors
+    assert not models.UserQuota.objects.exists()
+    assert c.post(url, {"person": "li", "monthly_hours": "744"}).status_code == 302
+    assert models.UserQuota.objects.get().monthly_hours == 744
+
+
+def test_a_quota_of_745_hours_in_the_api_is_a_422_naming_the_field(
+    resource: Any, manager: Any, people: Any
+) -> None:
+    c = _client(manager)
+    url = f"{API}/resources/{resource.pk}/quotas"
+    _refused_naming(_send(c, "put", url, {"username": "li", "monthly_hours": 745}), "monthly_hours")
+    assert not models.UserQuota.objects.exists()
+    r = _send(c, "put", url, {"username": "li", "monthly_hours": 744})
+    assert r.status_code == 200 and r.json()["monthly_hours"] == 744
+
+
+def test_a_resource_default_quota_has_the_same_bound_on_the_page_and_in_the_api(
+    facility: Any, manager: Any
+) -> None:
+    c = _client(manager)
+    r = c.post(
+        reverse("facilities:resource_new", args=[facility.pk]),
+        {**RESOURCE_POST, "monthly_quota_hours": "745"},
+    )
+    assert r.status_code == 200
+    assert any(MONTH_MESSAGE in e for e in r.context["form"].errors["monthly_quota_hours"])
+    assert not models.Resource.objects.exists()
+    body = {"kind": "instrument", "name": "Confocal microscope", "monthly_quota_hours": 745}
+    _refused_naming(
+        _send(c, "post", f"{API}/facilities/{facility.pk}/resources", body), "monthly_quota_hours"
+    )
+    assert not models.Resource.objects.exists()
+    body["monthly_quota_hours"] = 744
+    r = _send(c, "post", f"{API}/facilities/{facility.pk}/resources", body)
+    assert r.status_code == 201 and models.Resource.objects.get().monthly_quota_hours == 744
+
+
+def test_the_quota_service_refuses_more_than_a_month_naming_the_field(
+    resource: Any, manager: Any, people: Any
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as exc:
+        services.set_user_quota(manager, people["mainland"], resource, 745)
+    assert MONTH_MESSAGE in exc.value.message_dict["monthly_hours"][0]
+    assert not models.UserQuota.objects.exists()

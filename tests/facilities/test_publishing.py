@@ -5,6 +5,7 @@ audit events, nothing half-written, pages in three languages."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 from decimal import Decimal
 from typing import Any
@@ -278,6 +279,52 @@ def test_resource_form_creates_with_photo(
     assert "Lasers: 405, 488, 561 nm" in body and "09:00-12:00, 13:00-18:00" in body
 
 
+def test_a_resource_whose_audit_fails_leaves_no_photo(
+    facility: Any, manager: Any, settings: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    from innobridge.facilities.services import resources
+
+    def boom(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the audit failed")
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(resources, "record_event", boom)
+    with pytest.raises(RuntimeError):
+        services.save_resource(
+            manager,
+            facility,
+            kind="instrument",
+            name="Confocal microscope",
+            photo=SimpleUploadedFile("lsm.png", png_bytes(), "image/png"),
+        )
+    assert not Resource.objects.filter(name="Confocal microscope").exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_a_replaced_photo_is_deleted_once_the_change_commits(
+    facility: Any,
+    manager: Any,
+    settings: Any,
+    tmp_path: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        res = services.save_resource(
+            manager,
+            facility,
+            kind="instrument",
+            name="Confocal microscope",
+            photo=SimpleUploadedFile("old.png", png_bytes(), "image/png"),
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_resource(
+            manager, facility, res, photo=SimpleUploadedFile("new.png", png_bytes(), "image/png")
+        )
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["new.png"]
+    assert Resource.objects.get(pk=res.pk).photo.name == "facilities/new.png"
+
+
 def test_resource_form_rejects_non_images_and_bad_hours(
     facility: Any, manager: Any, settings: Any, tmp_path: Any
 ) -> None:
@@ -305,6 +352,37 @@ def test_resource_form_rejects_non_images_and_bad_hours(
     )
     assert r.status_code == 200
     assert "must not be shorter than the shortest" in r.content.decode()
+    assert not Resource.objects.filter(name="Confocal microscope").exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("18:00-09:00", "“18:00-09:00” does not run forward within one day."),
+        ("09:00-12:00, 23:00-24:30", "“23:00-24:30” does not run forward within one day."),
+        ("09:75-10:00", "“09:75-10:00” is not a time interval."),
+        ("nine to five", "“nine to five” is not a time interval."),
+    ],
+)
+def test_a_bad_weekday_is_reported_at_its_field(
+    facility: Any, manager: Any, typed: str, message: str
+) -> None:
+    """The error sits beside Wednesday's field (hours_2), names what was typed, and
+    nothing is saved."""
+    c = client_for(manager)
+    r = c.post(
+        reverse("facilities:resource_new", args=[facility.pk]), {**RESOURCE_POST, "hours_2": typed}
+    )
+    assert r.status_code == 200
+    form = r.context["form"]
+    assert message in " ".join(form.errors["hours_2"]) and not form.non_field_errors()
+    body = r.content.decode()
+    field, error, next_field = (
+        body.index('name="hours_2"'),
+        body.index(html.escape(message, quote=False)),
+        body.index('name="hours_3"'),
+    )
+    assert field < error < next_field
     assert not Resource.objects.filter(name="Confocal microscope").exists()
 
 

@@ -141,6 +141,49 @@ def test_pdf_only_by_magic_bytes_and_size(world, settings):
     assert Attachment.objects.count() == n
 
 
+def test_an_attachment_whose_audit_fails_leaves_no_file_and_no_row(world, monkeypatch):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from innobridge.funding.services import proposals
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("the audit failed")
+
+    p = complete_proposal(world)
+    n = Attachment.objects.count()
+    before = sorted(Path(settings.MEDIA_ROOT).rglob("*.pdf"))
+    monkeypatch.setattr(proposals, "record_event", boom)
+    with pytest.raises(RuntimeError):
+        services.add_attachment(world.lead, p, pdf("a.pdf"))
+    assert Attachment.objects.count() == n
+    assert sorted(Path(settings.MEDIA_ROOT).rglob("*.pdf")) == before
+
+
+def test_a_removed_attachment_loses_its_file_only_when_the_removal_commits(
+    world, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    from django.db import transaction
+
+    p = complete_proposal(world)
+    att = services.add_attachment(world.lead, p, pdf("a.pdf"))
+    path, pk = Path(att.file.path), att.pk
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():  # a removal that rolls back
+        services.remove_attachment(world.lead, att)
+        raise Undo
+    assert Attachment.objects.filter(pk=pk).exists() and path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remove_attachment(world.lead, Attachment.objects.get(pk=pk))
+    assert not Attachment.objects.filter(pk=pk).exists() and not path.exists()
+
+
 def test_title_in_at_least_one_language(world):
     p = complete_proposal(world)
     services.update_proposal(

@@ -135,3 +135,25 @@ def test_report_page_upload(client, world, project):
     )
     assert b"already awaiting assessment" in r.content or b"Only PDF" in r.content
     assert Report.objects.filter(project=project).count() == 1
+
+
+def test_a_report_whose_audit_fails_leaves_no_file_and_no_row(world, project, monkeypatch):
+    """Files written before a later step raises are deleted again (core.uploads)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from innobridge.funding.services import projects
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("the audit failed")
+
+    mid = project.milestones.get(is_final=False)
+    monkeypatch.setattr(projects, "record_event", boom)
+    n_att = Attachment.objects.count()
+    with pytest.raises(RuntimeError):
+        services.submit_report(
+            world.lead, project, milestone=mid, summary="x", files=[pdf("a.pdf"), pdf("b.pdf")]
+        )
+    assert not Report.objects.exists() and Attachment.objects.count() == n_att
+    assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]

@@ -87,6 +87,28 @@ def test_only_a_pdf_is_attached_to_the_confidential_part(make_offer: Any, people
     assert _events(offer, TransferAction.OFFER_ATTACHMENT_ADDED) == 1
 
 
+def test_an_attachment_whose_audit_fails_leaves_no_file_and_no_row(
+    make_offer: Any, people: Any, monkeypatch: Any
+) -> None:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from innobridge.transfer.services import offers
+
+    def boom(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the audit failed")
+
+    offer = make_offer()
+    monkeypatch.setattr(offers, "record_event", boom)
+    with pytest.raises(RuntimeError):
+        add_attachment(
+            people["tto"], offer, title="spec", upload=SimpleUploadedFile("s.pdf", b"%PDF-1.4 x")
+        )
+    assert not ConfidentialFile.objects.filter(offer=offer).exists()
+    assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+
+
 def test_company_updates_and_closes_its_demand(make_demand: Any, people: Any) -> None:
     demand = make_demand()
     with pytest.raises(ValidationError):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from innobridge.core.services import apply_transition, record_event, snapshot
+from innobridge.core.uploads import uploads_kept_if_saved
 
 from .. import eligibility, notifications
 from ..audit import ExchangeAction
@@ -125,18 +126,18 @@ def _is_pdf(upload: Any) -> bool:
     return bool(head.startswith(b"%PDF"))
 
 
-@transaction.atomic
 def add_document(actor: Any, app: Application, *, kind: str, upload: Any) -> ApplicationDocument:
     require(can_edit_application(actor, app), _("Only a draft can be changed, by its applicant."))
     if not str(upload.name).lower().endswith(".pdf") or not _is_pdf(upload):
         raise ValidationError({"file": _("Upload a PDF file.")})
     if upload.size > 10 * 1024 * 1024:
         raise ValidationError({"file": _("A document may be at most 10 MB.")})
-    doc = ApplicationDocument(application=app, kind=kind)
-    doc.file.save(upload.name, upload, save=False)
-    doc.full_clean()
-    doc.save()
-    record_event(actor, ExchangeAction.DOCUMENT_UPLOADED, doc, after=snapshot(doc))
+    doc = ApplicationDocument(application=app, kind=kind, file=upload)
+    doc.full_clean()  # every check before the file is written
+    with uploads_kept_if_saved() as uploads:
+        uploads.write_pending(doc)
+        doc.save()
+        record_event(actor, ExchangeAction.DOCUMENT_UPLOADED, doc, after=snapshot(doc))
     return doc
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from innobridge.core.services import record_event, snapshot
+from innobridge.core.uploads import uploads_kept_if_saved
 
 from .. import notifications
 from ..audit import ExchangeAction
@@ -97,15 +98,18 @@ def upload_letter(token: str, upload: Any) -> Referee:
         raise ValidationError({"letter": _("Upload a PDF file.")})
     if upload.size > 10 * 1024 * 1024:
         raise ValidationError({"letter": _("A letter may be at most 10 MB.")})
-    ref.letter.save(upload.name, upload, save=False)
+    ref.letter = upload
     ref.state = RefereeState.RECEIVED
     ref.received_at = timezone.now()
     ref.token_hash = ""  # one-time
-    ref.save()
-    record_event(
-        f"referee:{ref.email}",
-        ExchangeAction.LETTER_UPLOADED,
-        ref,
-        after=snapshot(ref, ["state", "received_at"]),
-    )
+    ref.full_clean()  # every check before the file is written
+    with uploads_kept_if_saved() as uploads:
+        uploads.write_pending(ref)
+        ref.save()
+        record_event(
+            f"referee:{ref.email}",
+            ExchangeAction.LETTER_UPLOADED,
+            ref,
+            after=snapshot(ref, ["state", "received_at"]),
+        )
     return ref

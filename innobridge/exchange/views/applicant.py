@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from innobridge.core.forms import (
     ActionForm,
     apply_service_errors,
-    form_error_messages,
+    flash_form_errors,
     service_error_messages,
 )
 
@@ -101,8 +101,7 @@ def _post(request: HttpRequest, app: object) -> None:
                 _("Draft saved."),
             )
         else:
-            for m in form_error_messages(form):
-                messages.error(request, m)
+            flash_form_errors(request, form)
     elif action == "preferences":
         pform = PreferencesForm(
             request.POST,

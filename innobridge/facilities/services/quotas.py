@@ -14,6 +14,7 @@ from ..audit import FacilitiesAction
 from ..models import (
     Resource,
     UserQuota,
+    monthly_quota_validator,
 )
 from ..permissions import require_manage_facility
 
@@ -35,6 +36,11 @@ def set_user_quota(
     require_manage_facility(actor, resource.facility)
     if monthly_hours is not None and monthly_hours < 0:
         raise ValidationError({"monthly_hours": _("A quota cannot be negative.")})
+    if monthly_hours is not None:
+        try:
+            monthly_quota_validator(monthly_hours)
+        except ValidationError as exc:
+            raise ValidationError({"monthly_hours": exc.messages}) from exc
     with transaction.atomic():
         existing = (
             UserQuota.objects.select_for_update().filter(person=person, resource=resource).first()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from innobridge.core.services import record_event, snapshot
+from innobridge.core.uploads import delete_file_on_commit, uploads_kept_if_saved
 
 from .. import availability
 from ..audit import FacilitiesAction
@@ -90,19 +90,23 @@ def save_resource(
         raise ValueError(f"unknown resource fields: {sorted(unknown)}")
     if resource is not None and resource.facility_id != facility.pk:
         raise PermissionDenied(_("This resource belongs to another facility."))
-    with transaction.atomic():
+    with uploads_kept_if_saved() as uploads:
         if resource is None:
             obj = Resource(facility=facility)
             before: dict[str, Any] | None = None
         else:
             obj = Resource.objects.select_for_update().get(pk=resource.pk)
             before = snapshot(obj)
+        old_photo = obj.photo.name
         for key, value in fields.items():
             if key == "photo" and value is None:
                 continue
             setattr(obj, key, value)
         _validate_resource(obj)
+        uploads.write_pending(obj)  # a new photo, once everything else is valid
         obj.save()
+        if old_photo and obj.photo.name != old_photo:  # the replaced one, once committed
+            delete_file_on_commit(obj.photo.storage, old_photo)
         record_event(
             actor,
             FacilitiesAction.RESOURCE_CREATED

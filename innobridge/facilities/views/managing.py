@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from innobridge.core.forms import apply_service_errors
+from innobridge.core.forms import apply_service_errors, flash_form_errors
 
 from .. import permissions, selectors, services
 from ..forms import (
@@ -27,7 +27,6 @@ from ..models import (
     Charge,
     Dispute,
 )
-from .common import flash_form_errors
 
 
 @login_required

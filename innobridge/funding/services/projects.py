@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 
 from innobridge.core.money import Money
 from innobridge.core.services import apply_transition, record_event, snapshot
+from innobridge.core.uploads import uploads_kept_if_saved
 from innobridge.core.workflow import SYSTEM
 from innobridge.people.models import Person
 
@@ -87,34 +88,35 @@ def submit_report(
     files = files or []
     for f in files:
         check_pdf(f, project.proposal.call.max_attachment_mb)
-    report = Report.objects.create(
-        project=project,
-        milestone=milestone,
-        kind=ReportKind.FINAL if milestone.is_final else ReportKind.PROGRESS,
-        summary=summary.strip(),
-        submitted_by=actor,
-    )
-    for f in files:
-        att = Attachment(
-            report=report,
-            original_name=(f.name or "report.pdf")[-255:],
-            size=f.size or 0,
-            uploaded_by=actor,
+    with uploads_kept_if_saved() as uploads:
+        report = Report.objects.create(
+            project=project,
+            milestone=milestone,
+            kind=ReportKind.FINAL if milestone.is_final else ReportKind.PROGRESS,
+            summary=summary.strip(),
+            submitted_by=actor,
         )
-        att.file.save("upload.pdf", f, save=False)
-        att.save()
-    record_event(actor, FundingAction.REPORT_SUBMITTED, report, after=snapshot(report))
-    officers = Person.objects.filter(
-        funder_offices__call_sides__call=project.proposal.call
-    ).distinct()
-    for officer in officers.order_by("pk"):
-        notify(
-            officer,
-            gettext_noop("Report to assess"),
-            gettext_noop("A report on “%(milestone)s” of “%(title)s” awaits your assessment."),
-            {"milestone": milestone.display_title, "title": project.title},
-            url=project.get_absolute_url(),
-        )
+        for f in files:
+            att = Attachment(
+                report=report,
+                original_name=(f.name or "report.pdf")[-255:],
+                size=f.size or 0,
+                uploaded_by=actor,
+            )
+            uploads.write(att.file, "upload.pdf", f)
+            att.save()
+        record_event(actor, FundingAction.REPORT_SUBMITTED, report, after=snapshot(report))
+        officers = Person.objects.filter(
+            funder_offices__call_sides__call=project.proposal.call
+        ).distinct()
+        for officer in officers.order_by("pk"):
+            notify(
+                officer,
+                gettext_noop("Report to assess"),
+                gettext_noop("A report on “%(milestone)s” of “%(title)s” awaits your assessment."),
+                {"milestone": milestone.display_title, "title": project.title},
+                url=project.get_absolute_url(),
+            )
     return report
 
 

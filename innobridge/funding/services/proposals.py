@@ -18,6 +18,7 @@ from innobridge.core.models import Region
 from innobridge.core.money import Money
 from innobridge.core.permissions import Role, can_act_as
 from innobridge.core.services import record_event, snapshot
+from innobridge.core.uploads import delete_file_on_commit, uploads_kept_if_saved
 from innobridge.people.models import Organisation, Person
 
 from ..audit import FundingAction
@@ -348,9 +349,10 @@ def add_attachment(
         size=upload.size or 0,
         uploaded_by=actor,
     )
-    att.file.save("upload.pdf", upload, save=False)
-    att.save()
-    record_event(actor, FundingAction.ATTACHMENT_ADDED, att, after=snapshot(att))
+    with uploads_kept_if_saved() as uploads:
+        uploads.write(att.file, "upload.pdf", upload)
+        att.save()
+        record_event(actor, FundingAction.ATTACHMENT_ADDED, att, after=snapshot(att))
     return att
 
 
@@ -362,7 +364,7 @@ def remove_attachment(actor: Any, att: Attachment, *, now: dt.datetime | None = 
         raise PermissionDenied(_("Only the person who added the file or the lead may remove it."))
     _require_editable(att.proposal, now)
     record_event(actor, FundingAction.ATTACHMENT_REMOVED, att, before=snapshot(att))
-    att.file.delete(save=False)
+    delete_file_on_commit(att.file.storage, att.file.name)
     att.delete()
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from innobridge.core.forms import form_error_messages, service_error_messages
+from innobridge.core.forms import flash_form_errors, service_error_messages
 from innobridge.people import selectors as people_selectors
 from innobridge.people.models import Person
 
@@ -273,8 +273,7 @@ def budget_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(back)
     form = BudgetLineForm(request.POST)
     if not form.is_valid():
-        for m in form_error_messages(form):
-            messages.error(request, m)
+        flash_form_errors(request, form)
         return redirect(back)
     data = form.cleaned_data
     return act(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from innobridge.core.services import apply_transition, record_event, snapshot
+from innobridge.core.uploads import uploads_kept_if_saved
 from innobridge.core.workflow import SYSTEM
 from innobridge.people.models import Organisation, Publication
 
@@ -381,9 +382,11 @@ def add_attachment(actor: Any, offer: Offer, *, title: str, upload: Any) -> Conf
     if not name.lower().endswith(".pdf") or head != b"%PDF-":
         raise ValidationError({"file": [_("Attach a PDF file.")]})
     att = ConfidentialFile(offer=offer, title=(title or name)[:200], file=upload)
-    att.full_clean()
-    att.save()
-    record_event(actor, TransferAction.OFFER_ATTACHMENT_ADDED, offer, after={"file": att.title})
+    att.full_clean()  # every check before the file is written
+    with uploads_kept_if_saved() as uploads:
+        uploads.write_pending(att)
+        att.save()
+        record_event(actor, TransferAction.OFFER_ATTACHMENT_ADDED, offer, after={"file": att.title})
     return att
 
 
