@@ -75,7 +75,22 @@ def day_calendar(code: str, day: dt.date) -> DayCalendar:
     return DayCalendar(str(name) if name else "", makeup)
 
 
+_HM = re.compile(r"([0-9]{1,2}):([0-5][0-9])")
+
+
 def _parse_hm(value: str) -> dt.timedelta:
+    """A time of day as "HH:MM" (ASCII digits, minutes 00–59; "24:00" ends a day):
+    ValueError for anything else — "09:75", "+9:00", "12:5" or other scripts' digits,
+    which ``int()`` would otherwise read."""
+    match = _HM.fullmatch(value)
+    if match is None:
+        raise ValueError(value)
+    return dt.timedelta(hours=int(match[1]), minutes=int(match[2]))
+
+
+def _stored_hm(value: str) -> dt.timedelta:
+    """A stored time of day, read as it was accepted: hours taken before :func:`_parse_hm`
+    was strict (e.g. "09:75", read as 10:15) keep their meaning."""
     hours, minutes = value.split(":")
     return dt.timedelta(hours=int(hours), minutes=int(minutes))
 
@@ -124,8 +139,8 @@ def opening_intervals(resource: Resource, day: dt.date) -> list[Interval]:
     midnight = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
     out: list[Interval] = []
     for start, end in spans:
-        s = midnight + _parse_hm(start)
-        e = midnight + _parse_hm(end)
+        s = midnight + _stored_hm(start)
+        e = midnight + _stored_hm(end)
         # Wall-clock arithmetic across a DST change is not an issue for HK/CN (no DST).
         out.append((s, e))
     return sorted(out)

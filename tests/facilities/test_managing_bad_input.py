@@ -432,6 +432,11 @@ def test_a_bad_resource_on_the_page_is_a_form_error_and_nothing_is_saved(
         ("opening_hours", {"0": [["25:00", "26:00"]]}),
         ("opening_hours", {"9": [["09:00", "10:00"]]}),
         ("opening_hours", {"0": [["x" * 10_001, "10:00"]]}),
+        ("opening_hours", {"0": [["09:75", "12:00"]]}),
+        ("opening_hours", {"0": [["09:00", "12:5"]]}),
+        ("opening_hours", {"0": [["-1:00", "12:00"]]}),
+        ("opening_hours", {"0": [["+9:00", "12:00"]]}),
+        ("opening_hours", {"0": [["٠٩:٠٠", "12:00"]]}),
     ],
 )
 def test_a_bad_resource_in_the_api_is_a_422_naming_the_field(
@@ -690,3 +695,23 @@ def test_the_quota_service_refuses_more_than_a_month_naming_the_field(
         services.set_user_quota(manager, people["mainland"], resource, 745)
     assert MONTH_MESSAGE in exc.value.message_dict["monthly_hours"][0]
     assert not models.UserQuota.objects.exists()
+
+
+def test_hours_stored_before_the_strict_rule_are_still_read(facility: Any) -> None:
+    """Opening hours the API accepted before times had to be "HH:MM" with minutes under
+    60 ("09:75", read as 10:15) keep their meaning: the booking calendar still reads them,
+    while a new value like it is refused (above)."""
+    import datetime as dt
+
+    from innobridge.facilities import availability
+
+    res = models.Resource.objects.create(
+        facility=facility,
+        kind="instrument",
+        name="Old hours",
+        opening_hours={"0": [["09:75", "12:00"]]},
+    )
+    monday = dt.date(2026, 12, 7)
+    ((start, end),) = availability.opening_intervals(res, monday)
+    assert (start.hour, start.minute, end.hour) == (10, 15, 12)
+    assert availability.validate_opening_hours(res.opening_hours)
