@@ -78,7 +78,7 @@ def day_calendar(code: str, day: dt.date) -> DayCalendar:
 _HM = re.compile(r"([0-9]{1,2}):([0-5][0-9])")
 
 
-def _parse_hm(value: str) -> dt.timedelta:
+def parse_hm(value: str) -> dt.timedelta:
     """A time of day as "HH:MM" (ASCII digits, minutes 00–59; "24:00" ends a day):
     ValueError for anything else — "09:75", "+9:00", "12:5" or other scripts' digits,
     which ``int()`` would otherwise read."""
@@ -89,7 +89,7 @@ def _parse_hm(value: str) -> dt.timedelta:
 
 
 def _stored_hm(value: str) -> dt.timedelta:
-    """A stored time of day, read as it was accepted: hours taken before :func:`_parse_hm`
+    """A stored time of day, read as it was accepted: hours taken before :func:`parse_hm`
     was strict (e.g. "09:75", read as 10:15) keep their meaning."""
     hours, minutes = value.split(":")
     return dt.timedelta(hours=int(hours), minutes=int(minutes))
@@ -108,7 +108,7 @@ def validate_opening_hours(data: Any) -> list[str]:
             continue
         for span in spans or []:
             try:
-                start, end = _parse_hm(span[0]), _parse_hm(span[1])
+                start, end = parse_hm(span[0]), parse_hm(span[1])
             except (ValueError, TypeError, IndexError):
                 problems.append(
                     _('“%(span)s” is not an interval like ["09:00", "18:00"].') % {"span": span}

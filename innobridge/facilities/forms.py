@@ -386,9 +386,10 @@ def _parse_spans(text: str) -> list[list[str]]:
             raise ValueError(part)
         a, b = a.strip(), b.strip()
         for t in (a, b):
-            hh, _sep, mm = t.partition(":")
-            if not (hh.isdigit() and mm.isdigit() and len(mm) == 2 and int(mm) < 60):
-                raise ValueError(part)
+            try:
+                availability.parse_hm(t)  # the service's reading of a time of day
+            except ValueError:
+                raise ValueError(part) from None
         spans.append([a.zfill(5), b.zfill(5)])
     return spans
 

@@ -402,6 +402,8 @@ def test_a_bad_facility_in_the_api_is_a_422_naming_the_field(
         ("specifications_text", "no colon here"),
         ("specifications_text", LONG),
         ("techniques_text", LONG),
+        ("hours_0", "٠٩:٠٠-12:00"),
+        ("hours_0", "09:00-12:5"),
         ("hours_0", "9-5"),
         ("hours_0", LONG),
     ],
