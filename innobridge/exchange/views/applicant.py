@@ -86,6 +86,9 @@ APPLICATION_ACTIONS = (
 )
 
 
+NOMINATION_ACTIONS = ("nominate", "decline_nomination")
+
+
 def _post(request: HttpRequest, app: object) -> None:
     from ..models import Application
 
@@ -193,6 +196,13 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
     editable = can_edit_application(request.user, app)
     offer = app.offers.filter(state=OfferState.SENT).first()
     is_applicant = app.applicant_id == request.user.pk
+    # Only the steps this page takes: an offer is answered on its own form above, and
+    # offers are sent from the matching page.
+    steps = [
+        a
+        for a in actions(APPLICATION_FLOW, request.user, app)
+        if a["action"] in APPLICATION_ACTIONS
+    ]
     return render(
         request,
         "exchange/application.html",
@@ -213,7 +223,8 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": app.documents.all(),
             "referees": app.referees.all(),
             "problems": services.submission_problems(app) if editable else [],
-            "actions": actions(APPLICATION_FLOW, request.user, app),
+            "actions": steps,
+            "nominating": any(a["action"] in NOMINATION_ACTIONS for a in steps),
             "show_letters": can_view_letters(request.user, app),
             "show_reviewers": can_see_reviewers(request.user, app),
             "reviews": app.reviews.all() if can_see_reviewers(request.user, app) else [],
