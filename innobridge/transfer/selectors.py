@@ -24,6 +24,8 @@ from .models import (
     IpType,
     MatchNotice,
     MatchPass,
+    Membership,
+    MembershipKind,
     Offer,
     OfferStatus,
     OfferView,
@@ -31,6 +33,18 @@ from .models import (
     Sector,
 )
 from .permissions import PUBLIC_DEMAND_STATES
+
+
+def answered_offer_ids(offers: list[Offer]) -> set[int]:
+    """The offers someone on the platform answers for — their author, or a
+    technology-transfer officer of their owner — in one query. Interest in any other
+    (an imported record, an owner with no TTO here yet) would wait for nobody."""
+    staffed = set(
+        Membership.objects.filter(
+            organisation_id__in={o.owner_id for o in offers}, kind=MembershipKind.TTO
+        ).values_list("organisation_id", flat=True)
+    )
+    return {o.pk for o in offers if o.created_by_id is not None or o.owner_id in staffed}
 
 
 def matchable_offers() -> QuerySet[Offer]:
