@@ -108,6 +108,13 @@ class Programme(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def accepting_applications(self) -> bool:
+        """Today (Hong Kong time) is within the application window."""
+        from django.utils import timezone
+
+        return self.applications_open <= timezone.localdate() <= self.applications_close
+
     def career_stage_labels(self) -> list[str]:
         """The career stages admitted, by their names in the UI's language."""
         from innobridge.people.models import CareerStage

@@ -47,6 +47,14 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     existing = p.applications.filter(applicant_id=request.user.pk).first()
     if existing:
         return redirect("exchange:application", existing.pk)
+    if not p.accepting_applications:
+        # Said before the form is filled in, not after (the service refuses it as well).
+        messages.info(
+            request,
+            _("Applications to this programme are open from %(a)s to %(b)s.")
+            % {"a": p.applications_open, "b": p.applications_close},
+        )
+        return redirect("exchange:programme", p.pk)
     profile = getattr(request.user, "researcher_profile", None)
     initial = {}
     if profile is not None:
