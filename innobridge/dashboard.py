@@ -239,10 +239,42 @@ def my_work(user: Any, *, now: dt.datetime | None = None) -> list[Panel]:
     exchange = exchange_panel(user, today)
     if exchange is not None:
         panels.append(exchange)
+    tto = transfer_tto_panel(user)
+    if tto is not None:
+        panels.append(tto)
     matches = transfer_enterprise_panel(user)
     if matches is not None:
         panels.append(matches)
     return panels
+
+
+def transfer_tto_panel(user: Any) -> Panel | None:
+    """For a technology-transfer officer: the offers waiting for their approval and the
+    interest waiting for an answer (the home page said "nothing waiting" while an
+    enterprise's interest went unanswered); nothing read for anyone else."""
+    if not transfer_selectors.is_tto(user):
+        return None
+    offers = list(transfer_selectors.moderation_queue(user)["tto_offers"].only("id", "title")[:6])
+    deals = list(transfer_selectors.deals_to_answer(user)[:6])
+    items = [
+        Item(o.title, o.get_absolute_url(), _("approve for your organisation")) for o in offers
+    ]
+    items += [
+        Item(
+            f"{d.offer.title} · {d.party}",
+            d.get_absolute_url(),
+            _("Interest to answer since"),
+            d.created_at,
+        )
+        for d in deals
+    ]
+    return Panel(
+        "transfer-tto",
+        _("Technology transfer: waiting for you"),
+        items,
+        reverse("transfer:mine"),
+        empty=_("Nothing waits for you now; your offers, deals and funnel are on My transfer."),
+    )
 
 
 def exchange_panel(user: Any, today: dt.date) -> Panel | None:

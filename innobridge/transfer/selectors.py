@@ -146,6 +146,25 @@ def my_deals(user: Any) -> QuerySet[Deal]:
     )
 
 
+def is_tto(user: Any) -> bool:
+    """``user`` is a technology-transfer officer of some organisation (no query for
+    someone without the role)."""
+    return bool(perm.tto_organisation_ids(user))
+
+
+def deals_to_answer(user: Any) -> QuerySet[Deal]:
+    """Interest in the offers of ``user``'s TTO organisations that nobody has accepted or
+    closed yet, oldest first (the home page's "waiting for you")."""
+    orgs = perm.tto_organisation_ids(user)
+    if not orgs:
+        return Deal.objects.none()
+    return (
+        Deal.objects.filter(offer__owner_id__in=orgs, state=DealState.INTEREST)
+        .select_related("offer", "party")
+        .order_by("created_at", "pk")
+    )
+
+
 def moderation_queue(user: Any) -> dict[str, Any]:
     """What waits for ``user``: offers to approve (TTO) or review (officer), demands to
     triage (officer)."""
