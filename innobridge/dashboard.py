@@ -286,14 +286,15 @@ def exchange_panel(user: Any, today: dt.date) -> Panel | None:
     items = []
     for a in apps:
         url = reverse("exchange:application", args=[a.pk])
-        if a.reply_by is not None:
+        reply_by: dt.date | None = getattr(a, "reply_by", None)  # annotated by the selector
+        if reply_by is not None:
             items.append(
                 Item(
                     _call_title(a.programme),
                     url,
                     _("Offer made — reply by"),
-                    a.reply_by,
-                    urgent=a.reply_by - today < dt.timedelta(days=7),
+                    reply_by,
+                    urgent=reply_by - today < dt.timedelta(days=7),
                 )
             )
         elif a.state == ApplicationState.DRAFT:
