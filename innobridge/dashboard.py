@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from innobridge.core.caching import public_generation
 from innobridge.core.language import display_chinese, script_for_language
+from innobridge.exchange import selectors as exchange_selectors
+from innobridge.exchange.models import ApplicationState
 from innobridge.facilities import selectors as facilities_selectors
 from innobridge.funding import selectors as funding_selectors
 from innobridge.funding.models import AssignmentStatus, ProposalState
@@ -54,7 +56,8 @@ class Panel:
 
 
 def _call_title(call: Any) -> str:
-    """A call's title in the reader's language (Chinese in the UI's script in a Chinese UI)."""
+    """A call's (or an exchange programme's) title in the reader's language (Chinese in
+    the UI's script in a Chinese UI)."""
     if script_for_language() and call.title_zh:
         return display_chinese(call.title_zh)
     return str(call.title or display_chinese(call.title_zh))
@@ -233,10 +236,81 @@ def my_work(user: Any, *, now: dt.datetime | None = None) -> list[Panel]:
                 reverse("funding:home"),
             )
         )
+    exchange = exchange_panel(user, today)
+    if exchange is not None:
+        panels.append(exchange)
+    tto = transfer_tto_panel(user)
+    if tto is not None:
+        panels.append(tto)
     matches = transfer_enterprise_panel(user)
     if matches is not None:
         panels.append(matches)
     return panels
+
+
+def transfer_tto_panel(user: Any) -> Panel | None:
+    """For a technology-transfer officer: the offers waiting for their approval and the
+    interest waiting for an answer (the home page said "nothing waiting" while an
+    enterprise's interest went unanswered); nothing read for anyone else."""
+    if not transfer_selectors.is_tto(user):
+        return None
+    offers = list(transfer_selectors.moderation_queue(user)["tto_offers"].only("id", "title")[:6])
+    deals = list(transfer_selectors.deals_to_answer(user)[:6])
+    items = [
+        Item(o.title, o.get_absolute_url(), _("approve for your organisation")) for o in offers
+    ]
+    items += [
+        Item(
+            f"{d.offer.title} · {d.party}",
+            d.get_absolute_url(),
+            _("Interest to answer since"),
+            d.created_at,
+        )
+        for d in deals
+    ]
+    return Panel(
+        "transfer-tto",
+        _("Technology transfer: waiting for you"),
+        items,
+        reverse("transfer:mine"),
+        empty=_("Nothing waits for you now; your offers, deals and funnel are on My transfer."),
+    )
+
+
+def exchange_panel(user: Any, today: dt.date) -> Panel | None:
+    """The user's exchange applications under way: a draft to submit before the deadline,
+    an offer to answer by its reply date (both urgent within a week), else the state."""
+    apps = list(exchange_selectors.open_applications(user)[:6])
+    if not apps:
+        return None
+    items = []
+    for a in apps:
+        url = reverse("exchange:application", args=[a.pk])
+        reply_by: dt.date | None = getattr(a, "reply_by", None)  # annotated by the selector
+        if reply_by is not None:
+            items.append(
+                Item(
+                    _call_title(a.programme),
+                    url,
+                    _("Offer made — reply by"),
+                    reply_by,
+                    urgent=reply_by - today < dt.timedelta(days=7),
+                )
+            )
+        elif a.state == ApplicationState.DRAFT:
+            close = a.programme.applications_close
+            items.append(
+                Item(
+                    _call_title(a.programme),
+                    url,
+                    _("Draft — applications close"),
+                    close,
+                    urgent=close - today < dt.timedelta(days=7),
+                )
+            )
+        else:
+            items.append(Item(_call_title(a.programme), url, a.get_state_display()))
+    return Panel("exchange", _("My exchange applications"), items, reverse("exchange:home"))
 
 
 def transfer_enterprise_panel(user: Any) -> Panel | None:

@@ -42,7 +42,10 @@ def check(application: Any, host_regions: set[str] | None = None) -> list[str]:
                 % {"max": p.max_years_since_phd, "date": deadline.isoformat()}
             )
     if p.career_stages and application.career_stage not in p.career_stages:
-        problems.append(_("This programme is not open to your career stage."))
+        problems.append(
+            _("This programme is not open to your career stage; it admits: %(stages)s.")
+            % {"stages": ", ".join(p.career_stage_labels())}
+        )
     homes, _hosts = direction_regions(p.direction)
     if application.home_region not in homes:
         problems.append(_("This programme does not take applicants from your home region."))
@@ -50,10 +53,9 @@ def check(application: Any, host_regions: set[str] | None = None) -> list[str]:
         problems.append(
             _("A placement you chose is in your own region; choose one across the boundary.")
         )
-    missing = [lang for lang in p.languages if lang not in (application.languages or [])]
-    if missing:
+    if any(lang not in (application.languages or []) for lang in p.languages):
         problems.append(
             _("This programme requires these languages: %(languages)s.")
-            % {"languages": ", ".join(missing)}
+            % {"languages": ", ".join(p.language_labels())}
         )
     return problems

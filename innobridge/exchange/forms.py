@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.forms import AmountField, bound_dates
+from innobridge.core.language import name_in_language
 from innobridge.core.models import Currency, Region
 from innobridge.people.models import CareerStage, Language, Organisation
 
@@ -28,6 +29,11 @@ from .models import (
 from .services.programmes import EDITABLE_PROGRAMME_FIELDS
 
 M = TypeVar("M", bound=Model)
+
+
+def organisation_label(organisation: Organisation) -> str:
+    """An organisation as a choice: its Chinese name (in the UI's script) in a Chinese UI."""
+    return name_in_language(organisation.name, organisation.name_zh)
 
 
 class DateInput(forms.DateInput):
@@ -85,6 +91,7 @@ class PlacementForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             region__in=programme.host_regions
         ).order_by("name")
+        self.fields["organisation"].label_from_instance = organisation_label  # type: ignore[attr-defined]
 
 
 class ApplicationForm(forms.ModelForm):
@@ -113,6 +120,10 @@ class ApplicationForm(forms.ModelForm):
         ]
         widgets = {"birth_date": DateInput(), "phd_date": DateInput()}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["home_organisation"].label_from_instance = organisation_label  # type: ignore[attr-defined]
+
 
 bound_dates(ProgrammeForm, ApplicationForm)
 
@@ -122,7 +133,9 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args: Any, programme: Programme, placements: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", "—")] + [(str(p.pk), f"{p.title} — {p.organisation}") for p in placements]
+        choices = [("", "—")] + [
+            (str(p.pk), f"{p.title} — {organisation_label(p.organisation)}") for p in placements
+        ]
         for k in range(1, programme.max_preferences + 1):
             self.fields[f"choice_{k}"] = forms.ChoiceField(
                 label=_("Choice %(n)s") % {"n": k}, choices=choices, required=False

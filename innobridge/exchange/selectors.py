@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from innobridge.core.figures import Dim, Row, grouped, region_label
@@ -16,6 +16,8 @@ from .models import (
     Coordinator,
     Direction,
     MatchingRun,
+    Offer,
+    OfferState,
     Placement,
     PlacementState,
     Programme,
@@ -72,6 +74,29 @@ def stay_for(user: Any, pk: int) -> Stay:
 
 def my_applications(user: Any) -> QuerySet[Application]:
     return Application.objects.filter(applicant=user).select_related("programme")
+
+
+def open_applications(user: Any) -> QuerySet[Application]:
+    """The user's applications still under way (drafts to submit, decisions awaited, an
+    offer to answer, a stay to prepare), newest first, each with its sent offer's
+    ``reply_by`` (None when no offer waits): one query, for the home page."""
+    if not getattr(user, "is_authenticated", False):
+        return Application.objects.none()
+    waiting = Offer.objects.filter(application=OuterRef("pk"), state=OfferState.SENT)
+    return (
+        Application.objects.filter(applicant=user)
+        .exclude(
+            state__in=[
+                ApplicationState.NOT_NOMINATED,
+                ApplicationState.NOT_SHORTLISTED,
+                ApplicationState.UNSUCCESSFUL,
+                ApplicationState.WITHDRAWN,
+            ]
+        )
+        .select_related("programme")
+        .annotate(reply_by=Subquery(waiting.values("reply_by")[:1]))
+        .order_by("-created_at", "-pk")
+    )
 
 
 def my_reviews(user: Any) -> QuerySet[Review]:

@@ -24,6 +24,8 @@ from .models import (
     IpType,
     MatchNotice,
     MatchPass,
+    Membership,
+    MembershipKind,
     Offer,
     OfferStatus,
     OfferView,
@@ -31,6 +33,18 @@ from .models import (
     Sector,
 )
 from .permissions import PUBLIC_DEMAND_STATES
+
+
+def answered_offer_ids(offers: list[Offer]) -> set[int]:
+    """The offers someone on the platform answers for — their author, or a
+    technology-transfer officer of their owner — in one query. Interest in any other
+    (an imported record, an owner with no TTO here yet) would wait for nobody."""
+    staffed = set(
+        Membership.objects.filter(
+            organisation_id__in={o.owner_id for o in offers}, kind=MembershipKind.TTO
+        ).values_list("organisation_id", flat=True)
+    )
+    return {o.pk for o in offers if o.created_by_id is not None or o.owner_id in staffed}
 
 
 def matchable_offers() -> QuerySet[Offer]:
@@ -129,6 +143,25 @@ def my_deals(user: Any) -> QuerySet[Deal]:
     orgs = perm.tto_organisation_ids(user)
     return Deal.objects.filter(Q(party=user) | Q(offer__owner_id__in=orgs)).select_related(
         "offer", "party"
+    )
+
+
+def is_tto(user: Any) -> bool:
+    """``user`` is a technology-transfer officer of some organisation (no query for
+    someone without the role)."""
+    return bool(perm.tto_organisation_ids(user))
+
+
+def deals_to_answer(user: Any) -> QuerySet[Deal]:
+    """Interest in the offers of ``user``'s TTO organisations that nobody has accepted or
+    closed yet, oldest first (the home page's "waiting for you")."""
+    orgs = perm.tto_organisation_ids(user)
+    if not orgs:
+        return Deal.objects.none()
+    return (
+        Deal.objects.filter(offer__owner_id__in=orgs, state=DealState.INTEREST)
+        .select_related("offer", "party")
+        .order_by("created_at", "pk")
     )
 
 

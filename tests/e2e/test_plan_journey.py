@@ -159,3 +159,31 @@ def test_officer_drills_down_downloads_and_reports_visitor_sees_suppressed(
         anon.screenshot(path=str(screenshot_dir / "plan-public.png"), full_page=True)
     finally:
         visitor.close()
+
+
+def test_the_dashboard_on_a_phone_keeps_indicator_names_readable(
+    live_url: Any, setup: dict[str, Any], browser: Any, live_server: Any, screenshot_dir: Any
+) -> None:
+    """At 390 px the sparkline column squeezed each indicator's name to two or three
+    Chinese characters a line; the name keeps ~9em and the table scrolls in its box."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    context.add_cookies(
+        [{"name": "innobridge_language", "value": "zh-hans", "url": live_server.url}]
+    )
+    page = context.new_page()
+    try:
+        login(page, live_url, "officer")  # the log-in applies the account's own language
+        context.add_cookies(
+            [{"name": "innobridge_language", "value": "zh-hans", "url": live_server.url}]
+        )
+        page.goto(live_url("plan:home"))
+        assert page.locator("html").get_attribute("lang") == "zh-Hans-CN"
+        cell = page.locator('[data-testid="card-proposals_submitted"] td').first
+        font = float(cell.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+        assert cell.bounding_box()["width"] >= 9 * font - 1  # 125 px before, 9em = 137
+        assert page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
+        page.screenshot(path=str(screenshot_dir / "plan-overview-phone-zh-hans.png"))
+    finally:
+        context.close()

@@ -140,3 +140,20 @@ def test_no_template_comment_spans_lines() -> None:
         for match in re.finditer(r"\{#(?:(?!#\}).)*\n", text)
     ]
     assert not found, found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "word"),
+    [("en", "Enterprises:"), ("zh-hant", "企業："), ("zh-hans", "企业：")],
+)
+def test_a_newcomer_finds_transfer_exchanges_and_the_plan(
+    client: Client, world: Any, language: str, word: str
+) -> None:
+    """How to start named only a researcher's path: an enterprise, an exchange applicant
+    and a curious visitor had nothing but the menu."""
+    page = _get(client, "/", language).content.decode()
+    start = page.split('data-testid="start-other-roles"')[1].split("</ul>")[0]
+    assert word in start
+    for url in ("/transfer/", "/transfer/demands/", "/exchange/", "/plan/public/"):
+        assert f'href="{url}"' in start, url

@@ -109,6 +109,27 @@ class Programme(TimeStampedModel):
         return self.title
 
     @property
+    def accepting_applications(self) -> bool:
+        """Today (Hong Kong time) is within the application window."""
+        from django.utils import timezone
+
+        return self.applications_open <= timezone.localdate() <= self.applications_close
+
+    def career_stage_labels(self) -> list[str]:
+        """The career stages admitted, by their names in the UI's language."""
+        from innobridge.people.models import CareerStage
+
+        names = dict(CareerStage.choices)
+        return [str(names.get(code, code)) for code in self.career_stages or []]
+
+    def language_labels(self) -> list[str]:
+        """The languages required, by their names (English, 繁體中文, 简体中文)."""
+        from innobridge.people.models import Language
+
+        names = dict(Language.choices)
+        return [str(names.get(code, code)) for code in self.languages or []]
+
+    @property
     def home_regions(self) -> set[str]:
         return direction_regions(self.direction)[0]
 

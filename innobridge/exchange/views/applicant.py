@@ -47,6 +47,14 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     existing = p.applications.filter(applicant_id=request.user.pk).first()
     if existing:
         return redirect("exchange:application", existing.pk)
+    if not p.accepting_applications:
+        # Said before the form is filled in, not after (the service refuses it as well).
+        messages.info(
+            request,
+            _("Applications to this programme are open from %(a)s to %(b)s.")
+            % {"a": p.applications_open, "b": p.applications_close},
+        )
+        return redirect("exchange:programme", p.pk)
     profile = getattr(request.user, "researcher_profile", None)
     initial = {}
     if profile is not None:
@@ -84,6 +92,9 @@ APPLICATION_ACTIONS = (
     "not_shortlist",
     "assign_reviewer",
 )
+
+
+NOMINATION_ACTIONS = ("nominate", "decline_nomination")
 
 
 def _post(request: HttpRequest, app: object) -> None:
@@ -192,6 +203,13 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
     editable = can_edit_application(request.user, app)
     offer = app.offers.filter(state=OfferState.SENT).first()
     is_applicant = app.applicant_id == request.user.pk
+    # Only the steps this page takes: an offer is answered on its own form above, and
+    # offers are sent from the matching page.
+    steps = [
+        a
+        for a in actions(APPLICATION_FLOW, request.user, app)
+        if a["action"] in APPLICATION_ACTIONS
+    ]
     return render(
         request,
         "exchange/application.html",
@@ -212,7 +230,8 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": app.documents.all(),
             "referees": app.referees.all(),
             "problems": services.submission_problems(app) if editable else [],
-            "actions": actions(APPLICATION_FLOW, request.user, app),
+            "actions": steps,
+            "nominating": any(a["action"] in NOMINATION_ACTIONS for a in steps),
             "show_letters": can_view_letters(request.user, app),
             "show_reviewers": can_see_reviewers(request.user, app),
             "reviews": app.reviews.all() if can_see_reviewers(request.user, app) else [],

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +22,13 @@ from ..models import Demand, DemandStatus, PlanStatus, SolutionPlan
 from ..workflow import DEMAND_FLOW
 from .common import attempt
 
+# What a signed-in person who may not post a demand reads, with what to do about it.
+NOT_LINKED = gettext_lazy(
+    "Demands are posted by enterprise users whose account is linked to their company. Ask "
+    "the platform's administrator to link yours (give your company's name); meanwhile you "
+    "can browse the technology offers and express interest in them."
+)
+
 
 def demand_list(request: HttpRequest) -> HttpResponse:
     form = DemandFilterForm(request.GET or None)
@@ -32,7 +39,16 @@ def demand_list(request: HttpRequest) -> HttpResponse:
         mode=data.get("mode") or "",
     ).select_related("organisation")
     rows = [{"demand": d, "company": selectors.demand_company(request.user, d)} for d in qs[:200]]
-    return render(request, "transfer/demands.html", {"form": form, "rows": rows})
+    return render(
+        request,
+        "transfer/demands.html",
+        {
+            "form": form,
+            "rows": rows,
+            "can_post": perm.can_post_demand(request.user),
+            "not_linked": NOT_LINKED,
+        },
+    )
 
 
 def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -85,7 +101,7 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def demand_new(request: HttpRequest) -> HttpResponse:
     if not perm.can_post_demand(request.user):
-        messages.error(request, _("Only enterprise users of a registered company post demands."))
+        messages.error(request, NOT_LINKED)
         return redirect("transfer:demands")
     orgs = Organisation.objects.filter(pk__in=perm.enterprise_organisation_ids(request.user))
     org = orgs.first()

@@ -33,6 +33,7 @@ def offer_match_rows(
     hits = matching.offers_for_demand(demand, top_k=top_k, language=get_language(), exclude=passed)
     offers = selectors.matchable_offers().select_related("owner").in_bulk([h.id for h in hits])
     deals = selectors.open_deals_by_offer(user)
+    answered = selectors.answered_offer_ids(list(offers.values()))
     rows = []
     for h in hits:
         offer = offers.get(h.id)
@@ -49,6 +50,7 @@ def offer_match_rows(
                 if deal
                 else [],
                 "can_interest": deal is None and perm.can_express_interest_offer(user, offer),
+                "answered": offer.pk in answered,
                 # each row's own field ids (one page holds many of these forms)
                 "interest_form": InterestForm(auto_id=f"id_m{demand.pk}_{offer.pk}_%s"),
                 "pass_form": PassForm(auto_id=f"id_p{demand.pk}_{offer.pk}_%s"),

@@ -70,6 +70,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": perm.can_edit_offer(user, offer),
         "can_confidential": perm.can_view_confidential_offer(user, offer),
         "can_interest": perm.can_express_interest_offer(user, offer),
+        "answered": offer.pk in selectors.answered_offer_ids([offer]),
         "my_deal": (
             offer.deals.filter(party=user).exclude(state=DealState.CLOSED).first()
             if user.is_authenticated

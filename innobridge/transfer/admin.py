@@ -1,0 +1,26 @@
+"""The administrator's one transfer tool: who acts for which organisation. An enterprise
+user who signs up has no company until an administrator links them here (a TTO officer
+likewise); the link goes through ``services.add_membership`` (the role and the audit)."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from . import services
+from .models import Membership
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["person", "organisation", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["person__username", "person__display_name", "organisation__name"]
+    autocomplete_fields = ["person", "organisation"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a link is added or removed, never re-pointed
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        saved = services.add_membership(request.user, obj.person, obj.organisation, obj.kind)
+        obj.pk = saved.pk

@@ -1,0 +1,52 @@
+"""A fellow's offer waits on the home page: an exchange applicant signed in saw only
+"nothing waiting for you" (or other pillars' panels) while an offer lapsed unanswered;
+the home page now lists their applications under way, a draft with the deadline and an
+offer with its reply-by date, both linking to the application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from innobridge.exchange import services
+
+from .conftest import draft, shortlisted
+
+pytestmark = pytest.mark.django_db
+
+
+def _panel(user: Any, language: str = "en") -> str:
+    c = Client()
+    c.force_login(user)
+    page = c.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    marker = 'data-testid="panel-exchange"'
+    assert marker in page, "no exchange panel"
+    return page.split(marker)[1].split("</article>")[0]
+
+
+def test_a_draft_shows_with_the_deadline(world: Any) -> None:
+    app = draft(world)
+    panel = _panel(world.applicant)
+    assert f'href="/exchange/applications/{app.pk}/"' in panel
+    assert "Draft — applications close" in panel
+
+
+def test_an_offer_shows_with_its_reply_date_in_each_language(world: Any) -> None:
+    app = shortlisted(world)
+    run = services.run_matching(world.officer, world.programme, "stable")
+    services.choose_run(world.officer, run)
+    [offer] = services.send_offers(world.officer, run)
+    panel = _panel(world.applicant)
+    assert f'href="/exchange/applications/{app.pk}/"' in panel
+    assert "Offer made — reply by" in panel and 'class="urgent"' not in panel
+    assert "回覆" in _panel(world.applicant, "zh-hant")
+    assert "回复" in _panel(world.applicant, "zh-hans")
+    assert offer.reply_by
+
+
+def test_no_panel_for_someone_without_an_application(world: Any) -> None:
+    c = Client()
+    c.force_login(world.outsider)
+    assert 'data-testid="panel-exchange"' not in c.get("/").content.decode()

@@ -1,0 +1,51 @@
+"""Organisations in the reader's language on the exchange pages: a Chinese page named
+every host and home institution in English although the directory has its Chinese name
+(the programme's placements, the application, the choice lists of the forms)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from .conftest import draft
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def named(world: Any) -> Any:
+    world.hku.name_zh = "香港大學"
+    world.hku.save()
+    world.zju.name_zh = "浙江大学"
+    world.zju.save()
+    return world
+
+
+def _get(user: Any, url: str, language: str) -> str:
+    c = Client()
+    if user is not None:
+        c.force_login(user)
+    c.cookies["innobridge_language"] = language
+    return c.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "host", "home"),
+    [
+        ("en", "The University of Hong Kong", "Zhejiang University"),
+        ("zh-hant", "香港大學", "浙江大學"),
+        ("zh-hans", "香港大学", "浙江大学"),
+    ],
+)
+def test_institutions_are_named_in_the_readers_language(
+    named: Any, language: str, host: str, home: str
+) -> None:
+    programme = _get(None, f"/exchange/programmes/{named.programme.pk}/", language)
+    assert f"<td>{host}</td>" in programme
+    app = draft(named)
+    page = _get(named.applicant, f"/exchange/applications/{app.pk}/", language)
+    assert f"· {home}</p>" in page  # the heading
+    assert f"Graph neural networks for proteins — {host}</option>" in page  # the choices
+    assert f">{home}</option>" in page  # the home institution's choice list

@@ -1,0 +1,59 @@
+"""An enterprise user who signed up has no company yet: the demands page showed them a
+"Post a technology demand" button that led back with "Only enterprise users of a
+registered company post demands." and nothing to do about it, and no page — the admin
+included — could link an account to its company. The page now says what to do, and the
+administrator links the account in the admin (through the service: the role and the
+audit event)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_unlinked_enterprise_user_is_told_what_to_do(make_person: Any) -> None:
+    newcomer = make_person("newco", roles=("enterprise",))
+    c = Client()
+    c.force_login(newcomer)
+    page = c.get("/transfer/demands/").content.decode()
+    assert 'data-testid="new-demand"' not in page
+    assert 'data-testid="demand-not-linked"' in page and "administrator" in page
+    followed = c.get("/transfer/demands/new/", follow=True).content.decode()
+    assert "link yours" in followed
+    zh = Client()
+    zh.force_login(newcomer)
+    zh.cookies["innobridge_language"] = "zh-hant"
+    assert "管理員" in zh.get("/transfer/demands/", HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
+
+
+def test_members_and_visitors_still_get_the_button(people: Any) -> None:
+    assert 'data-testid="new-demand"' in Client().get("/transfer/demands/").content.decode()
+    c = Client()
+    c.force_login(people["ent"])
+    assert 'data-testid="new-demand"' in c.get("/transfer/demands/").content.decode()
+
+
+def test_the_administrator_links_an_account_to_its_company(
+    make_person: Any, shenzhen_co: Any
+) -> None:
+    from innobridge.core.models import AuditEvent
+    from innobridge.transfer.models import Membership
+    from innobridge.transfer.permissions import can_post_demand
+
+    newcomer = make_person("newco", roles=("enterprise",))
+    root = make_person("root", is_staff=True, is_superuser=True)
+    c = Client()
+    c.force_login(root)
+    response = c.post(
+        "/admin/transfer/membership/add/",
+        {"person": newcomer.pk, "organisation": shenzhen_co.pk, "kind": "enterprise"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Membership.objects.filter(person=newcomer, organisation=shenzhen_co).exists()
+    assert AuditEvent.objects.filter(action="transfer.membership.added").exists()
+    newcomer.refresh_from_db()
+    assert can_post_demand(newcomer)

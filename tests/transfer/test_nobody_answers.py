@@ -1,0 +1,54 @@
+"""Interest that nobody would answer: an offer imported without an author, whose owner has
+no technology-transfer officer on the platform (the demo's 120 NASA records), took an
+enterprise's interest into a deal that nobody could accept. The offer page (and the
+matches page) now say so and point to the owner instead of offering the form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from innobridge.transfer.models import Offer
+from innobridge.transfer.selectors import answered_offer_ids
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def orphan(make_offer: Any, other_co: Any) -> Offer:
+    offer = make_offer(title="Imported record")
+    Offer.objects.filter(pk=offer.pk).update(created_by=None, owner=other_co)
+    offer.refresh_from_db()
+    return offer
+
+
+def _page(user: Any, offer: Offer, language: str = "en") -> str:
+    c = Client()
+    c.force_login(user)
+    c.cookies["innobridge_language"] = language
+    return c.get(offer.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+
+def test_an_offer_nobody_answers_says_so_instead_of_the_form(people: Any, orphan: Offer) -> None:
+    page = _page(people["ent"], orphan)
+    assert 'data-testid="nobody-answers"' in page and "Kowloon Devices Ltd" in page
+    assert 'data-testid="send-interest"' not in page
+    assert "InnoBridge" in _page(people["ent"], orphan, "zh-hans").split("nobody-answers")[1]
+
+
+def test_an_offer_with_a_tto_takes_interest(people: Any, make_offer: Any) -> None:
+    page = _page(people["ent"], make_offer())
+    assert 'data-testid="send-interest"' in page and "nobody-answers" not in page
+
+
+def test_answered_offers_in_one_query(
+    people: Any, make_offer: Any, orphan: Offer, django_assert_num_queries: Any
+) -> None:
+    staffed = make_offer(title="Staffed")
+    authorless = make_offer(title="No author, but a TTO")
+    Offer.objects.filter(pk=authorless.pk).update(created_by=None)
+    authorless.refresh_from_db()
+    with django_assert_num_queries(1):
+        assert answered_offer_ids([staffed, authorless, orphan]) == {staffed.pk, authorless.pk}
