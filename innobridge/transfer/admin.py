@@ -1,10 +1,12 @@
 """The administrator's one transfer tool: who acts for which organisation. An enterprise
 user who signs up has no company until an administrator links them here (a TTO officer
-likewise); the link goes through ``services.add_membership`` (the role and the audit)."""
+likewise); a link is added through ``services.add_membership`` (the role and the audit) and
+removed through ``services.remove_membership`` (the audit)."""
 
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from . import services
@@ -24,3 +26,10 @@ class MembershipAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         saved = services.add_membership(request.user, obj.person, obj.organisation, obj.kind)
         obj.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        services.remove_membership(request.user, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        for membership in queryset.select_related("person"):
+            services.remove_membership(request.user, membership)

@@ -44,3 +44,4 @@ class TransferAction(models.TextChoices):
     NDA_PUBLISHED = "transfer.nda.published"
     MATCH_FOUND = "transfer.match.found"
     MEMBERSHIP_ADDED = "transfer.membership.added"
+    MEMBERSHIP_REMOVED = "transfer.membership.removed"

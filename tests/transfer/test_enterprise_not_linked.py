@@ -57,3 +57,34 @@ def test_the_administrator_links_an_account_to_its_company(
     assert AuditEvent.objects.filter(action="transfer.membership.added").exists()
     newcomer.refresh_from_db()
     assert can_post_demand(newcomer)
+
+
+def test_the_administrator_unlinks_an_account_through_the_service(
+    make_person: Any, shenzhen_co: Any
+) -> None:
+    """Deleting a link in the admin (one, or several by the list's action) is the
+    service's removal: audited, and the person no longer acts for the company."""
+    from innobridge.core.models import AuditEvent
+    from innobridge.transfer import services
+    from innobridge.transfer.models import Membership
+    from innobridge.transfer.permissions import can_post_demand
+
+    root = make_person("root", is_staff=True, is_superuser=True)
+    left = make_person("left", roles=("enterprise",))
+    other = make_person("other", roles=("enterprise",))
+    one = services.add_membership(root, left, shenzhen_co, "enterprise")
+    two = services.add_membership(root, other, shenzhen_co, "enterprise")
+    c = Client()
+    c.force_login(root)
+    r = c.post(f"/admin/transfer/membership/{one.pk}/delete/", {"post": "yes"})
+    assert r.status_code == 302
+    r = c.post(
+        "/admin/transfer/membership/",
+        {"action": "delete_selected", "_selected_action": [two.pk], "post": "yes"},
+    )
+    assert r.status_code == 302
+    assert not Membership.objects.exists()
+    removed = AuditEvent.objects.filter(action="transfer.membership.removed")
+    assert removed.count() == 2
+    left.refresh_from_db()
+    assert not can_post_demand(left)

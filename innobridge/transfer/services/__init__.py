@@ -14,7 +14,7 @@ from .deals import (
 )
 from .demands import post_demand, select_plan, submit_plan, triage_demand, update_demand
 from .matches import find_matches_for_demand, find_matches_for_offer, send_digests
-from .memberships import add_membership
+from .memberships import add_membership, remove_membership
 from .offers import (
     add_attachment,
     create_offer,
@@ -49,6 +49,7 @@ __all__ = [
     "publish_nda",
     "record_meeting",
     "record_view",
+    "remove_membership",
     "select_plan",
     "send_digests",
     "sign_deal",

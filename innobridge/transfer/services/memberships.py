@@ -29,3 +29,21 @@ def add_membership(actor: Any, person: Any, organisation: Any, kind: str) -> Mem
     if created:
         record_event(actor, TransferAction.MEMBERSHIP_ADDED, obj, after={"kind": kind})
     return obj
+
+
+@transaction.atomic
+def remove_membership(actor: Any, membership: Membership) -> None:
+    """Unlink ``membership``'s person from its organisation (someone who left the company
+    or the office). Their roles stay: a role is what they signed up as, and a TTO's or an
+    enterprise member's powers over an organisation come from this link alone."""
+    person = membership.person
+    record_event(
+        actor,
+        TransferAction.MEMBERSHIP_REMOVED,
+        membership,
+        before={"kind": membership.kind, "organisation": membership.organisation_id},
+    )
+    membership.delete()
+    for attr in ("_role_cache", "_transfer_tto_orgs"):
+        if hasattr(person, attr):
+            delattr(person, attr)
