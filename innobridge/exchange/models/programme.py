@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from innobridge.core.language import name_in_language
 from innobridge.core.models import Currency, Region, TimeStampedModel
 
 
@@ -106,7 +107,10 @@ class Programme(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        """The title in the reader's language (the active one: a page's, or a notice's
+        recipient's): the Chinese title in the UI's script in a Chinese UI when there is
+        one, else the English title."""
+        return name_in_language(self.title, self.title_zh)
 
     @property
     def accepting_applications(self) -> bool:

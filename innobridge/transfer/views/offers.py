@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -31,6 +32,8 @@ from ..models import ConfidentialFile, DealState, Offer, OfferStatus
 from ..workflow import OFFER_FLOW
 from .common import attempt
 
+OFFERS_PER_PAGE = 20
+
 
 def home(request: HttpRequest) -> HttpResponse:
     """Published offers: filters, and "describe what you need" in any language."""
@@ -43,15 +46,27 @@ def home(request: HttpRequest) -> HttpResponse:
     qs = selectors.public_offers(**filters, **trl)
     query = (data.get("q") or "").strip()
     explanations: dict[int, matching.Match] = {}
+    offers: Any = qs
     if query:
         hits = matching.offers_for_text(query, top_k=40, language=get_language(), **filters, **trl)
         by_id = {o.pk: o for o in qs}
         offers = [by_id[h.id] for h in hits if h.id in by_id]
         explanations = {h.id: h for h in hits}
-    else:
-        offers = list(qs[:200])
-    rows = [{"offer": o, "match": explanations.get(o.pk)} for o in offers]
-    return render(request, "transfer/home.html", {"form": form, "rows": rows, "query": query})
+    page = Paginator(offers, OFFERS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [{"offer": o, "match": explanations.get(o.pk)} for o in page]
+    keep = request.GET.copy()  # the filters and the search, kept in the page links
+    keep.pop("page", None)
+    return render(
+        request,
+        "transfer/home.html",
+        {
+            "form": form,
+            "rows": rows,
+            "query": query,
+            "page": page,
+            "query_string": keep.urlencode(),
+        },
+    )
 
 
 def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:

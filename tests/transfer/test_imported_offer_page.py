@@ -1,0 +1,70 @@
+"""An offer imported from a public catalogue (the demo's NASA records) states no
+development stage, no inventor and has no TRL history: its page showed an empty
+"Development stage" row, an empty "Inventors" row and an empty "TRL history". The stage
+now says it is not stated (a buyer weighs maturity); the other two are left out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from innobridge.transfer import services
+
+from .conftest import INVENTORS
+
+pytestmark = pytest.mark.django_db
+
+
+def _imported(owner: Any) -> Any:
+    return services.import_offer(
+        owner=owner,
+        data={
+            "title": "Robotic gripper for orbital servicing",
+            "summary": "A three-finger gripper that captures satellites without fixtures.",
+            "problem": "Satellites without fixtures cannot be captured.",
+            "commercial_route": "Licence from the owner's technology transfer programme.",
+            "sectors": ["aerospace"],
+            "keywords": ["robotics"],
+            "ip_type": "granted_patent",
+            "modes": ["non_exclusive"],
+            "language": "en",
+        },
+        patents=[{"number": "US9999999", "jurisdiction": "US", "status": "granted"}],
+        source="NASA Technology Transfer Program",
+        source_id="NASA:TEST-1",
+    )
+
+
+def _page(user: Any, url: str, language: str = "en") -> str:
+    c = Client()
+    c.force_login(user)
+    c.cookies["innobridge_language"] = language
+    return c.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "not_stated", "inventors", "history"),
+    [
+        ("en", "Not stated in the source record.", "Inventors", "TRL history"),
+        ("zh-hant", "來源記錄未註明。", "發明人", "TRL 歷史"),
+        ("zh-hans", "来源记录未注明。", "发明人", "TRL 历史"),
+    ],
+)
+def test_an_imported_offer_shows_no_empty_rows(
+    people: Any, other_co: Any, language: str, not_stated: str, inventors: str, history: str
+) -> None:
+    offer = _imported(other_co)
+    page = _page(people["ent"], offer.get_absolute_url(), language)
+    assert f'<td data-testid="stage">{not_stated}</td>' in page
+    assert f">{inventors}</th>" not in page
+    assert 'data-testid="trl-history"' not in page
+
+
+def test_an_offer_with_stage_inventors_and_history_shows_them(people: Any, make_offer: Any) -> None:
+    offer = make_offer()
+    page = _page(people["ent"], offer.get_absolute_url())
+    assert '<td data-testid="stage">Laboratory validation' in page
+    assert f"{INVENTORS[0]['name']} (60 %)" in page
+    assert 'data-testid="trl-history"' in page
