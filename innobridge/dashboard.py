@@ -365,6 +365,12 @@ def transfer_enterprise_panel(user: Any) -> Panel | None:
     )
 
 
+def partners_panel_fits(user: Any, profile: str) -> bool:
+    """Whether the home page offers "Partners for you": to whoever has a researcher
+    profile, and to those for whom one makes sense (not an enterprise user or a TTO)."""
+    return bool(profile) or people_selectors.researcher_profile_fits(user)
+
+
 def my_profile(user: Any) -> str:
     """The address of the user's researcher profile, or "" (its partner search is the "new
     matches"); kept per person in the shared cache, as for the header's link."""
