@@ -26,6 +26,7 @@ from innobridge.funding import selectors as funding_selectors
 from innobridge.funding.models import AssignmentStatus, ProposalState
 from innobridge.people import selectors as people_selectors
 from innobridge.transfer import selectors as transfer_selectors
+from innobridge.transfer.models import DealState
 
 SOON = dt.timedelta(days=45)
 
@@ -242,10 +243,38 @@ def my_work(user: Any, *, now: dt.datetime | None = None) -> list[Panel]:
     tto = transfer_tto_panel(user)
     if tto is not None:
         panels.append(tto)
+    waiting = transfer_party_panel(user)
+    if waiting is not None:
+        panels.append(waiting)
     matches = transfer_enterprise_panel(user)
     if matches is not None:
         panels.append(matches)
     return panels
+
+
+def transfer_party_panel(user: Any) -> Panel | None:
+    """For an enterprise user: their deals that wait for them — the NDA to accept after the
+    TTO accepted their interest, published terms to accept (only Notices said so); one
+    read, shown only when something waits."""
+    deals = list(transfer_selectors.deals_waiting_for_party(user)[:6])
+    if not deals:
+        return None
+    return Panel(
+        "transfer-party",
+        _("Technology transfer: your turn"),
+        [
+            Item(
+                d.offer.title,
+                d.get_absolute_url(),
+                _("Interest accepted — accept the NDA to go on, since")
+                if d.state == DealState.ACCEPTED
+                else _("Terms offered — accept them to sign, since"),
+                d.accepted_at or d.created_at,
+            )
+            for d in deals
+        ],
+        reverse("transfer:mine"),
+    )
 
 
 def transfer_tto_panel(user: Any) -> Panel | None:
@@ -334,6 +363,12 @@ def transfer_enterprise_panel(user: Any) -> Panel | None:
         reverse("transfer:matches"),
         empty=_("No new strong match yet: see how the offers rank for each demand."),
     )
+
+
+def partners_panel_fits(user: Any, profile: str) -> bool:
+    """Whether the home page offers "Partners for you": to whoever has a researcher
+    profile, and to those for whom one makes sense (not an enterprise user or a TTO)."""
+    return bool(profile) or people_selectors.researcher_profile_fits(user)
 
 
 def my_profile(user: Any) -> str:

@@ -22,6 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         context["panels"] = dashboard.my_work(request.user)
         context["profile"] = dashboard.my_profile(request.user)
+        context["partners_panel"] = dashboard.partners_panel_fits(request.user, context["profile"])
     return render(request, "home.html", context)
 
 

@@ -21,20 +21,31 @@ import random
 from decimal import Decimal
 from typing import Any, TextIO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, When
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from innobridge.core.permissions import Role
 from innobridge.people.models import Person
 
 from . import services
-from .models import Programme
+from .models import Offer as ExchangeOffer
+from .models import OfferState, Programme, Referee, RefereeState, Stay, StayState
 
 HKSP = "Hong Kong Scholars Program (demo)"
 INTERNSHIP = "Greater Bay Area Youth Research Internship (demo)"
-DEMO_ACCOUNTS = [("Institution coordinator (exchanges)", "demo-coordinator", "innobridge-demo")]
+DEMO_PASSWORD = "innobridge-demo"
+COORDINATOR_ACCOUNT = ("Institution coordinator (exchanges)", "demo-coordinator", DEMO_PASSWORD)
+# What ``innobridge demo`` prints: the coordinator and (set by ``seed``, see ``_demo_logins``)
+# an applicant with an offer to answer, a fellow on a stay and their host — demo researchers
+# given the demo password so that a visitor can walk those roles. Demo only.
+DEMO_ACCOUNTS: list[tuple[str, str, str]] = [COORDINATOR_ACCOUNT]
+# (label, address) printed after the accounts: a demo referee's upload link (no account).
+DEMO_LINKS: list[tuple[str, str]] = []
 ROLE_USERNAMES = {
     "demo-admin",
     "demo-officer",
@@ -79,7 +90,7 @@ def _coordinator(orgs: list[Any]) -> Person:
         },
     )
     if created:
-        person.set_password("innobridge-demo")
+        person.set_password(DEMO_PASSWORD)
         person.save()
     person.groups.add(Group.objects.get_or_create(name=Role.INSTITUTION_COORDINATOR)[0])
     return person
@@ -88,6 +99,7 @@ def _coordinator(orgs: list[Any]) -> Person:
 def seed(stdout: TextIO, *, seed: int = 2026) -> None:
     if Programme.objects.filter(title=HKSP).exists():
         stdout.write("exchange: demo programmes already present\n")
+        _demo_logins()
         return
     officer = Person.objects.filter(username="demo-officer").first()
     hk, cn = _researchers("HK"), _researchers("CN")
@@ -105,6 +117,55 @@ def seed(stdout: TextIO, *, seed: int = 2026) -> None:
             _seed(stdout, officer, officer, hk, cn, rng)
     except ValidationError as exc:
         stdout.write(f"exchange: the demo could not be seeded: {' '.join(exc.messages)}\n")
+        return
+    _demo_logins()
+
+
+def _demo_logins() -> None:
+    """Let a visitor walk the exchange roles: the first round's applicant with an offer to
+    answer, a fellow on a stay (on site if one is) and the fellow's host get the demo
+    password and are listed in ``DEMO_ACCOUNTS``; an invited referee of a demo application
+    gets a fresh link (sent again through the service, so audited) in ``DEMO_LINKS``."""
+    DEMO_ACCOUNTS[:] = [COORDINATOR_ACCOUNT]
+    DEMO_LINKS.clear()
+    hksp = Programme.objects.filter(title=HKSP, is_demo=True).first()
+    if hksp is None:
+        return
+    mine = {"placement__programme": hksp, "application__is_demo": True}
+    roles: list[tuple[str, Person]] = []
+    offer = ExchangeOffer.objects.filter(state=OfferState.SENT, **mine).order_by("pk").first()
+    if offer is not None:
+        roles.append(("Exchange applicant (offer to answer)", offer.application.applicant))
+    stay = (
+        Stay.objects.filter(**mine)
+        .order_by(Case(When(state=StayState.ON_SITE, then=0), default=1), "pk")
+        .first()
+    )
+    if stay is not None:
+        roles.append(("Exchange fellow (stay under way)", stay.application.applicant))
+        roles.append(("Exchange host (supervisor)", stay.placement.supervisor))
+    for label, person in roles:
+        if not person.is_demo:  # only demo people get the published demo password
+            continue
+        if not person.check_password(DEMO_PASSWORD):
+            person.set_password(DEMO_PASSWORD)
+            person.save(update_fields=["password"])
+        DEMO_ACCOUNTS.append((label, person.username, DEMO_PASSWORD))
+    referee = (
+        Referee.objects.filter(
+            application__programme=hksp,
+            application__is_demo=True,
+            state=RefereeState.INVITED,
+        )
+        .select_related("application__applicant")
+        .order_by("pk")
+        .first()
+    )
+    if referee is not None:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            token = services.resend_invitation(referee.application.applicant, referee)
+        url = f"{settings.SITE_URL}{reverse('exchange:referee_upload', args=[token])}"
+        DEMO_LINKS.append(("Exchange referee (no account; upload a letter)", url))
 
 
 def _open_dates(today: dt.date) -> dict[str, dt.date]:

@@ -22,7 +22,7 @@ from innobridge.core.caching import person_fact
 from innobridge.core.figures import Dim, Row, grouped, region_label
 from innobridge.core.language import fold, to_script
 from innobridge.core.models import Notice, Region
-from innobridge.core.permissions import Role
+from innobridge.core.permissions import Role, can_act_as
 
 from .importers import normalise_doi
 from .models import (
@@ -617,6 +617,22 @@ def contact_choices(user: Any) -> list[Any]:
         "researcher_profile__organisation"
     )
     return sorted(people, key=lambda p: str(p).casefold())
+
+
+# Roles whose holders have their own work on the platform, for whom a researcher profile is
+# not the point of their account (an enterprise user, a technology-transfer officer, a
+# programme officer …); a reviewer is a researcher who reviews.
+NON_RESEARCHER_ROLES = frozenset(Role) - {Role.RESEARCHER, Role.REVIEWER}
+
+
+def researcher_profile_fits(user: Any) -> bool:
+    """Whether a researcher profile makes sense for ``user``: a researcher, or someone
+    without a more specific role (roles read once per person, from the shared cache)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if can_act_as(user, Role.RESEARCHER):
+        return True
+    return not any(can_act_as(user, role) for role in NON_RESEARCHER_ROLES)
 
 
 def own_profile_url(user: Any) -> str:

@@ -348,10 +348,14 @@ def seed_deals(
         d = services.express_interest(ent, offers[3], message="(Demo) Tell us more.", is_demo=True)
         d = services.accept_deal(tto, d)
         services.accept_nda(ent, d, version=nda.version)
-    nasa = Offer.objects.filter(source__startswith=NASA_SOURCE).order_by("pk").first()
-    if nasa is not None:
+    # a fresh interest waiting for the TTO (on a demo offer: nobody on the platform answers
+    # for the imported NASA records, so interest in them is refused)
+    fresh = next(
+        (o for o in offers[::-1] if not Deal.objects.filter(offer=o, party=ent).exists()), None
+    )
+    if fresh is not None:
         services.express_interest(
-            ent, nasa, message="(Demo) Is this available for licence in Asia?",
+            ent, fresh, message="(Demo) Is this available for licence in Asia?",
             demand=demands[0] if demands else None, is_demo=True,
         )  # fmt: skip
 

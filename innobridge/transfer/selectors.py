@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from innobridge.core.figures import HK, Dim, Row, grouped, quarter_key, region_label
+from innobridge.core.permissions import Role, can_act_as
 
 from . import permissions as perm
 from .models import (
@@ -162,6 +163,23 @@ def deals_to_answer(user: Any) -> QuerySet[Deal]:
         Deal.objects.filter(offer__owner_id__in=orgs, state=DealState.INTEREST)
         .select_related("offer", "party")
         .order_by("created_at", "pk")
+    )
+
+
+# The deal states in which only the party (the enterprise) can take the next step: accept
+# the owner's NDA after the TTO accepted their interest, or accept the terms offered.
+PARTY_TURN_STATES = (DealState.ACCEPTED, DealState.TERMS_OFFERED)
+
+
+def deals_waiting_for_party(user: Any) -> QuerySet[Deal]:
+    """The deals of an enterprise user that wait for them (the home page's "your turn"),
+    longest waiting first; one query, none for someone without the enterprise role."""
+    if not can_act_as(user, Role.ENTERPRISE):
+        return Deal.objects.none()
+    return (
+        Deal.objects.filter(party=user, state__in=PARTY_TURN_STATES)
+        .select_related("offer")
+        .order_by("accepted_at", "created_at", "pk")
     )
 
 

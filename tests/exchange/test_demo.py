@@ -10,7 +10,13 @@ import pytest
 
 from innobridge.exchange import demo
 from innobridge.exchange.models import Application, Placement, Programme, Stay, StayState
-from innobridge.people.models import Authorship, Organisation, Publication, ResearcherProfile
+from innobridge.people.models import (
+    Authorship,
+    Organisation,
+    Person,
+    Publication,
+    ResearcherProfile,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +55,49 @@ def test_demo_seeds_both_programmes_and_is_idempotent(make_person: Any) -> None:
     counts = (Programme.objects.count(), Application.objects.count(), Stay.objects.count())
     demo.seed(io.StringIO())
     assert (Programme.objects.count(), Application.objects.count(), Stay.objects.count()) == counts
+
+
+def test_the_demo_exchange_roles_can_be_walked(make_person: Any, client: Any) -> None:
+    """Applicants and hosts had no password and the referee's link could not be reached:
+    the demo now gives the applicant with an offer, a fellow and their host the demo
+    password, lists them with the other accounts, and prints a referee's upload link."""
+    from urllib.parse import urlsplit
+
+    from django.core.management.base import OutputWrapper
+
+    from innobridge.core.management.commands.demo import Command
+    from innobridge.exchange.models import Offer, Referee
+
+    _population(make_person)
+    demo.seed(io.StringIO())
+    accounts = {label: username for label, username, _ in demo.DEMO_ACCOUNTS}
+    assert {password for _, _, password in demo.DEMO_ACCOUNTS} == {demo.DEMO_PASSWORD}
+    applicant = accounts["Exchange applicant (offer to answer)"]
+    assert Offer.objects.filter(application__applicant__username=applicant, state="sent")
+    fellow, host = (
+        accounts["Exchange fellow (stay under way)"],
+        accounts["Exchange host (supervisor)"],
+    )
+    assert Stay.objects.filter(
+        application__applicant__username=fellow, placement__supervisor__username=host
+    )
+    for username in (applicant, fellow, host, "demo-coordinator"):
+        person = Person.objects.get(username=username)
+        assert person.is_demo and person.check_password(demo.DEMO_PASSWORD), username
+    [(label, url)] = demo.DEMO_LINKS
+    assert "referee" in label.lower()
+    page = client.get(urlsplit(url).path)
+    assert page.status_code == 200 and 'type="file"' in page.content.decode()
+    assert Referee.objects.filter(application__is_demo=True).exists()
+
+    out = io.StringIO()
+    command = Command()
+    command.stdout = OutputWrapper(out)
+    command.print_accounts("127.0.0.1", 8000)
+    printed = out.getvalue()
+    assert all(name in printed for name in (applicant, fellow, host)) and url in printed
+
+    demo.seed(io.StringIO())  # a re-run keeps the logins and gives a fresh referee link
+    assert {u for _, u, _ in demo.DEMO_ACCOUNTS} == set(accounts.values())
+    [(_, again)] = demo.DEMO_LINKS
+    assert again != url and client.get(urlsplit(again).path).status_code == 200

@@ -54,3 +54,4 @@ def test_demo_seeds_every_stage_idempotently(db: Any) -> None:
         DealState.SIGNED,
     } <= states
     assert Deal.objects.filter(outcome_mode="open", state=DealState.SIGNED).exists()
+    assert not Deal.objects.filter(offer__in=nasa).exists()  # nobody here would answer

@@ -52,3 +52,39 @@ def test_answered_offers_in_one_query(
     authorless.refresh_from_db()
     with django_assert_num_queries(1):
         assert answered_offer_ids([staffed, authorless, orphan]) == {staffed.pk, authorless.pk}
+
+
+def test_the_service_refuses_interest_nobody_would_answer(people: Any, orphan: Offer) -> None:
+    """The page and the API both call the service: it refuses, and writes nothing."""
+    from django.core.exceptions import ValidationError
+
+    from innobridge.core.models import AuditEvent
+    from innobridge.transfer.models import Deal
+    from innobridge.transfer.services import express_interest
+
+    events = AuditEvent.objects.count()
+    with pytest.raises(ValidationError, match="Nobody from this offer's owner answers"):
+        express_interest(people["ent"], orphan, message="For our wearables.")
+    assert not Deal.objects.exists() and AuditEvent.objects.count() == events
+
+
+def test_the_api_answers_4xx_naming_the_problem(people: Any, orphan: Offer) -> None:
+    import json
+
+    from innobridge.transfer.models import Deal
+
+    c = Client()
+    c.force_login(people["ent"])
+    url = f"/api/transfer/offers/{orphan.pk}/interest"
+    r = c.post(url, json.dumps({"message": "For wearables"}), content_type="application/json")
+    assert r.status_code == 422, r.content
+    assert "answers on InnoBridge" in r.json()["detail"][0]["msg"]
+    assert not Deal.objects.exists()
+    r = c.post(
+        url,
+        json.dumps({"message": "For wearables"}),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hant",
+    )
+    assert r.status_code == 422 and "InnoBridge" in r.json()["detail"][0]["msg"]
+    assert "Nobody" not in r.json()["detail"][0]["msg"]

@@ -17,6 +17,7 @@ from innobridge.core.models import Currency
 from innobridge.core.services import apply_transition, record_event, snapshot
 
 from .. import permissions as perm
+from .. import selectors
 from ..audit import TransferAction
 from ..models import (
     Deal,
@@ -49,6 +50,14 @@ def express_interest(
     """An expression of interest with a message: the first step of a deal."""
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     perm.require_express_interest_offer(actor, offer)
+    if offer.pk not in selectors.answered_offer_ids([offer]):
+        raise ValidationError(
+            _(
+                "Nobody from this offer's owner answers on InnoBridge yet, so interest sent "
+                "here would wait unanswered: contact the owner directly (see the source of "
+                "this listing)."
+            )
+        )
     if not message.strip():
         raise ValidationError({"message": [_("Tell the owner what you would use it for.")]})
     if _open_deal_exists(actor, offer):

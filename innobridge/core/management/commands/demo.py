@@ -11,7 +11,9 @@
 Seeders are found by convention, so core imports no other app: an installed app
 may have a module ``<app>/demo.py`` with ``def seed(stdout, *, seed: int = 2026)
 -> None`` (it must be idempotent: a re-run adds nothing twice) and, optionally,
-``DEMO_ACCOUNTS``: a list of ``(role label, username, password)`` to print, and
+``DEMO_ACCOUNTS``: a list of ``(role label, username, password)`` to print (read after
+seeding, so a seeder may fill it), ``DEMO_LINKS``: ``(label, address)`` to print with them
+(such as a demo referee's upload link, which needs no account), and
 ``def prepare(stdout, *, background: bool) -> None`` for slow derived data (such as the
 search index): with ``--no-serve`` it runs to the end before the command returns;
 when serving, it may start a background thread so the site is up at once.
@@ -61,6 +63,13 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     for module in demo_modules():
         accounts.extend(getattr(module, "DEMO_ACCOUNTS", []))
     return accounts
+
+
+def demo_links() -> list[tuple[str, str]]:
+    links: list[tuple[str, str]] = []
+    for module in demo_modules():
+        links.extend(getattr(module, "DEMO_LINKS", []))
+    return links
 
 
 class Command(BaseCommand):
@@ -152,5 +161,7 @@ class Command(BaseCommand):
         uwidth = max(len(username) for _, username, _ in accounts)
         for label, username, password in accounts:
             self.stdout.write(f"  {label:<{width}}  {username:<{uwidth}}  {password}")
+        for label, url in demo_links():
+            self.stdout.write(f"  {label}: {url}")
         self.stdout.write(f"  Administration: {base}/admin/")
         self.stdout.write("")
