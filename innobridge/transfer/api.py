@@ -48,14 +48,15 @@ class OfferOut(Schema):
     title: str
     summary: str
     problem: str
-    benefit_value: Decimal
+    # a record imported from a public catalogue may leave the benefit, TRL and stage unstated
+    benefit_value: Decimal | None
     benefit_unit: str
     benefit_compared_with: str
     commercial_route: str
     sectors: list[str]
     keywords: list[str]
     ip_type: str
-    trl: int
+    trl: int | None
     trl_self_declared: bool = True
     trl_evidence: str
     stage: str

@@ -68,3 +68,18 @@ def test_an_offer_with_stage_inventors_and_history_shows_them(people: Any, make_
     assert '<td data-testid="stage">Laboratory validation' in page
     assert f"{INVENTORS[0]['name']} (60 %)" in page
     assert 'data-testid="trl-history"' in page
+
+
+def test_the_api_serves_an_imported_offer_with_what_it_leaves_unstated(other_co: Any) -> None:
+    """The API's offer schema required a benefit and a TRL, so the public list and the
+    offer itself answered 500 once an imported record was published (the demo's NASA
+    offers): both now say null for what the source does not state."""
+    offer = _imported(other_co)
+    client = Client()
+    listed = client.get("/api/transfer/offers")
+    assert listed.status_code == 200, listed.content[:300]
+    mine = [o for o in listed.json() if o["id"] == offer.pk]
+    assert mine and mine[0]["benefit_value"] is None and mine[0]["trl"] is None
+    one = client.get(f"/api/transfer/offers/{offer.pk}")
+    assert one.status_code == 200, one.content[:300]
+    assert one.json()["trl"] is None and one.json()["stage"] == ""
