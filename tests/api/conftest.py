@@ -1,6 +1,7 @@
 """A real world for API-wide tests: the demo seeders (people at a tenth of their size,
-funding, facilities, exchange) on the real ROR records of the demo's institutions, built once per
-module and removed after it, so generated requests meet real ids."""
+funding, facilities, exchange, transfer, the Action Plan) on the real ROR records of the
+demo's institutions, built once per module and removed after it, so generated requests meet
+real ids."""
 
 from __future__ import annotations
 
@@ -61,6 +62,11 @@ def demo_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
             pass
         else:
             exchange_demo.seed(out)
+        from innobridge.plan import demo as plan_demo
+        from innobridge.transfer import demo as transfer_demo
+
+        transfer_demo.seed(out)
+        plan_demo.seed(out)
     try:
         yield
     finally:
