@@ -45,6 +45,8 @@ ROLES = [
     "demo-reviewer",
     "demo-facility",
     "demo-enterprise",
+    "demo-tto",
+    "demo-coordinator",
     "demo-admin",
 ]
 SEGMENT = re.compile(r"([a-z_-]+)/\{(\w+)\}")
@@ -52,9 +54,12 @@ SEGMENT = re.compile(r"([a-z_-]+)/\{(\w+)\}")
 
 def _real_ids() -> dict[str, list[Any]]:
     """Real ids by the path segment before a parameter."""
+    from innobridge.exchange import models as exc
     from innobridge.facilities import models as fac
     from innobridge.funding import models as fun
     from innobridge.people import models as ppl
+    from innobridge.plan.indicators import registry
+    from innobridge.transfer import models as tra
 
     tables: dict[str, Any] = {
         "assignments": fun.ReviewAssignment,
@@ -82,6 +87,18 @@ def _real_ids() -> dict[str, list[Any]]:
         "publications": ppl.Publication,
         "tokens": ppl.ApiToken,
         "pool": ppl.Person,
+        # a segment two apps use is named with its app ("transfer/offers")
+        "transfer/offers": tra.Offer,
+        "demands": tra.Demand,
+        "deals": tra.Deal,
+        "plans": tra.SolutionPlan,
+        "exchange/offers": exc.Offer,
+        "programmes": exc.Programme,
+        "placements": exc.Placement,
+        "applications": exc.Application,
+        "reviews": exc.Review,
+        "matchings": exc.MatchingRun,
+        "stays": exc.Stay,
     }
     ids = {
         name: list(model.objects.values_list("pk", flat=True)[:50])
@@ -91,6 +108,7 @@ def _real_ids() -> dict[str, list[Any]]:
         ppl.Organisation.objects.exclude(ror_id="").values_list("ror_id", flat=True)[:20]
     )
     ids["tariffs"] = list(fac.Tariff.objects.values_list("category", flat=True).distinct())
+    ids["indicators"] = [i.key for i in registry.all_indicators()]
     return ids
 
 
@@ -151,8 +169,9 @@ def test_every_operation_as_each_role(
         @given(case=operation.as_strategy(), real=st.booleans())
         def run(case: Any, real: bool) -> None:
             if real or rng.random() < 0.5:
+                app = operation.path.removeprefix("/api/").split("/", 1)[0]
                 for segment, name in SEGMENT.findall(operation.path):
-                    choices = ids.get(segment) or []
+                    choices = ids.get(f"{app}/{segment}") or ids.get(segment) or []
                     if choices and case.path_parameters and name in case.path_parameters:
                         case.path_parameters[name] = rng.choice(choices)
             response = case.call(headers=headers)
