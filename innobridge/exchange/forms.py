@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.forms import AmountField, bound_dates
@@ -107,7 +108,9 @@ class ApplicationForm(forms.ModelForm):
     )
     home_region = forms.ChoiceField(label=_("home region"), choices=Region.choices)
     # A box that suggests as one types, not a <select> of the whole directory.
-    home_organisation = OrganisationNameField(label=_("home institution"))
+    home_organisation = OrganisationNameField(
+        label=capfirst(Application._meta.get_field("home_organisation").verbose_name)
+    )
 
     class Meta:
         model = Application
