@@ -568,3 +568,23 @@ def test_a_letter_with_an_overlong_name_is_stored_shortened(world: Any) -> None:
     assert r.status_code == 200
     ref.refresh_from_db()
     assert ref.state == RefereeState.RECEIVED and len(ref.letter.name) <= 100
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [("en", "Home institution"), ("zh-hant", "所屬單位"), ("zh-hans", "所属单位")],
+)
+def test_a_draft_saved_with_an_unknown_institution_names_the_field_as_shown(
+    world: Any, language: str, label: str
+) -> None:
+    app = draft(world)
+    c = _client(world.applicant)
+    c.cookies["innobridge_language"] = language
+    r = c.post(
+        f"/exchange/applications/{app.pk}/",
+        {"action": "save", **_apply_form(world, home_organisation="Atlantis")},
+        follow=True,
+    )
+    shown = [str(m) for m in r.context["messages"]]
+    assert any(m.startswith(f"{label}: ") for m in shown), shown
+    assert not any("home_organisation" in m for m in shown), shown
