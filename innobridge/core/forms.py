@@ -12,6 +12,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpRequest
+from django.utils.text import capfirst
 
 from .money import MoneyError, parse_amount
 from .schemas import DATE_MAX, DATE_MIN, DATETIME_MAX, DATETIME_MIN, field_limits
@@ -24,14 +25,32 @@ def service_error_messages(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+def field_label(form: Any, name: str) -> str:
+    """A form field named as the user sees it, in the UI language: its label, else the
+    verbose name of the model field it parses (a model form's model, or the ``model`` a
+    plain form names for its fields), else "" — never the Python name of the field."""
+    fld = form.fields.get(name)
+    if fld is None:
+        return ""
+    if fld.label:
+        return str(fld.label)
+    model = getattr(getattr(form, "_meta", None), "model", None) or getattr(form, "model", None)
+    if model is not None:
+        try:
+            return capfirst(str(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            pass
+    return ""
+
+
 def form_error_messages(form: Any) -> list[str]:
     """A bound form's errors, flat, for ``messages.error`` on the page a view goes back
-    to: each field's error names its field ("Date of birth: Ensure this value …"), a
-    form-wide error stays as it is."""
+    to: each field's error names its field as the user sees it ("Date of birth: Ensure
+    this value …", ``field_label``); a form-wide error, or one of a field with no name to
+    show, stays as it is."""
     out: list[str] = []
     for name, errors in form.errors.items():
-        fld = form.fields.get(name)
-        label = (fld.label or name) if fld is not None else ""
+        label = field_label(form, name)
         out += [f"{label}: {e}" if label else str(e) for e in errors]
     return out
 

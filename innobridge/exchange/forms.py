@@ -9,11 +9,13 @@ from django import forms
 from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.forms import AmountField, bound_dates
 from innobridge.core.language import name_in_language
 from innobridge.core.models import Currency, Region
+from innobridge.people.forms import OrganisationNameField
 from innobridge.people.models import CareerStage, Language, Organisation
 
 from .models import (
@@ -105,6 +107,10 @@ class ApplicationForm(forms.ModelForm):
         label=_("career stage"), choices=[("", "—"), *CareerStage.choices], required=False
     )
     home_region = forms.ChoiceField(label=_("home region"), choices=Region.choices)
+    # A box that suggests as one types, not a <select> of the whole directory.
+    home_organisation = OrganisationNameField(
+        label=capfirst(Application._meta.get_field("home_organisation").verbose_name)
+    )
 
     class Meta:
         model = Application
@@ -119,10 +125,6 @@ class ApplicationForm(forms.ModelForm):
             "public_consent",
         ]
         widgets = {"birth_date": DateInput(), "phd_date": DateInput()}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["home_organisation"].label_from_instance = organisation_label  # type: ignore[attr-defined]
 
 
 bound_dates(ProgrammeForm, ApplicationForm)

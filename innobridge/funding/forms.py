@@ -192,6 +192,7 @@ class BudgetLineForm(forms.Form):
     """One budget line of a proposal. Side, category and source are checked by the
     service (with its messages); the amount and description carry the model's limits."""
 
+    model = BudgetLine  # its fields' names in error messages (core.forms.field_label)
     side = forms.CharField(max_length=3)
     category = forms.CharField(max_length=20)
     source = forms.CharField(max_length=10, required=False)

@@ -253,6 +253,90 @@ def _language_choices() -> list[tuple[str, Any]]:
     return [("", "—"), *Language.choices]
 
 
+class OrganisationNameInput(forms.TextInput):
+    """A text box that suggests organisations as one types (a ``<datalist>`` the page
+    fills by htmx from ``people:organisation_options``), instead of a ``<select>`` of the
+    whole directory."""
+
+    template_name = "people/widgets/organisation_name.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"autocomplete": "off", "maxlength": "300", **(attrs or {})})
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        from django.urls import reverse
+
+        context = super().get_context(name, value, attrs)
+        options = f"{context['widget']['attrs'].get('id') or name}-options"
+        context["widget"]["attrs"].update(
+            {
+                "list": options,
+                "hx-get": reverse("people:organisation_options"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": f"#{options}",
+                "hx-swap": "innerHTML",
+            }
+        )
+        return context
+
+
+class OrganisationNameField(forms.CharField):
+    """An organisation typed as people know it: its name in English or Chinese (either
+    script), an acronym, or its ROR id. Cleans to the one ``Organisation`` meant (None
+    when left empty and not required); a name matching none or several is a field error
+    that says which, never a guess."""
+
+    widget = OrganisationNameInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 300)
+        kwargs.setdefault("help_text", _("Its name in English or Chinese, or its ROR id."))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        """An initial organisation (or its id, as a model form gives it) as the reader
+        would type it: its name in the UI's language, else its English name, else its
+        ROR id: the first of these that names it alone (so the form saves as shown)."""
+        from innobridge.core.language import name_in_language
+
+        from .models import Organisation
+        from .selectors import resolve_organisation
+
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = Organisation.objects.filter(pk=value).first()
+        if not isinstance(value, Organisation):
+            return value
+        for text in dict.fromkeys([name_in_language(value.name, value.name_zh), value.name]):
+            if resolve_organisation(text)[0] == value:
+                return text
+        return value.ror_id or value.name
+
+    def clean(self, value: Any) -> Any:
+        from .selectors import resolve_organisation
+
+        text: str = super().clean(value)
+        if not text:
+            return None
+        org, candidates = resolve_organisation(text)
+        if org is not None:
+            return org
+        if candidates:
+            names = [c.name for c in candidates]
+            raise forms.ValidationError(
+                _("Several organisations match; choose one of: %(names)s")
+                % {
+                    "names": "; ".join(
+                        f"{c.name} ({c.ror_id})" if names.count(c.name) > 1 and c.ror_id else c.name
+                        for c in candidates
+                    )
+                },
+                code="ambiguous",
+            )
+        raise forms.ValidationError(
+            _("No organisation matches “%(text)s”.") % {"text": text}, code="unknown"
+        )
+
+
 class ResearcherProfileForm(forms.Form):
     """Edit (or create) a researcher profile; the service ``update_profile`` validates
     again and its field errors are shown on this form."""

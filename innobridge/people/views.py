@@ -314,8 +314,11 @@ def researcher_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def organisation_options(request: HttpRequest) -> HttpResponse:
-    """<option>s for the organisation box of the profile form (HTMX)."""
-    q = request.GET.get("organisation", "").strip()[:200]
+    """<option>s for an organisation box (HTMX). htmx sends the box's text under the
+    box's own name (``organisation`` on the profile and facility forms,
+    ``home_organisation`` on an exchange application…): the one parameter there is."""
+    typed = [t for t in ((request.GET.get(k) or "").strip() for k in request.GET) if t]
+    q = typed[0][:200] if len(typed) == 1 else ""
     orgs = selectors.search_organisations(q=q)[:12] if len(q) >= 2 else []
     return render(request, "people/_organisation_options.html", {"orgs": orgs})
 

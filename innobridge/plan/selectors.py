@@ -352,7 +352,7 @@ def cell_label(ind: Indicator, dimension: str, key: str, stored: str) -> str:
         return "—"
     if dimension == "region":
         return region_label(key)
-    fn = ind.labels.get(dimension)
+    fn = ind.label_for(dimension)
     if fn is not None:
         return fn(key)
     return stored or key

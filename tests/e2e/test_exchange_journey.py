@@ -58,7 +58,15 @@ def test_mainland_postdoc_from_application_to_completed_stay(
     page.fill('input[name="phd_date"]', "2025-06-30")
     page.select_option('select[name="career_stage"]', "early")
     page.select_option('select[name="home_region"]', "CN")
-    page.select_option('select[name="home_organisation"]', str(w.zju.pk))
+    # The home institution: a box that suggests as one types (not a <select> of the
+    # whole directory), prefilled from the profile.
+    box = page.locator('input[name="home_organisation"]')
+    assert box.input_value() == "Zhejiang University"
+    box.fill("")
+    box.press_sequentially("zheji", delay=30)
+    suggestion = 'datalist#id_home_organisation-options option[value="Zhejiang University"]'
+    page.locator(suggestion).wait_for(state="attached")
+    box.fill("Zhejiang University")
     page.check('input[name="public_consent"]')
     with page.expect_navigation():
         page.locator('form[enctype="multipart/form-data"] button[type="submit"]').click()

@@ -160,6 +160,23 @@ def test_officer_drills_down_downloads_and_reports_visitor_sees_suppressed(
     finally:
         visitor.close()
 
+    # A visitor reading Traditional Chinese: the cities in Chinese, as in the directory.
+    visitor = browser.new_context(locale="zh-HK")
+    visitor.add_cookies(
+        [{"name": "innobridge_language", "value": "zh-hant", "url": live_url("plan:public")}]
+    )
+    try:
+        anon = visitor.new_page()
+        anon.goto(live_url("plan:public"))
+        row = anon.locator('[data-testid="public-proposals_submitted"]')
+        for summary in row.locator("summary").all():
+            summary.click()
+        assert row.locator('[data-testid="cell-city-Beijing"]').inner_text().startswith("北京")
+        assert row.locator('[data-testid="cell-city-Hong Kong"]').inner_text().startswith("香港")
+        assert "Beijing" not in row.inner_text()
+    finally:
+        visitor.close()
+
 
 def test_the_dashboard_on_a_phone_keeps_indicator_names_readable(
     live_url: Any, setup: dict[str, Any], browser: Any, live_server: Any, screenshot_dir: Any

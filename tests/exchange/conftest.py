@@ -48,9 +48,13 @@ def world(db: Any, make_person: Any) -> World:
     from innobridge.core.permissions import Role
     from innobridge.exchange import services
     from innobridge.people.models import Organisation, ResearcherProfile
+    from innobridge.people.services.organisations import organisation_search_text
 
     def org(ror: str, name: str, region: str) -> Any:
-        return Organisation.objects.create(ror_id=ror, name=name, region=region)
+        made = Organisation.objects.create(ror_id=ror, name=name, region=region)
+        made.search_text = organisation_search_text(made)  # found by name, as imported
+        made.save(update_fields=["search_text"])
+        return made
 
     hku = org("02zhqgq86", "The University of Hong Kong", "HK")
     cuhk = org("00t33hh48", "Chinese University of Hong Kong", "HK")

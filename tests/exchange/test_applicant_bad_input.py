@@ -41,7 +41,7 @@ def _apply_form(world: Any, **over: Any) -> dict[str, Any]:
         "phd_date": today.replace(year=today.year - 1).isoformat(),
         "career_stage": "early",
         "home_region": "CN",
-        "home_organisation": str(world.zju.pk),
+        "home_organisation": world.zju.name,  # typed in a box that suggests
         "languages": ["en"],
         "public_consent": "on",
     }
@@ -72,7 +72,7 @@ def _apply_json(world: Any, **over: Any) -> dict[str, Any]:
         *[("birth_date", v) for v in BAD_DATES[:-1]],
         *[("phd_date", v) for v in BAD_DATES[:-1]],
         *[("home_organisation", str(v)) for v in BAD_NUMBERS if v is not None]
-        + [("home_organisation", None)],
+        + [("home_organisation", None), ("home_organisation", LONG), ("home_organisation", "\x00")],
         ("home_region", "XX"),
         ("home_region", LONG),
         ("home_region", None),
@@ -102,7 +102,7 @@ def test_a_lone_surrogate_posted_to_the_apply_page_never_reaches_the_database(
     c = _client(world.applicant)
     r = c.post(
         f"/exchange/programmes/{world.programme.pk}/apply/",
-        "statement=a%ED%A0%80b&home_region=CN&home_organisation=" + str(world.zju.pk),
+        "statement=a%ED%A0%80b&home_region=CN&home_organisation=Zhejiang+University",
         content_type="application/x-www-form-urlencoded",
     )
     assert r.status_code in (302, 400)
@@ -568,3 +568,23 @@ def test_a_letter_with_an_overlong_name_is_stored_shortened(world: Any) -> None:
     assert r.status_code == 200
     ref.refresh_from_db()
     assert ref.state == RefereeState.RECEIVED and len(ref.letter.name) <= 100
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [("en", "Home institution"), ("zh-hant", "所屬單位"), ("zh-hans", "所属单位")],
+)
+def test_a_draft_saved_with_an_unknown_institution_names_the_field_as_shown(
+    world: Any, language: str, label: str
+) -> None:
+    app = draft(world)
+    c = _client(world.applicant)
+    c.cookies["innobridge_language"] = language
+    r = c.post(
+        f"/exchange/applications/{app.pk}/",
+        {"action": "save", **_apply_form(world, home_organisation="Atlantis")},
+        follow=True,
+    )
+    shown = [str(m) for m in r.context["messages"]]
+    assert any(m.startswith(f"{label}: ") for m in shown), shown
+    assert not any("home_organisation" in m for m in shown), shown

@@ -107,3 +107,23 @@ def test_adding_a_budget_line_saves_the_typed_draft_first(client, world):
     p.refresh_from_db()
     assert p.abstract_zh == "摘要" and p.keywords == ["graphene"]
     assert p.budget_lines.get().amount == Decimal("300000")
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"), [("en", "Side"), ("zh-hant", "所屬方"), ("zh-hans", "所属方")]
+)
+def test_a_bad_budget_line_names_the_field_as_the_user_sees_it(client, world, lang, label):
+    """The budget line's side has no label of its own: its error is named by the model
+    field's verbose name in the reader's language, never by the Python name "side"."""
+    p = services.create_proposal(world.lead, world.call, title_en="Batteries")
+    client.cookies["innobridge_language"] = lang
+    client.force_login(world.lead)
+    r = client.post(
+        reverse("funding:budget_add", args=[p.pk]),
+        {"side": "HKSAR", "category": "staff", "source": "funder", "amount": "100"},
+        follow=True,
+    )
+    shown = [str(m) for m in r.context["messages"]]
+    assert any(m.startswith(f"{label}: ") for m in shown), shown
+    assert not any(m.startswith("side:") for m in shown), shown
+    assert p.budget_lines.count() == 0

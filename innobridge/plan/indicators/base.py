@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.figures import Row
+from innobridge.core.language import city_name
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,10 @@ DIMENSION_LABELS: dict[str, Promise] = {
     Dimension.YEAR: _("year"),
 }
 
+# Keys of a dimension that are named in the UI language whatever the indicator: a city
+# (stored in English, the key of its cells) by the directory's city names.
+KEY_LABELS: dict[str, Callable[[str], str]] = {Dimension.CITY: city_name}
+
 
 class TargetKind(StrEnum):
     TARGET = "target"
@@ -131,6 +136,12 @@ class Indicator:
     # Dimension → function giving the label (in the UI language) of a key, for keys that
     # are codes (a region, a direction); other labels are stored with the snapshot.
     labels: dict[str, Callable[[str], str]] = field(default_factory=dict)
+
+    def label_for(self, dimension: str) -> Callable[[str], str] | None:
+        """How a key of ``dimension`` is named in the UI language, when it is not as
+        stored: the indicator's own label function, else the dimension's (a city is
+        stored in English and named in the reader's language, as in the directory)."""
+        return self.labels.get(dimension) or KEY_LABELS.get(dimension)
 
     @property
     def is_count(self) -> bool:

@@ -186,7 +186,7 @@ def _breakdown(ind: Indicator, point: QuarterPoint) -> tuple[str, list[Breakdown
                 indicator_key=ind.key, dimension=dimension, taken_on=point.day
             ).values_list("key", "label", "value")
         )
-    label_of = ind.labels.get(dimension)
+    label_of = ind.label_for(dimension)
     cells = [
         BreakdownCell(label_of(key) if label_of else (label or key), value)
         for key, label, value in rows
