@@ -389,10 +389,10 @@ def test_a_bad_weekday_is_reported_at_its_field(
 def test_resource_photo_size_limit(
     facility: Any, manager: Any, settings: Any, tmp_path: Any, monkeypatch: Any
 ) -> None:
-    from innobridge.facilities import forms
+    from innobridge.facilities.forms import resources
 
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(forms, "PHOTO_MAX_BYTES", 100)
+    monkeypatch.setattr(resources, "PHOTO_MAX_BYTES", 100)
     c = client_for(manager)
     data = {
         **RESOURCE_POST,
