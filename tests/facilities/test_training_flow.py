@@ -25,6 +25,7 @@ from innobridge.facilities.models import (
     TrainingRequestStatus,
 )
 from innobridge.facilities.workflow import TRAINING_FLOW
+from tests.pages import client_as
 
 from .conftest import HKT, next_open_day
 
@@ -165,9 +166,7 @@ def test_resource_page_and_queue(
     certified: str,
 ) -> None:
     user = people["mainland"]
-    c = Client()
-    c.cookies["innobridge_language"] = language
-    c.force_login(user)
+    c = client_as(user, language)
     url = reverse("facilities:resource", args=[trained.pk])
     page = c.get(url).content.decode()
     assert need in page and 'data-testid="training-request"' in page
@@ -176,9 +175,7 @@ def test_resource_page_and_queue(
     req = TrainingRequest.objects.get()
     assert pending in c.get(url).content.decode()
 
-    m = Client()
-    m.cookies["innobridge_language"] = language
-    m.force_login(manager)
+    m = client_as(manager, language)
     queue = m.get(reverse("facilities:training_queue")).content.decode()
     assert "Li" in queue and 'data-testid="training-approve"' in queue
     # A bad date is an error message, not a 500; nothing changes.
