@@ -56,3 +56,11 @@ def section(page: str, testid: str, end: str = "</article>") -> str:
 def home_panel(user: Any, key: str, language: str = "en") -> str:
     """The panel ``key`` of ``user``'s home page (``data-testid="panel-<key>"``)."""
     return section(page_as("/", user=user, language=language), f"panel-{key}")
+
+
+def delete_selected(client: Client, changelist: str, pks: list[Any]) -> Any:
+    """The admin list at ``changelist`` posted with "Delete selected" for ``pks``,
+    confirmed (the confirmation page's "Yes")."""
+    return client.post(
+        changelist, {"action": "delete_selected", "_selected_action": pks, "post": "yes"}
+    )
