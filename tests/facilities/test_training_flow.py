@@ -219,3 +219,21 @@ def test_the_demo_has_pending_requests_beside_certificates(
     other = TrainingRequest.objects.exclude(pk=mine.pk).get()
     assert other.status == TrainingRequestStatus.SCHEDULED and other.session_at
     assert demo.seed_training_requests([trained], random.Random(3)) == 0  # idempotent
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [("schedule", {"session_at": "2300-01-01T10:00"}), ("approve", {"valid_until": "2300-01-01"})],
+)
+def test_a_date_past_the_houses_range_is_refused_on_the_page(
+    trained: Any, people: dict[str, Any], manager: Any, action: str, data: dict[str, str]
+) -> None:
+    """The training forms bound their dates as every other form (``core.schemas``'
+    DATE_MAX): a session or a certificate in the year 2300 is an error, nothing changes."""
+    req = services.request_training(people["mainland"], trained)
+    url = reverse("facilities:training_action", args=[req.pk, action])
+    r = client_as(manager).post(url, {**data, "from": "queue"})
+    assert r.status_code == 302
+    req.refresh_from_db()
+    assert req.status == TrainingRequestStatus.REQUESTED and req.session_at is None
+    assert not TrainingCertificate.objects.exists()

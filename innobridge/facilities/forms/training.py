@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from innobridge.core.forms import bound_dates
+
 
 class TrainingRequestForm(forms.Form):
     message = forms.CharField(
@@ -47,3 +49,6 @@ class TrainingReturnForm(forms.Form):
 
     def to_queue(self) -> bool:
         return self.is_valid() and self.cleaned_data["from"] == "queue"
+
+
+bound_dates(TrainingScheduleForm, TrainingApproveForm)
