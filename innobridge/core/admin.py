@@ -1,9 +1,78 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from .forms import service_error_messages
 from .models import AuditEvent, ExchangeRate, PersonalDataView
+from .uploads import delete_file_on_commit, files_deleted_with
+
+# --- Deleting rows in the admin --------------------------------------------------------
+# Django's "Delete selected" action deletes the rows with one ``queryset.delete()``: no
+# service, no audit event, and the files of rows with uploads (and of the rows they
+# cascade to) stay in storage. The admin of a model that has a delete service, or whose
+# rows hold files, takes one of the two mixins below (tests/core/test_admin_deletes.py
+# checks every registered admin).
+
+
+@admin.action(permissions=["delete"])  # listed under Django's own description
+def delete_selected_through_service(
+    modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]
+) -> Any:
+    """Django's action (the confirmation page, the admin log) in one transaction, the
+    admin's ``delete_queryset`` deleting row by row through the service: a row the
+    service refuses deletes none of them, and the list says why."""
+    try:
+        with transaction.atomic():
+            return django_delete_selected(modeladmin, request, queryset)
+    except PermissionDenied as exc:
+        if not str(exc):
+            raise
+        modeladmin.message_user(request, str(exc), messages.ERROR)
+    except ValidationError as exc:
+        for message in service_error_messages(exc):
+            modeladmin.message_user(request, message, messages.ERROR)
+    return None
+
+
+class DeletesThroughService(admin.ModelAdmin):
+    """For a model deleted by a service: the subclass's ``delete_model`` calls it (the
+    delete page), and "Delete selected" calls ``delete_model`` row by row, all in one
+    transaction, so each deletion checks permission and writes its audit event."""
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        entry = actions.get("delete_selected")
+        if entry is not None:  # the user may delete: the same action, through the service
+            actions["delete_selected"] = (delete_selected_through_service, entry[1], entry[2])
+        return actions
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class NoBulkDelete(admin.ModelAdmin):
+    """For rows an administrator does not delete by the list (an account, a proposal, an
+    application, a resource: each has a lifecycle with its services, and holds files, or
+    rows with files, that a bulk delete would leave in storage): no "Delete selected".
+    Deleting one on its delete page deletes its files, and those of the rows it takes
+    with it, once the deletion is committed."""
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        files = files_deleted_with(obj)
+        super().delete_model(request, obj)
+        for storage, name in files:
+            delete_file_on_commit(storage, name)
 
 
 @admin.register(ExchangeRate)

@@ -31,7 +31,8 @@ from typing import Any
 
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.storage import Storage
-from django.db import models, transaction
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
@@ -99,3 +100,25 @@ def delete_file_on_commit(storage: Storage, name: str | None) -> None:
             logger.exception("could not delete the replaced upload %s", name)
 
     transaction.on_commit(delete)
+
+
+def files_deleted_with(obj: models.Model) -> list[tuple[Storage, str]]:
+    """The stored files of ``obj`` and of every row that deleting it deletes by cascade
+    (to hand to ``delete_file_on_commit`` once it is deleted)."""
+    collector = Collector(using=router.db_for_write(type(obj)))
+    collector.collect([obj])
+    rows: list[Any] = [row for rows in collector.data.values() for row in rows]
+    for queryset in collector.fast_deletes:  # rows Django deletes without loading them
+        if _file_fields(queryset.model):
+            rows += list(queryset)
+    files = []
+    for row in rows:
+        for field in _file_fields(type(row)):
+            fieldfile = getattr(row, field.attname)
+            if fieldfile:
+                files.append((fieldfile.storage, str(fieldfile.name)))
+    return files
+
+
+def _file_fields(model: type[models.Model]) -> list[models.FileField]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from innobridge.core.admin import NoBulkDelete
+
 from .models import (
     Application,
     ChecklistTemplate,
@@ -26,7 +28,7 @@ class ChecklistInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(NoBulkDelete):
     list_display = ["title", "kind", "direction", "places", "applications_close", "is_demo"]
     list_filter = ["kind", "direction", "is_demo"]
     search_fields = ["title", "title_zh"]
@@ -42,7 +44,7 @@ class PlacementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(NoBulkDelete):
     list_display = ["applicant", "programme", "state", "review_score", "submitted_at", "is_demo"]
     list_filter = ["state", "programme"]
     raw_id_fields = ["applicant", "home_organisation"]

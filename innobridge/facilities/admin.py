@@ -1,5 +1,9 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
+from innobridge.core.admin import DeletesThroughService, NoBulkDelete
+
+from . import services
 from .models import (
     Booking,
     CalendarFeed,
@@ -25,7 +29,7 @@ class MaintenanceInline(admin.TabularInline):
 
 
 @admin.register(Facility)
-class FacilityAdmin(admin.ModelAdmin):
+class FacilityAdmin(NoBulkDelete):
     list_display = ["name", "organisation", "region", "city", "is_active"]
     list_filter = ["region", "is_active"]
     search_fields = ["name", "name_zh", "organisation__name"]
@@ -34,7 +38,7 @@ class FacilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(NoBulkDelete):
     list_display = [
         "name",
         "kind",
@@ -57,7 +61,12 @@ class BookingAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
 
 
-admin.site.register(TrainingCertificate)
+@admin.register(TrainingCertificate)
+class TrainingCertificateAdmin(DeletesThroughService):
+    def delete_model(self, request: HttpRequest, obj: TrainingCertificate) -> None:
+        services.revoke_certificate(request.user, obj)  # audited
+
+
 admin.site.register(UsageRecord)
 admin.site.register(Charge)
 admin.site.register(Dispute)

@@ -1,8 +1,11 @@
 from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 
-from . import models
+from innobridge.core.admin import DeletesThroughService, NoBulkDelete
+
+from . import models, services
 
 
 class CallSideInline(admin.TabularInline):
@@ -43,7 +46,7 @@ class BudgetInline(admin.TabularInline):
 
 
 @admin.register(models.Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(NoBulkDelete):
     list_display = ["title", "call", "lead", "state"]
     list_filter = ["state", "call"]
     inlines = [MemberInline, BudgetInline]
@@ -53,7 +56,7 @@ class ProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(NoBulkDelete):
     list_display = ["title", "status", "start_date", "end_date"]
 
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
@@ -61,4 +64,9 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 admin.site.register(models.ConflictOfInterest)
-admin.site.register(models.ReviewAssignment)
+
+
+@admin.register(models.ReviewAssignment)
+class ReviewAssignmentAdmin(DeletesThroughService):
+    def delete_model(self, request: HttpRequest, obj: models.ReviewAssignment) -> None:
+        services.remove_assignment(request.user, obj)  # the workflow's rule, audited

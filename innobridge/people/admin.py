@@ -10,6 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from innobridge.core.admin import NoBulkDelete
 from innobridge.core.permissions import Role
 
 from . import services
@@ -49,7 +50,7 @@ def _role_action(role: Role, grant: bool) -> Callable[..., None]:
 
 
 @admin.register(Person)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(NoBulkDelete, UserAdmin):
     list_display = ["username", "display_name", "email", "roles", "is_demo", "is_staff"]
     list_filter = [*UserAdmin.list_filter, "is_demo"]
     fieldsets = (

@@ -1,14 +1,20 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from innobridge.core.admin import DeletesThroughService
+
 from .models import ContextSeries, ContextValue, IndicatorSnapshot, Measure
+from .services import delete_measure
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(DeletesThroughService):
     list_display = ["code", "area", "title_en", "source_name", "period_start", "period_end"]
     list_filter = ["area"]
     search_fields = ["code", "title_en", "title_zh_hant", "title_zh_hans"]
+
+    def delete_model(self, request: HttpRequest, obj: Measure) -> None:
+        delete_measure(request.user, obj)  # audited
 
 
 @admin.register(IndicatorSnapshot)

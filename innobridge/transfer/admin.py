@@ -1,20 +1,22 @@
 """The administrator's one transfer tool: who acts for which organisation. An enterprise
 user who signs up has no company until an administrator links them here (a TTO officer
 likewise); a link is added through ``services.add_membership`` (the role and the audit) and
-removed through ``services.remove_membership`` (the audit)."""
+removed through ``services.remove_membership`` (the audit), one by one or several at once
+in one transaction."""
 
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
+
+from innobridge.core.admin import DeletesThroughService
 
 from . import services
 from .models import Membership
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(DeletesThroughService):
     list_display = ["person", "organisation", "kind"]
     list_filter = ["kind"]
     search_fields = ["person__username", "person__display_name", "organisation__name"]
@@ -29,7 +31,3 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
         services.remove_membership(request.user, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
-        for membership in queryset.select_related("person"):
-            services.remove_membership(request.user, membership)

@@ -9,8 +9,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
+
+from tests.pages import client_as, section
 
 pytestmark = pytest.mark.django_db
 
@@ -28,21 +29,17 @@ def closed(world: Any) -> Any:
 def test_a_closed_programme_shows_its_window_instead_of_apply(
     closed: Any, language: str, word: str
 ) -> None:
-    c = Client()
-    c.force_login(closed.applicant)
-    c.cookies["innobridge_language"] = language
+    c = client_as(closed.applicant, language)
     url = f"/exchange/programmes/{closed.programme.pk}/"
-    page = c.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
-    assert 'data-testid="applications-closed"' in page
-    assert word in page.split('data-testid="applications-closed"')[1].split("</span>")[0]
+    page = c.get(url).content.decode()
+    assert word in section(page, "applications-closed", end="</span>")
     assert f'href="{url}apply/"' not in page
-    response = c.get(f"{url}apply/", HTTP_ACCEPT_LANGUAGE=language)
+    response = c.get(f"{url}apply/")
     assert response.status_code == 302 and response["Location"] == url
 
 
 def test_an_open_programme_still_offers_apply(world: Any) -> None:
-    c = Client()
-    c.force_login(world.applicant)
+    c = client_as(world.applicant)
     url = f"/exchange/programmes/{world.programme.pk}/"
     assert f'href="{url}apply/"' in c.get(url).content.decode()
     assert c.get(f"{url}apply/").status_code == 200

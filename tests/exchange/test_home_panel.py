@@ -8,27 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from innobridge.exchange import services
+from tests.pages import home_panel, page_as
 
 from .conftest import draft, shortlisted
 
 pytestmark = pytest.mark.django_db
 
 
-def _panel(user: Any, language: str = "en") -> str:
-    c = Client()
-    c.force_login(user)
-    page = c.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
-    marker = 'data-testid="panel-exchange"'
-    assert marker in page, "no exchange panel"
-    return page.split(marker)[1].split("</article>")[0]
-
-
 def test_a_draft_shows_with_the_deadline(world: Any) -> None:
     app = draft(world)
-    panel = _panel(world.applicant)
+    panel = home_panel(world.applicant, "exchange")
     assert f'href="/exchange/applications/{app.pk}/"' in panel
     assert "Draft — applications close" in panel
 
@@ -38,15 +29,13 @@ def test_an_offer_shows_with_its_reply_date_in_each_language(world: Any) -> None
     run = services.run_matching(world.officer, world.programme, "stable")
     services.choose_run(world.officer, run)
     [offer] = services.send_offers(world.officer, run)
-    panel = _panel(world.applicant)
+    panel = home_panel(world.applicant, "exchange")
     assert f'href="/exchange/applications/{app.pk}/"' in panel
     assert "Offer made — reply by" in panel and 'class="urgent"' not in panel
-    assert "回覆" in _panel(world.applicant, "zh-hant")
-    assert "回复" in _panel(world.applicant, "zh-hans")
+    assert "回覆" in home_panel(world.applicant, "exchange", "zh-hant")
+    assert "回复" in home_panel(world.applicant, "exchange", "zh-hans")
     assert offer.reply_by
 
 
 def test_no_panel_for_someone_without_an_application(world: Any) -> None:
-    c = Client()
-    c.force_login(world.outsider)
-    assert 'data-testid="panel-exchange"' not in c.get("/").content.decode()
+    assert 'data-testid="panel-exchange"' not in page_as("/", user=world.outsider)

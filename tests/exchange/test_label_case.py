@@ -9,22 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 
 import innobridge.exchange
+from tests.pages import page_as
 
 from .conftest import draft
 
 # Phrases inside a sentence or in brackets, not labels.
 IN_A_SENTENCE = {"demo", "adjusted by hand", "from the waiting list", "after a matching run"}
-
-
-def _get(user: Any, url: str, language: str) -> str:
-    c = Client()
-    if user is not None:
-        c.force_login(user)
-    c.cookies["innobridge_language"] = language
-    return c.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
 
 
 def test_no_exchange_template_has_a_lower_case_label() -> None:
@@ -50,8 +42,8 @@ def test_no_exchange_template_has_a_lower_case_label() -> None:
 def test_headers_are_in_sentence_case_and_translated(
     world: Any, language: str, words: list[str]
 ) -> None:
-    page = _get(None, "/exchange/", language) + _get(
-        None, f"/exchange/programmes/{world.programme.pk}/", language
+    page = page_as("/exchange/", language=language) + page_as(
+        f"/exchange/programmes/{world.programme.pk}/", language=language
     )
     for word in words:
         assert word in page
@@ -60,7 +52,7 @@ def test_headers_are_in_sentence_case_and_translated(
 @pytest.mark.django_db
 def test_application_labels_in_sentence_case(world: Any) -> None:
     app = draft(world)
-    page = _get(world.applicant, f"/exchange/applications/{app.pk}/", "en")
+    page = page_as(f"/exchange/applications/{app.pk}/", user=world.applicant)
     assert "<p>State: <strong" in page
-    page = _get(world.applicant, f"/exchange/applications/{app.pk}/", "zh-hans")
+    page = page_as(f"/exchange/applications/{app.pk}/", user=world.applicant, language="zh-hans")
     assert "<p>状态: <strong" in page

@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
+
+from tests.pages import page_as
 
 from innobridge.people.services.organisations import organisation_search_text
 
@@ -26,14 +27,6 @@ def named(world: Any) -> Any:
     return world
 
 
-def _get(user: Any, url: str, language: str) -> str:
-    c = Client()
-    if user is not None:
-        c.force_login(user)
-    c.cookies["innobridge_language"] = language
-    return c.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
-
-
 @pytest.mark.parametrize(
     ("language", "host", "home"),
     [
@@ -45,10 +38,10 @@ def _get(user: Any, url: str, language: str) -> str:
 def test_institutions_are_named_in_the_readers_language(
     named: Any, language: str, host: str, home: str
 ) -> None:
-    programme = _get(None, f"/exchange/programmes/{named.programme.pk}/", language)
+    programme = page_as(f"/exchange/programmes/{named.programme.pk}/", language=language)
     assert f"<td>{host}</td>" in programme
     app = draft(named)
-    page = _get(named.applicant, f"/exchange/applications/{app.pk}/", language)
+    page = page_as(f"/exchange/applications/{app.pk}/", user=named.applicant, language=language)
     assert f"· {home}</p>" in page  # the heading
     assert f"Graph neural networks for proteins — {host}</option>" in page  # the choices
     assert f'value="{home}"' in page  # the home institution's box

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from innobridge.core.models import Notice
+from tests.pages import page_as
 
 from .conftest import draft, shortlisted
 
@@ -23,13 +23,6 @@ def titled(world: Any) -> Any:
     return world
 
 
-def _get(user: Any, url: str, language: str) -> str:
-    c = Client()
-    c.force_login(user)
-    c.cookies["innobridge_language"] = language
-    return c.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
-
-
 @pytest.mark.parametrize(
     ("language", "title"),
     [
@@ -40,15 +33,17 @@ def _get(user: Any, url: str, language: str) -> str:
 )
 def test_programme_is_named_in_the_readers_language(titled: Any, language: str, title: str) -> None:
     app = draft(titled)
-    page = _get(titled.applicant, f"/exchange/applications/{app.pk}/", language)
+    page = page_as(f"/exchange/applications/{app.pk}/", user=titled.applicant, language=language)
     assert f'/exchange/programmes/{titled.programme.pk}/">{title}</a>' in page
-    page = _get(titled.applicant, f"/exchange/placements/{titled.p1.pk}/", language)
+    page = page_as(
+        f"/exchange/placements/{titled.p1.pk}/", user=titled.applicant, language=language
+    )
     assert f'/exchange/programmes/{titled.programme.pk}/">{title}</a>' in page
 
 
 def test_without_a_chinese_title_the_english_one_is_shown(world: Any) -> None:
     app = draft(world)
-    page = _get(world.applicant, f"/exchange/applications/{app.pk}/", "zh-hant")
+    page = page_as(f"/exchange/applications/{app.pk}/", user=world.applicant, language="zh-hant")
     assert ">Hong Kong Scholars Program (test)</a>" in page
 
 

@@ -5,19 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.test import Client
-
 from innobridge.facilities import services
 from innobridge.facilities.models import Booking
 
 from .conftest import NOW, hk
-
-
-def login(person: Any, language: str = "en") -> Client:
-    c = Client(headers={"accept-language": language})
-    c.force_login(person)
-    c.cookies["innobridge_language"] = language
-    return c
 
 
 def book(person: Any, resource: Any, start: dt.datetime, end: dt.datetime, **kw: Any) -> Booking:

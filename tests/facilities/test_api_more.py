@@ -16,17 +16,11 @@ from django.urls import reverse
 
 from innobridge.facilities import services
 from innobridge.facilities.models import Booking, Charge, MaintenanceBlock, Tariff
+from tests.pages import client_as
 
 from .conftest import HKT, next_open_day
 
 API = "/api/facilities"
-
-
-def login(person: Any, language: str = "en") -> Client:
-    c = Client(headers={"accept-language": language})
-    c.force_login(person)
-    c.cookies["innobridge_language"] = language
-    return c
 
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -42,7 +36,7 @@ def test_facilities_and_resource_rules_and_tariffs(
     assert fac["organisation"].startswith("Hong Kong University") and fac["city"] == "Hong Kong"
     assert fac["contact_email"] == "mcpf@example.org" and fac["resource_ids"] == [resource.pk]
     assert client.get(f"{API}/facilities/{fac['id']}").json()["name"] == fac["name"]
-    detail = login(people["mainland"]).get(f"{API}/resources/{resource.pk}").json()
+    detail = client_as(people["mainland"]).get(f"{API}/resources/{resource.pk}").json()
     assert detail["my_category"] == "mainland_academic"
     assert detail["max_duration_minutes"] == 240 and detail["lead_time_hours"] == 24
     mine = next(t for t in detail["tariffs"] if t["category"] == "mainland_academic")
@@ -81,12 +75,12 @@ def test_calendar_shows_busy_not_whose(resource: Any, people: dict[str, Any], ma
             "label": "Busy",
         }
     ]
-    other = login(people["mainland"]).get(url, params).json()
+    other = client_as(people["mainland"]).get(url, params).json()
     assert [(x["kind"], x["booking_id"]) for x in other] == [("busy", None)]
     assert "Hana" not in str(other) and "secret" not in str(other)
-    own = login(people["hk"]).get(url, params).json()
+    own = client_as(people["hk"]).get(url, params).json()
     assert own[0]["kind"] == "mine" and own[0]["booking_id"] == b.pk
-    mgr = login(manager).get(url, params).json()
+    mgr = client_as(manager).get(url, params).json()
     assert mgr[0]["kind"] == "booking" and "Hana" in mgr[0]["label"]
     assert Client().get(url, {**params, "end": params["start"]}).status_code == 422
 
@@ -97,14 +91,14 @@ def test_no_show_fee_and_booking_detail(
     day = next_open_day()
     b = services.request_booking(people["mainland"], resource, at(day, 10), at(day, 12))
     services.approve_booking(manager, b)
-    user, mgr = login(people["mainland"]), login(manager)
+    user, mgr = client_as(people["mainland"]), client_as(manager)
     detail = user.get(f"{API}/bookings/{b.pk}").json()
     assert detail["no_show_fee_percent"] == 100 and detail["cancellation_window_hours"] == 48
     assert detail["late_cancellation_fee_percent"] == 50
     # Inside the cancellation window (made long here), cancelling now would cost 50 %.
     Booking.objects.filter(pk=b.pk).update(cancellation_window_hours=24 * 30)
     assert user.get(f"{API}/bookings/{b.pk}").json()["cancellation_fee_now"] == "750.00"
-    assert login(people["hk"]).get(f"{API}/bookings/{b.pk}").status_code == 404
+    assert client_as(people["hk"]).get(f"{API}/bookings/{b.pk}").status_code == 404
     r = mgr.post(f"{API}/bookings/{b.pk}/no_show")
     assert r.status_code == 422 and "only after it starts" in r.json()["detail"]
     Booking.objects.filter(pk=b.pk).update(
@@ -132,15 +126,17 @@ def test_organisation_statement_and_report(
     org = b.organisation
     assert org is not None
     url = f"{API}/statements/organisations/{org.pk}"
-    mgr = login(manager)
+    mgr = client_as(manager)
     st = mgr.get(url, {"month": month}).json()
     assert st["title"] == org.name and st["totals"] == {"CNY": "1500.00"}
     csv = mgr.get(url, {"month": month, "format": "csv"})
     assert csv["Content-Type"].startswith("text/csv") and "1500.00,CNY" in csv.content.decode()
     assert mgr.get(url, {"month": month, "format": "pdf"}).content.startswith(b"%PDF")
     assert mgr.get(url, {"month": month, "format": "xls"}).status_code == 422
-    assert login(people["mainland"]).get(url, {"month": month}).status_code == 403
-    own_pdf = login(people["mainland"]).get(f"{API}/statements", {"month": month, "format": "pdf"})
+    assert client_as(people["mainland"]).get(url, {"month": month}).status_code == 403
+    own_pdf = client_as(people["mainland"]).get(
+        f"{API}/statements", {"month": month, "format": "pdf"}
+    )
     assert own_pdf.content.startswith(b"%PDF")
     # The report: every booked hour is by a Mainland user at a Hong Kong facility.
     start = b.starts_at.astimezone(HKT).replace(day=1, hour=0, minute=0)
@@ -151,7 +147,7 @@ def test_organisation_statement_and_report(
     assert report["booked_hours"] == 2.0 and report["cross_border_percent"] == 100.0
     assert report["resources"][0]["used_hours"] == 2.0
     assert sum(w["cross_border_hours"] for w in report["weeks"]) == 2.0
-    r = login(people["mainland"]).get(
+    r = client_as(people["mainland"]).get(
         f"{API}/reports/utilisation", {"start": start.isoformat(), "end": start.isoformat()}
     )
     assert r.status_code == 403
@@ -160,7 +156,7 @@ def test_organisation_statement_and_report(
 def test_manager_api_tariffs_maintenance_certificates_quotas(
     resource: Any, people: dict[str, Any], manager: Any
 ) -> None:
-    mgr = login(manager)
+    mgr = client_as(manager)
     url = f"{API}/resources/{resource.pk}/tariffs/industry"
     body = {"unit": "sample", "price": "300", "currency": "HKD", "no_show_fee_percent": 20}
     r = mgr.put(url, body, content_type="application/json")
@@ -168,7 +164,7 @@ def test_manager_api_tariffs_maintenance_certificates_quotas(
     assert Tariff.objects.get(resource=resource, category="industry").no_show_fee_percent == 20
     bad = {**body, "late_cancellation_fee_percent": 150}
     assert mgr.put(url, bad, content_type="application/json").status_code == 422
-    r = login(people["hk"]).put(url, body, content_type="application/json")
+    r = client_as(people["hk"]).put(url, body, content_type="application/json")
     assert r.status_code == 403
     assert mgr.delete(url).status_code == 204
     assert not Tariff.objects.filter(resource=resource, category="industry").exists()
@@ -216,7 +212,7 @@ def test_every_bad_input_in_the_api_changes_nothing(
     resource: Any, people: dict[str, Any], manager: Any
 ) -> None:
     _prepare(resource, people)
-    user = login(people["mainland"])
+    user = client_as(people["mainland"])
     for start, end, words in _bad_cases(resource, manager):
         if words == "training certificate":
             resource.training_required = True
@@ -241,7 +237,7 @@ def test_every_bad_input_on_the_web_changes_nothing(
     resource: Any, people: dict[str, Any], manager: Any
 ) -> None:
     _prepare(resource, people)
-    user = login(people["mainland"])
+    user = client_as(people["mainland"])
     for start, end, words in _bad_cases(resource, manager):
         if words == "training certificate":
             resource.training_required = True
@@ -266,7 +262,7 @@ def test_every_bad_input_on_the_web_changes_nothing(
 def test_bad_input_messages_in_chinese(resource: Any, people: dict[str, Any]) -> None:
     _prepare(resource, people)
     day = next_open_day()
-    user = login(people["mainland"], "zh-hans")
+    user = client_as(people["mainland"], "zh-hans")
     form = {"date": day.isoformat(), "start": "10:00", "end": "11:00", "step": "quote"}
     r = user.post(reverse("facilities:book", args=[resource.pk]), form, follow=True)
     body = r.content.decode()
@@ -279,7 +275,7 @@ def test_refused_request_returns_to_the_filled_in_form(
 ) -> None:
     _prepare(resource, people)
     day = next_open_day()
-    user = login(people["mainland"])
+    user = client_as(people["mainland"])
     form = {"date": day.isoformat(), "start": "11:00", "end": "13:00", "step": "confirm"}
     r = user.post(reverse("facilities:book", args=[resource.pk]), form)
     assert r.status_code == 302
@@ -294,7 +290,7 @@ def test_publishing_through_the_api(
 ) -> None:
     boss = make_person("boss", roles=("facility_manager",))
     deputy = make_person("deputy", roles=("facility_manager",))
-    api = login(boss)
+    api = client_as(boss)
     body = {
         "name": "Shenzhen Bay Cryo-EM Centre",
         "name_zh": "深圳湾冷冻电镜中心",
@@ -308,7 +304,7 @@ def test_publishing_through_the_api(
     fac = r.json()
     assert fac["region"] == "CN"  # from the organisation
     assert (
-        login(people["hk"])
+        client_as(people["hk"])
         .post(f"{API}/facilities", body, content_type="application/json")
         .status_code
         == 403
@@ -331,7 +327,7 @@ def test_publishing_through_the_api(
         "opening_hours": {"0": [["08:00", "20:00"]], "5": [["09:00", "12:00"]]},
     }
     url = f"{API}/facilities/{fac['id']}/resources"
-    r = login(deputy).post(url, res, content_type="application/json")
+    r = client_as(deputy).post(url, res, content_type="application/json")
     assert r.status_code == 201, r.content
     created = r.json()
     assert created["training_required"] and created["opening_hours"]["5"] == [["09:00", "12:00"]]
@@ -350,7 +346,7 @@ def test_publishing_through_the_api(
     assert (
         r.status_code == 200 and Client().get(f"{API}/resources/{created['id']}").status_code == 404
     )
-    r = login(people["hk"]).patch(
+    r = client_as(people["hk"]).patch(
         f"{API}/resources/{created['id']}", {"name": "x"}, content_type="application/json"
     )
     assert r.status_code == 403
@@ -374,6 +370,6 @@ def test_booking_page_shows_the_frozen_cancellation_terms(
         late_cancellation_fee_percent=80,
         no_show_fee_percent=60,
     )
-    body = login(people["mainland"]).get(b.get_absolute_url()).content.decode()
+    body = client_as(people["mainland"]).get(b.get_absolute_url()).content.decode()
     assert "Free until 48 hours before the start; later 50% of the price. No-show: 100%." in body
     assert "CNY 1,500.00" in body

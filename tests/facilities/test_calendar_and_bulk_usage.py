@@ -13,15 +13,9 @@ from django.urls import reverse
 
 from innobridge.facilities import selectors, services
 from innobridge.facilities.models import Booking, Charge, UsageRecord
+from tests.pages import client_as
 
 from .conftest import HKT, hk
-
-
-def client_for(person: Any, language: str = "en") -> Client:
-    c = Client(headers={"accept-language": language})
-    c.force_login(person)
-    c.cookies["innobridge_language"] = language
-    return c
 
 
 def past_booking(resource: Any, person: Any, days_ago: int, hour: int = 10) -> Booking:
@@ -91,13 +85,13 @@ def test_my_calendar_page(resource: Any, people: Any, language: str) -> None:
         price=2,
         currency="HKD",
     )
-    c = client_for(people["hk"], language)
+    c = client_as(people["hk"], language)
     r = c.get(reverse("facilities:my_calendar"), {"week": "2026-03-04"})
     assert r.status_code == 200
     body = r.content.decode()
     assert 'data-testid="my-week-calendar"' in body
     assert resource.display_name() in body or resource.name_zh in body
-    other = client_for(people["mainland"]).get(
+    other = client_as(people["mainland"]).get(
         reverse("facilities:my_calendar"), {"week": "2026-03-04"}
     )
     assert resource.name not in other.content.decode().split('data-testid="my-week-calendar"')[1]
@@ -127,7 +121,7 @@ def test_bulk_usage_refuses_non_managers(resource: Any, people: Any) -> None:
     with pytest.raises(PermissionDenied):
         services.record_usage_bulk(people["hk"], [services.UsageEntry(a, a.starts_at, a.ends_at)])
     assert not UsageRecord.objects.exists()
-    assert client_for(people["hk"]).get(reverse("facilities:usage_bulk")).status_code == 403
+    assert client_as(people["hk"]).get(reverse("facilities:usage_bulk")).status_code == 403
 
 
 def _row(b: Booking, start: str = "10:00", end: str = "12:00", tick: bool = True) -> dict[str, str]:
@@ -148,7 +142,7 @@ def test_bulk_usage_page(resource: Any, people: Any, manager: Any, language: str
     a = past_booking(resource, people["mainland"], 3)
     b = past_booking(resource, people["mainland"], 2)
     c = past_booking(resource, people["mainland"], 1)
-    mc = client_for(manager, language)
+    mc = client_as(manager, language)
     url = reverse("facilities:usage_bulk")
     page = mc.get(url)
     assert page.status_code == 200 and 'data-testid="usage-bulk-form"' in page.content.decode()
@@ -173,7 +167,7 @@ def test_overlong_usage_notes_are_refused_on_both_pages(
     """The pages take notes up to the API's limit (2,000 characters): longer is a form
     error and nothing is recorded."""
     a = past_booking(resource, people["mainland"], 3)
-    mc = client_for(manager)
+    mc = client_as(manager)
     long_notes = "x" * 10_001
     r = mc.post(
         reverse("facilities:booking_action", args=[a.pk, "usage"]),

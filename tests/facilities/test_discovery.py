@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from innobridge.facilities import services
 from innobridge.facilities.models import Facility, Resource, Tariff
+from tests.pages import page_as
 
 from .conftest import HKT, next_open_day
 
@@ -86,9 +87,7 @@ def _ids(body: str, catalogue: dict[str, Any]) -> list[str]:
 def test_need_in_three_languages(
     tiny_embedder: Any, catalogue: dict[str, Any], language: str, need: str, best: str
 ) -> None:
-    c = Client(headers={"accept-language": language})
-    c.cookies["innobridge_language"] = language
-    body = c.get(reverse("facilities:home"), {"need": need}).content.decode()
+    body = page_as(reverse("facilities:home"), language=language, data={"need": need})
     assert _ids(body, catalogue)[:1] == [best], (need, _ids(body, catalogue))
     api = Client().get("/api/facilities/resources", {"need": need}).json()
     assert api[0]["id"] == catalogue[best].pk
@@ -188,9 +187,8 @@ def test_a_need_nothing_matches_says_so(
     th = THRESHOLDS["query"]
     scores = {"tem": th.possible - 0.02, "seq": th.possible - 0.06, "hpc": -0.01}
     monkeypatch.setattr(matching, "search_need", _fake_need(catalogue, scores))
-    c = Client()
-    c.cookies["innobridge_language"] = language
-    html = c.get(reverse("facilities:home"), {"need": "supernova neutrinos"}).content.decode()
+    need = {"need": "supernova neutrinos"}
+    html = page_as(reverse("facilities:home"), language=language, data=need)
     assert text in html
     assert _ids(html, catalogue) == ["tem", "seq"]  # the closest, labelled weak; never hpc
     assert html.count('data-level="weak"') == 2

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from innobridge.facilities import selectors, services
 from innobridge.facilities.models import Resource, Tariff
+from tests.pages import client_as
 
 from .conftest import HKT, NOW, hk, next_open_day
 
@@ -85,8 +86,7 @@ def test_free_page_for_ticked_resources(resource: Any, people: dict[str, Any]) -
 def test_free_page_by_type_and_region_and_bad_range(resource: Any) -> None:
     second_resource(resource)
     day = next_open_day()
-    c = Client(headers={"accept-language": "zh-hans"})
-    c.cookies["innobridge_language"] = "zh-hans"
+    c = client_as(language="zh-hans")
     r = c.get(
         reverse("facilities:free"),
         {"start": f"{day}T09:00", "end": f"{day}T18:00", "kind": "instrument", "region": "HK"},

@@ -14,9 +14,10 @@ from django.test import Client
 
 from innobridge.facilities import services
 from innobridge.facilities.models import Charge
+from tests.pages import client_as
 
 from .conftest import NOW, hk, next_open_day
-from .steps import approved, book, login
+from .steps import approved, book
 
 API = "/api/facilities"
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def test_api_times_are_utc_everywhere(resource: Any, people: dict[str, Any]) -> 
     """Booking creation echoed the +08:00 of the request; every other response said Z."""
     day = next_open_day()
     start = dt.datetime.combine(day, dt.time(10), tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    c = login(people["hk"])
+    c = client_as(people["hk"])
     r = c.post(
         f"{API}/bookings",
         {
@@ -89,7 +90,7 @@ def test_a_week_out_of_range_is_a_400(resource: Any, week: str) -> None:
 def test_a_booking_in_year_9999_is_refused_with_the_field_named(
     resource: Any, people: dict[str, Any]
 ) -> None:
-    c = login(people["hk"])
+    c = client_as(people["hk"])
     r = c.post(
         f"{API}/bookings",
         {
@@ -108,7 +109,7 @@ def test_a_booking_in_year_9999_is_refused_with_the_field_named(
 
 
 def test_statement_month_out_of_range(people: dict[str, Any]) -> None:
-    c = login(people["hk"])
+    c = client_as(people["hk"])
     assert c.get(f"{API}/statements", {"month": "9999-12"}).status_code == 422
     assert c.get("/facilities/my/statement/", {"month": "9999-12"}).status_code == 200
 
@@ -124,15 +125,15 @@ def test_over_long_inputs_are_422_naming_the_field(
         "end": (start + dt.timedelta(hours=2)).isoformat(),
         "purpose": "x" * 1_000_000,
     }
-    r = login(people["hk"]).post(f"{API}/bookings", body, content_type="application/json")
+    r = client_as(people["hk"]).post(f"{API}/bookings", body, content_type="application/json")
     assert r.status_code == 422 and "purpose" in r.content.decode()
-    r = login(manager).patch(
+    r = client_as(manager).patch(
         f"{API}/resources/{resource.pk}",
         {"techniques": ["x"] * 10_000},
         content_type="application/json",
     )
     assert r.status_code == 422 and "techniques" in r.content.decode()
-    r = login(manager).put(
+    r = client_as(manager).put(
         f"{API}/resources/{resource.pk}/tariffs/industry",
         {"unit": "hour", "price": "1e30", "currency": "HKD"},
         content_type="application/json",
@@ -144,7 +145,7 @@ def test_keywords_are_bounded_in_the_people_api(people: dict[str, Any]) -> None:
     from innobridge.people.models import ResearcherProfile
 
     profile = ResearcherProfile.objects.get(person=people["hk"])
-    r = login(people["hk"]).patch(
+    r = client_as(people["hk"]).patch(
         f"/api/researchers/{profile.pk}",
         {"keywords": [f"k{i}" for i in range(10_000)]},
         content_type="application/json",
@@ -164,9 +165,9 @@ def test_the_booking_buttons_and_the_api_read_the_transition_table(
     assert booking_actions(people["mainland"], b, now=NOW) == []
     services.approve_booking(manager, b)
     assert booking_actions(manager, b, now=hk(2026, 3, 4, 11)) == ["usage", "no_show"]
-    api = login(people["hk"]).get(f"{API}/bookings/{b.pk}").json()
+    api = client_as(people["hk"]).get(f"{API}/bookings/{b.pk}").json()
     assert api["actions"] == booking_actions(people["hk"], b)
-    page = login(manager).get(f"/facilities/bookings/{b.pk}/").content.decode()
+    page = client_as(manager).get(f"/facilities/bookings/{b.pk}/").content.decode()
     assert 'data-testid="approve"' not in page  # approved: no approve button any more
 
 

@@ -13,15 +13,9 @@ from django.urls import reverse
 from innobridge.core.language import display_chinese
 from innobridge.facilities import services
 from innobridge.facilities.models import Booking
+from tests.pages import client_as, page_as
 
 from .conftest import HKT, next_open_day
-
-
-def client_for(person: Any, language: str = "en") -> Client:
-    c = Client(headers={"accept-language": language})
-    c.force_login(person)
-    c.cookies["innobridge_language"] = language
-    return c
 
 
 def slot(hour: int = 10, hours: int = 2) -> tuple[dt.datetime, dt.datetime]:
@@ -38,13 +32,8 @@ def slot(hour: int = 10, hours: int = 2) -> tuple[dt.datetime, dt.datetime]:
         ("zh-hans", 'lang="zh-Hans-CN"'),
     ],
 )
-def test_catalogue_in_three_languages(
-    client: Client, resource: Any, language: str, text: str
-) -> None:
-    client.cookies["innobridge_language"] = language
-    r = client.get(reverse("facilities:home"))
-    assert r.status_code == 200
-    body = r.content.decode()
+def test_catalogue_in_three_languages(resource: Any, language: str, text: str) -> None:
+    body = page_as(reverse("facilities:home"), language=language)
     assert text in body
     # The Chinese name in the UI's script (a Traditional name is shown Simplified in 简体中文).
     shown = display_chinese(resource.name_zh, language)
@@ -77,7 +66,7 @@ def test_catalogue_filters_and_need_search(
 
 
 def test_booking_with_confirmation_step(resource: Any, people: dict[str, Any]) -> None:
-    c = client_for(people["mainland"], "zh-hans")
+    c = client_as(people["mainland"], "zh-hans")
     start, _end = slot()
     form = {"date": start.date().isoformat(), "start": "10:00", "end": "12:00", "purpose": "HRTEM"}
     r = c.post(reverse("facilities:book", args=[resource.pk]), {**form, "step": "quote"})
@@ -96,7 +85,7 @@ def test_booking_with_confirmation_step(resource: Any, people: dict[str, Any]) -
 def test_bad_input_is_a_clear_message_and_changes_nothing(
     resource: Any, people: dict[str, Any]
 ) -> None:
-    c = client_for(people["hk"])
+    c = client_as(people["hk"])
     start, _ = slot()
     for form, expected in [
         ({"start": "10:00", "end": "19:00"}, "Too long"),
@@ -119,16 +108,16 @@ def test_others_see_busy_only(resource: Any, people: dict[str, Any], manager: An
     start, end = slot()
     services.request_booking(people["hk"], resource, start, end, purpose="secret project")
     url = reverse("facilities:resource", args=[resource.pk]) + f"?week={start.date().isoformat()}"
-    other = client_for(people["mainland"]).get(url).content.decode()
+    other = client_as(people["mainland"]).get(url).content.decode()
     assert "Busy" in other and "Hana" not in other and "secret" not in other
-    own = client_for(people["hk"]).get(url).content.decode()
+    own = client_as(people["hk"]).get(url).content.decode()
     assert "Your booking" in own
-    mgr = client_for(manager).get(url).content.decode()
+    mgr = client_as(manager).get(url).content.decode()
     assert "Hana" in mgr
     # Booking pages are private to the booker and the managers.
     b = Booking.objects.get()
-    assert client_for(people["mainland"]).get(b.get_absolute_url()).status_code == 404
-    assert client_for(manager).get(b.get_absolute_url()).status_code == 200
+    assert client_as(people["mainland"]).get(b.get_absolute_url()).status_code == 404
+    assert client_as(manager).get(b.get_absolute_url()).status_code == 200
     # The public iCalendar feed has busy blocks only.
     ics = Client().get(reverse("facilities:resource_ics", args=[resource.pk])).content.decode()
     assert "BEGIN:VEVENT" in ics and "secret" not in ics and "Hana" not in ics
@@ -137,7 +126,7 @@ def test_others_see_busy_only(resource: Any, people: dict[str, Any], manager: An
 def test_manager_flow_and_statements(resource: Any, people: dict[str, Any], manager: Any) -> None:
     start, end = slot()
     b = services.request_booking(people["mainland"], resource, start, end)
-    mc = client_for(manager)
+    mc = client_as(manager)
     assert b.resource.name in mc.get(reverse("facilities:manage")).content.decode()
     mc.post(reverse("facilities:booking_action", args=[b.pk, "approve"]))
     b.refresh_from_db()
@@ -150,7 +139,7 @@ def test_manager_flow_and_statements(resource: Any, people: dict[str, Any], mana
     s = dt.datetime.combine(b.starts_at.astimezone(HKT).date(), dt.time(10), tzinfo=HKT)
     services.record_usage(manager, b, started_at=s, ended_at=s + dt.timedelta(hours=2))
     month = b.starts_at.astimezone(HKT).strftime("%Y-%m")
-    uc = client_for(people["mainland"])
+    uc = client_as(people["mainland"])
     page = uc.get(reverse("facilities:my_statement"), {"month": month}).content.decode()
     assert "CNY 1,500.00" in page
     csv = uc.get(reverse("facilities:my_statement"), {"month": month, "format": "csv"})
@@ -171,7 +160,7 @@ def test_manager_flow_and_statements(resource: Any, people: dict[str, Any], mana
 def test_my_bookings_and_ics(resource: Any, people: dict[str, Any]) -> None:
     start, end = slot()
     services.request_booking(people["hk"], resource, start, end, purpose="my sample")
-    c = client_for(people["hk"], "zh-hant")
+    c = client_as(people["hk"], "zh-hant")
     assert c.get(reverse("facilities:my_bookings")).status_code == 200
     ics = c.get(reverse("facilities:my_ics")).content.decode()
     assert "my sample" in ics and resource.name in ics
@@ -195,7 +184,7 @@ def test_host_organisation_named_in_the_ui_language(
         resource.facility.get_absolute_url(),
         reverse("facilities:home"),
     ):
-        body = client_for(people["mainland"], language).get(url).content.decode()
+        body = client_as(people["mainland"], language).get(url).content.decode()
         assert shown in body, url
 
 
@@ -213,5 +202,5 @@ def test_techniques_in_the_ui_script(resource: Any, people: Any, language: str, 
     resource.techniques = [*resource.techniques, "电子衍射"]
     resource.save()
     for url in (resource.get_absolute_url(), reverse("facilities:home")):
-        body = client_for(people["mainland"], language).get(url).content.decode()
+        body = client_as(people["mainland"], language).get(url).content.decode()
         assert shown in body, url

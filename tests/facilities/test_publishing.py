@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from innobridge.core.models import AuditEvent
@@ -26,16 +25,10 @@ from innobridge.facilities.models import (
     TrainingCertificate,
     UserQuota,
 )
+from tests.pages import client_as
 
 from .conftest import NOW, hk
 from .steps import RESOURCE_POST
-
-
-def client_for(person: Any, language: str = "en") -> Client:
-    c = Client(headers={"accept-language": language})
-    c.force_login(person)
-    c.cookies["innobridge_language"] = language
-    return c
 
 
 def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
@@ -190,7 +183,7 @@ def test_maintenance_and_certificate_removal(resource: Any, manager: Any, people
 def test_publish_facility_page(orgs: Any, make_person: Any) -> None:
     boss = make_person("boss", roles=("facility_manager",), email="boss@example.org")
     make_person("deputy", roles=("facility_manager",), email="deputy@example.org")
-    c = client_for(boss)
+    c = client_as(boss)
     assert c.get(reverse("facilities:manage")).status_code == 200  # no facility yet
     r = c.post(
         reverse("facilities:facility_new"),
@@ -214,7 +207,7 @@ def test_publish_facility_page(orgs: Any, make_person: Any) -> None:
 
 def test_publish_facility_form_errors(orgs: Any, make_person: Any) -> None:
     boss = make_person("boss", roles=("facility_manager",))
-    c = client_for(boss)
+    c = client_as(boss)
     r = c.post(
         reverse("facilities:facility_new"),
         {
@@ -235,12 +228,12 @@ def test_publish_facility_form_errors(orgs: Any, make_person: Any) -> None:
 def test_publish_pages_forbidden_to_others(
     facility: Any, resource: Any, people: Any, make_person: Any
 ) -> None:
-    c = client_for(people["hk"])
+    c = client_as(people["hk"])
     assert c.get(reverse("facilities:facility_new")).status_code == 403
     assert c.get(reverse("facilities:facility_edit", args=[facility.pk])).status_code == 403
     assert c.get(reverse("facilities:resource_manage", args=[resource.pk])).status_code == 403
     other_mgr = make_person("othermgr", roles=("facility_manager",))
-    c2 = client_for(other_mgr)
+    c2 = client_as(other_mgr)
     assert c2.get(reverse("facilities:resource_edit", args=[resource.pk])).status_code == 403
     r = c2.post(
         reverse("facilities:resource_action", args=[resource.pk, "quota"]),
@@ -257,7 +250,7 @@ def test_resource_form_creates_with_photo(
     facility: Any, manager: Any, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    c = client_for(manager)
+    c = client_as(manager)
     data = {**RESOURCE_POST, "photo": SimpleUploadedFile("lsm.png", png_bytes(), "image/png")}
     r = c.post(reverse("facilities:resource_new", args=[facility.pk]), data)
     assert r.status_code == 302, r.content.decode()[:3000]
@@ -329,7 +322,7 @@ def test_resource_form_rejects_non_images_and_bad_hours(
     facility: Any, manager: Any, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    c = client_for(manager)
+    c = client_as(manager)
     data = {
         **RESOURCE_POST,
         "hours_0": "nine to five",
@@ -369,7 +362,7 @@ def test_a_bad_weekday_is_reported_at_its_field(
 ) -> None:
     """The error sits beside Wednesday's field (hours_2), names what was typed, and
     nothing is saved."""
-    c = client_for(manager)
+    c = client_as(manager)
     r = c.post(
         reverse("facilities:resource_new", args=[facility.pk]), {**RESOURCE_POST, "hours_2": typed}
     )
@@ -389,11 +382,11 @@ def test_a_bad_weekday_is_reported_at_its_field(
 def test_resource_photo_size_limit(
     facility: Any, manager: Any, settings: Any, tmp_path: Any, monkeypatch: Any
 ) -> None:
-    from innobridge.facilities import forms
+    from innobridge.facilities.forms import resources
 
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(forms, "PHOTO_MAX_BYTES", 100)
-    c = client_for(manager)
+    monkeypatch.setattr(resources, "PHOTO_MAX_BYTES", 100)
+    c = client_as(manager)
     data = {
         **RESOURCE_POST,
         "photo": SimpleUploadedFile("big.png", png_bytes((64, 64)), "image/png"),
@@ -405,7 +398,7 @@ def test_resource_photo_size_limit(
 
 
 def test_resource_manage_actions(resource: Any, manager: Any, people: Any) -> None:
-    c = client_for(manager)
+    c = client_as(manager)
     url = lambda a: reverse("facilities:resource_action", args=[resource.pk, a])  # noqa: E731
     r = c.post(
         url("tariff"),
@@ -459,7 +452,7 @@ def test_resource_manage_actions(resource: Any, manager: Any, people: Any) -> No
 
 @pytest.mark.parametrize("language", ["en", "zh-hant", "zh-hans"])
 def test_publishing_pages_in_three_languages(resource: Any, manager: Any, language: str) -> None:
-    c = client_for(manager, language)
+    c = client_as(manager, language)
     fac = resource.facility
     for name, args in [
         ("facilities:manage", []),

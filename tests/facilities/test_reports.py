@@ -9,21 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from innobridge.facilities import charts, selectors
 from innobridge.facilities.models import Booking, Facility
+from tests.pages import client_as
 
 from .conftest import hk
-
-
-def client_for(person: Any, language: str = "en") -> Client:
-    c = Client(headers={"accept-language": language})
-    c.force_login(person)
-    c.cookies["innobridge_language"] = language
-    return c
 
 
 def _booking(resource: Any, person: Any, start: dt.datetime, hours: int, region: str) -> Booking:
@@ -86,7 +79,7 @@ def test_plotly_is_vendored_with_its_licence() -> None:
 
 @pytest.mark.parametrize("language", ["en", "zh-hant", "zh-hans"])
 def test_reports_page_has_charts_and_tables(two_weeks: Any, manager: Any, language: str) -> None:
-    r = client_for(manager, language).get(
+    r = client_as(manager, language).get(
         reverse("facilities:reports"), {"from": "2026-03-02", "to": "2026-03-15"}
     )
     assert r.status_code == 200
@@ -117,7 +110,7 @@ def test_cross_border_share_of_used_hours(two_weeks: Any) -> None:
     assert round(row.cross_border_used_share, 1) == 40.0
     manager = two_weeks.facility.managers.get()
     body = (
-        client_for(manager)
+        client_as(manager)
         .get(reverse("facilities:reports"), {"from": "2026-03-02", "to": "2026-03-15"})
         .content.decode()
     )

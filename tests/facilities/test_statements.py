@@ -8,21 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from innobridge.core.models import ExchangeRate
 from innobridge.facilities import selectors
 from innobridge.facilities.models import Booking, Charge
+from tests.pages import client_as
 
 from .conftest import hk
-
-
-def client_for(person: Any, language: str = "en") -> Client:
-    c = Client(headers={"accept-language": language})
-    c.force_login(person)
-    c.cookies["innobridge_language"] = language
-    return c
 
 
 def charge(resource: Any, person: Any, org: Any, amount: str, currency: str, day: int) -> Charge:
@@ -102,14 +95,14 @@ def test_statement_pages_show_indicative(
     ExchangeRate.objects.create(
         base="CNY", quote="HKD", rate=Decimal("1.10"), valid_from=dt.date(2026, 1, 2)
     )
-    page = client_for(mixed, language).get(reverse("facilities:my_statement"), {"month": "2026-01"})
+    page = client_as(mixed, language).get(reverse("facilities:my_statement"), {"month": "2026-01"})
     body = page.content.decode()
     assert 'data-testid="total-CNY"' in body and 'data-testid="total-HKD"' in body
     assert 'data-testid="indicative-total"' in body
     assert "CNY 1,659.09" in body  # 750 + 1000 / 1.10 (inverse of the recorded pair)
     assert "2026-01-02" in body
     # An organisation statement in Hong Kong dollars for the HK facility's manager.
-    org_page = client_for(manager, language).get(
+    org_page = client_as(manager, language).get(
         reverse("facilities:org_statement", args=[orgs["tsinghua"].pk]), {"month": "2026-01"}
     )
     assert 'data-testid="indicative-total"' in org_page.content.decode()
@@ -119,7 +112,7 @@ def test_statement_csv_and_pdf_carry_indicative(mixed: Any) -> None:
     ExchangeRate.objects.create(
         base="HKD", quote="CNY", rate=Decimal("0.92"), valid_from=dt.date(2026, 1, 2)
     )
-    c = client_for(mixed)
+    c = client_as(mixed)
     csv = c.get(
         reverse("facilities:my_statement"), {"month": "2026-01", "format": "csv"}
     ).content.decode()
@@ -130,7 +123,7 @@ def test_statement_csv_and_pdf_carry_indicative(mixed: Any) -> None:
 
 def test_statement_without_rate_says_so(mixed: Any) -> None:
     body = (
-        client_for(mixed)
+        client_as(mixed)
         .get(reverse("facilities:my_statement"), {"month": "2026-01"})
         .content.decode()
     )
@@ -139,7 +132,7 @@ def test_statement_without_rate_says_so(mixed: Any) -> None:
 
 def test_statement_csv_opens_in_excel_with_chinese(mixed: Any) -> None:
     """UTF-8 with a byte-order mark: Excel reads it as UTF-8, so Chinese names survive."""
-    response = client_for(mixed).get(
+    response = client_as(mixed).get(
         reverse("facilities:my_statement"), {"month": "2026-01", "format": "csv"}
     )
     assert response.content.startswith(b"\xef\xbb\xbf")

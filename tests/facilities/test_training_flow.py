@@ -25,6 +25,7 @@ from innobridge.facilities.models import (
     TrainingRequestStatus,
 )
 from innobridge.facilities.workflow import TRAINING_FLOW
+from tests.pages import client_as
 
 from .conftest import HKT, next_open_day
 
@@ -165,9 +166,7 @@ def test_resource_page_and_queue(
     certified: str,
 ) -> None:
     user = people["mainland"]
-    c = Client()
-    c.cookies["innobridge_language"] = language
-    c.force_login(user)
+    c = client_as(user, language)
     url = reverse("facilities:resource", args=[trained.pk])
     page = c.get(url).content.decode()
     assert need in page and 'data-testid="training-request"' in page
@@ -176,9 +175,7 @@ def test_resource_page_and_queue(
     req = TrainingRequest.objects.get()
     assert pending in c.get(url).content.decode()
 
-    m = Client()
-    m.cookies["innobridge_language"] = language
-    m.force_login(manager)
+    m = client_as(manager, language)
     queue = m.get(reverse("facilities:training_queue")).content.decode()
     assert "Li" in queue and 'data-testid="training-approve"' in queue
     # A bad date is an error message, not a 500; nothing changes.
@@ -222,3 +219,21 @@ def test_the_demo_has_pending_requests_beside_certificates(
     other = TrainingRequest.objects.exclude(pk=mine.pk).get()
     assert other.status == TrainingRequestStatus.SCHEDULED and other.session_at
     assert demo.seed_training_requests([trained], random.Random(3)) == 0  # idempotent
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [("schedule", {"session_at": "2300-01-01T10:00"}), ("approve", {"valid_until": "2300-01-01"})],
+)
+def test_a_date_past_the_houses_range_is_refused_on_the_page(
+    trained: Any, people: dict[str, Any], manager: Any, action: str, data: dict[str, str]
+) -> None:
+    """The training forms bound their dates as every other form (``core.schemas``'
+    DATE_MAX): a session or a certificate in the year 2300 is an error, nothing changes."""
+    req = services.request_training(people["mainland"], trained)
+    url = reverse("facilities:training_action", args=[req.pk, action])
+    r = client_as(manager).post(url, {**data, "from": "queue"})
+    assert r.status_code == 302
+    req.refresh_from_db()
+    assert req.status == TrainingRequestStatus.REQUESTED and req.session_at is None
+    assert not TrainingCertificate.objects.exists()

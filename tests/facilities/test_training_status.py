@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from innobridge.facilities.models import TrainingCertificate
+from tests.pages import client_as
 
 
 @pytest.mark.parametrize(
@@ -28,9 +29,7 @@ def test_the_resource_page_shows_the_viewers_training_status(
 ) -> None:
     resource.training_required = True
     resource.save()
-    client = Client()
-    client.cookies["innobridge_language"] = language
-    client.force_login(people["mainland"])
+    client = client_as(people["mainland"], language)
     page = client.get(reverse("facilities:resource", args=[resource.pk])).content.decode()
     assert 'data-testid="training-status"' in page and need in page
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from innobridge.funding import services
 from innobridge.funding.models import Proposal
+from tests.pages import client_as
 
 
 @pytest.mark.parametrize(
@@ -70,11 +71,9 @@ def test_second_draft_to_the_same_call_is_refused_at_once(world):
     ("lang", "phrase"),
     [("en", "one application per person per call"), ("zh-hant", "每人"), ("zh-hans", "每人")],
 )
-def test_second_draft_message_on_the_page_in_each_language(client, world, lang, phrase):
+def test_second_draft_message_on_the_page_in_each_language(world, lang, phrase):
     services.create_proposal(world.lead, world.call, title_en="Batteries")
-    client.cookies["innobridge_language"] = lang
-    client.force_login(world.lead)
-    r = client.post(
+    r = client_as(world.lead, lang).post(
         reverse("funding:apply", args=[world.call.pk]), {"title_en": "Again"}, follow=True
     )
     assert phrase in r.content.decode()

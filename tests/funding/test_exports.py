@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from innobridge.core.models import AuditEvent
 from innobridge.funding import exports, services
 from innobridge.funding.audit import FundingAction
+from tests.pages import client_as
 
 from .steps import to_panel
 
@@ -107,10 +108,9 @@ def test_csv_per_table_opens_in_excel_with_chinese(client, world, decided):
     )
 
 
-def test_headers_in_the_officers_language(client, world, decided):
-    client.force_login(world.hk_officer)
-    client.cookies["innobridge_language"] = "zh-hans"
-    r = client.get(reverse("funding:call_export_csv", args=[world.call.pk, "decisions"]))
+def test_headers_in_the_officers_language(world, decided):
+    url = reverse("funding:call_export_csv", args=[world.call.pk, "decisions"])
+    r = client_as(world.hk_officer, "zh-hans").get(url)
     header = r.content.decode("utf-8-sig").splitlines()[0]
     assert header.startswith("申请书编号,申请书,") and "批准" not in header[:5]
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from innobridge.core.models import AuditEvent
 from innobridge.funding import services
 from innobridge.funding.models import Attachment, BudgetLine, Proposal, ProposalState, TeamMember
+from tests.pages import client_as
 
 from .conftest import complete_proposal, pdf
 
@@ -369,15 +370,14 @@ def test_call_validation(world):
         ("zh-hans", "团队至少需要一家来自"),
     ],
 )
-def test_submission_failures_in_the_users_language(client, world, lang, expected):
+def test_submission_failures_in_the_users_language(world, lang, expected):
     from django.urls import reverse
 
     p = services.create_proposal(
         world.lead, world.call, title_en="Solo", abstract_en="x", duration_months=24
     )
-    client.force_login(world.lead)
-    client.cookies["innobridge_language"] = lang
-    r = client.post(reverse("funding:proposal_submit", args=[p.pk]), follow=True)
+    url = reverse("funding:proposal_submit", args=[p.pk])
+    r = client_as(world.lead, lang).post(url, follow=True)
     assert expected in r.content.decode()
     p.refresh_from_db()
     assert p.state == ProposalState.DRAFT

@@ -8,6 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from tests.pages import page_as
+
 
 @pytest.fixture
 def chinese_names(world):
@@ -39,12 +41,9 @@ def _h1(html: str) -> str:
         ("zh-hans", "联合研究征集", ["创新科技基金", "内地科学基金会"], "联合资助计划"),
     ],
 )
-def test_call_page_in_the_readers_language_and_script(
-    client, chinese_names, lang, title, funders, scheme
-):
+def test_call_page_in_the_readers_language_and_script(chinese_names, lang, title, funders, scheme):
     w = chinese_names
-    client.cookies["innobridge_language"] = lang
-    html = client.get(reverse("funding:call", args=[w.call.pk])).content.decode()
+    html = page_as(reverse("funding:call", args=[w.call.pk]), language=lang)
     assert _h1(html) == title
     second = re.search(r'data-testid="other-title">(.*?)<', html).group(1)
     assert second == ("聯合研究徵集" if lang == "en" else "Joint call 2026")
@@ -53,11 +52,10 @@ def test_call_page_in_the_readers_language_and_script(
     assert scheme in html
 
 
-def test_officer_pages_name_funders_in_chinese(client, chinese_names):
+def test_officer_pages_name_funders_in_chinese(chinese_names):
     w = chinese_names
-    client.force_login(w.hk_officer)
-    client.cookies["innobridge_language"] = "zh-hans"
-    html = client.get(reverse("funding:call_manage", args=[w.call.pk])).content.decode()
+    url = reverse("funding:call_manage", args=[w.call.pk])
+    html = page_as(url, user=w.hk_officer, language="zh-hans")
     assert _h1(html) == "联合研究征集"
     assert "创新科技基金" in html and "HK Innovation Fund" not in html
 
@@ -70,7 +68,7 @@ def test_officer_pages_name_funders_in_chinese(client, chinese_names):
         ("zh-hans", ["石墨烯电池", "锂离子"], []),
     ],
 )
-def test_reviewer_explanations_in_the_ui_script(client, world, submitted, lang, shown, hidden):
+def test_reviewer_explanations_in_the_ui_script(world, submitted, lang, shown, hidden):
     # The officer's assignment table quotes the reviewer's closest sentence and the
     # shared terms, stored as written (Simplified here), in the reader's script.
     from innobridge.funding.models import ReviewAssignment
@@ -81,9 +79,8 @@ def test_reviewer_explanations_in_the_ui_script(client, world, submitted, lang, 
     assignment = ReviewAssignment.objects.filter(proposal=proposal).order_by("pk").first()
     assignment.explanation = {"shared_terms": ["锂离子"], "closest_text": "石墨烯电池的研究"}
     assignment.save()
-    client.force_login(world.hk_officer)
-    client.cookies["innobridge_language"] = lang
-    page = client.get(reverse("funding:call_manage", args=[world.call.pk])).content.decode()
+    url = reverse("funding:call_manage", args=[world.call.pk])
+    page = page_as(url, user=world.hk_officer, language=lang)
     why = "".join(re.findall(r'<td class="why">(.*?)</td>', page, re.S))
     for text in shown:
         assert text in why

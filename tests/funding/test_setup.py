@@ -17,6 +17,7 @@ from django.utils import timezone
 from innobridge.core.models import AuditEvent
 from innobridge.funding import services
 from innobridge.funding.models import Call, CallSide, Criterion, Funder, Scheme
+from tests.pages import client_as
 
 
 def hk_local(value: dt.datetime) -> str:
@@ -581,15 +582,12 @@ def test_api_set_rubric(client, world, future_call):
     ("lang", "expected"),
     [("en", "Novelty"), ("zh-hant", "創新與應用"), ("zh-hans", "创新与应用")],
 )
-def test_call_page_shows_each_criterion_in_the_ui_language(
-    client, world, future_call, lang, expected
-):
+def test_call_page_shows_each_criterion_in_the_ui_language(world, future_call, lang, expected):
     services.set_rubric(
         world.cn_officer, future_call, world.cn_funder, [("Novelty", "創新與應用", 100, 7)]
     )
-    client.force_login(world.cn_officer)  # the call has not opened: officers see it
-    client.cookies["innobridge_language"] = lang
-    r = client.get(reverse("funding:call", args=[future_call.pk]))
+    # The call has not opened: officers see it.
+    r = client_as(world.cn_officer, lang).get(reverse("funding:call", args=[future_call.pk]))
     assert r.status_code == 200 and expected in r.content.decode()
     assert b"Highest score" in r.content or lang != "en"
 

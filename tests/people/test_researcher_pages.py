@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from innobridge.people.models import Publication, ResearcherProfile
 from innobridge.people.services import PublicationData, add_publications
+from tests.pages import client_as
 
 pytestmark = pytest.mark.django_db
 
@@ -55,21 +56,15 @@ def demo(make_researcher: Any, cn_org: Any) -> Any:
     return {"chan": chan, "li": li}
 
 
-def _client(language: str) -> Client:
-    client = Client()
-    client.cookies["innobridge_language"] = language
-    return client
-
-
 @pytest.mark.parametrize("language", ["en", "zh-hant", "zh-hans"])
 def test_listing_in_each_language(demo: Any, language: str) -> None:
-    response = _client(language).get(reverse("people:researchers"))
+    response = client_as(language=language).get(reverse("people:researchers"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "陳大文" in html and "Li Wei" in html
     assert 'class="demo-badge"' in html
     assert response.headers["Content-Language"] == language
-    profile = _client(language).get(demo["chan"].get_absolute_url())
+    profile = client_as(language=language).get(demo["chan"].get_absolute_url())
     assert profile.status_code == 200
     assert "Graph networks for materials" in profile.content.decode()
 
@@ -246,7 +241,7 @@ def test_keywords_and_publications_in_the_ui_script(
         demo["chan"],
         [PublicationData(title="图神经网络", abstract="我们提出图神经网络。", year=2022)],
     )
-    client = _client(language)
+    client = client_as(language=language)
     listing = client.get(reverse("people:researchers")).content.decode()
     keyword = shown[0]
     assert f"<span>{keyword}</span>" in listing
@@ -264,7 +259,7 @@ def test_keywords_and_publications_in_the_ui_script(
 def test_organisation_city_choices_in_the_ui_language(
     cn_org: Any, language: str, option: str
 ) -> None:
-    html = _client(language).get(reverse("people:organisations")).content.decode()
+    html = client_as(language=language).get(reverse("people:organisations")).content.decode()
     assert 'value="Guangzhou"' in html and option in html
 
 
@@ -275,5 +270,5 @@ def test_hong_kong_district_city_in_the_ui_language(db: Any, language: str, show
     from innobridge.people.models import Organisation
 
     org = Organisation.objects.create(name="Harbour Institute", region="HK", city="Wan Chai")
-    html = _client(language).get(org.get_absolute_url()).content.decode()
+    html = client_as(language=language).get(org.get_absolute_url()).content.decode()
     assert shown in html

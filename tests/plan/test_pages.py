@@ -18,15 +18,9 @@ from innobridge.plan.audit import PlanAction
 from innobridge.plan.indicators import registry
 from innobridge.plan.models import Area, IndicatorSnapshot, Measure
 from innobridge.plan.services import create_measure, delete_measure, today_hk
+from tests.pages import client_as
 
 pytestmark = pytest.mark.django_db
-
-
-def login(person: Any, language: str = "en") -> Client:
-    c = Client(headers={"accept-language": language})
-    c.force_login(person)
-    c.cookies["innobridge_language"] = language
-    return c
 
 
 def no_inline_script(html: str) -> bool:
@@ -57,7 +51,7 @@ def measure_data(**over: Any) -> dict[str, Any]:
 
 def test_officer_sees_overview_area_and_indicator_pages(officer: Any) -> None:
     create_measure(officer, **measure_data())
-    c = login(officer)
+    c = client_as(officer)
     r = c.get("/plan/")
     assert r.status_code == 200
     html = r.content.decode()
@@ -79,14 +73,14 @@ def test_officer_sees_overview_area_and_indicator_pages(officer: Any) -> None:
 
 
 def test_pages_in_chinese(officer: Any) -> None:
-    r = login(officer, "zh-hant").get("/plan/indicators/proposals_submitted/")
+    r = client_as(officer, "zh-hant").get("/plan/indicators/proposals_submitted/")
     assert "已提交的聯合申請" in r.content.decode()
-    r = login(officer, "zh-hans").get("/plan/indicators/proposals_submitted/")
+    r = client_as(officer, "zh-hans").get("/plan/indicators/proposals_submitted/")
     assert "已提交的联合申请" in r.content.decode()
 
 
 def test_downloads_of_every_table(officer: Any) -> None:
-    c = login(officer)
+    c = client_as(officer)
     ind = registry.get("facility_hours_used")
     for table in ["series", *ind.breakdowns]:
         r = c.get(f"/plan/indicators/{ind.key}/{table}.csv")
@@ -103,12 +97,12 @@ def test_downloads_of_every_table(officer: Any) -> None:
 
 def test_others_get_the_public_page_only(researcher: Any) -> None:
     assert 'href="/plan/"' in Client().get("/").content.decode()  # "Action plan" in the menu
-    for c in (Client(), login(researcher)):
+    for c in (Client(), client_as(researcher)):
         assert c.get("/plan/").url == "/plan/public/"
         assert c.get("/plan/area/research/").url == "/plan/public/"
         assert c.get("/plan/indicators/proposals_submitted/").url == "/plan/public/"
         assert c.get("/plan/public/").status_code == 200
-    c = login(researcher)
+    c = client_as(researcher)
     assert c.get("/plan/indicators/proposals_submitted/series.csv").status_code == 403
     assert c.post("/plan/snapshot/").status_code == 403
     assert c.get("/plan/measures/new/").status_code == 403
@@ -162,7 +156,7 @@ def test_a_percentage_of_a_small_count_is_not_public() -> None:
 
 
 def test_officer_takes_a_snapshot_from_the_page(officer: Any) -> None:
-    r = login(officer).post("/plan/snapshot/")
+    r = client_as(officer).post("/plan/snapshot/")
     assert r.status_code == 302
     assert set(
         IndicatorSnapshot.objects.filter(dimension="").values_list("indicator_key", flat=True)
@@ -171,7 +165,7 @@ def test_officer_takes_a_snapshot_from_the_page(officer: Any) -> None:
 
 
 def test_officer_adds_and_edits_a_measure(officer: Any) -> None:
-    c = login(officer)
+    c = client_as(officer)
     form = {
         **measure_data(),
         "responsible_sides": ["HK"],
@@ -194,7 +188,7 @@ def test_officer_adds_and_edits_a_measure(officer: Any) -> None:
 
 
 def test_bad_measure_input_is_a_form_error_and_writes_nothing(officer: Any) -> None:
-    c = login(officer)
+    c = client_as(officer)
     base = {**measure_data(), "responsible_sides": ["HK"], "indicator_keys": []}
     bad = [
         {"period_start": "2025-01-01", "period_end": "2024-01-01"},

@@ -7,24 +7,18 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.urls import path
 
 from innobridge import urls as site_urls
 from innobridge import views
 from tests.funding.conftest import complete_proposal
-
-
-def _get(client: Client, url: str, language: str = "en") -> Any:
-    client.cookies["innobridge_language"] = language
-    return client.get(url)
+from tests.pages import get_as, page_as
 
 
 @pytest.mark.django_db
-def test_a_newcomer_sees_what_the_platform_is_for_open_calls_and_how_to_start(
-    client: Client, world: Any
-) -> None:
-    page = _get(client, "/").content.decode()
+def test_a_newcomer_sees_what_the_platform_is_for_open_calls_and_how_to_start(world: Any) -> None:
+    page = page_as("/")
     for testid in ("how-to-start", "home-search", "open-calls", "home-facilities", "home-help"):
         assert f'data-testid="{testid}"' in page
     assert "Joint call 2026" in page and world.call.get_absolute_url() in page
@@ -40,20 +34,17 @@ def test_a_newcomer_sees_what_the_platform_is_for_open_calls_and_how_to_start(
 @pytest.mark.parametrize(
     ("language", "heading"), [("zh-hant", "如何開始"), ("zh-hans", "如何开始")]
 )
-def test_the_home_page_speaks_the_readers_language(
-    client: Client, world: Any, language: str, heading: str
-) -> None:
-    page = _get(client, "/", language).content.decode()
+def test_the_home_page_speaks_the_readers_language(world: Any, language: str, heading: str) -> None:
+    page = page_as("/", language=language)
     assert heading in page
 
 
 @pytest.mark.django_db
-def test_a_signed_in_user_sees_their_drafts_and_reviews_due(client: Client, world: Any) -> None:
+def test_a_signed_in_user_sees_their_drafts_and_reviews_due(world: Any) -> None:
     from innobridge.funding import services
 
     draft = complete_proposal(world, title="Sodium batteries for the grid")
-    client.force_login(world.lead)
-    page = _get(client, "/").content.decode()
+    page = page_as("/", user=world.lead)
     assert 'data-testid="panel-proposals"' in page
     assert "Sodium batteries for the grid" in page and draft.get_absolute_url() in page
     assert 'data-testid="how-to-start"' not in page
@@ -68,8 +59,7 @@ def test_a_signed_in_user_sees_their_drafts_and_reviews_due(client: Client, worl
         funder=world.hk_funder,
         status=AssignmentStatus.INVITED,
     )
-    client.force_login(reviewer)
-    page = _get(client, "/").content.decode()
+    page = page_as("/", user=reviewer)
     assert 'data-testid="panel-reviews"' in page and "Sodium batteries for the grid" in page
 
 
@@ -78,8 +68,8 @@ def test_a_signed_in_user_sees_their_drafts_and_reviews_due(client: Client, worl
     ("language", "text"),
     [("en", "Page not found"), ("zh-hant", "找不到頁面"), ("zh-hans", "找不到页面")],
 )
-def test_a_bad_address_gives_a_localised_404(client: Client, language: str, text: str) -> None:
-    response = _get(client, "/no/such/page/", language)
+def test_a_bad_address_gives_a_localised_404(language: str, text: str) -> None:
+    response = get_as("/no/such/page/", language=language)
     assert response.status_code == 404
     assert text in response.content.decode()
     assert 'data-testid="error-404"' in response.content.decode()
@@ -104,8 +94,8 @@ handler500 = views.server_error
 @pytest.mark.parametrize(
     ("language", "text"), [("zh-hant", "您無權開啟此頁"), ("zh-hans", "您无权打开此页面")]
 )
-def test_a_forbidden_page_is_a_localised_403(client: Client, language: str, text: str) -> None:
-    response = _get(client, "/forbidden/", language)
+def test_a_forbidden_page_is_a_localised_403(language: str, text: str) -> None:
+    response = get_as("/forbidden/", language=language)
     assert response.status_code == 403
     assert text in response.content.decode()
 
@@ -148,11 +138,11 @@ def test_no_template_comment_spans_lines() -> None:
     [("en", "Enterprises:"), ("zh-hant", "企業："), ("zh-hans", "企业：")],
 )
 def test_a_newcomer_finds_transfer_exchanges_and_the_plan(
-    client: Client, world: Any, language: str, word: str
+    world: Any, language: str, word: str
 ) -> None:
     """How to start named only a researcher's path: an enterprise, an exchange applicant
     and a curious visitor had nothing but the menu."""
-    page = _get(client, "/", language).content.decode()
+    page = page_as("/", language=language)
     start = page.split('data-testid="start-other-roles"')[1].split("</ul>")[0]
     assert word in start
     for url in ("/transfer/", "/transfer/demands/", "/exchange/", "/plan/public/"):

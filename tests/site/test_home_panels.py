@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.funding.conftest import complete_proposal
+from tests.pages import section
 
 
 def _resource(world: Any, name: str = "Cryo-EM") -> Any:
@@ -47,12 +48,6 @@ def _booking(resource: Any, booker: Any, status: str, starts_in_days: int) -> An
     )
 
 
-def _panel(page: str, key: str) -> str:
-    marker = f'data-testid="panel-{key}"'
-    assert marker in page, f"no {key} panel"
-    return page.split(marker)[1].split("</article>")[0]
-
-
 @pytest.mark.django_db
 def test_the_bookings_panel_lists_requests_then_upcoming_bookings_soonest_first(
     client: Client, world: Any
@@ -67,7 +62,7 @@ def test_the_bookings_panel_lists_requests_then_upcoming_bookings_soonest_first(
     rejected = _booking(resource, world.lead, BookingStatus.REJECTED, 5)
     theirs = _booking(resource, world.partner, BookingStatus.REQUESTED, 3)
     client.force_login(world.lead)
-    panel = _panel(client.get("/").content.decode(), "bookings")
+    panel = section(client.get("/").content.decode(), "panel-bookings")
     shown = [
         b.pk
         for b in (later_request, sooner_request, upcoming, over, rejected, theirs)
@@ -108,7 +103,7 @@ def test_reports_due_are_those_of_the_users_own_projects(
         project=project, title="Far away", due_date=timezone.localdate() + dt.timedelta(200)
     )
     client.force_login(world.lead)
-    panel = _panel(client.get("/").content.decode(), "reports")
+    panel = section(client.get("/").content.decode(), "panel-reports")
     assert "Prototype cell" in panel and "Far away" not in panel
     # the call's officer may open the project, but its reports are not theirs to file
     client.force_login(world.hk_officer)

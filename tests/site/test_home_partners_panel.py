@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
+
+from tests.pages import page_as
 
 pytestmark = pytest.mark.django_db
 
@@ -15,12 +16,7 @@ PANEL = 'data-testid="panel-matches"'
 
 
 def _home(user: Any, language: str = "en") -> str:
-    c = Client()
-    c.force_login(user)
-    c.cookies["innobridge_language"] = language
-    response = c.get("/", HTTP_ACCEPT_LANGUAGE=language)
-    assert response.status_code == 200
-    return response.content.decode()
+    return page_as("/", user=user, language=language)
 
 
 @pytest.mark.parametrize("roles", [("enterprise",), ("tto",), ("programme_officer",)])

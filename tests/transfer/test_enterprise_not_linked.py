@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.pages import client_as, delete_selected, page_as
+
 pytestmark = pytest.mark.django_db
 
 
@@ -24,10 +26,7 @@ def test_an_unlinked_enterprise_user_is_told_what_to_do(make_person: Any) -> Non
     assert 'data-testid="demand-not-linked"' in page and "administrator" in page
     followed = c.get("/transfer/demands/new/", follow=True).content.decode()
     assert "link yours" in followed
-    zh = Client()
-    zh.force_login(newcomer)
-    zh.cookies["innobridge_language"] = "zh-hant"
-    assert "管理員" in zh.get("/transfer/demands/", HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
+    assert "管理員" in page_as("/transfer/demands/", user=newcomer, language="zh-hant")
 
 
 def test_members_and_visitors_still_get_the_button(people: Any) -> None:
@@ -88,3 +87,33 @@ def test_the_administrator_unlinks_an_account_through_the_service(
     assert removed.count() == 2
     left.refresh_from_db()
     assert not can_post_demand(left)
+
+
+def test_a_bulk_unlink_the_service_refuses_unlinks_nobody(
+    make_person: Any, shenzhen_co: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several links deleted by the list's action are removed in one transaction: when
+    the service refuses one, none is removed, and the list says why."""
+    from django.core.exceptions import ValidationError
+
+    from innobridge.core.models import AuditEvent
+    from innobridge.transfer import services
+    from innobridge.transfer.models import Membership
+
+    root = make_person("root", is_staff=True, is_superuser=True)
+    people = [make_person(name, roles=("enterprise",)) for name in ("first", "second")]
+    links = [services.add_membership(root, p, shenzhen_co, "enterprise") for p in people]
+    remove = services.remove_membership
+
+    def refuse_the_second(actor: Any, membership: Any) -> None:
+        if membership.pk == links[1].pk:
+            raise ValidationError("Not this one.")
+        remove(actor, membership)
+
+    monkeypatch.setattr(services, "remove_membership", refuse_the_second)
+    c = client_as(root)
+    r = delete_selected(c, "/admin/transfer/membership/", [m.pk for m in links])
+    assert r.status_code == 302
+    assert Membership.objects.count() == 2
+    assert not AuditEvent.objects.filter(action="transfer.membership.removed").exists()
+    assert "Not this one." in c.get("/admin/transfer/membership/").content.decode()

@@ -7,19 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
+
+from tests.pages import home_panel, page_as
 
 pytestmark = pytest.mark.django_db
-
-
-def _panel(user: Any, language: str = "en") -> str:
-    c = Client()
-    c.force_login(user)
-    c.cookies["innobridge_language"] = language
-    page = c.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
-    marker = 'data-testid="panel-transfer-tto"'
-    assert marker in page, "no TTO panel"
-    return page.split(marker)[1].split("</article>")[0]
 
 
 def test_interest_and_offers_to_approve_wait_on_the_tto_home(
@@ -36,19 +27,17 @@ def test_interest_and_offers_to_approve_wait_on_the_tto_home(
         inventors=INVENTORS, patents=PATENTS,
     )  # fmt: skip
     move_offer(people["researcher"], draft, "submit_to_tto")
-    panel = _panel(people["tto"])
+    panel = home_panel(people["tto"], "transfer-tto")
     assert deal.get_absolute_url() in panel and "Interest to answer since" in panel
     assert draft.get_absolute_url() in panel and "Awaiting approval" in panel
     assert 'href="/transfer/mine/"' in panel
-    assert "等待" in _panel(people["tto"], "zh-hant")
+    assert "等待" in home_panel(people["tto"], "transfer-tto", "zh-hant")
 
 
 def test_an_empty_tto_panel_still_leads_to_my_transfer(people: Any) -> None:
-    panel = _panel(people["tto"])
+    panel = home_panel(people["tto"], "transfer-tto")
     assert "My transfer" in panel and 'href="/transfer/mine/"' in panel
 
 
 def test_no_tto_panel_for_others(people: Any) -> None:
-    c = Client()
-    c.force_login(people["researcher"])
-    assert "panel-transfer-tto" not in c.get("/").content.decode()
+    assert "panel-transfer-tto" not in page_as("/", user=people["researcher"])

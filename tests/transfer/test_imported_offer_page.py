@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from innobridge.transfer import services
+from tests.pages import page_as
 
 from .conftest import INVENTORS
 
@@ -37,13 +37,6 @@ def _imported(owner: Any) -> Any:
     )
 
 
-def _page(user: Any, url: str, language: str = "en") -> str:
-    c = Client()
-    c.force_login(user)
-    c.cookies["innobridge_language"] = language
-    return c.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
-
-
 @pytest.mark.parametrize(
     ("language", "not_stated", "inventors", "history"),
     [
@@ -56,7 +49,7 @@ def test_an_imported_offer_shows_no_empty_rows(
     people: Any, other_co: Any, language: str, not_stated: str, inventors: str, history: str
 ) -> None:
     offer = _imported(other_co)
-    page = _page(people["ent"], offer.get_absolute_url(), language)
+    page = page_as(offer.get_absolute_url(), user=people["ent"], language=language)
     assert f'<td data-testid="stage">{not_stated}</td>' in page
     assert f">{inventors}</th>" not in page
     assert 'data-testid="trl-history"' not in page
@@ -64,7 +57,7 @@ def test_an_imported_offer_shows_no_empty_rows(
 
 def test_an_offer_with_stage_inventors_and_history_shows_them(people: Any, make_offer: Any) -> None:
     offer = make_offer()
-    page = _page(people["ent"], offer.get_absolute_url())
+    page = page_as(offer.get_absolute_url(), user=people["ent"])
     assert '<td data-testid="stage">Laboratory validation' in page
     assert f"{INVENTORS[0]['name']} (60 %)" in page
     assert 'data-testid="trl-history"' in page

@@ -12,6 +12,7 @@ from django.test import Client
 
 from innobridge.transfer.models import Offer
 from innobridge.transfer.selectors import answered_offer_ids
+from tests.pages import page_as
 
 pytestmark = pytest.mark.django_db
 
@@ -24,22 +25,16 @@ def orphan(make_offer: Any, other_co: Any) -> Offer:
     return offer
 
 
-def _page(user: Any, offer: Offer, language: str = "en") -> str:
-    c = Client()
-    c.force_login(user)
-    c.cookies["innobridge_language"] = language
-    return c.get(offer.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
-
-
 def test_an_offer_nobody_answers_says_so_instead_of_the_form(people: Any, orphan: Offer) -> None:
-    page = _page(people["ent"], orphan)
+    page = page_as(orphan.get_absolute_url(), user=people["ent"])
     assert 'data-testid="nobody-answers"' in page and "Kowloon Devices Ltd" in page
     assert 'data-testid="send-interest"' not in page
-    assert "InnoBridge" in _page(people["ent"], orphan, "zh-hans").split("nobody-answers")[1]
+    chinese = page_as(orphan.get_absolute_url(), user=people["ent"], language="zh-hans")
+    assert "InnoBridge" in chinese.split("nobody-answers")[1]
 
 
 def test_an_offer_with_a_tto_takes_interest(people: Any, make_offer: Any) -> None:
-    page = _page(people["ent"], make_offer())
+    page = page_as(make_offer().get_absolute_url(), user=people["ent"])
     assert 'data-testid="send-interest"' in page and "nobody-answers" not in page
 
 

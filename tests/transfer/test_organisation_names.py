@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
+
+from tests.pages import page_as
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +20,6 @@ def test_the_owner_is_named_in_the_readers_language(
     make_offer: Any, language: str, name: str
 ) -> None:
     offer = make_offer()
-    c = Client()
-    c.cookies["innobridge_language"] = language
     for url in ("/transfer/", offer.get_absolute_url()):
-        page = c.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        page = page_as(url, language=language)
         assert f"{name} ·" in page, url

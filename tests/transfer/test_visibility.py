@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from innobridge.transfer.models import ConfidentialView
 from innobridge.transfer.services import accept_deal, accept_nda, express_interest
+from tests.pages import page_as
 
 SECRET = "disulfide-bonded polyurethane"
 
@@ -156,8 +157,6 @@ def test_offer_page_shows_licensing_modes_by_label_in_each_language(make_offer: 
     english = client_for().get(url).content.decode()
     assert "Non-exclusive licence" in english and "Exclusive licence" in english
     assert 'class="badge">non_exclusive<' not in english
-    c = client_for()
-    c.cookies["innobridge_language"] = "zh-hant"
-    chinese = c.get(url).content.decode()
+    chinese = page_as(url, language="zh-hant")
     assert 'class="badge">exclusive<' not in chinese
     assert "Exclusive licence" not in chinese

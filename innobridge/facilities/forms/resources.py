@@ -1,266 +1,29 @@
+"""Publishing (facility managers): a facility, its resources with their rules, their
+tariffs."""
+
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.forms import bound_dates, bound_integers
-from innobridge.core.models import Region
 from innobridge.core.schemas import TEXT_MAX
 
-from . import availability
-from .models import (
+from .. import availability
+from ..models import (
     MONTHLY_QUOTA_MAX_HOURS,
     Facility,
     Resource,
-    ResourceKind,
     Tariff,
     TariffUnit,
     UserCategory,
     default_opening_hours,
     monthly_quota_validator,
 )
-
-# The longest free text a person writes on a booking, usage, rejection or dispute (the
-# same limit in the forms and the API).
-PURPOSE_MAX = 2000
-
-
-class CatalogueForm(forms.Form):
-    need = forms.CharField(
-        label=_("Describe your need"),
-        required=False,
-        max_length=500,
-        widget=forms.TextInput(
-            attrs={
-                "placeholder": _(
-                    "e.g. 观察纳米颗粒的形貌 / image nanoparticles at atomic resolution"
-                )
-            }
-        ),
-    )
-    kind = forms.ChoiceField(
-        label=_("Type"), required=False, choices=[("", _("Any type")), *ResourceKind.choices]
-    )
-    region = forms.ChoiceField(
-        label=_("Region"), required=False, choices=[("", _("Any region")), *Region.choices]
-    )
-    organisation = forms.TypedChoiceField(
-        label=_("Organisation"), required=False, coerce=int, empty_value=None, choices=[]
-    )
-    city = forms.ChoiceField(label=_("City"), required=False, choices=[])
-    free_from = forms.DateField(
-        label=_("Free from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    free_to = forms.DateField(
-        label=_("Free until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(
-        self, *args: Any, organisations: Any = (), cities: Any = (), **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        org_field: Any = self.fields["organisation"]
-        city_field: Any = self.fields["city"]
-        org_field.choices = [("", _("Any organisation"))] + [(o.pk, o.name) for o in organisations]
-        city_field.choices = [("", _("Any city"))] + [(c, c) for c in cities]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        a, b = data.get("free_from"), data.get("free_to")
-        if a and b and b < a:
-            self.add_error("free_to", _("The end of the range is before its start."))
-        if a and b and (b - a).days > 31:
-            self.add_error("free_to", _("Search at most 31 days at a time."))
-        return data
-
-
-FREE_SLOTS_MAX_DAYS = 14
-
-
-class FreeSlotsForm(forms.Form):
-    """ "What is free between A and B" over several resources at once."""
-
-    start = forms.DateTimeField(
-        label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    end = forms.DateTimeField(
-        label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    kind = forms.ChoiceField(
-        label=_("Type"), required=False, choices=[("", _("Any type")), *ResourceKind.choices]
-    )
-    region = forms.ChoiceField(
-        label=_("Region"), required=False, choices=[("", _("Any region")), *Region.choices]
-    )
-    resource = forms.TypedMultipleChoiceField(
-        label=_("Resources"),
-        required=False,
-        coerce=int,
-        choices=[],
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: every resource of the chosen type and region."),
-    )
-
-    def __init__(self, *args: Any, resources: Any = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["resource"]
-        field.choices = [
-            (r.pk, f"{r.display_name()} · {r.facility.display_name()}") for r in resources
-        ]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        a, b = data.get("start"), data.get("end")
-        if a and b and b <= a:
-            self.add_error("end", _("The end must be after the start."))
-        elif a and b and b - a > dt.timedelta(days=FREE_SLOTS_MAX_DAYS):
-            self.add_error(
-                "end",
-                _("Search at most %(days)d days at a time.") % {"days": FREE_SLOTS_MAX_DAYS},
-            )
-        return data
-
-
-class BookingForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end_date = forms.DateField(
-        label=_("Until (date)"),
-        required=False,
-        help_text=_("Only for a booking over several days (e.g. compute)."),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    samples = forms.IntegerField(
-        label=_("Samples"), min_value=0, max_value=1000, initial=0, required=False
-    )
-    purpose = forms.CharField(
-        label=_("Purpose"),
-        required=False,
-        max_length=PURPOSE_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    # The two steps: "quote" (the default) shows the price, "confirm" books at the price
-    # the user saw (read by the service: a price no longer current books nothing).
-    step = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
-    confirmed_price = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, tz: str = "Asia/Hong_Kong", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.tz = ZoneInfo(tz)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        d, end_d = data.get("date"), data.get("end_date")
-        if d and end_d and end_d < d:
-            self.add_error("end_date", _("The end date is before the start date."))
-        return data
-
-    def interval(self) -> tuple[dt.datetime, dt.datetime]:
-        d = self.cleaned_data["date"]
-        start = dt.datetime.combine(d, self.cleaned_data["start"], tzinfo=self.tz)
-        end_t = self.cleaned_data["end"]
-        end_d = self.cleaned_data.get("end_date")
-        end = dt.datetime.combine(end_d or d, end_t, tzinfo=self.tz)
-        if end_t == dt.time(0) and (end_d is None or end_d == d):
-            end += dt.timedelta(days=1)  # "until 00:00" on the same day: midnight
-        return start, end
-
-
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"), max_length=PURPOSE_MAX, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class UsageForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label=_("Actual start"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end = forms.TimeField(label=_("Actual end"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end_date = forms.DateField(
-        label=_("Actual end (date)"),
-        required=False,
-        help_text=_("Only when the use ran past midnight into another day."),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    samples = forms.IntegerField(label=_("Samples"), min_value=0, initial=0, required=False)
-    notes = forms.CharField(
-        label=_("Notes"),
-        required=False,
-        max_length=PURPOSE_MAX,  # as the usage API (UsageIn.notes)
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def interval(self, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
-        """Actual start and end (an end at 00:00 on the start date is that midnight)."""
-        d = self.cleaned_data
-        started = dt.datetime.combine(d["date"], d["start"], tzinfo=tz)
-        end_day = d.get("end_date") or d["date"]
-        ended = dt.datetime.combine(end_day, d["end"], tzinfo=tz)
-        if d["end"] == dt.time(0) and end_day == d["date"]:
-            ended += dt.timedelta(days=1)
-        return started, ended
-
-
-class UsageRowForm(UsageForm):
-    """One row of the bulk usage page: ticked rows are recorded."""
-
-    record = forms.BooleanField(required=False)
-
-
-def usage_initial(booking: Any) -> dict[str, Any]:
-    """The usage form's first values: the booked times (local)."""
-    tz = ZoneInfo(booking.resource.timezone)
-    local, local_end = booking.starts_at.astimezone(tz), booking.ends_at.astimezone(tz)
-    initial = {
-        "date": local.date(),
-        "start": local.time(),
-        "end": local_end.time(),
-        "samples": booking.samples,
-    }
-    if local_end.date() != local.date() and local_end.time() != dt.time(0):
-        initial["end_date"] = local_end.date()
-    return initial
-
-
-class DisputeForm(forms.Form):
-    reason = forms.CharField(
-        label=_("What is wrong with this charge?"),
-        max_length=PURPOSE_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-class IdForm(forms.Form):
-    """The id of the row a small action posts (a tariff, a block, a certificate)."""
-
-    id = forms.IntegerField(min_value=1, max_value=2**31 - 1)
-
-
-class ResolveForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[
-            ("uphold", _("Uphold: correct the amount")),
-            ("dismiss", _("Dismiss: the charge stands")),
-        ],
-    )
-    new_amount = forms.DecimalField(
-        label=_("Corrected amount"), required=False, min_value=0, decimal_places=2
-    )
-    resolution = forms.CharField(
-        label=_("Explanation to the payer"),
-        max_length=PURPOSE_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-# --- Publishing (facility managers) ------------------------------------------
+from .common import PURPOSE_MAX, _find_person
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -273,13 +36,6 @@ WEEKDAYS = [
     _("Saturday"),
     _("Sunday"),
 ]
-
-
-def _find_person(text: str) -> Any:
-    """A typed user name or e-mail address (people's one resolver of typed handles)."""
-    from innobridge.people.selectors import person_by_handle
-
-    return person_by_handle(text)
 
 
 def _description(model: Any, name: str) -> forms.CharField:
@@ -607,101 +363,12 @@ class TariffForm(forms.Form):
         f["currency"].choices = [("HKD", _("HKD")), ("CNY", _("CNY"))]
 
 
-class MaintenanceForm(forms.Form):
-    start = forms.DateTimeField(
-        label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    end = forms.DateTimeField(
-        label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+class IdForm(forms.Form):
+    """The id of the row a small action posts (a tariff, a block, a certificate)."""
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        a, b = data.get("start"), data.get("end")
-        if a and b and b <= a:
-            self.add_error("end", _("The end must be after the start."))
-        return data
+    id = forms.IntegerField(min_value=1, max_value=2**31 - 1)
 
 
-class PersonField(forms.CharField):
-    def clean(self, value: Any) -> Any:
-        text = super().clean(value)
-        person = _find_person(text or "")
-        if person is None:
-            raise forms.ValidationError(_("No user “%(name)s”.") % {"name": text})
-        return person
-
-
-class CertificateForm(forms.Form):
-    person = PersonField(label=_("User (user name or e-mail)"), max_length=254)
-    valid_until = forms.DateField(
-        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-
-class QuotaForm(forms.Form):
-    person = PersonField(label=_("User (user name or e-mail)"), max_length=254)
-    monthly_hours = forms.IntegerField(
-        label=_("Hours per month"),
-        min_value=0,
-        required=False,
-        help_text=_("Empty: back to the resource's default."),
-        validators=[monthly_quota_validator],
-        widget=forms.NumberInput(attrs={"max": MONTHLY_QUOTA_MAX_HOURS}),
-    )
-
-
-bound_dates(
-    *[
-        v
-        for v in list(globals().values())
-        if isinstance(v, type) and issubclass(v, forms.Form) and v.__module__ == __name__
-    ]
-)
+bound_dates(TariffForm, IdForm)
 bound_integers(ResourceForm)
 bound_integers(TariffForm, model=Tariff)
-
-
-# --- Training ----------------------------------------------------------------------
-
-
-class TrainingRequestForm(forms.Form):
-    message = forms.CharField(
-        label=_("Message to the facility (optional)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("e.g. your experience with such instruments, when you are available."),
-    )
-
-
-class TrainingScheduleForm(forms.Form):
-    session_at = forms.DateTimeField(
-        label=_("Training session"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-
-
-class TrainingApproveForm(forms.Form):
-    valid_until = forms.DateField(
-        label=_("Certificate valid until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Empty: the resource's validity (or no expiry)."),
-    )
-
-
-class TrainingDeclineForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=1000)
-
-
-class TrainingReturnForm(forms.Form):
-    """Where a manager's training action goes back to: ``from=queue``, their queue."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["from"] = forms.CharField(required=False)  # "from" is a Python keyword
-
-    def to_queue(self) -> bool:
-        return self.is_valid() and self.cleaned_data["from"] == "queue"

@@ -1,0 +1,47 @@
+"""Deleting review assignments in the admin's list goes through
+``services.remove_assignment`` (the workflow's rule, the audit), all in one transaction:
+an assignment the service may not remove (accepted) deletes none. Proposals and projects,
+which hold attachments, are not deleted in bulk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from innobridge.core.models import AuditEvent
+from innobridge.funding.audit import FundingAction
+from innobridge.funding.models import AssignmentStatus, Proposal, ReviewAssignment
+from tests.pages import client_as, delete_selected
+
+
+def _assign(world: Any, proposal: Any, reviewer: Any, status: str) -> ReviewAssignment:
+    return ReviewAssignment.objects.create(
+        proposal=proposal, reviewer=reviewer, funder=world.hk_funder, status=status
+    )
+
+
+def test_bulk_delete_of_assignments_goes_through_the_service(
+    world: Any, submitted: Any, make_person: Any
+) -> None:
+    invited = _assign(world, submitted, world.reviewers_hk[0], AssignmentStatus.INVITED)
+    accepted = _assign(world, submitted, world.reviewers_hk[1], AssignmentStatus.ACCEPTED)
+    root = client_as(make_person("root", is_staff=True, is_superuser=True))
+    url = "/admin/funding/reviewassignment/"
+    r = delete_selected(root, url, [invited.pk, accepted.pk])
+    assert r.status_code == 302
+    assert ReviewAssignment.objects.count() == 2  # one refused: none deleted
+    assert not AuditEvent.objects.filter(action=FundingAction.ASSIGNMENT_REMOVED).exists()
+    messages = root.get(url).content.decode()
+    assert "Only an assignment not yet accepted can be removed." in messages
+    r = delete_selected(root, url, [invited.pk])
+    assert r.status_code == 302
+    assert list(ReviewAssignment.objects.all()) == [accepted]
+    removed = AuditEvent.objects.get(action=FundingAction.ASSIGNMENT_REMOVED)
+    assert removed.object_id == str(invited.pk)
+
+
+def test_proposals_are_not_deleted_in_bulk(world: Any, submitted: Any, make_person: Any) -> None:
+    root = client_as(make_person("root", is_staff=True, is_superuser=True))
+    url = "/admin/funding/proposal/"
+    assert 'value="delete_selected"' not in root.get(url).content.decode()
+    delete_selected(root, url, [submitted.pk])
+    assert Proposal.objects.filter(pk=submitted.pk).exists()

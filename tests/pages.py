@@ -1,0 +1,66 @@
+"""Fetch a page as a person in a language: the one way a test signs in and chooses the
+interface language, beside ``tests/factories.py``::
+
+    page = page_as(url, user=officer, language="zh-hant")   # the HTML; a 200 is asserted
+    response = get_as(url, language="zh-hans")              # a visitor; any status
+    client = client_as(officer, "zh-hans")                  # several gets and posts
+    panel = section(page, "panel-transfer-tto")             # one <article> of a page
+    panel = home_panel(officer, "transfer-tto", "zh-hant")  # a panel of the home page
+
+The language goes as a browser sends it after a visit to the language switcher: the
+language cookie and the Accept-Language header. A test of that mechanism itself (the
+switcher, the cookie, the header) sets them by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.test import Client
+
+
+def client_as(user: Any = None, language: str = "en") -> Client:
+    """A test client signed in as ``user`` (``None``: a visitor), reading ``language``."""
+    client = Client(headers={"accept-language": language})
+    if user is not None:
+        client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
+def get_as(
+    url: str, *, user: Any = None, language: str = "en", data: dict[str, Any] | None = None
+) -> Any:
+    """The response to a GET of ``url`` (``data``: its query) as ``user`` in ``language``."""
+    return client_as(user, language).get(url, data)
+
+
+def page_as(
+    url: str, *, user: Any = None, language: str = "en", data: dict[str, Any] | None = None
+) -> str:
+    """The HTML of the page at ``url`` as ``user`` in ``language``; it must be a 200."""
+    response = get_as(url, user=user, language=language, data=data)
+    assert response.status_code == 200, (url, user, language, response.status_code)
+    return str(response.content.decode())
+
+
+def section(page: str, testid: str, end: str = "</article>") -> str:
+    """The part of ``page`` from the element marked ``data-testid="<testid>"`` to the
+    next ``end``; the element must be there."""
+    marker = f'data-testid="{testid}"'
+    assert marker in page, f"no {testid} on the page"
+    return page.split(marker)[1].split(end)[0]
+
+
+def home_panel(user: Any, key: str, language: str = "en") -> str:
+    """The panel ``key`` of ``user``'s home page (``data-testid="panel-<key>"``)."""
+    return section(page_as("/", user=user, language=language), f"panel-{key}")
+
+
+def delete_selected(client: Client, changelist: str, pks: list[Any]) -> Any:
+    """The admin list at ``changelist`` posted with "Delete selected" for ``pks``,
+    confirmed (the confirmation page's "Yes")."""
+    return client.post(
+        changelist, {"action": "delete_selected", "_selected_action": pks, "post": "yes"}
+    )
