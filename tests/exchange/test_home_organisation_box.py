@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from innobridge.exchange.models import Application
 from innobridge.people.models import Organisation
 from innobridge.people.services.organisations import organisation_search_text
+from tests.pages import client_as
 
 from .conftest import draft
 
@@ -38,13 +38,6 @@ def named(world: Any) -> Any:
     return world
 
 
-def _client(person: Any, language: str = "en") -> Client:
-    c = Client(raise_request_exception=False)
-    c.force_login(person)
-    c.cookies["innobridge_language"] = language
-    return c
-
-
 def _form(home: str) -> dict[str, Any]:
     today = timezone.localdate()
     return {
@@ -60,7 +53,7 @@ def test_the_apply_page_has_a_box_that_suggests_not_a_select_of_the_directory(
 ) -> None:
     for n in range(30):
         _org(name=f"Institute {n}", region="CN")
-    page = _client(named.applicant).get(f"/exchange/programmes/{named.programme.pk}/apply/")
+    page = client_as(named.applicant).get(f"/exchange/programmes/{named.programme.pk}/apply/")
     html = page.content.decode()
     assert '<select name="home_organisation"' not in html
     assert "Institute 29" not in html  # the directory is not written into the page
@@ -82,17 +75,17 @@ def test_the_box_shows_the_home_institution_in_the_readers_language(
     named: Any, language: str, shown: str
 ) -> None:
     app = draft(named)
-    page = _client(named.applicant, language).get(f"/exchange/applications/{app.pk}/")
+    page = client_as(named.applicant, language).get(f"/exchange/applications/{app.pk}/")
     assert f'value="{shown}"' in str(page.context["form"]["home_organisation"])
 
 
 def test_the_suggestions_answer_the_box_by_its_own_name(named: Any) -> None:
-    r = _client(named.applicant).get(
+    r = client_as(named.applicant).get(
         "/people/organisation-options/", {"home_organisation": "浙江大学"}
     )
     assert '<option value="Zhejiang University">' in r.content.decode()
     # the profile's and the facility's box, as before
-    r = _client(named.applicant).get("/people/organisation-options/", {"organisation": "zhej"})
+    r = client_as(named.applicant).get("/people/organisation-options/", {"organisation": "zhej"})
     assert '<option value="Zhejiang University">' in r.content.decode()
 
 
@@ -101,7 +94,7 @@ def test_the_suggestions_answer_the_box_by_its_own_name(named: Any) -> None:
     ["Zhejiang University", "zhejiang university", "浙江大學", "浙江大学", "ZJU", "00a2xv884"],
 )
 def test_the_home_institution_is_found_by_any_of_its_names(named: Any, typed: str) -> None:
-    r = _client(named.applicant).post(
+    r = client_as(named.applicant).post(
         f"/exchange/programmes/{named.programme.pk}/apply/", _form(typed)
     )
     assert r.status_code == 302, r.context["form"].errors if r.context else r
@@ -119,7 +112,7 @@ def test_the_home_institution_is_found_by_any_of_its_names(named: Any, typed: st
 def test_an_unknown_institution_is_a_clear_error_beside_the_field(
     named: Any, language: str, message: str
 ) -> None:
-    r = _client(named.applicant, language).post(
+    r = client_as(named.applicant, language).post(
         f"/exchange/programmes/{named.programme.pk}/apply/", _form("Atlantis University")
     )
     assert r.status_code == 200
@@ -130,7 +123,7 @@ def test_an_unknown_institution_is_a_clear_error_beside_the_field(
 def test_an_ambiguous_name_lists_the_candidates_to_choose_from(named: Any) -> None:
     _org(name="Zhejiang University of Technology", region="CN")
     _org(name="Zhejiang University of Science and Technology", region="CN")
-    r = _client(named.applicant).post(
+    r = client_as(named.applicant).post(
         f"/exchange/programmes/{named.programme.pk}/apply/", _form("Zhejiang University of")
     )
     assert r.status_code == 200
@@ -145,7 +138,7 @@ def test_two_organisations_of_the_same_name_are_told_apart_by_their_ror_id(
 ) -> None:
     a = _org(name="Beibu Gulf University", region="CN", ror_id="01aaaaa11")
     _org(name="Beibu Gulf University", region="CN", ror_id="02bbbbb22")
-    c = _client(world.applicant)
+    c = client_as(world.applicant)
     url = f"/exchange/programmes/{world.programme.pk}/apply/"
     [error] = (
         c.post(url, _form("Beibu Gulf University")).context["form"].errors["home_organisation"]
@@ -165,7 +158,7 @@ def test_saving_the_draft_with_another_institution_by_its_chinese_name(named: An
     named.hku.search_text = organisation_search_text(named.hku)
     named.hku.save()
     app = draft(named)
-    r = _client(named.applicant).post(
+    r = client_as(named.applicant).post(
         f"/exchange/applications/{app.pk}/", {"action": "save", **_form("香港大学")}
     )
     assert r.status_code == 302

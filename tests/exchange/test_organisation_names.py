@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.pages import page_as
-
 from innobridge.people.services.organisations import organisation_search_text
+from tests.pages import page_as
 
 from .conftest import draft
 

@@ -10,10 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from innobridge.plan.models import IndicatorSnapshot
 from innobridge.plan.services import today_hk
+from tests.pages import client_as
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +22,6 @@ CITIES = {
     "zh-hant": ("廣州", "香港"),
     "zh-hans": ("广州", "香港"),
 }
-
-
-def _client(language: str, person: Any = None) -> Client:
-    c = Client(headers={"accept-language": language})
-    if person is not None:
-        c.force_login(person)
-    c.cookies["innobridge_language"] = language
-    return c
 
 
 def _snap(value: int, cell: str = "") -> None:
@@ -53,7 +45,7 @@ def by_city() -> None:
 @pytest.mark.parametrize("language", list(CITIES))
 def test_the_public_page_names_cities_in_the_readers_language(by_city: None, language: str) -> None:
     guangzhou, hong_kong = CITIES[language]
-    html = _client(language).get("/plan/public/").content.decode()
+    html = client_as(None, language).get("/plan/public/").content.decode()
     assert re.search(rf'data-testid="cell-city-Guangzhou">{guangzhou}: 25<', html), html
     assert re.search(rf'data-testid="cell-city-Hong Kong">{hong_kong}: 15<', html)
 
@@ -63,9 +55,9 @@ def test_the_public_table_and_api_name_cities_in_the_readers_language(
     by_city: None, language: str
 ) -> None:
     guangzhou, _ = CITIES[language]
-    body = _client(language).get("/plan/public/table.csv").content.decode("utf-8")
+    body = client_as(None, language).get("/plan/public/table.csv").content.decode("utf-8")
     assert f",{guangzhou},25," in body and "Guangzhou" not in body
-    api = _client(language).get("/api/plan/public").json()
+    api = client_as(None, language).get("/api/plan/public").json()
     [offers] = [i for i in api if i["key"] == "offers_listed"]
     assert {c["key"]: c["label"] for c in offers["breakdowns"]["city"]}["Guangzhou"] == guangzhou
 
@@ -78,7 +70,7 @@ def test_the_officers_indicator_page_and_download_name_cities_in_the_readers_lan
 
     ResourceFactory(facility=FacilityFactory(city="Guangzhou", region="CN"))
     guangzhou, _ = CITIES[language]
-    c = _client(language, officer)
+    c = client_as(officer, language)
     html = c.get("/plan/indicators/facility_resources_bookable/").content.decode()
     assert guangzhou in html  # the table and the chart's bars
     assert "Guangzhou" not in html

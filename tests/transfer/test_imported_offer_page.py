@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from innobridge.transfer import services
-from tests.pages import page_as
+from tests.pages import client_as, page_as
 
 from .conftest import INVENTORS
 
@@ -68,7 +68,7 @@ def test_the_api_serves_an_imported_offer_with_what_it_leaves_unstated(other_co:
     offer itself answered 500 once an imported record was published (the demo's NASA
     offers): both now say null for what the source does not state."""
     offer = _imported(other_co)
-    client = Client()
+    client = client_as(None)
     listed = client.get("/api/transfer/offers")
     assert listed.status_code == 200, listed.content[:300]
     mine = [o for o in listed.json() if o["id"] == offer.pk]
