@@ -28,6 +28,7 @@ from .models import (
     RubricCriterion,
     StipendComponent,
 )
+from .services.placements import host_region_error
 from .services.programmes import EDITABLE_PROGRAMME_FIELDS
 
 M = TypeVar("M", bound=Model)
@@ -77,9 +78,10 @@ class PlacementForm(forms.Form):
     description = forms.CharField(
         label=_("description"), widget=forms.Textarea, required=False, max_length=20000
     )
-    organisation = forms.ModelChoiceField(
-        label=_("host organisation"), queryset=Organisation.objects.none()
-    )
+    # A box that suggests as one types, not a <select> of a region's whole directory
+    # (most of it for a Mainland host); the host-region rule is ``propose_placement``'s,
+    # shown beside this field.
+    organisation = OrganisationNameField(label=_("host organisation"))
     seats = forms.IntegerField(label=_("seats"), min_value=1, max_value=50, initial=1)
     months = forms.IntegerField(
         label=_("duration (months)"), min_value=1, max_value=120, initial=12
@@ -90,10 +92,15 @@ class PlacementForm(forms.Form):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            region__in=programme.host_regions
-        ).order_by("name")
-        self.fields["organisation"].label_from_instance = organisation_label  # type: ignore[attr-defined]
+        self.programme = programme
+
+    def clean_organisation(self) -> Organisation | None:
+        organisation: Organisation | None = self.cleaned_data.get("organisation")
+        if organisation is not None:
+            error = host_region_error(self.programme, organisation)
+            if error is not None:
+                raise forms.ValidationError(error, code="host_region")
+        return organisation
 
 
 class ApplicationForm(forms.ModelForm):

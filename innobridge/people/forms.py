@@ -353,13 +353,9 @@ class ResearcherProfileForm(forms.Form):
         help_text=_("e.g. 0000-0002-1825-0097"),
         widget=forms.TextInput(attrs={"inputmode": "text", "autocapitalize": "characters"}),
     )
-    organisation = forms.CharField(
-        label=_("Organisation"),
-        max_length=300,
-        required=False,
-        help_text=_("Its name in English or Chinese, or its ROR id."),
-        widget=forms.TextInput(attrs={"list": "organisation-options", "autocomplete": "off"}),
-    )
+    # Only an organisation of the directory (one is never made from a typed name):
+    # unknown or ambiguous names are field errors, as before; empty is no organisation.
+    organisation = OrganisationNameField(label=_("Organisation"), required=False)
     region = forms.ChoiceField(
         label=_("Region"),
         required=False,
@@ -384,33 +380,10 @@ class ResearcherProfileForm(forms.Form):
     )
     is_public = forms.BooleanField(label=_("Listed publicly in the directory"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.organisation_obj: Any = None
-
-    def clean_organisation(self) -> str:
-        from .selectors import resolve_organisation
-
-        text: str = self.cleaned_data["organisation"].strip()
-        if text:
-            org, candidates = resolve_organisation(text)
-            if org is None and candidates:
-                raise forms.ValidationError(
-                    _("Several organisations match; choose one of: %(names)s")
-                    % {"names": "; ".join(o.name for o in candidates)}
-                )
-            if org is None:
-                raise forms.ValidationError(
-                    _("No organisation matches “%(text)s”.") % {"text": text}
-                )
-            self.organisation_obj = org
-        return text
-
     def changes(self) -> dict[str, Any]:
         """The cleaned data as keyword arguments for ``update_profile``."""
         data = dict(self.cleaned_data)
-        data["organisation"] = self.organisation_obj
-        if not data.get("region") and self.organisation_obj is not None:
+        if not data.get("region") and data.get("organisation") is not None:
             data.pop("region", None)  # the service takes the organisation's region
         return data
 

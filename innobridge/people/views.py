@@ -216,7 +216,8 @@ def _profile_initial(profile: ResearcherProfile) -> dict[str, Any]:
     return {
         "display_name": profile.person.display_name or str(profile.person),
         "orcid": profile.orcid or "",
-        "organisation": profile.organisation.name if profile.organisation else "",
+        # shown in the reader's language, as it resolves back to this one organisation
+        "organisation": profile.organisation,
         # Empty when it simply follows the organisation, so a new organisation brings its own.
         "region": ""
         if profile.organisation and profile.organisation.region == profile.region

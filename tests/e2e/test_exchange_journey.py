@@ -177,3 +177,49 @@ def test_mainland_postdoc_from_application_to_completed_stay(
     stay.refresh_from_db()
     assert not stay.instalments.exclude(state=InstalmentState.RELEASED).exists()
     assert stay.instalments.count() == 5
+
+
+def test_a_supervisor_posts_a_placement_typing_the_host_in_chinese(
+    page: Any,
+    live_url: Any,
+    live_server: Any,
+    world: World,  # noqa: F811
+) -> None:
+    """The host organisation is a box that suggests as one types, not a <select> of the
+    host regions' directory; a host outside them is an error beside the box, in the
+    reader's language, and nothing is posted until it is put right."""
+    from innobridge.exchange.models import Placement
+    from innobridge.people.services.organisations import organisation_search_text
+
+    w = world
+    w.hku.name_zh = "香港大學"
+    w.hku.search_text = organisation_search_text(w.hku)
+    w.hku.save()
+    before = Placement.objects.count()
+    login(page, live_url, "supervisor")
+    page.context.add_cookies(
+        [{"name": "innobridge_language", "value": "zh-hant", "url": live_server.url}]
+    )
+    page.goto(live_url("exchange:programme", w.programme.pk))
+    with page.expect_navigation():
+        page.locator('a[href$="/placements/new/"]').click()
+    assert page.locator('select[name="organisation"]').count() == 0
+    page.fill('input[name="title"]', "Protein folding")
+    page.fill('input[name="months"]', "24")
+    box = page.locator('input[name="organisation"]')
+    box.fill("Zhejiang University")  # found, but a Mainland host: not in this programme
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").last.click()
+    assert "本計劃只在以下地區接收學者：香港。" in page.locator(".errorlist").inner_text()
+    assert Placement.objects.count() == before
+    box = page.locator('input[name="organisation"]')
+    box.fill("")
+    box.press_sequentially("香港大", delay=30)
+    suggestion = 'datalist#id_organisation-options option[value="The University of Hong Kong"]'
+    page.locator(suggestion).wait_for(state="attached")
+    box.fill("The University of Hong Kong")
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").last.click()
+    placement = Placement.objects.latest("pk")
+    assert (placement.title, placement.organisation) == ("Protein folding", w.hku)
+    assert page.url.endswith(f"/exchange/placements/{placement.pk}/")

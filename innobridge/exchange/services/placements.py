@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from innobridge.core.models import Region
 from innobridge.core.services import apply_transition, record_event, snapshot
 
 from ..audit import ExchangeAction
@@ -20,6 +21,16 @@ ACTIONS = {
     "reject": ExchangeAction.PLACEMENT_REJECTED,
     "close": ExchangeAction.PLACEMENT_CLOSED,
 }
+
+
+def host_region_error(programme: Programme, organisation: Any) -> str | None:
+    """Why ``organisation`` cannot host this programme's fellows (its host regions named
+    in the reader's language), or None when it can."""
+    if organisation.region in programme.host_regions:
+        return None
+    return _("This programme hosts fellows only in: %(r)s.") % {
+        "r": ", ".join(str(Region(r).label) for r in sorted(programme.host_regions))
+    }
 
 
 @transaction.atomic
@@ -36,13 +47,8 @@ def propose_placement(
     is_demo: bool = False,
 ) -> Placement:
     require(can_propose_placement(actor, programme), _("Only researchers post placements."))
-    if organisation.region not in programme.host_regions:
-        raise ValidationError(
-            {
-                "organisation": _("This programme hosts fellows only in: %(r)s.")
-                % {"r": ", ".join(sorted(programme.host_regions))}
-            }
-        )
+    if (error := host_region_error(programme, organisation)) is not None:
+        raise ValidationError({"organisation": error})
     if not programme.min_months <= months <= programme.max_months:
         raise ValidationError(
             {

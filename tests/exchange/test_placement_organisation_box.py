@@ -1,0 +1,132 @@
+"""The host organisation of a placement is typed, not picked from a ``<select>`` of the
+programme's host regions (for a Mainland host region most of the 2,347 organisations):
+the box that suggests as one types (``people.forms.OrganisationNameField``), resolved by
+any of the organisation's names, an acronym or its ROR id. An organisation outside the
+programme's host regions, an unknown or an ambiguous name is an error beside the field,
+in the reader's language, and no placement is saved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from innobridge.exchange.models import Placement
+from innobridge.people.models import Organisation
+from innobridge.people.services.organisations import organisation_search_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def named(world: Any) -> Any:
+    world.hku.name_zh = "香港大學"
+    world.hku.acronyms = ["HKU"]
+    world.hku.search_text = organisation_search_text(world.hku)
+    world.hku.save()
+    return world
+
+
+def _client(person: Any, language: str = "en") -> Client:
+    c = Client(raise_request_exception=False)
+    c.force_login(person)
+    c.cookies["innobridge_language"] = language
+    return c
+
+
+def _url(world: Any) -> str:
+    return f"/exchange/programmes/{world.programme.pk}/placements/new/"
+
+
+def _form(organisation: str) -> dict[str, Any]:
+    return {"title": "Protein folding", "organisation": organisation, "seats": 1, "months": 24}
+
+
+def test_the_page_has_a_box_that_suggests_not_a_select_of_the_host_regions(
+    named: Any,
+) -> None:
+    for n in range(30):
+        Organisation.objects.create(name=f"Hong Kong Institute {n}", region="HK")
+    page = _client(named.supervisor).get(_url(named))
+    html = page.content.decode()
+    assert '<select name="organisation"' not in html
+    assert "Hong Kong Institute 29" not in html  # the directory is not written into the page
+    rendered = str(page.context["form"]["organisation"])
+    assert 'type="text"' in rendered and 'name="organisation"' in rendered
+    assert 'hx-get="/people/organisation-options/"' in rendered
+    assert '<datalist id="id_organisation-options"></datalist>' in rendered
+
+
+@pytest.mark.parametrize(
+    "typed", ["The University of Hong Kong", "香港大學", "香港大学", "HKU", "02zhqgq86"]
+)
+def test_the_host_is_found_by_any_of_its_names(named: Any, typed: str) -> None:
+    r = _client(named.supervisor).post(_url(named), _form(typed))
+    assert r.status_code == 302, r.context["form"].errors if r.context else r
+    placement = Placement.objects.latest("pk")
+    assert (placement.title, placement.organisation) == ("Protein folding", named.hku)
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "This programme hosts fellows only in: Hong Kong."),
+        ("zh-hant", "本計劃只在以下地區接收學者：香港。"),
+        ("zh-hans", "本计划只在以下地区接收学者：香港。"),
+    ],
+)
+def test_a_host_outside_the_programmes_host_regions_is_an_error_beside_the_field(
+    named: Any, language: str, message: str
+) -> None:
+    before = Placement.objects.count()
+    # Zhejiang University is found (a Mainland organisation), but this programme hosts
+    # fellows in Hong Kong only
+    r = _client(named.supervisor, language).post(_url(named), _form("Zhejiang University"))
+    assert r.status_code == 200
+    assert r.context["form"].errors["organisation"] == [message]
+    assert message in r.content.decode()
+    assert Placement.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "No organisation matches “Atlantis University”."),
+        ("zh-hant", "沒有機構符合「Atlantis University」。"),
+        ("zh-hans", "没有机构符合“Atlantis University”。"),
+    ],
+)
+def test_an_unknown_host_is_an_error_beside_the_field(
+    named: Any, language: str, message: str
+) -> None:
+    before = Placement.objects.count()
+    r = _client(named.supervisor, language).post(_url(named), _form("Atlantis University"))
+    assert r.status_code == 200
+    assert r.context["form"].errors["organisation"] == [message]
+    assert Placement.objects.count() == before
+
+
+def test_an_ambiguous_host_lists_the_candidates(named: Any) -> None:
+    before = Placement.objects.count()
+    r = _client(named.supervisor).post(_url(named), _form("University of Hong"))
+    assert r.status_code == 200
+    [error] = r.context["form"].errors["organisation"]
+    assert error.startswith("Several organisations match; choose one of:")
+    assert "The University of Hong Kong" in error
+    assert Placement.objects.count() == before
+
+
+def test_the_service_still_refuses_a_host_outside_the_host_regions(named: Any) -> None:
+    """The rule is the service's too (the API and the demo call it, not the form)."""
+    from django.core.exceptions import ValidationError
+
+    from innobridge.exchange import services
+
+    with pytest.raises(ValidationError) as exc:
+        services.propose_placement(
+            named.supervisor, named.programme, title="X", organisation=named.zju
+        )
+    assert exc.value.message_dict == {
+        "organisation": ["This programme hosts fellows only in: Hong Kong."]
+    }
