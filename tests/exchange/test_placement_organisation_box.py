@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from innobridge.exchange.models import Placement
 from innobridge.people.models import Organisation
 from innobridge.people.services.organisations import organisation_search_text
+from tests.pages import client_as
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +26,6 @@ def named(world: Any) -> Any:
     world.hku.search_text = organisation_search_text(world.hku)
     world.hku.save()
     return world
-
-
-def _client(person: Any, language: str = "en") -> Client:
-    c = Client(raise_request_exception=False)
-    c.force_login(person)
-    c.cookies["innobridge_language"] = language
-    return c
 
 
 def _url(world: Any) -> str:
@@ -48,7 +41,7 @@ def test_the_page_has_a_box_that_suggests_not_a_select_of_the_host_regions(
 ) -> None:
     for n in range(30):
         Organisation.objects.create(name=f"Hong Kong Institute {n}", region="HK")
-    page = _client(named.supervisor).get(_url(named))
+    page = client_as(named.supervisor).get(_url(named))
     html = page.content.decode()
     assert '<select name="organisation"' not in html
     assert "Hong Kong Institute 29" not in html  # the directory is not written into the page
@@ -62,7 +55,7 @@ def test_the_page_has_a_box_that_suggests_not_a_select_of_the_host_regions(
     "typed", ["The University of Hong Kong", "香港大學", "香港大学", "HKU", "02zhqgq86"]
 )
 def test_the_host_is_found_by_any_of_its_names(named: Any, typed: str) -> None:
-    r = _client(named.supervisor).post(_url(named), _form(typed))
+    r = client_as(named.supervisor).post(_url(named), _form(typed))
     assert r.status_code == 302, r.context["form"].errors if r.context else r
     placement = Placement.objects.latest("pk")
     assert (placement.title, placement.organisation) == ("Protein folding", named.hku)
@@ -82,7 +75,7 @@ def test_a_host_outside_the_programmes_host_regions_is_an_error_beside_the_field
     before = Placement.objects.count()
     # Zhejiang University is found (a Mainland organisation), but this programme hosts
     # fellows in Hong Kong only
-    r = _client(named.supervisor, language).post(_url(named), _form("Zhejiang University"))
+    r = client_as(named.supervisor, language).post(_url(named), _form("Zhejiang University"))
     assert r.status_code == 200
     assert r.context["form"].errors["organisation"] == [message]
     assert message in r.content.decode()
@@ -101,7 +94,7 @@ def test_an_unknown_host_is_an_error_beside_the_field(
     named: Any, language: str, message: str
 ) -> None:
     before = Placement.objects.count()
-    r = _client(named.supervisor, language).post(_url(named), _form("Atlantis University"))
+    r = client_as(named.supervisor, language).post(_url(named), _form("Atlantis University"))
     assert r.status_code == 200
     assert r.context["form"].errors["organisation"] == [message]
     assert Placement.objects.count() == before
@@ -109,7 +102,7 @@ def test_an_unknown_host_is_an_error_beside_the_field(
 
 def test_an_ambiguous_host_lists_the_candidates(named: Any) -> None:
     before = Placement.objects.count()
-    r = _client(named.supervisor).post(_url(named), _form("University of Hong"))
+    r = client_as(named.supervisor).post(_url(named), _form("University of Hong"))
     assert r.status_code == 200
     [error] = r.context["form"].errors["organisation"]
     assert error.startswith("Several organisations match; choose one of:")

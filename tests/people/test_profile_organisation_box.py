@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from innobridge.people.models import Organisation, ResearcherProfile
 from innobridge.people.services import organisation_search_text
+from tests.pages import client_as
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +24,6 @@ def _org(**fields: Any) -> Organisation:
     org.search_text = organisation_search_text(org)
     org.save(update_fields=["search_text"])
     return org
-
-
-def _client(person: Any, language: str = "en") -> Client:
-    c = Client(raise_request_exception=False)
-    c.force_login(person)
-    c.cookies["innobridge_language"] = language
-    return c
 
 
 def _as_posted(form: Any) -> dict[str, Any]:
@@ -48,7 +41,7 @@ def _as_posted(form: Any) -> dict[str, Any]:
 
 def test_the_box_is_the_shared_one_that_suggests_as_one_types(make_researcher: Any) -> None:
     profile = make_researcher("chan")
-    page = _client(profile.person).get(reverse("people:researcher_edit", args=[profile.pk]))
+    page = client_as(profile.person).get(reverse("people:researcher_edit", args=[profile.pk]))
     html = page.content.decode()
     assert html.count('name="organisation"') == 1
     assert 'list="id_organisation-options"' in html
@@ -69,7 +62,7 @@ def test_the_organisation_is_prefilled_in_the_readers_language_and_saves_as_show
     make_researcher: Any, hk_org: Any, language: str, shown: str
 ) -> None:
     profile = make_researcher("chan")
-    c = _client(profile.person, language)
+    c = client_as(profile.person, language)
     url = reverse("people:researcher_edit", args=[profile.pk])
     form = c.get(url).context["form"]
     assert f'value="{shown}"' in str(form["organisation"])
@@ -85,7 +78,7 @@ def test_an_organisation_sharing_its_name_is_prefilled_by_ror_id_and_saves_uncha
     mine = _org(name="Beibu Gulf University", region="CN", ror_id="01aaaaa11")
     _org(name="Beibu Gulf University", region="CN", ror_id="02bbbbb22")
     profile = make_researcher("chan", organisation=mine)
-    c = _client(profile.person)
+    c = client_as(profile.person)
     url = reverse("people:researcher_edit", args=[profile.pk])
     form = c.get(url).context["form"]
     assert 'value="01aaaaa11"' in str(form["organisation"])
@@ -113,7 +106,7 @@ def test_an_unknown_organisation_is_an_error_and_none_is_made(
     make_researcher: Any, hk_org: Any, language: str, message: str
 ) -> None:
     profile = make_researcher("chan")
-    c = _client(profile.person, language)
+    c = client_as(profile.person, language)
     url = reverse("people:researcher_edit", args=[profile.pk])
     before = Organisation.objects.count()
     unchanged = _as_posted(c.get(url).context["form"])
@@ -131,7 +124,7 @@ def test_a_new_profile_may_leave_the_organisation_empty_with_a_region(
     make_person: Any,
 ) -> None:
     person = make_person("loner2", display_name="Loner")
-    r = _client(person).post(
+    r = client_as(person).post(
         reverse("people:researcher_new"),
         {"display_name": "Loner", "organisation": "", "region": "HK", "keywords": "optics"},
     )
