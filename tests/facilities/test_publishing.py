@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -469,3 +470,43 @@ def test_publishing_pages_in_three_languages(resource: Any, manager: Any, langua
             f'lang="{ {"en": "en", "zh-hant": "zh-Hant-HK", "zh-hans": "zh-Hans-CN"}[language] }'
             in r.content.decode()
         )
+
+
+def test_the_host_organisation_box_is_the_shared_one_and_saves_as_shown(
+    facility: Any, orgs: Any
+) -> None:
+    """The facility form's organisation box was written by hand (and prefilled with the
+    English name, which failed as ambiguous on an unchanged save when another organisation
+    shares it): it is now people's OrganisationNameField, prefilled so it saves as shown."""
+    from innobridge.people.models import Organisation
+
+    host = orgs["hkust"]
+    host.ror_id = "00q4vv597"
+    host.save(update_fields=["ror_id"])
+    Organisation.objects.create(
+        name=host.name, region="CN", city="Guangzhou", search_text=host.name.lower()
+    )
+    manager = facility.managers.get()
+    c = client_as(manager)
+    url = reverse("facilities:facility_edit", args=[facility.pk])
+    page = c.get(url).content.decode()
+    assert 'hx-get="/people/organisation-options/"' in page
+    assert '<datalist id="id_organisation-options"></datalist>' in page
+    assert f'value="{host.ror_id}"' in page  # its name alone would match two
+    r = c.post(
+        url,
+        {
+            "name": facility.name,
+            "name_zh": facility.name_zh,
+            "organisation": host.ror_id,
+            "city": facility.city,
+            "region": facility.region,
+            "location": facility.location,
+            "contact_email": facility.contact_email,
+            "managers_text": manager.username,
+            "is_active": "on",
+        },
+    )
+    assert r.status_code == 302, re.findall(r"fac-field-error[^>]*>([^<]*)", r.content.decode())
+    facility.refresh_from_db()
+    assert facility.organisation == host

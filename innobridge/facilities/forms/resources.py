@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.forms import bound_dates, bound_integers
 from innobridge.core.schemas import TEXT_MAX
+from innobridge.people.forms import OrganisationNameField
 
 from .. import availability
 from ..models import (
@@ -49,11 +50,9 @@ def _description(model: Any, name: str) -> forms.CharField:
 
 
 class FacilityForm(forms.ModelForm):
-    organisation = forms.CharField(
+    organisation = OrganisationNameField(
         label=_("Host organisation"),
-        max_length=300,
         help_text=_("Its name in any script, or its ROR id, as in the directory."),
-        widget=forms.TextInput(attrs={"list": "organisation-options", "autocomplete": "off"}),
     )
     website = forms.URLField(
         label=_("website"), required=False, max_length=500, assume_scheme="https"
@@ -88,27 +87,11 @@ class FacilityForm(forms.ModelForm):
         self.fields["region"].required = False
         self.fields["region"].help_text = _("Leave empty to use the organisation's region.")
         if self.instance.pk:
-            self.initial.setdefault("organisation", self.instance.organisation.name)
+            self.initial.setdefault("organisation", self.instance.organisation)
             self.initial.setdefault(
                 "managers_text", ", ".join(p.username for p in self.instance.managers.all())
             )
-        self.organisation_obj: Any = None
         self.manager_list: list[Any] = []
-
-    def clean_organisation(self) -> str:
-        from innobridge.people.selectors import resolve_organisation
-
-        text: str = self.cleaned_data["organisation"].strip()
-        org, candidates = resolve_organisation(text)
-        if org is None:
-            if candidates:
-                raise forms.ValidationError(
-                    _("Several organisations match; choose one of: %(names)s")
-                    % {"names": "; ".join(c.name for c in candidates)}
-                )
-            raise forms.ValidationError(_("No organisation matches “%(text)s”.") % {"text": text})
-        self.organisation_obj = org
-        return text
 
     def clean_managers_text(self) -> str:
         text: str = self.cleaned_data.get("managers_text") or ""
@@ -128,9 +111,9 @@ class FacilityForm(forms.ModelForm):
 
     def service_fields(self) -> dict[str, Any]:
         data = {k: self.cleaned_data[k] for k in self.Meta.fields}
-        data["organisation"] = self.organisation_obj
-        if not data.get("region") and self.organisation_obj is not None:
-            data["region"] = self.organisation_obj.region or ""
+        org = data["organisation"] = self.cleaned_data["organisation"]
+        if not data.get("region") and org is not None:
+            data["region"] = org.region or ""
         return data
 
 
