@@ -6,3 +6,8 @@ class ExchangeConfig(AppConfig):
     name = "innobridge.exchange"
     label = "exchange"
     verbose_name = _("Personnel exchanges")
+
+    def ready(self) -> None:
+        from .selectors import connect_cache_receivers
+
+        connect_cache_receivers()

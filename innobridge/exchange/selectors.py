@@ -76,6 +76,46 @@ def my_applications(user: Any) -> QuerySet[Application]:
     return Application.objects.filter(applicant=user).select_related("programme")
 
 
+APPLICANT_FACT = "exchange_applicant"
+
+
+def has_applied(user: Any) -> bool:
+    """Whether ``user`` has ever made an exchange application: most people have not, and
+    every signed-in home page asks before reading their applications (issue #17). Kept per
+    person in the shared cache (core/caching.py) and emptied when they make one
+    (:func:`connect_cache_receivers`); "yes" only means the applications are read."""
+    from innobridge.core.caching import person_fact
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(
+        person_fact(
+            user.pk,
+            APPLICANT_FACT,
+            lambda: Application.objects.filter(applicant_id=user.pk).exists(),
+        )
+    )
+
+
+def _application_saved(sender: type[Any], instance: Application, **kwargs: Any) -> None:
+    from innobridge.core.caching import forget_person_facts
+
+    if kwargs.get("created"):
+        forget_person_facts(instance.applicant_id)
+
+
+def connect_cache_receivers() -> None:
+    """Keep :func:`has_applied` in step with the applications (ExchangeConfig.ready)."""
+    from django.db.models.signals import post_save
+
+    from innobridge.core.caching import register_person_fact
+
+    register_person_fact(APPLICANT_FACT)
+    post_save.connect(
+        _application_saved, sender=Application, dispatch_uid="innobridge.exchange.applicant"
+    )
+
+
 def open_applications(user: Any) -> QuerySet[Application]:
     """The user's applications still under way (drafts to submit, decisions awaited, an
     offer to answer, a stay to prepare), newest first, each with its sent offer's

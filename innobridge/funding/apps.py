@@ -12,6 +12,8 @@ class FundingConfig(AppConfig):
 
         from .hooks import invite_to_proposal
         from .permissions import connect_cache_receivers
+        from .selectors import connect_home_receivers
 
         connect_cache_receivers()
+        connect_home_receivers()
         register_person_action("funding.invite_to_proposal", invite_to_proposal)

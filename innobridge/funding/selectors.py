@@ -396,6 +396,76 @@ def visible_projects(user: Any) -> QuerySet[Project]:
     return Project.objects.filter(q).distinct().order_by("-start_date", "id")
 
 
+HOME_FACT = "funding_home"
+
+
+def home_reads(user: Any) -> dict[str, bool]:
+    """Which of the home page's funding lists can have anything for ``user``: reviews to do
+    (``reviews``) and projects whose reports are theirs (``projects``). Most people have
+    neither, and every signed-in home page asks before reading them (issue #17). Kept per
+    person in the shared cache (core/caching.py) and emptied when they are given a review,
+    join a team or their proposal becomes a project (:func:`connect_home_receivers`);
+    ``True`` only means the list is read."""
+    from innobridge.core.caching import person_fact
+
+    if not _authed(user):
+        return {"reviews": False, "projects": False}
+
+    def compute() -> dict[str, bool]:
+        return {
+            "reviews": ReviewAssignment.objects.filter(
+                reviewer_id=user.pk,
+                status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED],
+            ).exists(),
+            "projects": Project.objects.filter(
+                proposal__members__person_id=user.pk,
+                proposal__members__status=InvitationStatus.ACCEPTED,
+            ).exists(),
+        }
+
+    return dict(person_fact(user.pk, HOME_FACT, compute))
+
+
+def _assignment_saved(sender: type[Any], instance: ReviewAssignment, **kwargs: Any) -> None:
+    from innobridge.core.caching import forget_person_facts
+
+    forget_person_facts(instance.reviewer_id)
+
+
+def _member_saved(sender: type[Any], instance: TeamMember, **kwargs: Any) -> None:
+    from innobridge.core.caching import forget_person_facts
+
+    forget_person_facts(instance.person_id)
+
+
+def _project_saved(sender: type[Any], instance: Project, **kwargs: Any) -> None:
+    from innobridge.core.caching import forget_person_facts
+
+    if kwargs.get("created"):
+        forget_person_facts(
+            *TeamMember.objects.filter(proposal_id=instance.proposal_id).values_list(
+                "person_id", flat=True
+            )
+        )
+
+
+def connect_home_receivers() -> None:
+    """Keep :func:`home_reads` in step (FundingConfig.ready)."""
+    from django.db.models.signals import post_save
+
+    from innobridge.core.caching import register_person_fact
+
+    register_person_fact(HOME_FACT)
+    for receiver, model in (
+        (_assignment_saved, ReviewAssignment),
+        (_member_saved, TeamMember),
+        (_project_saved, Project),
+    ):
+        post_save.connect(
+            receiver, sender=model, dispatch_uid=f"innobridge.funding.home.{model.__name__}"
+        )
+
+
 def team_projects(user: Any) -> QuerySet[Project]:
     """Projects whose team ``user`` is an accepted member of (the reports are theirs to
     file), newest first, with their milestones."""

@@ -59,7 +59,10 @@ def tto_organisation_ids(user: Any) -> set[int]:
 
 
 def enterprise_organisation_ids(user: Any) -> set[int]:
-    if not _signed_in(user):
+    """The organisations ``user`` is a staff member of, as an enterprise. Being linked gives
+    the enterprise role (``services.add_membership``), so no one without it is read for
+    (every signed-in home page asks: issue #17)."""
+    if not _signed_in(user) or not can_act_as(user, Role.ENTERPRISE):
         return set()
     return set(
         Membership.objects.filter(person=user, kind=MembershipKind.ENTERPRISE).values_list(
