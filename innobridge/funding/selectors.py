@@ -279,25 +279,40 @@ RANKED_STATES = (
 )
 
 
+Scores = dict[tuple[int, int], list[float]]
+
+
+def submitted_scores(proposal_ids: list[int], funder_ids: list[int]) -> Scores:
+    """The weighted scores of the submitted reviews of these proposals for these funders,
+    by (funder id, proposal id): one read, which a page that both ranks and builds a
+    portfolio passes to :func:`rankings` and :func:`suggested_portfolio`."""
+    scores: Scores = {}
+    for fid, pid, score in Review.objects.filter(
+        assignment__proposal_id__in=proposal_ids,
+        assignment__funder_id__in=funder_ids,
+        submitted_at__isnull=False,
+    ).values_list("assignment__funder_id", "assignment__proposal_id", "weighted_score"):
+        scores.setdefault((fid, pid), []).append(float(score))
+    return scores
+
+
 def rankings(
-    call: Call, funders: list[Funder], proposals: list[Proposal] | None = None
+    call: Call,
+    funders: list[Funder],
+    proposals: list[Proposal] | None = None,
+    scores: Scores | None = None,
 ) -> dict[int, list[dict[str, Any]]]:
     """:func:`ranking` for each of ``funders`` (by id), reading the proposals, the scores
     and the decisions once for all of them (three reads, whatever the numbers; two when
-    the page has read the call's ``proposals`` already — all of them, any state)."""
+    the page has read the call's ``proposals`` already — all of them, any state — and one
+    when it has read their :func:`submitted_scores` for these funders too)."""
     if proposals is None:
         proposals = list(call.proposals.filter(state__in=RANKED_STATES))
     else:
         proposals = [p for p in proposals if p.state in RANKED_STATES]
     ids = [p.pk for p in proposals]
     funder_ids = [f.pk for f in funders]
-    scores_of: dict[tuple[int, int], list[float]] = {}
-    for fid, pid, score in Review.objects.filter(
-        assignment__proposal_id__in=ids,
-        assignment__funder_id__in=funder_ids,
-        submitted_at__isnull=False,
-    ).values_list("assignment__funder_id", "assignment__proposal_id", "weighted_score"):
-        scores_of.setdefault((fid, pid), []).append(float(score))
+    scores_of = submitted_scores(ids, funder_ids) if scores is None else scores
     decision_of = {
         (d.funder_id, d.proposal_id): d
         for d in FunderDecision.objects.filter(proposal_id__in=ids, funder_id__in=funder_ids)
@@ -306,15 +321,15 @@ def rankings(
     for fid in funder_ids:
         rows: list[dict[str, Any]] = []
         for p in proposals:
-            scores = scores_of.get((fid, p.pk), [])
+            given = scores_of.get((fid, p.pk), [])
             rows.append(
                 {
                     "proposal": p,
-                    "n": len(scores),
-                    "mean": round(statistics.fmean(scores), 2) if scores else None,
-                    "min": min(scores) if scores else None,
-                    "max": max(scores) if scores else None,
-                    "stdev": round(statistics.pstdev(scores), 2) if len(scores) > 1 else 0.0,
+                    "n": len(given),
+                    "mean": round(statistics.fmean(given), 2) if given else None,
+                    "min": min(given) if given else None,
+                    "max": max(given) if given else None,
+                    "stdev": round(statistics.pstdev(given), 2) if len(given) > 1 else 0.0,
                     "decision": decision_of.get((fid, p.pk)),
                 }
             )
@@ -337,23 +352,30 @@ def combined_score(proposal: Proposal) -> float:
     return combined_scores(list(proposal.call.sides.all()), [proposal])[proposal.pk]
 
 
-def combined_scores(sides: list[CallSide], proposals: list[Proposal]) -> dict[int, float]:
+def combined_scores(
+    sides: list[CallSide], proposals: list[Proposal], read: Scores | None = None
+) -> dict[int, float]:
     """:func:`combined_score` of each proposal (of one call, whose ``sides`` are given),
-    by id, in one read of the submitted reviews' scores."""
+    by id, in one read of the submitted reviews' scores (none when ``read`` holds their
+    :func:`submitted_scores` for these sides' funders already)."""
+    funder_ids = [cs.funder_id for cs in sides]
+    if read is None:
+        read = submitted_scores([p.pk for p in proposals], funder_ids)
     scores: dict[int, dict[int, list[float]]] = {p.pk: {} for p in proposals}
-    for pid, fid, score in Review.objects.filter(
-        assignment__proposal__in=[p.pk for p in proposals],
-        assignment__funder_id__in=[cs.funder_id for cs in sides],
-        submitted_at__isnull=False,
-    ).values_list("assignment__proposal_id", "assignment__funder_id", "weighted_score"):
-        scores[pid].setdefault(fid, []).append(float(score))
+    for pid in scores:
+        for fid in funder_ids:
+            if (fid, pid) in read:
+                scores[pid][fid] = read[(fid, pid)]
     return {pid: _combined(by_funder, sides) for pid, by_funder in scores.items()}
 
 
-def suggested_portfolio(call: Call, proposals: list[Proposal] | None = None) -> dict[str, Any]:
+def suggested_portfolio(
+    call: Call, proposals: list[Proposal] | None = None, scores: Scores | None = None
+) -> dict[str, Any]:
     """Proposals at the panel (or already decided) chosen to maximise the total combined
     score within every side's budget. ``proposals``: the call's proposals (any state) when
-    the page has read them already."""
+    the page has read them already; ``scores``: their :func:`submitted_scores` for the
+    call's funders, when the page has read those too."""
     sides: list[CallSide] = call_sides(call)
     states = (ProposalState.PANEL, ProposalState.AWARDED)
     if proposals is None:
@@ -363,13 +385,13 @@ def suggested_portfolio(call: Call, proposals: list[Proposal] | None = None) -> 
     else:
         proposals = sorted((p for p in proposals if p.state in states), key=lambda p: p.pk)
         prefetch_related_objects(proposals, "budget_lines")
-    scores = combined_scores(sides, proposals)
+    combined = combined_scores(sides, proposals, scores)
     cands: list[Candidate] = []
     info: dict[int, dict[str, Any]] = {}
     for p in proposals:
         totals = side_totals(p)
         costs = tuple(totals[cs.side]["funder"] for cs in sides)
-        score = scores[p.pk]
+        score = combined[p.pk]
         cands.append(Candidate(p.pk, score, costs))
         info[p.pk] = {"proposal": p, "score": score, "costs": costs}
     chosen = set(best_portfolio(cands, [cs.budget for cs in sides]))

@@ -60,7 +60,8 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
     }  # the Remove buttons (the table: not yet accepted, an officer of its funder)
     pools = {cs.side: cs.funder.reviewer_pool.order_by("username") for cs in sides}
     # every funder's ranking and commitments in a few reads for all of them (issue #17)
-    rankings = selectors.rankings(call, [cs.funder for cs in sides], proposals)
+    scores = selectors.submitted_scores([p.pk for p in proposals], [cs.funder_id for cs in sides])
+    rankings = selectors.rankings(call, [cs.funder for cs in sides], proposals, scores)
     committed = services.committed_amounts(call)
     ctx = {
         "call": call,
@@ -80,7 +81,7 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
         "rankings": [
             (cs, rankings[cs.funder_id], committed.get(cs.funder_id, Decimal(0))) for cs in sides
         ],
-        "portfolio": selectors.suggested_portfolio(call, proposals),
+        "portfolio": selectors.suggested_portfolio(call, proposals, scores),
         "obstacles": request.session.pop(f"funding_obstacles_{call.pk}", None),
         "my_funders": [
             cs.funder for cs in sides if permissions.can_act_for_funder(request.user, cs.funder)
