@@ -26,7 +26,8 @@ from innobridge.facilities.models import (
     TrainingCertificate,
     UserQuota,
 )
-from tests.pages import client_as
+from tests.factories import named, organisation
+from tests.pages import OrganisationBox, client_as
 
 from .conftest import NOW, hk
 from .steps import RESOURCE_POST
@@ -478,20 +479,13 @@ def test_the_host_organisation_box_is_the_shared_one_and_saves_as_shown(
     """The facility form's organisation box was written by hand (and prefilled with the
     English name, which failed as ambiguous on an unchanged save when another organisation
     shares it): it is now people's OrganisationNameField, prefilled so it saves as shown."""
-    from innobridge.people.models import Organisation
-
-    host = orgs["hkust"]
-    host.ror_id = "00q4vv597"
-    host.save(update_fields=["ror_id"])
-    Organisation.objects.create(
-        name=host.name, region="CN", city="Guangzhou", search_text=host.name.lower()
-    )
+    host = named(orgs["hkust"], ror_id="00q4vv597")
+    organisation(name=host.name, region="CN", city="Guangzhou")
     manager = facility.managers.get()
     c = client_as(manager)
     url = reverse("facilities:facility_edit", args=[facility.pk])
     page = c.get(url).content.decode()
-    assert 'hx-get="/people/organisation-options/"' in page
-    assert '<datalist id="id_organisation-options"></datalist>' in page
+    OrganisationBox.check(page, "organisation")
     assert f'value="{host.ror_id}"' in page  # its name alone would match two
     r = c.post(
         url,
