@@ -44,6 +44,33 @@ class OrganisationFactory(DjangoModelFactory):
     primary_type = ppl.OrganisationType.EDUCATION
 
 
+def organisation(**fields: Any) -> ppl.Organisation:
+    """An organisation of the directory, found by its names as an imported one is (its
+    ``search_text`` written): ``organisation(name="…", region="CN", ror_id="…")``."""
+    return named(ppl.Organisation.objects.create(**fields))
+
+
+def named(org: ppl.Organisation, **names: Any) -> ppl.Organisation:
+    """``org`` with other names (``name_zh="浙江大學"``, ``acronyms=["ZJU"]``), found by
+    them in the organisation box (its ``search_text`` written anew), saved."""
+    from innobridge.people.services.organisations import organisation_search_text
+
+    for field, value in names.items():
+        setattr(org, field, value)
+    org.search_text = organisation_search_text(org)
+    org.save()
+    return org
+
+
+NAMESAKE_RORS = ("01aaaaa11", "02bbbbb22")
+
+
+def namesakes(name: str = "Beibu Gulf University") -> tuple[ppl.Organisation, ...]:
+    """Two Mainland organisations of one English name, told apart by their ROR ids
+    (``NAMESAKE_RORS``): a name the organisation box cannot resolve alone."""
+    return tuple(organisation(name=name, region="CN", ror_id=ror) for ror in NAMESAKE_RORS)
+
+
 class PersonFactory(DjangoModelFactory):
     """An account; ``roles=["reviewer", ...]`` puts it in those groups."""
 

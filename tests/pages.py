@@ -6,6 +6,7 @@ interface language, beside ``tests/factories.py``::
     client = client_as(officer, "zh-hans")                  # several gets and posts
     panel = section(page, "panel-transfer-tto")             # one <article> of a page
     panel = home_panel(officer, "transfer-tto", "zh-hant")  # a panel of the home page
+    OrganisationBox.check(str(form["organisation"]), "organisation")  # the shared box
 
 The language goes as a browser sends it after a visit to the language switcher: the
 language cookie and the Accept-Language header. A test of that mechanism itself (the
@@ -64,3 +65,28 @@ def delete_selected(client: Client, changelist: str, pks: list[Any]) -> Any:
     return client.post(
         changelist, {"action": "delete_selected", "_selected_action": pks, "post": "yes"}
     )
+
+
+class OrganisationBox:
+    """The organisation box (``people.forms.OrganisationNameField``) of every form that
+    names an organisation (a profile, an exchange application or placement, a facility):
+    what each form's tests type, the errors they expect, and the box's markup."""
+
+    UNKNOWN = "Atlantis University"
+    NO_MATCH = {
+        "en": "No organisation matches “Atlantis University”.",
+        "zh-hant": "沒有機構符合「Atlantis University」。",
+        "zh-hans": "没有机构符合“Atlantis University”。",
+    }
+    SEVERAL_MATCH = "Several organisations match; choose one of:"
+
+    @staticmethod
+    def check(rendered: str, name: str) -> None:
+        """``rendered`` (a page, or a form's field) has the shared box ``name``: a text
+        input that suggests as one types (its ``<datalist>``, filled by htmx), not a
+        ``<select>`` of the directory."""
+        assert f'<select name="{name}"' not in rendered
+        assert f'name="{name}"' in rendered
+        assert f'list="id_{name}-options"' in rendered
+        assert 'hx-get="/people/organisation-options/"' in rendered
+        assert f'<datalist id="id_{name}-options"></datalist>' in rendered

@@ -11,6 +11,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from innobridge.core.forms import AmountField, bound_dates
 from innobridge.core.language import name_in_language
@@ -81,7 +82,11 @@ class PlacementForm(forms.Form):
     # A box that suggests as one types, not a <select> of a region's whole directory
     # (most of it for a Mainland host); the host-region rule is ``propose_placement``'s,
     # shown beside this field.
-    organisation = OrganisationNameField(label=_("host organisation"))
+    organisation = OrganisationNameField(
+        # a placement's host receives the fellow: not the facility's "affiliated"
+        # organisation of the same English words (zh: 接收機構, not 所屬機構)
+        label=pgettext_lazy("placement", "host organisation")
+    )
     seats = forms.IntegerField(label=_("seats"), min_value=1, max_value=50, initial=1)
     months = forms.IntegerField(
         label=_("duration (months)"), min_value=1, max_value=120, initial=12

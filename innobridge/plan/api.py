@@ -196,7 +196,8 @@ def indicator_series(request: HttpRequest, key: str, q: Query[SeriesQuery]) -> S
 
 @router.get("/indicators/{key}/breakdowns/{dimension}", response=BreakdownOut, auth=_auth)
 def indicator_breakdown(request: HttpRequest, key: str, dimension: str) -> BreakdownOut:
-    """Today's value of every cell of one breakdown, computed now."""
+    """Today's value of every cell of one breakdown, computed now; each cell's label in
+    the reader's language (a city, a region, a code), as on the pages and the public API."""
     _officer(request)
     ind = _get(key)
     if dimension not in ind.breakdowns:
@@ -208,7 +209,14 @@ def indicator_breakdown(request: HttpRequest, key: str, dimension: str) -> Break
         key=ind.key,
         dimension=dimension,
         additive=dimension in ind.additive,
-        cells=[CellOut(key=r.key, label=r.label, value=r.value) for r in rows],
+        cells=[
+            CellOut(
+                key=r.key,
+                label=selectors.cell_label(ind, dimension, r.key, r.label),
+                value=r.value,
+            )
+            for r in rows
+        ],
     )
 
 

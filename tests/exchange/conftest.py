@@ -47,18 +47,12 @@ class World:
 def world(db: Any, make_person: Any) -> World:
     from innobridge.core.permissions import Role
     from innobridge.exchange import services
-    from innobridge.people.models import Organisation, ResearcherProfile
-    from innobridge.people.services.organisations import organisation_search_text
+    from innobridge.people.models import ResearcherProfile
+    from tests.factories import organisation
 
-    def org(ror: str, name: str, region: str) -> Any:
-        made = Organisation.objects.create(ror_id=ror, name=name, region=region)
-        made.search_text = organisation_search_text(made)  # found by name, as imported
-        made.save(update_fields=["search_text"])
-        return made
-
-    hku = org("02zhqgq86", "The University of Hong Kong", "HK")
-    cuhk = org("00t33hh48", "Chinese University of Hong Kong", "HK")
-    zju = org("00a2xv884", "Zhejiang University", "CN")
+    hku = organisation(ror_id="02zhqgq86", name="The University of Hong Kong", region="HK")
+    cuhk = organisation(ror_id="00t33hh48", name="Chinese University of Hong Kong", region="HK")
+    zju = organisation(ror_id="00a2xv884", name="Zhejiang University", region="CN")
     officer = make_person("officer", roles=(Role.PROGRAMME_OFFICER,))
     admin = make_person("admin", roles=(Role.ADMINISTRATOR,))
     hk_coord = make_person("hkcoord")
@@ -154,6 +148,17 @@ def world(db: Any, make_person: Any) -> World:
         reviewer,
         outsider,
     )
+
+
+@pytest.fixture
+def named_world(world: World) -> World:
+    """The world whose organisations are found by their Chinese names and acronyms too
+    (the organisation box's tests): 浙江大學 / ZJU, 香港大學 / HKU."""
+    from tests.factories import named
+
+    named(world.zju, name_zh="浙江大學", acronyms=["ZJU"])
+    named(world.hku, name_zh="香港大學", acronyms=["HKU"])
+    return world
 
 
 def draft(w: World, person: Any = None, **extra: Any) -> Any:

@@ -26,7 +26,8 @@ from innobridge.facilities.models import (
     TrainingCertificate,
     UserQuota,
 )
-from tests.pages import client_as
+from tests.factories import named, organisation
+from tests.pages import OrganisationBox, client_as
 
 from .conftest import NOW, hk
 from .steps import RESOURCE_POST
@@ -478,20 +479,13 @@ def test_the_host_organisation_box_is_the_shared_one_and_saves_as_shown(
     """The facility form's organisation box was written by hand (and prefilled with the
     English name, which failed as ambiguous on an unchanged save when another organisation
     shares it): it is now people's OrganisationNameField, prefilled so it saves as shown."""
-    from innobridge.people.models import Organisation
-
-    host = orgs["hkust"]
-    host.ror_id = "00q4vv597"
-    host.save(update_fields=["ror_id"])
-    Organisation.objects.create(
-        name=host.name, region="CN", city="Guangzhou", search_text=host.name.lower()
-    )
+    host = named(orgs["hkust"], ror_id="00q4vv597")
+    organisation(name=host.name, region="CN", city="Guangzhou")
     manager = facility.managers.get()
     c = client_as(manager)
     url = reverse("facilities:facility_edit", args=[facility.pk])
     page = c.get(url).content.decode()
-    assert 'hx-get="/people/organisation-options/"' in page
-    assert '<datalist id="id_organisation-options"></datalist>' in page
+    OrganisationBox.check(page, "organisation")
     assert f'value="{host.ror_id}"' in page  # its name alone would match two
     r = c.post(
         url,
@@ -510,3 +504,42 @@ def test_the_host_organisation_box_is_the_shared_one_and_saves_as_shown(
     assert r.status_code == 302, re.findall(r"fac-field-error[^>]*>([^<]*)", r.content.decode())
     facility.refresh_from_db()
     assert facility.organisation == host
+
+
+def _facility_form_built_with(fields: tuple[str, ...], monkeypatch: Any) -> Any:
+    """``FacilityForm`` as its module builds it when the service's ``FACILITY_FIELDS``
+    are ``fields`` (the module run afresh under another name: nothing else changes)."""
+    import importlib.util
+
+    from innobridge.facilities.forms import resources
+    from innobridge.facilities.services import facilities as service
+
+    monkeypatch.setattr(service, "FACILITY_FIELDS", fields)
+    spec = importlib.util.spec_from_file_location(
+        "innobridge.facilities.forms._resources_probe", resources.__file__
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.FacilityForm
+
+
+def test_the_facility_forms_fields_are_the_services_with_the_organisation_box(
+    monkeypatch: Any,
+) -> None:
+    """The form's list of fields repeated ``services.FACILITY_FIELDS`` (less the
+    organisation): it is now derived from it, in its order, the organisation box (and
+    the managers) after them."""
+    from innobridge.facilities.forms import FacilityForm
+    from innobridge.people.forms import OrganisationNameField
+
+    own = [f for f in services.FACILITY_FIELDS if f != "organisation"]
+    assert list(FacilityForm.Meta.fields) == own
+    form = FacilityForm()
+    assert list(form.fields) == [*own, "organisation", "managers_text"]
+    assert isinstance(form.fields["organisation"], OrganisationNameField)
+    # a field the service no longer writes leaves the form with it
+    fewer = tuple(f for f in services.FACILITY_FIELDS if f != "contact_phone")
+    probe = _facility_form_built_with(fewer, monkeypatch)
+    assert "contact_phone" not in probe.Meta.fields
+    assert "contact_phone" not in probe().fields

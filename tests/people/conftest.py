@@ -7,43 +7,29 @@ from typing import Any
 
 import pytest
 
+from tests.factories import organisation
+
 DATA = Path(__file__).parent / "data"
 
 
 # --- Researchers and publications -------------------------------------------
 
 
-def _with_search_text(org: Any) -> Any:
-    from innobridge.people.services import organisation_search_text
-
-    org.search_text = organisation_search_text(org)
-    org.save(update_fields=["search_text"])
-    return org
-
-
 @pytest.fixture
 def hk_org(db: Any) -> Any:
-    from innobridge.people.models import Organisation
-
-    return _with_search_text(
-        Organisation.objects.create(
-            name="The Hong Kong University of Science and Technology",
-            name_zh="香港科技大學",
-            region="HK",
-            city="Hong Kong",
-            ror_id="00q4vv597",
-        )
+    return organisation(
+        name="The Hong Kong University of Science and Technology",
+        name_zh="香港科技大學",
+        region="HK",
+        city="Hong Kong",
+        ror_id="00q4vv597",
     )
 
 
 @pytest.fixture
 def cn_org(db: Any) -> Any:
-    from innobridge.people.models import Organisation
-
-    return _with_search_text(
-        Organisation.objects.create(
-            name="Sun Yat-sen University", name_zh="中山大学", region="CN", city="Guangzhou"
-        )
+    return organisation(
+        name="Sun Yat-sen University", name_zh="中山大学", region="CN", city="Guangzhou"
     )
 
 

@@ -76,3 +76,37 @@ def test_the_officers_indicator_page_and_download_name_cities_in_the_readers_lan
     assert "Guangzhou" not in html
     body = c.get("/plan/indicators/facility_resources_bookable/city.csv").content.decode()
     assert guangzhou in body
+
+
+@pytest.mark.parametrize("language", list(CITIES))
+def test_the_officers_breakdown_api_names_its_cells_in_the_readers_language(
+    officer: Any, language: str
+) -> None:
+    """``/api/plan/indicators/{key}/breakdowns/{dimension}`` gave a city as stored (in
+    English) to a Chinese reader, where the public API and the pages name it in the
+    reader's language; every dimension whose keys are codes or cities is named so."""
+    from django.utils import translation
+
+    from innobridge.core.models import Region
+    from innobridge.facilities.selectors import resource_kind_label
+    from tests.factories import FacilityFactory, ResourceFactory
+
+    resource = ResourceFactory(facility=FacilityFactory(city="Guangzhou", region="CN"))
+    with translation.override(language):
+        mainland, kind = str(Region.MAINLAND.label), resource_kind_label(resource.kind)
+    guangzhou, _ = CITIES[language]
+    c = client_as(officer, language)
+
+    def labels(dimension: str) -> dict[str, str]:
+        url = f"/api/plan/indicators/facility_resources_bookable/breakdowns/{dimension}"
+        r = c.get(url)
+        assert r.status_code == 200, r.content
+        return {cell["key"]: cell["label"] for cell in r.json()["cells"]}
+
+    assert labels("city") == {"Guangzhou": guangzhou}
+    assert labels("region") == {"CN": mainland}
+    assert labels("kind") == {resource.kind: kind}
+    # institutions are named as stored, as on the pages
+    assert labels("institution") == {
+        str(resource.facility.organisation_id): resource.facility.organisation.name
+    }

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from innobridge.core.language import name_in_language
 from innobridge.core.models import Currency, Region, TimeStampedModel
@@ -202,7 +203,7 @@ class Placement(TimeStampedModel):
         "people.Organisation",
         on_delete=models.PROTECT,
         related_name="exchange_placements",
-        verbose_name=_("host organisation"),
+        verbose_name=pgettext_lazy("placement", "host organisation"),
     )
     seats = models.PositiveSmallIntegerField(
         _("seats"), default=1, validators=[MinValueValidator(1), MaxValueValidator(50)]

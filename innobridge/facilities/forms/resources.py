@@ -24,6 +24,7 @@ from ..models import (
     default_opening_hours,
     monthly_quota_validator,
 )
+from ..services.facilities import FACILITY_FIELDS
 from .common import PURPOSE_MAX, _find_person
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
@@ -68,19 +69,9 @@ class FacilityForm(forms.ModelForm):
 
     class Meta:
         model = Facility
-        fields = [
-            "name",
-            "name_zh",
-            "city",
-            "region",
-            "location",
-            "contact_email",
-            "contact_phone",
-            "website",
-            "description",
-            "description_zh",
-            "is_active",
-        ]
+        # the service's fields but the organisation, which is the box above (it comes
+        # after these, as a declared field)
+        fields = [f for f in FACILITY_FIELDS if f != "organisation"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
