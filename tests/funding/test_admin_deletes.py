@@ -45,3 +45,18 @@ def test_proposals_are_not_deleted_in_bulk(world: Any, submitted: Any, make_pers
     assert 'value="delete_selected"' not in root.get(url).content.decode()
     delete_selected(root, url, [submitted.pk])
     assert Proposal.objects.filter(pk=submitted.pk).exists()
+
+
+def test_a_refused_delete_on_its_own_page_is_a_message_on_the_change_page(
+    world: Any, submitted: Any, make_person: Any
+) -> None:
+    accepted = _assign(world, submitted, world.reviewers_hk[1], AssignmentStatus.ACCEPTED)
+    root = client_as(make_person("root", is_staff=True, is_superuser=True))
+    change = f"/admin/funding/reviewassignment/{accepted.pk}/change/"
+    r = root.post(f"/admin/funding/reviewassignment/{accepted.pk}/delete/", {"post": "yes"})
+    assert r.status_code == 302 and r["Location"] == change
+    assert ReviewAssignment.objects.filter(pk=accepted.pk).exists()
+    assert not AuditEvent.objects.filter(action=FundingAction.ASSIGNMENT_REMOVED).exists()
+    page = root.get(change).content.decode()
+    assert "Only an assignment not yet accepted can be removed." in page
+
