@@ -102,9 +102,9 @@ admin.site.register(Dispute)
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
-    """Administrators can see who subscribes and turn a subscription off (delete); the
-    secret itself is never shown."""
+class CalendarFeedAdmin(DeletesThroughService):
+    """Administrators can see who subscribes and turn a subscription off (delete: the
+    service revokes it, audited); the secret itself is never shown."""
 
     list_display = ["person", "created_at", "last_used_at"]
     search_fields = ["person__username", "person__email"]
@@ -113,3 +113,6 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+    def delete_model(self, request: HttpRequest, obj: CalendarFeed) -> None:
+        services.revoke_calendar_feed(request.user, obj.person)  # audited
