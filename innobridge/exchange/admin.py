@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from innobridge.core.admin import (
+    DeletesThroughService,
     InlinesThroughServices,
     NoBulkDelete,
     ServiceInline,
@@ -86,9 +87,23 @@ class ApplicationAdmin(NoBulkDelete):
 
 
 @admin.register(Coordinator)
-class CoordinatorAdmin(admin.ModelAdmin):
+class CoordinatorAdmin(DeletesThroughService):
+    """Named and removed through the services (the officer's check, the role, the audit
+    event); a coordination is not changed in place: remove it and name another."""
+
     list_display = ["person", "organisation"]
     raw_id_fields = ["person", "organisation"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Coordinator, form: Any, change: bool) -> None:
+        made = services.add_coordinator(request.user, obj.person, obj.organisation)
+        obj.pk = made.pk  # the admin's messages and log name the row the service made
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: Coordinator) -> None:
+        services.remove_coordinator(request.user, obj)  # audited
 
 
 admin.site.register(Review)

@@ -35,6 +35,7 @@ DELETED_BY_A_SERVICE = {
     "funding.ReviewAssignment",  # services.remove_assignment
     "facilities.TrainingCertificate",  # services.revoke_certificate
     "facilities.CalendarFeed",  # services.revoke_calendar_feed
+    "exchange.Coordinator",  # services.remove_coordinator
 }
 # The models whose rows a service deletes and that an admin shows as an inline.
 INLINE_DELETED_BY_A_SERVICE = {
