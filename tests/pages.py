@@ -90,3 +90,55 @@ class OrganisationBox:
         assert f'list="id_{name}-options"' in rendered
         assert 'hx-get="/people/organisation-options/"' in rendered
         assert f'<datalist id="id_{name}-options"></datalist>' in rendered
+
+
+def admin_form_data(response: Any) -> dict[str, Any]:
+    """What the admin add or change page in ``response`` posts back unchanged: its
+    form's fields and every inline formset's (management form and rows), as a browser
+    would send them. A test changes some and posts it."""
+    from django.forms import CheckboxInput, MultiWidget
+
+    def fields(form: Any) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for bf in form:
+            widget, value = bf.field.widget, bf.value()  # prepared for its widget
+            if isinstance(widget, MultiWidget):
+                parts = value if isinstance(value, list | tuple) else widget.decompress(value)
+                for suffix, sub, part in zip(
+                    widget.widgets_names, widget.widgets, parts, strict=True
+                ):
+                    data[bf.html_name + suffix] = sub.format_value(part) or ""
+            elif isinstance(widget, CheckboxInput):
+                if value:
+                    data[bf.html_name] = "on"
+            elif isinstance(value, list | tuple):
+                data[bf.html_name] = [str(v) for v in value]
+            elif value is not None:
+                data[bf.html_name] = str(value)
+        return data
+
+    context = response.context
+    data = fields(context["adminform"].form)
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        data |= fields(formset.management_form)
+        for form in formset.initial_forms:
+            data |= fields(form)
+    return data
+
+
+def admin_row(data: dict[str, Any], prefix: str, index: int, **values: Any) -> None:
+    """Set the fields of row ``index`` of the inline formset ``prefix`` in ``data``
+    (from ``admin_form_data``), as a browser would: a new row raises the formset's
+    TOTAL_FORMS. ``DELETE=True`` ticks the row's delete box."""
+    total = int(data[f"{prefix}-TOTAL_FORMS"])
+    if index >= total:
+        data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+    for name, value in values.items():
+        key = f"{prefix}-{index}-{name}"
+        if value is True:
+            data[key] = "on"
+        elif value is False or value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value

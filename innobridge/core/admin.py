@@ -4,8 +4,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.db.models import Model, QuerySet
+from django.forms import BaseModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from .forms import service_error_messages
 from .models import AuditEvent, ExchangeRate, PersonalDataView
@@ -39,7 +43,63 @@ def delete_selected_through_service(
     return None
 
 
-class DeletesThroughService(admin.ModelAdmin):
+def refusal_messages(exc: Exception) -> list[str] | None:
+    """The messages of a service's refusal (a ``ValidationError``, or a
+    ``PermissionDenied`` saying why), or None for anything else (Django's own bare
+    ``PermissionDenied``, which stays a 403)."""
+    if isinstance(exc, ValidationError):
+        return service_error_messages(exc)
+    if isinstance(exc, PermissionDenied) and str(exc):
+        return [str(exc)]
+    return None
+
+
+class RefusalsAsMessages(admin.ModelAdmin):
+    """A service refusing a save or a delete made on an admin page (its add, change or
+    delete page) rolls that page's transaction back and comes back as an error message
+    on the page the administrator came from, as "Delete selected" does, not as an error
+    page."""
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            with transaction.atomic():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except (PermissionDenied, ValidationError) as exc:
+            found = refusal_messages(exc)
+            if found is None:
+                raise
+        for message in found:
+            self.message_user(request, message, messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        try:
+            with transaction.atomic():
+                return super().delete_view(request, object_id, extra_context)
+        except (PermissionDenied, ValidationError) as exc:
+            found = refusal_messages(exc)
+            if found is None:
+                raise
+        for message in found:
+            self.message_user(request, message, messages.ERROR)
+        opts = self.opts
+        change = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change",
+            args=[object_id],
+            current_app=self.admin_site.name,
+        )
+        return HttpResponseRedirect(change)
+
+
+class DeletesThroughService(RefusalsAsMessages):
     """For a model deleted by a service: the subclass's ``delete_model`` calls it (the
     delete page), and "Delete selected" calls ``delete_model`` row by row, all in one
     transaction, so each deletion checks permission and writes its audit event."""
@@ -54,6 +114,99 @@ class DeletesThroughService(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+# --- Inline rows in the admin ----------------------------------------------------------
+# An inline (the rows of a model edited on its parent's page) saves and deletes its rows
+# with ``formset.save()``: no service, no audit event. The inline of a model the app's
+# services write takes ``ServiceInline``: it offers only what the app's services do
+# (``add_row``, ``change_row``, ``delete_row``, each calling a service), and its parent
+# admin, an ``InlinesThroughServices``, calls them in the page's transaction. An inline
+# defining none of them is read-only: the rows are written on the platform's own pages
+# (tests/core/test_admin_deletes.py checks every registered admin's inlines).
+
+
+class ServiceInline(admin.TabularInline):
+    extra = 0
+
+    def add_row(self, request: HttpRequest, parent: Model, obj: Model) -> None:
+        """Create ``obj`` (unsaved, its fields from the form) through the service."""
+        raise NotImplementedError
+
+    def change_row(
+        self, request: HttpRequest, parent: Model, obj: Model, changed: list[str]
+    ) -> None:
+        """Save the ``changed`` fields of ``obj`` through the service."""
+        raise NotImplementedError
+
+    def delete_row(self, request: HttpRequest, obj: Model) -> None:
+        """Delete ``obj`` through the service."""
+        raise NotImplementedError
+
+    @classmethod
+    def offers(cls, method: str) -> bool:
+        """Whether the subclass defines ``method`` (``add_row`` …): what it offers."""
+        return getattr(cls, method) is not getattr(ServiceInline, method)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.offers("add_row") and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.offers("change_row") and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.offers("delete_row") and super().has_delete_permission(request, obj)
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.service_inline = self  # type: ignore[attr-defined]  # for save_formset
+        return formset
+
+
+class ReadOnlyInline(ServiceInline):
+    """Rows shown on their parent's admin page but written only on the platform's own
+    pages (where the service checks them as a whole): no add, change or delete here."""
+
+
+def platform_page_link(url: str) -> str:
+    """A link to the platform page where what an admin page shows read-only is edited."""
+    return format_html('<a href="{}">{}</a>', url, _("Edit on the platform"))
+
+
+class InlinesThroughServices(RefusalsAsMessages):
+    """The parent admin of ``ServiceInline``s: their rows are deleted, changed and added
+    (in that order) through the services, in the page's transaction; a refusal rolls
+    the whole save back and is shown as a message naming the row."""
+
+    def save_formset(
+        self, request: HttpRequest, form: BaseModelForm[Any], formset: Any, change: bool
+    ) -> None:
+        inline = getattr(formset, "service_inline", None)
+        if inline is None:
+            super().save_formset(request, form, formset, change)
+            return
+        parent = form.instance
+        formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            _naming_the_row(obj, lambda obj=obj: inline.delete_row(request, obj))
+        for obj, changed in formset.changed_objects:
+            _naming_the_row(
+                obj, lambda obj=obj, ch=changed: inline.change_row(request, parent, obj, ch)
+            )
+        for obj in formset.new_objects:
+            _naming_the_row(obj, lambda obj=obj: inline.add_row(request, parent, obj))
+
+
+def _naming_the_row(obj: Model, write: Any) -> None:
+    try:
+        write()
+    except ValidationError as exc:
+        raise ValidationError(
+            [
+                _("%(row)s: %(problem)s") % {"row": obj, "problem": problem}
+                for problem in service_error_messages(exc)
+            ]
+        ) from exc
 
 
 class NoBulkDelete(admin.ModelAdmin):

@@ -1,7 +1,16 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
-from innobridge.core.admin import NoBulkDelete
+from innobridge.core.admin import (
+    DeletesThroughService,
+    InlinesThroughServices,
+    NoBulkDelete,
+    ServiceInline,
+)
 
+from . import services
 from .models import (
     Application,
     ChecklistTemplate,
@@ -17,18 +26,44 @@ from .models import (
 )
 
 
-class StipendInline(admin.TabularInline):
+class StipendInline(ServiceInline):
+    """Added and removed by the programme services (refused once fellows have
+    instalments of it); a part is not changed in place, as on the programme's page."""
+
     model = StipendComponent
-    extra = 0
+
+    def add_row(self, request: HttpRequest, parent: Any, obj: Any) -> None:
+        services.add_stipend(
+            request.user,
+            parent,
+            paid_by=obj.paid_by,
+            currency=obj.currency,
+            amount=obj.amount,
+            schedule=obj.schedule,
+        )
+
+    def delete_row(self, request: HttpRequest, obj: Any) -> None:
+        services.remove_stipend(request.user, obj)
 
 
-class ChecklistInline(admin.TabularInline):
+class ChecklistInline(ServiceInline):
+    """Steps are added by the programme service; the platform has no service to change
+    or remove one (stays tick the steps), so neither has the admin."""
+
     model = ChecklistTemplate
-    extra = 0
+
+    def add_row(self, request: HttpRequest, parent: Any, obj: Any) -> None:
+        services.add_checklist_step(
+            request.user,
+            parent,
+            host_region=obj.host_region,
+            title=obj.title,
+            days_before_arrival=obj.days_before_arrival,
+        )
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(NoBulkDelete):
+class ProgrammeAdmin(InlinesThroughServices, NoBulkDelete):
     list_display = ["title", "kind", "direction", "places", "applications_close", "is_demo"]
     list_filter = ["kind", "direction", "is_demo"]
     search_fields = ["title", "title_zh"]
@@ -52,9 +87,23 @@ class ApplicationAdmin(NoBulkDelete):
 
 
 @admin.register(Coordinator)
-class CoordinatorAdmin(admin.ModelAdmin):
+class CoordinatorAdmin(DeletesThroughService):
+    """Named and removed through the services (the officer's check, the role, the audit
+    event); a coordination is not changed in place: remove it and name another."""
+
     list_display = ["person", "organisation"]
     raw_id_fields = ["person", "organisation"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Coordinator, form: Any, change: bool) -> None:
+        made = services.add_coordinator(request.user, obj.person, obj.organisation)
+        obj.pk = made.pk  # the admin's messages and log name the row the service made
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: Coordinator) -> None:
+        services.remove_coordinator(request.user, obj)  # audited
 
 
 admin.site.register(Review)

@@ -7,6 +7,7 @@ class ExchangeAction(models.TextChoices):
     PROGRAMME_CREATED = "exchange.programme.created"
     PROGRAMME_UPDATED = "exchange.programme.updated"
     COORDINATOR_ADDED = "exchange.coordinator.added"
+    COORDINATOR_REMOVED = "exchange.coordinator.removed"
     PLACEMENT_PROPOSED = "exchange.placement.proposed"
     PLACEMENT_APPROVED = "exchange.placement.approved"
     PLACEMENT_REJECTED = "exchange.placement.rejected"

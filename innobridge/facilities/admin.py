@@ -1,7 +1,14 @@
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
-from innobridge.core.admin import DeletesThroughService, NoBulkDelete
+from innobridge.core.admin import (
+    DeletesThroughService,
+    InlinesThroughServices,
+    NoBulkDelete,
+    ServiceInline,
+)
 
 from . import services
 from .models import (
@@ -18,14 +25,36 @@ from .models import (
 )
 
 
-class TariffInline(admin.TabularInline):
+class TariffInline(ServiceInline):
+    """Set and removed by the tariff services (the manager's check, the audit event)."""
+
     model = Tariff
-    extra = 0
+
+    def add_row(self, request: HttpRequest, parent: Any, obj: Any) -> None:
+        fields = {name: getattr(obj, name) for name in services.TARIFF_FIELDS}
+        services.set_tariff(request.user, parent, obj.category, **fields)
+
+    def change_row(self, request: HttpRequest, parent: Any, obj: Any, changed: list[str]) -> None:
+        if "category" in changed:  # another category's tariff: the old one goes
+            services.remove_tariff(request.user, Tariff.objects.get(pk=obj.pk))
+        self.add_row(request, parent, obj)
+
+    def delete_row(self, request: HttpRequest, obj: Any) -> None:
+        services.remove_tariff(request.user, obj)
 
 
-class MaintenanceInline(admin.TabularInline):
+class MaintenanceInline(ServiceInline):
+    """Added (refused over live bookings) and removed by the maintenance services; a
+    block is not changed in place (remove it and add another), as on the resource's
+    page."""
+
     model = MaintenanceBlock
-    extra = 0
+
+    def add_row(self, request: HttpRequest, parent: Any, obj: Any) -> None:
+        services.add_maintenance(request.user, parent, obj.starts_at, obj.ends_at, obj.reason)
+
+    def delete_row(self, request: HttpRequest, obj: Any) -> None:
+        services.remove_maintenance(request.user, obj)
 
 
 @admin.register(Facility)
@@ -38,7 +67,7 @@ class FacilityAdmin(NoBulkDelete):
 
 
 @admin.register(Resource)
-class ResourceAdmin(NoBulkDelete):
+class ResourceAdmin(InlinesThroughServices, NoBulkDelete):
     list_display = [
         "name",
         "kind",
@@ -73,9 +102,9 @@ admin.site.register(Dispute)
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
-    """Administrators can see who subscribes and turn a subscription off (delete); the
-    secret itself is never shown."""
+class CalendarFeedAdmin(DeletesThroughService):
+    """Administrators can see who subscribes and turn a subscription off (delete: the
+    service revokes it, audited); the secret itself is never shown."""
 
     list_display = ["person", "created_at", "last_used_at"]
     search_fields = ["person__username", "person__email"]
@@ -84,3 +113,6 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+    def delete_model(self, request: HttpRequest, obj: CalendarFeed) -> None:
+        services.revoke_calendar_feed(request.user, obj.person)  # audited

@@ -2,20 +2,30 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from innobridge.core.admin import DeletesThroughService, NoBulkDelete
+from innobridge.core.admin import (
+    DeletesThroughService,
+    InlinesThroughServices,
+    NoBulkDelete,
+    ReadOnlyInline,
+    platform_page_link,
+)
 
 from . import models, services
 
+# A call's sides and each side's rubric are written by the call services on the call's
+# edit page, which check them as a whole (the rubric's weights, a call not yet open);
+# a row-by-row edit here could not, so the admin shows them read-only.
 
-class CallSideInline(admin.TabularInline):
+
+class CallSideInline(ReadOnlyInline):
     model = models.CallSide
-    extra = 0
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(ReadOnlyInline):
     model = models.Criterion
-    extra = 0
 
 
 @admin.register(models.Funder)
@@ -30,23 +40,33 @@ class SchemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(InlinesThroughServices):
     list_display = ["title", "scheme", "opens_at", "closes_at"]
+    readonly_fields = ["platform_page"]
     inlines = [CallSideInline, CriterionInline]
 
+    @admin.display(description=_("Sides and rubric"))
+    def platform_page(self, obj: models.Call) -> str:
+        if obj.pk is None:
+            return ""
+        return platform_page_link(reverse("funding:call_edit", args=[obj.pk]))
 
-class MemberInline(admin.TabularInline):
+
+# A proposal's team and budget are its applicants' (invitations and answers, budget
+# lines while a draft, changes after the award: each a service with its own rules);
+# an administrator sees them here and does not edit them.
+
+
+class MemberInline(ReadOnlyInline):
     model = models.TeamMember
-    extra = 0
 
 
-class BudgetInline(admin.TabularInline):
+class BudgetInline(ReadOnlyInline):
     model = models.BudgetLine
-    extra = 0
 
 
 @admin.register(models.Proposal)
-class ProposalAdmin(NoBulkDelete):
+class ProposalAdmin(InlinesThroughServices, NoBulkDelete):
     list_display = ["title", "call", "lead", "state"]
     list_filter = ["state", "call"]
     inlines = [MemberInline, BudgetInline]

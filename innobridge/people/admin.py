@@ -4,13 +4,14 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from innobridge.core.admin import NoBulkDelete
+from innobridge.core.admin import NoBulkDelete, refusal_messages
 from innobridge.core.permissions import Role
 
 from . import services
@@ -95,5 +96,40 @@ class PublicationAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made by their owners (the key is shown to them once) and are revoked,
+    not deleted: the revoked row, and its audit events, say which key was used until
+    when. Administrators revoke them with the action, through the service (audited)."""
+
     list_display = ["person", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["person__username", "name", "prefix"]
+    readonly_fields = ["person", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["key_hash"]
+    actions = ["revoke_tokens"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        try:
+            with transaction.atomic():  # a token the service refuses revokes none
+                revoked = 0
+                for token in queryset.filter(revoked_at__isnull=True):
+                    services.revoke_api_token(request.user, token)  # audited
+                    revoked += 1
+        except (PermissionDenied, ValidationError) as exc:
+            for message in refusal_messages(exc) or [gettext("You may not do this.")]:
+                self.message_user(request, message, messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext("%(n)d token revoked.", "%(n)d tokens revoked.", revoked) % {"n": revoked},
+            messages.SUCCESS,
+        )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from innobridge.core.admin import DeletesThroughService
+from innobridge.core.admin import DeletesThroughService, InlinesThroughServices, ReadOnlyInline
 
 from .models import ContextSeries, ContextValue, IndicatorSnapshot, Measure
 from .services import delete_measure
@@ -27,12 +27,15 @@ class IndicatorSnapshotAdmin(admin.ModelAdmin):
         return False
 
 
-class ContextValueInline(admin.TabularInline):
+class ContextValueInline(ReadOnlyInline):
+    """A context series' values come from its cited source, loaded by ``innobridge
+    plan_seed`` from the committed CSV files; an edit here would no longer match the source
+    the report cites, so the admin shows them read-only."""
+
     model = ContextValue
-    extra = 0
 
 
 @admin.register(ContextSeries)
-class ContextSeriesAdmin(admin.ModelAdmin):
+class ContextSeriesAdmin(InlinesThroughServices):
     list_display = ["key", "area", "name_en", "unit", "source_name", "licence"]
     inlines = [ContextValueInline]

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from innobridge.core.models import AuditEvent
 from innobridge.facilities import selectors, services
+from innobridge.facilities.audit import FacilitiesAction
 from innobridge.facilities.models import CalendarFeed
 
 from .conftest import HKT, next_open_day
@@ -227,6 +228,18 @@ def test_admin_lists_subscriptions_without_their_secret(
     assert page.status_code == 200 and feed.token not in page.content.decode()
     client.post(reverse("admin:facilities_calendarfeed_delete", args=[feed.pk]), {"post": "yes"})
     assert not CalendarFeed.objects.exists()
+    # turned off through the service: audited, the administrator named
+    (revoked,) = AuditEvent.objects.filter(action=FacilitiesAction.CALENDAR_FEED_REVOKED)
+    assert revoked.object_id == str(feed.pk) and revoked.actor_repr.startswith("root")
+
+
+def test_only_an_administrator_turns_off_another_persons_subscription(
+    people: dict[str, Any],
+) -> None:
+    services.enable_calendar_feed(people["hk"])
+    with pytest.raises(PermissionDenied):
+        services.revoke_calendar_feed(people["mainland"], people["hk"])
+    assert CalendarFeed.objects.filter(person=people["hk"]).exists()
 
 
 def test_resource_page_offers_a_subscription_to_its_busy_times(

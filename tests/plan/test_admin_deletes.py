@@ -36,3 +36,29 @@ def test_bulk_delete_of_measures_is_audited(officer: Any, make_person: Any) -> N
     assert not Measure.objects.exists()
     deleted = AuditEvent.objects.filter(action=PlanAction.MEASURE_DELETED)
     assert sorted(int(e.object_id) for e in deleted) == sorted(m.pk for m in measures)
+
+
+def test_context_values_are_shown_read_only(make_person: Any) -> None:
+    """A context series' values come from its cited source (``plan_seed``): the admin
+    shows them and offers no add, change or delete."""
+    import datetime as dt
+
+    from innobridge.plan.models import ContextSeries, ContextValue
+
+    series = ContextSeries.objects.create(
+        key="gerd",
+        area=Area.JOINT_RESEARCH,
+        name_en="GERD",
+        unit="HKD m",
+        source_name="C&SD",
+        licence="Open data",
+    )
+    ContextValue.objects.create(
+        series=series, period="2023", period_start=dt.date(2023, 1, 1), value=1
+    )
+    root = client_as(make_person("root", is_staff=True, is_superuser=True))
+    r = root.get(f"/admin/plan/contextseries/{series.pk}/change/")
+    [inline] = r.context["inline_admin_formsets"]
+    assert not (
+        inline.has_add_permission or inline.has_change_permission or inline.has_delete_permission
+    )

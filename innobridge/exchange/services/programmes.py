@@ -226,3 +226,17 @@ def add_coordinator(actor: Any, person: Any, organisation: Any) -> Coordinator:
     person.groups.add(group)
     record_event(actor, ExchangeAction.COORDINATOR_ADDED, c, after=snapshot(c))
     return c
+
+
+@transaction.atomic
+def remove_coordinator(actor: Any, coordinator: Coordinator) -> None:
+    """An administrator (or officer) ends a person's coordination of an institution:
+    they no longer approve its placements nor nominate its candidates. The role itself
+    (the group) is left as it is: it is granted and withdrawn with the person's roles."""
+    require(
+        can_act_as(actor, Role.ADMINISTRATOR) or can_act_as(actor, Role.PROGRAMME_OFFICER),
+        _("Only officers and administrators name coordinators."),
+    )
+    before = snapshot(coordinator)
+    record_event(actor, ExchangeAction.COORDINATOR_REMOVED, coordinator, before=before)
+    coordinator.delete()

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from innobridge.core.permissions import Role, can_act_as
 from innobridge.core.services import record_event
 from innobridge.people.models import Person
 
@@ -62,16 +63,19 @@ def regenerate_calendar_feed(actor: Any) -> CalendarFeed:
     return feed
 
 
-def revoke_calendar_feed(actor: Any) -> bool:
-    """Turn ``actor``'s subscription off (its address stops working); False if there
-    was none."""
+def revoke_calendar_feed(actor: Any, person: Any = None) -> bool:
+    """Turn the subscription of ``person`` (default: ``actor``'s own; another person's:
+    an administrator only) off (its address stops working); False if there was none."""
     _require_account(actor)
+    person = actor if person is None else person
+    if person.pk != actor.pk and not can_act_as(actor, Role.ADMINISTRATOR):
+        raise PermissionDenied(_("Only an administrator turns off another person's calendar."))
     with transaction.atomic():
-        feed = CalendarFeed.objects.select_for_update().filter(person=actor).first()
+        feed = CalendarFeed.objects.select_for_update().filter(person=person).first()
         if feed is None:
             return False
         record_event(
-            actor, FacilitiesAction.CALENDAR_FEED_REVOKED, feed, before={"person": actor.pk}
+            actor, FacilitiesAction.CALENDAR_FEED_REVOKED, feed, before={"person": person.pk}
         )
         feed.delete()
     return True
