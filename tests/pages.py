@@ -92,6 +92,22 @@ class OrganisationBox:
         assert f'<datalist id="id_{name}-options"></datalist>' in rendered
 
 
+def superuser_client(make_person: Any) -> Client:
+    """A client signed in as a new superuser named "root" (``make_person`` is the fixture),
+    for the admin's pages."""
+    return client_as(make_person("root", is_staff=True, is_superuser=True))
+
+
+def formset_prefix(data: dict[str, Any], model: str) -> str:
+    """The prefix of the inline formset for ``model`` (a lower-case model name) in an admin
+    page's ``admin_form_data``."""
+    return next(
+        k.removesuffix("-TOTAL_FORMS")
+        for k in data
+        if k.endswith("-TOTAL_FORMS") and model in k.lower()
+    )
+
+
 def admin_form_data(response: Any) -> dict[str, Any]:
     """What the admin add or change page in ``response`` posts back unchanged: its
     form's fields and every inline formset's (management form and rows), as a browser

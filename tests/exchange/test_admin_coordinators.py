@@ -12,7 +12,7 @@ from innobridge.core.models import AuditEvent
 from innobridge.core.permissions import Role
 from innobridge.exchange.audit import ExchangeAction
 from innobridge.exchange.models import Coordinator
-from tests.pages import client_as
+from tests.pages import superuser_client
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_coordinators_are_named_and_removed_through_the_services(
     world: Any, make_person: Any
 ) -> None:
-    root = client_as(make_person("root", is_staff=True, is_superuser=True))
+    root = superuser_client(make_person)
     person = make_person("coord")
     org = world.cuhk
     r = root.post("/admin/exchange/coordinator/add/", {"person": person.pk, "organisation": org.pk})

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.storage import default_storage
 
 from innobridge.exchange.models import Application, ApplicationDocument, Programme, Referee
-from tests.pages import client_as, delete_selected
+from tests.pages import delete_selected, superuser_client
 
 from .conftest import draft, pdf
 
@@ -21,7 +21,7 @@ def test_applications_and_programmes_are_not_deleted_in_bulk(world: Any, make_pe
     app = draft(world)
     doc = ApplicationDocument.objects.create(application=app, kind="cv", file=pdf("cv.pdf"))
     assert default_storage.exists(doc.file.name)
-    root = client_as(make_person("root", is_staff=True, is_superuser=True))
+    root = superuser_client(make_person)
     for model, pk in (("application", app.pk), ("programme", world.programme.pk)):
         url = f"/admin/exchange/{model}/"
         assert 'value="delete_selected"' not in root.get(url).content.decode()
@@ -41,7 +41,7 @@ def test_deleting_an_application_deletes_its_files_once_committed(
     )
     files = [doc.file.name, referee.letter.name]
     assert all(default_storage.exists(name) for name in files)
-    root = client_as(make_person("root", is_staff=True, is_superuser=True))
+    root = superuser_client(make_person)
     with django_capture_on_commit_callbacks(execute=True):
         r = root.post(f"/admin/exchange/application/{app.pk}/delete/", {"post": "yes"})
     assert r.status_code == 302

@@ -12,32 +12,20 @@ from innobridge.core.models import AuditEvent
 from innobridge.exchange import services
 from innobridge.exchange.audit import ExchangeAction
 from innobridge.exchange.models import ChecklistTemplate, StipendComponent
-from tests.pages import admin_form_data, admin_row, client_as
+from tests.pages import admin_form_data, admin_row, formset_prefix, superuser_client
 
 from .conftest import shortlisted
 
 pytestmark = pytest.mark.django_db
 
 
-def _root(make_person: Any) -> Any:
-    return client_as(make_person("root", is_staff=True, is_superuser=True))
-
-
-def _prefix(data: dict[str, Any], model: str) -> str:
-    return next(
-        k.removesuffix("-TOTAL_FORMS")
-        for k in data
-        if k.endswith("-TOTAL_FORMS") and model in k.lower()
-    )
-
-
 def test_stipend_parts_and_checklist_steps_go_through_the_services(
     world: Any, make_person: Any
 ) -> None:
-    root = _root(make_person)
+    root = superuser_client(make_person)
     url = f"/admin/exchange/programme/{world.programme.pk}/change/"
     data = admin_form_data(root.get(url))
-    stipends, steps = _prefix(data, "stipend"), _prefix(data, "checklist")
+    stipends, steps = formset_prefix(data, "stipend"), formset_prefix(data, "checklist")
     assert f"{steps}-0-DELETE" not in root.get(url).content.decode()  # no service removes one
     hkd = next(i for i in range(2) if data[f"{stipends}-{i}-currency"] == "HKD")
     admin_row(data, stipends, hkd, DELETE=True)
@@ -67,10 +55,10 @@ def test_a_stipend_part_fellows_are_paid_by_stays_and_the_page_says_why(
     services.choose_run(world.officer, run)
     [offer] = services.send_offers(world.officer, run)
     services.accept_offer(world.applicant, offer)
-    root = _root(make_person)
+    root = superuser_client(make_person)
     url = f"/admin/exchange/programme/{world.programme.pk}/change/"
     data = admin_form_data(root.get(url))
-    stipends = _prefix(data, "stipend")
+    stipends = formset_prefix(data, "stipend")
     for i in range(int(data[f"{stipends}-TOTAL_FORMS"])):
         admin_row(data, stipends, i, DELETE=True)
     r = root.post(url, data)

@@ -11,13 +11,9 @@ import pytest
 from innobridge.core.models import AuditEvent
 from innobridge.facilities.audit import FacilitiesAction
 from innobridge.facilities.models import Facility, Resource, TrainingCertificate
-from tests.pages import client_as, delete_selected
+from tests.pages import delete_selected, superuser_client
 
 pytestmark = pytest.mark.django_db
-
-
-def _root(make_person: Any) -> Any:
-    return client_as(make_person("root", is_staff=True, is_superuser=True))
 
 
 def test_bulk_delete_of_certificates_revokes_them_through_the_service(
@@ -30,7 +26,7 @@ def test_bulk_delete_of_certificates_revokes_them_through_the_service(
         for person in (people["hk"], people["mainland"])
     ]
     url = "/admin/facilities/trainingcertificate/"
-    r = delete_selected(_root(make_person), url, [c.pk for c in certs])
+    r = delete_selected(superuser_client(make_person), url, [c.pk for c in certs])
     assert r.status_code == 302
     assert not TrainingCertificate.objects.exists()
     revoked = AuditEvent.objects.filter(action=FacilitiesAction.CERTIFICATE_REVOKED)
@@ -38,7 +34,7 @@ def test_bulk_delete_of_certificates_revokes_them_through_the_service(
 
 
 def test_resources_and_facilities_are_not_deleted_in_bulk(resource: Any, make_person: Any) -> None:
-    root = _root(make_person)
+    root = superuser_client(make_person)
     for model, pk in (("resource", resource.pk), ("facility", resource.facility_id)):
         url = f"/admin/facilities/{model}/"
         assert 'value="delete_selected"' not in root.get(url).content.decode()

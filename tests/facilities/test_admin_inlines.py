@@ -12,23 +12,11 @@ import pytest
 from innobridge.core.models import AuditEvent
 from innobridge.facilities.audit import FacilitiesAction
 from innobridge.facilities.models import MaintenanceBlock, Tariff
-from tests.pages import admin_form_data, admin_row, client_as
+from tests.pages import admin_form_data, admin_row, formset_prefix, superuser_client
 
 from .steps import approved
 
 pytestmark = pytest.mark.django_db
-
-
-def _root(make_person: Any) -> Any:
-    return client_as(make_person("root", is_staff=True, is_superuser=True))
-
-
-def _prefix(data: dict[str, Any], model: str) -> str:
-    return next(
-        k.removesuffix("-TOTAL_FORMS")
-        for k in data
-        if k.endswith("-TOTAL_FORMS") and model in k.lower()
-    )
 
 
 def _events(action: str) -> list[AuditEvent]:
@@ -38,10 +26,10 @@ def _events(action: str) -> list[AuditEvent]:
 def test_tariff_and_maintenance_rows_are_written_through_the_services(
     resource: Any, make_person: Any
 ) -> None:
-    root = _root(make_person)
+    root = superuser_client(make_person)
     url = f"/admin/facilities/resource/{resource.pk}/change/"
     data = admin_form_data(root.get(url))
-    tariffs, blocks = _prefix(data, "tariff"), _prefix(data, "maintenance")
+    tariffs, blocks = formset_prefix(data, "tariff"), formset_prefix(data, "maintenance")
     rows = {data[f"{tariffs}-{i}-category"]: i for i in range(int(data[f"{tariffs}-TOTAL_FORMS"]))}
     admin_row(data, tariffs, rows["industry"], DELETE=True)
     admin_row(data, tariffs, rows["internal"], price="550.00")
@@ -76,10 +64,10 @@ def test_a_refused_row_saves_nothing_and_says_why(
     resource: Any, manager: Any, people: dict[str, Any], make_person: Any
 ) -> None:
     approved(people["hk"], resource, manager, day=4)  # 2026-03-04 10:00-12:00 HK
-    root = _root(make_person)
+    root = superuser_client(make_person)
     url = f"/admin/facilities/resource/{resource.pk}/change/"
     data = admin_form_data(root.get(url))
-    tariffs, blocks = _prefix(data, "tariff"), _prefix(data, "maintenance")
+    tariffs, blocks = formset_prefix(data, "tariff"), formset_prefix(data, "maintenance")
     admin_row(data, tariffs, 0, DELETE=True)
     admin_row(
         data,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from innobridge.core.models import AuditEvent
 from innobridge.funding.audit import FundingAction
 from innobridge.funding.models import AssignmentStatus, Proposal, ReviewAssignment
-from tests.pages import client_as, delete_selected
+from tests.pages import delete_selected, superuser_client
 
 
 def _assign(world: Any, proposal: Any, reviewer: Any, status: str) -> ReviewAssignment:
@@ -26,7 +26,7 @@ def test_bulk_delete_of_assignments_goes_through_the_service(
 ) -> None:
     invited = _assign(world, submitted, world.reviewers_hk[0], AssignmentStatus.INVITED)
     accepted = _assign(world, submitted, world.reviewers_hk[1], AssignmentStatus.ACCEPTED)
-    root = client_as(make_person("root", is_staff=True, is_superuser=True))
+    root = superuser_client(make_person)
     url = "/admin/funding/reviewassignment/"
     r = delete_selected(root, url, [invited.pk, accepted.pk])
     assert r.status_code == 302
@@ -42,7 +42,7 @@ def test_bulk_delete_of_assignments_goes_through_the_service(
 
 
 def test_proposals_are_not_deleted_in_bulk(world: Any, submitted: Any, make_person: Any) -> None:
-    root = client_as(make_person("root", is_staff=True, is_superuser=True))
+    root = superuser_client(make_person)
     url = "/admin/funding/proposal/"
     assert 'value="delete_selected"' not in root.get(url).content.decode()
     delete_selected(root, url, [submitted.pk])
@@ -53,7 +53,7 @@ def test_a_refused_delete_on_its_own_page_is_a_message_on_the_change_page(
     world: Any, submitted: Any, make_person: Any
 ) -> None:
     accepted = _assign(world, submitted, world.reviewers_hk[1], AssignmentStatus.ACCEPTED)
-    root = client_as(make_person("root", is_staff=True, is_superuser=True))
+    root = superuser_client(make_person)
     change = f"/admin/funding/reviewassignment/{accepted.pk}/change/"
     r = root.post(f"/admin/funding/reviewassignment/{accepted.pk}/delete/", {"post": "yes"})
     assert r.status_code == 302 and r["Location"] == change
@@ -68,7 +68,7 @@ def test_the_call_and_proposal_pages_show_their_rows_read_only(
 ) -> None:
     """A call's sides and rubric are written on the call's edit page (checked as a
     whole), a proposal's team and budget by its applicants: the admin shows them."""
-    root = client_as(make_person("root", is_staff=True, is_superuser=True))
+    root = superuser_client(make_person)
     call = submitted.call
     for url in (
         f"/admin/funding/call/{call.pk}/change/",

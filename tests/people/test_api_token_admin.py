@@ -12,7 +12,7 @@ from innobridge.core.models import AuditEvent
 from innobridge.people import services
 from innobridge.people.audit import PeopleAction
 from innobridge.people.models import ApiToken
-from tests.pages import client_as, delete_selected
+from tests.pages import delete_selected, superuser_client
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_the_admin_revokes_tokens_through_the_service(make_person: Any) -> None:
     live, _key = services.create_api_token(alice, "script")
     old, _key = services.create_api_token(alice, "old script")
     services.revoke_api_token(alice, old)
-    root = client_as(make_person("root", is_staff=True, is_superuser=True))
+    root = superuser_client(make_person)
     listing = root.get(URL).content.decode()
     assert 'value="revoke_tokens"' in listing and 'value="delete_selected"' not in listing
     r = root.post(URL, {"action": "revoke_tokens", "_selected_action": [live.pk, old.pk]})
@@ -38,7 +38,7 @@ def test_the_admin_revokes_tokens_through_the_service(make_person: Any) -> None:
 
 def test_tokens_are_not_added_changed_or_deleted_in_the_admin(make_person: Any) -> None:
     token, _key = services.create_api_token(make_person("alice"), "script")
-    root = client_as(make_person("root", is_staff=True, is_superuser=True))
+    root = superuser_client(make_person)
     assert root.get(f"{URL}add/").status_code == 403
     assert root.post(f"{URL}{token.pk}/delete/", {"post": "yes"}).status_code == 403
     delete_selected(root, URL, [token.pk])

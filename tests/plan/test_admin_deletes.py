@@ -11,7 +11,7 @@ from innobridge.core.models import AuditEvent
 from innobridge.plan.audit import PlanAction
 from innobridge.plan.models import Area, Measure
 from innobridge.plan.services import create_measure
-from tests.pages import client_as, delete_selected
+from tests.pages import delete_selected, superuser_client
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def _measure(officer: Any, code: str) -> Measure:
 
 def test_bulk_delete_of_measures_is_audited(officer: Any, make_person: Any) -> None:
     measures = [_measure(officer, "T-1"), _measure(officer, "T-2")]
-    root = client_as(make_person("root", is_staff=True, is_superuser=True))
+    root = superuser_client(make_person)
     r = delete_selected(root, "/admin/plan/measure/", [m.pk for m in measures])
     assert r.status_code == 302
     assert not Measure.objects.exists()
@@ -56,7 +56,7 @@ def test_context_values_are_shown_read_only(make_person: Any) -> None:
     ContextValue.objects.create(
         series=series, period="2023", period_start=dt.date(2023, 1, 1), value=1
     )
-    root = client_as(make_person("root", is_staff=True, is_superuser=True))
+    root = superuser_client(make_person)
     r = root.get(f"/admin/plan/contextseries/{series.pk}/change/")
     [inline] = r.context["inline_admin_formsets"]
     assert not (
