@@ -39,3 +39,11 @@ def test_an_offer_shows_with_its_reply_date_in_each_language(world: Any) -> None
 
 def test_no_panel_for_someone_without_an_application(world: Any) -> None:
     assert 'data-testid="panel-exchange"' not in page_as("/", user=world.outsider)
+
+
+def test_a_first_application_shows_on_the_next_page(world: Any) -> None:
+    # the home page asks the person's facts first (issue #17); making an application
+    # empties them, so the panel does not wait for the facts to expire
+    assert 'data-testid="panel-exchange"' not in page_as("/", user=world.applicant)
+    app = draft(world)
+    assert f'href="/exchange/applications/{app.pk}/"' in home_panel(world.applicant, "exchange")
