@@ -229,15 +229,24 @@ class NoBulkDelete(admin.ModelAdmin):
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
+class ExchangeRateAdmin(DeletesThroughService):
+    """Rates are set (or corrected) and deleted through the core services (an
+    administrator's, audited). A recorded rate's pair and day are not changed in place:
+    the service corrects the rate of a pair and day, so a rate for another day is added,
+    and a wrong one deleted."""
+
     list_display = ["base", "quote", "rate", "valid_from", "source"]
     list_filter = ["base", "quote"]
     date_hierarchy = "valid_from"
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "base", "quote", "valid_from"] if obj is not None else fields
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         from .services import set_exchange_rate
 
-        set_exchange_rate(
+        saved = set_exchange_rate(
             request.user,
             base=obj.base,
             quote=obj.quote,
@@ -245,6 +254,12 @@ class ExchangeRateAdmin(admin.ModelAdmin):
             valid_from=obj.valid_from,
             source=obj.source,
         )
+        obj.pk = saved.pk  # the admin's log and its next page name the saved row
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        from .services import delete_exchange_rate
+
+        delete_exchange_rate(request.user, obj)
 
 
 @admin.register(AuditEvent)

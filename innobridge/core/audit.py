@@ -14,4 +14,5 @@ from django.utils.translation import gettext_lazy as _
 
 class CoreAction(models.TextChoices):
     EXCHANGE_RATE_SET = "core.exchange_rate.set", _("Exchange rate set")
+    EXCHANGE_RATE_DELETED = "core.exchange_rate.deleted", _("Exchange rate deleted")
     PERSONAL_DATA_VIEWED = "core.personal_data.viewed", _("Personal data viewed")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from .audit import CoreAction
 from .caching import forget_person_facts
 from .models import AuditEvent, Currency, ExchangeRate, Notice, PersonalDataView
+from .permissions import Role, require_act_as
 
 
 def _json_safe(value: Any) -> Any:
@@ -84,7 +85,10 @@ def set_exchange_rate(
     valid_from: dt.date,
     source: str = "",
 ) -> ExchangeRate:
-    """Record (or correct) the rate for one currency pair from one day on."""
+    """Record (or correct) the rate for one currency pair from one day on: an
+    administrator (or a system command, ``actor`` a label); the rate and its audit
+    event commit together."""
+    _require_rate_keeper(actor)
     valid = {c.value for c in Currency}
     base, quote = base.upper(), quote.upper()
     if base not in valid or quote not in valid:
@@ -93,7 +97,11 @@ def set_exchange_rate(
         rate_value = Decimal(str(rate))
     except Exception as exc:
         raise ValidationError({"rate": _("A rate must be a number.")}) from exc
-    existing = ExchangeRate.objects.filter(base=base, quote=quote, valid_from=valid_from).first()
+    existing = (
+        ExchangeRate.objects.select_for_update()
+        .filter(base=base, quote=quote, valid_from=valid_from)
+        .first()
+    )
     before = snapshot(existing) if existing else None
     obj = existing or ExchangeRate(base=base, quote=quote, valid_from=valid_from)
     obj.rate = rate_value
@@ -102,6 +110,23 @@ def set_exchange_rate(
     obj.save()
     record_event(actor, CoreAction.EXCHANGE_RATE_SET, obj, before=before, after=snapshot(obj))
     return obj
+
+
+@transaction.atomic
+def delete_exchange_rate(actor: Any, rate: ExchangeRate) -> None:
+    """Delete one recorded rate (an administrator, or a system command), audited with
+    what it was; conversions on its days then use the rate in force before it."""
+    _require_rate_keeper(actor)
+    locked = ExchangeRate.objects.select_for_update().get(pk=rate.pk)
+    before = snapshot(locked)
+    record_event(actor, CoreAction.EXCHANGE_RATE_DELETED, locked, before=before)
+    locked.delete()
+
+
+def _require_rate_keeper(actor: Any) -> None:
+    if actor is None or isinstance(actor, str):  # a management command or seed script
+        return
+    require_act_as(actor, Role.ADMINISTRATOR)
 
 
 def apply_transition(

@@ -24,6 +24,7 @@ from .models import (
     StayReport,
     StipendComponent,
 )
+from .services.programmes import PROGRAMME_FIELDS
 
 
 class StipendInline(ServiceInline):
@@ -64,10 +65,39 @@ class ChecklistInline(ServiceInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(InlinesThroughServices, NoBulkDelete):
+    """A programme is created and changed through ``services.create_programme`` and
+    ``services.update_programme`` (audited; a refusal is a message on the page); what
+    they do not take (its officers: the creator is its first) is read-only here."""
+
     list_display = ["title", "kind", "direction", "places", "applications_close", "is_demo"]
     list_filter = ["kind", "direction", "is_demo"]
     search_fields = ["title", "title_zh"]
     inlines = [StipendInline, ChecklistInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        taken = PROGRAMME_FIELDS
+        return [
+            f.name
+            for f in [*Programme._meta.concrete_fields, *Programme._meta.many_to_many]
+            if f.editable and not f.primary_key and f.name not in taken
+        ]
+
+    def save_model(self, request: HttpRequest, obj: Programme, form: Any, change: bool) -> None:
+        taken = PROGRAMME_FIELDS
+        if not change:
+            fields = {k: v for k, v in form.cleaned_data.items() if k in taken}
+            made = services.create_programme(request.user, **fields)
+            obj.pk = made.pk  # the inlines, the admin's messages and log name this row
+            obj._state.adding = False
+            return
+        stored = Programme.objects.get(pk=obj.pk)  # the form has changed ``obj`` already
+        fields = {
+            k: form.cleaned_data[k]
+            for k in form.changed_data
+            if k in taken and form.cleaned_data[k] != getattr(stored, k)
+        }
+        if fields:  # a page posted back unchanged writes nothing
+            services.update_programme(request.user, stored, **fields)
 
 
 @admin.register(Placement)

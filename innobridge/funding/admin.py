@@ -41,9 +41,32 @@ class SchemeAdmin(admin.ModelAdmin):
 
 @admin.register(models.Call)
 class CallAdmin(InlinesThroughServices):
+    """A call is changed through ``services.update_call`` (the call's officers or an
+    administrator; what it refuses, such as the rules of a call that has opened, is a
+    message on the page): the fields it does not take are shown read-only. A call is
+    created with its sides on the platform's page (``services.create_call``), not here."""
+
     list_display = ["title", "scheme", "opens_at", "closes_at"]
-    readonly_fields = ["platform_page"]
     inlines = [CallSideInline, CriterionInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        taken = set(services.CALL_FIELDS)
+        return ["platform_page"] + [
+            f.name
+            for f in models.Call._meta.concrete_fields
+            if f.editable and not f.primary_key and f.name not in taken
+        ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # created with its sides by services.create_call, on the platform
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        fields = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in services.CALL_FIELDS
+        }
+        services.update_call(request.user, obj, **fields)  # audited; refusals as messages
 
     @admin.display(description=_("Sides and rubric"))
     def platform_page(self, obj: models.Call) -> str:

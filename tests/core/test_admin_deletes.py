@@ -30,6 +30,7 @@ from innobridge.core.admin import (
 # The models whose rows a service deletes (permission, audit event): their admins delete
 # through it.
 DELETED_BY_A_SERVICE = {
+    "core.ExchangeRate",  # services.delete_exchange_rate
     "transfer.Membership",  # services.remove_membership
     "plan.Measure",  # services.delete_measure
     "funding.ReviewAssignment",  # services.remove_assignment
