@@ -16,8 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models.signals import post_save
 from django.utils import timezone
 
+from innobridge.core.caching import forget_person_facts, person_fact, register_person_fact
 from innobridge.core.figures import Dim, Row, grouped, region_label
 from innobridge.core.models import Notice
 from innobridge.core.permissions import Role, can_act_as
@@ -428,8 +430,6 @@ def home_reads(user: Any) -> dict[str, bool]:
     person in the shared cache (core/caching.py) and emptied when they are given a review,
     join a team or their proposal becomes a project (:func:`connect_home_receivers`);
     ``True`` only means the list is read."""
-    from innobridge.core.caching import person_fact
-
     if not _authed(user):
         return {"reviews": False, "projects": False}
 
@@ -448,39 +448,26 @@ def home_reads(user: Any) -> dict[str, bool]:
     return dict(person_fact(user.pk, HOME_FACT, compute))
 
 
-def _assignment_saved(sender: type[Any], instance: ReviewAssignment, **kwargs: Any) -> None:
-    from innobridge.core.caching import forget_person_facts
-
-    forget_person_facts(instance.reviewer_id)
+# Whose home-page facts a saved row changes: the reviewer given a review, a team's member.
+_FACTS_OF = {ReviewAssignment: "reviewer_id", TeamMember: "person_id"}
 
 
-def _member_saved(sender: type[Any], instance: TeamMember, **kwargs: Any) -> None:
-    from innobridge.core.caching import forget_person_facts
-
-    forget_person_facts(instance.person_id)
+def _row_saved(sender: type[Any], instance: Any, **kwargs: Any) -> None:
+    forget_person_facts(getattr(instance, _FACTS_OF[sender]))
 
 
 def _project_saved(sender: type[Any], instance: Project, **kwargs: Any) -> None:
-    from innobridge.core.caching import forget_person_facts
-
     if kwargs.get("created"):
-        forget_person_facts(
-            *TeamMember.objects.filter(proposal_id=instance.proposal_id).values_list(
-                "person_id", flat=True
-            )
-        )
+        members = TeamMember.objects.filter(proposal_id=instance.proposal_id)
+        forget_person_facts(*members.values_list("person_id", flat=True))
 
 
 def connect_home_receivers() -> None:
     """Keep :func:`home_reads` in step (FundingConfig.ready)."""
-    from django.db.models.signals import post_save
-
-    from innobridge.core.caching import register_person_fact
-
     register_person_fact(HOME_FACT)
     for receiver, model in (
-        (_assignment_saved, ReviewAssignment),
-        (_member_saved, TeamMember),
+        (_row_saved, ReviewAssignment),
+        (_row_saved, TeamMember),
         (_project_saved, Project),
     ):
         post_save.connect(
