@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
@@ -60,6 +61,22 @@ class RefusalsAsMessages(admin.ModelAdmin):
     on the page the administrator came from, as "Delete selected" does, not as an error
     page."""
 
+    def _unless_refused(
+        self, request: HttpRequest, view: Callable[[], HttpResponse]
+    ) -> HttpResponse | None:
+        """``view()`` in a transaction; None when a service refused (its messages shown,
+        nothing written)."""
+        try:
+            with transaction.atomic():
+                return view()
+        except (PermissionDenied, ValidationError) as exc:
+            found = refusal_messages(exc)
+            if found is None:
+                raise
+        for message in found:
+            self.message_user(request, message, messages.ERROR)
+        return None
+
     def changeform_view(
         self,
         request: HttpRequest,
@@ -67,29 +84,25 @@ class RefusalsAsMessages(admin.ModelAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        try:
-            with transaction.atomic():
-                return super().changeform_view(request, object_id, form_url, extra_context)
-        except (PermissionDenied, ValidationError) as exc:
-            found = refusal_messages(exc)
-            if found is None:
-                raise
-        for message in found:
-            self.message_user(request, message, messages.ERROR)
+        response = self._unless_refused(
+            request,
+            lambda: super(RefusalsAsMessages, self).changeform_view(
+                request, object_id, form_url, extra_context
+            ),
+        )
+        if response is not None:
+            return response
         return HttpResponseRedirect(request.get_full_path())
 
     def delete_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        try:
-            with transaction.atomic():
-                return super().delete_view(request, object_id, extra_context)
-        except (PermissionDenied, ValidationError) as exc:
-            found = refusal_messages(exc)
-            if found is None:
-                raise
-        for message in found:
-            self.message_user(request, message, messages.ERROR)
+        response = self._unless_refused(
+            request,
+            lambda: super(RefusalsAsMessages, self).delete_view(request, object_id, extra_context),
+        )
+        if response is not None:
+            return response
         opts = self.opts
         change = reverse(
             f"admin:{opts.app_label}_{opts.model_name}_change",
@@ -262,40 +275,36 @@ class ExchangeRateAdmin(DeletesThroughService):
         delete_exchange_rate(request.user, obj)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record written only by the platform (audit events, personal-data views, API
+    tokens): the admin lists and shows it, and adds, changes or deletes nothing."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor_repr", "action", "object_type", "object_repr"]
     list_filter = ["action", "object_type"]
     search_fields = ["action", "object_repr", "actor_repr", "object_id"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(PersonalDataView)
-class PersonalDataViewAdmin(admin.ModelAdmin):
+class PersonalDataViewAdmin(ReadOnlyAdmin):
     list_display = ["viewed_at", "viewer_repr", "viewer_role", "viewer_region", "item"]
     list_filter = ["viewer_role", "viewer_region", "subject_region", "object_type"]
     search_fields = ["viewer_repr", "item", "object_id"]
     date_hierarchy = "viewed_at"
     readonly_fields = [f.name for f in PersonalDataView._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 # The edit form of any model pointing at a large table (thousands of organisations and

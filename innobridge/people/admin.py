@@ -11,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from innobridge.core.admin import NoBulkDelete, refusal_messages
+from innobridge.core.admin import NoBulkDelete, ReadOnlyAdmin, refusal_messages
 from innobridge.core.permissions import Role
 
 from . import services
@@ -95,7 +95,7 @@ class PublicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdmin):
     """Tokens are made by their owners (the key is shown to them once) and are revoked,
     not deleted: the revoked row, and its audit events, say which key was used until
     when. Administrators revoke them with the action, through the service (audited)."""
@@ -106,15 +106,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ["person", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
     exclude = ["key_hash"]
     actions = ["revoke_tokens"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
