@@ -29,6 +29,7 @@ import functools
 import hashlib
 import inspect
 import secrets
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -82,14 +83,45 @@ def _new_generation() -> str:
     return secrets.token_hex(6)
 
 
+# The generations read during the request being served by this thread (None outside a
+# request): a page asks for them several times (each person fact, each public fragment), and
+# each read opens a file. What another process changes during the request is seen by the
+# next one, as it would be had the request been a few milliseconds earlier.
+_request = threading.local()
+
+
+def begin_request() -> None:
+    """From now until :func:`end_request`, each generation is read at most once in this
+    thread (``core.middleware.RequestGuardMiddleware`` calls both around every request)."""
+    _request.generations = {}
+
+
+def end_request() -> None:
+    _request.generations = None
+
+
 def _generation(key: str) -> str:
+    memo: dict[str, str] | None = getattr(_request, "generations", None)
+    if memo is not None and key in memo:
+        return memo[key]
     value = cache.get(key)
     if value is None:
         value = _new_generation()
         # add(): two processes that both find none agree on the first one stored.
         if not cache.add(key, value, None):
             value = cache.get(key) or value
+    if memo is not None:
+        memo[key] = str(value)
     return str(value)
+
+
+def _set_generation(key: str) -> None:
+    """A new generation under ``key``: what was kept under the old one is stale."""
+    value = _new_generation()
+    cache.set(key, value, None)
+    memo: dict[str, str] | None = getattr(_request, "generations", None)
+    if memo is not None:
+        memo[key] = value
 
 
 def public_generation() -> str:
@@ -98,7 +130,7 @@ def public_generation() -> str:
 
 def forget_public_fragments() -> None:
     """Every public fragment is stale from now on (a new generation; old entries expire)."""
-    cache.set(PUBLIC_GENERATION_KEY, _new_generation(), None)
+    _set_generation(PUBLIC_GENERATION_KEY)
 
 
 def public_fragment_key(name: str, language: str, full_path: str) -> str:
@@ -287,8 +319,8 @@ def forget_person_facts(*person_ids: Any) -> None:
 
 def forget_all_person_facts() -> None:
     """Every person's facts are stale (e.g. a role group renamed or deleted)."""
-    cache.set(PERSON_GENERATION_KEY, _new_generation(), None)
-    transaction.on_commit(lambda: cache.set(PERSON_GENERATION_KEY, _new_generation(), None))
+    _set_generation(PERSON_GENERATION_KEY)
+    transaction.on_commit(lambda: _set_generation(PERSON_GENERATION_KEY))
 
 
 def _notice_changed(sender: type[Any], instance: Any, **kwargs: Any) -> None:

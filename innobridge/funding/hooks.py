@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from innobridge.core.hooks import PersonAction
+from innobridge.core.reversing import reverse
 
 from .selectors import invitable_drafts
 
