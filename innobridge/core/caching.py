@@ -16,9 +16,10 @@ server process, so an entry deleted by one process is gone for all. Besides the 
   catalogue, the organisations) for readers who all get the same answer
   (:func:`public_result`), keyed and emptied like the public pages.
 * **Person facts** — per signed-in person, what every page reads (their role names, whether
-  two-factor sign-in is on, the unread notices, their profile's address): keyed by the
-  person's id; deleted when a role is given or taken, a two-factor device or their profile
-  is saved or deleted, a notice is created, deleted or marked read — at once and again when
+  two-factor sign-in is on, the unread notices, their profile's address, their shortlist;
+  apps add their own with :func:`register_person_fact`): keyed by the person's id; deleted
+  when a role is given or taken, a two-factor device, their profile or a shortlist entry of
+  theirs is saved or deleted, a notice is created, deleted or marked read — at once and again when
   the transaction commits, so a concurrent request cannot put back what it read before —
   and kept :data:`PERSON_FACTS_SECONDS` at most.
 """
@@ -276,7 +277,7 @@ def _with_token(request: HttpRequest, body: str) -> str:
 # and their researcher profile's address (the header's "My profile").
 # Apps add their own facts with :func:`register_person_fact` (and empty them with
 # :func:`forget_person_facts` from their receivers), e.g. funding's "officer_funders".
-PERSON_FACTS = {"roles", "two_factor", "unread_notices", "profile_url"}
+PERSON_FACTS = {"roles", "two_factor", "unread_notices", "profile_url", "shortlist"}
 
 
 def register_person_fact(name: str) -> None:
