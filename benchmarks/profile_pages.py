@@ -125,6 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=[], help="pages named so (substring)")
     parser.add_argument("--skip", action="append", default=[], help="leave these pages out")
     parser.add_argument(
+        "--calls",
+        action="store_true",
+        help="then run one more round of the load mix under cProfile and record the Python "
+        "function calls per request: a count that does not move with the machine's speed",
+    )
+    parser.add_argument(
         "--mix",
         type=int,
         default=0,
@@ -191,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         weighted = sum(MIX[n] * rows[n]["cpu_ms_median"] for n in MIX) / sum(MIX.values())
         print(f"pages' medians weighted by the load mix: cpu {weighted:.2f} ms per request")
     mix = run_mix(listing, clients, args.mix) if args.mix else None
+    calls = count_calls(listing, clients) if args.calls else None
     if args.out:
         result = {
             "benchmark": "CPU and queries per page, in process (issue #17)",
@@ -202,9 +209,26 @@ def main(argv: list[str] | None = None) -> int:
             "mean_cpu_ms": round(mean_cpu, 1),
             "mix_weighted_median_cpu_ms": None if weighted is None else round(weighted, 2),
             "mix": mix,
+            "function_calls_per_request": calls,
         }
         Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     return 0
+
+
+def count_calls(
+    listing: list[tuple[str, str, str, dict[str, str]]], clients: dict[str, Any]
+) -> int:
+    """Python function calls per request over one round of the load mix (after the pages'
+    and the mix's warm-up), counted by cProfile: unlike CPU time, the same for the same code
+    whatever else the machine is doing, so two versions compare without a quiet window."""
+    prof = cProfile.Profile()
+    prof.enable()
+    out = run_mix(listing, clients, 1)
+    prof.disable()
+    total = pstats.Stats(prof).total_calls  # type: ignore[attr-defined]
+    per_request = round(total / out["requests"])
+    print(f"load mix under cProfile: {per_request} function calls per request")
+    return per_request
 
 
 def run_mix(

@@ -15,12 +15,12 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.db.models.query import EmptyQuerySet
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from innobridge.core.caching import public_generation
 from innobridge.core.language import display_chinese, script_for_language
+from innobridge.core.reversing import reverse
 from innobridge.exchange import selectors as exchange_selectors
 from innobridge.exchange.models import ApplicationState
 from innobridge.facilities import selectors as facilities_selectors

@@ -124,7 +124,8 @@ ROOT_URLCONF = "innobridge.urls"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "innobridge.core.templatebackend.Templates",
+        "NAME": "django",  # Django's own alias, as with its backend
         "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -137,7 +138,14 @@ TEMPLATES = [
             ],
             # {{ text|in_script }}, {{ amount|money:currency }}, {{ code|region_name }}, ...
             # on every page without a {% load %}.
-            "builtins": ["innobridge.core.templatetags.display"],
+            "builtins": [
+                "innobridge.core.templatetags.display",
+                # {% url %} that reverses each address once per process (issue #17)
+                "innobridge.core.templatetags.memo",
+            ],
+            # {% load i18n %} with a {% translate %} that keeps a literal's output per
+            # language (issue #17); every other i18n tag is Django's
+            "libraries": {"i18n": "innobridge.core.templatetags.memo_i18n"},
         },
     },
 ]

@@ -16,9 +16,10 @@ server process, so an entry deleted by one process is gone for all. Besides the 
   catalogue, the organisations) for readers who all get the same answer
   (:func:`public_result`), keyed and emptied like the public pages.
 * **Person facts** — per signed-in person, what every page reads (their role names, whether
-  two-factor sign-in is on, the unread notices, their profile's address): keyed by the
-  person's id; deleted when a role is given or taken, a two-factor device or their profile
-  is saved or deleted, a notice is created, deleted or marked read — at once and again when
+  two-factor sign-in is on, the unread notices, their profile's address, their shortlist;
+  apps add their own with :func:`register_person_fact`): keyed by the person's id; deleted
+  when a role is given or taken, a two-factor device, their profile or a shortlist entry of
+  theirs is saved or deleted, a notice is created, deleted or marked read — at once and again when
   the transaction commits, so a concurrent request cannot put back what it read before —
   and kept :data:`PERSON_FACTS_SECONDS` at most.
 """
@@ -29,6 +30,7 @@ import functools
 import hashlib
 import inspect
 import secrets
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -82,14 +84,45 @@ def _new_generation() -> str:
     return secrets.token_hex(6)
 
 
+# The generations read during the request being served by this thread (None outside a
+# request): a page asks for them several times (each person fact, each public fragment), and
+# each read opens a file. What another process changes during the request is seen by the
+# next one, as it would be had the request been a few milliseconds earlier.
+_request = threading.local()
+
+
+def begin_request() -> None:
+    """From now until :func:`end_request`, each generation is read at most once in this
+    thread (``core.middleware.RequestGuardMiddleware`` calls both around every request)."""
+    _request.generations = {}
+
+
+def end_request() -> None:
+    _request.generations = None
+
+
 def _generation(key: str) -> str:
+    memo: dict[str, str] | None = getattr(_request, "generations", None)
+    if memo is not None and key in memo:
+        return memo[key]
     value = cache.get(key)
     if value is None:
         value = _new_generation()
         # add(): two processes that both find none agree on the first one stored.
         if not cache.add(key, value, None):
             value = cache.get(key) or value
+    if memo is not None:
+        memo[key] = str(value)
     return str(value)
+
+
+def _set_generation(key: str) -> None:
+    """A new generation under ``key``: what was kept under the old one is stale."""
+    value = _new_generation()
+    cache.set(key, value, None)
+    memo: dict[str, str] | None = getattr(_request, "generations", None)
+    if memo is not None:
+        memo[key] = value
 
 
 def public_generation() -> str:
@@ -98,7 +131,7 @@ def public_generation() -> str:
 
 def forget_public_fragments() -> None:
     """Every public fragment is stale from now on (a new generation; old entries expire)."""
-    cache.set(PUBLIC_GENERATION_KEY, _new_generation(), None)
+    _set_generation(PUBLIC_GENERATION_KEY)
 
 
 def public_fragment_key(name: str, language: str, full_path: str) -> str:
@@ -244,7 +277,7 @@ def _with_token(request: HttpRequest, body: str) -> str:
 # and their researcher profile's address (the header's "My profile").
 # Apps add their own facts with :func:`register_person_fact` (and empty them with
 # :func:`forget_person_facts` from their receivers), e.g. funding's "officer_funders".
-PERSON_FACTS = {"roles", "two_factor", "unread_notices", "profile_url"}
+PERSON_FACTS = {"roles", "two_factor", "unread_notices", "profile_url", "shortlist"}
 
 
 def register_person_fact(name: str) -> None:
@@ -287,8 +320,8 @@ def forget_person_facts(*person_ids: Any) -> None:
 
 def forget_all_person_facts() -> None:
     """Every person's facts are stale (e.g. a role group renamed or deleted)."""
-    cache.set(PERSON_GENERATION_KEY, _new_generation(), None)
-    transaction.on_commit(lambda: cache.set(PERSON_GENERATION_KEY, _new_generation(), None))
+    _set_generation(PERSON_GENERATION_KEY)
+    transaction.on_commit(lambda: _set_generation(PERSON_GENERATION_KEY))
 
 
 def _notice_changed(sender: type[Any], instance: Any, **kwargs: Any) -> None:

@@ -37,6 +37,8 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
 
+from innobridge.core import caching
+
 # NUL and every UTF-16 surrogate code point (a str holds one only when it is unpaired).
 BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 MAX_JSON_DEPTH = 64
@@ -190,7 +192,11 @@ class RequestGuardMiddleware:
             check_request(request)
         except BadInput as exc:
             return self.refuse(request, exc)
-        return self.get_response(request)
+        caching.begin_request()  # each cache generation read once per request (issue #17)
+        try:
+            return self.get_response(request)
+        finally:
+            caching.end_request()
 
     @staticmethod
     def refuse(request: HttpRequest, exc: BadInput) -> HttpResponse:

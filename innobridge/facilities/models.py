@@ -14,13 +14,13 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.language import display_chinese, fold
 from innobridge.core.models import Currency, Region, TimeStampedModel
+from innobridge.core.reversing import reverse
 from innobridge.people.models import Organisation
 
 from .db import HOLDING_STATUSES

@@ -10,10 +10,11 @@ class FundingConfig(AppConfig):
     def ready(self) -> None:
         from innobridge.core.hooks import register_person_action
 
-        from .hooks import invite_to_proposal
+        from .hooks import connect_receivers, invite_to_proposal
         from .permissions import connect_cache_receivers
         from .selectors import connect_home_receivers
 
         connect_cache_receivers()
         connect_home_receivers()
+        connect_receivers()
         register_person_action("funding.invite_to_proposal", invite_to_proposal)

@@ -591,9 +591,16 @@ def relationship(viewer: Any, person: Any) -> dict[str, Any]:
 
 
 def shortlisted_ids(viewer: Any) -> set[int]:
+    """Whom ``viewer`` has on their shortlist (a search page marks them): kept per person
+    in the shared cache (issue #17) and emptied when an entry of theirs is added or removed
+    (``people/signals.py``)."""
     if not getattr(viewer, "is_authenticated", False):
         return set()
-    return set(ShortlistEntry.objects.filter(owner=viewer).values_list("person_id", flat=True))
+
+    def compute() -> list[int]:
+        return list(ShortlistEntry.objects.filter(owner=viewer).values_list("person_id", flat=True))
+
+    return set(person_fact(viewer.pk, "shortlist", compute))
 
 
 def shortlist_of(user: Any) -> Any:

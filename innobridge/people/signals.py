@@ -13,7 +13,7 @@ from django.dispatch import receiver
 
 from innobridge.core.caching import forget_person_facts
 
-from .models import Authorship, Publication, ResearcherProfile
+from .models import Authorship, Publication, ResearcherProfile, ShortlistEntry
 
 
 def _enqueue(profile_ids: set[int]) -> None:
@@ -58,3 +58,10 @@ def _authors_changed(sender: Any, instance: Any, action: str, pk_set: Any, **kwa
         _enqueue({instance.pk})
     elif isinstance(instance, Publication):
         _enqueue(set(pk_set or ()) | set(instance.researchers.values_list("pk", flat=True)))
+
+
+@receiver(post_save, sender=ShortlistEntry)
+@receiver(post_delete, sender=ShortlistEntry)
+def _shortlist_changed(sender: Any, instance: ShortlistEntry, **kwargs: Any) -> None:
+    # The owner's shortlist as search pages mark it (kept per person in the shared cache).
+    forget_person_facts(instance.owner_id)

@@ -134,3 +134,26 @@ def test_only_pages_that_draw_a_chart_load_plotly(client: Any, make_person: Any)
     assert not _has_plotly(client, area)  # a series with no values draws nothing
     series.values.create(period="2024", period_start=dt.date(2024, 1, 1), value=1)
     assert _has_plotly(client, area)
+
+
+def test_a_static_address_is_looked_up_once_and_as_djangos_storage_gives_it(
+    collected: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.contrib.staticfiles.storage import HashedFilesMixin
+
+    from innobridge.core.staticstorage import StaticStorage
+
+    with override_settings(STATIC_ROOT=collected, **COLLECTED):
+        storage = StaticStorage()
+        expected = HashedFilesMixin.url(storage, "innobridge/site.css")
+        assert expected != "/static/innobridge/site.css"  # the hashed name
+        looked_up: list[str] = []
+        stored_name = storage.stored_name
+        monkeypatch.setattr(
+            storage, "stored_name", lambda name: looked_up.append(name) or stored_name(name)
+        )
+        assert storage.url("innobridge/site.css") == expected
+        assert storage.url("innobridge/site.css") == expected
+        assert looked_up == ["innobridge/site.css"]
+        with override_settings(DEBUG=True):
+            assert storage.url("innobridge/site.css") == "/static/innobridge/site.css"

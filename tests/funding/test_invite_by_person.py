@@ -86,3 +86,43 @@ def test_api_invites_by_person_id(world: Any) -> None:
     assert TeamMember.objects.get(pk=r.json()["id"]).person == world.partner
     assert c.post(url, {"person_id": 999999}, content_type="application/json").status_code == 404
     assert c.post(url, {}, content_type="application/json").status_code == 422
+
+
+def test_the_invite_action_follows_the_leads_drafts_and_their_calls(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from innobridge.funding import hooks
+
+    def offered() -> bool:
+        lead = type(world.lead).objects.get(pk=world.lead.pk)  # a new request's user
+        return bool(hooks.invite_to_proposal(lead, world.partner))
+
+    assert not offered()
+    p = services.create_proposal(world.lead, world.call, title_en="Graphene batteries")
+    assert offered()  # at once: the lead's drafts are read again
+    with CaptureQueriesContext(connection) as read:
+        hooks.draft_closing_times(world.lead)
+    assert not read.captured_queries  # kept per person (issue #17)
+    later = timezone.now() + dt.timedelta(days=11)
+    monkeypatch.setattr(hooks.timezone, "now", lambda: later)
+    assert not offered()  # the call has closed since: no write needed
+    monkeypatch.undo()
+    assert offered()
+    # A data fix brings the close forward to within the hour (the services refuse to change
+    # an open call's dates): two hours on, no invitation.
+    call = type(world.call).objects.get(pk=world.call.pk)
+    call.closes_at = timezone.now() + dt.timedelta(hours=1)
+    call.save()
+    two_hours_on = timezone.now() + dt.timedelta(hours=2)
+    monkeypatch.setattr(hooks.timezone, "now", lambda: two_hours_on)
+    assert not offered()
+    monkeypatch.undo()
+    assert offered()
+    services.withdraw_proposal(world.lead, p)
+    assert not offered()

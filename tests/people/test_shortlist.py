@@ -48,3 +48,26 @@ def test_only_the_owner_changes_it(make_researcher: Any) -> None:
         services.add_to_shortlist(me, me)
     with pytest.raises(ValidationError):
         services.update_shortlist_note(me, entry, note="x" * 2001)
+
+
+def test_the_shortlist_a_search_page_marks_is_kept_and_follows_every_change(
+    make_researcher: Any,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    me = make_researcher("me").person
+    them = make_researcher("them").person
+    other = make_researcher("other").person
+    assert selectors.shortlisted_ids(me) == set()  # kept per person (issue #17)
+    with CaptureQueriesContext(connection) as read:
+        assert selectors.shortlisted_ids(me) == set()
+    assert not read.captured_queries
+    entry = services.add_to_shortlist(me, them)
+    assert selectors.shortlisted_ids(me) == {them.pk}  # at once, not a minute later
+    services.add_to_shortlist(me, other)
+    assert selectors.shortlisted_ids(me) == {them.pk, other.pk}
+    services.remove_from_shortlist(me, entry)
+    assert selectors.shortlisted_ids(me) == {other.pk}
+    other.delete()  # the entry goes with the account
+    assert selectors.shortlisted_ids(me) == set()

@@ -8,12 +8,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.language import name_in_language
 from innobridge.core.models import Currency, Region, TimeStampedModel
+from innobridge.core.reversing import reverse
 from innobridge.people.models import Organisation
 
 SIDE_CHOICES = [

@@ -7,12 +7,12 @@ import functools
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.models import Currency, TimeStampedModel
+from innobridge.core.reversing import reverse
 from innobridge.people.models import Organisation
 
 from .calls import SIDE_CHOICES, Funder

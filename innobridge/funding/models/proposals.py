@@ -10,11 +10,11 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.models import Currency, Region, TimeStampedModel
+from innobridge.core.reversing import reverse
 from innobridge.people.models import Organisation
 
 from .calls import SIDE_CHOICES, Call, Funder

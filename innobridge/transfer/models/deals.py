@@ -7,10 +7,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.models import Currency
+from innobridge.core.reversing import reverse
 from innobridge.people.models import Organisation
 
 from .demands import Demand

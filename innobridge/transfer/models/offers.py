@@ -11,10 +11,10 @@ from django.core.validators import (
     MinValueValidator,
 )
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.models import Currency, TimeStampedModel
+from innobridge.core.reversing import reverse
 from innobridge.people.models import Organisation, Publication
 
 from .vocabulary import (
