@@ -31,6 +31,7 @@ from innobridge.core.admin import (
 # through it.
 DELETED_BY_A_SERVICE = {
     "core.ExchangeRate",  # services.delete_exchange_rate
+    "funding.Call",  # services.delete_call
     "transfer.Membership",  # services.remove_membership
     "plan.Measure",  # services.delete_measure
     "funding.ReviewAssignment",  # services.remove_assignment
