@@ -92,11 +92,17 @@ def create_programme(actor: Any, **fields: Any) -> Programme:
 
 @transaction.atomic
 def update_programme(actor: Any, programme: Programme, **changes: Any) -> Programme:
+    """Change ``changes`` of the programme, read again under a row lock: the audit's
+    "before" is what was stored, not the caller's copy, and fields the caller did not
+    change keep what another writer saved meanwhile. Returns the saved programme (the
+    caller's copy is left as it was)."""
     require_manage_programme(actor, programme)
+    unknown = set(changes) - PROGRAMME_FIELDS
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
     before = snapshot(programme)
     for k, v in changes.items():
-        if k not in PROGRAMME_FIELDS:
-            raise ValidationError(_("Unknown fields: %(f)s") % {"f": k})
         setattr(programme, k, v)
     programme.full_clean()
     _check_dates(programme)
