@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from innobridge.core.admin import DeletesThroughService, InlinesThroughServices, ReadOnlyInline
+from innobridge.core.admin import (
+    DeletesThroughService,
+    InlinesThroughServices,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+)
 
 from .models import ContextSeries, ContextValue, IndicatorSnapshot, Measure
 from .services import delete_measure
@@ -36,6 +41,12 @@ class ContextValueInline(ReadOnlyInline):
 
 
 @admin.register(ContextSeries)
-class ContextSeriesAdmin(InlinesThroughServices):
+class ContextSeriesAdmin(InlinesThroughServices, ReadOnlyAdmin):
+    """A context series (its name, unit, source and licence) is loaded with its values
+    from the committed CSV files by ``services.load_context`` (``innobridge plan_seed``,
+    audited): the files are the record, and the next load would undo an edit made here.
+    No service adds, changes or deletes one series, so the admin shows them read-only;
+    a series is corrected in ``plan/data/context/series.csv`` and loaded again."""
+
     list_display = ["key", "area", "name_en", "unit", "source_name", "licence"]
     inlines = [ContextValueInline]

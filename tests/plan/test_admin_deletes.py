@@ -62,3 +62,38 @@ def test_context_values_are_shown_read_only(make_person: Any) -> None:
     assert not (
         inline.has_add_permission or inline.has_change_permission or inline.has_delete_permission
     )
+
+
+def test_a_context_series_is_read_only_in_the_admin(make_person: Any) -> None:
+    """A series is loaded from the committed CSV files (``load_context``, audited): no
+    service adds, changes or deletes one, so the admin writes none."""
+    from innobridge.plan.models import ContextSeries
+
+    series = ContextSeries.objects.create(
+        key="gerd",
+        area=Area.JOINT_RESEARCH,
+        name_en="GERD",
+        unit="HKD m",
+        source_name="C&SD",
+        licence="Open data",
+    )
+    root = superuser_client(make_person)
+    change = f"/admin/plan/contextseries/{series.pk}/change/"
+    assert root.get(change).status_code == 200  # shown
+    data = {
+        "key": "gerd",
+        "area": Area.JOINT_RESEARCH,
+        "name_en": "Changed",
+        "unit": "HKD m",
+        "source_name": "C&SD",
+        "licence": "Open data",
+    }
+    assert root.post(change, data).status_code == 403
+    assert root.post("/admin/plan/contextseries/add/", data | {"key": "new"}).status_code == 403
+    assert (
+        root.post(f"/admin/plan/contextseries/{series.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    series.refresh_from_db()
+    assert series.name_en == "GERD" and ContextSeries.objects.count() == 1
+    assert not AuditEvent.objects.exists()
