@@ -48,8 +48,9 @@ class StipendInline(ServiceInline):
 
 
 class ChecklistInline(ServiceInline):
-    """Steps are added by the programme service; the platform has no service to change
-    or remove one (stays tick the steps), so neither has the admin."""
+    """Steps are added, changed and removed by the programme services (audited); a stay
+    keeps its own copy of the steps, so neither a change nor a removal touches the
+    stays already made (see ``services.programmes``)."""
 
     model = ChecklistTemplate
 
@@ -61,6 +62,14 @@ class ChecklistInline(ServiceInline):
             title=obj.title,
             days_before_arrival=obj.days_before_arrival,
         )
+
+    def change_row(self, request: HttpRequest, parent: Any, obj: Any, changed: list[str]) -> None:
+        services.update_checklist_step(
+            request.user, obj, **{name: getattr(obj, name) for name in changed}
+        )
+
+    def delete_row(self, request: HttpRequest, obj: Any) -> None:
+        services.remove_checklist_step(request.user, obj)
 
 
 @admin.register(Programme)

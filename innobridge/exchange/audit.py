@@ -42,6 +42,8 @@ class ExchangeAction(models.TextChoices):
     STAY_MOVED = "exchange.stay.moved"
     CHECKLIST_ITEM_DONE = "exchange.checklist_item.done"
     CHECKLIST_STEP_ADDED = "exchange.checklist_step.added"
+    CHECKLIST_STEP_UPDATED = "exchange.checklist_step.updated"
+    CHECKLIST_STEP_REMOVED = "exchange.checklist_step.removed"
     REPORT_SUBMITTED = "exchange.report.submitted"
     REPORT_ACCEPTED = "exchange.report.accepted"
     REPORT_RETURNED = "exchange.report.returned"

@@ -68,6 +68,12 @@ class FacilityAdmin(NoBulkDelete):
 
 @admin.register(Resource)
 class ResourceAdmin(InlinesThroughServices, NoBulkDelete):
+    """A resource is created and changed through ``services.save_resource`` (the
+    facility's managers or an administrator; its checks, the audit event; a refusal is a
+    message on the page, nothing written). What the service does not take is read-only:
+    the facility once the resource exists (a resource does not move to another
+    facility), its time zone."""
+
     list_display = [
         "name",
         "kind",
@@ -78,8 +84,42 @@ class ResourceAdmin(InlinesThroughServices, NoBulkDelete):
     ]
     list_filter = ["kind", "holiday_calendar", "is_active"]
     search_fields = ["name", "name_zh", "search_text"]
-    readonly_fields = ["search_text"]
     inlines = [TariffInline, MaintenanceInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        taken = {*services.RESOURCE_FIELDS, *(["facility"] if obj is None else [])}
+        return ["search_text"] + [
+            f.name
+            for f in Resource._meta.concrete_fields
+            if f.editable and not f.primary_key and f.name not in taken
+        ]
+
+    def save_model(self, request: HttpRequest, obj: Resource, form: Any, change: bool) -> None:
+        taken = [name for name in form.cleaned_data if name in services.RESOURCE_FIELDS]
+        if not change:
+            fields = {name: _service_value(name, form.cleaned_data[name]) for name in taken}
+            made = services.save_resource(request.user, obj.facility, None, **fields)
+            obj.pk = made.pk  # the inlines, the admin's messages and log name this row
+            obj._state.adding = False
+            return
+        stored = Resource.objects.get(pk=obj.pk)  # the form has changed ``obj`` already
+        fields = {
+            name: _service_value(name, form.cleaned_data[name])
+            for name in taken
+            if name in form.changed_data and form.cleaned_data[name] != getattr(stored, name)
+        }
+        if fields:  # a page posted back unchanged writes nothing
+            services.save_resource(request.user, stored.facility, stored, **fields)
+
+
+def _service_value(name: str, value: Any) -> Any:
+    """A value as the service takes it; for the photo: a new upload, "" when the box
+    "Clear" is ticked (the form's False), None (keep the photo) otherwise."""
+    if name != "photo":
+        return value
+    if value is False:
+        return ""
+    return value if hasattr(value, "read") and not getattr(value, "_committed", False) else None
 
 
 @admin.register(Booking)

@@ -40,11 +40,13 @@ class SchemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Call)
-class CallAdmin(InlinesThroughServices):
+class CallAdmin(InlinesThroughServices, DeletesThroughService):
     """A call is changed through ``services.update_call`` (the call's officers or an
     administrator; what it refuses, such as the rules of a call that has opened, is a
     message on the page): the fields it does not take are shown read-only. A call is
-    created with its sides on the platform's page (``services.create_call``), not here."""
+    created with its sides on the platform's page (``services.create_call``), not here,
+    and deleted through ``services.delete_call`` (only one never opened, without
+    proposals; audited)."""
 
     list_display = ["title", "scheme", "opens_at", "closes_at"]
     inlines = [CallSideInline, CriterionInline]
@@ -67,6 +69,9 @@ class CallAdmin(InlinesThroughServices):
             if name in services.CALL_FIELDS
         }
         services.update_call(request.user, obj, **fields)  # audited; refusals as messages
+
+    def delete_model(self, request: HttpRequest, obj: models.Call) -> None:
+        services.delete_call(request.user, obj)  # audited; refusals as messages
 
     @admin.display(description=_("Sides and rubric"))
     def platform_page(self, obj: models.Call) -> str:

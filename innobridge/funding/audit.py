@@ -25,6 +25,7 @@ class FundingAction(models.TextChoices):
     CALL_ASSIGNED = "funding.call.assigned"
     CALL_CONFLICTS_REFRESHED = "funding.call.conflicts_refreshed"
     CALL_CREATED = "funding.call.created"
+    CALL_DELETED = "funding.call.deleted"
     CALL_EXPORTED = "funding.call.exported"
     CALL_RUBRIC_SET = "funding.call.rubric_set"
     CALL_SIDE_UPDATED = "funding.call.side_updated"

@@ -22,20 +22,32 @@ from .models import ApiToken, Organisation, Person, Publication, ResearcherProfi
 
 def _role_action(role: Role, grant: bool) -> Callable[..., None]:
     """An admin action granting (or removing) ``role`` through ``services.assign_roles``,
-    so every change is checked (administrators only) and audited."""
+    so every change is checked (administrators only) and audited. All or nothing: the
+    people are changed in one transaction, and a refusal for one of them rolls back the
+    changes already made to the others and is shown naming that person."""
 
     def action(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Person]) -> None:
         changed = 0
-        for person in queryset:
-            try:
-                if grant:
-                    services.grant_role(request.user, person, role.value)
-                else:
-                    services.remove_role(request.user, person, role.value)
-            except (PermissionDenied, ValidationError) as exc:
-                modeladmin.message_user(request, str(exc), messages.ERROR)
-                return
-            changed += 1
+        person = None
+        try:
+            with transaction.atomic():
+                for person in queryset:
+                    if grant:
+                        services.grant_role(request.user, person, role.value)
+                    else:
+                        services.remove_role(request.user, person, role.value)
+                    changed += 1
+        except (PermissionDenied, ValidationError) as exc:
+            found = refusal_messages(exc)
+            if found is None:
+                raise
+            for message in found:
+                modeladmin.message_user(
+                    request,
+                    gettext("%(row)s: %(problem)s") % {"row": person, "problem": message},
+                    messages.ERROR,
+                )
+            return
         modeladmin.message_user(
             request,
             gettext("%(role)s: %(n)d people updated.") % {"role": role.label, "n": changed},

@@ -1,10 +1,18 @@
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
-from innobridge.core.admin import DeletesThroughService, InlinesThroughServices, ReadOnlyInline
+from innobridge.core.admin import (
+    DeletesThroughService,
+    InlinesThroughServices,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+)
 
 from .models import ContextSeries, ContextValue, IndicatorSnapshot, Measure
-from .services import delete_measure
+from .services import create_measure, delete_measure, update_measure
+from .services.measures import EDITABLE_FIELDS
 
 
 @admin.register(Measure)
@@ -12,6 +20,25 @@ class MeasureAdmin(DeletesThroughService):
     list_display = ["code", "area", "title_en", "source_name", "period_start", "period_end"]
     list_filter = ["area"]
     search_fields = ["code", "title_en", "title_zh_hant", "title_zh_hans"]
+    readonly_fields = ["updated_by"]  # set by the services: who changed it last
+
+    def save_model(self, request: HttpRequest, obj: Measure, form: Any, change: bool) -> None:
+        """Created and changed through ``create_measure``/``update_measure`` (programme
+        officers; audited; a refusal is a message on the page, nothing written)."""
+        taken = [name for name in form.cleaned_data if name in EDITABLE_FIELDS]
+        if not change:
+            made = create_measure(request.user, **{k: form.cleaned_data[k] for k in taken})
+            obj.pk = made.pk  # the admin's messages and log name this row
+            obj._state.adding = False
+            return
+        stored = Measure.objects.get(pk=obj.pk)  # the form has changed ``obj`` already
+        fields = {
+            k: form.cleaned_data[k]
+            for k in taken
+            if k in form.changed_data and form.cleaned_data[k] != getattr(stored, k)
+        }
+        if fields:  # a page posted back unchanged writes nothing
+            update_measure(request.user, stored, **fields)
 
     def delete_model(self, request: HttpRequest, obj: Measure) -> None:
         delete_measure(request.user, obj)  # audited
@@ -36,6 +63,12 @@ class ContextValueInline(ReadOnlyInline):
 
 
 @admin.register(ContextSeries)
-class ContextSeriesAdmin(InlinesThroughServices):
+class ContextSeriesAdmin(InlinesThroughServices, ReadOnlyAdmin):
+    """A context series (its name, unit, source and licence) is loaded with its values
+    from the committed CSV files by ``services.load_context`` (``innobridge plan_seed``,
+    audited): the files are the record, and the next load would undo an edit made here.
+    No service adds, changes or deletes one series, so the admin shows them read-only;
+    a series is corrected in ``plan/data/context/series.csv`` and loaded again."""
+
     list_display = ["key", "area", "name_en", "unit", "source_name", "licence"]
     inlines = [ContextValueInline]

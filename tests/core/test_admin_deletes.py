@@ -19,6 +19,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.db import models
 from django.test import RequestFactory
+from django.utils import translation
 
 from innobridge.core.admin import (
     DeletesThroughService,
@@ -31,6 +32,7 @@ from innobridge.core.admin import (
 # through it.
 DELETED_BY_A_SERVICE = {
     "core.ExchangeRate",  # services.delete_exchange_rate
+    "funding.Call",  # services.delete_call
     "transfer.Membership",  # services.remove_membership
     "plan.Measure",  # services.delete_measure
     "funding.ReviewAssignment",  # services.remove_assignment
@@ -43,6 +45,7 @@ INLINE_DELETED_BY_A_SERVICE = {
     "facilities.Tariff",  # services.remove_tariff
     "facilities.MaintenanceBlock",  # services.remove_maintenance
     "exchange.StipendComponent",  # services.remove_stipend
+    "exchange.ChecklistTemplate",  # services.remove_checklist_step
     "funding.Criterion",  # services.set_rubric (replaces a side's rubric)
     "funding.TeamMember",  # services.request_change (a member leaves)
     "funding.BudgetLine",  # services.remove_budget_line
@@ -129,9 +132,19 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+def _names(model: type[models.Model]) -> str:
+    """The class name and the English verbose name of ``model``, in snake case: a
+    service may name its noun either way (``remove_checklist_step`` takes a
+    ``ChecklistTemplate``, whose verbose name is "checklist step")."""
+    with translation.override("en"):
+        verbose = str(model._meta.verbose_name).replace(" ", "_")
+    return f"{_snake(model.__name__)} {verbose}"
+
+
 def _deleted_by_a_service() -> set[str]:
     """The models a ``delete_<noun>``, ``remove_<noun>`` or ``revoke_<noun>`` function of
-    an app's services takes (by its type hints; the model's name holds the noun)."""
+    an app's services takes (by its type hints; the model's name or verbose name holds
+    the noun)."""
     found = set()
     for config in apps.get_app_configs():
         if not config.name.startswith("innobridge."):
@@ -157,7 +170,7 @@ def _deleted_by_a_service() -> set[str]:
                     if (
                         isinstance(hint, type)
                         and issubclass(hint, models.Model)
-                        and noun in _snake(hint.__name__)
+                        and noun in _names(hint)
                     ):
                         found.add(hint._meta.label)
     return found

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -475,3 +476,50 @@ def test_pages_render_in_every_language(client: Client, make_person: Any, langua
             {"failure_limit": 5, "cooloff_timedelta": __import__("datetime").timedelta(minutes=15)},
         )
     assert "15" in html
+
+
+def test_an_administrator_does_not_remove_their_own_administrator_role(
+    make_person: Any,
+) -> None:
+    root = make_person("root", roles=("administrator",))
+    other = make_person("alice", roles=("administrator",))
+    with pytest.raises(ValidationError) as refused:
+        services.remove_role(root, root, "administrator")
+    assert refused.value.messages == [
+        "You cannot remove your own administrator role: another administrator can."
+    ]
+    assert services.person_roles(root) == ["administrator"]
+    assert services.assign_roles(root, root, ["administrator", "reviewer"])  # other roles: yes
+    assert services.remove_role(other, root, "administrator") == ["reviewer"]
+
+
+def test_a_role_action_refused_for_one_person_changes_nobody(
+    client: Client, make_person: Any
+) -> None:
+    """The admin's role actions are all or nothing: a refusal for one person (here the
+    acting administrator's own role) rolls back the people already changed, and the
+    message names the person refused."""
+    root = make_person("root", roles=("administrator",), is_staff=True, is_superuser=True)
+    alice = make_person("alice", roles=("administrator",))
+    client.force_login(root)
+    changelist = reverse("admin:people_person_changelist")
+    events = AuditEvent.objects.count()
+    response = client.post(
+        changelist,
+        {"action": "remove_role_administrator", "_selected_action": [alice.pk, root.pk]},
+    )
+    assert response.status_code == 302
+    assert services.person_roles(alice) == ["administrator"]  # alice came first: rolled back
+    assert services.person_roles(root) == ["administrator"]
+    assert AuditEvent.objects.count() == events
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said == [
+        "root: You cannot remove your own administrator role: another administrator can."
+    ]
+    response = client.post(
+        changelist,
+        {"action": "remove_role_administrator", "_selected_action": [alice.pk]},
+    )
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said[-1] == "Administrator: 1 people updated."
+    assert services.person_roles(alice) == []

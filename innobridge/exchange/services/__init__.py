@@ -21,14 +21,17 @@ from .offers import (
 from .personal_data import log_application_view
 from .placements import move_placement, propose_placement
 from .programmes import (
+    CHECKLIST_STEP_FIELDS,
     add_checklist_step,
     add_coordinator,
     add_criterion,
     add_stipend,
     create_programme,
+    remove_checklist_step,
     remove_coordinator,
     remove_criterion,
     remove_stipend,
+    update_checklist_step,
     update_programme,
 )
 from .referees import invite_referee, referee_for_token, resend_invitation, upload_letter
@@ -44,6 +47,7 @@ from .reviews import (
 from .stays import move_stay, review_report, set_planned_dates, submit_report, tick_checklist
 
 __all__ = [
+    "CHECKLIST_STEP_FIELDS",
     "accept_offer",
     "add_checklist_step",
     "add_coordinator",
@@ -68,6 +72,7 @@ __all__ = [
     "propose_placement",
     "rank_applicants",
     "referee_for_token",
+    "remove_checklist_step",
     "remove_coordinator",
     "remove_criterion",
     "remove_stipend",
@@ -86,6 +91,7 @@ __all__ = [
     "submit_report",
     "submit_review",
     "tick_checklist",
+    "update_checklist_step",
     "update_programme",
     "upload_letter",
     "withdraw_application",

@@ -92,11 +92,17 @@ def create_programme(actor: Any, **fields: Any) -> Programme:
 
 @transaction.atomic
 def update_programme(actor: Any, programme: Programme, **changes: Any) -> Programme:
+    """Change ``changes`` of the programme, read again under a row lock: the audit's
+    "before" is what was stored, not the caller's copy, and fields the caller did not
+    change keep what another writer saved meanwhile. Returns the saved programme (the
+    caller's copy is left as it was)."""
     require_manage_programme(actor, programme)
+    unknown = set(changes) - PROGRAMME_FIELDS
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
     before = snapshot(programme)
     for k, v in changes.items():
-        if k not in PROGRAMME_FIELDS:
-            raise ValidationError(_("Unknown fields: %(f)s") % {"f": k})
         setattr(programme, k, v)
     programme.full_clean()
     _check_dates(programme)
@@ -154,6 +160,47 @@ def add_checklist_step(
     step.save()
     record_event(actor, ExchangeAction.CHECKLIST_STEP_ADDED, step, after=snapshot(step))
     return step
+
+
+# The steps of a programme's checklist are a template: a stay, when it is made (the offer
+# accepted), is given its own copy of the steps of its host region, each with its due
+# date, and the fellow ticks that copy (``ChecklistItem``, no link back to the step).
+# Changing or removing a step therefore loses no one's progress and rewrites no one's
+# checklist: it applies to the stays made from then on; the stays already made keep the
+# checklist they were given. Neither is refused for that, nor cascades to the stays.
+CHECKLIST_STEP_FIELDS = ("host_region", "title", "days_before_arrival")
+
+
+@transaction.atomic
+def update_checklist_step(actor: Any, step: ChecklistTemplate, **changes: Any) -> ChecklistTemplate:
+    """Change a step of the checklist (the programme's officers): for the stays made from
+    now on, as above."""
+    require_manage_programme(actor, step.programme)
+    unknown = set(changes) - set(CHECKLIST_STEP_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    step = ChecklistTemplate.objects.select_for_update().get(pk=step.pk)
+    before = snapshot(step)
+    for k, v in changes.items():
+        setattr(step, k, v.strip() if isinstance(v, str) else v)
+    step.full_clean()
+    if snapshot(step) == before:
+        return step  # nothing changed: nothing written
+    step.save()
+    record_event(
+        actor, ExchangeAction.CHECKLIST_STEP_UPDATED, step, before=before, after=snapshot(step)
+    )
+    return step
+
+
+@transaction.atomic
+def remove_checklist_step(actor: Any, step: ChecklistTemplate) -> None:
+    """Remove a step from the checklist (the programme's officers): the stays already
+    made keep their copy of it, ticked or not, as above."""
+    require_manage_programme(actor, step.programme)
+    step = ChecklistTemplate.objects.select_for_update().get(pk=step.pk)
+    record_event(actor, ExchangeAction.CHECKLIST_STEP_REMOVED, step, before=snapshot(step))
+    step.delete()
 
 
 @transaction.atomic

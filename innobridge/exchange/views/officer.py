@@ -27,6 +27,7 @@ from ..matching import pair_level
 from ..models import (
     ApplicationState,
     ChecklistItem,
+    ChecklistTemplate,
     MatchingMethod,
     MatchingRun,
     PlacementState,
@@ -40,7 +41,15 @@ from ..permissions import can_review, require, require_manage_programme
 from ..workflow import REPORT_FLOW, STAY_FLOW, actions
 from .common import attempt
 
-MANAGE_ACTIONS = ("checklist", "stipend", "criterion", "remove_stipend", "remove_criterion")
+MANAGE_ACTIONS = (
+    "checklist",
+    "change_checklist",
+    "remove_checklist",
+    "stipend",
+    "criterion",
+    "remove_stipend",
+    "remove_criterion",
+)
 MATCHING_ACTIONS = ("run", "close_waiting_list", "choose", "send", "adjust")
 STAY_ACTIONS = (*STAY_FLOW.actions, "tick", "report", "accept_report", "return_report")
 
@@ -69,10 +78,42 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
     form = ChecklistStepForm(post if action == "checklist" else None)
     stipend_form = StipendForm(post if action == "stipend" else None, prefix="stipend")
     criterion_form = CriterionForm(post if action == "criterion" else None, prefix="criterion")
+    # Each step of the checklist has its own form (changed in place), prefixed by its id.
+    changing = (
+        picked_or_404(request.POST, "item", ChecklistTemplate.objects.filter(programme=p))
+        if action in ("change_checklist", "remove_checklist")
+        else None
+    )
+    step_forms = [
+        (
+            step,
+            ChecklistStepForm(post, prefix=f"step-{step.pk}")
+            if changing is not None and step.pk == changing.pk and action == "change_checklist"
+            else ChecklistStepForm(
+                prefix=f"step-{step.pk}",
+                initial={f: getattr(step, f) for f in services.CHECKLIST_STEP_FIELDS},
+            ),
+        )
+        for step in p.checklist.all()
+    ]
     done = False
     if action == "checklist":
         done = _save(
             request, form, lambda f: services.add_checklist_step(request.user, p, **f.cleaned_data)
+        )
+    elif action == "change_checklist" and changing is not None:
+        step, step_form = next((s, f) for s, f in step_forms if s.pk == changing.pk)
+        done = _save(
+            request,
+            step_form,
+            lambda f: services.update_checklist_step(request.user, step, **f.cleaned_data),
+        )
+    elif action == "remove_checklist" and changing is not None:
+        step = changing
+        done = bool(
+            attempt(
+                request, lambda: services.remove_checklist_step(request.user, step), _("Removed.")
+            )
         )
     elif action == "stipend":
         done = _save(
@@ -114,6 +155,7 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
             "applications": selectors.programme_applications(request.user, p),
             "proposed": p.placements.exclude(state=PlacementState.APPROVED),
             "checklist": p.checklist.all(),
+            "checklist_steps": step_forms,
             "checklist_form": form,
             "stipends": p.stipends.all(),
             "stipend_form": stipend_form,

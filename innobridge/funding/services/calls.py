@@ -426,6 +426,35 @@ def update_call(actor: Any, call: Call, *, now: dt.datetime | None = None, **fie
 
 
 @transaction.atomic
+def delete_call(actor: Any, call: Call, *, now: dt.datetime | None = None) -> None:
+    """Delete a call that was never published: one that has not opened and holds no
+    proposal (not even a draft). A call that has opened is part of the record (its
+    rules were public, applicants relied on them, decisions may cite it): it is closed
+    or left to run, never deleted. The audit event keeps the call, its sides and its
+    rubric as they were."""
+    require_manage_call(actor, call)
+    # The lock ``create_proposal`` also takes: no proposal arrives between the count and
+    # the delete.
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    proposals = call.proposals.count()
+    if proposals:
+        raise ValidationError(
+            _("The call holds %(n)d proposal(s): a call with proposals cannot be deleted.")
+            % {"n": proposals}
+        )
+    if (now or timezone.now()) >= call.opens_at:
+        raise ValidationError(
+            _("The call has opened: it is part of the record and cannot be deleted.")
+        )
+    before = snapshot(call) | {
+        "sides": [snapshot(s) for s in call.sides.order_by("pk")],
+        "criteria": [snapshot(c) for c in call.criteria.order_by("pk")],
+    }
+    record_event(actor, FundingAction.CALL_DELETED, call, before=before)
+    call.delete()  # its sides and rubric with it
+
+
+@transaction.atomic
 def update_call_side(
     actor: Any,
     call: Call,

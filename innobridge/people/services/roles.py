@@ -24,7 +24,9 @@ def person_roles(person: Person) -> list[str]:
 
 
 def assign_roles(actor: Any, person: Person, roles: Iterable[str]) -> list[str]:
-    """Make ``roles`` exactly the roles ``person`` holds. Administrators only."""
+    """Make ``roles`` exactly the roles ``person`` holds. Administrators only; an
+    administrator does not remove their own administrator role (another one does), so
+    the platform is never left without one by a slip."""
     require_act_as(actor, Role.ADMINISTRATOR)
     wanted = list(dict.fromkeys(roles))
     valid = {r.value for r in Role}
@@ -32,6 +34,18 @@ def assign_roles(actor: Any, person: Person, roles: Iterable[str]) -> list[str]:
     if unknown:
         raise ValidationError(
             {"roles": [_("Unknown role: %(role)s") % {"role": r} for r in unknown]}
+        )
+    if (
+        getattr(actor, "pk", None) == person.pk
+        and Role.ADMINISTRATOR not in wanted
+        and Role.ADMINISTRATOR in person_roles(person)
+    ):
+        raise ValidationError(
+            {
+                "roles": _(
+                    "You cannot remove your own administrator role: another administrator can."
+                )
+            }
         )
     with transaction.atomic():
         before = person_roles(person)
