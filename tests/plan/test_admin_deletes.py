@@ -38,14 +38,10 @@ def test_bulk_delete_of_measures_is_audited(officer: Any, make_person: Any) -> N
     assert sorted(int(e.object_id) for e in deleted) == sorted(m.pk for m in measures)
 
 
-def test_context_values_are_shown_read_only(make_person: Any) -> None:
-    """A context series' values come from its cited source (``plan_seed``): the admin
-    shows them and offers no add, change or delete."""
-    import datetime as dt
+def _gerd_series() -> Any:
+    from innobridge.plan.models import ContextSeries
 
-    from innobridge.plan.models import ContextSeries, ContextValue
-
-    series = ContextSeries.objects.create(
+    return ContextSeries.objects.create(
         key="gerd",
         area=Area.JOINT_RESEARCH,
         name_en="GERD",
@@ -53,6 +49,16 @@ def test_context_values_are_shown_read_only(make_person: Any) -> None:
         source_name="C&SD",
         licence="Open data",
     )
+
+
+def test_context_values_are_shown_read_only(make_person: Any) -> None:
+    """A context series' values come from its cited source (``plan_seed``): the admin
+    shows them and offers no add, change or delete."""
+    import datetime as dt
+
+    from innobridge.plan.models import ContextValue
+
+    series = _gerd_series()
     ContextValue.objects.create(
         series=series, period="2023", period_start=dt.date(2023, 1, 1), value=1
     )
@@ -67,16 +73,7 @@ def test_context_values_are_shown_read_only(make_person: Any) -> None:
 def test_a_context_series_is_read_only_in_the_admin(make_person: Any) -> None:
     """A series is loaded from the committed CSV files (``load_context``, audited): no
     service adds, changes or deletes one, so the admin writes none."""
-    from innobridge.plan.models import ContextSeries
-
-    series = ContextSeries.objects.create(
-        key="gerd",
-        area=Area.JOINT_RESEARCH,
-        name_en="GERD",
-        unit="HKD m",
-        source_name="C&SD",
-        licence="Open data",
-    )
+    series = _gerd_series()
     root = superuser_client(make_person)
     change = f"/admin/plan/contextseries/{series.pk}/change/"
     assert root.get(change).status_code == 200  # shown
@@ -95,7 +92,7 @@ def test_a_context_series_is_read_only_in_the_admin(make_person: Any) -> None:
         == 403
     )
     series.refresh_from_db()
-    assert series.name_en == "GERD" and ContextSeries.objects.count() == 1
+    assert series.name_en == "GERD" and type(series).objects.count() == 1
     assert not AuditEvent.objects.exists()
 
 
