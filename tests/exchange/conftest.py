@@ -201,3 +201,15 @@ def shortlisted(w: World, person: Any = None, score: int = 4, **extra: Any) -> A
     services.shortlist(w.officer, app, yes=True)
     app.refresh_from_db()
     return app
+
+
+def accepted_stay(w: World) -> Any:
+    """The shortlisted applicant matched (stable run), offered a place and accepting it:
+    their stay."""
+    from innobridge.exchange import services
+
+    shortlisted(w)
+    run = services.run_matching(w.officer, w.programme, "stable")
+    services.choose_run(w.officer, run)
+    [offer] = services.send_offers(w.officer, run)
+    return services.accept_offer(w.applicant, offer)

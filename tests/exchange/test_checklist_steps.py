@@ -20,7 +20,7 @@ from innobridge.exchange.audit import ExchangeAction
 from innobridge.exchange.models import ChecklistTemplate
 from tests.pages import admin_form_data, admin_row, client_as, formset_prefix, page_as
 
-from .conftest import shortlisted
+from .conftest import accepted_stay
 
 pytestmark = pytest.mark.django_db
 
@@ -29,18 +29,10 @@ def _step(world: Any) -> ChecklistTemplate:
     return world.programme.checklist.get()
 
 
-def _stay(world: Any) -> Any:
-    shortlisted(world)
-    run = services.run_matching(world.officer, world.programme, "stable")
-    services.choose_run(world.officer, run)
-    [offer] = services.send_offers(world.officer, run)
-    return services.accept_offer(world.applicant, offer)
-
-
 def test_a_change_and_a_removal_are_audited_and_leave_the_stays_checklists(
     world: Any,
 ) -> None:
-    stay = _stay(world)
+    stay = accepted_stay(world)
     [item] = stay.checklist.all()
     services.tick_checklist(world.applicant, item)
     step = _step(world)

@@ -11,25 +11,16 @@ from django.core import mail
 from django.core.management import call_command
 
 from innobridge.exchange import services
-from innobridge.exchange.models import Stay
 
-from .conftest import shortlisted
+from .conftest import accepted_stay
 
 pytestmark = pytest.mark.django_db(transaction=False)
-
-
-def _stay(w: Any) -> Stay:
-    shortlisted(w)
-    run = services.run_matching(w.officer, w.programme, "stable")
-    services.choose_run(w.officer, run)
-    [offer] = services.send_offers(w.officer, run)
-    return services.accept_offer(w.applicant, offer)
 
 
 def test_arrival_soon_then_reports_and_ending(
     world: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    stay = _stay(world)
+    stay = accepted_stay(world)
     services.move_stay(world.supervisor, stay, "host_accept")
     soon = stay.planned_arrival - dt.timedelta(days=7)
     with django_capture_on_commit_callbacks(execute=True):
