@@ -61,7 +61,8 @@ def test_the_close_action_goes_through_move_placement_all_or_nothing(
     root = superuser_client(make_person)
     r = _close(root, [world.p1.pk, proposed.pk])
     assert r.status_code == 302
-    assert _said(r) == [f"{proposed}: This cannot be done while it is Awaiting the host institution."]
+    refused = "This cannot be done while it is Awaiting the host institution."
+    assert _said(r) == [f"{proposed}: {refused}"]
     world.p1.refresh_from_db()
     assert world.p1.state == PlacementState.APPROVED  # rolled back with the refused one
     assert not AuditEvent.objects.filter(action=ExchangeAction.PLACEMENT_CLOSED).exists()

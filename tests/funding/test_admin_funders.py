@@ -206,3 +206,14 @@ def test_conflicts_of_interest_are_only_shown_in_the_admin(
     delete_selected(root, base, [coi.pk])
     coi.refresh_from_db()
     assert (coi.kind, coi.detail) == (ConflictKind.DECLARED, "")
+
+
+def test_create_funder_checks_its_input_and_its_actor(world: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.create_funder(world.hk_officer, name="Mine", side="HK", currency="HKD")
+    with pytest.raises(ValidationError) as caught:
+        services.create_funder("seed", name=" ", side="XX", currency="EUR")
+    assert set(caught.value.message_dict) == {"name", "side", "currency"}
+    assert not Funder.objects.filter(name__in=["Mine", " "]).exists()

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from innobridge.core.models import Currency
 from innobridge.core.services import record_event, snapshot
 from innobridge.people.models import Organisation, Person
 from innobridge.people.permissions import is_admin, is_system
@@ -33,12 +34,14 @@ def _funder_state(funder: Funder) -> dict[str, Any]:
     return {**snapshot(funder, fields), "officers": officers}
 
 
-def _funder_problems(name: str | None, side: str | None) -> dict[str, str]:
+def _funder_problems(name: str | None, side: str | None, currency: str | None) -> dict[str, str]:
     errors = {}
     if name is not None and not name.strip():
         errors["name"] = _("A funder needs a name.")
     if side is not None and side not in dict(SIDE_CHOICES):
         errors["side"] = _("Choose the funder's side.")
+    if currency is not None and currency not in Currency.values:
+        errors["currency"] = _("Choose the funder's currency.")
     return errors
 
 
@@ -55,7 +58,7 @@ def create_funder(
 ) -> Funder:
     """An administrator records a funder and names its programme officers."""
     _require_admin(actor)
-    errors = _funder_problems(name, side)
+    errors = _funder_problems(name, side, currency)
     if errors:
         raise ValidationError(errors)
     funder = Funder.objects.create(
@@ -80,7 +83,7 @@ def update_funder(actor: Any, funder: Funder, **changes: Any) -> Funder:
     if unknown:
         raise TypeError(f"update_funder does not take {sorted(unknown)}")
     funder = Funder.objects.select_for_update().get(pk=funder.pk)
-    errors = _funder_problems(changes.get("name"), changes.get("side"))
+    errors = _funder_problems(changes.get("name"), changes.get("side"), changes.get("currency"))
     if CallSide.objects.filter(funder=funder).exists():
         for field in ("side", "currency"):
             if field in changes and changes[field] != getattr(funder, field):
