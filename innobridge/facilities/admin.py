@@ -3,7 +3,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext, ngettext
@@ -79,6 +79,8 @@ class FacilityAdmin(RefusalsAsMessages):
     search_fields = ["name", "name_zh", "organisation__name"]
     autocomplete_fields = ["organisation"]
     filter_horizontal = ["managers"]
+    # As the facility's own form: an address typed without a scheme is https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
