@@ -1,13 +1,20 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.admin import (
     DeletesThroughService,
     InlinesThroughServices,
     NoBulkDelete,
+    ReadOnlyAdmin,
     ServiceInline,
+    refusal_messages,
 )
 
 from . import services
@@ -109,20 +116,67 @@ class ProgrammeAdmin(InlinesThroughServices, NoBulkDelete):
             services.update_programme(request.user, stored, **fields)
 
 
+@admin.action(description=_("Close the selected placements"))
+def close_placements(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Placement]) -> None:
+    """Each selected placement closed through ``services.move_placement`` (the table's
+    rule: an approved placement, by its coordinator or an officer; audited). All or
+    nothing: a placement refused rolls the others back and is named in the message."""
+    closed, placement = 0, None
+    try:
+        with transaction.atomic():
+            for placement in queryset.select_related("programme"):
+                services.move_placement(request.user, placement, "close")
+                closed += 1
+    except (PermissionDenied, ValidationError) as exc:
+        found = refusal_messages(exc)
+        if found is None:
+            raise
+        for message in found:
+            modeladmin.message_user(
+                request,
+                gettext("%(row)s: %(problem)s") % {"row": placement, "problem": message},
+                messages.ERROR,
+            )
+        return
+    modeladmin.message_user(
+        request,
+        ngettext("%(n)d placement closed.", "%(n)d placements closed.", closed) % {"n": closed},
+        messages.SUCCESS,
+    )
+
+
 @admin.register(Placement)
-class PlacementAdmin(admin.ModelAdmin):
+class PlacementAdmin(ReadOnlyAdmin):
+    """A placement is proposed on the platform (``services.propose_placement``: the host's
+    region, the programme's dates) and moves through its lifecycle
+    (``workflow.PLACEMENT_FLOW``) only by ``services.move_placement``, which checks who
+    may, locks the row and audits: the admin shows placements and closes the selected
+    ones by the action; it adds, edits and deletes none."""
+
     list_display = ["title", "programme", "organisation", "supervisor", "seats", "state"]
     list_filter = ["state", "programme"]
     search_fields = ["title"]
     raw_id_fields = ["supervisor", "organisation"]
+    actions = [close_placements]
 
 
 @admin.register(Application)
 class ApplicationAdmin(NoBulkDelete):
+    """An application is written by its applicant's services and moves through its
+    lifecycle (``workflow.APPLICATION_FLOW``) only by the transition services (nomination,
+    shortlisting, offers; each checks who may and is audited): the admin shows it and
+    does not add or edit one. Deleting one on its delete page deletes its files with it."""
+
     list_display = ["applicant", "programme", "state", "review_score", "submitted_at", "is_demo"]
     list_filter = ["state", "programme"]
     raw_id_fields = ["applicant", "home_organisation"]
     # Referee letters are not shown here: they are files for officers and reviewers only.
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Coordinator)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from innobridge.core.permissions import Role, can_act_as
 from innobridge.core.workflow import SYSTEM
+from innobridge.people.permissions import is_admin
 
 from .models import ApplicationState, PlacementState, ReviewState
 
@@ -27,9 +28,11 @@ def _authed(user: Any) -> bool:
 
 
 def is_officer(user: Any, programme: Any) -> bool:
+    """One of the programme's officers, or an administrator (the role, as in the rest of
+    the platform, or a superuser): they may do and see what its officers may."""
     if not _authed(user):
         return False
-    if getattr(user, "is_superuser", False):
+    if is_admin(user):
         return True
     return programme.officers.filter(pk=user.pk).exists()
 

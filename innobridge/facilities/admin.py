@@ -1,13 +1,22 @@
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.admin import (
     DeletesThroughService,
     InlinesThroughServices,
     NoBulkDelete,
+    ReadOnlyAdmin,
+    RefusalsAsMessages,
     ServiceInline,
+    refusal_messages,
 )
 
 from . import services
@@ -58,12 +67,37 @@ class MaintenanceInline(ServiceInline):
 
 
 @admin.register(Facility)
-class FacilityAdmin(NoBulkDelete):
+class FacilityAdmin(RefusalsAsMessages):
+    """A facility is added and changed through ``services.create_facility`` and
+    ``services.update_facility`` (facility managers and administrators; its managers
+    must hold the facility manager role; audited; a refusal is a message, nothing
+    written). It is not deleted here: it is taken off the platform by unticking
+    "published" (audited), and its resources' bookings and charges stay the record."""
+
     list_display = ["name", "organisation", "region", "city", "is_active"]
     list_filter = ["region", "is_active"]
     search_fields = ["name", "name_zh", "organisation__name"]
     autocomplete_fields = ["organisation"]
     filter_horizontal = ["managers"]
+    # As the facility's own form: an address typed without a scheme is https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        pass  # written with its managers by the service in save_related
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        taken = (*services.FACILITY_FIELDS, "managers")
+        if change:
+            fields = {n: form.cleaned_data[n] for n in form.changed_data if n in taken}
+            if fields:  # a page posted back unchanged writes nothing
+                services.update_facility(request.user, form.instance, **fields)
+        else:
+            fields = {n: form.cleaned_data[n] for n in taken if n in form.cleaned_data}
+            made = services.create_facility(request.user, **fields)
+            form.instance.pk = made.pk  # the admin's log and next page name the saved row
 
 
 @admin.register(Resource)
@@ -122,12 +156,66 @@ def _service_value(name: str, value: Any) -> Any:
     return value if hasattr(value, "read") and not getattr(value, "_committed", False) else None
 
 
+def _booking_action(
+    write: Callable[[Any, Booking], Any], done: Callable[[int], str]
+) -> Callable[..., None]:
+    """An admin action moving each selected booking with ``write`` (a transition service:
+    the manager's check, the table, the audit, the booker's e-mail). All or nothing: a
+    booking the service refuses rolls the others back and is named in the message."""
+
+    def action(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
+        moved, booking = 0, None
+        try:
+            with transaction.atomic():
+                for booking in queryset.select_related("resource__facility"):
+                    write(request.user, booking)
+                    moved += 1
+        except (PermissionDenied, ValidationError) as exc:
+            found = refusal_messages(exc)
+            if found is None:
+                raise
+            for message in found:
+                modeladmin.message_user(
+                    request,
+                    gettext("%(row)s: %(problem)s") % {"row": booking, "problem": message},
+                    messages.ERROR,
+                )
+            return
+        modeladmin.message_user(request, done(moved), messages.SUCCESS)
+
+    return action
+
+
+@admin.action(description=_("Approve the selected bookings"))
+def approve_bookings(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
+    _booking_action(
+        services.approve_booking,
+        lambda n: ngettext("%(n)d booking approved.", "%(n)d bookings approved.", n) % {"n": n},
+    )(modeladmin, request, queryset)
+
+
+@admin.action(description=_("Cancel the selected bookings"))
+def cancel_bookings(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
+    _booking_action(
+        services.cancel_booking,
+        lambda n: ngettext("%(n)d booking cancelled.", "%(n)d bookings cancelled.", n) % {"n": n},
+    )(modeladmin, request, queryset)
+
+
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(ReadOnlyAdmin):
+    """A booking moves through its lifecycle (``workflow.BOOKING_FLOW``) only by the
+    transition services, which check who may, lock the row, audit and tell the booker:
+    here it is shown, never edited, added or deleted, and the selected bookings are
+    approved or cancelled by the actions, through ``approve_booking`` and
+    ``cancel_booking``. A rejection needs a reason for the booker: it is made on the
+    facility's page."""
+
     list_display = ["resource", "booker", "starts_at", "ends_at", "status", "price", "currency"]
     list_filter = ["status", "category"]
     search_fields = ["resource__name", "booker__username"]
     date_hierarchy = "starts_at"
+    actions = [approve_bookings, cancel_bookings]
 
 
 @admin.register(TrainingCertificate)
@@ -136,9 +224,28 @@ class TrainingCertificateAdmin(DeletesThroughService):
         services.revoke_certificate(request.user, obj)  # audited
 
 
-admin.site.register(UsageRecord)
-admin.site.register(Charge)
-admin.site.register(Dispute)
+# Usage, charges and disputes are written by their services on the facility's pages
+# (``record_usage`` and ``mark_no_show`` charge the booking, ``raise_dispute`` and
+# ``resolve_dispute`` adjust a charge: each checks who may, keeps the booking, its usage
+# and its charges in step, and is audited). An edit here would do none of that: the
+# admin shows them only.
+
+
+@admin.register(UsageRecord)
+class UsageRecordAdmin(ReadOnlyAdmin):
+    list_display = ["booking", "recorded_at"]
+
+
+@admin.register(Charge)
+class ChargeAdmin(ReadOnlyAdmin):
+    list_display = ["booking", "kind", "amount", "currency", "status"]
+    list_filter = ["kind", "status"]
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ReadOnlyAdmin):
+    list_display = ["charge", "status", "created_at"]
+    list_filter = ["status"]
 
 
 @admin.register(CalendarFeed)

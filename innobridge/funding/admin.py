@@ -9,7 +9,9 @@ from innobridge.core.admin import (
     DeletesThroughService,
     InlinesThroughServices,
     NoBulkDelete,
+    ReadOnlyAdmin,
     ReadOnlyInline,
+    RefusalsAsMessages,
     platform_page_link,
 )
 
@@ -29,14 +31,65 @@ class CriterionInline(ReadOnlyInline):
 
 
 @admin.register(models.Funder)
-class FunderAdmin(admin.ModelAdmin):
+class FunderAdmin(RefusalsAsMessages):
+    """A funder is added and changed through ``services.create_funder`` and
+    ``services.update_funder`` (an administrator's, audited; a refusal, such as a new
+    currency for a funder with a side in a call, is a message, nothing written). Its
+    reviewer pool is its officers', kept on the platform's pool page through
+    ``add_to_pool``/``remove_from_pool``: read-only here. A funder is not deleted: its
+    calls' sides, decisions and instalments name it."""
+
     list_display = ["name", "side", "currency"]
-    filter_horizontal = ["officers", "reviewer_pool"]
+    filter_horizontal = ["officers"]
+    readonly_fields = ["reviewer_pool", "is_demo"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        pass  # written with its officers by the service in save_related
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        taken = set(services.FUNDER_FIELDS)
+        if change:
+            fields = {n: form.cleaned_data[n] for n in form.changed_data if n in taken}
+            if fields:
+                services.update_funder(request.user, form.instance, **fields)
+        else:
+            fields = {n: form.cleaned_data[n] for n in taken if n in form.cleaned_data}
+            saved = services.create_funder(request.user, **fields)
+            form.instance.pk = saved.pk  # the admin's log and next page name the saved row
 
 
 @admin.register(models.Scheme)
-class SchemeAdmin(admin.ModelAdmin):
+class SchemeAdmin(DeletesThroughService):
+    """A scheme is added, changed and deleted through ``services.create_scheme``,
+    ``update_scheme`` and ``delete_scheme`` (a programme officer of one of its funders or
+    an administrator; audited; only a scheme no call uses is deleted; a refusal is a
+    message, nothing written)."""
+
     list_display = ["name"]
+    readonly_fields = ["is_demo"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        pass  # written with its funders by the service in save_related
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        taken = ("name", "name_zh", "description", "funders")
+        if change:
+            fields = {n: form.cleaned_data[n] for n in form.changed_data if n in taken}
+            if "funders" in fields:
+                fields["funders"] = list(fields["funders"])
+            if fields:
+                services.update_scheme(request.user, form.instance, **fields)
+        else:
+            fields = {n: form.cleaned_data[n] for n in taken}
+            fields["funders"] = list(fields["funders"])
+            saved = services.create_scheme(request.user, **fields)
+            form.instance.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: models.Scheme) -> None:
+        services.delete_scheme(request.user, obj)  # audited; refusals as messages
 
 
 @admin.register(models.Call)
@@ -111,7 +164,15 @@ class ProjectAdmin(NoBulkDelete):
         return False
 
 
-admin.site.register(models.ConflictOfInterest)
+@admin.register(models.ConflictOfInterest)
+class ConflictOfInterestAdmin(ReadOnlyAdmin):
+    """Conflicts are found by the platform (``refresh_conflicts``, ``recheck_conflicts``:
+    co-authors, shared institutions, team members) or declared by the reviewer
+    (``declare_conflict``, which releases and refills their assignment): a row added or
+    removed here would do neither, nor be audited, so the admin only shows them."""
+
+    list_display = ["proposal", "reviewer", "kind", "created_at"]
+    list_filter = ["kind"]
 
 
 @admin.register(models.ReviewAssignment)

@@ -45,13 +45,16 @@ class MeasureAdmin(DeletesThroughService):
 
 
 @admin.register(IndicatorSnapshot)
-class IndicatorSnapshotAdmin(admin.ModelAdmin):
+class IndicatorSnapshotAdmin(ReadOnlyAdmin):
+    """Snapshots are written only by ``services.take_snapshot`` (daily by
+    ``plan_snapshot``, or by an officer on the plan's page; audited): it computes every
+    value from the platform's data for the day and replaces that day's rows as a whole.
+    A row typed or deleted here would be a figure no data gives, or a hole in a series
+    the report cites, with no audit event: the admin only shows them."""
+
     list_display = ["indicator_key", "taken_on", "dimension", "key", "value", "is_demo"]
     list_filter = ["indicator_key", "dimension", "is_demo"]
     date_hierarchy = "taken_on"
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 class ContextValueInline(ReadOnlyInline):

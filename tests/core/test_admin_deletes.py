@@ -33,6 +33,7 @@ from innobridge.core.admin import (
 DELETED_BY_A_SERVICE = {
     "core.ExchangeRate",  # services.delete_exchange_rate
     "funding.Call",  # services.delete_call
+    "funding.Scheme",  # services.delete_scheme
     "transfer.Membership",  # services.remove_membership
     "plan.Measure",  # services.delete_measure
     "funding.ReviewAssignment",  # services.remove_assignment

@@ -1,6 +1,7 @@
 """Every write of the funding app, one module per noun:
 
 - ``calls``: schemes, calls, their sides and rubrics, reviewer pools
+- ``funders``: funders and their officers (an administrator's), deleting an unused scheme
 - ``proposals``: drafting, team, budget, attachments, submission, withdrawal, screening
 - ``conflicts``: conflicts of interest, and refilling a reviewer's place
 - ``review``: assignment, invitations, reviews, reminders, the move to the panel
@@ -57,6 +58,7 @@ from .decisions import (
     create_project,
     record_decision,
 )
+from .funders import FUNDER_FIELDS, create_funder, delete_scheme, update_funder
 from .information import (
     answer_information,
     open_info_request,
@@ -111,6 +113,7 @@ __all__ = [
     "CALL_FIELDS_AFTER_OPENING",
     "DEFAULT_RUBRIC",
     "EDITABLE_FIELDS",
+    "FUNDER_FIELDS",
     "LANGUAGE_CODES",
     "PDF_MAGIC",
     "accept_award",
@@ -127,6 +130,7 @@ __all__ = [
     "committed_amount",
     "committed_amounts",
     "create_call",
+    "create_funder",
     "create_project",
     "create_proposal",
     "create_scheme",
@@ -134,6 +138,7 @@ __all__ = [
     "declare_conflict",
     "decline_award",
     "delete_call",
+    "delete_scheme",
     "funders_to_decide",
     "invite_member",
     "is_conflicted",
@@ -177,6 +182,7 @@ __all__ = [
     "update_call",
     "update_call_and_sides",
     "update_call_side",
+    "update_funder",
     "update_proposal",
     "update_scheme",
     "weighted_score",
