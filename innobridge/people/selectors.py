@@ -196,6 +196,18 @@ def organisations_with_researchers(viewer: Any = None) -> QuerySet[Organisation]
     ).order_by("name", "pk")
 
 
+def organisation_named(*names: str) -> Organisation | None:
+    """An organisation whose English or Chinese name is one of ``names`` (any case,
+    spaces as typed collapsed), else None."""
+    wanted = [" ".join(n.split()) for n in names if n and n.strip()]
+    if not wanted:
+        return None
+    match = Q()
+    for n in wanted:
+        match |= Q(name__iexact=n) | Q(name_zh__iexact=n)
+    return Organisation.objects.filter(match).order_by("pk").first()
+
+
 def resolve_organisation(text: str) -> tuple[Organisation | None, list[Organisation]]:
     """The one organisation meant by ``text`` (a ROR id or URL, or a name in any
     script), else None and up to five candidates (empty when nothing matches)."""

@@ -47,6 +47,7 @@ from .organisations import (
     import_ror_records,
     organisation_search_text,
     region_for_country,
+    register_organisation,
 )
 from .profiles import (
     MAX_KEYWORDS,
@@ -128,6 +129,7 @@ __all__ = [
     "person_roles",
     "regenerate_recovery_codes",
     "region_for_country",
+    "register_organisation",
     "remove_from_shortlist",
     "remove_role",
     "request_introduction",

@@ -14,7 +14,14 @@ from .deals import (
 )
 from .demands import post_demand, select_plan, submit_plan, triage_demand, update_demand
 from .matches import find_matches_for_demand, find_matches_for_offer, send_digests
-from .memberships import add_membership, remove_membership
+from .memberships import (
+    add_membership,
+    approve_membership_request,
+    decline_membership_request,
+    remove_membership,
+    request_membership,
+    withdraw_membership_request,
+)
 from .offers import (
     add_attachment,
     create_offer,
@@ -33,9 +40,11 @@ __all__ = [
     "accept_nda",
     "add_attachment",
     "add_membership",
+    "approve_membership_request",
     "close_deal",
     "create_offer",
     "current_nda",
+    "decline_membership_request",
     "expire_and_remind",
     "express_interest",
     "find_matches_for_demand",
@@ -50,6 +59,7 @@ __all__ = [
     "record_meeting",
     "record_view",
     "remove_membership",
+    "request_membership",
     "select_plan",
     "send_digests",
     "sign_deal",
@@ -59,4 +69,5 @@ __all__ = [
     "update_demand",
     "update_offer",
     "validate_inventors",
+    "withdraw_membership_request",
 ]
