@@ -451,6 +451,19 @@ def membership_requests_of(user: Any) -> QuerySet[MembershipRequest]:
     )
 
 
+def decides_membership_requests(user: Any) -> bool:
+    return perm.can_decide_membership_requests(user)
+
+
+def unlinked_enterprise_user(user: Any) -> bool:
+    """Signed up as an enterprise user, and acts for no company yet."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and can_act_as(user, Role.ENTERPRISE)
+        and not perm.enterprise_organisation_ids(user)
+    )
+
+
 def waiting_membership_requests(user: Any) -> QuerySet[MembershipRequest]:
     """The requests an administrator decides, oldest first (none for anyone else)."""
     if not perm.can_decide_membership_requests(user):

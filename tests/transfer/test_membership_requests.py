@@ -369,3 +369,29 @@ def test_the_api_needs_a_signed_in_caller() -> None:
     from django.test import Client
 
     assert Client().get("/api/transfer/membership-requests").status_code == 401
+
+
+# ------------------------------------------------------------------------- home panels
+def test_home_leads_an_unlinked_enterprise_user_and_shows_the_administrator_the_queue(
+    make_person: Any, admin: Any, people: Any
+) -> None:
+    from tests.pages import home_panel
+
+    from innobridge.people.views import _after_signup_url
+    from innobridge.transfer import services
+
+    ent = make_person("fresh_ent", roles=("enterprise",))
+    assert _after_signup_url(ent) == "/"
+    panel = home_panel(ent, "transfer-membership")
+    assert "Ask to act for your company" in panel and "/transfer/organisation/" in panel
+    assert "panel-transfer-membership-requests" not in page_as("/", user=admin)
+    services.request_membership(ent, dict(NEW_COMPANY))
+    assert "waits for an administrator" in home_panel(ent, "transfer-membership")
+    queue = home_panel(admin, "transfer-membership-requests")
+    assert "fresh_ent → Tsuen Wan Photonics Ltd" in queue
+    assert "代表机构的申请" in page_as("/", user=admin, language="zh-hans")
+    assert "您的帳戶連結到所屬企業" in page_as("/", user=ent, language="zh-hant")
+    # a linked enterprise user and a researcher see neither panel
+    for person in (people["ent"], people["researcher"]):
+        page = page_as("/", user=person)
+        assert 'data-testid="panel-transfer-membership' not in page
