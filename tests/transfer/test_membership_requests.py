@@ -375,10 +375,9 @@ def test_the_api_needs_a_signed_in_caller() -> None:
 def test_home_leads_an_unlinked_enterprise_user_and_shows_the_administrator_the_queue(
     make_person: Any, admin: Any, people: Any
 ) -> None:
-    from tests.pages import home_panel
-
     from innobridge.people.views import _after_signup_url
     from innobridge.transfer import services
+    from tests.pages import home_panel
 
     ent = make_person("fresh_ent", roles=("enterprise",))
     assert _after_signup_url(ent) == "/"
