@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from innobridge.core.admin import DeletesThroughService
+from innobridge.core.admin import DeletesThroughService, ReadOnlyAdmin
 
 from . import services
 from .models import Membership, MembershipRequest
@@ -36,7 +36,7 @@ class MembershipAdmin(DeletesThroughService):
 
 
 @admin.register(MembershipRequest)
-class MembershipRequestAdmin(admin.ModelAdmin):
+class MembershipRequestAdmin(ReadOnlyAdmin):
     """Read-only: a request is sent from "My organisation" and decided on the transfer
     page of requests (``transfer:membership_requests``), where approving registers a new
     company and links the account through the services, with their audit events."""
@@ -44,12 +44,3 @@ class MembershipRequestAdmin(admin.ModelAdmin):
     list_display = ["requester", "organisation_name", "kind", "state", "created_at"]
     list_filter = ["state", "kind"]
     search_fields = ["requester__username", "requester__display_name", "company_name"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

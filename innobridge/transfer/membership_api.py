@@ -73,22 +73,9 @@ def _out(user: Any, r: MembershipRequest) -> dict[str, Any]:
         "organisation_id": r.organisation_id,
         "organisation": r.organisation_name,
         "is_new_company": r.is_new_company,
-        **{
-            f: getattr(r, f)
-            for f in (
-                "company_name",
-                "company_name_zh",
-                "region",
-                "city",
-                "website",
-                "registration_number",
-                "job_title",
-                "message",
-                "created_at",
-                "decided_at",
-                "decision_note",
-            )
-        },
+        # what the requester wrote, and the decision
+        **{f: getattr(r, f) for f in (*services.REQUEST_TEXT_FIELDS, "message")},
+        **{f: getattr(r, f) for f in ("created_at", "decided_at", "decision_note")},
         "actions": MEMBERSHIP_REQUEST_FLOW.allowed_actions(user, r),
     }
 

@@ -15,6 +15,7 @@ from .deals import (
 from .demands import post_demand, select_plan, submit_plan, triage_demand, update_demand
 from .matches import find_matches_for_demand, find_matches_for_offer, send_digests
 from .memberships import (
+    REQUEST_TEXT_FIELDS,
     add_membership,
     approve_membership_request,
     decline_membership_request,
@@ -36,6 +37,7 @@ from .offers import (
 )
 
 __all__ = [
+    "REQUEST_TEXT_FIELDS",
     "accept_deal",
     "accept_nda",
     "add_attachment",

@@ -60,9 +60,8 @@ def remove_membership(actor: Any, membership: Membership) -> None:
 
 
 # ---------------------------------------------------------------- requests to be linked
-REQUEST_FIELDS = (
-    "kind",
-    "organisation",
+# What a requester writes beside the kind, the organisation and the message.
+REQUEST_TEXT_FIELDS = (
     "company_name",
     "company_name_zh",
     "region",
@@ -70,8 +69,8 @@ REQUEST_FIELDS = (
     "website",
     "registration_number",
     "job_title",
-    "message",
 )
+REQUEST_FIELDS = ("kind", "organisation", *REQUEST_TEXT_FIELDS, "message")
 
 
 def _clean_text(value: Any) -> Any:
