@@ -60,7 +60,7 @@ class MembershipRequestOut(Schema):
     actions: list[str]
 
 
-class DecisionIn(Schema):
+class MembershipDecisionIn(Schema):
     note: Annotated[str, FromModel(R, "decision_note")] = ""
 
 
@@ -116,7 +116,7 @@ def membership_request_action(
     request: HttpRequest,
     request_id: int,
     action: Literal["approve", "decline", "withdraw"],
-    data: DecisionIn,
+    data: MembershipDecisionIn,
 ) -> dict[str, Any]:
     """Approve (registers a new company, links the requester) or decline (``note``
     required) as an administrator; withdraw as the requester."""

@@ -136,7 +136,7 @@ def request_membership(actor: Any, data: dict[str, Any]) -> MembershipRequest:
     if errors:
         raise ValidationError(errors)
     req.save()
-    record_event(actor, TransferAction.MEMBERSHIP_REQUESTED, req, after=snapshot(req))
+    record_event(actor, TransferAction.MEMBERSHIP_REQUEST_SUBMITTED, req, after=snapshot(req))
     from ..notifications import membership_request_submitted
 
     membership_request_submitted(req)
