@@ -30,7 +30,6 @@ from innobridge.people.api import router as people_router
 from innobridge.people.contacts_api import router as contacts_router
 from innobridge.plan.api import router as plan_router
 from innobridge.transfer.api import router as transfer_router
-from innobridge.transfer.membership_api import router as transfer_membership_router
 
 logger = logging.getLogger("django.request")
 
@@ -182,7 +181,6 @@ api.add_router("/", people_router)
 api.add_router("/facilities/", facilities_router)
 api.add_router("/funding/", funding_router)
 api.add_router("/transfer/", transfer_router)
-api.add_router("/transfer/", transfer_membership_router)
 api.add_router("/exchange/", exchange_router)
 api.add_router("/plan/", plan_router)
 api.add_router("/", account_router)

@@ -10,18 +10,17 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Schema, Status
 
 from innobridge.core.schemas import FromModel
 from innobridge.people.auth import api_auth as _auth
 from innobridge.people.models import Organisation
 
-from . import selectors, services
-from .models import MembershipRequest
-from .workflow import MEMBERSHIP_REQUEST_FLOW
+from .. import selectors, services
+from ..models import MembershipRequest
+from ..workflow import MEMBERSHIP_REQUEST_FLOW
+from .common import ERRORS, router
 
-router = Router(tags=["transfer"])
-ERRORS = {401: dict, 403: dict, 404: dict, 422: dict}
 R = MembershipRequest
 
 
