@@ -1,6 +1,8 @@
 """Every write of the funding app, one module per noun:
 
-- ``calls``: schemes, calls, their sides and rubrics, reviewer pools
+- ``calls``: calls, their sides and rubrics
+- ``schemes``: schemes
+- ``pools``: the funders' reviewer pools
 - ``proposals``: drafting, team, budget, attachments, submission, withdrawal, screening
 - ``conflicts``: conflicts of interest, and refilling a reviewer's place
 - ``review``: assignment, invitations, reviews, reminders, the move to the panel
@@ -24,18 +26,14 @@ from .calls import (
     CALL_FIELDS_AFTER_OPENING,
     DEFAULT_RUBRIC,
     LANGUAGE_CODES,
-    add_to_pool,
     clean_rubric,
     create_call,
-    create_scheme,
     delete_call,
-    remove_from_pool,
     set_review_sharing,
     set_rubric,
     update_call,
     update_call_and_sides,
     update_call_side,
-    update_scheme,
 )
 from .changes import (
     decide_change,
@@ -63,6 +61,7 @@ from .information import (
     request_information,
     resume_screening,
 )
+from .pools import add_to_pool, remove_from_pool
 from .projects import (
     add_milestone,
     rate_report,
@@ -105,6 +104,7 @@ from .review import (
     submit_review,
     weighted_score,
 )
+from .schemes import create_scheme, update_scheme
 
 __all__ = [
     "CALL_FIELDS",
