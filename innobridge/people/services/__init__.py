@@ -41,6 +41,7 @@ from .introductions import (
     withdraw_introduction,
 )
 from .organisations import (
+    ORGANISATION_FIELDS,
     ROR_DEFAULT_COUNTRIES,
     ROR_IMPORT_FIELDS,
     RorImportReport,
@@ -48,6 +49,7 @@ from .organisations import (
     organisation_search_text,
     region_for_country,
     register_organisation,
+    update_organisation,
 )
 from .profiles import (
     MAX_KEYWORDS,
@@ -91,6 +93,7 @@ __all__ = [
     "MAX_KEYWORDS",
     "MAX_OPEN_REQUESTS",
     "MAX_REQUESTS_PER_DAY",
+    "ORGANISATION_FIELDS",
     "PERSON_FIELDS",
     "PROFILE_FIELDS",
     "RECOVERY_CODE_COUNT",
@@ -140,6 +143,7 @@ __all__ = [
     "sign_up",
     "start_totp_setup",
     "unblock_person",
+    "update_organisation",
     "update_profile",
     "update_shortlist_note",
     "verify_email",

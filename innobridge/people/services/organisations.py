@@ -85,6 +85,50 @@ def register_organisation(
     return org
 
 
+# What an administrator may change of an organisation registered by hand (one with a ROR
+# id is the import's: its next run would undo an edit).
+ORGANISATION_FIELDS = ("name", "name_zh", "primary_type", "status", "region", "city", "website")
+
+
+@transaction.atomic
+def update_organisation(actor: Any, organisation: Organisation, **fields: Any) -> Organisation:
+    """Change an organisation registered by hand, as an administrator: validated like a
+    new one (a name another organisation holds is refused), its search text rewritten,
+    audited with what was stored before."""
+    from ..permissions import is_admin
+    from ..selectors import organisation_named
+
+    if not is_admin(actor):
+        raise PermissionDenied(_("Only an administrator changes an organisation."))
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if org.ror_id:
+        raise ValidationError(
+            _("This organisation comes from ROR: the next import would undo a change made here.")
+        )
+    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    before = {f: getattr(org, f) for f in ORGANISATION_FIELDS}
+    for name, value in fields.items():
+        setattr(
+            org, name, " ".join(value.split()) if name in {"name", "name_zh", "city"} else value
+        )
+    if "primary_type" in fields:
+        org.types = [org.primary_type]
+    org.full_clean(exclude=["ror_id", "search_text"])
+    same = organisation_named(org.name, org.name_zh)
+    if same is not None and same.pk != org.pk:
+        raise ValidationError(
+            {"name": [_("The directory already holds “%(name)s”.") % {"name": same}]}
+        )
+    org.search_text = organisation_search_text(org)
+    org.save()
+    after = {f: getattr(org, f) for f in ORGANISATION_FIELDS}
+    record_event(actor, PeopleAction.ORGANISATION_UPDATED, org, before=before, after=after)
+    organisation.refresh_from_db()
+    return org
+
+
 ROR_IMPORT_FIELDS = [
     "name",
     "name_zh",
