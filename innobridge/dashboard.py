@@ -28,7 +28,7 @@ from innobridge.funding import selectors as funding_selectors
 from innobridge.funding.models import AssignmentStatus, ProposalState
 from innobridge.people import selectors as people_selectors
 from innobridge.transfer import selectors as transfer_selectors
-from innobridge.transfer.models import DealState
+from innobridge.transfer.models import DealState, MembershipRequestState
 
 SOON = dt.timedelta(days=45)
 
@@ -272,7 +272,56 @@ def my_work(user: Any, *, now: dt.datetime | None = None) -> list[Panel]:
     matches = transfer_enterprise_panel(user)
     if matches is not None:
         panels.append(matches)
+    linking = transfer_membership_panel(user)
+    if linking is not None:
+        panels.append(linking)
     return panels
+
+
+def transfer_membership_panel(user: Any) -> Panel | None:
+    """For an administrator: the requests to act for an organisation that wait for a
+    decision. For someone who signed up as an enterprise user and acts for no company yet:
+    the way to ask (or where their request stands). Nothing read for anyone else."""
+    if transfer_selectors.decides_membership_requests(user):
+        waiting = list(transfer_selectors.waiting_membership_requests(user)[:6])
+        if not waiting:
+            return None
+        return Panel(
+            "transfer-membership-requests",
+            _("Requests to act for an organisation"),
+            [
+                Item(
+                    f"{r.requester} → {r.organisation_name}",
+                    reverse("transfer:membership_requests"),
+                    _("waiting since"),
+                    r.created_at,
+                )
+                for r in waiting
+            ],
+            reverse("transfer:membership_requests"),
+        )
+    if not transfer_selectors.unlinked_enterprise_user(user):
+        return None
+    latest = transfer_selectors.membership_requests_of(user).first()
+    if latest is not None and latest.state == MembershipRequestState.SUBMITTED:
+        item = Item(
+            latest.organisation_name,
+            reverse("transfer:membership_request"),
+            _("your request waits for an administrator, since"),
+            latest.created_at,
+        )
+    else:
+        item = Item(
+            _("Ask to act for your company, or register it"),
+            reverse("transfer:membership_request"),
+            latest.decision_note if latest is not None else "",
+        )
+    return Panel(
+        "transfer-membership",
+        _("Link your account to your company"),
+        [item],
+        reverse("transfer:membership_request"),
+    )
 
 
 def transfer_party_panel(user: Any) -> Panel | None:

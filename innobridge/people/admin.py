@@ -11,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from innobridge.core.admin import NoBulkDelete, ReadOnlyAdmin, refusal_messages
+from innobridge.core.admin import NoBulkDelete, ReadOnlyAdmin, RefusalsAsMessages, refusal_messages
 from innobridge.core.permissions import Role
 
 from . import services
@@ -83,12 +83,47 @@ class PersonAdmin(NoBulkDelete, UserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(RefusalsAsMessages):
+    """An organisation imported from ROR is the import's (its next run would undo an
+    edit): shown here, not changed. One the directory does not hold is added through
+    ``register_organisation`` and changed through ``update_organisation`` (validated,
+    findable by name at once, audited). None is deleted here: one that closed or was
+    entered by mistake is marked inactive or withdrawn, and whatever points to it stays."""
+
     list_display = ["name", "name_zh", "region", "primary_type", "city", "ror_id", "status"]
     list_filter = ["region", "primary_type", "status"]
     search_fields = ["name", "name_zh", "ror_id", "search_text"]
-    filter_horizontal = ["parents"]
-    readonly_fields = ["search_text"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and obj.ror_id:
+            return ["ror_id", *services.ROR_IMPORT_FIELDS, "parents"]
+        return list(services.ORGANISATION_FIELDS) + ([] if obj is None else ["ror_id"])
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and obj.ror_id:
+            return self.get_fields(request, obj)
+        return ["ror_id"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        data = {
+            f: form.cleaned_data[f] for f in services.ORGANISATION_FIELDS if f in form.cleaned_data
+        }
+        if not change:
+            data.pop("status", None)  # a new organisation is active
+            made = services.register_organisation(request.user, **data)
+            obj.pk = made.pk
+            obj._state.adding = False
+            return
+        stored = Organisation.objects.get(pk=obj.pk)  # the form has changed ``obj`` already
+        changed = {f: v for f, v in data.items() if v != getattr(stored, f)}
+        if changed:  # a page posted back unchanged writes nothing
+            services.update_organisation(request.user, stored, **changed)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        pass  # nothing related is edited here (a registered organisation has no ROR links)
 
 
 @admin.register(ResearcherProfile)

@@ -15,6 +15,8 @@ class PeopleAction(models.TextChoices):
     API_TOKEN_CREATED = "people.api_token.created", _("API token created")
     API_TOKEN_REVOKED = "people.api_token.revoked", _("API token revoked")
     ORGANISATIONS_IMPORTED = "people.organisations.imported", _("Organisations imported (ROR)")
+    ORGANISATION_REGISTERED = "people.organisation.registered", _("Organisation registered")
+    ORGANISATION_UPDATED = "people.organisation.updated", _("Organisation changed")
     RESEARCHER_CREATED = "people.researcher.created", _("Researcher profile created")
     RESEARCHER_UPDATED = "people.researcher.updated", _("Researcher profile changed")
     PUBLICATIONS_ADDED = "people.publications.added", _("Publications added")

@@ -367,6 +367,10 @@ PROFILE_CREATION_URLS = ("people:researcher_create", "people:researcher_new")
 
 
 def _after_signup_url(person: Person) -> str:
+    """A researcher creates their profile; an enterprise user starts at home, whose panel
+    leads them to link their account to their company; anyone else to their account."""
+    if can_act_as(person, Role.ENTERPRISE) and not can_act_as(person, Role.RESEARCHER):
+        return reverse("home")
     if can_act_as(person, Role.RESEARCHER):
         for name in PROFILE_CREATION_URLS:
             try:

@@ -45,3 +45,7 @@ class TransferAction(models.TextChoices):
     MATCH_FOUND = "transfer.match.found"
     MEMBERSHIP_ADDED = "transfer.membership.added"
     MEMBERSHIP_REMOVED = "transfer.membership.removed"
+    MEMBERSHIP_REQUEST_SUBMITTED = "transfer.membership_request.submitted"
+    MEMBERSHIP_REQUEST_APPROVED = "transfer.membership_request.approved"
+    MEMBERSHIP_REQUEST_DECLINED = "transfer.membership_request.declined"
+    MEMBERSHIP_REQUEST_WITHDRAWN = "transfer.membership_request.withdrawn"

@@ -27,6 +27,7 @@ from django.utils import timezone
 from innobridge.core.permissions import Role
 from innobridge.core.workflow import SYSTEM
 from innobridge.people.models import Organisation, Person, ResearcherProfile
+from innobridge.people.services import organisation_search_text
 
 from . import services
 from .models import Deal, DealState, Demand, MembershipKind, Offer
@@ -81,12 +82,22 @@ def _person(username: str, display: str, roles: tuple[str, ...], language: str) 
     return person
 
 
+def _findable(org: Organisation) -> Organisation:
+    """An organisation the demo adds (the directory does not hold it) with its search text,
+    so that name search finds it as it finds the directory's."""
+    text = organisation_search_text(org)
+    if org.search_text != text:
+        org.search_text = text
+        org.save(update_fields=["search_text"])
+    return org
+
+
 def _company(name: str, name_zh: str, region: str, city: str) -> Organisation:
     org, _created = Organisation.objects.get_or_create(
         name=name,
         defaults={"name_zh": name_zh, "region": region, "city": city, "primary_type": "company"},
     )
-    return org
+    return _findable(org)
 
 
 def _nasa() -> Organisation:
@@ -102,7 +113,7 @@ def _nasa() -> Organisation:
             "website": "https://technology.nasa.gov/",
         },
     )
-    return org
+    return _findable(org)
 
 
 def seed_nasa(stdout: TextIO, limit: int = NASA_LIMIT) -> int:

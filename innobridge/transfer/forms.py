@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from innobridge.core.models import Currency, Region
+from innobridge.people.forms import OrganisationNameField
 from innobridge.people.models import Organisation
 
 from .models import (
@@ -19,6 +20,7 @@ from .models import (
     IpType,
     Jurisdiction,
     LicensingMode,
+    MembershipKind,
     OutcomeType,
     PassReason,
     PatentStatus,
@@ -346,3 +348,55 @@ class NdaVersionForm(forms.Form):
 
     def read(self) -> int:
         return int(self.cleaned_data["version"] or 0) if self.is_valid() else 0
+
+
+class MembershipRequestForm(forms.Form):
+    """Ask to act for an organisation: one of the directory's, or a company to register."""
+
+    kind = forms.ChoiceField(
+        label=_("I act as"),
+        choices=MembershipKind.choices,
+        initial=MembershipKind.ENTERPRISE,
+        widget=forms.RadioSelect,
+    )
+    organisation = OrganisationNameField(
+        label=_("My organisation, if the directory holds it"),
+        required=False,
+        help_text=_("Type its name in English or Chinese, its acronym or its ROR id."),
+    )
+    company_name = forms.CharField(
+        label=_("Or a company to register: its name"), required=False, max_length=300
+    )
+    company_name_zh = forms.CharField(label=_("Its Chinese name"), required=False, max_length=300)
+    region = forms.ChoiceField(
+        label=_("Registered in"), choices=BLANK + Region.choices, required=False
+    )
+    city = forms.CharField(label=_("City"), required=False, max_length=120)
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=500, assume_scheme="https"
+    )
+    registration_number = forms.CharField(
+        label=_("Business registration number"),
+        required=False,
+        max_length=40,
+        help_text=_(
+            "The Hong Kong business registration number or the Mainland unified social "
+            "credit code: it helps the administrator check the company."
+        ),
+    )
+    job_title = forms.CharField(label=_("Your position"), max_length=120)
+    message = forms.CharField(
+        label=_("Message to the administrator"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Reason or note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

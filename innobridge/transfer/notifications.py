@@ -174,3 +174,77 @@ def digest_body(notices: list[Any]) -> tuple[str, str]:
     intro = _("New matches since the last digest:")
     outro = _("Change what we send you on your transfer page.")
     return subject, "\n".join([intro, "", *lines, outro])
+
+
+def _administrators() -> list[Any]:
+    from django.db.models import Q
+
+    from innobridge.core.permissions import Role
+    from innobridge.people.models import Person
+
+    return list(
+        Person.objects.filter(
+            Q(is_superuser=True) | Q(groups__name=Role.ADMINISTRATOR.value), is_active=True
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def membership_request_submitted(req: Any) -> int:
+    """Tell every administrator that a request to act for an organisation waits."""
+    from django.utils.translation import gettext_noop
+
+    from innobridge.core.reversing import reverse
+    from innobridge.people.notifications import notify
+
+    url = reverse("transfer:membership_requests")
+    admins = _administrators()
+    for admin in admins:
+        notify(
+            admin,
+            gettext_noop("%(requester)s asks to act for %(organisation)s"),
+            gettext_noop(
+                "%(requester)s (%(job_title)s) asks to act for %(organisation)s in technology "
+                "transfer. Check who they are, then approve or decline the request."
+            ),
+            {
+                "requester": str(req.requester),
+                "job_title": req.job_title,
+                "organisation": req.organisation_name,
+            },
+            url=url,
+            source="transfer",
+        )
+    return len(admins)
+
+
+def membership_request_decided(req: Any) -> None:
+    """Tell the requester what was decided (and why, when declined)."""
+    from django.utils.translation import gettext_noop
+
+    from innobridge.core.reversing import reverse
+    from innobridge.people.notifications import notify
+
+    from .models import MembershipRequestState
+
+    if req.state == MembershipRequestState.APPROVED:
+        subject = gettext_noop("You now act for %(organisation)s")
+        body = gettext_noop(
+            "Your request was approved: you now act for %(organisation)s in technology "
+            "transfer. %(note)s"
+        )
+    else:
+        subject = gettext_noop("Your request to act for %(organisation)s was declined")
+        body = gettext_noop(
+            "Your request to act for %(organisation)s was declined, for this reason: "
+            "%(note)s\n\nYou may send a new request."
+        )
+    notify(
+        req.requester,
+        subject,
+        body,
+        {"organisation": req.organisation_name, "note": req.decision_note},
+        url=reverse("transfer:membership_request"),
+        source="transfer",
+    )

@@ -71,6 +71,19 @@ def enterprise_organisation_ids(user: Any) -> set[int]:
     )
 
 
+def can_decide_membership_requests(user: Any) -> bool:
+    """Who links people to organisations: the platform's administrators (as in the
+    admin's membership page)."""
+    from innobridge.people.permissions import is_admin
+
+    return _signed_in(user) and is_admin(user)
+
+
+def require_decide_membership_requests(user: Any) -> None:
+    if not can_decide_membership_requests(user):
+        raise PermissionDenied(_("Only an administrator decides these requests."))
+
+
 def is_owner_tto(user: Any, offer: Offer) -> bool:
     return offer.owner_id in tto_organisation_ids(user)
 

@@ -27,6 +27,8 @@ from .models import (
     MatchPass,
     Membership,
     MembershipKind,
+    MembershipRequest,
+    MembershipRequestState,
     Offer,
     OfferStatus,
     OfferView,
@@ -430,3 +432,55 @@ def passed_offer_ids(user: Any) -> set[int]:
     if not getattr(user, "is_authenticated", False):
         return set()
     return set(MatchPass.objects.filter(person=user).values_list("offer_id", flat=True))
+
+
+# ------------------------------------------------------- requests to act for an organisation
+def memberships_of(user: Any) -> QuerySet[Membership]:
+    """The organisations ``user`` acts for in transfer, with how."""
+    if not getattr(user, "is_authenticated", False):
+        return Membership.objects.none()
+    return Membership.objects.filter(person=user).select_related("organisation").order_by("pk")
+
+
+def membership_requests_of(user: Any) -> QuerySet[MembershipRequest]:
+    """``user``'s own requests, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return MembershipRequest.objects.none()
+    return MembershipRequest.objects.filter(requester=user).select_related(
+        "organisation", "decided_by"
+    )
+
+
+def decides_membership_requests(user: Any) -> bool:
+    return perm.can_decide_membership_requests(user)
+
+
+def unlinked_enterprise_user(user: Any) -> bool:
+    """Signed up as an enterprise user, and acts for no company yet."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and can_act_as(user, Role.ENTERPRISE)
+        and not perm.enterprise_organisation_ids(user)
+    )
+
+
+def waiting_membership_requests(user: Any) -> QuerySet[MembershipRequest]:
+    """The requests an administrator decides, oldest first (none for anyone else)."""
+    if not perm.can_decide_membership_requests(user):
+        return MembershipRequest.objects.none()
+    return (
+        MembershipRequest.objects.filter(state=MembershipRequestState.SUBMITTED)
+        .select_related("requester", "organisation")
+        .order_by("created_at", "pk")
+    )
+
+
+def decided_membership_requests(user: Any, limit: int = 50) -> list[MembershipRequest]:
+    """The latest decided or withdrawn requests, for the administrator's record."""
+    if not perm.can_decide_membership_requests(user):
+        return []
+    return list(
+        MembershipRequest.objects.exclude(state=MembershipRequestState.SUBMITTED)
+        .select_related("requester", "organisation", "decided_by")
+        .order_by("-updated_at", "-pk")[:limit]
+    )

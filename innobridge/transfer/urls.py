@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import deals, demands, matches, mine, offers
+from .views import deals, demands, matches, memberships, mine, offers
 
 app_name = "transfer"
 
@@ -26,6 +26,18 @@ urlpatterns = [
     path("deals/<int:pk>/", deals.deal_detail, name="deal"),
     path("deals/<int:pk>/do/<str:action>/", deals.deal_action, name="deal_action"),
     path("mine/", mine.mine, name="mine"),
+    path("organisation/", memberships.membership_request, name="membership_request"),
+    path(
+        "organisation/requests/<int:pk>/withdraw/",
+        memberships.membership_request_withdraw,
+        name="membership_request_withdraw",
+    ),
+    path("organisation/requests/", memberships.membership_requests, name="membership_requests"),
+    path(
+        "organisation/requests/<int:pk>/<str:action>/",
+        memberships.membership_request_decide,
+        name="membership_request_decide",
+    ),
     path("matches/", matches.enterprise_matches, name="matches"),
     path("organisations/<int:pk>/funnel/", mine.organisation_funnel, name="org_funnel"),
     path("organisations/<int:pk>/nda/", mine.nda_edit, name="nda_edit"),

@@ -11,9 +11,11 @@ from innobridge.core.workflow import SYSTEM, Transition, Workflow
 from . import permissions as perm
 from .models import DealState as D
 from .models import DemandStatus as M
+from .models import MembershipRequestState as R
 from .models import OfferStatus as O
 
 AUTHOR, TTO, OFFICER, PARTY, OWNER = "author", "tto", "officer", "party", "owner"
+REQUESTER, ADMINISTRATOR = "requester", "administrator"
 
 
 def offer_roles(user: Any, offer: Any) -> set[str]:
@@ -116,3 +118,23 @@ FUNNEL_REACHED = {
     "meeting": {D.MEETING, D.NEGOTIATION, D.SIGNED},
     "signed": {D.SIGNED},
 }
+
+
+def membership_request_roles(user: Any, request: Any) -> set[str]:
+    held: set[str] = set()
+    if getattr(user, "pk", None) is not None and request.requester_id == user.pk:
+        held.add(REQUESTER)
+    if perm.can_decide_membership_requests(user):
+        held.add(ADMINISTRATOR)
+    return held
+
+
+MEMBERSHIP_REQUEST_FLOW = Workflow(
+    "membership request",
+    [
+        Transition(R.SUBMITTED, "approve", R.APPROVED, {ADMINISTRATOR}, _("Approve")),
+        Transition(R.SUBMITTED, "decline", R.DECLINED, {ADMINISTRATOR}, _("Decline")),
+        Transition(R.SUBMITTED, "withdraw", R.WITHDRAWN, {REQUESTER}, _("Withdraw")),
+    ],
+    roles=membership_request_roles,
+)

@@ -74,7 +74,17 @@ def _pages() -> list[tuple[str | None, str]]:
         ("demo-facility", reverse("facilities:reports")),
         ("demo-enterprise", reverse("transfer:matches")),
         ("demo-enterprise", reverse("transfer:mine")),
+        ("demo-researcher", reverse("transfer:membership_request")),
+        ("demo-admin", reverse("transfer:membership_requests")),
     ]
+    # a request waiting, so that the requester's and the administrator's tables are there
+    from innobridge.transfer.services import request_membership
+
+    request_membership(
+        Person.objects.get(username="demo-researcher"),
+        {"company_name": "Tsuen Wan Photonics Ltd", "region": "HK", "job_title": "CTO",
+         "registration_number": "12345678-000-05-26-1", "kind": "enterprise"},
+    )  # fmt: skip
     proposal = Proposal.objects.exclude(state="draft").order_by("pk").first()
     if proposal is not None:
         pages.append(("demo-officer", proposal.get_absolute_url()))

@@ -230,3 +230,49 @@ def test_enterprise_matches_page(page: Any, live_url: Any, setup: dict[str, Any]
         page.goto(live_url("transfer:matches"))
         assert heading in page.locator("h1").inner_text()
         assert "匹配" in page.locator(f'[data-testid="offer-{offer.pk}"] .level-badge').inner_text()
+
+
+def test_a_new_company_asks_and_is_linked(page: Any, live_url: Any, setup: dict[str, Any]) -> None:
+    """A person whose company the directory does not hold is sent from the demands page to
+    "My organisation", registers the company there (in Traditional Chinese), and an
+    administrator approves it on the page of requests; the person can then post demands."""
+    from django.contrib.auth.models import Group
+
+    from innobridge.people.models import Person
+
+    newcomer = Person.objects.create_user(
+        "newco", password=PASSWORD, email="newco@example.org", preferred_language="zh-hant"
+    )
+    boss = Person.objects.create_user("boss", password=PASSWORD, email="boss@example.org")
+    boss.groups.add(Group.objects.get_or_create(name="administrator")[0])
+
+    login(page, live_url, newcomer.username)
+    page.goto(live_url("transfer:demands"))
+    with page.expect_navigation():
+        page.locator('[data-testid="ask-to-be-linked"]').click()
+    form = page.locator('[data-testid="membership-request-form"]')
+    form.locator('input[name="company_name"]').fill("Tsuen Wan Photonics Ltd")
+    form.locator('input[name="company_name_zh"]').fill("荃灣光子有限公司")
+    form.locator('select[name="region"]').select_option("HK")
+    form.locator('input[name="registration_number"]').fill("12345678")
+    form.locator('input[name="job_title"]').fill("技術總監")
+    with page.expect_navigation():
+        page.locator('[data-testid="send-request"]').click()
+    mine = page.locator('[data-testid="my-membership-requests"]').inner_text()
+    assert "Tsuen Wan Photonics Ltd" in mine and "等待決定" in mine
+
+    login(page, live_url, "boss")
+    page.goto(live_url("transfer:membership_requests"))
+    waiting = page.locator('[data-testid="waiting-requests"]')
+    assert "12345678" in waiting.inner_text()
+    with page.expect_navigation():
+        waiting.locator('[data-testid="request-approve"]').click()
+    assert "now acts for Tsuen Wan Photonics Ltd" in page.content()
+
+    login(page, live_url, newcomer.username)
+    page.goto(live_url("transfer:demands"))
+    assert page.locator('[data-testid="new-demand"]').count() == 1
+    page.goto(live_url("transfer:membership_request"))
+    assert "荃灣光子有限公司" in page.locator('[data-testid="my-memberships"]').inner_text() or (
+        "Tsuen Wan Photonics Ltd" in page.locator('[data-testid="my-memberships"]').inner_text()
+    )

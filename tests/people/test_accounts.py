@@ -112,10 +112,13 @@ def test_accounts_made_by_an_administrator_or_the_demo_are_confirmed(make_person
     assert make_person("made").email_verified
 
 
-def test_signup_enterprise_goes_to_account(client: Client, db: Any) -> None:
+def test_signup_enterprise_goes_home_to_link_their_company(client: Client, db: Any) -> None:
+    """An enterprise user acts for no company yet: home leads them to ask
+    (``tests/transfer/test_membership_requests.py``)."""
     client.post(reverse("signup"), signup_data(role="enterprise"))
     response = _confirm(client)
-    assert response["Location"] == reverse("account")
+    assert response["Location"] == reverse("home")
+    assert 'data-testid="panel-transfer-membership"' in client.get("/").content.decode()
     person = Person.objects.get(username="alice")
     assert list(person.groups.values_list("name", flat=True)) == ["enterprise"]
 

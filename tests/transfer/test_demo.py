@@ -55,3 +55,9 @@ def test_demo_seeds_every_stage_idempotently(db: Any) -> None:
     } <= states
     assert Deal.objects.filter(outcome_mode="open", state=DealState.SIGNED).exists()
     assert not Deal.objects.filter(offer__in=nasa).exists()  # nobody here would answer
+    # the organisations the demo adds are found by name, as the directory's are
+    from innobridge.people.selectors import resolve_organisation
+
+    for company in Organisation.objects.filter(ror_id__isnull=True):
+        assert resolve_organisation(company.name)[0] == company, company
+    assert resolve_organisation("NASA")[0] is not None

@@ -1,9 +1,10 @@
 """An enterprise user who signed up has no company yet: the demands page showed them a
 "Post a technology demand" button that led back with "Only enterprise users of a
 registered company post demands." and nothing to do about it, and no page — the admin
-included — could link an account to its company. The page now says what to do, and the
-administrator links the account in the admin (through the service: the role and the
-audit event)."""
+included — could link an account to its company. The page now sends them to "My
+organisation", where they ask to be linked or register their company
+(``test_membership_requests.py``), and the administrator can also link an account in the
+admin (through the service: the role and the audit event)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,10 @@ def test_an_unlinked_enterprise_user_is_told_what_to_do(make_person: Any) -> Non
     c.force_login(newcomer)
     page = c.get("/transfer/demands/").content.decode()
     assert 'data-testid="new-demand"' not in page
-    assert 'data-testid="demand-not-linked"' in page and "administrator" in page
+    assert 'data-testid="demand-not-linked"' in page and "My organisation" in page
     followed = c.get("/transfer/demands/new/", follow=True).content.decode()
-    assert "link yours" in followed
-    assert "管理員" in page_as("/transfer/demands/", user=newcomer, language="zh-hant")
+    assert "register it" in followed and 'data-testid="membership-request-form"' in followed
+    assert "我的機構" in page_as("/transfer/demands/", user=newcomer, language="zh-hant")
 
 
 def test_members_and_visitors_still_get_the_button(people: Any) -> None:

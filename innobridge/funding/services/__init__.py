@@ -1,7 +1,9 @@
 """Every write of the funding app, one module per noun:
 
-- ``calls``: schemes, calls, their sides and rubrics, reviewer pools
-- ``funders``: funders and their officers (an administrator's), deleting an unused scheme
+- ``calls``: calls, their sides and rubrics
+- ``schemes``: schemes (created, changed, and deleted while no call uses one)
+- ``funders``: funders and their officers (an administrator's)
+- ``pools``: the funders' reviewer pools
 - ``proposals``: drafting, team, budget, attachments, submission, withdrawal, screening
 - ``conflicts``: conflicts of interest, and refilling a reviewer's place
 - ``review``: assignment, invitations, reviews, reminders, the move to the panel
@@ -25,18 +27,14 @@ from .calls import (
     CALL_FIELDS_AFTER_OPENING,
     DEFAULT_RUBRIC,
     LANGUAGE_CODES,
-    add_to_pool,
     clean_rubric,
     create_call,
-    create_scheme,
     delete_call,
-    remove_from_pool,
     set_review_sharing,
     set_rubric,
     update_call,
     update_call_and_sides,
     update_call_side,
-    update_scheme,
 )
 from .changes import (
     decide_change,
@@ -58,13 +56,14 @@ from .decisions import (
     create_project,
     record_decision,
 )
-from .funders import FUNDER_FIELDS, create_funder, delete_scheme, update_funder
+from .funders import FUNDER_FIELDS, create_funder, update_funder
 from .information import (
     answer_information,
     open_info_request,
     request_information,
     resume_screening,
 )
+from .pools import add_to_pool, remove_from_pool
 from .projects import (
     add_milestone,
     rate_report,
@@ -107,6 +106,7 @@ from .review import (
     submit_review,
     weighted_score,
 )
+from .schemes import create_scheme, delete_scheme, update_scheme
 
 __all__ = [
     "CALL_FIELDS",

@@ -1,4 +1,4 @@
-"""Schemes, calls, their sides and rubrics, and the funders' reviewer pools."""
+"""Calls, their sides and rubrics."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from django.utils.translation import gettext_noop
 
 from innobridge.core.models import Region
 from innobridge.core.services import record_event, snapshot
-from innobridge.people.models import Person
 
 from ..audit import FundingAction
 from ..models import (
@@ -34,35 +33,6 @@ DEFAULT_RUBRIC = [
     (gettext_noop("Strength of the cross-boundary collaboration"), "合作的互補性", Decimal(30)),
     (gettext_noop("Impact and application"), "影響與應用", Decimal(30)),
 ]
-
-
-@transaction.atomic
-def create_scheme(
-    actor: Any, *, name: str, funders: list[Funder], name_zh: str = "", description: str = ""
-) -> Scheme:
-    if not funders or not any(can_act_for_funder(actor, f) for f in funders):
-        raise PermissionDenied(_("Only a programme officer of one of the funders may do this."))
-    errors = _scheme_problems(name, funders)
-    if errors:
-        raise ValidationError(errors)
-    scheme = Scheme.objects.create(
-        name=name.strip(), name_zh=name_zh.strip(), description=description
-    )
-    scheme.funders.set(funders)
-    record_event(actor, FundingAction.SCHEME_CREATED, scheme, after=snapshot(scheme))
-    return scheme
-
-
-def _scheme_problems(name: str | None, funders: Sequence[Funder] | None) -> dict[str, str]:
-    errors = {}
-    if name is not None and not name.strip():
-        errors["name"] = _("A scheme needs a name.")
-    if funders is not None:
-        if not funders:
-            errors["funders"] = _("Choose the funders of the scheme.")
-        elif len({f.side for f in funders}) != len(funders):
-            errors["funders"] = _("Two funders for the same side.")
-    return errors
 
 
 def _decimal(value: Any, field: str) -> Decimal:
@@ -567,99 +537,6 @@ def set_rubric(
         after={"funder": funder.pk, "criteria": [snapshot(c) for c in new]},
     )
     return new
-
-
-@transaction.atomic
-def update_scheme(
-    actor: Any,
-    scheme: Scheme,
-    *,
-    name: str | None = None,
-    name_zh: str | None = None,
-    description: str | None = None,
-    funders: list[Funder] | None = None,
-) -> Scheme:
-    if not any(can_act_for_funder(actor, f) for f in scheme.funders.all()):
-        raise PermissionDenied(_("Only a programme officer of one of the funders may do this."))
-    errors = _scheme_problems(name, funders)
-    if funders is not None and "funders" not in errors:
-        in_use = set(CallSide.objects.filter(call__scheme=scheme).values_list("funder", flat=True))
-        if in_use - {f.pk for f in funders}:
-            errors["funders"] = _("A funder with calls in this scheme cannot be removed.")
-        elif not any(can_act_for_funder(actor, f) for f in funders):
-            errors["funders"] = _("Keep at least one of your own funders in the scheme.")
-    if errors:
-        raise ValidationError(errors)
-    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
-    before = {**snapshot(scheme), "funders": sorted(scheme.funders.values_list("pk", flat=True))}
-    if name is not None:
-        scheme.name = name.strip()
-    if name_zh is not None:
-        scheme.name_zh = name_zh.strip()
-    if description is not None:
-        scheme.description = description
-    scheme.save()
-    if funders is not None:
-        scheme.funders.set(funders)
-    after = {**snapshot(scheme), "funders": sorted(scheme.funders.values_list("pk", flat=True))}
-    record_event(actor, FundingAction.SCHEME_UPDATED, scheme, before=before, after=after)
-    return scheme
-
-
-# --------------------------------------------------------------------------- reviewer pools
-
-
-@transaction.atomic
-def add_to_pool(actor: Any, funder: Funder, person: Person) -> None:
-    """A funder's officer adds a researcher (with a profile: their publications are used
-    for matching and conflicts) to the funder's reviewer pool."""
-    require_act_for_funder(actor, funder)
-    if not person.is_active:
-        raise ValidationError({"person": _("This account is not active.")})
-    if getattr(person, "researcher_profile", None) is None:
-        raise ValidationError(
-            {
-                "person": _(
-                    "Only researchers with a profile can review: their publications are "
-                    "used to match proposals and to find conflicts of interest."
-                )
-            }
-        )
-    if funder.reviewer_pool.filter(pk=person.pk).exists():
-        raise ValidationError(
-            {"person": _("%(person)s is already in the pool.") % {"person": person}}
-        )
-    funder.reviewer_pool.add(person)
-    record_event(
-        actor, FundingAction.POOL_ADDED, funder, after={"reviewer": person.pk, "name": str(person)}
-    )
-
-
-@transaction.atomic
-def remove_from_pool(actor: Any, funder: Funder, person: Person) -> int:
-    """Take a reviewer out of the pool: no new assignments; proposed (unsent) ones are
-    dropped; invitations already sent stay, so reviews in progress are not lost. Returns
-    how many sent assignments remain."""
-    require_act_for_funder(actor, funder)
-    if not funder.reviewer_pool.filter(pk=person.pk).exists():
-        raise ValidationError({"person": _("%(person)s is not in the pool.") % {"person": person}})
-    funder.reviewer_pool.remove(person)
-    ReviewAssignment.objects.filter(
-        funder=funder, reviewer=person, status=AssignmentStatus.PROPOSED
-    ).delete()
-    remaining = ReviewAssignment.objects.filter(
-        funder=funder,
-        reviewer=person,
-        status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED],
-    ).count()
-    record_event(
-        actor,
-        FundingAction.POOL_REMOVED,
-        funder,
-        before={"reviewer": person.pk, "name": str(person)},
-        after={"open_assignments": remaining},
-    )
-    return remaining
 
 
 def lock_call_side(call: Call, funder: Funder) -> CallSide | None:

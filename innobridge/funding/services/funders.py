@@ -1,5 +1,5 @@
 """Funders (an administrator's: who funds, on which side, in which currency, and who
-their programme officers are) and deleting a scheme no call uses."""
+their programme officers are)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,7 @@ from innobridge.people.models import Organisation, Person
 from innobridge.people.permissions import is_admin, is_system
 
 from ..audit import FundingAction
-from ..models import SIDE_CHOICES, CallSide, Funder, Scheme
-from ..permissions import can_act_for_funder
+from ..models import SIDE_CHOICES, CallSide, Funder
 
 # The funder's fields ``create_funder`` and ``update_funder`` take.
 FUNDER_FIELDS = ("name", "name_zh", "organisation", "side", "currency", "officers")
@@ -103,21 +102,3 @@ def update_funder(actor: Any, funder: Funder, **changes: Any) -> Funder:
     if after != before:
         record_event(actor, FundingAction.FUNDER_UPDATED, funder, before=before, after=after)
     return funder
-
-
-@transaction.atomic
-def delete_scheme(actor: Any, scheme: Scheme) -> None:
-    """A programme officer of one of its funders (or an administrator) deletes a scheme
-    no call uses (a call's scheme is part of its record); audited with what it was."""
-    funders = list(scheme.funders.all())
-    if not (is_admin(actor) or any(can_act_for_funder(actor, f) for f in funders)):
-        raise PermissionDenied(_("Only a programme officer of one of the funders may do this."))
-    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
-    calls = scheme.calls.count()
-    if calls:
-        raise ValidationError(
-            _("The scheme has %(n)d call(s): a scheme with calls cannot be deleted.") % {"n": calls}
-        )
-    before = {**snapshot(scheme), "funders": sorted(f.pk for f in funders)}
-    record_event(actor, FundingAction.SCHEME_DELETED, scheme, before=before)
-    scheme.delete()

@@ -41,12 +41,15 @@ from .introductions import (
     withdraw_introduction,
 )
 from .organisations import (
+    ORGANISATION_FIELDS,
     ROR_DEFAULT_COUNTRIES,
     ROR_IMPORT_FIELDS,
     RorImportReport,
     import_ror_records,
     organisation_search_text,
     region_for_country,
+    register_organisation,
+    update_organisation,
 )
 from .profiles import (
     MAX_KEYWORDS,
@@ -90,6 +93,7 @@ __all__ = [
     "MAX_KEYWORDS",
     "MAX_OPEN_REQUESTS",
     "MAX_REQUESTS_PER_DAY",
+    "ORGANISATION_FIELDS",
     "PERSON_FIELDS",
     "PROFILE_FIELDS",
     "RECOVERY_CODE_COUNT",
@@ -128,6 +132,7 @@ __all__ = [
     "person_roles",
     "regenerate_recovery_codes",
     "region_for_country",
+    "register_organisation",
     "remove_from_shortlist",
     "remove_role",
     "request_introduction",
@@ -138,6 +143,7 @@ __all__ = [
     "sign_up",
     "start_totp_setup",
     "unblock_person",
+    "update_organisation",
     "update_profile",
     "update_shortlist_note",
     "verify_email",

@@ -1,4 +1,5 @@
-"""Organisations: their search text and the ROR import."""
+"""Organisations: their search text, the ROR import, and one registered by hand (a
+company the directory does not hold)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +27,106 @@ def organisation_search_text(org: Organisation) -> str:
     prefix match of a whole name from a match inside one), then city and ROR id."""
     names = " | ".join(fold(n) for n in org.all_names())
     return f"| {names} | {fold(org.city)} {org.ror_id or ''}".strip()
+
+
+@transaction.atomic
+def register_organisation(
+    actor: Any,
+    *,
+    name: str,
+    region: str,
+    name_zh: str = "",
+    city: str = "",
+    website: str = "",
+    primary_type: str = OrganisationType.COMPANY,
+    audit_extra: dict[str, Any] | None = None,
+) -> Organisation:
+    """Add an organisation that the ROR directory does not hold (most often a company),
+    as an administrator: validated like any other, refused when an organisation of the
+    same name is already there (in either script), findable by name at once."""
+    from ..permissions import is_admin
+
+    if not is_admin(actor):
+        raise PermissionDenied(_("Only an administrator registers an organisation."))
+    from ..selectors import organisation_named
+
+    org = Organisation(
+        name=" ".join(name.split()),
+        name_zh=" ".join(name_zh.split()),
+        region=region,
+        city=" ".join(city.split()),
+        website=website.strip(),
+        primary_type=primary_type,
+        types=[primary_type],
+    )
+    org.full_clean(exclude=["ror_id", "search_text"])
+    same = organisation_named(org.name, org.name_zh)
+    if same is not None:
+        raise ValidationError(
+            {
+                "name": [
+                    _("The directory already holds “%(name)s”: link the person to it instead.")
+                    % {"name": same}
+                ]
+            }
+        )
+    org.search_text = organisation_search_text(org)
+    org.save()
+    record_event(
+        actor,
+        PeopleAction.ORGANISATION_REGISTERED,
+        org,
+        after={
+            **{f: getattr(org, f) for f in ("name", "name_zh", "region", "city", "website")},
+            "primary_type": org.primary_type,
+            **(audit_extra or {}),
+        },
+    )
+    return org
+
+
+# What an administrator may change of an organisation registered by hand (one with a ROR
+# id is the import's: its next run would undo an edit).
+ORGANISATION_FIELDS = ("name", "name_zh", "primary_type", "status", "region", "city", "website")
+
+
+@transaction.atomic
+def update_organisation(actor: Any, organisation: Organisation, **fields: Any) -> Organisation:
+    """Change an organisation registered by hand, as an administrator: validated like a
+    new one (a name another organisation holds is refused), its search text rewritten,
+    audited with what was stored before."""
+    from ..permissions import is_admin
+    from ..selectors import organisation_named
+
+    if not is_admin(actor):
+        raise PermissionDenied(_("Only an administrator changes an organisation."))
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if org.ror_id:
+        raise ValidationError(
+            _("This organisation comes from ROR: the next import would undo a change made here.")
+        )
+    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    before = {f: getattr(org, f) for f in ORGANISATION_FIELDS}
+    for name, value in fields.items():
+        setattr(
+            org, name, " ".join(value.split()) if name in {"name", "name_zh", "city"} else value
+        )
+    if "primary_type" in fields:
+        org.types = [org.primary_type]
+    org.full_clean(exclude=["ror_id", "search_text"])
+    same = organisation_named(org.name, org.name_zh)
+    if same is not None and same.pk != org.pk:
+        raise ValidationError(
+            {"name": [_("The directory already holds “%(name)s”.") % {"name": same}]}
+        )
+    org.search_text = organisation_search_text(org)
+    org.save()
+    after = {f: getattr(org, f) for f in ORGANISATION_FIELDS}
+    record_event(actor, PeopleAction.ORGANISATION_UPDATED, org, before=before, after=after)
+    organisation.refresh_from_db()
+    return org
 
 
 ROR_IMPORT_FIELDS = [

@@ -14,6 +14,7 @@ from .offers import (
     PatentRight,
     TrlChange,
 )
+from .requests import MembershipRequest, MembershipRequestState
 from .vocabulary import (
     DemandMode,
     DevelopmentStage,
@@ -46,6 +47,8 @@ __all__ = [
     "Meeting",
     "Membership",
     "MembershipKind",
+    "MembershipRequest",
+    "MembershipRequestState",
     "NdaAcceptance",
     "NdaText",
     "NotificationPreference",

@@ -14,7 +14,15 @@ from .deals import (
 )
 from .demands import post_demand, select_plan, submit_plan, triage_demand, update_demand
 from .matches import find_matches_for_demand, find_matches_for_offer, send_digests
-from .memberships import add_membership, remove_membership
+from .memberships import (
+    REQUEST_TEXT_FIELDS,
+    add_membership,
+    approve_membership_request,
+    decline_membership_request,
+    remove_membership,
+    request_membership,
+    withdraw_membership_request,
+)
 from .offers import (
     add_attachment,
     create_offer,
@@ -29,13 +37,16 @@ from .offers import (
 )
 
 __all__ = [
+    "REQUEST_TEXT_FIELDS",
     "accept_deal",
     "accept_nda",
     "add_attachment",
     "add_membership",
+    "approve_membership_request",
     "close_deal",
     "create_offer",
     "current_nda",
+    "decline_membership_request",
     "expire_and_remind",
     "express_interest",
     "find_matches_for_demand",
@@ -50,6 +61,7 @@ __all__ = [
     "record_meeting",
     "record_view",
     "remove_membership",
+    "request_membership",
     "select_plan",
     "send_digests",
     "sign_deal",
@@ -59,4 +71,5 @@ __all__ = [
     "update_demand",
     "update_offer",
     "validate_inventors",
+    "withdraw_membership_request",
 ]

@@ -12,6 +12,12 @@ register = template.Library()
 
 
 @register.filter
+def decides_membership_requests(user: Any) -> bool:
+    """Whether ``user`` approves requests to act for an organisation (administrators)."""
+    return perm.can_decide_membership_requests(user)
+
+
+@register.filter
 def is_enterprise_member(user: Any) -> bool:
     """Whether ``user`` belongs to a registered company (it then has a matches page)."""
     return bool(perm.enterprise_organisation_ids(user))

@@ -25,8 +25,8 @@ from .common import attempt
 # What a signed-in person who may not post a demand reads, with what to do about it.
 NOT_LINKED = gettext_lazy(
     "Demands are posted by enterprise users whose account is linked to their company. Ask "
-    "the platform's administrator to link yours (give your company's name); meanwhile you "
-    "can browse the technology offers and express interest in them."
+    "to be linked to yours, or register it, on “My organisation”; meanwhile you can browse "
+    "the technology offers and express interest in them."
 )
 
 
@@ -102,7 +102,7 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def demand_new(request: HttpRequest) -> HttpResponse:
     if not perm.can_post_demand(request.user):
         messages.error(request, NOT_LINKED)
-        return redirect("transfer:demands")
+        return redirect("transfer:membership_request")
     orgs = Organisation.objects.filter(pk__in=perm.enterprise_organisation_ids(request.user))
     org = orgs.first()
     form = DemandForm(
