@@ -199,8 +199,88 @@ class CoordinatorAdmin(DeletesThroughService):
         services.remove_coordinator(request.user, obj)  # audited
 
 
-admin.site.register(Review)
-admin.site.register(MatchingRun)
-admin.site.register(Offer)
-admin.site.register(Stay)
-admin.site.register(StayReport)
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    """A review is assigned by an officer on the application's page
+    (``services.assign_reviewer``: no conflict of interest, once per reviewer) and written
+    only by its reviewer on the review's page (``services.submit_review``, which weighs
+    the scores by the rubric and sets the application's mean score, or
+    ``services.declare_conflict``); each is audited. A score typed here would leave the
+    application's mean behind: the admin only shows reviews."""
+
+    list_display = ["application", "reviewer", "state", "total", "updated_at"]
+    list_filter = ["state", "application__programme"]
+    list_select_related = ["application__applicant", "application__programme", "reviewer"]
+    search_fields = [
+        "application__applicant__username",
+        "application__applicant__display_name",
+        "reviewer__username",
+        "reviewer__display_name",
+    ]
+
+
+@admin.register(MatchingRun)
+class MatchingRunAdmin(ReadOnlyAdmin):
+    """A matching run is computed by ``services.run_matching`` on the programme's
+    matching page, chosen (``services.choose_run``), adjusted (``services.adjust``, which
+    flags the blocking pairs it creates) and turned into offers (``services.send_offers``)
+    there by an officer; each is audited. Its pairs and figures come from the
+    algorithm: the admin only shows runs."""
+
+    list_display = ["__str__", "programme", "run_by", "chosen", "adjusted", "created_at"]
+    list_filter = ["method", "chosen", "adjusted", "programme"]
+    list_select_related = ["programme", "run_by"]
+    search_fields = ["programme__title", "programme__title_zh"]
+
+
+@admin.register(Offer)
+class OfferAdmin(ReadOnlyAdmin):
+    """An offer is made by ``services.send_offers`` (the chosen matching run) or from the
+    waiting list when a seat is freed, and moves through its lifecycle
+    (``workflow.OFFER_FLOW``) only by the applicant's reply on the offer's page
+    (``services.accept_offer``, which makes the stay, or ``services.decline_offer``) or by
+    ``services.lapse_overdue`` (the ``exchange_reminders`` command); each moves the
+    application with it and is audited. The admin only shows offers."""
+
+    list_display = ["application", "placement", "state", "reply_by", "from_waiting_list"]
+    list_filter = ["state", "from_waiting_list", "placement__programme"]
+    list_select_related = ["application__applicant", "application__programme", "placement"]
+    search_fields = [
+        "application__applicant__username",
+        "application__applicant__display_name",
+        "placement__title",
+    ]
+
+
+@admin.register(Stay)
+class StayAdmin(ReadOnlyAdmin):
+    """A stay is made when its offer is accepted (``services.accept_offer``: its
+    checklist and stipend instalments with it) and moves through its lifecycle
+    (``workflow.STAY_FLOW``) only on the stay's page, by its supervisor, fellow or an
+    officer (``services.move_stay``, which releases or cancels the instalments, and
+    ``services.set_planned_dates``); each is audited. The admin only shows stays."""
+
+    list_display = ["__str__", "placement", "state", "planned_arrival", "planned_departure"]
+    list_filter = ["state", "placement__programme"]
+    list_select_related = ["application__applicant", "placement__organisation"]
+    search_fields = [
+        "application__applicant__username",
+        "application__applicant__display_name",
+        "placement__title",
+    ]
+
+
+@admin.register(StayReport)
+class StayReportAdmin(ReadOnlyAdmin):
+    """A report is written by the stay's fellow or supervisor on the stay's page
+    (``services.submit_report``) and accepted or returned there by an officer
+    (``services.review_report``, ``workflow.REPORT_FLOW``: accepting releases the
+    stipend instalments waiting for it); each is audited. The admin only shows reports."""
+
+    list_display = ["__str__", "stay", "state", "due_on", "updated_at"]
+    list_filter = ["kind", "author_role", "state"]
+    list_select_related = ["stay__application__applicant", "stay__placement__organisation"]
+    search_fields = [
+        "stay__application__applicant__username",
+        "stay__application__applicant__display_name",
+    ]
