@@ -127,15 +127,55 @@ class OrganisationAdmin(RefusalsAsMessages):
 
 
 @admin.register(ResearcherProfile)
-class ResearcherProfileAdmin(admin.ModelAdmin):
+class ResearcherProfileAdmin(RefusalsAsMessages):
+    """A profile is added through ``create_profile`` (which also gives the researcher role)
+    and changed through ``update_profile`` (its search text rewritten, audited), as on the
+    researcher's own page. It is not deleted here: it goes with its account, or is hidden
+    by unticking "public"."""
+
     list_display = ["person", "organisation", "region", "career_stage", "orcid", "is_public"]
     list_filter = ["region", "career_stage", "is_public"]
     search_fields = ["person__display_name", "person__username", "orcid", "search_text"]
     raw_id_fields = ["person", "organisation"]
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["person", *services.PROFILE_FIELDS]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["person"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: ResearcherProfile, form: Any, change: bool
+    ) -> None:
+        taken = [f for f in services.PROFILE_FIELDS if f in form.cleaned_data]
+        if not change:
+            data = {f: form.cleaned_data[f] for f in taken}
+            made = services.create_profile(request.user, form.cleaned_data["person"], **data)
+            obj.pk = made.pk
+            obj._state.adding = False
+            return
+        stored = ResearcherProfile.objects.get(pk=obj.pk)  # the form has changed ``obj``
+        changed = {
+            f: form.cleaned_data[f]
+            for f in taken
+            if f in form.changed_data and form.cleaned_data[f] != getattr(stored, f)
+        }
+        if changed:  # a page posted back unchanged writes nothing
+            services.update_profile(request.user, stored, **changed)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        pass  # a profile has no related rows edited here
+
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(ReadOnlyAdmin):
+    """Publications are added by their researchers (by DOI, by hand, from ORCID) and by
+    the imports (``import_publications``, the bulk OpenAlex/ORCID import), which
+    de-duplicate them and link their authors: shown here, not written."""
+
     list_display = ["title", "year", "venue", "doi", "source"]
     list_filter = ["source", "language", "year"]
     search_fields = ["title", "doi", "source_id"]
