@@ -1,4 +1,4 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import admin, messages
@@ -53,6 +53,36 @@ def refusal_messages(exc: Exception) -> list[str] | None:
     if isinstance(exc, PermissionDenied) and str(exc):
         return [str(exc)]
     return None
+
+
+def each_through_service(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    rows: Iterable[Any],
+    write: Callable[[Any], Any],
+) -> int | None:
+    """An admin action's work: ``write(row)`` (a service call) for each row, in one
+    transaction. All or nothing: a row the service refuses rolls back the rows already
+    written, and its refusal is shown naming that row. Returns how many rows were written,
+    or None when one was refused (the action then says nothing more)."""
+    done, row = 0, None
+    try:
+        with transaction.atomic():
+            for row in rows:
+                write(row)
+                done += 1
+    except (PermissionDenied, ValidationError) as exc:
+        found = refusal_messages(exc)
+        if found is None:
+            raise
+        for message in found:
+            modeladmin.message_user(
+                request,
+                _("%(row)s: %(problem)s") % {"row": row, "problem": message},
+                messages.ERROR,
+            )
+        return None
+    return done
 
 
 class RefusalsAsMessages(admin.ModelAdmin):

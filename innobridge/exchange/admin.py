@@ -1,12 +1,10 @@
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from innobridge.core.admin import (
     DeletesThroughService,
@@ -14,7 +12,7 @@ from innobridge.core.admin import (
     NoBulkDelete,
     ReadOnlyAdmin,
     ServiceInline,
-    refusal_messages,
+    each_through_service,
 )
 
 from . import services
@@ -121,22 +119,13 @@ def close_placements(modeladmin: Any, request: HttpRequest, queryset: QuerySet[P
     """Each selected placement closed through ``services.move_placement`` (the table's
     rule: an approved placement, by its coordinator or an officer; audited). All or
     nothing: a placement refused rolls the others back and is named in the message."""
-    closed, placement = 0, None
-    try:
-        with transaction.atomic():
-            for placement in queryset.select_related("programme"):
-                services.move_placement(request.user, placement, "close")
-                closed += 1
-    except (PermissionDenied, ValidationError) as exc:
-        found = refusal_messages(exc)
-        if found is None:
-            raise
-        for message in found:
-            modeladmin.message_user(
-                request,
-                gettext("%(row)s: %(problem)s") % {"row": placement, "problem": message},
-                messages.ERROR,
-            )
+    closed = each_through_service(
+        modeladmin,
+        request,
+        queryset.select_related("programme"),
+        lambda placement: services.move_placement(request.user, placement, "close"),
+    )
+    if closed is None:
         return
     modeladmin.message_user(
         request,

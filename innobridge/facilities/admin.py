@@ -2,12 +2,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from innobridge.core.admin import (
     DeletesThroughService,
@@ -16,7 +15,7 @@ from innobridge.core.admin import (
     ReadOnlyAdmin,
     RefusalsAsMessages,
     ServiceInline,
-    refusal_messages,
+    each_through_service,
 )
 
 from . import services
@@ -164,22 +163,13 @@ def _booking_action(
     booking the service refuses rolls the others back and is named in the message."""
 
     def action(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
-        moved, booking = 0, None
-        try:
-            with transaction.atomic():
-                for booking in queryset.select_related("resource__facility"):
-                    write(request.user, booking)
-                    moved += 1
-        except (PermissionDenied, ValidationError) as exc:
-            found = refusal_messages(exc)
-            if found is None:
-                raise
-            for message in found:
-                modeladmin.message_user(
-                    request,
-                    gettext("%(row)s: %(problem)s") % {"row": booking, "problem": message},
-                    messages.ERROR,
-                )
+        moved = each_through_service(
+            modeladmin,
+            request,
+            queryset.select_related("resource__facility"),
+            lambda booking: write(request.user, booking),
+        )
+        if moved is None:
             return
         modeladmin.message_user(request, done(moved), messages.SUCCESS)
 

@@ -11,7 +11,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from innobridge.core.admin import NoBulkDelete, ReadOnlyAdmin, RefusalsAsMessages, refusal_messages
+from innobridge.core.admin import (
+    NoBulkDelete,
+    ReadOnlyAdmin,
+    RefusalsAsMessages,
+    each_through_service,
+    refusal_messages,
+)
 from innobridge.core.permissions import Role
 
 from . import services
@@ -27,26 +33,11 @@ def _role_action(role: Role, grant: bool) -> Callable[..., None]:
     changes already made to the others and is shown naming that person."""
 
     def action(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Person]) -> None:
-        changed = 0
-        person = None
-        try:
-            with transaction.atomic():
-                for person in queryset:
-                    if grant:
-                        services.grant_role(request.user, person, role.value)
-                    else:
-                        services.remove_role(request.user, person, role.value)
-                    changed += 1
-        except (PermissionDenied, ValidationError) as exc:
-            found = refusal_messages(exc)
-            if found is None:
-                raise
-            for message in found:
-                modeladmin.message_user(
-                    request,
-                    gettext("%(row)s: %(problem)s") % {"row": person, "problem": message},
-                    messages.ERROR,
-                )
+        write = services.grant_role if grant else services.remove_role
+        changed = each_through_service(
+            modeladmin, request, queryset, lambda person: write(request.user, person, role.value)
+        )
+        if changed is None:
             return
         modeladmin.message_user(
             request,
