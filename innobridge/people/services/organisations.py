@@ -29,6 +29,22 @@ def organisation_search_text(org: Organisation) -> str:
     return f"| {names} | {fold(org.city)} {org.ror_id or ''}".strip()
 
 
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _check_and_index(org: Organisation, already_held: str) -> None:
+    """Validate an organisation registered by hand, refuse a name another organisation
+    holds (either script, any case: ``already_held`` names it), and write its search text."""
+    from ..selectors import organisation_named
+
+    org.full_clean(exclude=["ror_id", "search_text"])
+    same = organisation_named(org.name, org.name_zh)
+    if same is not None and same.pk != org.pk:
+        raise ValidationError({"name": [already_held % {"name": same}]})
+    org.search_text = organisation_search_text(org)
+
+
 @transaction.atomic
 def register_organisation(
     actor: Any,
@@ -48,29 +64,18 @@ def register_organisation(
 
     if not is_admin(actor):
         raise PermissionDenied(_("Only an administrator registers an organisation."))
-    from ..selectors import organisation_named
-
     org = Organisation(
-        name=" ".join(name.split()),
-        name_zh=" ".join(name_zh.split()),
+        name=_squash(name),
+        name_zh=_squash(name_zh),
         region=region,
-        city=" ".join(city.split()),
+        city=_squash(city),
         website=website.strip(),
         primary_type=primary_type,
         types=[primary_type],
     )
-    org.full_clean(exclude=["ror_id", "search_text"])
-    same = organisation_named(org.name, org.name_zh)
-    if same is not None:
-        raise ValidationError(
-            {
-                "name": [
-                    _("The directory already holds “%(name)s”: link the person to it instead.")
-                    % {"name": same}
-                ]
-            }
-        )
-    org.search_text = organisation_search_text(org)
+    _check_and_index(
+        org, _("The directory already holds “%(name)s”: link the person to it instead.")
+    )
     org.save()
     record_event(
         actor,
@@ -96,7 +101,6 @@ def update_organisation(actor: Any, organisation: Organisation, **fields: Any) -
     new one (a name another organisation holds is refused), its search text rewritten,
     audited with what was stored before."""
     from ..permissions import is_admin
-    from ..selectors import organisation_named
 
     if not is_admin(actor):
         raise PermissionDenied(_("Only an administrator changes an organisation."))
@@ -110,18 +114,10 @@ def update_organisation(actor: Any, organisation: Organisation, **fields: Any) -
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     before = {f: getattr(org, f) for f in ORGANISATION_FIELDS}
     for name, value in fields.items():
-        setattr(
-            org, name, " ".join(value.split()) if name in {"name", "name_zh", "city"} else value
-        )
+        setattr(org, name, _squash(value) if name in {"name", "name_zh", "city"} else value)
     if "primary_type" in fields:
         org.types = [org.primary_type]
-    org.full_clean(exclude=["ror_id", "search_text"])
-    same = organisation_named(org.name, org.name_zh)
-    if same is not None and same.pk != org.pk:
-        raise ValidationError(
-            {"name": [_("The directory already holds “%(name)s”.") % {"name": same}]}
-        )
-    org.search_text = organisation_search_text(org)
+    _check_and_index(org, _("The directory already holds “%(name)s”."))
     org.save()
     after = {f: getattr(org, f) for f in ORGANISATION_FIELDS}
     record_event(actor, PeopleAction.ORGANISATION_UPDATED, org, before=before, after=after)

@@ -24,6 +24,13 @@ from ..models import Membership, MembershipKind, MembershipRequest, MembershipRe
 from ..workflow import MEMBERSHIP_REQUEST_FLOW
 
 
+def _forget_links(person: Any) -> None:
+    """Drop what this Person object remembered of its roles and organisations."""
+    for attr in ("_role_cache", "_transfer_tto_orgs"):
+        if hasattr(person, attr):
+            delattr(person, attr)
+
+
 @transaction.atomic
 def add_membership(actor: Any, person: Any, organisation: Any, kind: str) -> Membership:
     """Make ``person`` a TTO officer (the role is added beside their others) or a staff
@@ -33,9 +40,7 @@ def add_membership(actor: Any, person: Any, organisation: Any, kind: str) -> Mem
     )
     role = Role.TECH_TRANSFER_OFFICER if kind == MembershipKind.TTO else Role.ENTERPRISE
     person.groups.add(Group.objects.get_or_create(name=role.value)[0])
-    for attr in ("_role_cache", "_transfer_tto_orgs"):
-        if hasattr(person, attr):
-            delattr(person, attr)
+    _forget_links(person)
     if created:
         record_event(actor, TransferAction.MEMBERSHIP_ADDED, obj, after={"kind": kind})
     return obj
@@ -54,9 +59,7 @@ def remove_membership(actor: Any, membership: Membership) -> None:
         before={"kind": membership.kind, "organisation": membership.organisation_id},
     )
     membership.delete()
-    for attr in ("_role_cache", "_transfer_tto_orgs"):
-        if hasattr(person, attr):
-            delattr(person, attr)
+    _forget_links(person)
 
 
 # ---------------------------------------------------------------- requests to be linked
