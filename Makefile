@@ -32,9 +32,11 @@ RAY_GROUP := $(if $(filter true 1,$(CI) $(RAY)),--group ray,)
 venv: | $(UV)
 	$(UV) sync --frozen --python $(PYTHON) $(RAY_GROUP)
 
-## setup: the virtual environment and the compiled translations
+## setup: the virtual environment, the compiled translations and (where a C compiler is
+## found) the embedding model's engine built for this CPU, else the prebuilt one is used
 setup: venv
 	$(INNOBRIDGE) compiletranslations
+	$(INNOBRIDGE) build_engine
 
 ## demo: migrate, import ROR, seed the demo people, print the accounts, serve
 demo: setup

@@ -101,13 +101,14 @@ def measure(
     }
 
 
-VARIANT_KEYS = {"whole": "model", "procs": "0", "threads": "", "use": "1"}
+VARIANT_KEYS = {"whole": "model", "procs": "0", "threads": "", "use": "1", "engine": "built"}
 
 
 def parse_variant(spec: str) -> dict[str, str]:
-    """``whole=model|drop,procs=N,threads=T,use=0|1`` (missing: defaults:
-    the engine's whole-text unit embedded by the model, one process on all cores, USE's
-    second-opinion vectors of the whole texts counted)."""
+    """``whole=model|drop,procs=N,threads=T,use=0|1,engine=built|shipped`` (missing:
+    defaults: the engine's whole-text unit embedded by the model, one process on all cores,
+    USE's second-opinion vectors of the whole texts counted, the model's C engine built for
+    this CPU where ``innobridge build_engine`` made one)."""
     out = dict(VARIANT_KEYS)
     for part in filter(None, spec.split(",")):
         k, _, v = part.partition("=")
@@ -132,6 +133,13 @@ def measure_variant(texts: list[str], spec: str, shard_size: int) -> dict:
     v = parse_variant(spec)
     if v["whole"] not in ("model", "drop"):
         raise SystemExit("whole= model (the engine embeds the whole-text unit) or drop")
+    if v["engine"] not in ("built", "shipped"):
+        raise SystemExit("engine= built (innobridge build_engine's, where made) or shipped")
+    if v["engine"] == "shipped":  # this is a fresh process: read when the model loads
+        os.environ["INNOBRIDGE_E5_ENGINE"] = "shipped"
+    from innobridge.matching.native import describe
+
+    engine = describe()
     # a whole-text vector derived from the sentences (benchmarks/index_quality.py) embeds
     # exactly what "drop" embeds
     cfg = replace(DEFAULT_CONFIG, whole_text_unit=v["whole"] == "model")
@@ -170,6 +178,7 @@ def measure_variant(texts: list[str], spec: str, shard_size: int) -> dict:
     return {
         "variant": spec,
         "setting": {k: v[k] for k in VARIANT_KEYS},
+        "model_engine": engine,
         "texts": len(texts),
         "units_embedded": len(units),
         "chars_embedded": sum(len(u) for u in units),
@@ -236,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--variants",
         help="compare indexing settings instead (each in a fresh process), ';'-separated "
-        "specs of whole=model|drop,procs=N,threads=T,use=0|1; the first is "
+        "specs of whole=model|drop,procs=N,threads=T,use=0|1,engine=built|shipped; the first is "
         "the baseline of the ratios; results under 'variants' in --out",
     )
     ap.add_argument(

@@ -1,7 +1,8 @@
 """The operator's command, ``innobridge``.
 
 ``innobridge match`` and ``innobridge assign`` are the matching engine's batch
-interfaces: they run without Django. ``innobridge demo`` sets up and serves the
+interfaces, and ``innobridge build_engine`` builds the embedding model's engine for this
+CPU: they run without Django. ``innobridge demo`` sets up and serves the
 demo, ``innobridge serve`` serves, and every other word is a Django management
 command (``innobridge migrate``, ``innobridge import_ror`` ...).
 """
@@ -14,6 +15,7 @@ import sys
 ENGINE_COMMANDS = {
     "match": "innobridge.matching.cli_match",
     "assign": "innobridge.matching.cli_assign",
+    "build_engine": "innobridge.matching.native",
 }
 
 
