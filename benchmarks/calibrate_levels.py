@@ -21,8 +21,9 @@ Data (all real, nothing generated):
   path is in the sample).  The best score of each such query is what a user would see on
   top when nothing on the platform fits.
 * **transfer check** — real patent ↔ paper pairs (``patents/pap2pat_pairs_dev.jsonl``):
-  a paper (title and abstract) searches the pairs' patents; the pair's patent is the match,
-  the other patents are not.
+  a paper (title and abstract) searches the pairs' patents, indexed as the transfer app
+  indexes its catalogue (``innobridge.transfer.matching.CONFIG``: with the whole-text unit);
+  the pair's patent is the match, the other patents are not.
 * **cross-language check** — the cross-lingual dev set's NAER terms
   (``benchmarks/data/crosslingual_dev``): a Traditional-Chinese term searches English terms.
 
@@ -61,6 +62,7 @@ from innobridge.matching import DEFAULT_CONFIG, Document, E5Embedder, EmbeddingC
 from innobridge.matching.affinity import affinity_matrix, query_roles
 from innobridge.matching.evaluation import load_ratings
 from innobridge.matching.rank import SearchIndex
+from innobridge.transfer.matching.fusion import CONFIG as TRANSFER_CONFIG
 
 OUT = REPO / "benchmarks" / "results" / "calibrate_levels.json"
 RELEVANT = 4.0
@@ -252,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     pairs = pairs[: args.pairs]
     patents = {p["id"]: p for p in jsonl(data / "patents" / "patents.jsonl")}
-    pidx = SearchIndex(embedder=emb, cache_dir=cache_dir())
+    pidx = SearchIndex(embedder=emb, cache_dir=cache_dir(), config=TRANSFER_CONFIG)
     pidx.add([Document(p["patent_id"], [paper(patents[p["patent_id"]])]) for p in pairs])
     t_pos, t_neg = [], []
     for p in pairs:

@@ -101,12 +101,13 @@ def measure(
     }
 
 
-VARIANT_KEYS = {"whole": "model", "procs": "0", "threads": "", "use": "1", "engine": "built"}
+VARIANT_KEYS = {"whole": "drop", "procs": "0", "threads": "", "use": "1", "engine": "built"}
 
 
 def parse_variant(spec: str) -> dict[str, str]:
     """``whole=model|drop,procs=N,threads=T,use=0|1,engine=built|shipped`` (missing:
-    defaults: the engine's whole-text unit embedded by the model, one process on all cores,
+    defaults: no whole-text unit (the engine's default since issue 17; ``model`` embeds it,
+    the default before), one process on all cores,
     USE's second-opinion vectors of the whole texts counted, the model's C engine built for
     this CPU where ``innobridge build_engine`` made one)."""
     out = dict(VARIANT_KEYS)

@@ -83,12 +83,13 @@ def test_a_stored_text_of_several_sentences_also_offers_itself_whole():
     assert counts == [4, 1] and units[3] == text and units[4] == "One sentence only."
     assert split_units([text], "sentence") == (units[:3], [3])
     assert split_units([text], "text", whole=True) == ([text], [1])
-    cfg = AffinityConfig()
-    assert cfg.whole_text_unit
+    cfg = AffinityConfig(whole_text_unit=True)
     assert embed_text_units([text], cfg, FakeEmbedder()).counts.tolist() == [4]
     # queries are only cut into sentences
     assert embed_query_units([text], cfg, FakeEmbedder()).counts.tolist() == [3]
-    off = AffinityConfig(whole_text_unit=False)
+    # the engine's default since issue 17: no whole-text unit (half the model's tokens)
+    off = AffinityConfig()
+    assert not off.whole_text_unit
     assert embed_text_units([text], off, FakeEmbedder()).counts.tolist() == [3]
 
 
@@ -101,7 +102,7 @@ def test_the_whole_text_unit_meets_a_query_that_joins_ideas_from_several_sentenc
     half = Document("r2", ["Protein structure of membranes in cold water."])
     query = ["deep learning for protein structure"]
     plain = AffinityConfig(whole_text_unit=False, lexical_weight=0.0)
-    whole = AffinityConfig(lexical_weight=0.0)
+    whole = AffinityConfig(whole_text_unit=True, lexical_weight=0.0)
     without = affinity_matrix([paper, half], query, FakeEmbedder(), config=plain)[:, 0]
     with_whole = affinity_matrix([paper, half], query, FakeEmbedder(), config=whole)[:, 0]
     assert with_whole[0] > without[0] + 0.05

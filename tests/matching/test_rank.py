@@ -200,19 +200,13 @@ def test_index_saved_in_the_older_single_index_format_is_refused(idx, tmp_path):
 
 
 def test_explanation_quotes_the_closest_sentence_by_meaning():
-    i = SearchIndex(FakeEmbedder())
-    i.add(
-        [
-            Document(
-                "lab",
-                [
-                    "Our laboratory was founded in 1998 in Hong Kong. "
-                    "We study superconducting qubits for quantum computing. "
-                    "We also teach undergraduate physics courses."
-                ],
-            )
-        ]
+    text = (
+        "Our laboratory was founded in 1998 in Hong Kong. "
+        "We study superconducting qubits for quantum computing. "
+        "We also teach undergraduate physics courses."
     )
+    i = SearchIndex(FakeEmbedder())
+    i.add([Document("lab", [text])])
     hit = i.search("quantum computing hardware", 1)[0]
     assert hit.why.closest_text == "We study superconducting qubits for quantum computing."
     # the index and the batch affinity agree with sentences too
@@ -220,7 +214,12 @@ def test_explanation_quotes_the_closest_sentence_by_meaning():
 
     m = affinity_matrix(list(i.docs.values()), ["quantum computing hardware"], FakeEmbedder())
     assert hit.why.dense == pytest.approx(float(m[0, 0]) - 0.1 * hit.why.lexical, abs=1e-5)
-    # a query closest to the whole text (it joins two sentences) still quotes a sentence
+    # with the whole-text unit (transfer's configuration; off in the engine's default), a
+    # query closest to the whole text (it joins two sentences) still quotes a sentence
+    from innobridge.matching import AffinityConfig
+
+    i = SearchIndex(FakeEmbedder(), config=AffinityConfig(whole_text_unit=True))
+    i.add([Document("lab", [text])])
     units = i._units["lab"]
     q = i.embed_queries(
         ["laboratory founded in Hong Kong studies quantum computing and teaches physics"]

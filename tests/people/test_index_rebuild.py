@@ -124,32 +124,31 @@ def test_rebuild_index_command_shows_progress(people, capsys) -> None:
 def test_an_index_of_other_units_is_rebuilt_when_the_engine_default_changes(
     people, settings
 ) -> None:
-    """The speed setting of issue 17 (``whole_text_unit=False``: no whole-text unit, half the
-    model's tokens) changes the units: an index built before the change is not current, and
-    a rebuild gives the new units, embedding only what is new (here: nothing)."""
+    """Issue 17 dropped the whole-text unit from the engine's default (half the model's
+    tokens): an index built with the unit (before the upgrade) is not current, and a rebuild
+    gives the new units, embedding only what is new (here: nothing)."""
     from innobridge.matching import DEFAULT_CONFIG
 
     settings.MATCHING_EMBEDDER = COUNTING
-    assert DEFAULT_CONFIG.whole_text_unit
-    matching.rebuild()
-    old = matching.get_index()
-    assert matching.index_is_current()
-    old_counts = np.concatenate([u.counts for u in old._units.values()])
-    assert old_counts.max() > 2  # texts of several sentences, each with its whole-text unit
+    assert not DEFAULT_CONFIG.whole_text_unit
     try:
-        object.__setattr__(DEFAULT_CONFIG, "whole_text_unit", False)
-        assert not matching.index_is_current()
-        _counting.EMBEDDED.clear()
+        object.__setattr__(DEFAULT_CONFIG, "whole_text_unit", True)  # the old default
         matching.rebuild()
-        new = matching.get_index()
-        assert matching.index_is_current() and not new.config.whole_text_unit
-        new_counts = np.concatenate([u.counts for u in new._units.values()])
-        # the same texts, each without its whole-text unit
-        assert new_counts.tolist() == [c - 1 if c > 1 else c for c in old_counts.tolist()]
-        assert _counting.EMBEDDED == []  # the sentences come from the cache
+        old = matching.get_index()
+        assert matching.index_is_current() and old.config.whole_text_unit
+        old_counts = np.concatenate([u.counts for u in old._units.values()])
+        assert old_counts.max() > 2  # texts of several sentences, each with its whole-text unit
     finally:
-        object.__setattr__(DEFAULT_CONFIG, "whole_text_unit", True)
+        object.__setattr__(DEFAULT_CONFIG, "whole_text_unit", False)
     assert not matching.index_is_current()
+    _counting.EMBEDDED.clear()
+    matching.rebuild()
+    new = matching.get_index()
+    assert matching.index_is_current() and not new.config.whole_text_unit
+    new_counts = np.concatenate([u.counts for u in new._units.values()])
+    # the same texts, each without its whole-text unit
+    assert new_counts.tolist() == [c - 1 if c > 1 else c for c in old_counts.tolist()]
+    assert _counting.EMBEDDED == []  # the sentences come from the cache
 
 
 def test_an_index_saved_in_an_older_format_is_rebuilt_on_first_use(people) -> None:

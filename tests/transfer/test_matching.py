@@ -455,17 +455,22 @@ def test_fusion_lowers_a_listing_of_many_units_against_a_one_unit_claim() -> Non
 
 def test_listing_units_are_the_units_the_engine_embeds() -> None:
     """A listing's units are each text's sentences plus the text whole when it has several
-    (the engine's ``split_units`` under its default configuration)."""
+    (the engine's ``split_units`` under transfer's configuration, which keeps the whole-text
+    unit the engine's default dropped in issue 17), and the catalogue's index embeds them."""
     from innobridge.matching import Document
     from innobridge.matching.affinity import DEFAULT_CONFIG, split_units
-    from innobridge.transfer.matching import listing_document, listing_units
+    from innobridge.transfer.matching import CONFIG, listing_document, listing_units, new_index
+    from tests.matching._fakes import FakeEmbedder
+
+    assert CONFIG.whole_text_unit and not DEFAULT_CONFIG.whole_text_unit
+    assert new_index(FakeEmbedder()).config == CONFIG  # the app's index of its catalogue
 
     claim = listing_document("c", "", "1. A sensor comprising a graphene layer and an electrode.")
     assert listing_units(claim) == 1
     abstract = listing_document(
         "a", "Graphene sensor", "A graphene layer senses ions. It is cheap. It lasts years."
     )
-    parts, counts = split_units(abstract.texts, "sentence", whole=DEFAULT_CONFIG.whole_text_unit)
+    parts, counts = split_units(abstract.texts, "sentence", whole=True)
     assert listing_units(abstract) == sum(counts) == len(parts) > 3
     two = Document("t", [abstract.texts[0], "A second text."])
     assert listing_units(two) == listing_units(abstract) + 1

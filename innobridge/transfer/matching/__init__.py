@@ -34,6 +34,7 @@ from innobridge.matching.levels import STRONG, level, query_kind, thresholds
 
 from .fusion import (
     CLAIM_WORDS,
+    CONFIG,
     FUSION,
     Fusion,
     Lexical,
@@ -54,6 +55,7 @@ from .fusion import (
 
 __all__ = [
     "CLAIM_WORDS",
+    "CONFIG",
     "FUSION",
     "ExpertMatch",
     "Fusion",
@@ -98,8 +100,9 @@ _EMBEDDER: dict[str, Any] = {"embedder": None, "setting": None}
 
 
 def new_index(embedder: Embedder | None = None, cache_dir: str | Path | None = None) -> SearchIndex:
-    """An empty engine index with the platform's embedder and embedding cache."""
-    return SearchIndex(embedder=embedder or get_embedder(), cache_dir=cache_dir)
+    """An empty engine index with the platform's embedder and embedding cache, scoring as
+    :data:`CONFIG`."""
+    return SearchIndex(embedder=embedder or get_embedder(), cache_dir=cache_dir, config=CONFIG)
 
 
 @dataclass

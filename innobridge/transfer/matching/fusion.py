@@ -16,10 +16,10 @@ import re
 import threading
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
-from innobridge.matching import Document, SearchIndex
+from innobridge.matching import DEFAULT_CONFIG, AffinityConfig, Document, SearchIndex
 from innobridge.matching.hubness import Hubness, hubness_from_hits, reference_hubness
 from innobridge.matching.lexical import LexicalIndex
 
@@ -165,19 +165,26 @@ CLAIM_WORDS: tuple[str, ...] = (
     "wherein",
 )
 
+# The engine's configuration for the catalogue's listings and the texts searched against
+# them: the engine's default with each listing text of several sentences also embedded whole
+# (one more unit).  The engine dropped that unit by default in issue 17 (indexing speed);
+# transfer keeps it, because its fusion (``unit_weight`` × ln(units), the hubness weights)
+# and its figures (benchmarks/README.md, "Technology transfer") were tuned and measured
+# with it, and a catalogue of a few thousand listings is cheap to embed.
+CONFIG: AffinityConfig = replace(DEFAULT_CONFIG, whole_text_unit=True)
+
 FUSION = Fusion(
     depth=300, stop_words=CLAIM_WORDS, hub_weight=1.0, hub_k=3, hub_depth=100, unit_weight=0.04
 )
 
 
 def listing_units(doc: Document) -> int:
-    """How many units the engine embeds for ``doc`` under its default configuration
-    (each text's sentences, plus the text whole when it has several): what its MaxSim
-    takes the best of."""
-    from innobridge.matching.affinity import DEFAULT_CONFIG, split_units
+    """How many units the engine embeds for ``doc`` under :data:`CONFIG` (each text's
+    sentences, plus the text whole when it has several): what its MaxSim takes the best
+    of."""
+    from innobridge.matching.affinity import split_units
 
-    cfg = DEFAULT_CONFIG
-    return max(1, sum(split_units(doc.texts, cfg.granularity, cfg.whole_text_unit)[1]))
+    return max(1, sum(split_units(doc.texts, CONFIG.granularity, CONFIG.whole_text_unit)[1]))
 
 
 _UNITS: weakref.WeakKeyDictionary[SearchIndex, dict[str, tuple[Document, int]]] = (
