@@ -28,6 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "innobridge.views.bad_request"
 handler403 = "innobridge.views.permission_denied"
 handler404 = "innobridge.views.page_not_found"
 handler500 = "innobridge.views.server_error"

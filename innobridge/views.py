@@ -13,6 +13,7 @@ from django.utils.functional import SimpleLazyObject
 
 from innobridge import dashboard
 from innobridge.core.caching import public_page
+from innobridge.core.errorpages import refused_page
 
 
 @public_page("home")
@@ -24,6 +25,12 @@ def home(request: HttpRequest) -> HttpResponse:
         context["profile"] = dashboard.my_profile(request.user)
         context["partners_panel"] = dashboard.partners_panel_fits(request.user, context["profile"])
     return render(request, "home.html", context)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 400 (a ``SuspiciousOperation`` or ``BadRequest`` raised past the request
+    guard), localised; the exception's text is for the log, not the visitor."""
+    return refused_page("")
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

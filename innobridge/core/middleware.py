@@ -14,8 +14,8 @@
 Under ``/api/`` the answer is JSON in the API's error shape: ``{"detail": [{"loc": [...],
 "msg": ..., "type": ...}]}`` with 422 for a bad value (``loc`` names the parameter or
 field, e.g. ``["query", "q"]`` or ``["body", "title_en"]``), 400 for a body that cannot be
-read and 413 for one that is too large. Elsewhere the visitor gets the 400 page
-(Django's ``bad_request`` view, ``400.html``) or a 413 page.
+read and 413 for one that is too large. Elsewhere the visitor gets the 400 (or 413) page
+in their language, saying what was refused (``400.html``, :mod:`innobridge.core.errorpages`).
 """
 
 from __future__ import annotations
@@ -28,16 +28,15 @@ from typing import Any
 from django.core.exceptions import (
     BadRequest,
     RequestDataTooBig,
-    SuspiciousOperation,
     TooManyFieldsSent,
     TooManyFilesSent,
 )
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from django.views.defaults import bad_request
 
 from innobridge.core import caching
+from innobridge.core.errorpages import refused_page
 
 # NUL and every UTF-16 surrogate code point (a str holds one only when it is unpaired).
 BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
@@ -203,6 +202,4 @@ class RequestGuardMiddleware:
         if request.path.startswith("/api/"):
             detail = [{"loc": exc.loc, "msg": exc.message, "type": exc.kind}]
             return JsonResponse({"detail": detail}, status=exc.status)
-        if exc.status == 413:
-            return HttpResponse(exc.message, status=413, content_type="text/plain; charset=utf-8")
-        return bad_request(request, SuspiciousOperation(exc.message))
+        return refused_page(exc.message, 413 if exc.status == 413 else 400)

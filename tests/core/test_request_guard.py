@@ -40,6 +40,43 @@ def test_api_query_parameter_with_nul_is_422_naming_it(client: Client, url: str,
 def test_html_page_query_with_nul_is_400_page(client: Client):
     response = client.get("/people/researchers/?q=a%00b")
     assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-testid="error-400"' in html and "Request not accepted" in html
+    # says what was refused, not Django's bare "Bad Request (400)"
+    assert "cannot be stored (NUL or unpaired surrogate)" in html
+    assert "Bad Request (400)" not in html
+
+
+@pytest.mark.parametrize(
+    "language, lang_attr, title",
+    [("zh-hant", "zh-Hant-HK", "請求未獲接受"), ("zh-hans", "zh-Hans-CN", "请求未被接受")],
+)
+def test_the_400_page_is_in_the_visitors_language(
+    client: Client, language: str, lang_attr: str, title: str
+):
+    client.cookies["innobridge_language"] = language
+    response = client.get("/people/partners/?q=%00")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'lang="{lang_attr}"' in html and title in html
+    assert "Request not accepted" not in html
+
+
+def test_a_400_raised_past_the_guard_gets_the_localised_page_without_its_text():
+    """Django's own 400s (a SuspiciousOperation raised in a view) use the same page, in the
+    active language; the exception's text stays in the log."""
+    from django.core.exceptions import SuspiciousOperation
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from innobridge import urls, views
+
+    assert urls.handler400 == "innobridge.views.bad_request"
+    with translation.override("zh-hans"):
+        response = views.bad_request(RequestFactory().get("/"), SuspiciousOperation("internal"))
+    html = response.content.decode()
+    assert response.status_code == 400 and 'data-testid="error-400"' in html
+    assert "请求未被接受" in html and "internal" not in html
 
 
 @pytest.mark.parametrize(
@@ -119,6 +156,15 @@ def test_body_over_upload_limit_is_413_json(client: Client, settings: Any, make_
     response = client.post("/api/tokens", body, content_type="application/json")
     assert response.status_code == 413
     assert _detail(response)["type"] == "request_too_large"
+
+
+def test_a_page_post_over_the_upload_limit_is_the_413_page(client: Client, settings: Any):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client.cookies["innobridge_language"] = "zh-hant"
+    response = client.post("/accounts/login/", {"username": "x" * 5000, "password": "y"})
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert 'data-testid="error-413"' in html and "請求未獲接受" in html
 
 
 def test_multipart_without_boundary_is_400_json(client: Client, make_person: Any):
