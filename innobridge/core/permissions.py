@@ -41,6 +41,13 @@ def can_act_as(user: Any, role: str) -> bool:
     return role in cache
 
 
+def forget_roles(user: Any) -> None:
+    """Drop the roles this user object read (:func:`can_act_as` keeps them on it for the
+    request): call it after changing the user's groups."""
+    if hasattr(user, "_role_cache"):
+        del user._role_cache
+
+
 def require_act_as(user: Any, *roles: str) -> None:
     """Raise ``PermissionDenied`` unless ``user`` holds one of ``roles``."""
     if not any(can_act_as(user, role) for role in roles):

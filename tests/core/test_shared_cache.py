@@ -216,6 +216,21 @@ def test_roles_follow_a_change_at_once(researcher: Person) -> None:
     assert not can_act_as(Person.objects.get(pk=researcher.pk), Role.RESEARCHER)
 
 
+def test_the_same_user_object_sees_its_new_roles_after_forget_roles(researcher: Person) -> None:
+    """can_act_as keeps the roles it read on the user object; the services that change a
+    person's groups call forget_roles so that the same object sees the change."""
+    from innobridge.core.permissions import forget_roles
+
+    person = Person.objects.get(pk=researcher.pk)
+    assert not can_act_as(person, Role.PROGRAMME_OFFICER)
+    person.groups.add(Group.objects.get(name=Role.PROGRAMME_OFFICER))
+    assert not can_act_as(person, Role.PROGRAMME_OFFICER)  # still the roles it read
+    forget_roles(person)
+    assert can_act_as(person, Role.PROGRAMME_OFFICER)
+    forget_roles(person)
+    forget_roles(person)  # nothing kept: nothing to drop
+
+
 def test_turning_two_factor_on_elsewhere_stops_an_open_session_at_once(
     researcher: Person,
 ) -> None:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from innobridge.core.language import fold
-from innobridge.core.permissions import Role
+from innobridge.core.permissions import Role, forget_roles
 from innobridge.core.services import record_event, snapshot
 
 from ..audit import PeopleAction
@@ -239,8 +239,7 @@ def create_profile(actor: Any, person: Person, **fields: Any) -> ResearcherProfi
             raise
         _save_profile(profile)
         person.groups.add(Group.objects.get_or_create(name=Role.RESEARCHER)[0])
-        if hasattr(person, "_role_cache"):
-            del person._role_cache
+        forget_roles(person)
         record_event(
             actor, PeopleAction.RESEARCHER_CREATED, profile, after=_profile_snapshot(profile)
         )

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from innobridge.core.permissions import Role, require_act_as
+from innobridge.core.permissions import Role, forget_roles, require_act_as
 from innobridge.core.services import record_event
 
 from ..audit import PeopleAction
@@ -52,8 +52,7 @@ def assign_roles(actor: Any, person: Person, roles: Iterable[str]) -> list[str]:
         role_groups = Group.objects.filter(name__in=valid)
         person.groups.remove(*[g for g in role_groups if g.name not in wanted])
         person.groups.add(*[g for g in role_groups if g.name in wanted])
-        if hasattr(person, "_role_cache"):
-            del person._role_cache
+        forget_roles(person)
         after = person_roles(person)
         record_event(
             actor,

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from innobridge.core.permissions import Role
+from innobridge.core.permissions import Role, forget_roles
 from innobridge.core.services import apply_transition, record_event, snapshot
 from innobridge.people.models import Person
 from innobridge.people.selectors import organisation_named
@@ -26,9 +26,9 @@ from ..workflow import MEMBERSHIP_REQUEST_FLOW
 
 def _forget_links(person: Any) -> None:
     """Drop what this Person object remembered of its roles and organisations."""
-    for attr in ("_role_cache", "_transfer_tto_orgs"):
-        if hasattr(person, attr):
-            delattr(person, attr)
+    forget_roles(person)
+    if hasattr(person, "_transfer_tto_orgs"):
+        del person._transfer_tto_orgs
 
 
 @transaction.atomic
