@@ -5,9 +5,10 @@ Django's ``reverse()`` costs ~30 µs of CPU, and a signed-in page makes a dozen 
 view name, the arguments, the current namespace, the URLconf, the script prefix and the
 language, so it is kept per process under all of them and made once. Only arguments that
 are strings or integers are remembered (an object's ``str()`` may change under the same
-key); anything else, and a reverse that fails, is Django's ``reverse()`` as before. The
-memory is bounded (emptied when it holds :data:`LIMIT` addresses) and emptied when a
-setting changes (tests that swap the URLconf). ``{% url %}`` uses it too
+key; a template's quoted literal is a ``SafeString``, a string too); anything else, and a
+reverse that fails, is Django's ``reverse()`` as before. The memory is bounded (emptied
+when it holds :data:`LIMIT` addresses) and emptied when a setting changes (tests that swap
+the URLconf). ``{% url %}`` uses it too
 (``core/templatetags/memo.py``).
 """
 
@@ -21,6 +22,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.urls import get_script_prefix, get_urlconf
 from django.urls import reverse as django_reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 LIMIT = 20_000
@@ -28,8 +30,13 @@ _addresses: dict[tuple[Any, ...], str] = {}
 _lock = threading.Lock()
 
 
+# ``{% url "home" %}`` resolves its quoted view name (and quoted arguments) to a
+# SafeString: without it here, no address made by the tag would be remembered.
+PLAIN_TYPES = (str, int, SafeString)
+
+
 def _plain(value: Any) -> bool:
-    return type(value) in (str, int)
+    return type(value) in PLAIN_TYPES
 
 
 def reverse(
@@ -44,13 +51,13 @@ def reverse(
     args = args or ()
     kwargs = kwargs or {}
     if not (
-        type(viewname) is str
+        type(viewname) in (str, SafeString)
         and all(_plain(a) for a in args)
         and all(_plain(v) for v in kwargs.values())
     ):
         return django_reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
     key = (
-        viewname,
+        viewname,  # a SafeString equals and hashes as its plain text
         tuple(args),
         tuple(sorted(kwargs.items())),
         current_app,

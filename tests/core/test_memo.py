@@ -170,3 +170,30 @@ def test_a_change_by_another_process_shows_on_the_next_request() -> None:
     cache.set(caching.PUBLIC_GENERATION_KEY, "elsewhere", None)  # another process
     client.get("/")
     assert caching.public_generation() == "elsewhere" != before
+
+
+def test_the_url_tag_remembers_what_it_reversed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A quoted view name or argument reaches the tag as a SafeString: it is remembered
+    like a plain string (it was not, before: every ``{% url %}`` reversed again)."""
+    reversing.forget()
+    made: list[str] = []
+
+    def counting(viewname: str, **kwargs: Any) -> str:
+        made.append(viewname)
+        return django_reverse(viewname, **kwargs)
+
+    monkeypatch.setattr(reversing, "django_reverse", counting)
+    template = engines["django"].from_string(
+        '{% url "people:notices" %}|{% url "funding:call" "7" %}|{% url "funding:call" pk=8 %}'
+    )
+    first = str(template.render({}))
+    assert first == "|".join(
+        [
+            django_reverse("people:notices"),
+            django_reverse("funding:call", args=["7"]),
+            django_reverse("funding:call", kwargs={"pk": 8}),
+        ]
+    )
+    assert len(made) == 3
+    assert str(template.render({})) == first
+    assert len(made) == 3  # the second render made no address
