@@ -274,10 +274,18 @@ def _with_token(request: HttpRequest, body: str) -> str:
 
 # What is kept per person: the role names (core.permissions.can_act_as), whether two-factor
 # sign-in is on (people.selectors.has_two_factor), the unread notices (the header's count)
-# and their researcher profile's address (the header's "My profile").
+# and their researcher profile's address (the header's "My profile"), and the version of
+# their account row that each server process may keep (core/authbackend.py).
 # Apps add their own facts with :func:`register_person_fact` (and empty them with
 # :func:`forget_person_facts` from their receivers), e.g. funding's "officer_funders".
-PERSON_FACTS = {"roles", "two_factor", "unread_notices", "profile_url", "shortlist"}
+PERSON_FACTS = {
+    "account_version",
+    "roles",
+    "two_factor",
+    "unread_notices",
+    "profile_url",
+    "shortlist",
+}
 
 
 def register_person_fact(name: str) -> None:
@@ -348,11 +356,12 @@ def _groups_changed(sender: type[Any], instance: Any, **kwargs: Any) -> None:
         forget_person_facts(instance.pk)
 
 
-def _person_created_or_deleted(sender: type[Any], instance: Any, **kwargs: Any) -> None:
-    # A new account must not inherit what was kept for an earlier one with the same id
-    # (SQLite may give a deleted row's id again).
-    if kwargs.get("created", True):
-        forget_person_facts(instance.pk)
+def _person_saved_or_deleted(sender: type[Any], instance: Any, **kwargs: Any) -> None:
+    # Every save: the account row the server processes keep (core/authbackend.py) must
+    # show a new password, a deactivation or a new name from the next request. A new
+    # account must not inherit what was kept for an earlier one with the same id (SQLite
+    # may give a deleted row's id again).
+    forget_person_facts(instance.pk)
 
 
 def _group_changed(sender: type[Any], **kwargs: Any) -> None:
@@ -396,7 +405,7 @@ def connect() -> None:
     person_model = apps.get_model(settings.AUTH_USER_MODEL)
     for signal in (post_save, post_delete):
         signal.connect(
-            _person_created_or_deleted,
+            _person_saved_or_deleted,
             sender=person_model,
             dispatch_uid="innobridge.caching.person",
         )

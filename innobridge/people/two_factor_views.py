@@ -28,6 +28,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 
+from innobridge.core import authbackend
 from innobridge.core.forms import ActionForm, NextForm, apply_service_errors
 
 from . import selectors, services
@@ -42,7 +43,7 @@ def start_second_step(request: HttpRequest, user: Any, next_url: str) -> HttpRes
     request.session.cycle_key()
     request.session[PENDING_KEY] = {
         "user": user.pk,
-        "backend": getattr(user, "backend", "django.contrib.auth.backends.ModelBackend"),
+        "backend": getattr(user, "backend", authbackend.BACKEND),
         "next": next_url,
         "at": time.time(),
     }

@@ -17,6 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 
+from innobridge.core import authbackend
 from innobridge.core.caching import public_page
 from innobridge.core.forms import ActionForm, apply_service_errors
 from innobridge.core.models import Region
@@ -416,7 +417,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
         )
     if not person.is_active:
         return redirect("login")
-    auth_login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+    auth_login(request, person, backend=authbackend.BACKEND)
     response = redirect(_after_signup_url(person))
     _apply_language(response, person.preferred_language)
     messages.success(request, _("Welcome to InnoBridge! Your account is ready."))
