@@ -93,17 +93,23 @@ def test_the_url_tag_is_the_remembering_one() -> None:
     assert isinstance(template.template.nodelist[0], URLNode)
 
 
-def test_an_address_is_made_once_and_again_under_another_prefix_or_urlconf(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.fixture
+def made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The view names Django's ``reverse()`` was asked for, from an empty memory on."""
     reversing.forget()
-    made: list[str] = []
+    names: list[str] = []
 
     def counting(viewname: str, **kwargs: Any) -> str:
-        made.append(viewname)
+        names.append(viewname)
         return django_reverse(viewname, **kwargs)
 
     monkeypatch.setattr(reversing, "django_reverse", counting)
+    return names
+
+
+def test_an_address_is_made_once_and_again_under_another_prefix_or_urlconf(
+    made: list[str],
+) -> None:
     url = reversing.reverse("funding:call", args=[5])
     assert url == django_reverse("funding:call", args=[5])
     assert reversing.reverse("funding:call", args=[5]) == url and len(made) == 1
@@ -172,17 +178,9 @@ def test_a_change_by_another_process_shows_on_the_next_request() -> None:
     assert caching.public_generation() == "elsewhere" != before
 
 
-def test_the_url_tag_remembers_what_it_reversed(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_url_tag_remembers_what_it_reversed(made: list[str]) -> None:
     """A quoted view name or argument reaches the tag as a SafeString: it is remembered
     like a plain string (it was not, before: every ``{% url %}`` reversed again)."""
-    reversing.forget()
-    made: list[str] = []
-
-    def counting(viewname: str, **kwargs: Any) -> str:
-        made.append(viewname)
-        return django_reverse(viewname, **kwargs)
-
-    monkeypatch.setattr(reversing, "django_reverse", counting)
     template = engines["django"].from_string(
         '{% url "people:notices" %}|{% url "funding:call" "7" %}|{% url "funding:call" pk=8 %}'
     )
