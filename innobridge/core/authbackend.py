@@ -31,7 +31,7 @@ from django.db import DEFAULT_DB_ALIAS
 
 from . import caching
 
-VERSION_FACT = "account_version"
+VERSION_FACT = caching.ACCOUNT_VERSION_FACT
 # Rows kept per process (the least recently used goes first).
 LIMIT = 10_000
 

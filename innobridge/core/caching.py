@@ -278,8 +278,10 @@ def _with_token(request: HttpRequest, body: str) -> str:
 # their account row that each server process may keep (core/authbackend.py).
 # Apps add their own facts with :func:`register_person_fact` (and empty them with
 # :func:`forget_person_facts` from their receivers), e.g. funding's "officer_funders".
+# The version of the account row each server process may keep (core/authbackend.py).
+ACCOUNT_VERSION_FACT = "account_version"
 PERSON_FACTS = {
-    "account_version",
+    ACCOUNT_VERSION_FACT,
     "roles",
     "two_factor",
     "unread_notices",
@@ -310,20 +312,20 @@ def person_fact(person_id: Any, name: str, compute: Callable[[], Any]) -> Any:
     return value
 
 
-def _delete_person_facts(person_ids: tuple[Any, ...]) -> None:
+def _delete_person_facts(person_ids: tuple[Any, ...], names: tuple[str, ...]) -> None:
     generation = _generation(PERSON_GENERATION_KEY)
-    cache.delete_many(
-        [_person_key(generation, pk, name) for pk in person_ids for name in sorted(PERSON_FACTS)]
-    )
+    cache.delete_many([_person_key(generation, pk, name) for pk in person_ids for name in names])
 
 
-def forget_person_facts(*person_ids: Any) -> None:
-    """The facts of these people are stale: deleted now and when the transaction commits."""
+def forget_person_facts(*person_ids: Any, names: tuple[str, ...] | None = None) -> None:
+    """The facts of these people (only ``names`` of them, if given) are stale: deleted now
+    and when the transaction commits."""
     ids = tuple(pk for pk in person_ids if pk is not None)
     if not ids:
         return
-    _delete_person_facts(ids)
-    transaction.on_commit(lambda: _delete_person_facts(ids))
+    which = tuple(sorted(PERSON_FACTS)) if names is None else names
+    _delete_person_facts(ids, which)
+    transaction.on_commit(lambda: _delete_person_facts(ids, which))
 
 
 def forget_all_person_facts() -> None:
@@ -357,11 +359,15 @@ def _groups_changed(sender: type[Any], instance: Any, **kwargs: Any) -> None:
 
 
 def _person_saved_or_deleted(sender: type[Any], instance: Any, **kwargs: Any) -> None:
-    # Every save: the account row the server processes keep (core/authbackend.py) must
-    # show a new password, a deactivation or a new name from the next request. A new
-    # account must not inherit what was kept for an earlier one with the same id (SQLite
-    # may give a deleted row's id again).
-    forget_person_facts(instance.pk)
+    if kwargs.get("created", True):
+        # A new account (or a deleted one) must not inherit what was kept for an earlier
+        # one with the same id (SQLite may give a deleted row's id again).
+        forget_person_facts(instance.pk)
+    else:
+        # Every other save: the account row the server processes keep
+        # (core/authbackend.py) must show a new password, a deactivation or a new name
+        # from the next request. The other facts have receivers of their own.
+        forget_person_facts(instance.pk, names=(ACCOUNT_VERSION_FACT,))
 
 
 def _group_changed(sender: type[Any], **kwargs: Any) -> None:
