@@ -31,7 +31,6 @@ from django.db import DEFAULT_DB_ALIAS
 
 from . import caching
 
-VERSION_FACT = caching.ACCOUNT_VERSION_FACT
 # Rows kept per process (the least recently used goes first).
 LIMIT = 10_000
 
@@ -52,7 +51,7 @@ def forget_all() -> None:
 class CachedModelBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
         model = get_user_model()
-        version = caching.person_fact(user_id, VERSION_FACT, _new_version)
+        version = caching.person_fact(user_id, caching.ACCOUNT_VERSION_FACT, _new_version)
         names = [f.attname for f in model._meta.concrete_fields]
         with _lock:
             kept = _rows.get(user_id)

@@ -278,7 +278,6 @@ def _with_token(request: HttpRequest, body: str) -> str:
 # their account row that each server process may keep (core/authbackend.py).
 # Apps add their own facts with :func:`register_person_fact` (and empty them with
 # :func:`forget_person_facts` from their receivers), e.g. funding's "officer_funders".
-# The version of the account row each server process may keep (core/authbackend.py).
 ACCOUNT_VERSION_FACT = "account_version"
 PERSON_FACTS = {
     ACCOUNT_VERSION_FACT,

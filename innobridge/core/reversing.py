@@ -32,7 +32,8 @@ _lock = threading.Lock()
 
 # ``{% url "home" %}`` resolves its quoted view name (and quoted arguments) to a
 # SafeString: without it here, no address made by the tag would be remembered.
-PLAIN_TYPES = (str, int, SafeString)
+STRING_TYPES = (str, SafeString)
+PLAIN_TYPES = (*STRING_TYPES, int)
 
 
 def _plain(value: Any) -> bool:
@@ -51,7 +52,7 @@ def reverse(
     args = args or ()
     kwargs = kwargs or {}
     if not (
-        type(viewname) in (str, SafeString)
+        type(viewname) in STRING_TYPES
         and all(_plain(a) for a in args)
         and all(_plain(v) for v in kwargs.values())
     ):
