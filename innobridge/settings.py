@@ -175,6 +175,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
+# Django's own backends with a compiler that remembers each query shape's compiled SQL
+# (innobridge/core/sqlmemo.py, issue #17); other engines are used as they are.
+OWN_ENGINES = {
+    "django.db.backends.postgresql": "innobridge.core.dbbackends.postgresql",
+    "django.db.backends.sqlite3": "innobridge.core.dbbackends.sqlite3",
+}
+DATABASES["default"]["ENGINE"] = OWN_ENGINES.get(
+    DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"]
+)
+# Tests (tests/conftest.py) compile every remembered statement again in full and compare.
+INNOBRIDGE_SQL_MEMO_VERIFY = False
+
 # One cache shared by every server process on this machine (``innobridge serve --workers N``):
 # files in VAR_DIR/cache (or INNOBRIDGE_CACHE_DIR), written atomically, so what one process
 # stores or deletes the others see at once. It holds the signed-in sessions (in front of the

@@ -22,6 +22,15 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(AuditRecorder(config), "innobridge-audit-recorder")
     _static_files_from_the_source()
     _own_cache_directory()
+    _verify_remembered_sql()
+
+
+def _verify_remembered_sql() -> None:
+    """Every statement the compiler takes from its memory (innobridge/core/sqlmemo.py) is
+    compiled again by Django and must be the same: the whole suite checks the shape key."""
+    from django.conf import settings
+
+    settings.INNOBRIDGE_SQL_MEMO_VERIFY = True
 
 
 _CACHE_DIRS: list[str] = []

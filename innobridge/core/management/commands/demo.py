@@ -133,7 +133,7 @@ class Command(BaseCommand):
 
     def reset_database(self) -> None:
         db = settings.DATABASES["default"]
-        if db["ENGINE"] != "django.db.backends.sqlite3":
+        if connections["default"].vendor != "sqlite":
             raise CommandError("--reset only deletes the embedded SQLite database in var/.")
         path = Path(str(db["NAME"])).resolve()
         var_dir = Path(settings.VAR_DIR).resolve()

@@ -1,0 +1,242 @@
+"""Compiled SQL remembered per query shape (issue #17).
+
+Django compiles every queryset's SQL afresh: the column list, the joins of
+``select_related``, the ordering, the quoting of every name. On the busiest signed-in
+pages that compilation was a third of the CPU of a request (``SQLCompiler.as_sql``,
+``benchmarks/README.md``, tenth round), although a page runs the same few query shapes
+with different values every time.
+
+:class:`MemoCompilerMixin` goes in front of a backend's ``SQLCompiler`` (the database
+backends in ``innobridge.core.dbbackends`` use it). For a plain ``SELECT`` it computes a
+*shape key* from everything that decides the SQL except the ``WHERE`` clause (the model,
+the joins already made, ``select_related``, ``only``/``defer``, ``values()``, the ordering,
+``distinct``, the slice), then compiles the ``WHERE`` clause alone, which gives this
+query's parameters and its own SQL text. The shape key and that text together name the
+whole statement: the first query of a shape is compiled in full by Django and its
+statement, column list and row-building plan are kept; later queries of the same shape
+only compile their ``WHERE`` clause and take the rest from memory.
+
+Anything outside that plain form is compiled by Django as before: annotations and
+aggregates (``count()``, ``exists()``), ``extra()``, unions, ``select_for_update``,
+``FilteredRelation``, expressions in ``order_by`` or in a ``values()`` list, ``EXPLAIN``,
+and any statement whose parameters do not all come from its ``WHERE`` clause.
+
+With ``settings.INNOBRIDGE_SQL_MEMO_VERIFY`` (the test suite sets it) every statement
+taken from memory is also compiled in full by Django and the two must agree, SQL text,
+parameters and row-building plan, or the query fails: the whole suite checks the shape
+key on both databases.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db.models.expressions import Col
+from django.db.models.sql.compiler import SQLCompiler
+from django.db.models.sql.datastructures import BaseTable, Join
+from django.db.models.sql.query import Query
+
+# Shapes are few (a page runs tens of them); the memory is emptied if ever it holds more.
+MAX_SHAPES = 4000
+
+_MEMO: dict[tuple[Any, ...], _Statement] = {}
+
+
+class _Statement:
+    """What a full compilation of one shape left behind: the statement and what the
+    row iterators read from the compiler afterwards."""
+
+    __slots__ = ("annotation_col_map", "col_count", "extra", "klass_info", "select", "sql")
+
+    def __init__(self, compiler: Any, sql: str) -> None:
+        self.sql = sql
+        self.select = tuple(compiler.select)
+        self.klass_info = compiler.klass_info
+        self.annotation_col_map = compiler.annotation_col_map
+        self.col_count = compiler.col_count
+        self.extra = compiler.has_extra_select
+
+
+def _frozen(value: Any) -> Any:
+    """``select_related``'s nested dicts as something hashable."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    return value
+
+
+def shape_key(compiler: Any, with_limits: bool, with_col_aliases: bool) -> tuple[Any, ...] | None:
+    """Everything but the ``WHERE`` clause that decides the SQL of ``compiler``'s query,
+    or None when the query is not of the plain form remembered here."""
+    q: Any = compiler.query
+    if (
+        type(q) is not Query
+        or q.model is None
+        or q.annotations
+        or q.extra
+        or q.extra_tables
+        or q.extra_order_by
+        or q.combinator
+        or q.group_by is not None
+        or q.explain_info
+        or q.select_for_update
+        or q._filtered_relations  # type: ignore[attr-defined]  # (Django's stubs lack it)
+        or q.distinct_fields
+    ):
+        return None
+    for term in q.order_by:
+        if type(term) is not str:
+            return None
+    cols: list[Any] = []
+    for col in q.select:
+        if type(col) is not Col:
+            return None
+        cols.append((col.alias, id(col.target), id(col.output_field)))
+    selected: tuple[Any, ...] | None = None
+    if q.selected is not None:
+        for value in q.selected.values():
+            if type(value) is not int:
+                return None
+        selected = tuple(q.selected.items())
+    refcount = q.alias_refcount
+    joins: list[Any] = []
+    for alias, join in q.alias_map.items():
+        kind = type(join)
+        if kind is BaseTable:
+            joins.append((alias, join.table_name, refcount[alias]))
+        elif isinstance(join, Join) and kind is Join and join.filtered_relation is None:
+            joins.append(
+                (
+                    alias,
+                    join.table_name,
+                    join.parent_alias,
+                    join.join_type,
+                    id(join.join_field),
+                    join.nullable,
+                    refcount[alias],
+                )
+            )
+        else:
+            return None
+    fields, defer = q.deferred_loading
+    return (
+        type(compiler),
+        compiler.using,
+        compiler.elide_empty,
+        with_limits,
+        with_col_aliases,
+        q.model,
+        q.default_cols,
+        tuple(cols),
+        selected,
+        tuple(q.values_select),
+        tuple(joins),
+        _frozen(q.select_related),
+        q.max_depth,
+        frozenset(fields),
+        defer,
+        tuple(q.order_by),
+        q.default_ordering,
+        q.standard_ordering,
+        q.distinct,
+        q.low_mark,
+        q.high_mark,
+        q.subquery,
+        tuple(q.external_aliases.items()),
+    )
+
+
+def _plan(klass_info: Any) -> Any:
+    """A row-building plan in comparable form (its setters are fresh functions)."""
+    if not klass_info:
+        return klass_info
+    return (
+        klass_info["model"],
+        tuple(klass_info["select_fields"]),
+        tuple(
+            (getattr(info.get("field"), "name", None), info.get("reverse"), _plan(info))
+            for info in klass_info.get("related_klass_infos", ())
+        ),
+    )
+
+
+class MemoCompilerMixin(SQLCompiler):
+    """In front of a backend's ``SQLCompiler`` (which derives from Django's, as this does):
+    see the module's docstring."""
+
+    def as_sql(self, with_limits: bool = True, with_col_aliases: bool = False) -> Any:
+        full = super().as_sql
+        key = shape_key(self, with_limits, with_col_aliases)
+        if key is None:
+            return full(with_limits, with_col_aliases)
+        me: Any = self  # Django's stubs name fewer of the compiler's attributes than it has
+        where = self.query.where
+        where_params: Any
+        try:
+            where_sql, where_params = me.compile(where)
+        except FullResultSet:
+            where_sql, where_params = "", []
+        except EmptyResultSet:
+            return full(with_limits, with_col_aliases)
+        key = (key, where_sql)
+        statement = _MEMO.get(key)
+        if statement is None:
+            sql, params = full(with_limits, with_col_aliases)
+            if (
+                list(params) == list(where_params)
+                and me.where is where
+                and me.having is None
+                and me.qualify is None
+            ):
+                if len(_MEMO) >= MAX_SHAPES:
+                    _MEMO.clear()
+                _MEMO[key] = _Statement(self, sql)
+            return sql, params
+        self.select = list(statement.select)
+        self.klass_info = statement.klass_info
+        self.annotation_col_map = statement.annotation_col_map
+        self.col_count = statement.col_count
+        self.has_extra_select = statement.extra
+        me.where, me.having, me.qualify = where, None, None
+        if getattr(settings, "INNOBRIDGE_SQL_MEMO_VERIFY", False):
+            self._verify(statement, where_params, with_limits, with_col_aliases)
+        return statement.sql, tuple(where_params)
+
+    def _verify(
+        self, statement: _Statement, params: Any, with_limits: bool, with_col_aliases: bool
+    ) -> None:
+        me: Any = self
+        fresh = type(self)(self.query.clone(), self.connection, self.using, me.elide_empty)
+        sql, fresh_params = super(MemoCompilerMixin, fresh).as_sql(with_limits, with_col_aliases)
+        expected = (
+            sql,
+            tuple(fresh_params),
+            [s[1:] for s in fresh.select],
+            fresh.col_count,
+            fresh.has_extra_select,
+            fresh.annotation_col_map,
+            _plan(fresh.klass_info),
+        )
+        got = (
+            statement.sql,
+            tuple(params),
+            [s[1:] for s in statement.select],
+            statement.col_count,
+            statement.extra,
+            statement.annotation_col_map,
+            _plan(statement.klass_info),
+        )
+        if got != expected:
+            raise AssertionError(
+                f"remembered SQL differs from Django's compilation:\n{got}\n{expected}"
+            )
+
+
+def forget() -> None:
+    """Empty the memory (tests; a process never needs to: shapes follow the code)."""
+    _MEMO.clear()
+
+
+def remembered() -> int:
+    return len(_MEMO)

@@ -1,0 +1,133 @@
+"""The compiler's memory of compiled SQL per query shape (innobridge/core/sqlmemo.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.db.models.sql import compiler as django_compiler
+from django.test.utils import CaptureQueriesContext
+
+from innobridge.core import sqlmemo
+from innobridge.people.models import Person, ResearcherProfile
+from tests.factories import ResearcherFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fresh(settings: Any) -> Iterator[None]:
+    """An empty memory, without the suite's verification (which compiles every remembered
+    statement again)."""
+    settings.INNOBRIDGE_SQL_MEMO_VERIFY = False
+    sqlmemo.forget()
+    yield
+    sqlmemo.forget()
+
+
+@pytest.fixture
+def full_compilations() -> Iterator[list[Any]]:
+    """Each full compilation by Django (its column list is built once per compilation)."""
+    made: list[Any] = []
+    real = django_compiler.SQLCompiler.get_select
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        made.append(self.query.model)
+        return real(self, *args, **kwargs)
+
+    with mock.patch.object(django_compiler.SQLCompiler, "get_select", counted):
+        yield made
+
+
+def test_the_settings_use_the_remembering_compiler() -> None:
+    assert issubclass(connection.ops.compiler("SQLCompiler"), sqlmemo.MemoCompilerMixin)
+    assert connection.settings_dict["ENGINE"].startswith("innobridge.core.dbbackends.")
+
+
+def test_a_shape_is_compiled_once_and_each_query_keeps_its_own_values(
+    fresh: None, full_compilations: list[Any]
+) -> None:
+    a, b, c = (ResearcherFactory() for _ in range(3))
+    full_compilations.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        found = [
+            ResearcherProfile.objects.select_related("person", "organisation").get(pk=r.pk)
+            for r in (a, b, c)
+        ]
+    assert [r.pk for r in found] == [a.pk, b.pk, c.pk]
+    assert len(full_compilations) == 1  # the first; the others came from memory
+    assert len({q["sql"] for q in ctx.captured_queries}) == 3  # the values are inlined here
+    # the related rows were built from the remembered plan, without further queries
+    with CaptureQueriesContext(connection) as more:
+        assert [r.person.username for r in found] == [
+            a.person.username,
+            b.person.username,
+            c.person.username,
+        ]
+        assert [r.organisation.pk for r in found] == [
+            a.organisation.pk,
+            b.organisation.pk,
+            c.organisation.pk,
+        ]
+    assert not more.captured_queries
+
+
+def test_where_clauses_of_other_forms_are_other_shapes(
+    fresh: None, full_compilations: list[Any]
+) -> None:
+    people = [ResearcherFactory().person for _ in range(3)]
+    ids = [p.pk for p in people]
+    full_compilations.clear()
+    for _ in range(2):
+        assert list(Person.objects.filter(pk__in=ids[:1]).order_by("pk")) == people[:1]
+        assert list(Person.objects.filter(pk__in=ids).order_by("pk")) == people
+        assert list(Person.objects.filter(pk__in=ids, last_login=None).order_by("pk")) == people
+        assert not Person.objects.filter(pk__in=ids).exclude(last_login=None)
+        assert list(Person.objects.filter(pk__in=[])) == []
+    # four shapes compiled once each; the empty IN is Django's each time (it raises at its
+    # WHERE clause, after the column list, and never reaches the database)
+    assert len(full_compilations) == 4 + 2
+
+
+def test_values_only_and_slices_from_memory(fresh: None, full_compilations: list[Any]) -> None:
+    people = sorted((ResearcherFactory().person for _ in range(3)), key=lambda p: p.pk)
+    full_compilations.clear()
+    for person in people:
+        assert list(Person.objects.filter(pk=person.pk).values("username")) == [
+            {"username": person.username}
+        ]
+        assert list(Person.objects.filter(pk=person.pk).values_list("pk", "email")) == [
+            (person.pk, person.email)
+        ]
+        only = Person.objects.only("username").get(pk=person.pk)
+        assert only.username == person.username
+        assert only.get_deferred_fields()
+    assert [p.pk for p in Person.objects.order_by("-pk")[:2]] == [people[2].pk, people[1].pk]
+    assert [p.pk for p in Person.objects.order_by("-pk")[1:3]] == [people[1].pk, people[0].pk]
+    assert len(full_compilations) == 3 + 2
+
+
+def test_annotated_counted_and_existence_queries_are_left_to_django(fresh: None) -> None:
+    person = ResearcherFactory().person
+    sqlmemo.forget()
+    Person.objects.annotate(n=Count("groups")).filter(pk=person.pk).first()
+    Person.objects.filter(pk=person.pk).count()
+    Person.objects.filter(pk=person.pk).exists()
+    Person.objects.filter(pk=person.pk).extra(select={"one": "1"}).first()
+    assert sqlmemo.remembered() == 0
+
+
+def test_verification_catches_a_statement_that_is_not_djangos(fresh: None, settings: Any) -> None:
+    person = ResearcherFactory().person
+    sqlmemo.forget()
+    Person.objects.filter(pk=person.pk).first()
+    (key,) = sqlmemo._MEMO
+    statement = sqlmemo._MEMO[key]
+    statement.sql = statement.sql.replace("ORDER BY", "ORDER BY 1,")
+    settings.INNOBRIDGE_SQL_MEMO_VERIFY = True
+    with pytest.raises(AssertionError, match="remembered SQL differs"):
+        Person.objects.filter(pk=person.pk).first()
