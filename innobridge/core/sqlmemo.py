@@ -17,7 +17,8 @@ statement, column list and row-building plan are kept; later queries of the same
 only compile their ``WHERE`` clause and take the rest from memory.
 
 Anything outside that plain form is compiled by Django as before: annotations and
-aggregates (``count()``, ``exists()``), ``extra()``, unions, ``select_for_update``,
+aggregates other than ``count()``'s, ``exists()`` (its ``SELECT 1`` is a parameter),
+``extra()``, unions, ``select_for_update``,
 ``FilteredRelation``, expressions in ``order_by`` or in a ``values()`` list, ``EXPLAIN``,
 and any statement whose parameters do not all come from its ``WHERE`` clause.
 
@@ -33,7 +34,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db.models.expressions import Col
+from django.db.models.aggregates import Count
+from django.db.models.expressions import Col, Star
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.models.sql.datastructures import BaseTable, Join
 from django.db.models.sql.query import Query
@@ -66,6 +68,25 @@ def _frozen(value: Any) -> Any:
     return value
 
 
+def _counts(q: Any) -> tuple[Any, ...] | None:
+    """The annotations of ``count()`` (``COUNT(*)``, the only kind remembered), or None."""
+    if not q.annotations:
+        return ()
+    names = []
+    for alias, expression in q.annotations.items():
+        if (
+            type(expression) is not Count
+            or expression.distinct  # type: ignore[attr-defined]  # (the stubs lack them)
+            or expression.filter is not None
+            or expression.default is not None  # type: ignore[attr-defined]
+            or type(expression.source_expressions[0]) is not Star
+        ):
+            return None
+        names.append(alias)
+    mask = q.annotation_select_mask
+    return (tuple(names), None if mask is None else tuple(sorted(mask)))
+
+
 def shape_key(compiler: Any, with_limits: bool, with_col_aliases: bool) -> tuple[Any, ...] | None:
     """Everything but the ``WHERE`` clause that decides the SQL of ``compiler``'s query,
     or None when the query is not of the plain form remembered here."""
@@ -73,7 +94,6 @@ def shape_key(compiler: Any, with_limits: bool, with_col_aliases: bool) -> tuple
     if (
         type(q) is not Query
         or q.model is None
-        or q.annotations
         or q.extra
         or q.extra_tables
         or q.extra_order_by
@@ -88,6 +108,9 @@ def shape_key(compiler: Any, with_limits: bool, with_col_aliases: bool) -> tuple
     for term in q.order_by:
         if type(term) is not str:
             return None
+    counted = _counts(q)
+    if counted is None:
+        return None
     cols: list[Any] = []
     for col in q.select:
         if type(col) is not Col:
@@ -123,6 +146,7 @@ def shape_key(compiler: Any, with_limits: bool, with_col_aliases: bool) -> tuple
     return (
         type(compiler),
         compiler.using,
+        counted,
         compiler.elide_empty,
         with_limits,
         with_col_aliases,

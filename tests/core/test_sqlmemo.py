@@ -111,14 +111,23 @@ def test_values_only_and_slices_from_memory(fresh: None, full_compilations: list
     assert len(full_compilations) == 3 + 2
 
 
-def test_annotated_counted_and_existence_queries_are_left_to_django(fresh: None) -> None:
-    person = ResearcherFactory().person
+def test_counts_are_remembered_other_annotations_and_existence_left_to_django(
+    fresh: None, full_compilations: list[Any]
+) -> None:
+    people = [ResearcherFactory().person for _ in range(3)]
+    ids = [p.pk for p in people]
     sqlmemo.forget()
-    Person.objects.annotate(n=Count("groups")).filter(pk=person.pk).first()
-    Person.objects.filter(pk=person.pk).count()
-    Person.objects.filter(pk=person.pk).exists()
-    Person.objects.filter(pk=person.pk).extra(select={"one": "1"}).first()
-    assert sqlmemo.remembered() == 0
+    full_compilations.clear()
+    assert Person.objects.filter(pk=ids[0]).count() == 1
+    assert Person.objects.filter(pk__gt=ids[0], pk__lte=ids[2]).count() == 2
+    assert Person.objects.filter(pk=-1).count() == 0
+    assert sqlmemo.remembered() == 2  # pk = %s, and the range
+    assert len(full_compilations) == 2
+    Person.objects.annotate(n=Count("groups")).filter(pk=ids[0]).first()
+    Person.objects.filter(pk=ids[0]).annotate(n=Count("groups")).count()
+    Person.objects.filter(pk=ids[0]).exists()
+    Person.objects.filter(pk=ids[0]).extra(select={"one": "1"}).first()
+    assert sqlmemo.remembered() == 2
 
 
 def test_verification_catches_a_statement_that_is_not_djangos(fresh: None, settings: Any) -> None:
