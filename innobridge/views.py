@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template import loader
-from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from innobridge import dashboard
 from innobridge.core.caching import public_page
-from innobridge.core.errorpages import refused_page
+from innobridge.core.errorpages import plain_page, refused_page
 
 
 @public_page("home")
@@ -45,7 +43,4 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """Rendered with a plain Context — no context processors, no database — so that it
     still shows when whatever broke the page would break them too; in the language the
     request asked for (LocaleMiddleware has set it when it ran)."""
-    template = loader.get_template("500.html")
-    return HttpResponseServerError(
-        template.render({"LANGUAGE_CODE": translation.get_language() or "en"})
-    )
+    return plain_page("500.html", 500)
