@@ -257,6 +257,19 @@ class MemoCompilerMixin(SQLCompiler):
             )
 
 
+_REMEMBERING: dict[type, type] = {}
+
+
+def remembering(compiler_class: type) -> type:
+    """``compiler_class`` (a backend's ``SQLCompiler``) with :class:`MemoCompilerMixin` in
+    front: one class per backend's, made at its first query."""
+    made = _REMEMBERING.get(compiler_class)
+    if made is None:
+        made = type(compiler_class.__name__, (MemoCompilerMixin, compiler_class), {})
+        _REMEMBERING[compiler_class] = made
+    return made
+
+
 def forget() -> None:
     """Empty the memory (tests; a process never needs to: shapes follow the code)."""
     _MEMO.clear()

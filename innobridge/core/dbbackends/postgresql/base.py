@@ -2,9 +2,11 @@
 
 from django.db.backends.postgresql import base, operations
 
+from .. import RememberingOperations
 
-class DatabaseOperations(operations.DatabaseOperations):
-    compiler_module = "innobridge.core.dbbackends.postgresql.compiler"
+
+class DatabaseOperations(RememberingOperations, operations.DatabaseOperations):
+    pass
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
