@@ -1,6 +1,6 @@
 """The pages for a request refused before any view ran (400, 413), and the 500 page.
 
-Rendered like the 500 page: a plain Context, no context processors, no session, no
+Rendered with a plain Context, no context processors, no session, no
 database — the request guard refuses before authentication has run, and whatever made the
 request bad must not break the page that says so. LocaleMiddleware runs before the guard,
 so the page is in the language the visitor chose."""

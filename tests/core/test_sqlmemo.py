@@ -43,6 +43,16 @@ def full_compilations() -> Iterator[list[Any]]:
         yield made
 
 
+@pytest.fixture
+def people(fresh: None, full_compilations: list[Any]) -> list[Any]:
+    """Three people in the order of their keys, made before the memory and the count of
+    Django's compilations are emptied."""
+    made = [ResearcherFactory().person for _ in range(3)]
+    sqlmemo.forget()
+    full_compilations.clear()
+    return made
+
+
 def test_the_settings_use_the_remembering_compiler() -> None:
     assert issubclass(connection.ops.compiler("SQLCompiler"), sqlmemo.MemoCompilerMixin)
     assert connection.settings_dict["ENGINE"].startswith("innobridge.core.dbbackends.")
@@ -77,11 +87,9 @@ def test_a_shape_is_compiled_once_and_each_query_keeps_its_own_values(
 
 
 def test_where_clauses_of_other_forms_are_other_shapes(
-    fresh: None, full_compilations: list[Any]
+    people: list[Any], full_compilations: list[Any]
 ) -> None:
-    people = [ResearcherFactory().person for _ in range(3)]
     ids = [p.pk for p in people]
-    full_compilations.clear()
     for _ in range(2):
         assert list(Person.objects.filter(pk__in=ids[:1]).order_by("pk")) == people[:1]
         assert list(Person.objects.filter(pk__in=ids).order_by("pk")) == people
@@ -93,9 +101,9 @@ def test_where_clauses_of_other_forms_are_other_shapes(
     assert len(full_compilations) == 4 + 2
 
 
-def test_values_only_and_slices_from_memory(fresh: None, full_compilations: list[Any]) -> None:
-    people = sorted((ResearcherFactory().person for _ in range(3)), key=lambda p: p.pk)
-    full_compilations.clear()
+def test_values_only_and_slices_from_memory(
+    people: list[Any], full_compilations: list[Any]
+) -> None:
     for person in people:
         assert list(Person.objects.filter(pk=person.pk).values("username")) == [
             {"username": person.username}
@@ -112,12 +120,9 @@ def test_values_only_and_slices_from_memory(fresh: None, full_compilations: list
 
 
 def test_counts_are_remembered_other_annotations_and_existence_left_to_django(
-    fresh: None, full_compilations: list[Any]
+    people: list[Any], full_compilations: list[Any]
 ) -> None:
-    people = [ResearcherFactory().person for _ in range(3)]
     ids = [p.pk for p in people]
-    sqlmemo.forget()
-    full_compilations.clear()
     assert Person.objects.filter(pk=ids[0]).count() == 1
     assert Person.objects.filter(pk__gt=ids[0], pk__lte=ids[2]).count() == 2
     assert Person.objects.filter(pk=-1).count() == 0
