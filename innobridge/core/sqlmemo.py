@@ -14,7 +14,9 @@ the joins already made, ``select_related``, ``only``/``defer``, ``values()``, th
 query's parameters and its own SQL text. The shape key and that text together name the
 whole statement: the first query of a shape is compiled in full by Django and its
 statement, column list and row-building plan are kept; later queries of the same shape
-only compile their ``WHERE`` clause and take the rest from memory.
+only compile their ``WHERE`` clause and take the rest from memory. The converters that
+turn the database's values into Python's (``get_converters``, per column) are kept with
+the statement too, once per database connection (they are the connection's).
 
 Anything outside that plain form is compiled by Django as before: annotations and
 aggregates other than ``count()``'s, ``exists()`` (its ``SELECT 1`` is a parameter),
@@ -24,12 +26,13 @@ and any statement whose parameters do not all come from its ``WHERE`` clause.
 
 With ``settings.INNOBRIDGE_SQL_MEMO_VERIFY`` (the test suite sets it) every statement
 taken from memory is also compiled in full by Django and the two must agree, SQL text,
-parameters and row-building plan, or the query fails: the whole suite checks the shape
-key on both databases.
+parameters, row-building plan and converters, or the query fails: the whole suite checks
+the shape key on both databases.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -42,6 +45,8 @@ from django.db.models.sql.query import Query
 
 # Shapes are few (a page runs tens of them); the memory is emptied if ever it holds more.
 MAX_SHAPES = 4000
+# Converters are kept per connection (per server thread) of each statement, for this many.
+MAX_CONNECTIONS = 32
 
 _MEMO: dict[tuple[Any, ...], _Statement] = {}
 
@@ -50,10 +55,21 @@ class _Statement:
     """What a full compilation of one shape left behind: the statement and what the
     row iterators read from the compiler afterwards."""
 
-    __slots__ = ("annotation_col_map", "col_count", "extra", "klass_info", "select", "sql")
+    __slots__ = (
+        "annotation_col_map",
+        "col_count",
+        "converters",
+        "extra",
+        "klass_info",
+        "select",
+        "sql",
+    )
 
     def __init__(self, compiler: Any, sql: str) -> None:
         self.sql = sql
+        # per connection (by its operations object, kept to be compared): the converters
+        # of the statement's columns, as Django's get_converters() gives them
+        self.converters: dict[int, tuple[Any, dict[int, Any]]] = {}
         self.select = tuple(compiler.select)
         self.klass_info = compiler.klass_info
         self.annotation_col_map = compiler.annotation_col_map
@@ -223,9 +239,30 @@ class MemoCompilerMixin(SQLCompiler):
         self.col_count = statement.col_count
         self.has_extra_select = statement.extra
         me.where, me.having, me.qualify = where, None, None
+        me._memo_statement = statement
         if getattr(settings, "INNOBRIDGE_SQL_MEMO_VERIFY", False):
             self._verify(statement, where_params, with_limits, with_col_aliases)
         return statement.sql, tuple(where_params)
+
+    def get_converters(self, expressions: Any) -> Any:
+        statement: _Statement | None = getattr(self, "_memo_statement", None)
+        if statement is None or not _are_columns(expressions, statement):
+            return super().get_converters(expressions)
+        ops = self.connection.ops
+        kept = statement.converters.get(id(ops))
+        if kept is not None and kept[0] is ops:
+            if getattr(settings, "INNOBRIDGE_SQL_MEMO_VERIFY", False):
+                fresh = super().get_converters(expressions)
+                if _comparable(fresh) != _comparable(kept[1]):
+                    raise AssertionError(
+                        f"remembered converters differ from Django's:\n{kept[1]}\n{fresh}"
+                    )
+            return kept[1]
+        converters = super().get_converters(expressions)
+        if len(statement.converters) >= MAX_CONNECTIONS:  # threads come and go (ASGI)
+            statement.converters.clear()
+        statement.converters[id(ops)] = (ops, converters)
+        return converters
 
     def _verify(
         self, statement: _Statement, params: Any, with_limits: bool, with_col_aliases: bool
@@ -255,6 +292,37 @@ class MemoCompilerMixin(SQLCompiler):
             raise AssertionError(
                 f"remembered SQL differs from Django's compilation:\n{got}\n{expected}"
             )
+
+
+def _converter(function: Any) -> Any:
+    """A converter in comparable form: a bound method as it is; a function made for the
+    column (SQLite's decimal converter is a closure over the field's places) as its code
+    and the values it closes over, objects by their type."""
+    if hasattr(function, "__self__") or not hasattr(function, "__code__"):
+        return function
+    cells = tuple(
+        c.cell_contents
+        if isinstance(c.cell_contents, int | str | Decimal | type(None))
+        else type(c.cell_contents)
+        for c in function.__closure__ or ()
+    )
+    return (function.__code__, cells)
+
+
+def _comparable(converters: dict[int, Any]) -> dict[int, Any]:
+    return {
+        i: ([_converter(f) for f in functions], expression)
+        for i, (functions, expression) in converters.items()
+    }
+
+
+def _are_columns(expressions: Any, statement: _Statement) -> bool:
+    """Whether ``expressions`` are the remembered statement's columns (``results_iter``
+    asks for the converters of exactly those)."""
+    select = statement.select
+    return len(expressions) == statement.col_count <= len(select) and all(
+        e is s[0] for e, s in zip(expressions, select, strict=False)
+    )
 
 
 _REMEMBERING: dict[type, type] = {}

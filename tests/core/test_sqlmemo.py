@@ -145,3 +145,33 @@ def test_verification_catches_a_statement_that_is_not_djangos(fresh: None, setti
     settings.INNOBRIDGE_SQL_MEMO_VERIFY = True
     with pytest.raises(AssertionError, match="remembered SQL differs"):
         Person.objects.filter(pk=person.pk).first()
+
+
+def test_converters_are_remembered_per_connection_and_still_convert(
+    people: list[Any], settings: Any
+) -> None:
+    asked: list[Any] = []
+    real = django_compiler.SQLCompiler.get_converters
+
+    def counted(self: Any, expressions: Any) -> Any:
+        asked.append(self.query.model)
+        return real(self, expressions)
+
+    with mock.patch.object(django_compiler.SQLCompiler, "get_converters", counted):
+        found = [Person.objects.filter(pk=p.pk).first() for p in people]
+    # Django's, for the full compilation and for the first statement from memory; the third
+    # query took the second's
+    assert len(asked) == 2
+    for p, f in zip(people, found, strict=True):
+        assert f is not None
+        assert f.date_joined == p.date_joined  # converted as by Django (an aware datetime)
+        assert f.date_joined.tzinfo is not None
+        assert f.is_active is True
+    (statement,) = sqlmemo._MEMO.values()
+    assert [ops for ops, _ in statement.converters.values()] == [connection.ops]
+    # the suite's verification compares them with Django's at every use
+    settings.INNOBRIDGE_SQL_MEMO_VERIFY = True
+    ops, converters = statement.converters[id(connection.ops)]
+    statement.converters[id(connection.ops)] = (ops, converters | {0: ([str], None)})
+    with pytest.raises(AssertionError, match="remembered converters differ"):
+        Person.objects.filter(pk=people[0].pk).first()
