@@ -277,6 +277,43 @@ def test_my_bookings_grouped_by_where_they_stand(
     assert later.upcoming == [] and later.past == [approved]
 
 
+def test_my_open_bookings_puts_requests_first_each_soonest_first(
+    resource: Any, people: dict[str, Any], manager: Any
+) -> None:
+    from innobridge.facilities import selectors
+    from innobridge.facilities.statuses import BookingStatus
+
+    me = people["hk"]
+    approved_late = _book(me, resource, day=5)
+    services.approve_booking(manager, approved_late)
+    approved_soon = _book(me, resource, day=4, start=14, end=15)
+    services.approve_booking(manager, approved_soon)
+    requested_late = _book(me, resource, day=9)
+    requested_soon = _book(me, resource, day=6)
+    rejected = _book(me, resource, day=10)
+    services.reject_booking(manager, rejected, "Holder broken")
+    _book(people["mainland"], resource, day=11)  # someone else's
+    assert selectors.my_open_bookings(me, now=NOW) == [
+        requested_soon,
+        requested_late,
+        approved_soon,
+        approved_late,
+    ]
+    assert selectors.my_open_bookings(me, now=NOW, limit=3) == [
+        requested_soon,
+        requested_late,
+        approved_soon,
+    ]
+    # an approved booking that is over has left the panel
+    assert selectors.my_open_bookings(me, now=hk(2026, 3, 5, 13)) == [
+        requested_soon,
+        requested_late,
+    ]
+    # the ordering by status (descending) puts requests first only because "requested"
+    # sorts after "approved"
+    assert BookingStatus.REQUESTED > BookingStatus.APPROVED
+
+
 def test_my_bookings_page_shows_pending_and_the_rejection_reason(
     client: Any, resource: Any, people: dict[str, Any], manager: Any
 ) -> None:

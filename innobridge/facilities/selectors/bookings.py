@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from innobridge.core.permissions import Role, can_act_as
@@ -79,11 +79,10 @@ def my_open_bookings(user: Any, *, now: dt.datetime | None = None, limit: int = 
         )
         .select_related("resource")
         .only("id", "status", "starts_at", "resource__id", "resource__name", "resource__name_zh")
-        .order_by(
-            Case(When(status=BookingStatus.REQUESTED, then=Value(0)), default=Value(1)),
-            "starts_at",
-            "id",
-        )[:limit]
+        # requests first: of the two statuses read, "requested" sorts after "approved" in
+        # every collation (a plain ordering, which the compiler remembers, where a Case
+        # expression was compiled afresh on every home page; issue #17)
+        .order_by("-status", "starts_at", "id")[:limit]
     )
 
 
