@@ -34,8 +34,9 @@ machine is shared: figures taken while others run tests are inflated).
       INNOBRIDGE_VAR_DIR=var/load .venv/bin/python benchmarks/load.py \\
       --users 50 --seconds 60 --workers 2 --threads 4 --warmup 5
 
-``--server gunicorn`` compares gunicorn's threaded workers (``uv pip install gunicorn``
-first: it is not a dependency of the project).
+``--server gunicorn`` compares gunicorn's threaded workers, ``--server granian`` granian's
+WSGI server (``uv pip install gunicorn granian`` first: neither is a dependency of the
+project).
 """
 
 from __future__ import annotations
@@ -162,6 +163,7 @@ def collect_static(env: dict[str, str], var_dir: str) -> None:
 SERVER_SOFTWARE = {
     "waitress": "waitress (innobridge serve)",
     "gunicorn": "gunicorn gthread",
+    "granian": "granian wsgi",
 }
 
 
@@ -184,6 +186,30 @@ def server_command(server: str, port: int, threads: int, workers: int) -> list[s
             "127.0.0.1",
             "--log-level",
             "error",
+        ]
+    if server == "granian":
+        # for comparison: granian's Rust HTTP server in front of the WSGI application, its
+        # worker processes accepting on one socket and keeping connections open (the
+        # eleventh round: benchmarks/README.md); X-Forwarded-Proto is trusted by Django's
+        # SECURE_PROXY_SSL_HEADER in production
+        return [
+            str(ROOT / ".venv" / "bin" / "granian"),
+            "--interface",
+            "wsgi",
+            "innobridge.wsgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            str(threads),
+            "--runtime-mode",
+            "st",
+            "--log-level",
+            "error",
+            "--no-ws",
         ]
     cmd = [
         str(INNOBRIDGE),
@@ -537,7 +563,8 @@ def main(argv: list[str] | None = None) -> int:
         "--server",
         choices=sorted(SERVER_SOFTWARE),
         default="waitress",
-        help="waitress: innobridge serve; gunicorn: gthread workers, for comparison",
+        help="waitress: innobridge serve; gunicorn (gthread workers) and granian, for "
+        "comparison (each installed by hand: uv pip install gunicorn granian)",
     )
     parser.add_argument("--host", help="an already running server (skips starting one)")
     parser.add_argument("--out", default=str(RESULTS / "load.json"))
