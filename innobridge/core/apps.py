@@ -16,3 +16,7 @@ class CoreConfig(AppConfig):
         from innobridge.core import caching
 
         caching.connect()  # the receivers that empty the shared cache's entries on writes
+
+        from innobridge.core import choicelabels
+
+        choicelabels.install()  # get_FOO_display() from labels kept per language
