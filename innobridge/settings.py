@@ -140,7 +140,8 @@ TEMPLATES = [
             # on every page without a {% load %}.
             "builtins": [
                 "innobridge.core.templatetags.display",
-                # {% url %} that reverses each address once per process (issue #17)
+                # {% url %} that reverses each address once per process, {% extends %} that
+                # finds the root template's blocks once (issue #17)
                 "innobridge.core.templatetags.memo",
             ],
             # {% load i18n %} with a {% translate %} that keeps a literal's output per

@@ -195,3 +195,32 @@ def test_the_url_tag_remembers_what_it_reversed(made: list[str]) -> None:
     assert len(made) == 3
     assert str(template.render({})) == first
     assert len(made) == 3  # the second render made no address
+
+
+def test_extends_renders_what_djangos_renders_and_keeps_the_roots_blocks() -> None:
+    from django.template.engine import Engine
+
+    from innobridge.core.templatetags import memo
+
+    sources = {
+        "root": "<{% block a %}A{% endblock %}|"
+        "{% block b %}B{% if x %}{% block c %}C{% endblock %}{% endif %}{% endblock %}>",
+        "middle": "{% extends root %}{% block a %}a{{ block.super }}{% endblock %}",
+        "child": "{% extends middle %}{% block b %}b{{ block.super }}{% endblock %}"
+        "{% block c %}c{% endblock %}",
+    }
+
+    def render(engine: Any, context_class: Any) -> list[str]:
+        made: dict[str, Any] = {}
+        for name, source in sources.items():
+            made[name] = engine.from_string(source)
+        return [str(made["child"].render(context_class({"x": x, **made}))) for x in (True, False)]
+
+    ours = engines["django"]
+    assert render(ours, dict) == render(Engine(), Context) == ["<aA|bBc>", "<aA|bB>"]
+    root = ours.from_string(sources["root"])
+    middle = ours.from_string(sources["middle"])
+    assert isinstance(middle.template.nodelist[0], memo.ExtendsNode)
+    assert set(memo.root_blocks(root.template)) == {"a", "b", "c"}
+    assert memo.root_blocks(middle.template) == {}  # it extends another: not a root
+    assert memo.root_blocks(root.template) is memo.root_blocks(root.template)  # kept
