@@ -92,3 +92,23 @@ def test_the_settings_put_fragments_in_their_own_keys() -> None:
     fragments.set("same", "fragment", 60)
     default.set("same", "default", 60)
     assert fragments.get("same") == "fragment" and default.get("same") == "default"
+
+
+@pytest.mark.parametrize("backend_class", [SharedFileCache, LocalFirstFileCache])
+def test_any_key_is_kept_without_memcached_warnings(
+    backend_class: type, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file's name is a digest of its key: spaces, control characters and keys longer
+    than memcached's 250 characters are stored and found, without CacheKeyWarning."""
+    import warnings
+
+    monkeypatch.setattr(cachebackend, "_COPIES", {})
+    backend = backend_class(str(tmp_path), {"OPTIONS": {}})
+    keys = ["a key with spaces", "tab\there", "ключ·鍵", "k" * 400]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for i, key in enumerate(keys):
+            backend.set(key, i)
+        assert [backend.get(key) for key in keys] == list(range(len(keys)))
+        backend.delete(keys[0])
+        assert backend.get(keys[0]) is None
