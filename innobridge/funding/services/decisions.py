@@ -70,7 +70,7 @@ def committed_amounts(call: Call, funders: list[Funder] | None = None) -> dict[i
         running = running.filter(funder__in=funders)
         terminated = terminated.filter(funder__in=funders)
     out: dict[int, Decimal] = {}
-    for funder_id, amount, project_status, award_state in running.values_list(
+    for funder_id, amount, project_status, award_state in running.order_by().values_list(
         "funder_id", "amount", "proposal__project__status", "proposal__award__state"
     ):
         if project_status == ProjectStatus.TERMINATED:  # what was released counts, below
@@ -79,7 +79,7 @@ def committed_amounts(call: Call, funders: list[Funder] | None = None) -> dict[i
             continue
         if amount is not None:
             out[funder_id] = out.get(funder_id, Decimal(0)) + amount
-    for funder_id, amount in terminated.values_list("funder_id", "amount"):
+    for funder_id, amount in terminated.order_by().values_list("funder_id", "amount"):
         out[funder_id] = out.get(funder_id, Decimal(0)) + amount
     return out
 
