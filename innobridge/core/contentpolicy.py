@@ -60,7 +60,7 @@ def site_policies() -> list[tuple[str, str, str, tuple[str, ...]]]:
 @receiver(setting_changed)
 def _forget(setting: str, **kwargs: Any) -> None:
     global _site
-    if setting in SETTINGS or setting == "DEBUG":
+    if setting in SETTINGS:
         _site = None
 
 
