@@ -12,9 +12,11 @@ from django.utils.functional import SimpleLazyObject
 from innobridge import dashboard
 from innobridge.core.caching import public_page
 from innobridge.core.errorpages import plain_page, refused_page
+from innobridge.core.personpages import person_page
 
 
 @public_page("home")
+@person_page("home")
 def home(request: HttpRequest) -> HttpResponse:
     # Read only when the page's public part is rendered (it is kept rendered per language).
     context: dict[str, Any] = {"overview": SimpleLazyObject(dashboard.public_overview)}

@@ -17,6 +17,10 @@ class CoreConfig(AppConfig):
 
         caching.connect()  # the receivers that empty the shared cache's entries on writes
 
+        from innobridge.core import personpages
+
+        personpages.install_everywhere()  # every table write noted, for the kept pages
+
         from innobridge.core import choicelabels
 
         choicelabels.install()  # get_FOO_display() from labels kept per language

@@ -41,6 +41,9 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
 
+from innobridge.core import personpages
+from innobridge.core.personpages import note_cache_read
+
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 EndpointFunc = TypeVar("EndpointFunc", bound=Callable[..., Any])
 
@@ -95,6 +98,7 @@ def begin_request() -> None:
     """From now until :func:`end_request`, each generation is read at most once in this
     thread (``core.middleware.RequestGuardMiddleware`` calls both around every request)."""
     _request.generations = {}
+    personpages.begin_request()
 
 
 def end_request() -> None:
@@ -104,6 +108,7 @@ def end_request() -> None:
 def _generation(key: str) -> str:
     memo: dict[str, str] | None = getattr(_request, "generations", None)
     if memo is not None and key in memo:
+        note_cache_read(key, memo[key])
         return memo[key]
     value = cache.get(key)
     if value is None:
@@ -113,6 +118,7 @@ def _generation(key: str) -> str:
             value = cache.get(key) or value
     if memo is not None:
         memo[key] = str(value)
+    note_cache_read(key, str(value))
     return str(value)
 
 
@@ -308,6 +314,7 @@ def person_fact(person_id: Any, name: str, compute: Callable[[], Any]) -> Any:
     if value is None:
         value = compute()
         cache.set(key, value, PERSON_FACTS_SECONDS)
+    note_cache_read(key, value)
     return value
 
 

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from innobridge.core.personpages import person_page
+
 from .. import permissions, selectors, services
 from ..forms import (
     BookingForm,
@@ -182,6 +184,7 @@ def booking_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
+@person_page("facilities.my_bookings")
 def my_bookings(request: HttpRequest) -> HttpResponse:
     # The page shows each charge's own fields and disputes (not its booking), and the same
     # dispute field in every open charge's form: rendered once (issue #17).

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from innobridge.core.caching import public_page
 from innobridge.core.forms import apply_service_errors
 from innobridge.core.permissions import Role, can_act_as
+from innobridge.core.personpages import person_page
 from innobridge.people.models import Person
 
 from .. import permissions, selectors, services
@@ -32,6 +33,7 @@ from ..models import (
 from ._helpers import act, act_on_form, bounce, person_named
 
 
+@person_page("funding.home")
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     my_funders = list(selectors.officer_funders(user).order_by("side", "name"))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from innobridge.core.language import name_in_language
+from innobridge.core.personpages import person_page
 
 from .. import permissions, selectors, services
 from ..forms import (
@@ -41,6 +42,7 @@ from ..workflow import CHANGE_FLOW, PROJECT_FLOW
 from ._helpers import CHOICES, act, act_on_form
 
 
+@person_page("funding.projects")
 def project_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.public_projects()
     mine = set(selectors.visible_projects(request.user).values_list("pk", flat=True))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from innobridge.core.forms import flash_form_errors, service_error_messages
+from innobridge.core.personpages import person_page
 from innobridge.people import selectors as people_selectors
 from innobridge.people.models import Person
 
@@ -83,6 +84,7 @@ def _proposal(request: HttpRequest, pk: int) -> Proposal:
 
 
 @login_required
+@person_page("funding.proposal")
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Who may open the page is who has a role on the proposal — the same people as
     # ``selectors.visible_proposals`` — and the page needs the role anyway: read the

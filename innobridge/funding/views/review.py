@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from innobridge.core.forms import service_error_messages
+from innobridge.core.personpages import person_page
 
 from .. import exports, permissions, selectors, services
 from ..forms import (
@@ -37,6 +38,7 @@ from ._helpers import CHOICES, act, act_on_form
 
 
 @login_required
+@person_page("funding.call_manage")
 def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.prefetch_call_sides(get_object_or_404(Call, pk=pk))
     permissions.require_manage_call(request.user, call)
