@@ -3,8 +3,8 @@
 A signed-in page is rendered for one person, so it cannot be shared like a public page
 (core/caching.py). But the same person asks for the same page again and again (the
 dashboard, a call they manage, a proposal) while nothing it shows has changed. A view
-decorated with :func:`person_page` keeps its rendered page per person, language, address
-and htmx target, with what it was rendered from, and sends it again as long as all of that
+decorated with :func:`person_page` keeps its rendered page per person, language, host and
+address and htmx target, with what it was rendered from, and sends it again as long as all of that
 is unchanged:
 
 * **every table the page read** — while the page is rendered the SQL it runs is watched and
@@ -168,14 +168,17 @@ def _keepable(request: HttpRequest) -> bool:
 
 
 def person_page_key(name: str, request: HttpRequest) -> str:
+    """The person, the language, the host and address, and what htmx asked for."""
+    headers = request.headers
     variant = (
-        f"hx:{request.headers.get('HX-Target', '')}"
-        if request.headers.get("HX-Request")
+        f"hx:{headers.get('HX-Target', '')}:{headers.get('HX-Trigger', '')}"
+        if headers.get("HX-Request")
         else "page"
     )
-    address = hashlib.sha256(request.get_full_path().encode("utf-8", "surrogatepass")).hexdigest()
+    where = f"{request.get_host()}{request.get_full_path()}"
+    address = hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     language = translation.get_language() or ""
-    return f"personpage:{name}:{variant}:{request.user.pk}:{language}:{address[:32]}"
+    return f"personpage:{name}:{variant}:{request.user.pk}:{language}:{address}"
 
 
 def _keep(key: str, reads: dict[str, Any], headers: list[tuple[str, str]], body: str) -> None:
