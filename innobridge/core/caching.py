@@ -11,7 +11,8 @@ server process, so an entry deleted by one process is gone for all. Besides the 
   deletion (and many-to-many change) of a model the public pages show (:data:`PUBLIC_MODELS`),
   so a change through the ORM shows at once; one that bypasses its signals
   (``QuerySet.update``, bulk inserts) shows within :data:`PUBLIC_FRAGMENT_SECONDS`.
-  Signed-in people's pages are always rendered for them.
+  Signed-in people's pages are kept per person instead, until a table they read is
+  written (core/personpages.py).
 * **Public API lists** — what a public list endpoint returns (the calls, the facilities
   catalogue, the organisations) for readers who all get the same answer
   (:func:`public_result`), keyed and emptied like the public pages.

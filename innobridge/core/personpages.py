@@ -95,7 +95,17 @@ def _generation_of(key: str) -> Any:
 @functools.cache
 def _bumper(table: str) -> Callable[[], None]:
     """One function per table, so a transaction registers it on commit once."""
-    return lambda: _bump(table)
+
+    def bump() -> None:
+        _bump(table)
+
+    bump.table_generation = True  # type: ignore[attr-defined]
+    return bump
+
+
+def is_table_generation(callback: Callable[..., Any]) -> bool:
+    """Whether an on-commit callback is one of these (for tests that count an app's own)."""
+    return bool(getattr(callback, "table_generation", False))
 
 
 def table_written(connection: Any, table: str) -> None:

@@ -132,9 +132,13 @@ def people(orgs: dict[str, Any], make_person: Any) -> dict[str, Any]:
 
 def next_open_day(days_ahead: int = 3) -> dt.date:
     """A Hong Kong working day at least ``days_ahead`` days from today (real time)."""
+    return working_day_from(dt.datetime.now(HKT).date() + dt.timedelta(days=days_ahead))
+
+
+def working_day_from(day: dt.date) -> dt.date:
+    """``day``, or the first Hong Kong working day after it."""
     import holidays
 
-    day = dt.datetime.now(HKT).date() + dt.timedelta(days=days_ahead)
     hk_holidays = holidays.country_holidays("HK", years=[day.year, day.year + 1])
     while day.weekday() >= 5 or day in hk_holidays:
         day += dt.timedelta(days=1)

@@ -18,7 +18,7 @@ from innobridge.facilities import services
 from innobridge.facilities.models import Booking, Charge, MaintenanceBlock, Tariff
 from tests.pages import client_as
 
-from .conftest import HKT, next_open_day
+from .conftest import HKT, next_open_day, working_day_from
 
 API = "/api/facilities"
 
@@ -50,7 +50,8 @@ def test_catalogue_free_range_filter(client: Client, resource: Any, manager: Any
     services.add_maintenance(manager, resource, at(day, 0), at(day + dt.timedelta(days=1), 0))
     params = {"free_from": at(day, 0).isoformat(), "free_to": at(day, 23).isoformat()}
     assert client.get(f"{API}/resources", params).json() == []
-    params["free_to"] = at(day + dt.timedelta(days=3), 0).isoformat()
+    # to the end of the next working day (a weekend between has no opening hours)
+    params["free_to"] = at(working_day_from(day + dt.timedelta(days=1)), 23).isoformat()
     assert [r["id"] for r in client.get(f"{API}/resources", params).json()] == [resource.pk]
     r = client.get(f"{API}/resources", {"free_from": at(day, 0).isoformat()})
     assert r.status_code == 422

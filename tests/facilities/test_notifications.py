@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
+from innobridge.core import personpages
 from innobridge.facilities import notifications, services
 
 from .conftest import NOW, hk
@@ -39,7 +40,8 @@ def test_managers_hear_of_a_new_request_on_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         _book(people["mainland"], resource)
         assert mailoutbox == []  # nothing before the commit
-    assert len(callbacks) == 1
+    # one of the app's own (the cache's table generations are given on commit too)
+    assert len([c for c in callbacks if not personpages.is_table_generation(c)]) == 1
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == [manager.email]
