@@ -305,8 +305,14 @@ class _Base(FastHttpUser):
     abstract = True
     wait_time = constant(0)
 
-    def get(self, path: str, name: str, **kwargs: Any) -> None:
+    def get(self, path: str, name: str, own: bool = False, **kwargs: Any) -> None:
         headers = {**PROXY_HEADERS, **kwargs.pop("headers", {})}
+        if own and OPTIONS.get("own_pages"):
+            # An address of this user's own (the views ignore the parameter): no two users
+            # share a signed-in page kept for its person (core/personpages.py), as if each
+            # were a different person.
+            number = OWN_NUMBERS.setdefault(id(self), len(OWN_NUMBERS) + 1)
+            path += ("&" if "?" in path else "?") + f"load_user={number}"
         started = time.perf_counter()
         # Redirects are not followed: a page that sends the user to the log-in page (or
         # anywhere else) is a failure, not the log-in page's 200.
@@ -389,7 +395,7 @@ class Researcher(_Base):
 
     @task(3)
     def dashboard(self) -> None:
-        self.get("/", "researcher: dashboard")
+        self.get("/", "researcher: dashboard", own=True)
 
     @task(3)
     def partner_search(self) -> None:
@@ -400,11 +406,11 @@ class Researcher(_Base):
     def proposal(self) -> None:
         if TARGETS["own_proposals"]:
             pk = random.choice(TARGETS["own_proposals"])
-            self.get(f"/funding/proposals/{pk}/", "researcher: own proposal")
+            self.get(f"/funding/proposals/{pk}/", "researcher: own proposal", own=True)
 
     @task(1)
     def bookings(self) -> None:
-        self.get("/facilities/my/", "researcher: my bookings")
+        self.get("/facilities/my/", "researcher: my bookings", own=True)
 
 
 class Officer(_Base):
@@ -415,21 +421,21 @@ class Officer(_Base):
 
     @task(2)
     def funding(self) -> None:
-        self.get("/funding/", "officer: funding home")
+        self.get("/funding/", "officer: funding home", own=True)
 
     @task(2)
     def call_manage(self) -> None:
         pk = random.choice(TARGETS["calls"])
-        self.get(f"/funding/calls/{pk}/manage/", "officer: call management")
+        self.get(f"/funding/calls/{pk}/manage/", "officer: call management", own=True)
 
     @task(1)
     def proposal(self) -> None:
         pk = random.choice(TARGETS["proposals"])
-        self.get(f"/funding/proposals/{pk}/", "officer: proposal")
+        self.get(f"/funding/proposals/{pk}/", "officer: proposal", own=True)
 
     @task(1)
     def projects(self) -> None:
-        self.get("/funding/projects/", "officer: projects")
+        self.get("/funding/projects/", "officer: projects", own=True)
 
 
 class ApiScript(_Base):
@@ -484,6 +490,9 @@ WARMUP: dict[str, Any] = {}
 # accepted it): [class, requests, seconds waited] over the steady state. The spread of
 # the users' mean latencies shows how evenly the server's processes share the load.
 PER_USER: dict[int, list[Any]] = {}
+# --own-pages and --writes-per-s (set by main()); each user's number for --own-pages.
+OPTIONS: dict[str, Any] = {}
+OWN_NUMBERS: dict[int, int] = {}
 
 
 def per_user_spread() -> dict[str, Any]:
@@ -544,6 +553,41 @@ def run_load(
     return env.stats
 
 
+# --writes-per-s: a proposal's row updated through the ORM (as a service's save would be),
+# in a process of its own with the server's settings, so the kept pages that read the
+# proposals table are stale that often.
+WRITER = """
+import sys, time
+from django.utils import timezone
+from innobridge.funding.models import Proposal
+pks = list(Proposal.objects.order_by("pk").values_list("pk", flat=True)[:20])
+interval = 1.0 / float(sys.argv[1])
+n = 0
+while True:
+    Proposal.objects.filter(pk=pks[n % len(pks)]).update(updated_at=timezone.now())
+    n += 1
+    print(n, flush=True)
+    time.sleep(interval)
+"""
+
+
+def start_writer(env: dict[str, str], per_s: float) -> subprocess.Popen[bytes]:
+    script = Path(env["INNOBRIDGE_VAR_DIR"]) / "load_writer.py"
+    script.write_text(WRITER)
+    return subprocess.Popen(
+        [
+            str(INNOBRIDGE),
+            "shell",
+            "-c",
+            f"import sys; sys.argv=['w', '{per_s}']; exec(open({str(script)!r}).read())",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50)
@@ -575,7 +619,21 @@ def main(argv: list[str] | None = None) -> int:
         help="leave partner search out (when the matching index is not built yet: the "
         "first search would build it inside a request)",
     )
+    parser.add_argument(
+        "--own-pages",
+        action="store_true",
+        help="each signed-in user asks for its own addresses (a parameter the views ignore): "
+        "no two users share a page kept for their person, as if each were another person",
+    )
+    parser.add_argument(
+        "--writes-per-s",
+        type=float,
+        default=0,
+        help="update a proposal's row this many times a second during the run (through the "
+        "ORM, in another process): kept pages that read proposals are rendered again",
+    )
     args = parser.parse_args(argv)
+    OPTIONS.update(own_pages=args.own_pages)
 
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
@@ -605,6 +663,7 @@ def main(argv: list[str] | None = None) -> int:
             postgres=command_cpu("postgres"),
         )
 
+    writer = start_writer(env, args.writes_per_s) if args.writes_per_s > 0 else None
     take_mark()
     started = time.time()
     try:
@@ -619,6 +678,11 @@ def main(argv: list[str] | None = None) -> int:
         if proc is not None:
             proc.terminate()
             proc.wait(timeout=30)
+        writes = 0
+        if writer is not None:
+            writer.terminate()
+            out_lines = (writer.communicate(timeout=30)[0] or b"").split()
+            writes = int(out_lines[-1]) if out_lines else 0
 
     groups = {
         entry.name: _percentiles(entry)
@@ -658,6 +722,9 @@ def main(argv: list[str] | None = None) -> int:
             "think_time_max_s": args.think,
             "mix": {cls.__name__: cls.weight for cls in USERS},
             "partner_search": not args.without_partner_search,
+            "own_pages": args.own_pages,
+            "writes_per_s": args.writes_per_s,
+            "writes_done": writes,
             "warmup_excluded": WARMUP or None,
             "per_user_mean_latency": per_user_spread(),
         },
