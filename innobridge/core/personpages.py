@@ -44,6 +44,7 @@ from typing import Any, TypeVar
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.template.response import SimpleTemplateResponse
 from django.utils import translation
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
@@ -222,8 +223,8 @@ def person_page(name: str) -> Callable[[ViewFunc], ViewFunc]:
             request.csrf_placeholder = True  # type: ignore[attr-defined]
             try:
                 response = view(request, *args, **kwargs)
-                if hasattr(response, "render") and not response.is_rendered:
-                    response.render()
+                if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+                    response.render()  # while the reads are watched
             finally:
                 reads: dict[str, Any] = _watch.reads
                 _watch.reads = None
