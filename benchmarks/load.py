@@ -36,7 +36,10 @@ machine is shared: figures taken while others run tests are inflated).
 
 ``--server gunicorn`` compares gunicorn's threaded workers, ``--server granian`` granian's
 WSGI server (``uv pip install gunicorn granian`` first: neither is a dependency of the
-project).
+project). The signed-in users share two accounts and nothing is written: ``--own-pages``
+gives each signed-in user addresses of its own, so no two share a page the server keeps per
+person (core/personpages.py), and ``--writes-per-s W`` updates a proposal W times a second
+during the run, so the kept pages that read proposals are rendered again.
 """
 
 from __future__ import annotations
