@@ -173,12 +173,41 @@ def _once_on_commit(func: Callable[[], None]) -> None:
 CSRF_PLACEHOLDER = "innobridgecsrftokenplaceholder"
 
 
+def message_waiting(request: HttpRequest) -> bool:
+    """Whether the page will show a message (a page with one is not kept)."""
+    storage = getattr(request, "_messages", None)
+    return storage is not None and bool(len(storage))
+
+
 def _cacheable(request: HttpRequest) -> bool:
     """An anonymous visitor's GET with no message waiting to be shown."""
     if request.method != "GET" or request.user.is_authenticated:
         return False
-    storage = getattr(request, "_messages", None)
-    return not (storage is not None and len(storage))
+    return not message_waiting(request)
+
+
+def page_parts(response: HttpResponse) -> tuple[list[tuple[str, str]], str] | None:
+    """What is kept of a page's response — its headers (but its length) and its body — or
+    None for an answer that is not kept: anything but a rendered 200 without cookies that
+    is not a file to download."""
+    if (
+        response.status_code != 200
+        or response.streaming
+        or not getattr(response, "is_rendered", True)
+        or response.cookies
+        or "Content-Disposition" in response.headers
+    ):
+        return None
+    headers = [(h, v) for h, v in response.headers.items() if h != "Content-Length"]
+    return headers, response.content.decode(response.charset)
+
+
+def page_from(request: HttpRequest, headers: list[tuple[str, str]], body: str) -> HttpResponse:
+    """A kept page for this reader (their own CSRF token put in)."""
+    response = HttpResponse(_with_token(request, body))
+    for header, value in headers:
+        response.headers[header] = value
+    return response
 
 
 def public_page_key(name: str, request: HttpRequest) -> str:
@@ -207,28 +236,17 @@ def public_page(name: str) -> Callable[[ViewFunc], ViewFunc]:
             key = public_page_key(name, request)
             entry = caches[FRAGMENTS].get(key)
             if entry is not None:
-                headers, body = entry
-                response = HttpResponse(_with_token(request, body))
-                for header, value in headers:
-                    response.headers[header] = value
-                return response
+                return page_from(request, *entry)
             request.csrf_placeholder = True  # type: ignore[attr-defined]
             try:
                 response = view(request, *args, **kwargs)
             finally:
                 request.csrf_placeholder = False  # type: ignore[attr-defined]
-            if (
-                response.status_code != 200
-                or response.streaming
-                or not getattr(response, "is_rendered", True)
-                or response.cookies
-                or "Content-Disposition" in response.headers
-            ):
+            parts = page_parts(response)
+            if parts is None:
                 return response
-            body = response.content.decode(response.charset)
-            headers = [(h, v) for h, v in response.headers.items() if h != "Content-Length"]
-            caches[FRAGMENTS].set(key, (headers, body), PUBLIC_FRAGMENT_SECONDS)
-            response.content = _with_token(request, body).encode(response.charset)
+            caches[FRAGMENTS].set(key, parts, PUBLIC_FRAGMENT_SECONDS)
+            response.content = _with_token(request, parts[1]).encode(response.charset)
             return response
 
         return wrapped  # type: ignore[return-value]

@@ -172,10 +172,11 @@ def note_cache_read(key: str, value: Any) -> None:
 
 
 def _keepable(request: HttpRequest) -> bool:
+    from innobridge.core.caching import message_waiting
+
     if request.method != "GET" or not request.user.is_authenticated:
         return False
-    storage = getattr(request, "_messages", None)
-    return not (storage is not None and len(storage))
+    return not message_waiting(request)
 
 
 def person_page_key(name: str, request: HttpRequest) -> str:
@@ -204,7 +205,7 @@ def _still_true(reads: dict[str, Any]) -> bool:
 def person_page(name: str) -> Callable[[ViewFunc], ViewFunc]:
     """View decorator: a signed-in person's page is sent again from the shared cache while
     nothing it was rendered from has changed (see the module's docstring)."""
-    from innobridge.core.caching import _with_token
+    from innobridge.core.caching import _with_token, page_from, page_parts
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @functools.wraps(view)
@@ -214,11 +215,7 @@ def person_page(name: str) -> Callable[[ViewFunc], ViewFunc]:
             key = person_page_key(name, request)
             entry = cache.get(key)
             if entry is not None and _still_true(entry[0]):
-                headers, body = entry[1], entry[2]
-                response = HttpResponse(_with_token(request, body))
-                for header, value in headers:
-                    response.headers[header] = value
-                return response
+                return page_from(request, entry[1], entry[2])
             _watch.reads = {}
             request.csrf_placeholder = True  # type: ignore[attr-defined]
             try:
@@ -229,18 +226,11 @@ def person_page(name: str) -> Callable[[ViewFunc], ViewFunc]:
                 reads: dict[str, Any] = _watch.reads
                 _watch.reads = None
                 request.csrf_placeholder = False  # type: ignore[attr-defined]
-            if (
-                getattr(_watch, "wrote", False)  # it may show what is not committed yet
-                or response.status_code != 200
-                or response.streaming
-                or response.cookies
-                or "Content-Disposition" in response.headers
-            ):
-                return response
-            body = response.content.decode(response.charset)
-            headers = [(h, v) for h, v in response.headers.items() if h != "Content-Length"]
-            _keep(key, reads, headers, body)
-            response.content = _with_token(request, body).encode(response.charset)
+            parts = page_parts(response)
+            if parts is None or getattr(_watch, "wrote", False):
+                return response  # (a write of its own: it may show what is not committed)
+            _keep(key, reads, *parts)
+            response.content = _with_token(request, parts[1]).encode(response.charset)
             return response
 
         return wrapped  # type: ignore[return-value]
